@@ -1,0 +1,56 @@
+/*
+ * evloop.h -- the only door between our code and the Xt event loop:
+ * descriptors (XtAppAddInput), timers (XtAppAddTimeOut), signals
+ * (XtAppAddSignal) and an end-of-round hook.  The same Xt application
+ * context runs with a display (the windows) or without one (-headless,
+ * unit tests).  No X header is needed to use it.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_EVLOOP_H
+#define XCHAT_EVLOOP_H
+
+#define EV_READ		1
+#define EV_WRITE	2
+
+struct ev_io;
+struct ev_timer;
+
+typedef void (*ev_io_cb)(void *arg, int fd, int events);
+typedef void (*ev_cb)(void *arg);
+
+/*
+ * Use the given XtAppContext (passed as a pointer so that core code
+ * needs no X header), or create one with no display if NULL.
+ */
+void	 evloop_init(void *xt_app_context);
+void	*evloop_app(void);
+
+/* Watch fd for EV_READ and/or EV_WRITE; change or stop watching it. */
+struct ev_io *evloop_io_add(int fd, int events, ev_io_cb, void *arg);
+void	 evloop_io_set(struct ev_io *, int events);
+int	 evloop_io_events(const struct ev_io *);
+void	 evloop_io_del(struct ev_io *);
+
+/*
+ * Call cb once after ms milliseconds.  The handle is freed when the
+ * timer fires; evloop_timer_del() is only for a timer still pending.
+ */
+struct ev_timer *evloop_timer_add(unsigned long ms, ev_cb, void *arg);
+void	 evloop_timer_del(struct ev_timer *);
+
+/* Call cb from the loop (not from the handler) when signo arrives. */
+void	 evloop_signal(int signo, ev_cb, void *arg);
+
+/*
+ * The end-of-round hook: after evloop_round_request(), cb runs once
+ * the descriptors that were ready together have all been served (or
+ * after a bounded number of them, so it can never starve).
+ */
+void	 evloop_set_round_hook(ev_cb, void *arg);
+void	 evloop_round_request(void);
+
+void	 evloop_run(void);
+void	 evloop_quit(void);
+int	 evloop_quitting(void);
+
+#endif

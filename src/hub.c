@@ -1,0 +1,1088 @@
+/*
+ * hub.c -- the server core.  One struct client per connection, kept in
+ * an array; ids and message numbers count up and are never reused.
+ *
+ * A read callback reads once (up to RBUF bytes), splits frames and
+ * handles them.  Accepted messages of one read are recorded in the log
+ * with a single write() before any of them is acknowledged or relayed
+ * (msglog_commit), then their relays are encoded once into a shared
+ * batch and appended to every other client's output buffer.  Output is
+ * written at the end of the event round (evloop's round hook), one
+ * send() per client, and the write mask is registered only for clients
+ * whose socket did not take everything.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "evloop.h"
+#include "hub.h"
+#include "log.h"
+#include "msglog.h"
+#include "netio.h"
+#include "protocol.h"
+#include "xmalloc.h"
+
+#define RBUF		(256 * 1024)	/* bytes read per wakeup */
+#define ACCEPT_MAX	64		/* connections accepted per wakeup */
+#define CLOSE_GRACE	2000		/* ms to flush a closing client */
+#define TICK_MS		1000
+#define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
+
+enum client_state { CS_OPEN, CS_CLOSING, CS_DEAD };
+
+struct client {
+	struct hub	*hub;
+	uint64_t	 id;
+	int		 fd;
+	struct ev_io	*io;
+	enum client_state state;
+	unsigned	 idx;		/* in hub->clients or hub->closing */
+	char		 nick[PROTO_MAX_NICK + 1];
+	size_t		 nicklen;
+	char		 peer[NETIO_ADDRSTRLEN];
+	struct proto_lineq in;
+	struct outbuf	 out;
+	bool		 dirty;		/* in hub->dirty */
+	bool		 slow;		/* in hub->slowq */
+	bool		 partial;	/* a frame is half sent */
+	double		 tokens;	/* flood bucket */
+	double		 strikes;	/* flood NAKs beyond the bucket */
+	uint64_t	 tok_ms;
+	uint64_t	 last_rx;	/* ms */
+	uint64_t	 ping_sent;	/* ms; 0: no PING outstanding */
+	uint64_t	 deadline;	/* ms; closing clients */
+	uint64_t	 msgs;
+	struct client	*next_dead;
+};
+
+/* A message accepted in the current read, waiting for its log write. */
+struct pending {
+	size_t		 rec;		/* index in the log batch */
+	uint64_t	 n;
+	char		 seq[PROTO_MAX_SEQ + 1];
+	char		 md5[DIGEST_MD5_HEX + 1];
+	const char	*text;
+	size_t		 textlen;
+};
+
+struct hist {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+};
+
+struct hub {
+	struct hub_config cfg;
+	struct msglog	*log;
+	const struct hub_events *ev;
+	void		*ui;
+
+	int		 lfd;
+	struct ev_io	*lio;
+	struct ev_timer	*pause;
+
+	struct client	**clients;	/* open clients */
+	unsigned	 nclients;
+	unsigned	 capclients;
+	struct client	**closing;	/* flushing their last frames */
+	unsigned	 nclosing;
+	unsigned	 capclosing;
+	struct client	**dirty;	/* output queued this round */
+	unsigned	 ndirty;
+	unsigned	 capdirty;
+	struct client	**slowq;	/* over the output cap */
+	unsigned	 nslow;
+	unsigned	 capslow;
+	struct client	*dead;		/* to free at the end of the round */
+
+	uint64_t	 next_id;
+	uint64_t	 next_n;
+	uint64_t	 now;		/* ms, monotonic */
+	struct ev_timer	*tick;
+
+	char		*rbuf;		/* RBUF + PROTO_MAX_FRAME */
+	char		*bc;		/* relays of the current batch */
+	size_t		 bclen;
+	size_t		 bccap;
+	struct pending	*pend;
+	size_t		 npend;
+	size_t		 cappend;
+	struct client	*pend_from;
+
+	struct hist	*hist;
+	unsigned	 hhead;		/* next slot to write */
+	unsigned	 hcount;
+
+	bool		 log_failing;
+	struct hub_stats st;
+};
+
+static void	client_read(struct hub *, struct client *);
+static void	client_flush(struct client *);
+static void	drop(struct client *, const char *reason, bool bye);
+static void	commit(struct hub *, struct client *);
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+info_of(const struct client *c, struct hub_client_info *ci)
+{
+	ci->id = c->id;
+	ci->nick = c->nick;
+	ci->peer = c->peer;
+	ci->msgs = c->msgs;
+}
+
+/* Append a client pointer to one of the hub's arrays. */
+static void
+push(struct client ***arr, unsigned *n, unsigned *cap, struct client *c)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		*arr = xreallocarray(*arr, *cap, sizeof **arr);
+	}
+	(*arr)[(*n)++] = c;
+}
+
+static void
+mark_dirty(struct client *c)
+{
+	struct hub	*h = c->hub;
+
+	if (c->dirty || c->state == CS_DEAD)
+		return;
+	c->dirty = true;
+	push(&h->dirty, &h->ndirty, &h->capdirty, c);
+	evloop_round_request();
+}
+
+/* Queue bytes for one client; note it if it goes over the cap. */
+static void
+queue(struct client *c, const char *data, size_t len)
+{
+	struct hub	*h = c->hub;
+
+	if (c->state == CS_DEAD)
+		return;
+	outbuf_append(&c->out, data, len);
+	mark_dirty(c);
+	if (c->out.len > h->cfg.slowlimit && c->state == CS_OPEN &&
+	    !c->slow) {
+		c->slow = true;
+		push(&h->slowq, &h->nslow, &h->capslow, c);
+	}
+}
+
+static void
+queuef(struct client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+queuef(struct client *c, const char *fmt, ...)
+{
+	char	 buf[PROTO_MAX_FRAME + 128];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	queue(c, buf, (size_t)n);
+}
+
+/* Send bytes to every open client but one (which may be NULL). */
+static void
+broadcast(struct hub *h, struct client *except, const char *data,
+    size_t len)
+{
+	unsigned	 i;
+
+	for (i = 0; i < h->nclients; i++)
+		if (h->clients[i] != except)
+			queue(h->clients[i], data, len);
+}
+
+/* Drop the clients that went over their output cap. */
+static void
+reap_slow(struct hub *h)
+{
+	struct client	*c;
+	unsigned	 i;
+
+	for (i = 0; i < h->nslow; i++) {
+		c = h->slowq[i];
+		c->slow = false;
+		if (c->state == CS_OPEN)
+			drop(c, "slow", true);
+	}
+	h->nslow = 0;
+}
+
+static void
+remove_at(struct client **arr, unsigned *n, unsigned idx)
+{
+	assert(idx < *n);
+	arr[idx] = arr[--*n];
+	arr[idx]->idx = idx;
+}
+
+/* Close the socket and queue the struct for freeing at round end. */
+static void
+bury(struct client *c)
+{
+	struct hub	*h = c->hub;
+
+	if (c->state == CS_CLOSING)
+		remove_at(h->closing, &h->nclosing, c->idx);
+	c->state = CS_DEAD;
+	evloop_io_del(c->io);
+	c->io = NULL;
+	close(c->fd);
+	c->fd = -1;
+	c->next_dead = h->dead;
+	h->dead = c;
+	evloop_round_request();
+}
+
+/*
+ * Take a client out of the conversation: the others get LEAVE with the
+ * reason.  With bye, it gets "BYE <reason>" after what is queued and
+ * its socket is closed once that is written (or after CLOSE_GRACE);
+ * without, the socket is closed at once.  A client over its output cap
+ * loses its queue, and gets BYE only if no frame was half sent.
+ */
+static void
+drop(struct client *c, const char *reason, bool bye)
+{
+	struct hub	*h = c->hub;
+	struct hub_client_info ci;
+	char		 buf[128];
+	int		 n;
+
+	if (c->state != CS_OPEN)
+		return;
+	if (h->pend_from == c && (h->npend > 0 ||
+	    msglog_pending(h->log) > 0))
+		commit(h, c);
+	remove_at(h->clients, &h->nclients, c->idx);
+	n = snprintf(buf, sizeof buf, "LEAVE %llu %s %s\n",
+	    (unsigned long long)c->id, c->nick, reason);
+	broadcast(h, NULL, buf, (size_t)n);
+	info_of(c, &ci);
+	if (h->ev->left != NULL)
+		h->ev->left(h->ui, &ci, reason);
+	log_debug("client %llu (%s) left: %s", (unsigned long long)c->id,
+	    c->peer, reason);
+
+	if (strcmp(reason, "slow") == 0) {
+		outbuf_free(&c->out);
+		if (c->partial)
+			bye = false;
+	}
+	if (!bye) {
+		bury(c);
+		return;
+	}
+	c->state = CS_CLOSING;
+	c->idx = h->nclosing;
+	push(&h->closing, &h->nclosing, &h->capclosing, c);
+	c->deadline = h->now + CLOSE_GRACE;
+	n = snprintf(buf, sizeof buf, "BYE %s\n", reason);
+	outbuf_append(&c->out, buf, (size_t)n);
+	evloop_io_set(c->io, 0);
+	mark_dirty(c);
+}
+
+/* Write what a client has queued; manage its write mask. */
+static void
+client_flush(struct client *c)
+{
+	ssize_t	 left;
+	size_t	 before = c->out.len;
+
+	if (c->state == CS_DEAD)
+		return;
+	left = outbuf_flush(&c->out, c->fd);
+	if (left < 0) {
+		if (c->state == CS_OPEN)
+			drop(c, "error", false);
+		else
+			bury(c);
+		return;
+	}
+	if (c->out.len == 0)
+		c->partial = false;
+	else if (c->out.len < before)
+		c->partial = c->out.buf[c->out.off - 1] != '\n';
+	if (c->state == CS_CLOSING && left == 0) {
+		shutdown(c->fd, SHUT_WR);
+		bury(c);
+		return;
+	}
+	if (left > 0) {
+		if (!(evloop_io_events(c->io) & EV_WRITE))
+			evloop_io_set(c->io, evloop_io_events(c->io) |
+			    EV_WRITE);
+	} else if (evloop_io_events(c->io) & EV_WRITE)
+		evloop_io_set(c->io, evloop_io_events(c->io) & ~EV_WRITE);
+}
+
+/* End of an event round: write queued output, free the dead. */
+static void
+round_end(void *arg)
+{
+	struct hub	*h = arg;
+	struct client	*c;
+	unsigned	 i;
+
+	reap_slow(h);
+	for (i = 0; i < h->ndirty; i++) {
+		c = h->dirty[i];
+		c->dirty = false;
+		if (c->state == CS_DEAD || (c->io != NULL &&
+		    (evloop_io_events(c->io) & EV_WRITE)))
+			continue;
+		client_flush(c);
+	}
+	h->ndirty = 0;
+	reap_slow(h);
+	while ((c = h->dead) != NULL) {
+		h->dead = c->next_dead;
+		proto_lineq_free(&c->in);
+		outbuf_free(&c->out);
+		free(c);
+	}
+}
+
+static void
+client_io(void *arg, int fd, int events)
+{
+	struct client	*c = arg;
+	struct hub	*h = c->hub;
+
+	(void)fd;
+	h->now = now_ms();
+	if ((events & EV_WRITE) && c->state != CS_DEAD)
+		client_flush(c);
+	if ((events & EV_READ) && c->state == CS_OPEN)
+		client_read(h, c);
+	if (h->nslow > 0)
+		evloop_round_request();
+}
+
+/* Put the last-message history in the newcomer's queue. */
+static void
+send_history(struct hub *h, struct client *c)
+{
+	unsigned	 i, slot, cap = h->cfg.history;
+
+	for (i = 0; i < h->hcount; i++) {
+		slot = (h->hhead + cap - h->hcount + i) % cap;
+		queue(c, h->hist[slot].buf, h->hist[slot].len);
+	}
+}
+
+static void
+add_history(struct hub *h, const char *frame, size_t len)
+{
+	struct hist	*e;
+
+	if (h->cfg.history == 0)
+		return;
+	e = &h->hist[h->hhead];
+	if (e->cap < len) {
+		e->cap = len < 256 ? 256 : len;
+		e->buf = xrealloc(e->buf, e->cap);
+	}
+	memcpy(e->buf, frame, len);
+	e->len = len;
+	h->hhead = (h->hhead + 1) % h->cfg.history;
+	if (h->hcount < h->cfg.history)
+		h->hcount++;
+}
+
+/* A new connection: welcome it, tell it who is here, tell the others. */
+static void
+client_new(struct hub *h, int fd)
+{
+	struct client	*c;
+	struct hub_client_info ci;
+	char		 buf[128];
+	unsigned	 i;
+	int		 one = 1, n;
+
+	if (h->nclients >= h->cfg.maxclients) {
+		static const char full[] = "BYE full\n";
+
+		if (send(fd, full, sizeof full - 1, MSG_NOSIGNAL |
+		    MSG_DONTWAIT) < 0)
+			log_debug("BYE full: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c = xcalloc(1, sizeof *c);
+	c->hub = h;
+	c->fd = fd;
+	c->id = h->next_id++;
+	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
+	    (unsigned long long)c->id);
+	netio_peer_name(fd, c->peer, sizeof c->peer);
+	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
+	c->tok_ms = h->now;
+	c->last_rx = h->now;
+	c->state = CS_OPEN;
+
+	queuef(c, "WELCOME %llu %s %d\n", (unsigned long long)c->id, c->nick,
+	    PROTO_VERSION);
+	for (i = 0; i < h->nclients; i++)
+		queuef(c, "USER %llu %s\n",
+		    (unsigned long long)h->clients[i]->id,
+		    h->clients[i]->nick);
+	send_history(h, c);
+	queuef(c, "READY %u\n", h->nclients);
+
+	n = snprintf(buf, sizeof buf, "JOIN %llu %s\n",
+	    (unsigned long long)c->id, c->nick);
+	broadcast(h, NULL, buf, (size_t)n);
+
+	c->idx = h->nclients;
+	push(&h->clients, &h->nclients, &h->capclients, c);
+	c->io = evloop_io_add(fd, EV_READ, client_io, c);
+	h->st.connections++;
+	info_of(c, &ci);
+	if (h->ev->joined != NULL)
+		h->ev->joined(h->ui, &ci);
+}
+
+static void
+accept_resume(void *arg)
+{
+	struct hub	*h = arg;
+
+	h->pause = NULL;
+	evloop_io_set(h->lio, EV_READ);
+}
+
+static void
+listener_io(void *arg, int lfd, int events)
+{
+	struct hub	*h = arg;
+	int		 fd, i;
+
+	(void)events;
+	h->now = now_ms();
+	for (i = 0; i < ACCEPT_MAX; i++) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				/* Out of descriptors: pause accepting. */
+				log_warn("accept (pausing %d ms)",
+				    EMFILE_PAUSE);
+				evloop_io_set(h->lio, 0);
+				h->pause = evloop_timer_add(EMFILE_PAUSE,
+				    accept_resume, h);
+				break;
+			}
+			continue;	/* ECONNABORTED, EINTR, EPROTO... */
+		}
+		client_new(h, fd);
+	}
+}
+
+/* Refill a client's flood bucket; true if a message may pass. */
+static bool
+flood_take(struct hub *h, struct client *c)
+{
+	double	 r = h->cfg.floodrate, cap = r * 2 < 1 ? 1 : r * 2;
+	double	 dt;
+
+	if (r <= 0)
+		return true;
+	dt = (double)(h->now - c->tok_ms) / 1000.0;
+	c->tok_ms = h->now;
+	c->tokens += dt * r;
+	if (c->tokens > cap)
+		c->tokens = cap;
+	c->strikes -= dt * r;
+	if (c->strikes < 0)
+		c->strikes = 0;
+	if (c->tokens >= 1) {
+		c->tokens -= 1;
+		return true;
+	}
+	return false;
+}
+
+/* Record a rejected message in the log batch and answer NAK. */
+static void
+reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const char *code, const char *md5_comp, bool record)
+{
+	struct hub_client_info ci;
+	struct msglog_rec r;
+	char		 md5[DIGEST_MD5_HEX + 1];
+	bool		 hash_ok = m->md5.len == DIGEST_MD5_HEX &&
+			    proto_md5_valid(m->md5.p, m->md5.len);
+
+	h->st.rejected++;
+	if (md5_comp == NULL) {
+		digest_md5_hex(m->text.p, m->text.len, md5);
+		md5_comp = md5;
+	}
+	if (record) {
+		memset(&r, 0, sizeof r);
+		r.id = c->id;
+		r.nick = c->nick;
+		r.nicklen = c->nicklen;
+		r.peer = c->peer;
+		r.md5_recv = hash_ok ? m->md5.p : NULL;
+		r.md5_comp = md5_comp;
+		r.verdict = code;
+		r.text = m->text.p;
+		r.textlen = m->text.len;
+		if (msglog_pending(h->log) == 0)
+			msglog_begin(h->log);
+		msglog_add(h->log, &r);
+		h->pend_from = c;
+	}
+	queuef(c, "NAK %.*s %s\n", (int)m->seq.len, m->seq.p, code);
+	if (h->ev->rejected != NULL) {
+		char	 recv[DIGEST_MD5_HEX + 1];
+
+		snprintf(recv, sizeof recv, "%.*s", hash_ok ? 32 : 1,
+		    hash_ok ? m->md5.p : "-");
+		info_of(c, &ci);
+		h->ev->rejected(h->ui, &ci, code, recv, md5_comp, m->text.p,
+		    m->text.len);
+	}
+}
+
+/* A MSG whose shape is right: flood, text rules, digest, then accept. */
+static void
+handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	struct msglog_rec r;
+	struct pending	*p;
+	char		 md5[DIGEST_MD5_HEX + 1];
+
+	if (!flood_take(h, c)) {
+		reject(h, c, m, "flood", NULL, true);
+		c->strikes += 1;
+		if (c->strikes > h->cfg.floodkick)
+			drop(c, "flood", true);
+		return;
+	}
+	if (!proto_text_valid(m->text.p, m->text.len)) {
+		reject(h, c, m, "badtext", NULL, true);
+		return;
+	}
+	digest_md5_hex(m->text.p, m->text.len, md5);
+	if (!digest_md5_equal(md5, m->md5.p)) {
+		reject(h, c, m, "badhash", md5, true);
+		return;
+	}
+
+	if (h->npend == h->cappend) {
+		h->cappend = h->cappend == 0 ? 256 : h->cappend * 2;
+		h->pend = xreallocarray(h->pend, h->cappend, sizeof *h->pend);
+	}
+	p = &h->pend[h->npend++];
+	p->n = h->next_n++;
+	memcpy(p->seq, m->seq.p, m->seq.len);
+	p->seq[m->seq.len] = '\0';
+	memcpy(p->md5, md5, sizeof p->md5);
+	p->text = m->text.p;
+	p->textlen = m->text.len;
+
+	memset(&r, 0, sizeof r);
+	r.n = p->n;
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	r.md5_recv = m->md5.p;
+	r.md5_comp = md5;
+	r.verdict = "accepted";
+	r.text = m->text.p;
+	r.textlen = m->text.len;
+	if (msglog_pending(h->log) == 0)
+		msglog_begin(h->log);
+	p->rec = msglog_add(h->log, &r);
+	h->pend_from = c;
+}
+
+/*
+ * Write the log batch, then acknowledge and relay the messages whose
+ * records made it to the file; the others get NAK nolog and their
+ * numbers are given back.
+ */
+static void
+commit(struct hub *h, struct client *c)
+{
+	struct hub_client_info ci;
+	struct pending	*p;
+	size_t		 i, written, need, acc = 0;
+	unsigned	 k;
+	int		 err;
+	char		 ok[PROTO_MAX_SEQ + PROTO_MAX_NUM + 8];
+	char		*q;
+
+	if (msglog_pending(h->log) == 0) {
+		h->npend = 0;
+		return;
+	}
+	written = msglog_commit(h->log, &err);
+	if (err != 0 && !h->log_failing) {
+		h->log_failing = true;
+		errno = err;
+		log_warn("cannot write log %s; refusing messages (NAK nolog) "
+		    "until it can", msglog_path(h->log));
+		if (h->ev->logstate != NULL)
+			h->ev->logstate(h->ui, err);
+	} else if (err == 0 && h->log_failing) {
+		h->log_failing = false;
+		log_warnx("log %s writable again; accepting messages",
+		    msglog_path(h->log));
+		if (h->ev->logstate != NULL)
+			h->ev->logstate(h->ui, 0);
+	}
+
+	h->bclen = 0;
+	info_of(c, &ci);
+	for (i = 0; i < h->npend; i++) {
+		p = &h->pend[i];
+		if (p->rec >= written) {
+			if (p->n < h->next_n)
+				h->next_n = p->n;
+			h->st.rejected++;
+			queuef(c, "NAK %s nolog\n", p->seq);
+			continue;
+		}
+		need = h->bclen + PROTO_MAX_FRAME + 128;
+		if (need > h->bccap) {
+			h->bccap = need * 2;
+			h->bc = xrealloc(h->bc, h->bccap);
+		}
+		q = h->bc + h->bclen;
+		h->bclen += proto_encode_relay(q, p->n, c->id, c->nick,
+		    c->nicklen, p->md5, p->text, p->textlen);
+		add_history(h, q, (size_t)(h->bc + h->bclen - q));
+		c->msgs++;
+		acc++;
+		h->st.accepted++;
+		if (h->ev->accepted != NULL) {
+			ci.msgs = c->msgs;
+			h->ev->accepted(h->ui, &ci, p->n, p->md5, p->text,
+			    p->textlen);
+		}
+	}
+	if (h->bclen > 0) {
+		for (k = 0; k < h->nclients; k++)
+			if (h->clients[k] != c)
+				queue(h->clients[k], h->bc, h->bclen);
+		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
+	}
+	for (i = 0; i < h->npend; i++) {
+		p = &h->pend[i];
+		if (p->rec >= written)
+			continue;
+		q = ok;
+		q = proto_put(q, "OK ", 3);
+		q = proto_put_str(q, p->seq);
+		*q++ = ' ';
+		q = proto_put_u64(q, p->n);
+		*q++ = '\n';
+		queue(c, ok, (size_t)(q - ok));
+	}
+	h->npend = 0;
+	if (h->ev->sent != NULL && h->bclen > 0)
+		h->ev->sent(h->ui, &ci);
+}
+
+/* Is nick taken by another client, or reserved as user<digits>? */
+static bool
+nick_taken(struct hub *h, struct client *c, const char *nick, size_t len)
+{
+	char		 mine[PROTO_MAX_NUM + 1];
+	unsigned	 i;
+	size_t		 j;
+
+	if (len > 4 && proto_nick_equal(nick, 4, "user", 4)) {
+		for (j = 4; j < len; j++)
+			if (nick[j] < '0' || nick[j] > '9')
+				break;
+		if (j == len) {
+			snprintf(mine, sizeof mine, "%llu",
+			    (unsigned long long)c->id);
+			if (strlen(mine) != len - 4 ||
+			    memcmp(mine, nick + 4, len - 4) != 0)
+				return true;
+		}
+	}
+	for (i = 0; i < h->nclients; i++)
+		if (h->clients[i] != c && proto_nick_equal(h->clients[i]->nick,
+		    h->clients[i]->nicklen, nick, len))
+			return true;
+	return false;
+}
+
+static void
+handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	struct hub_client_info ci;
+	char		 old[PROTO_MAX_NICK + 1], buf[128];
+	int		 n;
+
+	if (nick_taken(h, c, m->nick.p, m->nick.len)) {
+		queuef(c, "ERR nickinuse %.*s\n", (int)m->nick.len, m->nick.p);
+		return;
+	}
+	memcpy(old, c->nick, c->nicklen + 1);
+	memcpy(c->nick, m->nick.p, m->nick.len);
+	c->nick[m->nick.len] = '\0';
+	c->nicklen = m->nick.len;
+	n = snprintf(buf, sizeof buf, "NICK %llu %s\n",
+	    (unsigned long long)c->id, c->nick);
+	broadcast(h, NULL, buf, (size_t)n);
+	info_of(c, &ci);
+	if (h->ev->renamed != NULL)
+		h->ev->renamed(h->ui, &ci, old);
+}
+
+static void
+handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
+{
+	struct proto_cmsg m;
+	enum proto_cerr	 e;
+	char		 echo[PROTO_MAX_VERB_ECHO];
+	size_t		 elen;
+
+	e = proto_parse_client(line, len, &m);
+	/* Keep the order of events: commit messages before other frames. */
+	if (m.verb != PV_MSG && (h->npend > 0 || msglog_pending(h->log) > 0))
+		commit(h, c);
+	switch (e) {
+	case PCE_OK:
+		break;
+	case PCE_EMPTY:
+		return;
+	case PCE_UNKNOWN:
+		elen = proto_verb_echo(m.verbstr.p, m.verbstr.len, echo);
+		if (elen == 0)
+			queuef(c, "ERR unknown\n");
+		else
+			queuef(c, "ERR unknown %.*s\n", (int)elen, echo);
+		return;
+	case PCE_SYNTAX:
+		queuef(c, "ERR syntax %.*s\n", (int)m.verbstr.len, m.verbstr.p);
+		return;
+	case PCE_BADHASH:
+	case PCE_BADTEXT:
+		/* Shape errors: take a token, record only if one was left. */
+		reject(h, c, &m, e == PCE_BADHASH ? "badhash" : "badtext",
+		    NULL, flood_take(h, c));
+		return;
+	case PCE_BADNICK:
+		queuef(c, "ERR badnick\n");
+		return;
+	}
+	switch (m.verb) {
+	case PV_MSG:
+		handle_msg(h, c, &m);
+		break;
+	case PV_NICK:
+		handle_nick(h, c, &m);
+		break;
+	case PV_PING:
+		queuef(c, "PONG %.*s\n", (int)m.token.len, m.token.p);
+		break;
+	case PV_PONG:
+		break;
+	case PV_QUIT:
+		drop(c, "quit", true);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read once from a client and handle every whole frame. */
+static void
+client_read(struct hub *h, struct client *c)
+{
+	struct proto_scan s;
+	const char	*line;
+	size_t		 have, len;
+	ssize_t		 n;
+
+	have = proto_lineq_prepend(&c->in, h->rbuf);
+	n = read(c->fd, h->rbuf + have, RBUF);
+	if (n <= 0) {
+		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			proto_scan_init(&s, h->rbuf, have);
+			proto_lineq_keep(&c->in, &s);
+			return;
+		}
+		drop(c, n == 0 ? "closed" : "error", false);
+		return;
+	}
+	c->last_rx = h->now;
+	c->ping_sent = 0;
+	proto_scan_init(&s, h->rbuf, have + (size_t)n);
+	for (;;) {
+		switch (proto_scan_next(&c->in, &s, &line, &len)) {
+		case PS_FRAME:
+			handle_frame(h, c, line, len);
+			break;
+		case PS_TOOLONG:
+			if (h->npend > 0 || msglog_pending(h->log) > 0)
+				commit(h, c);
+			queuef(c, "ERR toolong\n");
+			break;
+		case PS_END:
+			goto done;
+		}
+		if (c->state != CS_OPEN)
+			return;
+	}
+done:
+	if (h->npend > 0 || msglog_pending(h->log) > 0)
+		commit(h, c);
+	proto_lineq_keep(&c->in, &s);
+}
+
+/* Once a second: PING the silent, drop the unanswering, end closings. */
+static void
+tick(void *arg)
+{
+	struct hub	*h = arg;
+	struct client	*c;
+	unsigned	 i;
+	char		 tok[32];
+
+	h->tick = evloop_timer_add(TICK_MS, tick, h);
+	h->now = now_ms();
+	for (i = 0; i < h->nclosing; i++) {
+		c = h->closing[i];
+		if (h->now >= c->deadline) {
+			bury(c);
+			i--;
+		}
+	}
+	if (h->cfg.ping_interval == 0)
+		return;
+	for (i = 0; i < h->nclients; i++) {
+		c = h->clients[i];
+		if (c->ping_sent == 0) {
+			if (h->now - c->last_rx >= h->cfg.ping_interval) {
+				snprintf(tok, sizeof tok, "%llu",
+				    (unsigned long long)h->now);
+				queuef(c, "PING %s\n", tok);
+				c->ping_sent = h->now;
+			}
+		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
+			drop(c, "timeout", true);
+			i--;
+		}
+	}
+}
+
+struct hub *
+hub_create(const struct hub_config *cfg, struct msglog *lg,
+    const struct hub_events *ev, void *ui)
+{
+	static const struct hub_events none;
+	struct hub	*h = xcalloc(1, sizeof *h);
+
+	h->cfg = *cfg;
+	h->log = lg;
+	h->ev = ev != NULL ? ev : &none;
+	h->ui = ui;
+	h->lfd = -1;
+	h->next_id = 1;
+	h->next_n = 1;
+	h->now = now_ms();
+	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
+	if (cfg->history > 0)
+		h->hist = xcalloc(cfg->history, sizeof *h->hist);
+	evloop_set_round_hook(round_end, h);
+	h->tick = evloop_timer_add(TICK_MS, tick, h);
+	return h;
+}
+
+void
+hub_listen(struct hub *h, int fd)
+{
+	h->lfd = fd;
+	h->lio = evloop_io_add(fd, EV_READ, listener_io, h);
+}
+
+/* Write the "start" record that opens each run of the server. */
+void
+hub_log_start(struct hub *h, const char *listen_name)
+{
+	struct msglog_rec r;
+	char		 text[256], md5[DIGEST_MD5_HEX + 1];
+	int		 err;
+
+	snprintf(text, sizeof text, "%s %s started, listening on %s",
+	    PACKAGE_NAME "d", PACKAGE_VERSION, listen_name);
+	digest_md5_hex(text, strlen(text), md5);
+	memset(&r, 0, sizeof r);
+	r.nick = "xchatd";
+	r.nicklen = 6;
+	r.peer = listen_name;
+	r.md5_comp = md5;
+	r.verdict = "start";
+	r.text = text;
+	r.textlen = strlen(text);
+	msglog_begin(h->log);
+	msglog_add(h->log, &r);
+	if (msglog_commit(h->log, &err) != 1) {
+		errno = err;
+		log_warn("cannot write to log %s", msglog_path(h->log));
+	}
+}
+
+bool
+hub_kick(struct hub *h, uint64_t id)
+{
+	unsigned	 i;
+
+	h->now = now_ms();
+	for (i = 0; i < h->nclients; i++)
+		if (h->clients[i]->id == id) {
+			drop(h->clients[i], "kicked", true);
+			return true;
+		}
+	return false;
+}
+
+void
+hub_stats(const struct hub *h, struct hub_stats *st)
+{
+	*st = h->st;
+	st->clients = h->nclients;
+}
+
+void
+hub_foreach(const struct hub *h,
+    void (*fn)(void *, const struct hub_client_info *), void *arg)
+{
+	struct hub_client_info ci;
+	unsigned	 i;
+
+	for (i = 0; i < h->nclients; i++) {
+		info_of(h->clients[i], &ci);
+		fn(arg, &ci);
+	}
+}
+
+/*
+ * Say BYE shutdown to everyone and give their sockets up to about a
+ * second to take what is queued, then close them all.
+ */
+void
+hub_shutdown(struct hub *h)
+{
+	static const char bye[] = "BYE shutdown\n";
+	struct pollfd	*pf;
+	struct client	*c;
+	unsigned	 i, n, left;
+	uint64_t	 end;
+
+	if (h->lio != NULL) {
+		evloop_io_del(h->lio);
+		h->lio = NULL;
+		close(h->lfd);
+	}
+	while (h->nclients > 0) {
+		c = h->clients[0];
+		remove_at(h->clients, &h->nclients, 0);
+		c->state = CS_CLOSING;
+		c->idx = h->nclosing;
+		push(&h->closing, &h->nclosing, &h->capclosing, c);
+		if (!c->partial || c->out.len == 0)
+			outbuf_append(&c->out, bye, sizeof bye - 1);
+	}
+	n = h->nclosing;
+	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
+	end = now_ms() + 1000;
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; i++) {
+			c = h->closing[i];
+			pf[i].fd = -1;
+			if (c->out.len > 0 && outbuf_flush(&c->out, c->fd) > 0) {
+				pf[i].fd = c->fd;
+				pf[i].events = POLLOUT;
+				left++;
+			}
+		}
+		if (left == 0 || now_ms() >= end)
+			break;
+		poll(pf, n, 50);
+	}
+	free(pf);
+	while (h->nclosing > 0) {
+		c = h->closing[0];
+		shutdown(c->fd, SHUT_WR);
+		bury(c);
+	}
+	round_end(h);
+}
+
+void
+hub_free(struct hub *h)
+{
+	unsigned	 i;
+
+	if (h == NULL)
+		return;
+	hub_shutdown(h);
+	evloop_timer_del(h->tick);
+	evloop_timer_del(h->pause);
+	for (i = 0; i < h->cfg.history && h->hist != NULL; i++)
+		free(h->hist[i].buf);
+	free(h->hist);
+	free(h->clients);
+	free(h->closing);
+	free(h->dirty);
+	free(h->slowq);
+	free(h->rbuf);
+	free(h->bc);
+	free(h->pend);
+	free(h);
+}

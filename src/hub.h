@@ -1,0 +1,76 @@
+/*
+ * hub.h -- the server core: accepts clients, gives them ids and nicks,
+ * checks and numbers their messages, records them in the log and fans
+ * them out, with per-client output caps, flood control, keepalive and
+ * history.  It tells the window (if any) what happens through struct
+ * hub_events; it includes no X or Motif header.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_HUB_H
+#define XCHAT_HUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct msglog;
+struct hub;
+
+struct hub_config {
+	unsigned	 maxclients;	/* BYE full past this many */
+	unsigned	 history;	/* messages replayed to newcomers */
+	double		 floodrate;	/* messages/s per client; 0: off */
+	unsigned	 floodkick;	/* excess flood NAKs before BYE flood */
+	size_t		 slowlimit;	/* bytes of unsent output per client */
+	unsigned long	 ping_interval;	/* ms of silence before a PING; 0 off */
+	unsigned long	 ping_timeout;	/* ms to wait for the PONG */
+};
+
+/* What the window is told about a client. */
+struct hub_client_info {
+	uint64_t	 id;
+	const char	*nick;
+	const char	*peer;
+	uint64_t	 msgs;		/* messages accepted from it */
+};
+
+/*
+ * Callbacks to the user interface; any may be NULL.  Strings are only
+ * valid during the call.  text is not NUL-terminated.
+ */
+struct hub_events {
+	void	(*joined)(void *ui, const struct hub_client_info *);
+	void	(*left)(void *ui, const struct hub_client_info *,
+		    const char *reason);
+	void	(*renamed)(void *ui, const struct hub_client_info *,
+		    const char *oldnick);
+	void	(*accepted)(void *ui, const struct hub_client_info *,
+		    uint64_t n, const char *md5, const char *text,
+		    size_t len);
+	void	(*rejected)(void *ui, const struct hub_client_info *,
+		    const char *code, const char *md5_recv,
+		    const char *md5_comp, const char *text, size_t len);
+	void	(*logstate)(void *ui, int errnum);	/* 0: recovered */
+	void	(*sent)(void *ui, const struct hub_client_info *);
+};
+
+struct hub_stats {
+	unsigned	 clients;
+	uint64_t	 accepted;
+	uint64_t	 rejected;
+	uint64_t	 deliveries;
+	uint64_t	 connections;
+};
+
+struct hub *hub_create(const struct hub_config *, struct msglog *,
+	    const struct hub_events *, void *ui);
+void	hub_listen(struct hub *, int fd);
+void	hub_log_start(struct hub *, const char *listen_name);
+bool	hub_kick(struct hub *, uint64_t id);
+void	hub_stats(const struct hub *, struct hub_stats *);
+void	hub_foreach(const struct hub *,
+	    void (*)(void *, const struct hub_client_info *), void *);
+void	hub_shutdown(struct hub *);
+void	hub_free(struct hub *);
+
+#endif

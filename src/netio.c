@@ -1,0 +1,281 @@
+/*
+ * netio.c -- non-blocking socket helpers (listen, connect, names) and
+ * the per-connection output buffer.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netio.h"
+#include "xmalloc.h"
+
+/* A buffer that drained keeps its memory only up to this size. */
+#define OUTBUF_KEEP	2048
+
+/* Make fd non-blocking and close-on-exec; -1 on failure. */
+int
+netio_setup_fd(int fd)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
+	    fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1)
+		return -1;
+	return 0;
+}
+
+/* True if s is a decimal port number from 1 to 65535. */
+bool
+netio_port_valid(const char *s)
+{
+	long	 v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (*s - '0');
+		if (v > 65535)
+			return false;
+	}
+	return v >= 1;
+}
+
+/*
+ * Open a non-blocking listening socket on addr (a numeric IPv4 or IPv6
+ * address or a host name) and port.  On failure return -1 and put a
+ * sentence in err; errno is kept (EADDRINUSE tells "port in use").
+ */
+int
+netio_listen(const char *addr, const char *port, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1, rc, one = 1, saved = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot resolve listen address %s: %s",
+		    addr, gai_strerror(rc));
+		errno = EINVAL;
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd == -1) {
+			saved = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			    sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, SOMAXCONN) == 0 && netio_setup_fd(fd) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		if (saved == EADDRINUSE)
+			snprintf(err, errlen, "cannot listen on %s port %s: "
+			    "the port is already in use (is another xchatd "
+			    "running?)", addr, port);
+		else
+			snprintf(err, errlen, "cannot listen on %s port %s: %s",
+			    addr, port, strerror(saved));
+		errno = saved;
+	}
+	return fd;
+}
+
+/*
+ * Start a non-blocking connect to host:port.  Return the descriptor
+ * (the connection may still be in progress: wait for it to become
+ * writable and read SO_ERROR) or -1 with a sentence in err.
+ */
+int
+netio_connect(const char *host, const char *port, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1, rc, one = 1, saved = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot resolve %s: %s", host,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd == -1) {
+			saved = errno;
+			continue;
+		}
+		if (netio_setup_fd(fd) == 0 &&
+		    (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+		    errno == EINPROGRESS)) {
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof one);
+			break;
+		}
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		snprintf(err, errlen, "cannot connect to %s port %s: %s",
+		    host, port, strerror(saved));
+	return fd;
+}
+
+static void
+format_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char	 host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else
+		snprintf(buf, len, "?");
+}
+
+/* The peer's address as "1.2.3.4:port" or "[::1]:port". */
+void
+netio_peer_name(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1)
+		snprintf(buf, len, "?");
+	else
+		format_addr(&ss, buf, len);
+}
+
+/* The local address of fd, formatted as netio_peer_name() does. */
+void
+netio_sock_name(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		snprintf(buf, len, "?");
+	else
+		format_addr(&ss, buf, len);
+}
+
+/* Make room for n more bytes at the end of the unsent ones. */
+char *
+outbuf_reserve(struct outbuf *ob, size_t n)
+{
+	size_t	 need = ob->len + n, cap;
+
+	if (ob->off + need <= ob->cap)
+		return ob->buf + ob->off + ob->len;
+	if (need <= ob->cap) {
+		/* Slide the unsent bytes to the front. */
+		memmove(ob->buf, ob->buf + ob->off, ob->len);
+		ob->off = 0;
+		return ob->buf + ob->len;
+	}
+	cap = ob->cap == 0 ? OUTBUF_KEEP : ob->cap;
+	while (cap < need)
+		cap *= 2;
+	if (ob->off > 0) {
+		char	*nb = xmalloc(cap);
+
+		memcpy(nb, ob->buf + ob->off, ob->len);
+		free(ob->buf);
+		ob->buf = nb;
+		ob->off = 0;
+	} else
+		ob->buf = xrealloc(ob->buf, cap);
+	ob->cap = cap;
+	return ob->buf + ob->len;
+}
+
+void
+outbuf_commit(struct outbuf *ob, size_t n)
+{
+	ob->len += n;
+}
+
+void
+outbuf_append(struct outbuf *ob, const void *data, size_t n)
+{
+	memcpy(outbuf_reserve(ob, n), data, n);
+	ob->len += n;
+}
+
+/*
+ * Write as much as the descriptor takes.  Return the number of bytes
+ * still queued, or -1 on a hard error (errno set).
+ */
+ssize_t
+outbuf_flush(struct outbuf *ob, int fd)
+{
+	ssize_t	 n;
+
+	while (ob->len > 0) {
+		n = send(fd, ob->buf + ob->off, ob->len, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		ob->off += (size_t)n;
+		ob->len -= (size_t)n;
+	}
+	if (ob->len == 0) {
+		ob->off = 0;
+		if (ob->cap > OUTBUF_KEEP)
+			outbuf_free(ob);
+	}
+	return (ssize_t)ob->len;
+}
+
+void
+outbuf_free(struct outbuf *ob)
+{
+	free(ob->buf);
+	memset(ob, 0, sizeof *ob);
+}

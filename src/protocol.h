@@ -1,0 +1,136 @@
+/*
+ * protocol.h -- the xchat wire protocol (doc/PROTOCOL.md): limits,
+ * validation of every field, frame splitting, parsing and encoding.
+ * No I/O and no X headers here: both programs, the tests and the fuzz
+ * targets use it.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_PROTOCOL_H
+#define XCHAT_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION		1
+#define PROTO_MAX_FRAME		4096	/* bytes, CR and LF included */
+#define PROTO_MAX_TEXT		4000	/* bytes of <text...> */
+#define PROTO_MAX_NICK		32	/* bytes of <nick> */
+#define PROTO_MAX_SEQ		18	/* digits of <seq> */
+#define PROTO_MAX_TOKEN		64	/* bytes of a PING/PONG token */
+#define PROTO_MD5_HEX		32	/* hex digits of <md5> */
+#define PROTO_MAX_VERB_ECHO	32	/* bytes of <VERB> in ERR unknown */
+#define PROTO_MAX_NUM		20	/* digits of <id>, <n>, <users> */
+
+/* A counted, not NUL-terminated, piece of a frame. */
+struct proto_str {
+	const char	*p;
+	size_t		 len;
+};
+
+/* Verbs; PV_NONE is an unknown verb. */
+enum proto_verb {
+	PV_NONE = 0,
+	PV_WELCOME, PV_USER, PV_READY, PV_MSG, PV_OK, PV_NAK, PV_JOIN,
+	PV_LEAVE, PV_NICK, PV_PING, PV_PONG, PV_QUIT, PV_ERR, PV_BYE
+};
+
+/* Field validation.  Each takes bytes and a length; none needs a NUL. */
+bool	proto_utf8_valid(const char *, size_t);
+bool	proto_text_valid(const char *, size_t);
+bool	proto_nick_valid(const char *, size_t);
+bool	proto_seq_valid(const char *, size_t);
+bool	proto_md5_valid(const char *, size_t);
+bool	proto_token_valid(const char *, size_t);
+bool	proto_reason_valid(const char *, size_t);
+bool	proto_num_parse(const char *, size_t, uint64_t *);
+bool	proto_nick_equal(const char *, size_t, const char *, size_t);
+
+/*
+ * Frame splitting.  A connection keeps a struct proto_lineq: the bytes
+ * of a frame not yet ended by LF (at most PROTO_MAX_FRAME - 1 of them)
+ * and whether a too-long frame is being discarded.  New bytes are
+ * scanned with proto_scan_next() over a contiguous buffer that starts
+ * with the saved partial frame (see proto_lineq_prepend()).
+ */
+struct proto_lineq {
+	char	*part;		/* partial frame, allocated on first use */
+	size_t	 partlen;
+	bool	 skipping;	/* inside a too-long frame: drop to LF */
+};
+
+struct proto_scan {
+	const char	*p;
+	const char	*end;
+};
+
+enum proto_scan_result {
+	PS_END = 0,		/* no complete frame left in the buffer */
+	PS_FRAME,		/* a frame: line and length, CR LF removed */
+	PS_TOOLONG		/* a frame over PROTO_MAX_FRAME was seen */
+};
+
+size_t	proto_lineq_prepend(struct proto_lineq *, char *dst);
+void	proto_scan_init(struct proto_scan *, const char *, size_t);
+enum proto_scan_result proto_scan_next(struct proto_lineq *,
+	    struct proto_scan *, const char **line, size_t *len);
+void	proto_lineq_keep(struct proto_lineq *, const struct proto_scan *);
+void	proto_lineq_free(struct proto_lineq *);
+
+/* Splitting a frame into fields and recognising the verb. */
+enum proto_verb proto_verb_lookup(const char *, size_t);
+int	proto_split(const char *, size_t, struct proto_str *, int max);
+size_t	proto_verb_echo(const char *, size_t, char *dst);
+
+/* A frame from a client, as the server reads it. */
+enum proto_cerr {
+	PCE_OK = 0,
+	PCE_EMPTY,		/* empty frame: ignore */
+	PCE_UNKNOWN,		/* ERR unknown <VERB> */
+	PCE_SYNTAX,		/* ERR syntax <VERB> */
+	PCE_BADHASH,		/* MSG: NAK <seq> badhash */
+	PCE_BADTEXT,		/* MSG: NAK <seq> badtext (missing text) */
+	PCE_BADNICK		/* NICK: ERR badnick */
+};
+
+struct proto_cmsg {
+	enum proto_verb	 verb;
+	struct proto_str verbstr;	/* the verb as sent */
+	struct proto_str seq;		/* MSG */
+	struct proto_str md5;		/* MSG */
+	struct proto_str text;		/* MSG, QUIT (may be empty) */
+	struct proto_str nick;		/* NICK */
+	struct proto_str token;		/* PING, PONG */
+};
+
+enum proto_cerr proto_parse_client(const char *, size_t, struct proto_cmsg *);
+
+/* A frame from the server, as a client reads it. */
+struct proto_smsg {
+	enum proto_verb	 verb;
+	uint64_t	 id;		/* WELCOME USER JOIN LEAVE NICK MSG */
+	uint64_t	 n;		/* MSG OK; READY: <users>;
+					   WELCOME: version */
+	struct proto_str nick;		/* WELCOME USER JOIN LEAVE NICK MSG */
+	struct proto_str md5;		/* MSG */
+	struct proto_str text;		/* MSG; NAK ERR BYE: human text */
+	struct proto_str seq;		/* OK NAK */
+	struct proto_str code;		/* NAK ERR: code; LEAVE BYE: reason */
+	struct proto_str token;		/* PING PONG */
+};
+
+bool	proto_parse_server(const char *, size_t, struct proto_smsg *);
+
+/*
+ * Encoding.  The proto_put_* helpers append to a buffer the caller has
+ * sized (PROTO_MAX_FRAME is always enough for one frame) and return
+ * the new end.
+ */
+char	*proto_put(char *, const char *, size_t);
+char	*proto_put_str(char *, const char *);
+char	*proto_put_u64(char *, uint64_t);
+size_t	proto_encode_relay(char *dst, uint64_t n, uint64_t id,
+	    const char *nick, size_t nicklen, const char *md5hex,
+	    const char *text, size_t textlen);
+
+#endif

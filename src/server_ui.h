@@ -1,0 +1,32 @@
+/*
+ * server_ui.h -- xchatd's Motif window: event view, client list,
+ * status line, menus.  It learns what the hub does through the
+ * struct hub_events it supplies.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_SERVER_UI_H
+#define XCHAT_SERVER_UI_H
+
+#include <X11/Intrinsic.h>
+
+#include "hub.h"
+
+struct server_ui;
+
+/* What the window needs to know about the running server. */
+struct server_ui_info {
+	const char	*listen_name;	/* "127.0.0.1:12345" */
+	const char	*logfile;
+	void		(*quit)(void);	/* shut the server down */
+};
+
+/* Install the compiled-in fallback resources (before the display opens). */
+void	server_ui_fallbacks(XtAppContext);
+struct server_ui *server_ui_create(Widget toplevel);
+const struct hub_events *server_ui_events(void);
+void	server_ui_start(struct server_ui *, struct hub *,
+	    const struct server_ui_info *);
+/* A modal error dialog; returns when the operator dismisses it. */
+void	server_ui_error(Widget toplevel, const char *msg);
+
+#endif

@@ -1,0 +1,91 @@
+# lib.sh -- shell helpers for xchat's end-to-end and GUI tests.
+# Source it from a test script: . "$srcdir/tests/lib.sh"
+# Each test gets a private directory ($T) that is removed on exit, and
+# everything started through these helpers is killed on exit.
+
+: "${srcdir:=.}"
+: "${builddir:=.}"
+XCHATD=${XCHATD:-$builddir/src/xchatd}
+XCHAT=${XCHAT:-$builddir/src/xchat}
+PYTHON=${PYTHON:-python3}
+T=$(mktemp -d "${TMPDIR:-/tmp}/xchat-test.XXXXXX")
+XC_PIDS=""
+
+xc_cleanup() {
+	for p in $XC_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.1 2>/dev/null
+	for p in $XC_PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	if [ -n "${XC_KEEP:-}" ]; then
+		echo "test files kept in $T" >&2
+	else
+		rm -rf "$T"
+	fi
+}
+trap 'xc_cleanup' 0
+trap 'exit 1' 1 2 15
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# A TCP port nobody listens on, from the ephemeral range's neighbour.
+xc_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+	    echo $((20000 + $$ % 20000))
+}
+
+# Wait until host:port accepts connections (5 s at most).
+xc_wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if $PYTHON -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()' "$1" "$2" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Start a headless server on a free port: sets XC_PORT, XC_LOG,
+# XC_SRV_PID; extra arguments go to xchatd.  Output in $T/xchatd.err.
+xc_start_server() {
+	XC_PORT=$(xc_free_port)
+	XC_LOG=${XC_LOG:-$T/mensagens_log.txt}
+	$XC_WRAP "$XCHATD" -headless -port "$XC_PORT" -logfile "$XC_LOG" "$@" \
+	    >"$T/xchatd.out" 2>"$T/xchatd.err" &
+	XC_SRV_PID=$!
+	XC_PIDS="$XC_PIDS $XC_SRV_PID"
+	xc_wait_port 127.0.0.1 "$XC_PORT" ||
+	    { cat "$T/xchatd.err" >&2; fail "server did not start"; }
+}
+
+# Start an Xvfb of our own on a free display number: sets DISPLAY.
+xc_start_xvfb() {
+	command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed"
+	n=$((50 + $$ % 400))
+	while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do
+		n=$((n + 1))
+	done
+	Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
+	XC_PIDS="$XC_PIDS $!"
+	DISPLAY=":$n"
+	export DISPLAY
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -e "/tmp/.X11-unix/X$n" ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "Xvfb :$n did not start"
+}
