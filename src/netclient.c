@@ -1,0 +1,1009 @@
+/*
+ * netclient.c -- the client core: connection state machine with
+ * reconnect backoff, send queue and own-message bookkeeping, PING/PONG
+ * and dead-server detection, and server frames turned into events for
+ * the UI (struct nc_events).  Sockets enter the event loop only through
+ * evloop.c; no X header here.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "evloop.h"
+#include "netclient.h"
+#include "netio.h"
+#include "protocol.h"
+#include "xmalloc.h"
+
+/* Bytes read from the socket per wakeup, at most. */
+#define READ_CHUNK	65536
+
+struct nc_user {
+	uint64_t	 id;
+	char		 nick[PROTO_MAX_NICK + 1];
+};
+
+struct netclient {
+	char			*host;
+	char			*port;
+	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
+	unsigned		 ping_interval;
+	unsigned		 ping_timeout;
+	unsigned		 connect_timeout;
+
+	const struct nc_events	*ev;
+	void			*arg;
+
+	enum nc_state		 state;
+	enum nc_why		 why;
+	enum nc_why		 bye;		/* BYE seen before the close */
+	char			 err[256];
+
+	int			 fd;
+	bool			 attached;	/* test mode: no socket */
+	struct ev_io		*io;
+	struct outbuf		 out;
+	struct proto_lineq	 lq;
+	char			*rbuf;
+
+	struct ev_timer		*tick;
+	unsigned		 backoff;	/* next delay, seconds */
+	unsigned		 secs_left;
+	time_t			 since;		/* connect start */
+	time_t			 last_rx;
+	time_t			 ping_at;	/* 0: no PING outstanding */
+	unsigned		 ping_no;
+
+	uint64_t		 id;
+	char			 nick[PROTO_MAX_NICK + 1];
+	uint64_t		 nhistory;
+	struct nc_user		*users;
+	size_t			 nusers;
+	size_t			 capusers;
+
+	uint64_t		 lastseq;
+	struct nc_own		*own;		/* queued and pending, oldest first */
+	struct nc_own		*owntail;
+};
+
+static void	 tick_cb(void *);
+static void	 io_cb(void *, int, int);
+static void	 drop(struct netclient *, enum nc_why);
+
+static time_t
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void
+copy_str(char *dst, size_t size, const char *p, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
+/*
+ * Create a client for cfg.  The events struct and arg are kept (not
+ * copied) and must outlive the client.  Nothing happens until
+ * netclient_start().
+ */
+struct netclient *
+netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
+    void *arg)
+{
+	struct netclient	*nc = xcalloc(1, sizeof *nc);
+
+	nc->host = xstrdup(cfg->host);
+	nc->port = xstrdup(cfg->port);
+	if (cfg->nick != NULL)
+		copy_str(nc->want, sizeof nc->want, cfg->nick,
+		    strlen(cfg->nick));
+	nc->ping_interval = cfg->ping_interval ? cfg->ping_interval : 30;
+	nc->ping_timeout = cfg->ping_timeout ? cfg->ping_timeout : 15;
+	nc->connect_timeout = cfg->connect_timeout ?
+	    cfg->connect_timeout : 15;
+	nc->ev = ev;
+	nc->arg = arg;
+	nc->fd = -1;
+	nc->backoff = NC_BACKOFF_FIRST;
+	return nc;
+}
+
+static void
+own_unlink(struct netclient *nc, struct nc_own *o)
+{
+	struct nc_own	**pp, *prev = NULL;
+
+	for (pp = &nc->own; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
+		if (*pp == o) {
+			*pp = o->next;
+			if (nc->owntail == o)
+				nc->owntail = prev;
+			return;
+		}
+	}
+}
+
+static void
+own_free(struct nc_own *o)
+{
+	free(o->text);
+	free(o->why);
+	free(o);
+}
+
+/* Free the client and everything it owns; the socket is closed. */
+void
+netclient_free(struct netclient *nc)
+{
+	struct nc_own	*o, *next;
+
+	if (nc == NULL)
+		return;
+	evloop_io_del(nc->io);
+	if (nc->fd != -1)
+		close(nc->fd);
+	evloop_timer_del(nc->tick);
+	outbuf_free(&nc->out);
+	proto_lineq_free(&nc->lq);
+	for (o = nc->own; o != NULL; o = next) {
+		next = o->next;
+		own_free(o);
+	}
+	free(nc->users);
+	free(nc->rbuf);
+	free(nc->host);
+	free(nc->port);
+	free(nc);
+}
+
+static void
+emit_state(struct netclient *nc)
+{
+	if (nc->ev->state != NULL)
+		nc->ev->state(nc->arg, nc->state, nc->why, nc->secs_left);
+}
+
+static void
+emit_own(struct netclient *nc, struct nc_own *o)
+{
+	if (nc->ev->own != NULL)
+		nc->ev->own(nc->arg, o);
+}
+
+static void
+emit_note(struct netclient *nc, enum nc_note what, const char *code,
+    size_t codelen, const char *text, size_t textlen)
+{
+	if (nc->ev->note != NULL)
+		nc->ev->note(nc->arg, what, code, codelen, text, textlen);
+}
+
+/* Queue bytes for the server and try to write them at once. */
+static void
+put(struct netclient *nc, const char *buf, size_t len)
+{
+	ssize_t	 left;
+
+	outbuf_append(&nc->out, buf, len);
+	if (nc->fd == -1 || nc->state == NC_CONNECTING)
+		return;
+	left = outbuf_flush(&nc->out, nc->fd);
+	if (left == -1) {
+		snprintf(nc->err, sizeof nc->err, "%s", strerror(errno));
+		drop(nc, NCW_ERROR);
+		return;
+	}
+	evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+}
+
+static void
+send_msg(struct netclient *nc, struct nc_own *o)
+{
+	char	 frame[PROTO_MAX_FRAME + 64], *p = frame;
+
+	p = proto_put(p, "MSG ", 4);
+	p = proto_put_u64(p, o->seq);
+	*p++ = ' ';
+	p = proto_put(p, o->md5, PROTO_MD5_HEX);
+	*p++ = ' ';
+	p = proto_put(p, o->text, o->len);
+	*p++ = '\n';
+	o->state = NCO_PENDING;
+	put(nc, frame, (size_t)(p - frame));
+}
+
+static void
+send_nick(struct netclient *nc)
+{
+	char	 frame[PROTO_MAX_NICK + 8], *p = frame;
+
+	p = proto_put(p, "NICK ", 5);
+	p = proto_put_str(p, nc->want);
+	*p++ = '\n';
+	put(nc, frame, (size_t)(p - frame));
+}
+
+/* Seconds of delay after cur: 1, 2, 4, 8, 16, 30, 30 ... */
+unsigned
+netclient_backoff_next(unsigned cur)
+{
+	if (cur < NC_BACKOFF_FIRST)
+		return NC_BACKOFF_FIRST;
+	if (cur >= NC_BACKOFF_MAX / 2)
+		return NC_BACKOFF_MAX;
+	return cur * 2;
+}
+
+static void
+tick_arm(struct netclient *nc)
+{
+	if (nc->tick == NULL && !nc->attached)
+		nc->tick = evloop_timer_add(1000, tick_cb, nc);
+}
+
+/*
+ * Close the connection (if any) for why.  Pending messages become
+ * undelivered (we cannot know whether the server took them); queued
+ * ones stay queued.  Unless the client was closed, a retry is
+ * scheduled after the current backoff, which then doubles.
+ */
+static void
+drop(struct netclient *nc, enum nc_why why)
+{
+	struct nc_own	*o, *next;
+
+	if (nc->bye != NCW_NONE && (why == NCW_CLOSED || why == NCW_ERROR))
+		why = nc->bye;
+	nc->bye = NCW_NONE;
+	evloop_io_del(nc->io);
+	nc->io = NULL;
+	if (nc->fd != -1)
+		close(nc->fd);
+	nc->fd = -1;
+	nc->attached = false;
+	outbuf_free(&nc->out);
+	nc->lq.partlen = 0;
+	nc->lq.skipping = false;
+	nc->ping_at = 0;
+	nc->nusers = 0;
+	for (o = nc->own; o != NULL; o = next) {
+		next = o->next;
+		if (o->state != NCO_PENDING)
+			continue;
+		own_unlink(nc, o);
+		o->state = NCO_UNDELIVERED;
+		emit_own(nc, o);
+		own_free(o);
+	}
+	nc->why = why;
+	if (nc->state == NC_CLOSED) {
+		emit_state(nc);
+		return;
+	}
+	nc->state = NC_WAITING;
+	nc->secs_left = nc->backoff;
+	nc->backoff = netclient_backoff_next(nc->backoff);
+	tick_arm(nc);
+	emit_state(nc);
+}
+
+static void
+do_connect(struct netclient *nc)
+{
+	nc->err[0] = '\0';
+	nc->why = NCW_NONE;
+	nc->bye = NCW_NONE;
+	nc->fd = netio_connect(nc->host, nc->port, nc->err, sizeof nc->err);
+	if (nc->fd == -1) {
+		nc->state = NC_CONNECTING;
+		drop(nc, NCW_REFUSED);
+		return;
+	}
+	nc->state = NC_CONNECTING;
+	nc->since = now();
+	nc->io = evloop_io_add(nc->fd, EV_WRITE, io_cb, nc);
+	tick_arm(nc);
+	emit_state(nc);
+}
+
+/* Begin: connect (without blocking) and keep retrying on failure. */
+void
+netclient_start(struct netclient *nc)
+{
+	if (nc->state != NC_IDLE && nc->state != NC_WAITING)
+		return;
+	do_connect(nc);
+}
+
+/* Drop the connection if any and connect now, at the first backoff. */
+void
+netclient_reconnect(struct netclient *nc)
+{
+	if (nc->state == NC_CLOSED)
+		return;
+	if (nc->fd != -1 || nc->attached) {
+		drop(nc, NCW_USER);
+	}
+	nc->backoff = NC_BACKOFF_FIRST;
+	do_connect(nc);
+}
+
+/* Say goodbye if connected; close; stop retrying. */
+void
+netclient_quit(struct netclient *nc, const char *text)
+{
+	char	 frame[PROTO_MAX_FRAME];
+	size_t	 len = 0;
+
+	if (nc->state == NC_HANDSHAKE || nc->state == NC_HISTORY ||
+	    nc->state == NC_READY) {
+		len = (size_t)snprintf(frame, sizeof frame - 1, "QUIT%s%s",
+		    text != NULL && *text != '\0' ? " " : "",
+		    text != NULL ? text : "");
+		if (len > sizeof frame - 2)
+			len = sizeof frame - 2;
+		frame[len++] = '\n';
+		outbuf_append(&nc->out, frame, len);
+		if (nc->fd != -1)
+			(void)outbuf_flush(&nc->out, nc->fd);
+	}
+	evloop_timer_del(nc->tick);
+	nc->tick = NULL;
+	nc->state = NC_CLOSED;
+	drop(nc, NCW_USER);
+}
+
+static void
+users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < nc->nusers; i++)
+		if (nc->users[i].id == id)
+			break;
+	if (i == nc->nusers) {
+		if (nc->nusers == nc->capusers) {
+			nc->capusers = nc->capusers ? nc->capusers * 2 : 16;
+			nc->users = xreallocarray(nc->users, nc->capusers,
+			    sizeof *nc->users);
+		}
+		nc->nusers++;
+		nc->users[i].id = id;
+	}
+	copy_str(nc->users[i].nick, sizeof nc->users[i].nick, nick, len);
+}
+
+static struct nc_user *
+users_find(struct netclient *nc, uint64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nc->nusers; i++)
+		if (nc->users[i].id == id)
+			return &nc->users[i];
+	return NULL;
+}
+
+static void
+users_del(struct netclient *nc, uint64_t id)
+{
+	struct nc_user	*u = users_find(nc, id);
+
+	if (u != NULL)
+		*u = nc->users[--nc->nusers];
+}
+
+static struct nc_own *
+own_find(struct netclient *nc, const struct proto_str *seq)
+{
+	struct nc_own	*o;
+	char		 buf[PROTO_MAX_NUM + 1];
+	size_t		 len;
+
+	for (o = nc->own; o != NULL; o = o->next) {
+		if (o->state != NCO_PENDING)
+			continue;
+		len = (size_t)(proto_put_u64(buf, o->seq) - buf);
+		if (len == seq->len && memcmp(buf, seq->p, len) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static void
+on_fate(struct netclient *nc, const struct proto_smsg *m)
+{
+	struct nc_own	*o = own_find(nc, &m->seq);
+
+	if (o == NULL) {
+		emit_note(nc, NCN_BADFRAME, m->seq.p, m->seq.len,
+		    "unknown seq", 11);
+		return;
+	}
+	own_unlink(nc, o);
+	if (m->verb == PV_OK) {
+		o->state = NCO_CONFIRMED;
+		o->n = m->n;
+	} else {
+		o->state = NCO_REJECTED;
+		copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
+		if (m->text.len > 0)
+			o->why = xstrndup(m->text.p, m->text.len);
+	}
+	emit_own(nc, o);
+	own_free(o);
+}
+
+static void
+on_message(struct netclient *nc, const struct proto_smsg *m)
+{
+	struct nc_msg	 msg;
+
+	memset(&msg, 0, sizeof msg);
+	msg.n = m->n;
+	msg.id = m->id;
+	msg.nick = m->nick.p;
+	msg.nicklen = m->nick.len;
+	msg.text = m->text.p;
+	msg.textlen = m->text.len;
+	msg.md5 = m->md5.p;
+	digest_md5_hex(m->text.p, m->text.len, msg.computed);
+	msg.good = digest_md5_equal(msg.computed, m->md5.p) &&
+	    proto_text_valid(m->text.p, m->text.len);
+	msg.history = nc->state == NC_HISTORY;
+	msg.mention = netclient_mentions(m->text.p, m->text.len, nc->nick);
+	if (msg.history)
+		nc->nhistory++;
+	if (nc->ev->message != NULL)
+		nc->ev->message(nc->arg, &msg);
+}
+
+static void
+on_ready(struct netclient *nc, const struct proto_smsg *m)
+{
+	struct nc_own	*o;
+
+	nc->state = NC_READY;
+	if (nc->ev->ready != NULL)
+		nc->ev->ready(nc->arg, m->n, nc->nhistory);
+	emit_state(nc);
+	for (o = nc->own; o != NULL && nc->state == NC_READY; o = o->next) {
+		if (o->state != NCO_QUEUED)
+			continue;
+		send_msg(nc, o);
+		emit_own(nc, o);
+	}
+}
+
+static void
+on_user(struct netclient *nc, enum nc_user_ev what,
+    const struct proto_smsg *m)
+{
+	struct nc_user	*u;
+	char		 old[PROTO_MAX_NICK + 1];
+	const char	*oldp = NULL;
+	bool		 self = m->id == nc->id;
+
+	if (what == NCU_NICK) {
+		if (self) {
+			snprintf(old, sizeof old, "%s", nc->nick);
+			oldp = old;
+			copy_str(nc->nick, sizeof nc->nick, m->nick.p,
+			    m->nick.len);
+		} else if ((u = users_find(nc, m->id)) != NULL) {
+			snprintf(old, sizeof old, "%s", u->nick);
+			oldp = old;
+		}
+	}
+	if (what == NCU_LEAVE)
+		users_del(nc, m->id);
+	else if (!self)
+		users_set(nc, m->id, m->nick.p, m->nick.len);
+	if (nc->ev->user != NULL)
+		nc->ev->user(nc->arg, what, m->id, m->nick.p, m->nick.len,
+		    oldp, m->code.p, m->code.len, self);
+}
+
+static void
+on_err(struct netclient *nc, const struct proto_smsg *m)
+{
+	enum nc_note	 what = NCN_ERR;
+
+	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0)
+		what = NCN_NICKINUSE;
+	else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
+		what = NCN_BADNICK;
+	emit_note(nc, what, m->code.p, m->code.len, m->text.p, m->text.len);
+}
+
+/* Handle one frame from the server (len bytes, no LF). */
+static void
+on_frame(struct netclient *nc, const char *line, size_t len)
+{
+	struct proto_smsg	 m;
+	char			 frame[PROTO_MAX_TOKEN + 8], *p;
+
+	if (!proto_parse_server(line, len, &m)) {
+		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
+		    len > 80 ? 80 : len);
+		return;
+	}
+	if (nc->state == NC_HANDSHAKE && m.verb != PV_WELCOME &&
+	    m.verb != PV_BYE && m.verb != PV_PING && m.verb != PV_ERR) {
+		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
+		    len > 80 ? 80 : len);
+		return;
+	}
+	switch (m.verb) {
+	case PV_WELCOME:
+		if (nc->state != NC_HANDSHAKE) {
+			emit_note(nc, NCN_BADFRAME, NULL, 0, line, len);
+			return;
+		}
+		nc->id = m.id;
+		copy_str(nc->nick, sizeof nc->nick, m.nick.p, m.nick.len);
+		nc->nusers = 0;
+		nc->nhistory = 0;
+		nc->state = NC_HISTORY;
+		nc->backoff = NC_BACKOFF_FIRST;
+		if (nc->ev->welcome != NULL)
+			nc->ev->welcome(nc->arg, m.id, m.nick.p, m.nick.len);
+		emit_state(nc);
+		if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
+			send_nick(nc);
+		break;
+	case PV_USER:
+		on_user(nc, NCU_PRESENT, &m);
+		break;
+	case PV_JOIN:
+		on_user(nc, NCU_JOIN, &m);
+		break;
+	case PV_LEAVE:
+		on_user(nc, NCU_LEAVE, &m);
+		break;
+	case PV_NICK:
+		on_user(nc, NCU_NICK, &m);
+		break;
+	case PV_READY:
+		if (nc->state == NC_HISTORY)
+			on_ready(nc, &m);
+		break;
+	case PV_MSG:
+		on_message(nc, &m);
+		break;
+	case PV_OK:
+	case PV_NAK:
+		on_fate(nc, &m);
+		break;
+	case PV_PING:
+		p = proto_put(frame, "PONG ", 5);
+		p = proto_put(p, m.token.p, m.token.len);
+		*p++ = '\n';
+		put(nc, frame, (size_t)(p - frame));
+		break;
+	case PV_PONG:
+		nc->ping_at = 0;
+		break;
+	case PV_ERR:
+		on_err(nc, &m);
+		break;
+	case PV_BYE:
+		nc->bye = m.code.len == 4 && memcmp(m.code.p, "full", 4) == 0 ?
+		    NCW_FULL : NCW_BYE;
+		emit_note(nc, NCN_BYE, m.code.p, m.code.len, m.text.p,
+		    m.text.len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Scan a buffer that starts with the saved partial frame. */
+static void
+scan(struct netclient *nc, const char *buf, size_t len)
+{
+	struct proto_scan	 s;
+	const char		*line;
+	size_t			 n;
+	enum proto_scan_result	 r;
+	int			 fd = nc->fd;
+
+	nc->last_rx = now();
+	nc->ping_at = 0;
+	proto_scan_init(&s, buf, len);
+	while ((r = proto_scan_next(&nc->lq, &s, &line, &n)) != PS_END) {
+		if (r == PS_TOOLONG)
+			emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
+		else
+			on_frame(nc, line, n);
+		/* A frame may have dropped the connection. */
+		if (nc->fd != fd || (fd == -1 && !nc->attached))
+			return;
+	}
+	proto_lineq_keep(&nc->lq, &s);
+}
+
+/*
+ * Take bytes as if read from the server: split them into frames (a
+ * partial frame is kept for the next call) and handle each.
+ */
+void
+netclient_feed(struct netclient *nc, const char *buf, size_t len)
+{
+	size_t	 have, n;
+
+	if (nc->rbuf == NULL)
+		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
+	while (len > 0) {
+		have = proto_lineq_prepend(&nc->lq, nc->rbuf);
+		n = len < READ_CHUNK ? len : READ_CHUNK;
+		memcpy(nc->rbuf + have, buf, n);
+		buf += n;
+		len -= n;
+		scan(nc, nc->rbuf, have + n);
+		if (nc->fd == -1 && !nc->attached)
+			break;
+	}
+}
+
+static void
+on_readable(struct netclient *nc)
+{
+	size_t	 have;
+	ssize_t	 n;
+
+	if (nc->rbuf == NULL)
+		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
+	have = proto_lineq_prepend(&nc->lq, nc->rbuf);
+	n = read(nc->fd, nc->rbuf + have, READ_CHUNK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		/* Put the partial frame back. */
+		struct proto_scan s;
+
+		proto_scan_init(&s, nc->rbuf, have);
+		proto_lineq_keep(&nc->lq, &s);
+		return;
+	}
+	if (n <= 0) {
+		if (n == -1)
+			snprintf(nc->err, sizeof nc->err, "%s",
+			    strerror(errno));
+		drop(nc, n == 0 ? NCW_CLOSED : NCW_ERROR);
+		return;
+	}
+	scan(nc, nc->rbuf, have + (size_t)n);
+}
+
+static void
+io_cb(void *arg, int fd, int events)
+{
+	struct netclient	*nc = arg;
+	int			 soerr = 0;
+	socklen_t		 sl = sizeof soerr;
+	ssize_t			 left;
+
+	if (nc->state == NC_CONNECTING) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
+			soerr = errno;
+		if (soerr != 0) {
+			snprintf(nc->err, sizeof nc->err,
+			    "cannot connect to %s port %s: %s", nc->host,
+			    nc->port, strerror(soerr));
+			drop(nc, NCW_REFUSED);
+			return;
+		}
+		nc->state = NC_HANDSHAKE;
+		nc->last_rx = now();
+		nc->since = nc->last_rx;
+		evloop_io_set(nc->io, EV_READ);
+		emit_state(nc);
+		return;
+	}
+	if (events & EV_READ) {
+		on_readable(nc);
+		return;
+	}
+	if (events & EV_WRITE) {
+		left = outbuf_flush(&nc->out, nc->fd);
+		if (left == -1) {
+			snprintf(nc->err, sizeof nc->err, "%s",
+			    strerror(errno));
+			drop(nc, NCW_ERROR);
+			return;
+		}
+		evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+	}
+}
+
+/*
+ * Once a second: count down to the next retry, give up on a connect or
+ * handshake that takes too long, and PING a silent server, dropping it
+ * when the PING goes unanswered.
+ */
+static void
+tick_cb(void *arg)
+{
+	struct netclient	*nc = arg;
+	time_t			 t = now();
+	char			 frame[64];
+	int			 len;
+
+	nc->tick = NULL;
+	switch (nc->state) {
+	case NC_WAITING:
+		if (nc->secs_left > 1) {
+			nc->secs_left--;
+			emit_state(nc);
+		} else {
+			nc->secs_left = 0;
+			do_connect(nc);
+		}
+		break;
+	case NC_CONNECTING:
+	case NC_HANDSHAKE:
+		if (t - nc->since >= (time_t)nc->connect_timeout) {
+			snprintf(nc->err, sizeof nc->err,
+			    "no answer from %s port %s within %u s",
+			    nc->host, nc->port, nc->connect_timeout);
+			drop(nc, NCW_DEAD);
+		}
+		break;
+	case NC_HISTORY:
+	case NC_READY:
+		if (nc->ping_at != 0 &&
+		    t - nc->ping_at >= (time_t)nc->ping_timeout) {
+			snprintf(nc->err, sizeof nc->err,
+			    "no answer from the server for %ld s",
+			    (long)(t - nc->last_rx));
+			drop(nc, NCW_DEAD);
+		} else if (nc->ping_at == 0 &&
+		    t - nc->last_rx >= (time_t)nc->ping_interval) {
+			len = snprintf(frame, sizeof frame, "PING xc%u\n",
+			    ++nc->ping_no);
+			nc->ping_at = t;
+			put(nc, frame, (size_t)len);
+		}
+		break;
+	default:
+		break;
+	}
+	if (nc->state != NC_CLOSED && nc->state != NC_IDLE)
+		tick_arm(nc);
+}
+
+/*
+ * Create one of the user's messages and send it (when ready) or queue
+ * it.  The UI hears of it through ev->own before this returns.
+ */
+struct nc_own *
+netclient_send(struct netclient *nc, const char *text, size_t len)
+{
+	struct nc_own	*o;
+	size_t		 queued = 0;
+
+	for (o = nc->own; o != NULL; o = o->next)
+		if (o->state == NCO_QUEUED)
+			queued++;
+	if (nc->state != NC_READY && queued >= NC_QUEUE_MAX) {
+		emit_note(nc, NCN_QUEUEFULL, NULL, 0, text, len);
+		return NULL;
+	}
+	o = xcalloc(1, sizeof *o);
+	o->seq = ++nc->lastseq;
+	o->text = xstrndup(text, len);
+	o->len = len;
+	digest_md5_hex(text, len, o->md5);
+	o->state = NCO_QUEUED;
+	if (nc->owntail != NULL)
+		nc->owntail->next = o;
+	else
+		nc->own = o;
+	nc->owntail = o;
+	emit_own(nc, o);
+	if (nc->state == NC_READY) {
+		send_msg(nc, o);
+		/* put() may have dropped the connection already. */
+		if (o->state == NCO_PENDING)
+			emit_own(nc, o);
+	}
+	return o;
+}
+
+/* Ask for nick now (if connected) and on every later connection. */
+void
+netclient_nick(struct netclient *nc, const char *nick)
+{
+	copy_str(nc->want, sizeof nc->want, nick, strlen(nick));
+	if (nc->state == NC_HISTORY || nc->state == NC_READY)
+		send_nick(nc);
+}
+
+enum nc_state
+netclient_state(const struct netclient *nc)
+{
+	return nc->state;
+}
+
+uint64_t
+netclient_id(const struct netclient *nc)
+{
+	return nc->id;
+}
+
+const char *
+netclient_current_nick(const struct netclient *nc)
+{
+	return nc->nick;
+}
+
+const char *
+netclient_host(const struct netclient *nc)
+{
+	return nc->host;
+}
+
+const char *
+netclient_port(const struct netclient *nc)
+{
+	return nc->port;
+}
+
+unsigned
+netclient_backoff(const struct netclient *nc)
+{
+	return nc->backoff;
+}
+
+const char *
+netclient_error(const struct netclient *nc)
+{
+	return nc->err;
+}
+
+static bool
+word_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '_' || c == '-' || c >= 0x80;
+}
+
+/*
+ * True if nick occurs in text as a word: ASCII letters compared
+ * without case, and neither neighbour a letter, digit, '_', '-' or a
+ * non-ASCII byte.
+ */
+bool
+netclient_mentions(const char *text, size_t len, const char *nick)
+{
+	size_t	 nl = strlen(nick), i;
+
+	if (nl == 0 || nl > len)
+		return false;
+	for (i = 0; i + nl <= len; i++) {
+		if (strncasecmp(text + i, nick, nl) != 0)
+			continue;
+		if (i > 0 && word_char((unsigned char)text[i - 1]) &&
+		    word_char((unsigned char)nick[0]))
+			continue;
+		if (i + nl < len && word_char((unsigned char)text[i + nl]) &&
+		    word_char((unsigned char)nick[nl - 1]))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* Test seam: act as if connected, with no socket (output is kept). */
+void
+netclient_test_attach(struct netclient *nc)
+{
+	nc->attached = true;
+	nc->fd = -1;
+	nc->state = NC_HANDSHAKE;
+	nc->last_rx = now();
+	emit_state(nc);
+}
+
+/* Test seam: act as if the connection was lost. */
+void
+netclient_test_drop(struct netclient *nc, enum nc_why why)
+{
+	drop(nc, why);
+	evloop_timer_del(nc->tick);
+	nc->tick = NULL;
+}
+
+/* Test seam: copy (at most size bytes of) the queued output, clear it. */
+size_t
+netclient_test_output(struct netclient *nc, char *buf, size_t size)
+{
+	size_t	 n = nc->out.len < size ? nc->out.len : size;
+
+	memcpy(buf, nc->out.buf + nc->out.off, n);
+	outbuf_free(&nc->out);
+	return n;
+}
+
+static bool
+blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+static void
+check_text(struct nc_cmd *c)
+{
+	if (c->arglen > PROTO_MAX_TEXT)
+		c->kind = NCC_TOOLONG;
+	else if (!proto_text_valid(c->arg, c->arglen))
+		c->kind = NCC_BADTEXT;
+}
+
+/*
+ * Parse an input line into a command.  Commands are case-insensitive;
+ * "//x" sends "/x".  A message is checked against the protocol's text
+ * rules so that the UI can refuse it with a reason.
+ */
+void
+netclient_parse_command(const char *in, size_t len, struct nc_cmd *c)
+{
+	size_t	 w, a;
+
+	memset(c, 0, sizeof *c);
+	if (blank(in, len))
+		return;
+	if (in[0] != '/' || (len > 1 && in[1] == '/')) {
+		c->kind = NCC_MSG;
+		c->arg = in[0] == '/' ? in + 1 : in;
+		c->arglen = in[0] == '/' ? len - 1 : len;
+		check_text(c);
+		return;
+	}
+	for (w = 1; w < len && in[w] != ' '; w++)
+		;
+	for (a = w; a < len && in[a] == ' '; a++)
+		;
+	c->arg = in + a;
+	c->arglen = len - a;
+	while (c->arglen > 0 && c->arg[c->arglen - 1] == ' ')
+		c->arglen--;
+	if (w == 5 && strncasecmp(in, "/nick", 5) == 0) {
+		c->kind = proto_nick_valid(c->arg, c->arglen) ?
+		    NCC_NICK : NCC_BADNICK;
+	} else if (w == 5 && strncasecmp(in, "/quit", 5) == 0) {
+		c->kind = NCC_QUIT;
+		if (c->arglen > 0)
+			check_text(c);
+		if (c->kind != NCC_QUIT)
+			c->kind = NCC_QUIT, c->arglen = 0;
+	} else if (w == 5 && strncasecmp(in, "/help", 5) == 0) {
+		c->kind = NCC_HELP;
+	} else {
+		c->kind = NCC_UNKNOWN;
+		c->arg = in;
+		c->arglen = w;
+	}
+}

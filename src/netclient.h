@@ -1,0 +1,216 @@
+/*
+ * netclient.h -- the client core of xchat: the connection state
+ * machine (connect, handshake, ready, backoff), the send queue, the
+ * bookkeeping of the user's own messages by seq, PING/PONG and
+ * dead-server detection, and the parsing of server frames into
+ * transcript events delivered through a callback struct.  No X or
+ * Motif header is needed to use it.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_NETCLIENT_H
+#define XCHAT_NETCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+/* Reconnect backoff: 1 s doubling up to 30 s, reset on success. */
+#define NC_BACKOFF_FIRST	1
+#define NC_BACKOFF_MAX		30
+
+/* At most this many messages typed while disconnected wait to be sent. */
+#define NC_QUEUE_MAX		100
+
+enum nc_state {
+	NC_IDLE = 0,		/* not started */
+	NC_CONNECTING,		/* TCP connect in progress */
+	NC_HANDSHAKE,		/* connected, WELCOME not yet seen */
+	NC_HISTORY,		/* WELCOME seen, READY not yet */
+	NC_READY,		/* READY seen: chatting */
+	NC_WAITING,		/* disconnected, a retry is scheduled */
+	NC_CLOSED		/* quit: no retry */
+};
+
+/* Why the client is (or was last) disconnected. */
+enum nc_why {
+	NCW_NONE = 0,
+	NCW_REFUSED,		/* connect failed (errtext says why) */
+	NCW_CLOSED,		/* the server closed the connection */
+	NCW_ERROR,		/* read/write error */
+	NCW_BYE,		/* the server said BYE (code says why) */
+	NCW_FULL,		/* BYE full */
+	NCW_DEAD,		/* no traffic and no PONG within the timeout */
+	NCW_PROTOCOL,		/* the server broke the protocol */
+	NCW_USER		/* File > Reconnect */
+};
+
+/* The fate of one of the user's own messages. */
+enum nc_own_state {
+	NCO_QUEUED = 0,		/* typed while disconnected, not yet sent */
+	NCO_PENDING,		/* sent, no OK/NAK yet */
+	NCO_CONFIRMED,		/* OK <seq> <n> */
+	NCO_REJECTED,		/* NAK <seq> <code> */
+	NCO_UNDELIVERED		/* the connection dropped before the OK */
+};
+
+struct nc_own {
+	uint64_t		 seq;
+	uint64_t		 n;		/* when confirmed */
+	enum nc_own_state	 state;
+	char			*text;
+	size_t			 len;
+	char			 md5[PROTO_MD5_HEX + 1];
+	char			 code[32];	/* NAK code */
+	char			*why;		/* NAK human text or NULL */
+	void			*ui;		/* the UI's handle */
+	struct nc_own		*next;
+};
+
+/* A message received from another client (live or history). */
+struct nc_msg {
+	uint64_t	 n;
+	uint64_t	 id;
+	const char	*nick;
+	size_t		 nicklen;
+	const char	*text;
+	size_t		 textlen;
+	const char	*md5;		/* as received, 32 hex digits */
+	char		 computed[PROTO_MD5_HEX + 1];
+	bool		 good;		/* the digest matched */
+	bool		 history;	/* replayed before READY */
+	bool		 mention;	/* the text mentions our nick */
+};
+
+enum nc_user_ev {
+	NCU_PRESENT = 0,	/* USER: already connected */
+	NCU_JOIN,
+	NCU_LEAVE,
+	NCU_NICK
+};
+
+/* Notes from the server or the core that the UI shows as a line. */
+enum nc_note {
+	NCN_ERR = 0,		/* ERR <code> [text] */
+	NCN_BYE,		/* BYE <reason> [text] */
+	NCN_NICKINUSE,		/* ERR nickinuse <nick> */
+	NCN_BADNICK,		/* ERR badnick */
+	NCN_BADFRAME,		/* an unparsable frame from the server */
+	NCN_TOOLONG,		/* an over-long frame from the server */
+	NCN_QUEUEFULL		/* too many messages waiting: refused */
+};
+
+/*
+ * What the core tells the UI.  Any pointer may be NULL.  Strings are
+ * counted and not NUL-terminated unless stated; they live only for the
+ * duration of the call.
+ */
+struct nc_events {
+	/* The state changed, or (while waiting) the countdown ticked. */
+	void	(*state)(void *arg, enum nc_state, enum nc_why,
+		    unsigned secs_left);
+	/* WELCOME: our id and nick; the user list must be emptied. */
+	void	(*welcome)(void *arg, uint64_t id, const char *nick,
+		    size_t nicklen);
+	/* READY: history done; users is the server's count. */
+	void	(*ready)(void *arg, uint64_t users, uint64_t history);
+	/* USER/JOIN/LEAVE/NICK.  For NCU_NICK, nick is the new nick and
+	   oldnick the previous one (NULL if unknown); self is true when
+	   it is about us.  reason is for NCU_LEAVE. */
+	void	(*user)(void *arg, enum nc_user_ev, uint64_t id,
+		    const char *nick, size_t nicklen, const char *oldnick,
+		    const char *reason, size_t reasonlen, bool self);
+	/* A message from someone else. */
+	void	(*message)(void *arg, const struct nc_msg *);
+	/* One of our own messages was created or changed state. */
+	void	(*own)(void *arg, struct nc_own *);
+	/* A note: code and text may be empty. */
+	void	(*note)(void *arg, enum nc_note, const char *code,
+		    size_t codelen, const char *text, size_t textlen);
+};
+
+struct nc_config {
+	const char	*host;
+	const char	*port;
+	const char	*nick;		/* wanted nick; NULL or "" keeps userN */
+	unsigned	 ping_interval;	/* s of silence before our PING */
+	unsigned	 ping_timeout;	/* s more before the server is dead */
+	unsigned	 connect_timeout; /* s for connect + WELCOME */
+};
+
+struct netclient;
+
+/* Create a client (no I/O yet); ev and arg are kept. */
+struct netclient *netclient_new(const struct nc_config *,
+	    const struct nc_events *, void *arg);
+void	 netclient_free(struct netclient *);
+
+/* Start connecting (non-blocking); later failures schedule retries. */
+void	 netclient_start(struct netclient *);
+/* Drop any connection and connect now (File > Reconnect). */
+void	 netclient_reconnect(struct netclient *);
+/* Send QUIT (if connected), close, and stop retrying. */
+void	 netclient_quit(struct netclient *, const char *text);
+
+/*
+ * Send a message.  It is shown at once through ev->own: pending when
+ * connected, queued when not (sent after the next READY).  Returns
+ * NULL (with an NCN_QUEUEFULL note) when the queue is full.  The text
+ * must already be valid (see netclient_check_text()).
+ */
+struct nc_own *netclient_send(struct netclient *, const char *, size_t);
+/* Ask for a new nick; it is also asked again on every reconnect. */
+void	 netclient_nick(struct netclient *, const char *);
+
+enum nc_state netclient_state(const struct netclient *);
+uint64_t netclient_id(const struct netclient *);
+const char *netclient_current_nick(const struct netclient *);
+const char *netclient_host(const struct netclient *);
+const char *netclient_port(const struct netclient *);
+unsigned netclient_backoff(const struct netclient *);
+/* The last connection error as a sentence ("" if none). */
+const char *netclient_error(const struct netclient *);
+
+/* Backoff schedule: the delay after cur seconds (1, 2, 4 ... 30). */
+unsigned netclient_backoff_next(unsigned cur);
+
+/* True if text (len bytes) mentions nick as a word (ASCII case-folded). */
+bool	 netclient_mentions(const char *text, size_t len, const char *nick);
+
+/*
+ * Testing seams (used by tests/test_netclient.c, harmless otherwise):
+ * feed bytes as if read from the socket, put the client in a state
+ * without a socket, and read back what it would have written.
+ */
+void	 netclient_feed(struct netclient *, const char *, size_t);
+void	 netclient_test_attach(struct netclient *);
+void	 netclient_test_drop(struct netclient *, enum nc_why);
+size_t	 netclient_test_output(struct netclient *, char *, size_t);
+
+/* Commands typed in the input line. */
+enum nc_cmd_kind {
+	NCC_EMPTY = 0,		/* nothing to do */
+	NCC_MSG,		/* arg: the text to send */
+	NCC_NICK,		/* arg: the new nick */
+	NCC_QUIT,		/* arg: optional text (may be empty) */
+	NCC_HELP,
+	NCC_UNKNOWN,		/* arg: the command name */
+	NCC_BADNICK,		/* /nick with a missing or invalid nick */
+	NCC_TOOLONG,		/* text over PROTO_MAX_TEXT bytes */
+	NCC_BADTEXT		/* control characters or invalid UTF-8 */
+};
+
+struct nc_cmd {
+	enum nc_cmd_kind kind;
+	const char	*arg;		/* points into the input */
+	size_t		 arglen;
+};
+
+/*
+ * Parse one input line: "/nick NAME", "/quit [text]", "/help",
+ * "//text" (a message starting with "/"), anything else a message.
+ */
+void	 netclient_parse_command(const char *, size_t, struct nc_cmd *);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * test_netclient.c -- unit tests of the client core (src/netclient.c):
+ * server frames into events, own-message bookkeeping by seq, the
+ * backoff schedule, mentions and input-line command parsing.  Needs no
+ * display and no network: the client is "attached" with no socket.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "evloop.h"
+#include "netclient.h"
+
+static int	 failures;
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__,		\
+		    __LINE__, #c);					\
+		failures++;						\
+	}								\
+} while (0)
+
+/* What the callbacks saw, as text, one event per line. */
+static char	 seen[16384];
+
+static void
+add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#include <stdarg.h>
+static void
+add(const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 l = strlen(seen);
+
+	va_start(ap, fmt);
+	vsnprintf(seen + l, sizeof seen - l, fmt, ap);
+	va_end(ap);
+	l = strlen(seen);
+	if (l + 1 < sizeof seen) {
+		seen[l] = '\n';
+		seen[l + 1] = '\0';
+	}
+}
+
+static void
+ev_state(void *arg, enum nc_state s, enum nc_why why, unsigned secs)
+{
+	(void)arg;
+	add("state %d why %d secs %u", (int)s, (int)why, secs);
+}
+
+static void
+ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
+{
+	(void)arg;
+	add("welcome %llu %.*s", (unsigned long long)id, (int)len, nick);
+}
+
+static void
+ev_ready(void *arg, uint64_t users, uint64_t hist)
+{
+	(void)arg;
+	add("ready %llu %llu", (unsigned long long)users,
+	    (unsigned long long)hist);
+}
+
+static void
+ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
+    size_t len, const char *old, const char *reason, size_t rlen, bool self)
+{
+	(void)arg;
+	add("user %d %llu %.*s old=%s reason=%.*s self=%d", (int)what,
+	    (unsigned long long)id, (int)len, nick, old ? old : "-",
+	    (int)rlen, reason ? reason : "", self);
+}
+
+static void
+ev_message(void *arg, const struct nc_msg *m)
+{
+	(void)arg;
+	add("msg %llu %llu %.*s good=%d hist=%d mention=%d text=%.*s",
+	    (unsigned long long)m->n, (unsigned long long)m->id,
+	    (int)m->nicklen, m->nick, m->good, m->history, m->mention,
+	    (int)m->textlen, m->text);
+}
+
+static void
+ev_own(void *arg, struct nc_own *o)
+{
+	(void)arg;
+	add("own %llu state %d n %llu code=%s text=%s",
+	    (unsigned long long)o->seq, (int)o->state,
+	    (unsigned long long)o->n, o->code, o->text);
+}
+
+static void
+ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
+    const char *text, size_t tlen)
+{
+	(void)arg;
+	add("note %d %.*s %.*s", (int)what, (int)clen, code ? code : "",
+	    (int)tlen, text ? text : "");
+}
+
+static const struct nc_events events = {
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+};
+
+static void
+feed(struct netclient *nc, const char *s)
+{
+	netclient_feed(nc, s, strlen(s));
+}
+
+static int
+has(const char *needle)
+{
+	if (strstr(seen, needle) != NULL)
+		return 1;
+	fprintf(stderr, "missing event \"%s\" in:\n%s", needle, seen);
+	return 0;
+}
+
+static void
+output(struct netclient *nc, char *buf, size_t size)
+{
+	size_t	 n = netclient_test_output(nc, buf, size - 1);
+
+	buf[n] = '\0';
+}
+
+static void
+test_backoff(void)
+{
+	unsigned	 want[] = { 1, 2, 4, 8, 16, 30, 30, 30 };
+	unsigned	 d = 0;
+	size_t		 i;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		d = netclient_backoff_next(d);
+		CHECK(d == want[i]);
+	}
+	CHECK(netclient_backoff_next(15) == 30);
+	CHECK(netclient_backoff_next(30) == 30);
+}
+
+static struct netclient *
+connected(const char *nick)
+{
+	struct nc_config	 cfg = { "127.0.0.1", "12345", nick, 0, 0, 0 };
+	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
+
+	netclient_test_attach(nc);
+	return nc;
+}
+
+static void
+test_handshake(void)
+{
+	struct netclient	*nc = connected("rui");
+	char			 out[8192], frame[256];
+	char			 md5[33];
+
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 user3 1\nUSER 1 ana\n");
+	CHECK(has("welcome 3 user3"));
+	CHECK(has("user 0 1 ana old=- reason= self=0"));
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK rui\n") == 0);
+
+	/* History: a good and a tampered message; then READY. */
+	digest_md5_hex("Olá, tudo bem?", strlen("Olá, tudo bem?"), md5);
+	snprintf(frame, sizeof frame, "MSG 5 1 ana %s Olá, tudo bem?\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 5 1 ana good=1 hist=1 mention=0 text=Olá, tudo bem?"));
+	feed(nc, "MSG 6 1 ana 00000000000000000000000000000000 forged\n");
+	CHECK(has("msg 6 1 ana good=0 hist=1"));
+	/* Upper-case hex is accepted. */
+	digest_md5_hex("x", 1, md5);
+	for (char *p = md5; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p -= 32;
+	snprintf(frame, sizeof frame, "MSG 7 1 ana %s x\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 7 1 ana good=1 hist=1"));
+	/* A frame split across two reads. */
+	feed(nc, "READ");
+	feed(nc, "Y 1\r\n");
+	CHECK(has("ready 1 3"));
+	CHECK(netclient_state(nc) == NC_READY);
+
+	/* Our nick change, then a live message that mentions us. */
+	seen[0] = '\0';
+	feed(nc, "NICK 3 rui\n");
+	CHECK(has("user 3 3 rui old=user3 reason= self=1"));
+	CHECK(strcmp(netclient_current_nick(nc), "rui") == 0);
+	digest_md5_hex("oi Rui!", 7, md5);
+	snprintf(frame, sizeof frame, "MSG 8 1 ana %s oi Rui!\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 8 1 ana good=1 hist=0 mention=1"));
+
+	/* Others: join, nick, leave. */
+	feed(nc, "JOIN 4 bea\nNICK 4 beatriz\nLEAVE 4 beatriz quit\n");
+	CHECK(has("user 1 4 bea old=- reason= self=0"));
+	CHECK(has("user 3 4 beatriz old=bea reason= self=0"));
+	CHECK(has("user 2 4 beatriz old=- reason=quit self=0"));
+
+	/* PING is answered with PONG and the same token. */
+	feed(nc, "PING abc123\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "PONG abc123\n") == 0);
+
+	/* Errors and garbage become notes; the client goes on. */
+	seen[0] = '\0';
+	feed(nc, "ERR nickinuse ana\nERR unknown FOO\nBLAH\n");
+	CHECK(has("note 2 nickinuse ana"));
+	CHECK(has("note 0 unknown FOO"));
+	CHECK(has("note 4  BLAH"));
+	CHECK(netclient_state(nc) == NC_READY);
+	netclient_free(nc);
+}
+
+static void
+test_own(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 out[8192], want[256], md5[33];
+	struct nc_own		*o;
+
+	/* Typed before the connection is ready: queued, sent at READY. */
+	seen[0] = '\0';
+	o = netclient_send(nc, "primeira", 8);
+	CHECK(o != NULL && o->state == NCO_QUEUED && o->seq == 1);
+	CHECK(has("own 1 state 0"));
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	feed(nc, "WELCOME 2 user2 1\nREADY 0\n");
+	output(nc, out, sizeof out);
+	digest_md5_hex("primeira", 8, md5);
+	snprintf(want, sizeof want, "MSG 1 %s primeira\n", md5);
+	CHECK(strcmp(out, want) == 0);
+	CHECK(has("own 1 state 1"));
+
+	/* Live: pending, then OK; a second one NAKed. */
+	o = netclient_send(nc, "ação", strlen("ação"));
+	CHECK(o->state == NCO_PENDING && o->seq == 2);
+	output(nc, out, sizeof out);
+	digest_md5_hex("ação", strlen("ação"), md5);
+	snprintf(want, sizeof want, "MSG 2 %s ação\n", md5);
+	CHECK(strcmp(out, want) == 0);
+	netclient_send(nc, "terceira", 8);
+	netclient_send(nc, "quarta", 6);
+	seen[0] = '\0';
+	feed(nc, "OK 1 10\nOK 2 11\nNAK 3 flood slow down\n");
+	CHECK(has("own 1 state 2 n 10"));
+	CHECK(has("own 2 state 2 n 11"));
+	CHECK(has("own 3 state 3 n 0 code=flood text=terceira"));
+	/* An OK for an unknown seq, or with leading zeros, matches nothing. */
+	feed(nc, "OK 04 12\n");
+	CHECK(has("note 4 04 unknown seq"));
+
+	/* The connection drops: 4 is undelivered, a retry is scheduled. */
+	seen[0] = '\0';
+	netclient_test_drop(nc, NCW_CLOSED);
+	CHECK(has("own 4 state 4"));
+	CHECK(has("state 5 why 2 secs 1"));
+	CHECK(netclient_state(nc) == NC_WAITING);
+	CHECK(netclient_backoff(nc) == 2);
+
+	/* Queued while down, sent after the next READY with a new seq. */
+	o = netclient_send(nc, "depois", 6);
+	CHECK(o->state == NCO_QUEUED && o->seq == 5);
+	netclient_test_attach(nc);
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	feed(nc, "WELCOME 7 user7 1\n");
+	CHECK(netclient_backoff(nc) == 1);	/* reset on success */
+	feed(nc, "READY 0\n");
+	output(nc, out, sizeof out);
+	CHECK(strncmp(out, "MSG 5 ", 6) == 0);
+
+	/* BYE full then close: why is NCW_FULL and the backoff grows. */
+	seen[0] = '\0';
+	feed(nc, "BYE full\n");
+	netclient_test_drop(nc, NCW_CLOSED);
+	CHECK(has("state 5 why 5 secs 1"));
+	netclient_test_attach(nc);
+	netclient_test_drop(nc, NCW_REFUSED);
+	CHECK(has("state 5 why 1 secs 2"));
+	netclient_free(nc);
+}
+
+static void
+test_mentions(void)
+{
+	CHECK(netclient_mentions("oi rui", 6, "rui"));
+	CHECK(netclient_mentions("RUI: olá", 9, "rui"));
+	CHECK(!netclient_mentions("ruivo", 5, "rui"));
+	CHECK(!netclient_mentions("o guri", 6, "rui"));
+	CHECK(netclient_mentions("@rui!", 5, "rui"));
+	CHECK(!netclient_mentions("", 0, "rui"));
+	CHECK(!netclient_mentions("abc", 3, ""));
+}
+
+static void
+test_commands(void)
+{
+	struct nc_cmd	 c;
+	char		 big[4100];
+
+#define PARSE(s) netclient_parse_command(s, strlen(s), &c)
+	PARSE("");
+	CHECK(c.kind == NCC_EMPTY);
+	PARSE("   ");
+	CHECK(c.kind == NCC_EMPTY);
+	PARSE("Olá, ação");
+	CHECK(c.kind == NCC_MSG && c.arglen == strlen("Olá, ação"));
+	PARSE("/nick rui");
+	CHECK(c.kind == NCC_NICK && c.arglen == 3 &&
+	    memcmp(c.arg, "rui", 3) == 0);
+	PARSE("/NICK  rui  ");
+	CHECK(c.kind == NCC_NICK && c.arglen == 3);
+	PARSE("/nick");
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick a:b");
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick two words");
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/quit");
+	CHECK(c.kind == NCC_QUIT && c.arglen == 0);
+	PARSE("/quit até logo");
+	CHECK(c.kind == NCC_QUIT && c.arglen == strlen("até logo"));
+	PARSE("/help");
+	CHECK(c.kind == NCC_HELP);
+	PARSE("/foo bar");
+	CHECK(c.kind == NCC_UNKNOWN && c.arglen == 4);
+	PARSE("//etc/passwd");
+	CHECK(c.kind == NCC_MSG && c.arglen == 11 && c.arg[0] == '/');
+	PARSE("tab\there");
+	CHECK(c.kind == NCC_MSG);
+	PARSE("bell\007");
+	CHECK(c.kind == NCC_BADTEXT);
+	PARSE("bad \xc3");
+	CHECK(c.kind == NCC_BADTEXT);
+	memset(big, 'a', sizeof big);
+	netclient_parse_command(big, 4000, &c);
+	CHECK(c.kind == NCC_MSG);
+	netclient_parse_command(big, 4001, &c);
+	CHECK(c.kind == NCC_TOOLONG);
+#undef PARSE
+}
+
+int
+main(void)
+{
+	const char	*err;
+
+	if ((err = digest_init()) != NULL) {
+		fprintf(stderr, "digest_init: %s\n", err);
+		return 1;
+	}
+	evloop_init(NULL);
+	test_backoff();
+	test_handshake();
+	test_own();
+	test_mentions();
+	test_commands();
+	if (failures != 0) {
+		fprintf(stderr, "%d check(s) failed\n", failures);
+		return 1;
+	}
+	printf("test_netclient: all checks passed\n");
+	return 0;
+}
