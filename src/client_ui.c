@@ -1,0 +1,1417 @@
+/*
+ * client_ui.c -- the Motif window of xchat.  The transcript is kept as
+ * a model (one struct tline per line, with its character position) and
+ * appended to the XmText in batches from a short timer; the head is
+ * trimmed in chunks.  Own messages are updated in place when their
+ * fate is known.  Lines that mention the user's nick are drawn with the
+ * XmText highlight (XmHIGHLIGHT_SELECTED: reverse video in the
+ * transcript's colours).  Every visible string comes from resources.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <X11/Intrinsic.h>
+#include <X11/StringDefs.h>
+#include <Xm/Xm.h>
+#include <Xm/FileSB.h>
+#include <Xm/Form.h>
+#include <Xm/Label.h>
+#include <Xm/List.h>
+#include <Xm/MainW.h>
+#include <Xm/MessageB.h>
+#include <Xm/Protocols.h>
+#include <Xm/PushB.h>
+#include <Xm/RowColumn.h>
+#include <Xm/ScrollBar.h>
+#include <Xm/Text.h>
+#include <Xm/TextF.h>
+
+#include "client_ui.h"
+#include "evloop.h"
+#include "log.h"
+#include "xmalloc.h"
+#include "xmutil.h"
+
+/* Lines of input history kept for Up/Down. */
+#define INPUT_HISTORY	200
+
+/* The window's strings and colours: all resources of class XChat. */
+struct ui_res {
+	String	 title_on, title_off;
+	String	 st_connecting, st_handshake, st_connected, st_retry;
+	String	 st_retry_full, st_closed;
+	String	 why_refused, why_closed, why_error, why_bye, why_full;
+	String	 why_dead, why_protocol, why_user;
+	String	 note_disconnected, note_connected;
+	String	 fmt_message, fmt_join, fmt_leave, fmt_nick, fmt_present;
+	String	 fmt_note, fmt_date, fmt_time;
+	String	 mark_good, mark_bad, mark_own;
+	String	 sfx_history, sfx_failed, sfx_pending, sfx_queued;
+	String	 sfx_confirmed, sfx_rejected, sfx_undelivered;
+	String	 hist_begin, hist_end;
+	String	 help_text, err_toolong, err_badtext, err_badnick, err_unknown;
+	String	 note_nickinuse, note_badnick, note_err, note_bye;
+	String	 note_badframe, note_toolong, note_queuefull;
+	String	 note_saved, note_savefail, user_self;
+};
+
+#define SRES(name, cls, field, def) \
+	{ name, cls, XtRString, sizeof(String), \
+	  XtOffsetOf(struct ui_res, field), XtRString, (XtPointer)(def) }
+
+static XtResource ui_resources[] = {
+	SRES("titleConnected", "Title", title_on, "xchat: #%i %n on %h:%p"),
+	SRES("titleDisconnected", "Title", title_off,
+	    "xchat: %h:%p (disconnected)"),
+	SRES("statusConnecting", "Status", st_connecting,
+	    "Connecting to %h:%p\342\200\246"),
+	SRES("statusHandshake", "Status", st_handshake,
+	    "Connected to %h:%p, waiting for the server\342\200\246"),
+	SRES("statusConnected", "Status", st_connected,
+	    "Connected to %h:%p as #%i %n"),
+	SRES("statusRetry", "Status", st_retry,
+	    "Disconnected \342\200\224 retrying in %s s"),
+	SRES("statusRetryFull", "Status", st_retry_full,
+	    "Server full \342\200\224 retrying in %s s"),
+	SRES("statusClosed", "Status", st_closed, "Disconnected"),
+	SRES("reasonRefused", "Reason", why_refused, "%t"),
+	SRES("reasonClosed", "Reason", why_closed,
+	    "the server closed the connection"),
+	SRES("reasonError", "Reason", why_error, "connection error: %t"),
+	SRES("reasonBye", "Reason", why_bye, "the server said goodbye"),
+	SRES("reasonFull", "Reason", why_full, "the server is full"),
+	SRES("reasonDead", "Reason", why_dead,
+	    "the server stopped answering (%t)"),
+	SRES("reasonProtocol", "Reason", why_protocol,
+	    "the server broke the protocol"),
+	SRES("reasonUser", "Reason", why_user, "reconnecting as asked"),
+	SRES("noteDisconnected", "Note", note_disconnected,
+	    "Disconnected: %t; retrying in %s s"),
+	SRES("noteConnected", "Note", note_connected,
+	    "Connected to %h:%p as #%i %n"),
+	SRES("messageFormat", "Format", fmt_message, "%T %m %n#%i: %x"),
+	SRES("joinFormat", "Format", fmt_join, "%T \342\206\222 %n#%i joined"),
+	SRES("leaveFormat", "Format", fmt_leave,
+	    "%T \342\206\220 %n#%i left (%r)"),
+	SRES("nickFormat", "Format", fmt_nick,
+	    "%T \342\210\231 %o#%i is now known as %n"),
+	SRES("presentFormat", "Format", fmt_present,
+	    "%T \342\210\231 here: %x"),
+	SRES("noteFormat", "Format", fmt_note, "%T * %x"),
+	SRES("dateFormat", "DateFormat", fmt_date,
+	    "\342\200\224\342\200\224 %A, %d %B %Y \342\200\224\342\200\224"),
+	SRES("timeFormat", "TimeFormat", fmt_time, "%H:%M:%S"),
+	SRES("markGood", "Mark", mark_good, "\342\234\223"),
+	SRES("markBad", "Mark", mark_bad, "\342\234\227"),
+	SRES("markOwn", "Mark", mark_own, "\302\273"),
+	SRES("suffixHistory", "Suffix", sfx_history, "  (history)"),
+	SRES("suffixFailed", "Suffix", sfx_failed,
+	    "  [FAILED: digest mismatch, not genuine]"),
+	SRES("suffixPending", "Suffix", sfx_pending, "  [pending]"),
+	SRES("suffixQueued", "Suffix", sfx_queued,
+	    "  [queued: will be sent when connected]"),
+	SRES("suffixConfirmed", "Suffix", sfx_confirmed,
+	    "  [confirmed #%N]"),
+	SRES("suffixRejected", "Suffix", sfx_rejected, "  [REJECTED: %r]"),
+	SRES("suffixUndelivered", "Suffix", sfx_undelivered,
+	    "  [NOT DELIVERED: the connection dropped]"),
+	SRES("historyBegin", "History", hist_begin,
+	    "\342\200\224\342\200\224 earlier messages (history) "
+	    "\342\200\224\342\200\224"),
+	SRES("historyEnd", "History", hist_end,
+	    "\342\200\224\342\200\224 end of history \342\200\224\342\200\224"),
+	SRES("helpText", "HelpText", help_text,
+	    "Commands: /nick NAME changes your nick; /quit [text] leaves; "
+	    "/help shows this; //text sends a line that starts with /. "
+	    "Enter sends, Up and Down recall earlier lines."),
+	SRES("errTooLong", "Error", err_toolong,
+	    "Not sent: the message has %l bytes, over the limit of 4000. "
+	    "It is still in the input line: shorten it."),
+	SRES("errBadText", "Error", err_badtext,
+	    "Not sent: the message contains control characters or "
+	    "invalid UTF-8."),
+	SRES("errBadNick", "Error", err_badnick,
+	    "Not a valid nick: 1 to 32 bytes, no spaces and no ':'."),
+	SRES("errUnknown", "Error", err_unknown,
+	    "Unknown command %x; type /help."),
+	SRES("noteNickInUse", "Note", note_nickinuse,
+	    "The nick %x is taken; choose another with /nick."),
+	SRES("noteBadNick", "Note", note_badnick,
+	    "The server refused that nick."),
+	SRES("noteErr", "Note", note_err, "Server error: %c %x"),
+	SRES("noteBye", "Note", note_bye, "The server says goodbye: %c %x"),
+	SRES("noteBadFrame", "Note", note_badframe,
+	    "Ignored a malformed line from the server: %x"),
+	SRES("noteTooLong", "Note", note_toolong,
+	    "Ignored an over-long line from the server."),
+	SRES("noteQueueFull", "Note", note_queuefull,
+	    "Not sent: too many messages are waiting for the connection."),
+	SRES("noteSaved", "Note", note_saved, "Transcript saved to %x"),
+	SRES("noteSaveFailed", "Note", note_savefail,
+	    "Cannot save the transcript to %x: %t"),
+	SRES("userSelf", "UserSelf", user_self, "%n #%i (you)"),
+};
+
+_Static_assert(XtNumber(ui_resources) == sizeof(struct ui_res) /
+    sizeof(String), "ui_resources and struct ui_res disagree");
+
+/* One transcript line of the model. */
+struct tline {
+	char		*s;		/* UTF-8, no newline */
+	size_t		 chars;		/* characters, without the newline */
+	size_t		 prefix;	/* own: characters before the suffix */
+	long		 pos;		/* absolute character position */
+	bool		 mention;
+};
+
+struct ui_user {
+	uint64_t	 id;
+	char		*nick;
+};
+
+struct client_ui {
+	struct ui_res		 r;
+	struct client_opts	 o;
+	struct clientlog	*log;
+	struct netclient	*nc;
+
+	Widget			 top, main, text, input, send, users, status;
+	Widget			 about, savebox;
+	bool			 focused;
+
+	/* The transcript model. */
+	struct tline		*lines;
+	size_t			 nlines, caplines;
+	size_t			 nflushed;	/* lines already in the widget */
+	uint64_t		 first_serial;	/* serial of lines[0] */
+	long			 base;		/* abs position of widget pos 0 */
+	long			 total;		/* abs position after last line */
+	struct ev_timer		*flush_timer;
+	int			 last_yday, last_year;
+	bool			 in_history;
+
+	/* Input history. */
+	char			*hist[INPUT_HISTORY];
+	int			 nhist, histpos;
+
+	struct ui_user		*ulist;
+	size_t			 nusers;
+	uint64_t		 my_id;
+	char			 my_nick[PROTO_MAX_NICK + 1];
+	char			 status_text[512];
+	char			 title_text[512];
+	unsigned		 retry_secs;
+	enum nc_state		 state;
+};
+
+/* Keys for expand(): one letter each, with its value. */
+struct kv {
+	char		 k;
+	const char	*v;
+};
+
+/*
+ * Expand %x placeholders of tmpl from kv (n entries); "%%" is a
+ * percent sign and unknown placeholders are kept as they are.  Values
+ * are not expanded again.  The result is allocated.
+ */
+static char *
+expand(const char *tmpl, const struct kv *kv, int n)
+{
+	size_t		 cap = strlen(tmpl) + 64, len = 0, vl;
+	char		*out = xmalloc(cap);
+	const char	*v;
+	int		 i;
+
+	for (; *tmpl != '\0'; tmpl++) {
+		v = NULL;
+		if (tmpl[0] == '%' && tmpl[1] != '\0') {
+			if (tmpl[1] == '%')
+				v = "%";
+			for (i = 0; i < n && v == NULL; i++)
+				if (kv[i].k == tmpl[1])
+					v = kv[i].v != NULL ? kv[i].v : "";
+		}
+		if (v != NULL) {
+			tmpl++;
+			vl = strlen(v);
+		} else {
+			v = tmpl;
+			vl = 1;
+		}
+		if (len + vl + 1 > cap) {
+			cap = (len + vl + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + len, v, vl);
+		len += vl;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* Characters of a UTF-8 string (bytes that do not continue one). */
+static size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * A copy of len bytes fit for display: invalid UTF-8 and control
+ * bytes (but TAB) become U+FFFD, so that a hostile or corrupted
+ * message can neither cut the line short nor forge a new one.
+ */
+static char *
+sanitize(const char *s, size_t len)
+{
+	char		*out = xmalloc(len * 3 + 1), *p = out;
+	size_t		 i = 0, k, need;
+	unsigned char	 c;
+
+	while (i < len) {
+		c = (unsigned char)s[i];
+		need = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
+		    (c >> 3) == 30 ? 4 : 0;
+		if (need == 1 && (c >= 0x20 || c == '\t') && c != 0x7f) {
+			*p++ = (char)c;
+			i++;
+			continue;
+		}
+		if (need > 1 && i + need <= len &&
+		    proto_utf8_valid(s + i, need)) {
+			for (k = 0; k < need; k++)
+				*p++ = s[i + k];
+			i += need;
+			continue;
+		}
+		memcpy(p, "\357\277\275", 3);
+		p += 3;
+		i++;
+	}
+	*p = '\0';
+	return out;
+}
+
+static void
+now_str(struct client_ui *ui, char *buf, size_t len)
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(buf, len, ui->r.fmt_time, &tm) == 0)
+		buf[0] = '\0';
+}
+
+static void	 flush_cb(void *);
+
+static void
+reapply_highlights(struct client_ui *ui)
+{
+	size_t	 i;
+
+	XmTextSetHighlight(ui->text, 0, XmTextGetLastPosition(ui->text),
+	    XmHIGHLIGHT_NORMAL);
+	for (i = 0; i < ui->nflushed; i++)
+		if (ui->lines[i].mention)
+			XmTextSetHighlight(ui->text,
+			    (XmTextPosition)(ui->lines[i].pos - ui->base),
+			    (XmTextPosition)(ui->lines[i].pos - ui->base +
+			    (long)ui->lines[i].chars), XmHIGHLIGHT_SELECTED);
+}
+
+static void
+drop_head(struct client_ui *ui, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++)
+		free(ui->lines[i].s);
+	memmove(ui->lines, ui->lines + k, (ui->nlines - k) * sizeof *ui->lines);
+	ui->nlines -= k;
+	ui->first_serial += k;
+}
+
+/*
+ * Append the lines not yet shown with one XmTextInsert, then trim the
+ * head in one chunk when the model is saveLines/10 over saveLines.
+ */
+static void
+flush(struct client_ui *ui)
+{
+	size_t		 i, len = 0, drop, inw;
+	char		*buf, *p;
+	bool		 at_end = true, hl = false;
+	Widget		 sb = NULL;
+	int		 val, size, max;
+
+	if (ui->flush_timer != NULL) {
+		evloop_timer_del(ui->flush_timer);
+		ui->flush_timer = NULL;
+	}
+	if (ui->nflushed == ui->nlines)
+		return;
+	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
+	if (sb != NULL) {
+		XtVaGetValues(sb, XmNvalue, &val, XmNsliderSize, &size,
+		    XmNmaximum, &max, NULL);
+		at_end = val + size >= max - 1;
+	}
+	/* Lines beyond the cap that are not yet shown are never shown. */
+	drop = 0;
+	if (ui->nlines > ui->o.save_lines + ui->o.save_lines / 10)
+		drop = ui->nlines - ui->o.save_lines;
+	inw = drop < ui->nflushed ? drop : ui->nflushed;
+	if (inw > 0) {
+		long	 end = inw < ui->nflushed ?
+		    ui->lines[inw].pos : ui->lines[ui->nflushed].pos;
+
+		XmTextReplace(ui->text, 0, (XmTextPosition)(end - ui->base),
+		    "");
+		ui->base = end;
+		hl = true;
+	}
+	if (drop > 0) {
+		drop_head(ui, drop);
+		ui->nflushed = ui->nflushed > drop ? ui->nflushed - drop : 0;
+		if (ui->nflushed == 0)
+			ui->base = ui->nlines > 0 ? ui->lines[0].pos :
+			    ui->total;
+	}
+	for (i = ui->nflushed; i < ui->nlines; i++)
+		len += strlen(ui->lines[i].s) + 1;
+	p = buf = xmalloc(len + 1);
+	for (i = ui->nflushed; i < ui->nlines; i++) {
+		size_t	 l = strlen(ui->lines[i].s);
+
+		memcpy(p, ui->lines[i].s, l);
+		p += l;
+		*p++ = '\n';
+		if (ui->lines[i].mention)
+			hl = true;
+	}
+	*p = '\0';
+	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), buf);
+	free(buf);
+	ui->nflushed = ui->nlines;
+	if (hl)
+		reapply_highlights(ui);
+	if (at_end)
+		XmTextShowPosition(ui->text, XmTextGetLastPosition(ui->text));
+}
+
+static void
+flush_cb(void *arg)
+{
+	struct client_ui	*ui = arg;
+
+	ui->flush_timer = NULL;
+	flush(ui);
+}
+
+/* Add a model line (taking s); return its serial number. */
+static uint64_t
+add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
+{
+	struct tline	*l;
+
+	if (ui->nlines == ui->caplines) {
+		ui->caplines = ui->caplines ? ui->caplines * 2 : 256;
+		ui->lines = xreallocarray(ui->lines, ui->caplines,
+		    sizeof *ui->lines);
+	}
+	l = &ui->lines[ui->nlines++];
+	l->s = s;
+	l->chars = utf8_chars(s, strlen(s));
+	l->prefix = prefix;
+	l->pos = ui->total;
+	l->mention = mention;
+	ui->total += (long)l->chars + 1;
+	if (ui->flush_timer == NULL)
+		ui->flush_timer = evloop_timer_add(ui->o.flush_ms, flush_cb,
+		    ui);
+	return ui->first_serial + ui->nlines - 1;
+}
+
+/* A date line first when the local day changed since the last line. */
+static void
+date_check(struct client_ui *ui)
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	char		 buf[256];
+
+	localtime_r(&t, &tm);
+	if (tm.tm_yday == ui->last_yday && tm.tm_year == ui->last_year)
+		return;
+	ui->last_yday = tm.tm_yday;
+	ui->last_year = tm.tm_year;
+	if (strftime(buf, sizeof buf, ui->r.fmt_date, &tm) == 0)
+		return;
+	add_line(ui, xstrdup(buf), 0, false);
+}
+
+/* Add a formatted line; T (time) is supplied here. */
+static uint64_t
+add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
+    const char *suffix, bool mention)
+{
+	char		 tbuf[64];
+	struct kv	 all[12];
+	char		*s, *full;
+	size_t		 prefix;
+	int		 i;
+
+	date_check(ui);
+	now_str(ui, tbuf, sizeof tbuf);
+	all[0].k = 'T';
+	all[0].v = tbuf;
+	for (i = 0; i < n && i < 11; i++)
+		all[i + 1] = kv[i];
+	s = expand(tmpl, all, i + 1);
+	prefix = utf8_chars(s, strlen(s));
+	if (suffix != NULL && *suffix != '\0') {
+		full = xmalloc(strlen(s) + strlen(suffix) + 1);
+		strcpy(full, s);
+		strcat(full, suffix);
+		free(s);
+		s = full;
+	}
+	return add_line(ui, s, prefix, mention);
+}
+
+/* A note line: the template expanded, then put in noteFormat. */
+static void
+note(struct client_ui *ui, const char *tmpl, struct kv *kv, int n)
+{
+	char		*s = expand(tmpl, kv, n);
+	struct kv	 x = { 'x', s };
+
+	add_fmt(ui, ui->r.fmt_note, &x, 1, NULL, false);
+	free(s);
+}
+
+static void
+note_text(struct client_ui *ui, const char *tmpl, const char *x,
+    size_t xlen)
+{
+	char		*s = sanitize(x != NULL ? x : "", x != NULL ? xlen : 0);
+	struct kv	 kv = { 'x', s };
+
+	note(ui, tmpl, &kv, 1);
+	free(s);
+}
+
+/*
+ * Replace the suffix of line serial (an own message) with suffix: in
+ * the model, and in the widget if the line is shown there, moving the
+ * positions of the lines after it.
+ */
+static void
+set_suffix(struct client_ui *ui, uint64_t serial, const char *suffix)
+{
+	struct tline	*l;
+	size_t		 idx, pbytes, i;
+	const char	*p;
+	char		*s;
+	long		 delta;
+	size_t		 nchars;
+
+	if (serial < ui->first_serial ||
+	    serial - ui->first_serial >= ui->nlines)
+		return;		/* trimmed away */
+	idx = (size_t)(serial - ui->first_serial);
+	l = &ui->lines[idx];
+	/* The byte offset of the prefix's end. */
+	for (p = l->s, i = 0; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80) {
+			if (i == l->prefix)
+				break;
+			i++;
+		}
+	}
+	pbytes = (size_t)(p - l->s);
+	s = xmalloc(pbytes + strlen(suffix) + 1);
+	memcpy(s, l->s, pbytes);
+	strcpy(s + pbytes, suffix);
+	nchars = utf8_chars(s, strlen(s));
+	delta = (long)nchars - (long)l->chars;
+	if (idx < ui->nflushed) {
+		XmTextReplace(ui->text,
+		    (XmTextPosition)(l->pos - ui->base + (long)l->prefix),
+		    (XmTextPosition)(l->pos - ui->base + (long)l->chars),
+		    (char *)suffix);
+	}
+	free(l->s);
+	l->s = s;
+	l->chars = nchars;
+	for (i = idx + 1; i < ui->nlines; i++)
+		ui->lines[i].pos += delta;
+	ui->total += delta;
+	if (idx < ui->nflushed && delta != 0)
+		reapply_highlights(ui);
+}
+
+/* --- title, status and user list --- */
+
+static void
+kv_conn(struct client_ui *ui, struct kv *kv)
+{
+	static char	 idbuf[24];
+
+	snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
+	kv[0].k = 'h';
+	kv[0].v = ui->o.host;
+	kv[1].k = 'p';
+	kv[1].v = ui->o.port;
+	kv[2].k = 'i';
+	kv[2].v = idbuf;
+	kv[3].k = 'n';
+	kv[3].v = ui->my_nick;
+}
+
+static void
+set_title(struct client_ui *ui)
+{
+	struct kv	 kv[4];
+	char		*s;
+
+	kv_conn(ui, kv);
+	s = expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
+	    ui->r.title_on : ui->r.title_off, kv, 4);
+	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
+	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
+	free(s);
+}
+
+static void
+set_status(struct client_ui *ui, const char *tmpl, const char *why)
+{
+	struct kv	 kv[6];
+	char		 secs[16], *s;
+
+	kv_conn(ui, kv);
+	snprintf(secs, sizeof secs, "%u", ui->retry_secs);
+	kv[4].k = 's';
+	kv[4].v = secs;
+	kv[5].k = 't';
+	kv[5].v = why != NULL ? why : "";
+	s = expand(tmpl, kv, 6);
+	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
+	xmu_set_label(ui->status, s);
+	free(s);
+}
+
+static int
+user_cmp(const void *a, const void *b)
+{
+	const struct ui_user	*x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+users_refresh(struct client_ui *ui)
+{
+	XmString	*items;
+	size_t		 i, n = 0;
+	char		 buf[128];
+	struct kv	 kv[4];
+	char		*s;
+
+	qsort(ui->ulist, ui->nusers, sizeof *ui->ulist, user_cmp);
+	items = xcalloc(ui->nusers + 1, sizeof *items);
+	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
+		kv_conn(ui, kv);
+		s = expand(ui->r.user_self, kv, 4);
+		items[n++] = xmu_string(s);
+		free(s);
+	}
+	for (i = 0; i < ui->nusers; i++) {
+		snprintf(buf, sizeof buf, "%s #%" PRIu64, ui->ulist[i].nick,
+		    ui->ulist[i].id);
+		items[n++] = xmu_string(buf);
+	}
+	XmListDeleteAllItems(ui->users);
+	XmListAddItems(ui->users, items, (int)n, 0);
+	for (i = 0; i < n; i++)
+		XmStringFree(items[i]);
+	free(items);
+}
+
+static struct ui_user *
+user_find(struct client_ui *ui, uint64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->nusers; i++)
+		if (ui->ulist[i].id == id)
+			return &ui->ulist[i];
+	return NULL;
+}
+
+static void
+users_clear(struct client_ui *ui)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->nusers; i++)
+		free(ui->ulist[i].nick);
+	ui->nusers = 0;
+}
+
+/* --- events from the client core --- */
+
+static const char *
+why_template(struct client_ui *ui, enum nc_why why)
+{
+	switch (why) {
+	case NCW_REFUSED:	return ui->r.why_refused;
+	case NCW_CLOSED:	return ui->r.why_closed;
+	case NCW_ERROR:		return ui->r.why_error;
+	case NCW_BYE:		return ui->r.why_bye;
+	case NCW_FULL:		return ui->r.why_full;
+	case NCW_DEAD:		return ui->r.why_dead;
+	case NCW_PROTOCOL:	return ui->r.why_protocol;
+	case NCW_USER:		return ui->r.why_user;
+	default:		return "";
+	}
+}
+
+static void
+ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
+{
+	struct client_ui	*ui = arg;
+	enum nc_state		 old = ui->state;
+	struct kv		 kv[6], t = { 't', NULL };
+	char			*whytext, secbuf[16];
+
+	ui->state = st;
+	ui->retry_secs = secs;
+	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
+	whytext = expand(why_template(ui, why), &t, 1);
+	switch (st) {
+	case NC_CONNECTING:
+		set_status(ui, ui->r.st_connecting, NULL);
+		break;
+	case NC_HANDSHAKE:
+		set_status(ui, ui->r.st_handshake, NULL);
+		break;
+	case NC_HISTORY:
+		break;		/* the welcome event did it */
+	case NC_READY:
+		set_status(ui, ui->r.st_connected, NULL);
+		break;
+	case NC_WAITING:
+		set_status(ui, why == NCW_FULL ? ui->r.st_retry_full :
+		    ui->r.st_retry, whytext);
+		if (old != NC_WAITING) {
+			kv_conn(ui, kv);
+			snprintf(secbuf, sizeof secbuf, "%u", secs);
+			kv[4].k = 's';
+			kv[4].v = secbuf;
+			kv[5].k = 't';
+			kv[5].v = whytext;
+			note(ui, ui->r.note_disconnected, kv, 6);
+			users_clear(ui);
+			users_refresh(ui);
+		}
+		break;
+	case NC_CLOSED:
+		set_status(ui, ui->r.st_closed, whytext);
+		break;
+	default:
+		break;
+	}
+	if ((old == NC_READY || old == NC_HISTORY) !=
+	    (st == NC_READY || st == NC_HISTORY) || st == NC_HISTORY)
+		set_title(ui);
+	free(whytext);
+}
+
+static void
+ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
+{
+	struct client_ui	*ui = arg;
+	struct kv		 kv[4];
+
+	ui->my_id = id;
+	snprintf(ui->my_nick, sizeof ui->my_nick, "%.*s", (int)len, nick);
+	ui->state = NC_HISTORY;
+	ui->in_history = false;
+	users_clear(ui);
+	users_refresh(ui);
+	set_title(ui);
+	set_status(ui, ui->r.st_connected, NULL);
+	kv_conn(ui, kv);
+	note(ui, ui->r.note_connected, kv, 4);
+}
+
+static void
+ev_ready(void *arg, uint64_t users, uint64_t hist)
+{
+	struct client_ui	*ui = arg;
+
+	(void)users;
+	if (hist > 0 && ui->in_history)
+		add_fmt(ui, "%x", &(struct kv){ 'x', ui->r.hist_end }, 1,
+		    NULL, false);
+	ui->in_history = false;
+}
+
+static void
+ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
+    size_t len, const char *old, const char *reason, size_t rlen, bool self)
+{
+	struct client_ui	*ui = arg;
+	struct ui_user		*u;
+	char			 idbuf[24], *n, *o = NULL, *r;
+	struct kv		 kv[4];
+
+	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
+	n = sanitize(nick, len);
+	r = sanitize(reason != NULL ? reason : "", reason != NULL ? rlen : 0);
+	if (old != NULL)
+		o = sanitize(old, strlen(old));
+	kv[0] = (struct kv){ 'n', n };
+	kv[1] = (struct kv){ 'i', idbuf };
+	kv[2] = (struct kv){ 'r', r };
+	kv[3] = (struct kv){ 'o', o != NULL ? o : "?" };
+	switch (what) {
+	case NCU_PRESENT:
+	case NCU_JOIN:
+		if ((u = user_find(ui, id)) == NULL) {
+			ui->ulist = xreallocarray(ui->ulist, ui->nusers + 1,
+			    sizeof *ui->ulist);
+			u = &ui->ulist[ui->nusers++];
+			u->id = id;
+			u->nick = NULL;
+		}
+		free(u->nick);
+		u->nick = xstrdup(n);
+		if (what == NCU_JOIN)
+			add_fmt(ui, ui->r.fmt_join, kv, 4, NULL, false);
+		break;
+	case NCU_LEAVE:
+		if ((u = user_find(ui, id)) != NULL) {
+			free(u->nick);
+			*u = ui->ulist[--ui->nusers];
+		}
+		add_fmt(ui, ui->r.fmt_leave, kv, 4, NULL, false);
+		break;
+	case NCU_NICK:
+		if (self) {
+			snprintf(ui->my_nick, sizeof ui->my_nick, "%s", n);
+			set_title(ui);
+			if (ui->state == NC_READY)
+				set_status(ui, ui->r.st_connected, NULL);
+		} else if ((u = user_find(ui, id)) != NULL) {
+			free(u->nick);
+			u->nick = xstrdup(n);
+		}
+		add_fmt(ui, ui->r.fmt_nick, kv, 4, NULL, false);
+		break;
+	}
+	users_refresh(ui);
+	free(n);
+	free(r);
+	free(o);
+}
+
+static void
+ev_message(void *arg, const struct nc_msg *m)
+{
+	struct client_ui	*ui = arg;
+	char			 idbuf[24], *n, *x;
+	struct kv		 kv[4];
+	const char		*sfx;
+
+	if (m->history && !ui->in_history) {
+		ui->in_history = true;
+		add_fmt(ui, "%x", &(struct kv){ 'x', ui->r.hist_begin }, 1,
+		    NULL, false);
+	}
+	snprintf(idbuf, sizeof idbuf, "%" PRIu64, m->id);
+	n = sanitize(m->nick, m->nicklen);
+	x = sanitize(m->text, m->textlen);
+	kv[0] = (struct kv){ 'n', n };
+	kv[1] = (struct kv){ 'i', idbuf };
+	kv[2] = (struct kv){ 'x', x };
+	kv[3] = (struct kv){ 'm', m->good ? ui->r.mark_good : ui->r.mark_bad };
+	sfx = !m->good ? ui->r.sfx_failed : m->history ? ui->r.sfx_history :
+	    NULL;
+	add_fmt(ui, ui->r.fmt_message, kv, 4, sfx, m->good && m->mention);
+	clientlog_record(ui->log, m->history ? "hist" : "in", m->n, m->id,
+	    m->nick, m->nicklen, m->md5, m->good ? "good" : "FAILED",
+	    m->text, m->textlen);
+	if (!m->good)
+		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
+		    "digest check (got %.32s, computed %s)", m->n, m->id,
+		    m->md5, m->computed);
+	if (m->good && m->mention && !m->history && !ui->focused &&
+	    XtIsRealized(ui->top))
+		XBell(XtDisplay(ui->top), 0);
+	free(n);
+	free(x);
+}
+
+static void
+ev_own(void *arg, struct nc_own *o)
+{
+	struct client_ui	*ui = arg;
+	char			 idbuf[24], nbuf[24], *x, *s, verdict[48];
+	struct kv		 kv[4];
+	uint64_t		 serial;
+
+	switch (o->state) {
+	case NCO_QUEUED:
+		snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
+		x = sanitize(o->text, o->len);
+		kv[0] = (struct kv){ 'n', ui->my_nick };
+		kv[1] = (struct kv){ 'i', idbuf };
+		kv[2] = (struct kv){ 'x', x };
+		kv[3] = (struct kv){ 'm', ui->r.mark_own };
+		serial = add_fmt(ui, ui->r.fmt_message, kv, 4,
+		    ui->r.sfx_queued, false);
+		o->ui = (void *)(uintptr_t)(serial + 1);
+		free(x);
+		return;
+	case NCO_PENDING:
+		set_suffix(ui, (uintptr_t)o->ui - 1, ui->r.sfx_pending);
+		clientlog_record(ui->log, "out", 0, ui->my_id, ui->my_nick,
+		    strlen(ui->my_nick), o->md5, "pending", o->text, o->len);
+		return;
+	case NCO_CONFIRMED:
+		snprintf(nbuf, sizeof nbuf, "%" PRIu64, o->n);
+		kv[0] = (struct kv){ 'N', nbuf };
+		s = expand(ui->r.sfx_confirmed, kv, 1);
+		snprintf(verdict, sizeof verdict, "confirmed");
+		break;
+	case NCO_REJECTED:
+		x = o->why != NULL ? sanitize(o->why, strlen(o->why)) : NULL;
+		{
+			char	 r[300];
+
+			snprintf(r, sizeof r, "%s%s%s", o->code,
+			    x != NULL ? " " : "", x != NULL ? x : "");
+			kv[0] = (struct kv){ 'r', r };
+			s = expand(ui->r.sfx_rejected, kv, 1);
+		}
+		free(x);
+		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
+		break;
+	case NCO_UNDELIVERED:
+	default:
+		s = xstrdup(ui->r.sfx_undelivered);
+		snprintf(verdict, sizeof verdict, "undelivered");
+		break;
+	}
+	set_suffix(ui, (uintptr_t)o->ui - 1, s);
+	free(s);
+	clientlog_record(ui->log, "out", o->n, ui->my_id, ui->my_nick,
+	    strlen(ui->my_nick), o->md5, verdict, o->text, o->len);
+}
+
+static void
+ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
+    const char *text, size_t tlen)
+{
+	struct client_ui	*ui = arg;
+	char			*c = sanitize(code != NULL ? code : "",
+				    code != NULL ? clen : 0);
+	char			*x = sanitize(text != NULL ? text : "",
+				    text != NULL ? tlen : 0);
+	struct kv		 kv[2] = { { 'c', c }, { 'x', x } };
+	const char		*tmpl;
+
+	switch (what) {
+	case NCN_NICKINUSE:	tmpl = ui->r.note_nickinuse; break;
+	case NCN_BADNICK:	tmpl = ui->r.note_badnick; break;
+	case NCN_BYE:		tmpl = ui->r.note_bye; break;
+	case NCN_BADFRAME:	tmpl = ui->r.note_badframe; break;
+	case NCN_TOOLONG:	tmpl = ui->r.note_toolong; break;
+	case NCN_QUEUEFULL:	tmpl = ui->r.note_queuefull; break;
+	case NCN_ERR:
+	default:		tmpl = ui->r.note_err; break;
+	}
+	note(ui, tmpl, kv, 2);
+	free(c);
+	free(x);
+}
+
+static const struct nc_events ui_events = {
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+};
+
+const struct nc_events *
+client_ui_events(void)
+{
+	return &ui_events;
+}
+
+/* --- user actions --- */
+
+static void
+do_quit(struct client_ui *ui, const char *text)
+{
+	flush(ui);
+	if (ui->nc != NULL)
+		netclient_quit(ui->nc, text);
+	evloop_quit();
+}
+
+static void
+history_add(struct client_ui *ui, const char *s)
+{
+	if (ui->nhist > 0 && strcmp(ui->hist[ui->nhist - 1], s) == 0) {
+		ui->histpos = ui->nhist;
+		return;
+	}
+	if (ui->nhist == INPUT_HISTORY) {
+		free(ui->hist[0]);
+		memmove(ui->hist, ui->hist + 1,
+		    (INPUT_HISTORY - 1) * sizeof *ui->hist);
+		ui->nhist--;
+	}
+	ui->hist[ui->nhist++] = xstrdup(s);
+	ui->histpos = ui->nhist;
+}
+
+static void
+send_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+	char			*in = XmTextFieldGetString(ui->input);
+	size_t			 len = strlen(in);
+	struct nc_cmd		 c;
+	char			 lbuf[24], *arg;
+	struct kv		 kv;
+	bool			 clear = true;
+
+	(void)w;
+	(void)call;
+	netclient_parse_command(in, len, &c);
+	arg = xstrndup(c.arg != NULL ? c.arg : "", c.arglen);
+	switch (c.kind) {
+	case NCC_EMPTY:
+		clear = false;
+		break;
+	case NCC_MSG:
+		if (netclient_send(ui->nc, arg, c.arglen) == NULL)
+			clear = false;
+		break;
+	case NCC_NICK:
+		netclient_nick(ui->nc, arg);
+		break;
+	case NCC_QUIT:
+		history_add(ui, in);
+		XtFree(in);
+		do_quit(ui, arg);
+		free(arg);
+		return;
+	case NCC_HELP:
+		note(ui, ui->r.help_text, NULL, 0);
+		break;
+	case NCC_UNKNOWN:
+		note_text(ui, ui->r.err_unknown, c.arg, c.arglen);
+		clear = false;
+		break;
+	case NCC_BADNICK:
+		note(ui, ui->r.err_badnick, NULL, 0);
+		clear = false;
+		break;
+	case NCC_TOOLONG:
+		snprintf(lbuf, sizeof lbuf, "%zu", c.arglen);
+		kv = (struct kv){ 'l', lbuf };
+		note(ui, ui->r.err_toolong, &kv, 1);
+		clear = false;
+		break;
+	case NCC_BADTEXT:
+		note(ui, ui->r.err_badtext, NULL, 0);
+		clear = false;
+		break;
+	}
+	if (c.kind != NCC_EMPTY)
+		history_add(ui, in);
+	if (clear)
+		XmTextFieldSetString(ui->input, "");
+	free(arg);
+	XtFree(in);
+	flush(ui);
+}
+
+/* Actions bound to Up and Down in the input line. */
+static struct client_ui *action_ui;
+
+static void
+history_action(Widget w, XEvent *ev, String *params, Cardinal *np)
+{
+	struct client_ui	*ui = action_ui;
+	bool			 up = *np > 0 && strcmp(params[0], "up") == 0;
+
+	(void)w;
+	(void)ev;
+	if (ui == NULL || ui->nhist == 0)
+		return;
+	if (up && ui->histpos > 0)
+		ui->histpos--;
+	else if (!up && ui->histpos < ui->nhist)
+		ui->histpos++;
+	XmTextFieldSetString(ui->input, ui->histpos < ui->nhist ?
+	    ui->hist[ui->histpos] : "");
+	XmTextFieldSetInsertionPosition(ui->input,
+	    XmTextFieldGetLastPosition(ui->input));
+}
+
+static void
+reconnect_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	netclient_reconnect(ui->nc);
+}
+
+static void
+quit_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	(void)w;
+	(void)call;
+	do_quit(closure, NULL);
+}
+
+static void
+about_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	if (ui->about == NULL) {
+		ui->about = XmCreateInformationDialog(ui->top, "aboutDialog",
+		    NULL, 0);
+		XtUnmanageChild(XmMessageBoxGetChild(ui->about,
+		    XmDIALOG_CANCEL_BUTTON));
+		XtUnmanageChild(XmMessageBoxGetChild(ui->about,
+		    XmDIALOG_HELP_BUTTON));
+	}
+	xmu_popup(ui->about);
+}
+
+/* Write the whole model (shown or not) to path; 0 or -1 with errno. */
+static int
+save_to(struct client_ui *ui, const char *path)
+{
+	FILE	*fp;
+	size_t	 i;
+	int	 saved;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	for (i = 0; i < ui->nlines; i++)
+		fprintf(fp, "%s\n", ui->lines[i].s);
+	if (fclose(fp) == EOF) {
+		saved = errno;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+save_ok_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui		*ui = closure;
+	XmFileSelectionBoxCallbackStruct *cbs = call;
+	char				*path = NULL;
+	struct kv			 kv[2];
+
+	XtUnmanageChild(w);
+	if (!XmStringGetLtoR(cbs->value, XmFONTLIST_DEFAULT_TAG, &path) ||
+	    path == NULL || *path == '\0') {
+		XtFree(path);
+		return;
+	}
+	kv[0] = (struct kv){ 'x', path };
+	if (save_to(ui, path) == 0) {
+		note(ui, ui->r.note_saved, kv, 1);
+	} else {
+		kv[1] = (struct kv){ 't', strerror(errno) };
+		note(ui, ui->r.note_savefail, kv, 2);
+	}
+	XtFree(path);
+}
+
+static void
+save_cancel_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	(void)closure;
+	(void)call;
+	XtUnmanageChild(w);
+}
+
+static void
+save_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	if (ui->savebox == NULL) {
+		ui->savebox = XmCreateFileSelectionDialog(ui->top, "saveDialog",
+		    NULL, 0);
+		XtAddCallback(ui->savebox, XmNokCallback, save_ok_cb, ui);
+		XtAddCallback(ui->savebox, XmNcancelCallback, save_cancel_cb,
+		    ui);
+		XtUnmanageChild(XmFileSelectionBoxGetChild(ui->savebox,
+		    XmDIALOG_HELP_BUTTON));
+	}
+	xmu_popup(ui->savebox);
+}
+
+static void
+wm_delete_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	(void)w;
+	(void)call;
+	do_quit(closure, NULL);
+}
+
+static void
+focus_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)cont;
+	if (ev->type == FocusIn)
+		ui->focused = true;
+	else if (ev->type == FocusOut)
+		ui->focused = false;
+}
+
+/* --- construction --- */
+
+static bool
+check_template(const char *name, const char *v)
+{
+	if (v == NULL) {
+		fprintf(stderr, "%s: resource %s is missing\n",
+		    log_progname(), name);
+		return false;
+	}
+	if (!proto_utf8_valid(v, strlen(v))) {
+		fprintf(stderr, "%s: resource %s is not valid UTF-8\n",
+		    log_progname(), name);
+		return false;
+	}
+	return true;
+}
+
+struct client_ui *
+client_ui_create(Widget top, const struct client_opts *o,
+    struct clientlog *log)
+{
+	struct client_ui	*ui = xcalloc(1, sizeof *ui);
+	static XtActionsRec	 actions[] = {
+		{ "xchatHistory", history_action },
+	};
+	Widget			 menubar, menu, work, sw;
+	Atom			 wm_delete;
+	Cardinal		 i;
+	static const char	*names[sizeof(struct ui_res) / sizeof(String)];
+	Arg			 args[8];
+	int			 n;
+
+	ui->o = *o;
+	ui->log = log;
+	ui->top = top;
+	ui->last_yday = -1;
+	/* Xt compiles the table in place: keep the names first. */
+	for (i = 0; i < XtNumber(ui_resources) && i < XtNumber(names); i++)
+		names[i] = ui_resources[i].resource_name;
+	XtGetApplicationResources(top, &ui->r, ui_resources,
+	    XtNumber(ui_resources), NULL, 0);
+	for (i = 0; i < XtNumber(names); i++) {
+		if (!check_template(names[i], ((String *)&ui->r)[i])) {
+			free(ui);
+			return NULL;
+		}
+	}
+	action_ui = ui;
+	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
+	    XtNumber(actions));
+
+	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
+	menubar = XmCreateMenuBar(ui->main, "menuBar", NULL, 0);
+	menu = xmu_add_menu(menubar, "fileMenu", NULL);
+	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
+	xmu_add_item(menu, "save", save_cb, ui);
+	xmu_add_item(menu, "quit", quit_cb, ui);
+	{
+		Widget	 helpcb;
+
+		menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
+		XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
+	}
+	xmu_add_item(menu, "about", about_cb, ui);
+	XtManageChild(menubar);
+
+	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
+	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
+	    work, XmNalignment, XmALIGNMENT_BEGINNING,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_FORM, NULL);
+	ui->send = XtVaCreateManagedWidget("send", xmPushButtonWidgetClass,
+	    work, XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_WIDGET,
+	    XmNbottomWidget, ui->status, NULL);
+	ui->input = XtVaCreateManagedWidget("input", xmTextFieldWidgetClass,
+	    work, XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, ui->send,
+	    XmNbottomAttachment, XmATTACH_WIDGET,
+	    XmNbottomWidget, ui->status, NULL);
+	XtVaSetValues(ui->send, XmNtopAttachment, XmATTACH_OPPOSITE_WIDGET,
+	    XmNtopWidget, ui->input, NULL);
+	XtOverrideTranslations(ui->input, XtParseTranslationTable(
+	    "<Key>osfUp: xchatHistory(up)\n"
+	    "<Key>osfDown: xchatHistory(down)\n"));
+	XtAddCallback(ui->input, XmNactivateCallback, send_cb, ui);
+	XtAddCallback(ui->send, XmNactivateCallback, send_cb, ui);
+
+	n = 0;
+	XtSetArg(args[n], XmNselectionPolicy, XmSINGLE_SELECT); n++;
+	ui->users = XmCreateScrolledList(work, "users", args, n);
+	sw = XtParent(ui->users);
+	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
+	    NULL);
+	XtManageChild(ui->users);
+
+	n = 0;
+	XtSetArg(args[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
+	XtSetArg(args[n], XmNeditable, False); n++;
+	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
+	XtSetArg(args[n], XmNtraversalOn, False); n++;
+	ui->text = XmCreateScrolledText(work, "transcript", args, n);
+	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, sw,
+	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
+	    NULL);
+	XtManageChild(ui->text);
+	XtManageChild(work);
+	XmMainWindowSetAreas(ui->main, menubar, NULL, NULL, NULL, work);
+	XtManageChild(ui->main);
+	XtVaSetValues(work, XmNinitialFocus, ui->input, NULL);
+
+	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
+	wm_delete = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
+	XmAddWMProtocolCallback(top, wm_delete, wm_delete_cb, ui);
+	XtAddEventHandler(top, FocusChangeMask, False, focus_handler, ui);
+	return ui;
+}
+
+void
+client_ui_set_client(struct client_ui *ui, struct netclient *nc)
+{
+	ui->nc = nc;
+}
+
+void
+client_ui_realize(struct client_ui *ui)
+{
+	set_title(ui);
+	XtRealizeWidget(ui->top);
+	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
+}
+
+static void
+dump_users(struct client_ui *ui, FILE *fp)
+{
+	XmStringTable	 items = NULL;
+	int		 n = 0, i;
+	char		*s;
+
+	XtVaGetValues(ui->users, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "users:");
+	for (i = 0; i < n; i++) {
+		s = NULL;
+		if (XmStringGetLtoR(items[i], XmFONTLIST_DEFAULT_TAG, &s) &&
+		    s != NULL)
+			fprintf(fp, "%s%s", i > 0 ? " | " : " ", s);
+		XtFree(s);
+	}
+	fprintf(fp, "\n");
+}
+
+/*
+ * The test hook: after a flush, write what the window shows.  The file
+ * is written next to the target and renamed, so a reader never sees a
+ * partial dump.
+ */
+void
+client_ui_dump(struct client_ui *ui)
+{
+	char		 tmp[4096];
+	FILE		*fp;
+	char		*text, *in;
+
+	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
+		return;
+	flush(ui);
+	snprintf(tmp, sizeof tmp, "%s.tmp", ui->o.dumpfile);
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		log_warn("cannot write %s", tmp);
+		return;
+	}
+	text = XmTextGetString(ui->text);
+	in = XmTextFieldGetString(ui->input);
+	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
+	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
+	dump_users(ui, fp);
+	fprintf(fp, "input: %s\nlines: %zu\ntranscript:\n%s", in,
+	    ui->nlines, text);
+	XtFree(text);
+	XtFree(in);
+	if (fclose(fp) == EOF || rename(tmp, ui->o.dumpfile) == -1)
+		log_warn("cannot write %s", ui->o.dumpfile);
+}
+
+void
+client_ui_free(struct client_ui *ui)
+{
+	size_t	 i;
+	int	 k;
+
+	if (ui == NULL)
+		return;
+	evloop_timer_del(ui->flush_timer);
+	for (i = 0; i < ui->nlines; i++)
+		free(ui->lines[i].s);
+	free(ui->lines);
+	users_clear(ui);
+	free(ui->ulist);
+	for (k = 0; k < ui->nhist; k++)
+		free(ui->hist[k]);
+	if (action_ui == ui)
+		action_ui = NULL;
+	free(ui);
+}

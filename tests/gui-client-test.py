@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""gui-client-test.py -- the GUI tests of xchat, run by gui-client.sh
+under a private Xvfb (DISPLAY set).  xchat is driven with xdotool as a
+person would; its window state is read back through its test hook
+(SIGUSR1 writes -dumpfile); the other end is a scripted client (xc.py)
+on a real xchatd, or tests/xchat-fakeserver.py where a misbehaving
+server is needed (or while xchatd is not built).
+"""
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import xc  # noqa: E402
+
+T = os.environ["T"]
+SRCDIR = os.environ.get("srcdir", HERE + "/..")
+RES = os.path.join(SRCDIR, "resources") + "/"
+FAKE = os.path.join(HERE, "xchat-fakeserver.py")
+PROCS = []
+
+
+def log(*a):
+    print("gui-client:", *a, file=sys.stderr, flush=True)
+
+
+def have_xchatd():
+    return os.access(xc.XCHATD, os.X_OK)
+
+
+class FakeServer:
+    def __init__(self, *args, port=None):
+        self.port = port or xc.free_port()
+        self.args = args
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, FAKE, str(self.port)] + list(self.args),
+            stdout=subprocess.PIPE,
+            stderr=open(os.path.join(T, "fake-%d.err" % self.port), "ab"))
+        PROCS.append(self.proc)
+        xc.check(self.proc.stdout.readline().strip() == b"ready",
+                 "fake server did not start")
+
+    def client(self, **kw):
+        return xc.Client(self.port, **kw)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+class RealServer:
+    """xchatd -headless that can be stopped and restarted on its port."""
+
+    def __init__(self):
+        self.port = xc.free_port()
+        self.log = os.path.join(T, "server.log")
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [xc.XCHATD, "-headless", "-port", str(self.port),
+             "-logfile", self.log],
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(T, "xchatd.err"), "ab"))
+        PROCS.append(self.proc)
+        end = time.time() + 10
+        while time.time() < end:
+            try:
+                xc.socket.create_connection(("127.0.0.1", self.port),
+                                            0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        xc.fail("xchatd did not start on port %d" % self.port)
+
+    def client(self, **kw):
+        return xc.Client(self.port, **kw)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class XChat:
+    def __init__(self, name, port, nick, *extra, lang="C.UTF-8"):
+        self.name = name
+        self.dump = os.path.join(T, name + ".dump")
+        self.logfile = os.path.join(T, name + ".log")
+        env = dict(os.environ, LANG=lang, LC_ALL=lang, XAPPLRESDIR=RES)
+        if lang.startswith("pt_BR"):
+            env["XAPPLRESDIR"] = locale_tree()
+        env.pop("XFILESEARCHPATH", None)
+        self.proc = subprocess.Popen(
+            [xc.XCHAT, "-name", name, "-port", str(port), "-nick", nick,
+             "-logfile", self.logfile, "-dumpfile", self.dump] +
+            list(extra), env=env,
+            stderr=open(os.path.join(T, name + ".err"), "ab"))
+        PROCS.append(self.proc)
+        self.win = None
+        end = time.time() + 10
+        while time.time() < end and self.win is None:
+            r = subprocess.run(["xdotool", "search", "--onlyvisible",
+                                "--classname", name],
+                               capture_output=True, text=True)
+            if r.stdout.strip():
+                self.win = r.stdout.split()[0]
+            else:
+                time.sleep(0.1)
+        xc.check(self.win is not None, "no window for " + name)
+
+    def state(self):
+        """Ask for a dump and parse it: dict with the header fields and
+        'transcript' (the widget's text)."""
+        try:
+            os.unlink(self.dump)
+        except FileNotFoundError:
+            pass
+        self.proc.send_signal(signal.SIGUSR1)
+        end = time.time() + 5
+        while not os.path.exists(self.dump):
+            xc.check(time.time() < end, self.name + ": no dump")
+            xc.check(self.proc.poll() is None, self.name + " exited")
+            time.sleep(0.02)
+        with open(self.dump, "rb") as f:
+            data = f.read().decode("utf-8")
+        head, _, text = data.partition("transcript:\n")
+        st = {"transcript": text}
+        for l in head.splitlines():
+            k, _, v = l.partition(": ")
+            st[k] = v
+        return st
+
+    def wait(self, pred, what, timeout=15):
+        end = time.time() + timeout
+        while True:
+            st = self.state()
+            if pred(st):
+                return st
+            if time.time() > end:
+                log("last dump of %s:\n%s" % (self.name, open(self.dump,
+                    encoding="utf-8").read()))
+                xc.fail("%s: timed out waiting for %s" % (self.name, what))
+            time.sleep(0.2)
+
+    def xdo(self, *args):
+        subprocess.run(["xdotool", "windowfocus", "--sync", self.win],
+                       check=True)
+        subprocess.run(["xdotool"] + list(args), check=True)
+
+    def type_line(self, text, enter=True):
+        self.xdo("type", "--delay", "2", text)
+        if enter:
+            self.xdo("key", "Return")
+
+    def logtext(self):
+        with open(self.logfile, "rb") as f:
+            return f.read().decode("utf-8")
+
+
+def locale_tree():
+    """resources/ laid out as installed: pt_BR/XChat goes under the
+    full locale name (libXt's %L), which is what a user gets."""
+    import shutil
+    d = os.path.join(T, "app-defaults")
+    os.makedirs(os.path.join(d, "pt_BR.UTF-8"), exist_ok=True)
+    shutil.copy(os.path.join(RES, "XChat"), d)
+    shutil.copy(os.path.join(RES, "pt_BR", "XChat"),
+                os.path.join(d, "pt_BR.UTF-8"))
+    return d + "/"
+
+
+def wm_delete(win):
+    """Send WM_PROTOCOLS/WM_DELETE_WINDOW as a window manager would."""
+    x = ctypes.CDLL("libX11.so.6")
+    x.XOpenDisplay.restype = ctypes.c_void_p
+    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x.XInternAtom.restype = ctypes.c_ulong
+    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int,
+                             ctypes.c_long, ctypes.c_void_p]
+    x.XFlush.argtypes = [ctypes.c_void_p]
+    x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+
+    class ClientMessage(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong),
+                    ("send_event", ctypes.c_int),
+                    ("display", ctypes.c_void_p),
+                    ("window", ctypes.c_ulong),
+                    ("message_type", ctypes.c_ulong),
+                    ("format", ctypes.c_int),
+                    ("l", ctypes.c_long * 5),
+                    ("pad", ctypes.c_long * 24)]
+
+    dpy = x.XOpenDisplay(None)
+    xc.check(dpy, "XOpenDisplay failed")
+    ev = ClientMessage()
+    ev.type = 33  # ClientMessage
+    ev.send_event = 1
+    ev.display = dpy
+    ev.window = int(win)
+    ev.message_type = x.XInternAtom(dpy, b"WM_PROTOCOLS", 0)
+    ev.format = 32
+    ev.l[0] = x.XInternAtom(dpy, b"WM_DELETE_WINDOW", 0)
+    ev.l[1] = 0  # CurrentTime
+    x.XSendEvent(dpy, int(win), 0, 0, ctypes.byref(ev))
+    x.XFlush(dpy)
+    x.XCloseDisplay(dpy)
+
+
+def frame_fields(line):
+    f = line.split(b" ", 5)
+    return {"n": f[1], "id": f[2], "nick": f[3], "md5": f[4], "text": f[5]}
+
+
+def main():
+    real = have_xchatd()
+    if not real:
+        log("xchatd not built: using the fake server for every step")
+    srv = RealServer() if real else FakeServer()
+    bob = srv.client()
+    bob.sendline("NICK bob")
+    bob.expect("NICK %d bob" % bob.id)
+
+    # 1. The window appears and connects; the title shows id and nick.
+    ana = XChat("xchatA", srv.port, "ana")
+    st = ana.wait(lambda s: s["status"].startswith("Connected to") and
+                  s["nick"] == "ana", "connection")
+    ana_id = int(st["id"])
+    xc.check("#%d ana" % ana_id in st["title"], "title: " + st["title"])
+    xc.check("bob #%d" % bob.id in st["users"], "users: " + st["users"])
+    bob.expect("JOIN %d" % ana_id, skip=("NICK",))
+    bob.expect("NICK %d ana" % ana_id)
+    log("ok: connected as #%d ana" % ana_id)
+
+    # 2. Typed Portuguese text reaches a scripted client byte-exact,
+    #    with the right digest, and is confirmed in the window.
+    text = "Olá, ação"
+    ana.type_line(text)
+    m = frame_fields(bob.expect("MSG "))
+    xc.check(m["text"] == text.encode(), "text %r" % m["text"])
+    xc.check(m["md5"] == xc.md5(text.encode()).encode(), "digest")
+    xc.check(m["nick"] == b"ana" and int(m["id"]) == ana_id, "sender")
+    ana.wait(lambda s: "ana#%d: %s  [confirmed #%s]" % (
+        ana_id, text, m["n"].decode()) in s["transcript"], "confirmation")
+    ana.wait(lambda s: s["input"] == "", "input cleared")
+    xc.check("\tout\t%s\t%d\tana\t%s\tconfirmed\t%s" % (
+        m["n"].decode(), ana_id, xc.md5(text.encode()), text)
+        in ana.logtext(), "log of the sent message")
+    log("ok: typed message delivered and confirmed")
+
+    # 3. A scripted client's message appears in the transcript and log.
+    text2 = "Bom dia, ana! Ação à vista: ✓ 日本"
+    bob.msg(1, text2)
+    n2 = bob.expect("OK 1 ").split()[2].decode()
+    ana.wait(lambda s: "✓ bob#%d: %s" % (bob.id, text2) in s["transcript"],
+             "received message")
+    xc.check("\tin\t%s\t%d\tbob\t%s\tgood\t%s" % (
+        n2, bob.id, xc.md5(text2.encode()), text2) in ana.logtext(),
+        "log of the received message")
+    log("ok: received message shown and logged")
+
+    # 4. Input history, /help, unknown command, too long, /nick.
+    ana.xdo("key", "Up")
+    ana.wait(lambda s: s["input"] == text, "Up recalls the last line")
+    ana.xdo("key", "Down")
+    ana.wait(lambda s: s["input"] == "", "Down goes back to empty")
+    ana.type_line("/help")
+    ana.wait(lambda s: "/nick NAME" in s["transcript"], "help text")
+    ana.type_line("x" * 4001)
+    st = ana.wait(lambda s: "4001 bytes" in s["transcript"], "too long")
+    xc.check(st["input"] == "x" * 4001, "long text kept in the input")
+    ana.xdo("key", "Down")          # Down at the end clears the line
+    ana.wait(lambda s: s["input"] == "", "input cleared by Down")
+    ana.type_line("/nick anabela")
+    bob.expect("NICK %d anabela" % ana_id)
+    ana.wait(lambda s: s["nick"] == "anabela" and "anabela" in s["title"],
+             "nick change in the title")
+    log("ok: history keys, /help, too long refused, /nick")
+
+    # 5. Kill the server: the client shows the countdown, keeps a
+    #    message typed meanwhile, reconnects by itself with its nick
+    #    and then sends the queued message.
+    srv.stop()
+    ana.wait(lambda s: "retrying in" in s["status"], "disconnected status")
+    ana.wait(lambda s: "(disconnected)" in s["title"], "title disconnected")
+    ana.type_line("durante a queda")
+    ana.wait(lambda s: "durante a queda  [queued" in s["transcript"],
+             "queued while down")
+    srv.start()
+    st = ana.wait(lambda s: s["status"].startswith("Connected to") and
+                  s["nick"] == "anabela", "reconnection", timeout=40)
+    ana.wait(lambda s: "durante a queda  [confirmed #" in s["transcript"],
+             "queued message sent after reconnecting")
+    log("ok: reconnected by itself as %s (%s)" % (st["nick"], st["id"]))
+
+    # 6. WM_DELETE_WINDOW quits cleanly with status 0.
+    wm_delete(ana.win)
+    try:
+        rc = ana.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        xc.fail("xchat did not exit on WM_DELETE_WINDOW")
+    xc.check(rc == 0, "exit status %d on WM_DELETE_WINDOW" % rc)
+    log("ok: WM_DELETE_WINDOW exits 0")
+
+    # 7. A server that sends a wrong digest: shown and logged as failed.
+    bad = FakeServer("--bad-digest")
+    cat = XChat("xchatB", bad.port, "cat")
+    cat.wait(lambda s: s["status"].startswith("Connected"), "connection")
+    evil = bad.client()
+    evil.msg(1, "Isto foi adulterado")
+    evil.expect("OK 1 ", skip=("JOIN", "NICK"))
+    st = cat.wait(lambda s: "Isto foi adulterado  [FAILED" in
+                  s["transcript"], "failed message")
+    xc.check("✗ user" in st["transcript"], "failure mark")
+    xc.check("✓ user%d: Isto" % evil.id not in st["transcript"],
+             "never shown as genuine")
+    xc.check("\tin\t1\t%d\tuser%d\t" % (evil.id, evil.id) in cat.logtext()
+             and "\tFAILED\tIsto foi adulterado" in cat.logtext(),
+             "failure logged")
+    log("ok: wrong digest shown and logged as FAILED")
+
+    # 8. A server that stops answering is detected (own PING timeout).
+    deaf = FakeServer("--deaf")
+    dog = XChat("xchatC", deaf.port, "dog", "-pinginterval", "1",
+                "-pingtimeout", "2")
+    dog.wait(lambda s: "stopped answering" in s["transcript"],
+             "dead server detected", timeout=20)
+    log("ok: dead server detected")
+
+    # 9. pt_BR app-defaults are found through %L.
+    if b"pt_BR.utf8" in subprocess.run(["locale", "-a"],
+                                       capture_output=True).stdout:
+        pt = XChat("xchatD", bad.port, "eva", lang="pt_BR.UTF-8")
+        pt.wait(lambda s: s["status"].startswith("Conectado a"),
+                "Portuguese status line")
+        log("ok: pt_BR.UTF-8 labels")
+    else:
+        log("pt_BR.UTF-8 locale missing: Portuguese labels not checked")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        rc = main()
+    finally:
+        for p in PROCS:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    sys.exit(rc)
