@@ -1,100 +1,1834 @@
 /*
- * server_ui.c -- xchatd's Motif window (first cut: an event view).
+ * server_ui.c -- xchatd's Motif window: a menu bar, a read-only event
+ * view, the list of connected clients with a Kick button, a status
+ * line and the dialogs (quit, about, verify log, errors).  Every string
+ * comes from resources of class XChatd.
  * Part of xchat; see COPYING for the licence.
+ *
+ * The hub calls us for every event, possibly thousands of times a
+ * second, so nothing here touches a widget from a hub callback: lines
+ * are formatted into a pending buffer and the list rows are marked
+ * dirty, and a timer (flushInterval, 100 ms) moves them into the
+ * widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
+ * summaryRate lines a second the view only counts what it skips and
+ * says so once a second.  The event view keeps at most saveLines lines,
+ * trimming the oldest tenth at a time.
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <Xm/Xm.h>
+#include <Xm/CascadeB.h>
+#include <Xm/Form.h>
+#include <Xm/Label.h>
+#include <Xm/List.h>
 #include <Xm/MainW.h>
 #include <Xm/MessageB.h>
+#include <Xm/PanedW.h>
+#include <Xm/Protocols.h>
+#include <Xm/PushB.h>
+#include <Xm/RowColumn.h>
+#include <Xm/SeparatoG.h>
 #include <Xm/Text.h>
 
+#include "evloop.h"
+#include "msglog.h"
+#include "protocol.h"
 #include "server_ui.h"
 #include "xmalloc.h"
+
+/* Kinds of event line: only MSG and OTHER lines may be summarised. */
+enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
+
+#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 2 + 1024)
+#define VERIFY_HEAD	16384	/* bytes of a verify report kept */
+#define VERIFY_TAIL	4096	/* and of its end */
+
+/* Column widths of the client list, in characters. */
+#define COL_ID		5
+#define COL_NICK	16
+#define COL_ADDR	22
+#define COL_MSGS	8
+
+/* A queue of line lengths (bytes and characters), used as a ring. */
+struct line_len {
+	unsigned	 bytes;
+	unsigned	 chars;
+};
+struct line_q {
+	struct line_len	*v;
+	size_t		 head;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* One row of the client list, in the order of the list (by id). */
+struct row {
+	uint64_t	 id;
+	char		*nick;
+	char		*peer;
+	uint64_t	 msgs;
+};
+
+/* Application resources: tunables and every message string. */
+struct ui_res {
+	int		 save_lines;
+	int		 flush_interval;
+	int		 summary_rate;
+	String		 dump_file;
+	int		 dump_lines;
+	String		 thousands;
+	String		 time_format;
+	String		 date_format;
+	String		 ev_listening;
+	String		 ev_joined;
+	String		 ev_left;
+	String		 ev_renamed;
+	String		 ev_accepted;
+	String		 ev_rejected;
+	String		 ev_log_failed;
+	String		 ev_log_ok;
+	String		 ev_summary;
+	String		 ev_summary_other;
+	String		 ev_kick;
+	String		 ev_verify;
+	String		 status_format;
+	String		 status_paused;
+	String		 status_log;
+	String		 col_id;
+	String		 col_nick;
+	String		 col_addr;
+	String		 col_msgs;
+	String		 resume_label;
+	String		 quit_question;
+	String		 about_message;
+	String		 log_error;
+	String		 verify_good;
+	String		 verify_bad;
+	String		 verify_unreadable;
+	String		 verify_failed;
+};
 
 struct server_ui {
 	Widget		 top;
 	Widget		 text;
+	Widget		 list;
+	Widget		 kick;
+	Widget		 kick_item;
+	Widget		 status;
+	Widget		 header;
+	Widget		 pause;
+	Widget		 verify;
+	Widget		 quit_dialog;
+	Widget		 about_dialog;
+	Widget		 verify_dialog;
+	Widget		 verify_text;
+	Widget		 log_dialog;
+	XmString	 pause_label;
+	struct ui_res	 r;
+
 	struct hub	*hub;
+	struct server_ui_info info;
+	char		*listen_name;
+	char		*logfile;
+	bool		 started;
+
+	/* Lines waiting for the next flush, and lines in the widget. */
+	char		*pend;
+	size_t		 pendlen;
+	size_t		 pendcap;
+	struct line_q	 pq;
+	struct line_q	 wq;
+	struct ev_timer	*flush_timer;
+	bool		 paused;
+
+	/* Summarising: lines shown in the current second, lines skipped. */
+	time_t		 win_sec;
+	unsigned	 win_shown;
+	uint64_t	 skip_msgs;
+	uint64_t	 skip_other;
+
+	/* Time stamps. */
+	time_t		 stamp_sec;
+	char		 stamp[64];
+	int		 day_year;
+	int		 day_yday;
+
+	/* The client list. */
+	struct row	*rows;
+	size_t		 nrows;
+	size_t		 caprows;
+	size_t		 dirty_lo;	/* first dirty row, or nrows */
+	size_t		 dirty_hi;	/* one past the last dirty row */
+	uint64_t	 sel_id;	/* selected client, 0 for none */
+
+	/* Status line. */
+	bool		 status_dirty;
+	int		 log_errno;
+	uint64_t	 rate;
+	uint64_t	 rate_acc;
+	struct timespec	 rate_ts;
+	struct ev_timer	*tick_timer;
+
+	/* File > Verify log, run in a child process. */
+	pid_t		 vpid;
+	int		 vfd;
+	struct ev_io	*vio;
+	char		*vhead;
+	size_t		 vheadlen;
+	char		*vtail;
+	size_t		 vtaillen;
+	bool		 vcut;
 };
 
+#define RES_S(n, c, f, d) \
+	{ n, c, XtRString, sizeof(String), \
+	  XtOffsetOf(struct ui_res, f), XtRString, (XtPointer)d }
+#define RES_I(n, c, f, d) \
+	{ n, c, XtRInt, sizeof(int), \
+	  XtOffsetOf(struct ui_res, f), XtRImmediate, (XtPointer)d }
+
+/*
+ * The C defaults are the English texts of resources/XChatd, so that a
+ * missing app-defaults file loses nothing but the looks.
+ */
+static XtResource ui_resources[] = {
+	RES_I("saveLines", "SaveLines", save_lines, 5000),
+	RES_I("flushInterval", "FlushInterval", flush_interval, 100),
+	RES_I("summaryRate", "SummaryRate", summary_rate, 200),
+	RES_S("dumpFile", "DumpFile", dump_file, ""),
+	RES_I("dumpLines", "DumpLines", dump_lines, 40),
+	RES_S("thousandsSeparator", "ThousandsSeparator", thousands, ","),
+	RES_S("timeFormat", "TimeFormat", time_format, "%H:%M:%S"),
+	RES_S("dateFormat", "DateFormat", date_format,
+	    "--- %A %d %B %Y ---"),
+	RES_S("eventListening", "EventListening", ev_listening,
+	    "xchatd %1 listening on %2, log %3"),
+	RES_S("eventJoined", "EventJoined", ev_joined,
+	    "+ #%1 %2 connected from %3"),
+	RES_S("eventLeft", "EventLeft", ev_left,
+	    "- #%1 %2 disconnected (%3), %4 messages sent"),
+	RES_S("eventRenamed", "EventRenamed", ev_renamed,
+	    "* #%1 %2 is now %3"),
+	RES_S("eventAccepted", "EventAccepted", ev_accepted,
+	    "[%1] #%2 <%3> %4"),
+	RES_S("eventRejected", "EventRejected", ev_rejected,
+	    "! #%1 <%2> message rejected: %3 (received %4, computed %5): %6"),
+	RES_S("eventLogFailed", "EventLogFailed", ev_log_failed,
+	    "!! cannot write the log %1: %2; messages are refused"),
+	RES_S("eventLogRecovered", "EventLogRecovered", ev_log_ok,
+	    "!! the log %1 is writable again; messages are accepted"),
+	RES_S("eventSummary", "EventSummary", ev_summary,
+	    "... %1 more messages in the last second (not shown)"),
+	RES_S("eventSummaryOther", "EventSummaryOther", ev_summary_other,
+	    "... %1 more messages and %2 other events in the last second "
+	    "(not shown)"),
+	RES_S("eventKick", "EventKick", ev_kick,
+	    "* kicking #%1 %2 (%3)"),
+	RES_S("eventVerify", "EventVerify", ev_verify,
+	    "* checking the log %1"),
+	RES_S("statusFormat", "StatusFormat", status_format,
+	    "Listening on %1    Clients: %2    Accepted: %3    "
+	    "Rejected: %4    Messages/s: %5"),
+	RES_S("statusPaused", "StatusPaused", status_paused,
+	    "    [display paused: %1 lines held]"),
+	RES_S("statusLogFailing", "StatusLogFailing", status_log,
+	    "    [LOG NOT WRITABLE]"),
+	RES_S("columnId", "ColumnId", col_id, "id"),
+	RES_S("columnNick", "ColumnNick", col_nick, "nick"),
+	RES_S("columnAddress", "ColumnAddress", col_addr, "address"),
+	RES_S("columnMessages", "ColumnMessages", col_msgs, "msgs"),
+	RES_S("resumeLabel", "ResumeLabel", resume_label, "Resume display"),
+	RES_S("quitQuestion", "QuitQuestion", quit_question,
+	    "Clients connected: %1.\n"
+	    "Shut the server down and disconnect them?"),
+	RES_S("aboutMessage", "AboutMessage", about_message,
+	    "xchatd %1\nThe xchat server, protocol %2.\n\n"
+	    "Listening on %3\nLog file: %4"),
+	RES_S("logErrorMessage", "LogErrorMessage", log_error,
+	    "Cannot write the message log %1:\n%2\n\n"
+	    "Messages are refused (NAK nolog) until it can be written."),
+	RES_S("verifyGood", "VerifyGood", verify_good,
+	    "The log %1 is intact."),
+	RES_S("verifyBad", "VerifyBad", verify_bad,
+	    "The log %1 has bad records."),
+	RES_S("verifyUnreadable", "VerifyUnreadable", verify_unreadable,
+	    "The log %1 cannot be read."),
+	RES_S("verifyFailed", "VerifyFailed", verify_failed,
+	    "Cannot check the log: %1"),
+};
+
+static XtResource error_resources[] = {
+	{ "errorMessage", "ErrorMessage", XtRString, sizeof(String), 0,
+	  XtRString, (XtPointer)"xchatd cannot start:\n\n%1" },
+};
+
+/*
+ * Used only when no app-defaults file is found: enough to look right,
+ * and the title says the file is missing, as xterm does.
+ */
 static String fallbacks[] = {
 	"XChatd.title: xchatd (no app-defaults)",
-	"XChatd*renderTable: xft",
-	"XChatd*renderTable.xft.fontType: FONT_IS_XFT",
-	"XChatd*renderTable.xft.fontName: DejaVu Sans Mono",
-	"XChatd*renderTable.xft.fontSize: 10",
+	"XChatd.iconName: xchatd",
+	"XChatd*renderTable: sans",
+	"XChatd*renderTable.sans.fontType: FONT_IS_XFT",
+	"XChatd*renderTable.sans.fontName: DejaVu Sans",
+	"XChatd*renderTable.sans.fontSize: 10",
+	"XChatd*events.renderTable: mono",
+	"XChatd*clientList.renderTable: mono",
+	"XChatd*clientsHeader.renderTable: mono",
+	"XChatd*verifyText.renderTable: mono",
+	"XChatd*renderTable.mono.fontType: FONT_IS_XFT",
+	"XChatd*renderTable.mono.fontName: DejaVu Sans Mono",
+	"XChatd*renderTable.mono.fontSize: 10",
+	"XChatd*events.rows: 30",
+	"XChatd*events.columns: 90",
+	"XChatd*events.wordWrap: True",
+	"XChatd*events.scrollHorizontal: False",
+	"XChatd*clientsPanel.width: 480",
+	"XChatd*clientList.visibleItemCount: 20",
+	"XChatd*file.labelString: File",
+	"XChatd*verify.labelString: Verify log...",
+	"XChatd*quit.labelString: Quit",
+	"XChatd*view.labelString: View",
+	"XChatd*clear.labelString: Clear",
+	"XChatd*pause.labelString: Pause display",
+	"XChatd*clients.labelString: Clients",
+	"XChatd*kick.labelString: Kick",
+	"XChatd*help.labelString: Help",
+	"XChatd*about.labelString: About...",
+	"XChatd*clientsTitle.labelString: Connected clients",
+	"XChatd*quitDialog_popup.title: xchatd: quit",
+	"XChatd*quitDialog.okLabelString: Quit",
+	"XChatd*aboutDialog_popup.title: About xchatd",
+	"XChatd*verifyDialog_popup.title: xchatd: verify log",
+	"XChatd*logDialog_popup.title: xchatd: log error",
+	"XChatd*errorDialog_popup.title: xchatd: error",
 	NULL
 };
 
+static void	flush_cb(void *);
+static void	update_status(struct server_ui *);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void
+lq_push(struct line_q *q, unsigned bytes, unsigned chars)
+{
+	struct line_len	*nv;
+	size_t		 i;
+
+	if (q->n == q->cap) {
+		nv = xreallocarray(NULL, q->cap ? q->cap * 2 : 256,
+		    sizeof *nv);
+		for (i = 0; i < q->n; i++)
+			nv[i] = q->v[(q->head + i) % q->cap];
+		free(q->v);
+		q->v = nv;
+		q->head = 0;
+		q->cap = q->cap ? q->cap * 2 : 256;
+	}
+	q->v[(q->head + q->n) % q->cap].bytes = bytes;
+	q->v[(q->head + q->n) % q->cap].chars = chars;
+	q->n++;
+}
+
+static struct line_len
+lq_pop(struct line_q *q)
+{
+	struct line_len	 l = q->v[q->head];
+
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+	return l;
+}
+
+/* Characters in a valid UTF-8 string. */
+static unsigned
+utf8_chars(const char *s, size_t len)
+{
+	unsigned	 n = 0;
+	size_t		 i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t left)
+{
+	size_t		 n, i;
+	unsigned	 c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	c = s[1];
+	if ((s[0] == 0xE0 && c < 0xA0) || (s[0] == 0xED && c > 0x9F) ||
+	    (s[0] == 0xF0 && c < 0x90) || (s[0] == 0xF4 && c > 0x8F))
+		return 0;
+	return n;
+}
+
+/*
+ * Copy len bytes of src to dst (which holds at least len + 1 bytes)
+ * as valid UTF-8 with no control character but TAB: anything else
+ * becomes '?'.  XmText drops a whole insert that does not convert.
+ */
+static void
+clean(char *dst, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t		 i = 0, n;
+
+	while (i < len) {
+		n = utf8_seq(s + i, len - i);
+		if (n == 0 || (n == 1 && ((s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7F))) {
+			*dst++ = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst, s + i, n);
+		dst += n;
+		i += n;
+	}
+	*dst = '\0';
+}
+
+/*
+ * Expand a message format from the resources: %1 to %9 are replaced by
+ * args, %% by %, anything else is copied.  Never overflows dst.
+ */
+static size_t
+expand(char *dst, size_t size, const char *fmt, const char **args,
+    int nargs)
+{
+	size_t		 o = 0, l;
+	const char	*a;
+
+	if (size == 0)
+		return 0;
+	for (; *fmt != '\0' && o + 1 < size; fmt++) {
+		if (fmt[0] == '%' && fmt[1] >= '1' && fmt[1] <= '9') {
+			fmt++;
+			a = (*fmt - '1' < nargs) ? args[*fmt - '1'] : "";
+			l = strlen(a);
+			if (l > size - 1 - o)
+				l = size - 1 - o;
+			memcpy(dst + o, a, l);
+			o += l;
+			continue;
+		}
+		if (fmt[0] == '%' && fmt[1] == '%')
+			fmt++;
+		dst[o++] = *fmt;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+/* A number with the thousands separator of the resources. */
+static const char *
+num(struct server_ui *ui, uint64_t v, char *buf)
+{
+	char		 d[32];
+	const char	*sep = ui != NULL ? ui->r.thousands : "";
+	size_t		 len, i, o = 0, sl = strlen(sep);
+
+	if (sl > 4)
+		sl = 4;
+	len = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			memcpy(buf + o, sep, sl);
+			o += sl;
+		}
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static XmString
+xms(const char *s)
+{
+	return XmStringCreateLocalized((char *)s);
+}
+
+/* A widget's label as a malloc'd UTF-8 string. */
+static char *
+label_of(Widget w)
+{
+	XmString	 s = NULL;
+	char		*t;
+
+	XtVaGetValues(w, XmNlabelString, &s, NULL);
+	if (s == NULL)
+		return xstrdup("");
+	t = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT, NULL, 0,
+	    XmOUTPUT_ALL);
+	XmStringFree(s);
+	return t != NULL ? t : xstrdup("");
+}
+
+static void
+set_label(Widget w, const char *text)
+{
+	XmString	 s = xms(text);
+
+	XtVaSetValues(w, XmNlabelString, s, NULL);
+	XmStringFree(s);
+}
+
+/* Put a UTF-8 string left-aligned in width characters, cut if longer. */
+static char *
+pad(char *o, const char *s, unsigned width, bool right)
+{
+	unsigned	 n = 0, chars = 0;
+	size_t		 i, len = strlen(s), cut = len;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (chars == width) {
+				cut = i;
+				break;
+			}
+			chars++;
+		}
+	if (right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	memcpy(o, s, cut);
+	o += cut;
+	if (!right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	*o = '\0';
+	return o;
+}
+
+static void
+format_row(struct server_ui *ui, const struct row *r, char *buf)
+{
+	char	 n[32], *o = buf;
+
+	o = pad(o, num(NULL, r->id, n), COL_ID, true);
+	*o++ = ' ';
+	o = pad(o, r->nick, COL_NICK, false);
+	*o++ = ' ';
+	o = pad(o, r->peer, COL_ADDR, false);
+	*o++ = ' ';
+	pad(o, num(ui, r->msgs, n), COL_MSGS, true);
+}
+
+static void
+set_header(struct server_ui *ui)
+{
+	char	 buf[256], *o = buf;
+
+	o = pad(o, ui->r.col_id, COL_ID, true);
+	*o++ = ' ';
+	o = pad(o, ui->r.col_nick, COL_NICK, false);
+	*o++ = ' ';
+	o = pad(o, ui->r.col_addr, COL_ADDR, false);
+	*o++ = ' ';
+	pad(o, ui->r.col_msgs, COL_MSGS, true);
+	set_label(ui->header, buf);
+}
+
+/* ---- the event view ---------------------------------------------------- */
+
+static void
+schedule_flush(struct server_ui *ui)
+{
+	if (ui->flush_timer == NULL)
+		ui->flush_timer = evloop_timer_add((unsigned long)
+		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
+		    flush_cb, ui);
+}
+
+/* Append one finished line (no newline) to the pending buffer. */
+static void
+pend_line(struct server_ui *ui, const char *s, size_t len)
+{
+	if (ui->pendlen + len + 2 > ui->pendcap) {
+		ui->pendcap = (ui->pendlen + len + 2) * 2;
+		ui->pend = xrealloc(ui->pend, ui->pendcap);
+	}
+	memcpy(ui->pend + ui->pendlen, s, len);
+	ui->pend[ui->pendlen + len] = '\n';
+	ui->pendlen += len + 1;
+	ui->pend[ui->pendlen] = '\0';
+	lq_push(&ui->pq, (unsigned)len + 1, utf8_chars(s, len) + 1);
+	schedule_flush(ui);
+}
+
+/* Drop the oldest pending lines so that at most keep remain. */
+static void
+pend_keep(struct server_ui *ui, size_t keep)
+{
+	size_t	 off = 0;
+
+	if (ui->pq.n <= keep)
+		return;
+	while (ui->pq.n > keep)
+		off += lq_pop(&ui->pq).bytes;
+	memmove(ui->pend, ui->pend + off, ui->pendlen - off + 1);
+	ui->pendlen -= off;
+}
+
+static void
+summary_line(struct server_ui *ui);
+
+/*
+ * Format and queue an event line: time stamp, then fmt expanded with
+ * args.  A date line comes first when the day has changed.  Past
+ * summaryRate lines in a second, MSG and OTHER lines are only counted.
+ */
+static void
+add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
+    const char **args, int nargs)
+{
+	char		 line[LINE_MAX_BYTES], d[256];
+	struct timespec	 ts;
+	struct tm	 tm;
+	time_t		 now;
+	size_t		 o;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec != ui->win_sec) {
+		summary_line(ui);
+		ui->win_sec = ts.tv_sec;
+		ui->win_shown = 0;
+	}
+	if (kind != LK_ALWAYS && ui->r.summary_rate > 0 &&
+	    ui->win_shown >= (unsigned)ui->r.summary_rate) {
+		if (kind == LK_MSG)
+			ui->skip_msgs++;
+		else
+			ui->skip_other++;
+		schedule_flush(ui);
+		return;
+	}
+	ui->win_shown++;
+
+	now = time(NULL);
+	if (now != ui->stamp_sec) {
+		localtime_r(&now, &tm);
+		ui->stamp_sec = now;
+		if (strftime(ui->stamp, sizeof ui->stamp, ui->r.time_format,
+		    &tm) == 0)
+			ui->stamp[0] = '\0';
+		if (tm.tm_year != ui->day_year || tm.tm_yday != ui->day_yday) {
+			ui->day_year = tm.tm_year;
+			ui->day_yday = tm.tm_yday;
+			if (strftime(d, sizeof d, ui->r.date_format, &tm) > 0) {
+				clean(line, d, strlen(d));
+				pend_line(ui, line, strlen(line));
+			}
+		}
+	}
+	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
+	o += expand(line + o, sizeof line - o, fmt, args, nargs);
+	pend_line(ui, line, o);
+}
+
+/* Say how many lines the last second skipped, if any. */
+static void
+summary_line(struct server_ui *ui)
+{
+	char		 a[32], b[32];
+	const char	*args[2];
+	uint64_t	 m = ui->skip_msgs, o = ui->skip_other;
+
+	if (m == 0 && o == 0)
+		return;
+	ui->skip_msgs = ui->skip_other = 0;
+	args[0] = num(ui, m, a);
+	args[1] = num(ui, o, b);
+	add_line(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
+	    ui->r.ev_summary_other, args, 2);
+}
+
+/* Is the event view scrolled to its end? */
+static bool
+at_bottom(struct server_ui *ui)
+{
+	Widget	 sb = NULL;
+	int	 value, slider, max;
+
+	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
+	if (sb == NULL)
+		return true;
+	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
+	    XmNmaximum, &max, NULL);
+	return value + slider >= max;
+}
+
+/* Move the pending lines into the widget, then trim its head. */
+static void
+flush_text(struct server_ui *ui)
+{
+	size_t		 save, off, k;
+	XmTextPosition	 pos;
+	bool		 bottom;
+
+	save = ui->r.save_lines > 0 ? (size_t)ui->r.save_lines : 1;
+	if (ui->paused) {
+		if (ui->pq.n > save + save / 10)
+			pend_keep(ui, save);
+		return;
+	}
+	if (ui->pq.n == 0)
+		return;
+	pend_keep(ui, save);
+	bottom = at_bottom(ui);
+	XmTextDisableRedisplay(ui->text);
+	if (ui->wq.n + ui->pq.n > save && ui->pq.n == save) {
+		/* The batch alone fills the view: replace everything. */
+		XmTextSetString(ui->text, "");
+		ui->wq.n = 0;
+	}
+	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), ui->pend);
+	while (ui->pq.n > 0) {
+		struct line_len l = lq_pop(&ui->pq);
+		lq_push(&ui->wq, l.bytes, l.chars);
+	}
+	ui->pendlen = 0;
+	ui->pend[0] = '\0';
+	if (ui->wq.n > save) {
+		/* Trim to 90% so that this happens once per tenth. */
+		k = ui->wq.n - (save - save / 10);
+		for (off = 0; k > 0; k--)
+			off += lq_pop(&ui->wq).chars;
+		XmTextReplace(ui->text, 0, (XmTextPosition)off, "");
+	}
+	if (bottom) {
+		pos = XmTextGetLastPosition(ui->text);
+		XmTextShowPosition(ui->text, pos);
+	}
+	XmTextEnableRedisplay(ui->text);
+}
+
+/* ---- the client list --------------------------------------------------- */
+
+static size_t
+row_find(struct server_ui *ui, uint64_t id)
+{
+	size_t	 lo = 0, hi = ui->nrows, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (ui->rows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+row_dirty(struct server_ui *ui, size_t i)
+{
+	if (ui->dirty_lo > i)
+		ui->dirty_lo = i;
+	if (ui->dirty_hi < i + 1)
+		ui->dirty_hi = i + 1;
+	schedule_flush(ui);
+}
+
+/* Replace the dirty span of the list in one call, keeping the selection. */
+static void
+flush_list(struct server_ui *ui)
+{
+	char		 buf[256];
+	XmString	*items;
+	size_t		 i, n;
+
+	if (ui->dirty_hi > ui->nrows)
+		ui->dirty_hi = ui->nrows;
+	if (ui->dirty_lo >= ui->dirty_hi) {
+		ui->dirty_lo = SIZE_MAX;
+		ui->dirty_hi = 0;
+		return;
+	}
+	n = ui->dirty_hi - ui->dirty_lo;
+	items = xreallocarray(NULL, n, sizeof *items);
+	for (i = 0; i < n; i++) {
+		format_row(ui, &ui->rows[ui->dirty_lo + i], buf);
+		items[i] = xms(buf);
+	}
+	XmListReplaceItemsPosUnselected(ui->list, items, (int)n,
+	    (int)ui->dirty_lo + 1);
+	for (i = 0; i < n; i++) {
+		if (ui->rows[ui->dirty_lo + i].id == ui->sel_id)
+			XmListSelectPos(ui->list, (int)(ui->dirty_lo + i) + 1,
+			    False);
+		XmStringFree(items[i]);
+	}
+	free(items);
+	ui->dirty_lo = SIZE_MAX;
+	ui->dirty_hi = 0;
+}
+
+static void
+set_kick_sensitive(struct server_ui *ui)
+{
+	XtSetSensitive(ui->kick, ui->sel_id != 0);
+	XtSetSensitive(ui->kick_item, ui->sel_id != 0);
+}
+
+/* The flush timer: event lines, dirty rows, status line. */
+static void
+flush_cb(void *arg)
+{
+	struct server_ui *ui = arg;
+	struct timespec	 ts;
+
+	ui->flush_timer = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec != ui->win_sec && (ui->skip_msgs || ui->skip_other)) {
+		summary_line(ui);
+		ui->win_sec = ts.tv_sec;
+		ui->win_shown = 0;
+	}
+	flush_text(ui);
+	flush_list(ui);
+	if (ui->status_dirty)
+		update_status(ui);
+	/* Skipped lines are reported when their second is over. */
+	if (ui->skip_msgs || ui->skip_other)
+		schedule_flush(ui);
+}
+
+/* ---- status line ------------------------------------------------------- */
+
+static void
+update_status(struct server_ui *ui)
+{
+	struct hub_stats st;
+	char		 buf[1024], a[32], b[32], c[32], d[32], e[32];
+	const char	*args[5];
+	size_t		 o;
+
+	ui->status_dirty = false;
+	if (ui->hub == NULL)
+		return;
+	hub_stats(ui->hub, &st);
+	args[0] = ui->listen_name;
+	args[1] = num(ui, st.clients, a);
+	args[2] = num(ui, st.accepted, b);
+	args[3] = num(ui, st.rejected, c);
+	args[4] = num(ui, ui->rate, d);
+	o = expand(buf, sizeof buf, ui->r.status_format, args, 5);
+	if (ui->paused) {
+		args[0] = num(ui, ui->pq.n, e);
+		o += expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		    args, 1);
+	}
+	if (ui->log_errno != 0)
+		expand(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
+	set_label(ui->status, buf);
+}
+
+/* Once a second: the message rate, and the status line. */
+static void
+tick_cb(void *arg)
+{
+	struct server_ui *ui = arg;
+	struct hub_stats st;
+	struct timespec	 ts;
+	double		 dt;
+
+	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
+	hub_stats(ui->hub, &st);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	dt = (double)(ts.tv_sec - ui->rate_ts.tv_sec) +
+	    (double)(ts.tv_nsec - ui->rate_ts.tv_nsec) / 1e9;
+	if (dt > 0.1) {
+		ui->rate = (uint64_t)((double)(st.accepted - ui->rate_acc) /
+		    dt + 0.5);
+		ui->rate_acc = st.accepted;
+		ui->rate_ts = ts;
+	}
+	update_status(ui);
+	if (ui->skip_msgs || ui->skip_other)
+		schedule_flush(ui);
+}
+
+/* ---- hub events -------------------------------------------------------- */
+
+static void
+ev_joined(void *arg, const struct hub_client_info *ci)
+{
+	struct server_ui *ui = arg;
+	char		 id[32], nick[PROTO_MAX_NICK * 2 + 1], buf[256];
+	const char	*args[3];
+	struct row	*r;
+	XmString	 s;
+	size_t		 i;
+
+	clean(nick, ci->nick, strlen(ci->nick));
+	args[0] = num(NULL, ci->id, id);
+	args[1] = nick;
+	args[2] = ci->peer;
+	add_line(ui, LK_OTHER, ui->r.ev_joined, args, 3);
+
+	if (ui->nrows == ui->caprows) {
+		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
+		ui->rows = xreallocarray(ui->rows, ui->caprows,
+		    sizeof *ui->rows);
+	}
+	i = row_find(ui, ci->id);
+	memmove(ui->rows + i + 1, ui->rows + i,
+	    (ui->nrows - i) * sizeof *ui->rows);
+	ui->nrows++;
+	r = &ui->rows[i];
+	r->id = ci->id;
+	r->nick = xstrdup(nick);
+	r->peer = xstrdup(ci->peer);
+	r->msgs = ci->msgs;
+	format_row(ui, r, buf);
+	s = xms(buf);
+	XmListAddItemUnselected(ui->list, s, (int)i + 1);
+	XmStringFree(s);
+	if (ui->dirty_lo != SIZE_MAX && ui->dirty_lo >= i) {
+		ui->dirty_lo++;
+		ui->dirty_hi++;
+	}
+	ui->status_dirty = true;
+	schedule_flush(ui);
+}
+
+static void
+ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
+{
+	struct server_ui *ui = arg;
+	char		 id[32], n[32], nick[PROTO_MAX_NICK * 2 + 1];
+	const char	*args[4];
+	size_t		 i;
+
+	clean(nick, ci->nick, strlen(ci->nick));
+	args[0] = num(NULL, ci->id, id);
+	args[1] = nick;
+	args[2] = reason;
+	args[3] = num(ui, ci->msgs, n);
+	add_line(ui, LK_OTHER, ui->r.ev_left, args, 4);
+
+	i = row_find(ui, ci->id);
+	if (i < ui->nrows && ui->rows[i].id == ci->id) {
+		free(ui->rows[i].nick);
+		free(ui->rows[i].peer);
+		memmove(ui->rows + i, ui->rows + i + 1,
+		    (ui->nrows - i - 1) * sizeof *ui->rows);
+		ui->nrows--;
+		XmListDeletePos(ui->list, (int)i + 1);
+		if (ui->dirty_lo != SIZE_MAX) {
+			if (ui->dirty_lo > i)
+				ui->dirty_lo--;
+			if (ui->dirty_hi > i)
+				ui->dirty_hi--;
+		}
+		if (ui->sel_id == ci->id) {
+			ui->sel_id = 0;
+			set_kick_sensitive(ui);
+		}
+	}
+	ui->status_dirty = true;
+	schedule_flush(ui);
+}
+
+static void
+ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
+{
+	struct server_ui *ui = arg;
+	char		 id[32], o[PROTO_MAX_NICK * 2 + 1];
+	char		 nick[PROTO_MAX_NICK * 2 + 1];
+	const char	*args[3];
+	size_t		 i;
+
+	clean(o, old, strlen(old));
+	clean(nick, ci->nick, strlen(ci->nick));
+	args[0] = num(NULL, ci->id, id);
+	args[1] = o;
+	args[2] = nick;
+	add_line(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
+	i = row_find(ui, ci->id);
+	if (i < ui->nrows && ui->rows[i].id == ci->id) {
+		free(ui->rows[i].nick);
+		ui->rows[i].nick = xstrdup(nick);
+		row_dirty(ui, i);
+	}
+}
+
+static void
+count_msgs(struct server_ui *ui, const struct hub_client_info *ci)
+{
+	size_t	 i = row_find(ui, ci->id);
+
+	if (i < ui->nrows && ui->rows[i].id == ci->id &&
+	    ui->rows[i].msgs != ci->msgs) {
+		ui->rows[i].msgs = ci->msgs;
+		row_dirty(ui, i);
+	}
+	ui->status_dirty = true;
+}
+
+static void
+ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
+    const char *md5, const char *text, size_t len)
+{
+	struct server_ui *ui = arg;
+	char		 a[32], b[32], nick[PROTO_MAX_NICK * 2 + 1];
+	char		 t[PROTO_MAX_TEXT + 1];
+	const char	*args[5];
+
+	count_msgs(ui, ci);
+	/* Cheap test first: under a flood most lines are only counted. */
+	if (ui->r.summary_rate > 0 &&
+	    ui->win_shown >= (unsigned)ui->r.summary_rate) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec == ui->win_sec) {
+			ui->skip_msgs++;
+			schedule_flush(ui);
+			return;
+		}
+	}
+	if (len > PROTO_MAX_TEXT)
+		len = PROTO_MAX_TEXT;
+	clean(t, text, len);
+	clean(nick, ci->nick, strlen(ci->nick));
+	args[0] = num(NULL, n, a);
+	args[1] = num(NULL, ci->id, b);
+	args[2] = nick;
+	args[3] = t;
+	args[4] = md5;
+	add_line(ui, LK_MSG, ui->r.ev_accepted, args, 5);
+}
+
+static void
+ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
+    const char *md5_recv, const char *md5_comp, const char *text,
+    size_t len)
+{
+	struct server_ui *ui = arg;
+	char		 a[32], nick[PROTO_MAX_NICK * 2 + 1];
+	char		 t[PROTO_MAX_TEXT + 1];
+	const char	*args[6];
+
+	ui->status_dirty = true;
+	if (ui->r.summary_rate > 0 &&
+	    ui->win_shown >= (unsigned)ui->r.summary_rate) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec == ui->win_sec) {
+			ui->skip_msgs++;
+			schedule_flush(ui);
+			return;
+		}
+	}
+	if (len > PROTO_MAX_TEXT)
+		len = PROTO_MAX_TEXT;
+	clean(t, text, len);
+	clean(nick, ci->nick, strlen(ci->nick));
+	args[0] = num(NULL, ci->id, a);
+	args[1] = nick;
+	args[2] = code;
+	args[3] = md5_recv != NULL ? md5_recv : "-";
+	args[4] = md5_comp != NULL ? md5_comp : "-";
+	args[5] = t;
+	add_line(ui, LK_MSG, ui->r.ev_rejected, args, 6);
+}
+
+static void
+show_log_dialog(struct server_ui *ui, int errnum)
+{
+	char		 buf[2048];
+	const char	*args[2];
+	XmString	 s;
+
+	if (ui->log_dialog == NULL) {
+		ui->log_dialog = XmCreateWarningDialog(ui->top, "logDialog",
+		    NULL, 0);
+		XtUnmanageChild(XmMessageBoxGetChild(ui->log_dialog,
+		    XmDIALOG_CANCEL_BUTTON));
+		XtUnmanageChild(XmMessageBoxGetChild(ui->log_dialog,
+		    XmDIALOG_HELP_BUTTON));
+	}
+	args[0] = ui->logfile;
+	args[1] = strerror(errnum);
+	expand(buf, sizeof buf, ui->r.log_error, args, 2);
+	s = xms(buf);
+	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
+	XmStringFree(s);
+	XtManageChild(ui->log_dialog);
+}
+
+static void
+ev_logstate(void *arg, int errnum)
+{
+	struct server_ui *ui = arg;
+	const char	*args[2];
+
+	ui->log_errno = errnum;
+	args[0] = ui->logfile;
+	args[1] = errnum != 0 ? strerror(errnum) : "";
+	add_line(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
+	    ui->r.ev_log_ok, args, 2);
+	if (errnum != 0)
+		show_log_dialog(ui, errnum);
+	else if (ui->log_dialog != NULL)
+		XtUnmanageChild(ui->log_dialog);
+	ui->status_dirty = true;
+	schedule_flush(ui);
+}
+
+static void
+ev_sent(void *arg, const struct hub_client_info *ci)
+{
+	count_msgs(arg, ci);
+}
+
+static const struct hub_events events = {
+	.joined = ev_joined,
+	.left = ev_left,
+	.renamed = ev_renamed,
+	.accepted = ev_accepted,
+	.rejected = ev_rejected,
+	.logstate = ev_logstate,
+	.sent = ev_sent,
+};
+
+/* ---- File > Verify log ------------------------------------------------- */
+
+static void
+verify_show(struct server_ui *ui, int status, const char *why)
+{
+	char		 head[2048], *report;
+	const char	*args[2], *fmt;
+	unsigned char	 type;
+	size_t		 len;
+	XmString	 s;
+
+	args[0] = ui->logfile;
+	args[1] = why != NULL ? why : "";
+	if (why != NULL) {
+		fmt = ui->r.verify_failed;
+		type = XmDIALOG_ERROR;
+	} else if (status == 0) {
+		fmt = ui->r.verify_good;
+		type = XmDIALOG_INFORMATION;
+	} else if (status == 1) {
+		fmt = ui->r.verify_bad;
+		type = XmDIALOG_WARNING;
+	} else {
+		fmt = ui->r.verify_unreadable;
+		type = XmDIALOG_ERROR;
+	}
+	expand(head, sizeof head, fmt, args, 2);
+	add_line(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
+
+	len = ui->vheadlen + ui->vtaillen + 16;
+	report = xmalloc(len + 1);
+	memcpy(report, ui->vhead != NULL ? ui->vhead : "", ui->vheadlen);
+	len = ui->vheadlen;
+	if (ui->vcut) {
+		memcpy(report + len, "\n[...]\n", 7);
+		len += 7;
+	}
+	if (ui->vtaillen > 0)
+		memcpy(report + len, ui->vtail, ui->vtaillen);
+	len += ui->vtaillen;
+	report[len] = '\0';
+	{
+		char *c = xmalloc(len + 1);
+
+		clean(c, report, len);
+		/* Keep the newlines clean() turned into '?'. */
+		for (size_t i = 0; i < len; i++)
+			if (report[i] == '\n')
+				c[i] = '\n';
+		free(report);
+		report = c;
+	}
+	s = xms(head);
+	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
+	    XmNdialogType, type, NULL);
+	XmStringFree(s);
+	XmTextSetString(ui->verify_text, report);
+	free(report);
+	XtManageChild(ui->verify_dialog);
+	XtSetSensitive(ui->verify, True);
+}
+
+static void
+verify_read(void *arg, int fd, int ev)
+{
+	struct server_ui *ui = arg;
+	char		 buf[VERIFY_TAIL];
+	ssize_t		 n;
+	size_t		 k;
+	int		 st;
+
+	(void)ev;
+	n = read(fd, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0) {
+		k = (size_t)n;
+		if (ui->vheadlen < VERIFY_HEAD) {
+			size_t take = VERIFY_HEAD - ui->vheadlen;
+
+			if (take > k)
+				take = k;
+			memcpy(ui->vhead + ui->vheadlen, buf, take);
+			ui->vheadlen += take;
+			memmove(buf, buf + take, k - take);
+			k -= take;
+		}
+		if (k > 0) {
+			if (ui->vtaillen + k > VERIFY_TAIL) {
+				size_t drop = ui->vtaillen + k - VERIFY_TAIL;
+
+				/* k <= sizeof buf == VERIFY_TAIL */
+				ui->vcut = true;
+				memmove(ui->vtail, ui->vtail + drop,
+				    ui->vtaillen - drop);
+				ui->vtaillen -= drop;
+			}
+			memcpy(ui->vtail + ui->vtaillen, buf, k);
+			ui->vtaillen += k;
+		}
+		return;
+	}
+	evloop_io_del(ui->vio);
+	ui->vio = NULL;
+	close(fd);
+	while (waitpid(ui->vpid, &st, 0) == -1 && errno == EINTR)
+		;
+	ui->vpid = 0;
+	if (WIFEXITED(st))
+		verify_show(ui, WEXITSTATUS(st), NULL);
+	else
+		verify_show(ui, 2, strsignal(WTERMSIG(st)));
+}
+
+/* In the child: close every descriptor but keep. */
+static void
+close_all_but(int keep)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 fd, dfd, max;
+
+	if ((d = opendir("/proc/self/fd")) != NULL) {
+		dfd = dirfd(d);
+		while ((e = readdir(d)) != NULL) {
+			fd = atoi(e->d_name);
+			if (fd > 2 && fd != keep && fd != dfd)
+				close(fd);
+		}
+		closedir(d);
+		return;
+	}
+	max = (int)sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+/*
+ * Run msglog_verify() in a child process so that a long log never
+ * stalls the server; its report comes back through a pipe.
+ */
+static void
+verify_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	const char	*args[1];
+	FILE		*fp;
+	int		 p[2], r;
+
+	(void)w;
+	(void)call;
+	if (ui->vpid != 0 || !ui->started)
+		return;
+	ui->vheadlen = ui->vtaillen = 0;
+	ui->vcut = false;
+	args[0] = ui->logfile;
+	add_line(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
+	if (pipe(p) == -1) {
+		verify_show(ui, 2, strerror(errno));
+		return;
+	}
+	fflush(NULL);
+	switch (ui->vpid = fork()) {
+	case -1:
+		ui->vpid = 0;
+		close(p[0]);
+		close(p[1]);
+		verify_show(ui, 2, strerror(errno));
+		return;
+	case 0:
+		signal(SIGPIPE, SIG_DFL);
+		close_all_but(p[1]);
+		if ((fp = fdopen(p[1], "w")) == NULL)
+			_exit(2);
+		r = msglog_verify(ui->logfile, fp, NULL);
+		fclose(fp);
+		_exit(r);
+	}
+	close(p[1]);
+	ui->vfd = p[0];
+	ui->vio = evloop_io_add(p[0], EV_READ, verify_read, ui);
+	XtSetSensitive(ui->verify, False);
+}
+
+/* ---- other menu actions ------------------------------------------------ */
+
+static void
+kick_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	char		 id[32];
+	const char	*args[3];
+	size_t		 i;
+
+	(void)w;
+	(void)call;
+	if (ui->sel_id == 0 || ui->hub == NULL)
+		return;
+	i = row_find(ui, ui->sel_id);
+	if (i < ui->nrows && ui->rows[i].id == ui->sel_id) {
+		args[0] = num(NULL, ui->sel_id, id);
+		args[1] = ui->rows[i].nick;
+		args[2] = ui->rows[i].peer;
+		add_line(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
+	}
+	hub_kick(ui->hub, ui->sel_id);
+}
+
+static void
+select_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	XmListCallbackStruct *cs = call;
+
+	(void)w;
+	if (cs->selected_item_count > 0 || cs->reason == XmCR_BROWSE_SELECT) {
+		if (cs->item_position >= 1 &&
+		    (size_t)cs->item_position <= ui->nrows &&
+		    XmListPosSelected(ui->list, cs->item_position))
+			ui->sel_id = ui->rows[cs->item_position - 1].id;
+		else
+			ui->sel_id = 0;
+	} else
+		ui->sel_id = 0;
+	set_kick_sensitive(ui);
+}
+
+static void
+clear_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+
+	(void)w;
+	(void)call;
+	XmTextSetString(ui->text, "");
+	ui->wq.n = 0;
+	ui->pq.n = 0;
+	ui->pendlen = 0;
+	if (ui->pend != NULL)
+		ui->pend[0] = '\0';
+}
+
+static void
+pause_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+
+	(void)w;
+	(void)call;
+	ui->paused = !ui->paused;
+	if (ui->paused)
+		set_label(ui->pause, ui->r.resume_label);
+	else {
+		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
+		    NULL);
+		flush_text(ui);
+	}
+	update_status(ui);
+}
+
+static void
+about_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	char		 buf[2048], pv[16];
+	const char	*args[4];
+	XmString	 s;
+
+	(void)w;
+	(void)call;
+	snprintf(pv, sizeof pv, "%d", PROTO_VERSION);
+	args[0] = PACKAGE_VERSION;
+	args[1] = pv;
+	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
+	args[3] = ui->logfile != NULL ? ui->logfile : "-";
+	expand(buf, sizeof buf, ui->r.about_message, args, 4);
+	s = xms(buf);
+	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
+	XmStringFree(s);
+	XtManageChild(ui->about_dialog);
+}
+
+static void
+quit_ok_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+
+	(void)w;
+	(void)call;
+	if (ui->info.quit != NULL)
+		ui->info.quit();
+}
+
+/* File > Quit and WM_DELETE_WINDOW: ask first if anyone is connected. */
+static void
+quit_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	struct hub_stats st;
+	char		 buf[1024], n[32];
+	const char	*args[1];
+	XmString	 s;
+
+	(void)w;
+	(void)call;
+	if (!ui->started)
+		return;
+	hub_stats(ui->hub, &st);
+	if (st.clients == 0) {
+		quit_ok_cb(NULL, ui, NULL);
+		return;
+	}
+	args[0] = num(ui, st.clients, n);
+	expand(buf, sizeof buf, ui->r.quit_question, args, 1);
+	s = xms(buf);
+	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
+	XmStringFree(s);
+	XtManageChild(ui->quit_dialog);
+}
+
+/* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
+
+static void
+dump_widget(FILE *fp, Widget top, const char *path)
+{
+	Widget		 w = XtNameToWidget(top, path);
+	Position	 x = 0, y = 0;
+	Dimension	 wd = 0, ht = 0;
+	char		*l;
+
+	if (w == NULL) {
+		fprintf(fp, "widget %s missing\n", path);
+		return;
+	}
+	if (XtIsRealized(w))
+		XtTranslateCoords(w, 0, 0, &x, &y);
+	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
+	l = XtIsSubclass(w, xmLabelWidgetClass) ? label_of(w) : xstrdup("");
+	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
+	    XtIsManaged(w) ? "managed" : "unmanaged",
+	    XtIsSensitive(w) ? "sensitive" : "insensitive",
+	    x, y, wd, ht, l);
+	XtFree(l);
+}
+
+static void
+dump_shell(FILE *fp, Widget top, const char *name)
+{
+	Widget	 w = XtNameToWidget(top, name);
+
+	if (w == NULL) {
+		fprintf(fp, "dialog %s none\n", name);
+		return;
+	}
+	fprintf(fp, "dialog %s %s\n", name,
+	    XtIsManaged(w) ? "managed" : "unmanaged");
+	if (XtIsManaged(w)) {
+		char	 path[128];
+		char	*m = NULL;
+		XmString s = NULL;
+
+		XtVaGetValues(w, XmNmessageString, &s, NULL);
+		if (s != NULL) {
+			m = XmStringUnparse(s, NULL, XmCHARSET_TEXT,
+			    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+			XmStringFree(s);
+		}
+		for (char *c = m; c != NULL && *c != '\0'; c++)
+			if (*c == '\n')
+				*c = '|';
+		fprintf(fp, "message %s %s\n", name, m != NULL ? m : "");
+		XtFree(m);
+		snprintf(path, sizeof path, "%s.OK", name);
+		dump_widget(fp, top, path);
+	}
+}
+
+static void
+dump_cb(void *arg)
+{
+	static const char *widgets[] = {
+		"*menuBar.file", "*fileMenu.verify", "*fileMenu.quit",
+		"*menuBar.view", "*viewMenu.clear", "*viewMenu.pause",
+		"*menuBar.clients", "*clientsMenu.kick", "*menuBar.help",
+		"*helpMenu.about", "*clientsPanel.clientsTitle",
+		"*clientsPanel.clientsHeader", "*clientsPanel.kick",
+		"*clientList", "*events", "*status",
+	};
+	static const char *dialogs[] = {
+		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
+	};
+	struct server_ui *ui = arg;
+	char		 tmp[4200], *title = NULL, *all, *p;
+	XmStringTable	 items = NULL;
+	int		 n = 0, i, count;
+	FILE		*fp;
+	size_t		 k;
+
+	if (ui->r.dump_file == NULL || ui->r.dump_file[0] == '\0')
+		return;
+	flush_cb(ui);
+	if (ui->flush_timer != NULL) {
+		evloop_timer_del(ui->flush_timer);
+		ui->flush_timer = NULL;
+		if (ui->skip_msgs || ui->skip_other)
+			schedule_flush(ui);
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp", ui->r.dump_file);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return;
+	XtVaGetValues(ui->top, XtNtitle, &title, NULL);
+	fprintf(fp, "title %s\n", title != NULL ? title : "");
+	fprintf(fp, "paused %d\n", ui->paused);
+	fprintf(fp, "held %zu\n", ui->pq.n);
+	XtVaGetValues(ui->list, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "clients %d\n", n);
+	for (i = 0; i < n; i++) {
+		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
+		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+		fprintf(fp, "client %s%s\n", p != NULL ? p : "",
+		    XmListPosSelected(ui->list, i + 1) ? " [selected]" : "");
+		XtFree(p);
+	}
+	p = label_of(ui->status);
+	fprintf(fp, "status %s\n", p);
+	XtFree(p);
+	for (k = 0; k < XtNumber(widgets); k++)
+		dump_widget(fp, ui->top, widgets[k]);
+	for (k = 0; k < XtNumber(dialogs); k++)
+		dump_shell(fp, ui->top, dialogs[k]);
+
+	/* The last dumpLines lines of the event view. */
+	fprintf(fp, "lines %zu\n", ui->wq.n);
+	all = XmTextGetString(ui->text);
+	count = 0;
+	for (p = all + strlen(all); p > all; p--)
+		if (p[-1] == '\n' && *p != '\0' && ++count >= ui->r.dump_lines)
+			break;
+	while (*p != '\0') {
+		char *e = strchr(p, '\n');
+
+		if (e == NULL)
+			e = p + strlen(p);
+		fprintf(fp, "event %.*s\n", (int)(e - p), p);
+		p = *e != '\0' ? e + 1 : e;
+	}
+	XtFree(all);
+	if (fclose(fp) == 0)
+		rename(tmp, ui->r.dump_file);
+	else
+		unlink(tmp);
+}
+
+/* ---- construction ------------------------------------------------------ */
+
+/*
+ * Install the compiled-in fallback resources, used only when no
+ * app-defaults file for class XChatd is found.
+ */
 void
 server_ui_fallbacks(XtAppContext app)
 {
 	XtAppSetFallbackResources(app, fallbacks);
 }
 
-static void
-append(struct server_ui *ui, const char *line)
+static Widget
+menu(Widget bar, const char *cascade, const char *pulldown)
 {
-	XmTextPosition	 end = XmTextGetLastPosition(ui->text);
+	Widget	 pd, cb;
 
-	XmTextInsert(ui->text, end, (char *)line);
+	pd = XmCreatePulldownMenu(bar, (char *)pulldown, NULL, 0);
+	cb = XtVaCreateManagedWidget(cascade, xmCascadeButtonWidgetClass,
+	    bar, XmNsubMenuId, pd, NULL);
+	if (strcmp(cascade, "help") == 0)
+		XtVaSetValues(bar, XmNmenuHelpWidget, cb, NULL);
+	return pd;
 }
 
-static void
-ev_joined(void *arg, const struct hub_client_info *ci)
+static Widget
+item(Widget menu, const char *name, XtCallbackProc cb, struct server_ui *ui)
 {
-	char	 buf[256];
+	Widget	 w;
 
-	snprintf(buf, sizeof buf, "join %llu %s %s\n",
-	    (unsigned long long)ci->id, ci->nick, ci->peer);
-	append(arg, buf);
+	w = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, menu,
+	    NULL);
+	XtAddCallback(w, XmNactivateCallback, cb, ui);
+	return w;
 }
 
-static const struct hub_events events = {
-	.joined = ev_joined,
-};
+static Widget
+message_dialog(Widget top, const char *name, int type, bool cancel)
+{
+	Widget	 d;
+	Arg	 a[1];
 
+	XtSetArg(a[0], XmNdialogType, type);
+	d = XmCreateMessageDialog(top, (char *)name, a, 1);
+	XtUnmanageChild(XmMessageBoxGetChild(d, XmDIALOG_HELP_BUTTON));
+	if (!cancel)
+		XtUnmanageChild(XmMessageBoxGetChild(d,
+		    XmDIALOG_CANCEL_BUTTON));
+	return d;
+}
+
+/*
+ * Build the window under the application shell top and realize it.
+ * Reads the resources of class XChatd (saveLines, every message
+ * string...).  Returns the window's state; it lives until exit.
+ */
+struct server_ui *
+server_ui_create(Widget top)
+{
+	struct server_ui *ui = xcalloc(1, sizeof *ui);
+	Widget		 mw, bar, pd, pane, panel, title;
+	Atom		 del;
+	Arg		 a[8];
+	int		 n;
+
+	ui->top = top;
+	ui->dirty_lo = SIZE_MAX;
+	ui->vfd = -1;
+	XtGetApplicationResources(top, &ui->r, ui_resources,
+	    XtNumber(ui_resources), NULL, 0);
+	if (ui->r.save_lines < 1)
+		ui->r.save_lines = 1;
+	ui->pend = xmalloc(ui->pendcap = 4096);
+	ui->pend[0] = '\0';
+	ui->vhead = xmalloc(VERIFY_HEAD);
+	ui->vtail = xmalloc(VERIFY_TAIL);
+
+	mw = XmCreateMainWindow(top, "main", NULL, 0);
+	XtManageChild(mw);
+
+	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
+	pd = menu(bar, "file", "fileMenu");
+	ui->verify = item(pd, "verify", verify_cb, ui);
+	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
+	    NULL);
+	item(pd, "quit", quit_cb, ui);
+	pd = menu(bar, "view", "viewMenu");
+	item(pd, "clear", clear_cb, ui);
+	ui->pause = item(pd, "pause", pause_cb, ui);
+	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
+	pd = menu(bar, "clients", "clientsMenu");
+	ui->kick_item = item(pd, "kick", kick_cb, ui);
+	pd = menu(bar, "help", "helpMenu");
+	item(pd, "about", about_cb, ui);
+	XtManageChild(bar);
+
+	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
+	    XmNorientation, XmHORIZONTAL, NULL);
+	n = 0;
+	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
+	XtSetArg(a[n], XmNeditable, False); n++;
+	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
+	XtSetArg(a[n], XmNblinkRate, 0); n++;
+	ui->text = XmCreateScrolledText(pane, "events", a, n);
+	XtManageChild(ui->text);
+
+	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
+	    pane, NULL);
+	title = XtVaCreateManagedWidget("clientsTitle", xmLabelWidgetClass,
+	    panel, XmNtopAttachment, XmATTACH_FORM,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	ui->header = XtVaCreateManagedWidget("clientsHeader",
+	    xmLabelWidgetClass, panel,
+	    XmNtopAttachment, XmATTACH_WIDGET, XmNtopWidget, title,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	ui->kick = XtVaCreateManagedWidget("kick", xmPushButtonWidgetClass,
+	    panel, XmNbottomAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM, NULL);
+	XtAddCallback(ui->kick, XmNactivateCallback, kick_cb, ui);
+	n = 0;
+	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;
+	XtSetArg(a[n], XmNscrollBarDisplayPolicy, XmAS_NEEDED); n++;
+	XtSetArg(a[n], XmNlistSizePolicy, XmCONSTANT); n++;
+	ui->list = XmCreateScrolledList(panel, "clientList", a, n);
+	XtVaSetValues(XtParent(ui->list),
+	    XmNtopAttachment, XmATTACH_WIDGET, XmNtopWidget, ui->header,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->kick,
+	    XmNbottomOffset, 4, NULL);
+	XtAddCallback(ui->list, XmNbrowseSelectionCallback, select_cb, ui);
+	XtAddCallback(ui->list, XmNdefaultActionCallback, select_cb, ui);
+	XtManageChild(ui->list);
+	set_header(ui);
+
+	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
+	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
+	    XmNmessageWindow, ui->status, NULL);
+	set_kick_sensitive(ui);
+
+	ui->quit_dialog = message_dialog(top, "quitDialog", XmDIALOG_QUESTION,
+	    true);
+	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
+	ui->about_dialog = message_dialog(top, "aboutDialog",
+	    XmDIALOG_INFORMATION, false);
+	ui->verify_dialog = message_dialog(top, "verifyDialog",
+	    XmDIALOG_INFORMATION, false);
+	n = 0;
+	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
+	XtSetArg(a[n], XmNeditable, False); n++;
+	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
+	XtSetArg(a[n], XmNrows, 12); n++;
+	XtSetArg(a[n], XmNcolumns, 72); n++;
+	ui->verify_text = XmCreateScrolledText(ui->verify_dialog,
+	    "verifyText", a, n);
+	XtManageChild(ui->verify_text);
+
+	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
+	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
+	XmAddWMProtocolCallback(top, del, quit_cb, ui);
+
+	XtRealizeWidget(top);
+	return ui;
+}
+
+/* The callbacks the hub is to be given, with the server_ui as arg. */
 const struct hub_events *
 server_ui_events(void)
 {
 	return &events;
 }
 
-struct server_ui *
-server_ui_create(Widget top)
-{
-	struct server_ui *ui = xcalloc(1, sizeof *ui);
-	Widget		 mw;
-
-	ui->top = top;
-	mw = XmCreateMainWindow(top, "main", NULL, 0);
-	XtManageChild(mw);
-	ui->text = XmCreateScrolledText(mw, "events", NULL, 0);
-	XtVaSetValues(ui->text, XmNeditMode, XmMULTI_LINE_EDIT,
-	    XmNeditable, False, XmNrows, 24, XmNcolumns, 80, NULL);
-	XtManageChild(ui->text);
-	XtRealizeWidget(top);
-	return ui;
-}
-
+/*
+ * The server is listening: remember the hub and what the window shows
+ * of the server, say so in the event view, start the status updates
+ * and the SIGUSR1 state dump (resource dumpFile).
+ */
 void
 server_ui_start(struct server_ui *ui, struct hub *hub,
     const struct server_ui_info *info)
 {
-	char	 buf[512];
+	const char	*args[3];
 
 	ui->hub = hub;
-	snprintf(buf, sizeof buf, "listening on %s\n", info->listen_name);
-	append(ui, buf);
+	ui->info = *info;
+	ui->listen_name = xstrdup(info->listen_name);
+	ui->logfile = xstrdup(info->logfile);
+	ui->info.listen_name = ui->listen_name;
+	ui->info.logfile = ui->logfile;
+	ui->started = true;
+	args[0] = PACKAGE_VERSION;
+	args[1] = ui->listen_name;
+	args[2] = ui->logfile;
+	add_line(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
+	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
+	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
+	evloop_signal(SIGUSR1, dump_cb, ui);
+	update_status(ui);
+	flush_cb(ui);
 }
 
+static void
+error_done_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	(void)w;
+	(void)call;
+	*(bool *)closure = true;
+}
+
+/*
+ * Show a start-up error in a modal dialog over toplevel and return
+ * when the operator dismisses it (OK, or the window manager closing
+ * it).  The caller then exits.
+ */
 void
 server_ui_error(Widget top, const char *msg)
 {
-	(void)top;
-	(void)msg;
+	XtAppContext	 app = XtWidgetToApplicationContext(top);
+	Widget		 d;
+	String		 fmt = NULL;
+	char		 buf[2048];
+	const char	*args[1];
+	XmString	 s;
+	bool		 done = false;
+
+	XtGetApplicationResources(top, &fmt, error_resources,
+	    XtNumber(error_resources), NULL, 0);
+	args[0] = msg;
+	expand(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
+	if (!XtIsRealized(top))
+		XtRealizeWidget(top);
+	d = message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
+	s = xms(buf);
+	XtVaSetValues(d, XmNmessageString, s, XmNdialogStyle,
+	    XmDIALOG_FULL_APPLICATION_MODAL, NULL);
+	XmStringFree(s);
+	XtAddCallback(d, XmNokCallback, error_done_cb, &done);
+	XtAddCallback(d, XmNunmapCallback, error_done_cb, &done);
+	XtManageChild(d);
+	while (!done)
+		XtAppProcessEvent(app, XtIMAll);
 }
