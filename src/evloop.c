@@ -215,22 +215,27 @@ evloop_round_request(void)
  * were served since the request), run it.
  */
 void
+evloop_run_once(void)
+{
+	static int	 served;
+
+	XtAppProcessEvent(app, XtIMAll);
+	if (!round_pending)
+		return;
+	if (++served < ROUND_MAX &&
+	    (XtAppPending(app) & XtIMAlternateInput) != 0)
+		return;
+	round_pending = 0;
+	served = 0;
+	if (round_cb != NULL)
+		round_cb(round_arg);
+}
+
+void
 evloop_run(void)
 {
-	int	 served = 0;
-
-	while (!XtAppGetExitFlag(app)) {
-		XtAppProcessEvent(app, XtIMAll);
-		if (!round_pending)
-			continue;
-		if (++served < ROUND_MAX &&
-		    (XtAppPending(app) & XtIMAlternateInput) != 0)
-			continue;
-		round_pending = 0;
-		served = 0;
-		if (round_cb != NULL)
-			round_cb(round_arg);
-	}
+	while (!XtAppGetExitFlag(app))
+		evloop_run_once();
 }
 
 void

@@ -49,6 +49,8 @@ void	 evloop_signal(int signo, ev_cb, void *arg);
 void	 evloop_set_round_hook(ev_cb, void *arg);
 void	 evloop_round_request(void);
 
+/* One event (blocking if there is none), then the round hook if due. */
+void	 evloop_run_once(void);
 void	 evloop_run(void);
 void	 evloop_quit(void);
 int	 evloop_quitting(void);

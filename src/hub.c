@@ -72,8 +72,13 @@ struct client {
 	struct client	*next_dead;
 };
 
-/* A message accepted in the current read, waiting for its log write. */
+/*
+ * A MSG of the current read, waiting for the log write: accepted (code
+ * NULL) or rejected (code set).  Answers go out in the order of the
+ * MSGs once the batch is written.
+ */
 struct pending {
+	const char	*code;
 	size_t		 rec;		/* index in the log batch */
 	uint64_t	 n;
 	char		 seq[PROTO_MAX_SEQ + 1];
@@ -545,6 +550,21 @@ flood_take(struct hub *h, struct client *c)
 	return false;
 }
 
+static struct pending *
+pend_new(struct hub *h, struct client *c)
+{
+	struct pending	*p;
+
+	if (h->npend == h->cappend) {
+		h->cappend = h->cappend == 0 ? 256 : h->cappend * 2;
+		h->pend = xreallocarray(h->pend, h->cappend, sizeof *h->pend);
+	}
+	p = &h->pend[h->npend++];
+	p->code = NULL;
+	h->pend_from = c;
+	return p;
+}
+
 /* Record a rejected message in the log batch and answer NAK. */
 static void
 reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
@@ -552,6 +572,7 @@ reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
 {
 	struct hub_client_info ci;
 	struct msglog_rec r;
+	struct pending	*p;
 	char		 md5[DIGEST_MD5_HEX + 1];
 	bool		 hash_ok = m->md5.len == DIGEST_MD5_HEX &&
 			    proto_md5_valid(m->md5.p, m->md5.len);
@@ -575,9 +596,11 @@ reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		if (msglog_pending(h->log) == 0)
 			msglog_begin(h->log);
 		msglog_add(h->log, &r);
-		h->pend_from = c;
 	}
-	queuef(c, "NAK %.*s %s\n", (int)m->seq.len, m->seq.p, code);
+	p = pend_new(h, c);
+	p->code = code;
+	memcpy(p->seq, m->seq.p, m->seq.len);
+	p->seq[m->seq.len] = '\0';
 	if (h->ev->rejected != NULL) {
 		char	 recv[DIGEST_MD5_HEX + 1];
 
@@ -614,11 +637,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		return;
 	}
 
-	if (h->npend == h->cappend) {
-		h->cappend = h->cappend == 0 ? 256 : h->cappend * 2;
-		h->pend = xreallocarray(h->pend, h->cappend, sizeof *h->pend);
-	}
-	p = &h->pend[h->npend++];
+	p = pend_new(h, c);
 	p->n = h->next_n++;
 	memcpy(p->seq, m->seq.p, m->seq.len);
 	p->seq[m->seq.len] = '\0';
@@ -640,7 +659,6 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	if (msglog_pending(h->log) == 0)
 		msglog_begin(h->log);
 	p->rec = msglog_add(h->log, &r);
-	h->pend_from = c;
 }
 
 /*
@@ -653,18 +671,17 @@ commit(struct hub *h, struct client *c)
 {
 	struct hub_client_info ci;
 	struct pending	*p;
-	size_t		 i, written, need, acc = 0;
+	size_t		 i, written, need, acc = 0, nrec;
 	unsigned	 k;
-	int		 err;
+	int		 err = 0;
 	char		 ok[PROTO_MAX_SEQ + PROTO_MAX_NUM + 8];
 	char		*q;
 
-	if (msglog_pending(h->log) == 0) {
-		h->npend = 0;
-		return;
-	}
-	written = msglog_commit(h->log, &err);
-	if (err != 0 && !h->log_failing) {
+	nrec = msglog_pending(h->log);
+	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
+	if (nrec == 0)
+		;
+	else if (err != 0 && !h->log_failing) {
 		h->log_failing = true;
 		errno = err;
 		log_warn("cannot write log %s; refusing messages (NAK nolog) "
@@ -683,11 +700,12 @@ commit(struct hub *h, struct client *c)
 	info_of(c, &ci);
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
+		if (p->code != NULL)
+			continue;
 		if (p->rec >= written) {
 			if (p->n < h->next_n)
 				h->next_n = p->n;
 			h->st.rejected++;
-			queuef(c, "NAK %s nolog\n", p->seq);
 			continue;
 		}
 		need = h->bclen + PROTO_MAX_FRAME + 128;
@@ -716,8 +734,11 @@ commit(struct hub *h, struct client *c)
 	}
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
-		if (p->rec >= written)
+		if (p->code != NULL || p->rec >= written) {
+			queuef(c, "NAK %s %s\n", p->seq,
+			    p->code != NULL ? p->code : "nolog");
 			continue;
+		}
 		q = ok;
 		q = proto_put(q, "OK ", 3);
 		q = proto_put_str(q, p->seq);
@@ -855,7 +876,9 @@ client_read(struct hub *h, struct client *c)
 			proto_lineq_keep(&c->in, &s);
 			return;
 		}
-		drop(c, n == 0 ? "closed" : "error", false);
+		/* A peer that closes with unread input sends RST: closed. */
+		drop(c, n == 0 || errno == ECONNRESET ? "closed" : "error",
+		    false);
 		return;
 	}
 	c->last_rx = h->now;

@@ -63,11 +63,11 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 fail("xchatd exited at start: " + self.stderr())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+            # Wait for the start-up line rather than connecting, which
+            # would use up client id 1.
+            if "listening on" in self.stderr():
                 return
-            except OSError:
-                time.sleep(0.02)
+            time.sleep(0.02)
         fail("xchatd did not start listening")
 
     def stderr(self):

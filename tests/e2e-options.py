@@ -1,0 +1,106 @@
+"""e2e-options.py -- xchatd's command line: -help lists every option,
+bad values are one-line errors naming the option with exit 2, a port
+in use and an unwritable log exit 1 with a clear message, no display
+without -headless exits 1, IPv6 listen addresses work, resources set
+through -xrm and app-defaults are honoured."""
+import os
+import socket
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xc
+from xc import check
+
+
+def run(*args, env=None, timeout=10):
+    e = dict(os.environ)
+    e.pop("DISPLAY", None)
+    if env:
+        e.update(env)
+    r = subprocess.run([xc.XCHATD] + list(args), capture_output=True,
+                       env=e, timeout=timeout)
+    return r.returncode, r.stdout.decode() + r.stderr.decode()
+
+
+rc, out = run("-help")
+check(rc == 0, "-help exits 0")
+for opt in ["-listen", "-port", "-logfile", "-maxclients", "-history",
+            "-floodrate", "-floodkick", "-slowlimit", "-pinginterval",
+            "-pingtimeout", "-headless", "-verifylog", "-help", "-xrm"]:
+    check(opt in out, "-help mentions " + opt)
+rc, out = run("-version")
+check(rc == 0 and "xchatd 1.0" in out, "-version")
+
+for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
+                  (["-maxclients", "0"], "-maxclients"),
+                  (["-history", "-1"], "-history"),
+                  (["-floodrate", "fast"], "-floodrate"),
+                  (["-slowlimit", "10"], "-slowlimit"),
+                  (["-pinginterval", "1e9"], "-pinginterval"),
+                  (["-xrm", "xchatd.port: 0"], "-port")]:
+    rc, out = run("-headless", *args)
+    check(rc == 2, "%r exits 2 (got %d: %s)" % (args, rc, out))
+    check(opt in out and len(out.strip().splitlines()) == 1,
+          "%r: one line naming %s: %r" % (args, opt, out))
+rc, out = run("-headless", "-bogus")
+check(rc == 2 and "-bogus" in out, "unknown option: %r" % out)
+
+rc, out = run("-port", "1")
+check(rc == 1 and "display" in out and "-headless" in out,
+      "no display: %r" % out)
+
+# A port in use: exit 1 and say so.
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+rc, out = run("-headless", "-port", str(port), "-logfile", "/tmp/xchat-opt-log.%d" % os.getpid())
+check(rc == 1 and "in use" in out, "port in use: %r" % out)
+s.close()
+os.unlink("/tmp/xchat-opt-log.%d" % os.getpid())
+
+rc, out = run("-headless", "-logfile", "/nonexistent/dir/log")
+check(rc == 1 and "/nonexistent/dir/log" in out, "bad log: %r" % out)
+rc, out = run("-headless", "-listen", "no.such.host.invalid")
+check(rc == 1 and "no.such.host.invalid" in out, "bad address: %r" % out)
+rc, out = run("-verifylog", "/nonexistent/log")
+check(rc == 2, "verifylog of a missing file exits 2")
+
+# -xrm sets resources; so does an app-defaults file via XAPPLRESDIR.
+with xc.Server("-xrm", "xchatd.history: 1") as srv:
+    a = srv.client()
+    for i in (1, 2):
+        a.msg(i, "h%d" % i)
+        a.expect("OK %d" % i)
+    b = srv.client()
+    check(len(b.history) == 1, "-xrm history: 1")
+d = xc.Server.__new__(xc.Server)
+import tempfile
+rd = tempfile.mkdtemp()
+open(os.path.join(rd, "XChatd"), "w").write("xchatd.history: 2\n")
+with xc.Server(env={"XAPPLRESDIR": rd + "/"}) as srv:
+    a = srv.client()
+    for i in (1, 2, 3):
+        a.msg(i, "h%d" % i)
+        a.expect("OK %d" % i)
+    b = srv.client()
+    check(len(b.history) == 2, "app-defaults history: 2 (%d)" % len(b.history))
+
+# IPv6
+try:
+    t = socket.socket(socket.AF_INET6)
+    t.bind(("::1", 0))
+    t.close()
+    have6 = True
+except OSError:
+    have6 = False
+if have6:
+    with xc.Server("-listen", "::1") as srv:
+        c = xc.Client(srv.port, host="::1")
+        check(c.id == 1, "IPv6 client welcomed")
+        check("[::1]:" in srv.stderr(), "IPv6 listen address reported")
+else:
+    print("no IPv6 loopback here: IPv6 part not run")
+print("e2e-options: ok")

@@ -1,0 +1,167 @@
+"""e2e-protocol.py -- the whole protocol against a real headless
+xchatd: handshake, JOIN/USER, relay and OK, digests in either case,
+NICK rules, PING, QUIT, every kind of bad input answered as
+doc/PROTOCOL.md says with the connection kept, and the log."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xc
+from xc import check, md5
+
+with xc.Server() as srv:
+    a = srv.client()
+    check(a.id == 1 and a.nick == "user1", "first client is 1 user1")
+    check(a.users == [] and a.history == [], "nobody before the first")
+    b = srv.client()
+    check(b.id == 2 and b.users == [b"USER 1 user1"], "b sees a")
+    a.expect("JOIN 2 user2")
+
+    # NICK: success goes to everyone, the requester included.
+    a.sendline("NICK ana")
+    a.expect("NICK 1 ana")
+    b.expect("NICK 1 ana")
+    b.sendline("NICK ANA")
+    b.expect("ERR nickinuse ANA")
+    a.sendline("NICK Ana")               # a change of case only
+    a.expect("NICK 1 Ana")
+    b.expect("NICK 1 Ana")
+    b.sendline("NICK user1")             # another's reserved nick
+    b.expect("ERR nickinuse user1")
+    b.sendline("NICK User2")             # its own user<id> is fine
+    b.expect("NICK 2 User2")
+    a.expect("NICK 2 User2")
+    b.sendline("NICK user007")
+    b.expect("ERR nickinuse user007")
+    for bad in ["a:b", "a b", "x" * 33, "\x01x"]:
+        b.sendline("NICK " + bad)
+        b.expect("ERR badnick")
+    b.send(b"NICK \xc3(\n")
+    b.expect("ERR badnick")
+    b.sendline("NICK")
+    b.expect("ERR syntax NICK")
+    b.sendline("NICK rui")
+    b.expect("NICK 2 rui")
+    a.expect("NICK 2 rui")
+
+    # A message: relayed to the others (never back), then OK.
+    text = "Olá, tudo bem?"
+    b.msg(1, text)
+    rel = a.expect("MSG ")
+    check(rel == ("MSG 1 2 rui %s %s" % (md5(text), text)).encode(),
+          "relay: %r" % rel)
+    b.expect("OK 1 1")
+    # Leading zeros in seq are echoed; upper-case digest is accepted
+    # and relayed in lower case.
+    b.msg("0007", "two", md5("two").upper())
+    check(a.expect("MSG ") == ("MSG 2 2 rui %s two" % md5("two")).encode(),
+          "lower-case relay")
+    b.expect("OK 0007 2")
+    # Texts with spaces at the edges and a TAB are kept byte for byte.
+    t = "  spaced\tout  "
+    a.msg(5, t)
+    got = b.expect("MSG ")
+    check(got.endswith((" " + md5(t) + " " + t).encode()), "exact text %r" % got)
+    a.expect("OK 5 3")
+
+    # MSG errors, each answered, connection kept.
+    a.sendline("MSG")
+    a.expect("ERR syntax MSG")
+    a.sendline("MSG abc %s hi" % md5("hi"))
+    a.expect("ERR syntax MSG")
+    a.sendline("MSG 1234567890123456789 %s hi" % md5("hi"))
+    a.expect("ERR syntax MSG")
+    a.sendline("MSG 9")
+    a.expect("NAK 9 badhash")
+    a.sendline("MSG 10 nothex hi")
+    a.expect("NAK 10 badhash")
+    a.sendline("MSG 11 %s" % md5("x"))
+    a.expect("NAK 11 badtext")
+    a.sendline("MSG 12 %s " % md5("x"))
+    a.expect("NAK 12 badtext")
+    a.msg(13, "forged", md5("other"))
+    a.expect("NAK 13 badhash")
+    a.msg(14, b"bell\x07")
+    a.expect("NAK 14 badtext")
+    a.msg(15, b"bad utf8 \xc3(")
+    a.expect("NAK 15 badtext")
+    a.msg(16, "x" * 4001)
+    a.expect("NAK 16 badtext")
+    a.msg(17, "y" * 4000)
+    check(len(b.expect("MSG ")) > 4000, "4000-byte text relayed")
+    a.expect("OK 17 4")
+
+    # Unknown verbs, echoed cut to 32 bytes with ? for odd bytes.
+    a.sendline("msg 1 2 3")
+    a.expect("ERR unknown msg")
+    a.send(b"H\xc3\xa9LLO world\n")
+    a.expect("ERR unknown H??LLO")
+    a.sendline("A" * 40)
+    a.expect("ERR unknown " + "A" * 32)
+    a.sendline("WELCOME 1 x 1")
+    a.expect("ERR unknown WELCOME")
+
+    # Framing: empty frames ignored, CR LF accepted, too long answered.
+    a.send(b"\n\r\nPING one\r\n")
+    a.expect("PONG one")
+    a.sendline("PING")
+    a.expect("ERR syntax PING")
+    a.sendline("PING " + "t" * 64)
+    a.expect("PONG " + "t" * 64)
+    a.sendline("PING " + "t" * 65)
+    a.expect("ERR syntax PING")
+    line = b"PING " + b"p" * (4096 - 6)            # 4096 with LF
+    a.send(line + b"\n")
+    a.expect("ERR syntax PING")                     # fits; token too long
+    a.send(b"PING " + b"p" * (4096 - 5) + b"\n")   # 4097: too long
+    a.expect("ERR toolong")
+    a.send(b"x" * 10000 + b"\nPING after\n")
+    a.expect("ERR toolong")
+    a.expect("PONG after")
+    t = "z" * (4096 - len("MSG 18  ") - 32 - 1)      # MSG frame of 4096 bytes
+    a.msg(18, t)
+    a.expect("NAK 18 badtext")                      # a frame, text too long
+    a.send(b"PING split")                           # a frame in pieces
+    a.send(b"ted\r")
+    a.send(b"\n")
+    a.expect("PONG splitted")
+
+    # QUIT: BYE quit to it, LEAVE to the others.
+    c = srv.client()
+    a.expect("JOIN 3 user3")
+    b.expect("JOIN 3 user3")
+    check(c.users == [b"USER 1 Ana", b"USER 2 rui"] or
+          c.users == [b"USER 2 rui", b"USER 1 Ana"], "users %r" % c.users)
+    check(len(c.history) == 4 and c.history[0].startswith(b"MSG 1 2 rui "),
+          "history of 4: %r" % c.history[:1])
+    c.sendline("QUIT going home")
+    c.expect("BYE quit")
+    check(c.closed(), "closed after BYE quit")
+    a.expect("LEAVE 3 user3 quit")
+    b.expect("LEAVE 3 user3 quit")
+    # A client that just closes: LEAVE ... closed; ids are not reused.
+    d = srv.client()
+    check(d.id == 4, "ids never reused")
+    a.expect("JOIN 4 user4")
+    d.close()
+    a.expect("LEAVE 4 user4 closed")
+
+    # The log holds every accepted message and the rejections.
+    recs = srv.records()
+    acc = [r for r in recs if r[7] == "accepted"]
+    check([r[1] for r in acc] == ["1", "2", "3", "4"], "log numbers")
+    check(acc[0][8] == "Olá, tudo bem?" and acc[0][3] == "rui", "log text")
+    check(acc[1][5] == md5("two").upper() and acc[1][6] == md5("two"),
+          "both digests logged")
+    verdicts = [r[7] for r in recs]
+    check(verdicts.count("badhash") >= 3 and verdicts.count("badtext") >= 5,
+          "rejections logged: %r" % verdicts)
+    check(recs[0][7] == "start", "start record")
+    rc = srv.stop()
+    check(rc == 0, "exit 0 on SIGTERM, got %r" % rc)
+    a.expect("BYE shutdown")
+
+import subprocess
+r = subprocess.run([xc.XCHATD, "-verifylog", srv.log], capture_output=True)
+check(r.returncode == 0, "verifylog: %r" % r.stdout)
+print("e2e-protocol: ok")

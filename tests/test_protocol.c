@@ -1,0 +1,295 @@
+/*
+ * test_protocol.c -- unit tests for protocol.c: field validation,
+ * frame splitting (limits, CR LF, too-long frames across reads),
+ * client and server frame parsing, encoding; and digest.c.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "protocol.h"
+#include "unit.h"
+
+#define S(x) x, strlen(x)
+
+static void
+test_validation(void)
+{
+	char	 big[PROTO_MAX_TEXT + 2];
+
+	CHECK(proto_utf8_valid(S("Olá, ação")));
+	CHECK(!proto_utf8_valid(S("\xc3")));		/* truncated */
+	CHECK(!proto_utf8_valid(S("\xc0\xaf")));	/* overlong */
+	CHECK(!proto_utf8_valid(S("\xe0\x80\xaf")));	/* overlong */
+	CHECK(!proto_utf8_valid(S("\xed\xa0\x80")));	/* surrogate */
+	CHECK(!proto_utf8_valid(S("\xf4\x90\x80\x80")));	/* > U+10FFFF */
+	CHECK(proto_utf8_valid(S("\xf0\x9f\x98\x80")));	/* emoji */
+	CHECK(!proto_utf8_valid(S("\xff")));
+
+	CHECK(proto_text_valid(S("hello world")));
+	CHECK(proto_text_valid(S("tab\there")));
+	CHECK(!proto_text_valid(S("")));
+	CHECK(!proto_text_valid(S("bell\a")));
+	CHECK(!proto_text_valid(S("cr\r")));
+	CHECK(!proto_text_valid(S("del\x7f")));
+	CHECK(!proto_text_valid("nul\0x", 5));
+	CHECK(!proto_text_valid(S("bad \xc3(")));
+	memset(big, 'a', sizeof big);
+	CHECK(proto_text_valid(big, PROTO_MAX_TEXT));
+	CHECK(!proto_text_valid(big, PROTO_MAX_TEXT + 1));
+
+	CHECK(proto_nick_valid(S("rui")));
+	CHECK(proto_nick_valid(S("joão")));
+	CHECK(!proto_nick_valid(S("")));
+	CHECK(!proto_nick_valid(S("a b")));
+	CHECK(!proto_nick_valid(S("a:b")));
+	CHECK(!proto_nick_valid(S("tab\t")));
+	CHECK(!proto_nick_valid(S("x\x7f")));
+	CHECK(proto_nick_valid(big, 32));
+	CHECK(!proto_nick_valid(big, 33));
+	CHECK(!proto_nick_valid(S("\xc3")));
+
+	CHECK(proto_seq_valid(S("0")));
+	CHECK(proto_seq_valid(S("000123")));
+	CHECK(proto_seq_valid(S("123456789012345678")));
+	CHECK(!proto_seq_valid(S("1234567890123456789")));
+	CHECK(!proto_seq_valid(S("")));
+	CHECK(!proto_seq_valid(S("12a")));
+	CHECK(!proto_seq_valid(S("-1")));
+
+	CHECK(proto_md5_valid(S("75af58fb73abd30a442a9cc9f1286c06")));
+	CHECK(proto_md5_valid(S("75AF58FB73ABD30A442A9CC9F1286C06")));
+	CHECK(!proto_md5_valid(S("75af58fb73abd30a442a9cc9f1286c0")));
+	CHECK(!proto_md5_valid(S("75af58fb73abd30a442a9cc9f1286c0g")));
+
+	CHECK(proto_token_valid(S("abc-123_!~")));
+	CHECK(!proto_token_valid(S("a b")));
+	CHECK(!proto_token_valid(S("")));
+	CHECK(proto_token_valid(big, 64));
+	CHECK(!proto_token_valid(big, 65));
+
+	CHECK(proto_nick_equal(S("Ana"), S("aNA")));
+	CHECK(!proto_nick_equal(S("ana"), S("anas")));
+	CHECK(!proto_nick_equal(S("JOÃO"), S("joão")));	/* ASCII only */
+}
+
+static void
+test_numbers(void)
+{
+	uint64_t	 v;
+
+	CHECK(proto_num_parse(S("0"), &v) && v == 0);
+	CHECK(proto_num_parse(S("18446744073709551615"), &v) &&
+	    v == UINT64_MAX);
+	CHECK(!proto_num_parse(S("18446744073709551616"), &v));
+	CHECK(!proto_num_parse(S("01"), &v));
+	CHECK(!proto_num_parse(S(""), &v));
+	CHECK(!proto_num_parse(S("1x"), &v));
+}
+
+/* Feed bytes in chunks of size step; collect frames as "a|b|!|c". */
+static void
+scan_all(const char *in, size_t len, size_t step, char *out)
+{
+	struct proto_lineq q;
+	struct proto_scan s;
+	char		*buf = malloc(PROTO_MAX_FRAME + step);
+	const char	*line;
+	size_t		 off = 0, have, n, l;
+	int		 r;
+
+	memset(&q, 0, sizeof q);
+	out[0] = '\0';
+	while (off < len) {
+		n = len - off < step ? len - off : step;
+		have = proto_lineq_prepend(&q, buf);
+		memcpy(buf + have, in + off, n);
+		off += n;
+		proto_scan_init(&s, buf, have + n);
+		while ((r = proto_scan_next(&q, &s, &line, &l)) != PS_END) {
+			if (r == PS_TOOLONG)
+				strcat(out, "!|");
+			else {
+				strncat(out, line, l);
+				strcat(out, "|");
+			}
+		}
+		proto_lineq_keep(&q, &s);
+	}
+	proto_lineq_free(&q);
+	free(buf);
+}
+
+static void
+test_framing(void)
+{
+	char	*in = malloc(20000), *out = malloc(40000);
+	size_t	 steps[] = { 1, 2, 7, 100, 4096, 20000 }, i, n;
+
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		scan_all(S("a\nb\r\n\n\r\nc"), steps[i], out);
+		CHECK_STR(out, "a|b|");
+	}
+	/* 4096 bytes with LF: fine.  4097: too long, then go on. */
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		memset(in, 'x', 4095);
+		in[4095] = '\n';
+		memset(in + 4096, 'y', 4096);
+		in[8192] = '\n';
+		memcpy(in + 8193, "ok\n", 3);
+		scan_all(in, 8196, steps[i], out);
+		n = strlen(out);
+		CHECK(n == 4095 + 1 + 2 + 3);
+		CHECK(strcmp(out + 4096, "!|ok|") == 0);
+	}
+	/* CR counts: 4094 + CR + LF = 4096 is fine; 4095 + CR + LF is not. */
+	memset(in, 'x', 4094);
+	memcpy(in + 4094, "\r\n", 2);
+	scan_all(in, 4096, 4096, out);
+	CHECK(strlen(out) == 4095);
+	memset(in, 'x', 4095);
+	memcpy(in + 4095, "\r\nz\n", 4);
+	scan_all(in, 4099, 3, out);
+	CHECK_STR(out, "!|z|");
+	/* 1 MiB without a newline: one toolong, nothing kept. */
+	{
+		char	*mb = malloc(1 << 20);
+
+		memset(mb, 'q', 1 << 20);
+		scan_all(mb, 1 << 20, 65536, out);
+		CHECK_STR(out, "!|");
+		free(mb);
+	}
+	free(in);
+	free(out);
+}
+
+static void
+test_parse_client(void)
+{
+	struct proto_cmsg m;
+
+	CHECK(proto_parse_client(S("MSG 1 75af58fb73abd30a442a9cc9f1286c06 "
+	    "Olá, tudo bem?"), &m) == PCE_OK);
+	CHECK(m.verb == PV_MSG && m.seq.len == 1 && m.text.len == 15);
+	CHECK(proto_parse_client(S("MSG 007 75af58fb73abd30a442a9cc9f1286c06 "
+	    " two  spaces "), &m) == PCE_OK);
+	CHECK(m.text.len == 13 && m.text.p[0] == ' ');
+	CHECK(proto_parse_client(S("MSG"), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("MSG "), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("MSG x"), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("MSG 1234567890123456789 x y"), &m) ==
+	    PCE_SYNTAX);
+	CHECK(proto_parse_client(S("MSG 1"), &m) == PCE_BADHASH);
+	CHECK(proto_parse_client(S("MSG 1 abc hi"), &m) == PCE_BADHASH);
+	CHECK(m.text.len == 2);
+	CHECK(proto_parse_client(S("MSG 1 75af58fb73abd30a442a9cc9f1286c06"),
+	    &m) == PCE_BADTEXT);
+	CHECK(proto_parse_client(S("MSG 1 75af58fb73abd30a442a9cc9f1286c06 "),
+	    &m) == PCE_BADTEXT);
+	CHECK(proto_parse_client(S("msg 1 2 3"), &m) == PCE_UNKNOWN);
+	CHECK(proto_parse_client(S("NICK rui"), &m) == PCE_OK &&
+	    m.nick.len == 3);
+	CHECK(proto_parse_client(S("NICK"), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("NICK "), &m) == PCE_BADNICK);
+	CHECK(proto_parse_client(S("NICK a b"), &m) == PCE_BADNICK);
+	CHECK(proto_parse_client(S("NICK a:b"), &m) == PCE_BADNICK);
+	CHECK(proto_parse_client(S("PING x"), &m) == PCE_OK &&
+	    m.token.len == 1);
+	CHECK(proto_parse_client(S("PING"), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("PING a b"), &m) == PCE_SYNTAX);
+	CHECK(proto_parse_client(S("PONG 1"), &m) == PCE_OK);
+	CHECK(proto_parse_client(S("QUIT"), &m) == PCE_OK &&
+	    m.verb == PV_QUIT);
+	CHECK(proto_parse_client(S("QUIT bye now"), &m) == PCE_OK);
+	CHECK(proto_parse_client(S("WELCOME 1 a 1"), &m) == PCE_UNKNOWN);
+}
+
+static void
+test_verb_echo(void)
+{
+	char	 out[PROTO_MAX_VERB_ECHO + 1];
+	size_t	 n;
+
+	n = proto_verb_echo(S("h\xc3\xa9llo\x01"), out);
+	out[n] = '\0';
+	CHECK_STR(out, "h??llo?");
+	n = proto_verb_echo(S("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), out);
+	out[n] = '\0';
+	CHECK_STR(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345");
+}
+
+static void
+test_parse_server(void)
+{
+	struct proto_smsg m;
+
+	CHECK(proto_parse_server(S("WELCOME 3 user3 1"), &m) &&
+	    m.id == 3 && m.n == 1 && m.nick.len == 5);
+	CHECK(!proto_parse_server(S("WELCOME 3 user3"), &m));
+	CHECK(!proto_parse_server(S("WELCOME 3 user3 1 x"), &m));
+	CHECK(proto_parse_server(S("USER 1 ana"), &m) && m.id == 1);
+	CHECK(proto_parse_server(S("READY 1"), &m) && m.n == 1);
+	CHECK(proto_parse_server(S("MSG 7 3 rui "
+	    "75af58fb73abd30a442a9cc9f1286c06 Olá, tudo bem?"), &m) &&
+	    m.n == 7 && m.id == 3 && m.text.len == 15);
+	CHECK(!proto_parse_server(S("MSG 7 3 rui nothex hi"), &m));
+	CHECK(proto_parse_server(S("OK 001 7"), &m) && m.seq.len == 3 &&
+	    m.n == 7);
+	CHECK(proto_parse_server(S("NAK 1 badhash"), &m) && m.code.len == 7);
+	CHECK(proto_parse_server(S("NAK 1 flood slow down please"), &m) &&
+	    m.text.len == 16);
+	CHECK(!proto_parse_server(S("NAK 1 BadHash"), &m));
+	CHECK(proto_parse_server(S("LEAVE 2 ana quit"), &m) && m.id == 2);
+	CHECK(!proto_parse_server(S("LEAVE 2 ana"), &m));
+	CHECK(proto_parse_server(S("BYE full"), &m));
+	CHECK(proto_parse_server(S("ERR nickinuse rui"), &m));
+	CHECK(proto_parse_server(S("PING 12345"), &m) && m.token.len == 5);
+	CHECK(!proto_parse_server(S("HELLO"), &m));
+}
+
+static void
+test_encode(void)
+{
+	char	 buf[PROTO_MAX_FRAME + 128];
+	size_t	 n;
+
+	n = proto_encode_relay(buf, 7, 3, S("rui"),
+	    "75af58fb73abd30a442a9cc9f1286c06", S("Olá, tudo bem?"));
+	buf[n] = '\0';
+	CHECK_STR(buf, "MSG 7 3 rui 75af58fb73abd30a442a9cc9f1286c06 "
+	    "Olá, tudo bem?\n");
+}
+
+static void
+test_digest(void)
+{
+	char	 hex[33];
+
+	CHECK(digest_init() == NULL);
+	digest_md5_hex(S("Olá, tudo bem?"), hex);
+	CHECK_STR(hex, "75af58fb73abd30a442a9cc9f1286c06");
+	digest_md5_hex("", 0, hex);
+	CHECK_STR(hex, "d41d8cd98f00b204e9800998ecf8427e");
+	CHECK(digest_md5_equal("75AF58FB73ABD30A442A9CC9F1286C06",
+	    "75af58fb73abd30a442a9cc9f1286c06"));
+	CHECK(!digest_md5_equal("75af58fb73abd30a442a9cc9f1286c07",
+	    "75af58fb73abd30a442a9cc9f1286c06"));
+}
+
+int
+main(void)
+{
+	test_validation();
+	test_numbers();
+	test_framing();
+	test_parse_client();
+	test_verb_echo();
+	test_parse_server();
+	test_encode();
+	test_digest();
+	return unit_done("test_protocol");
+}
