@@ -1555,6 +1555,16 @@ dump_cb(void *arg)
 		    XmListPosSelected(ui->list, i + 1) ? " [selected]" : "");
 		XtFree(p);
 	}
+	for (i = 1; i <= n; i++) {
+		Position	 x, y, rx, ry;
+		Dimension	 w, h;
+
+		if (XmListPosToBounds(ui->list, i, &x, &y, &w, &h) &&
+		    XtIsRealized(ui->list)) {
+			XtTranslateCoords(ui->list, x, y, &rx, &ry);
+			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
+		}
+	}
 	p = label_of(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);

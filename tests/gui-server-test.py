@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+"""gui-server-test.py -- the GUI tests of xchatd's window, run by
+gui-server.sh under a private Xvfb (DISPLAY set).  xchatd runs with its
+window; scripted protocol clients (xc.py) talk to it; the window is
+driven with xdotool clicks and tests/gui-server-wmdelete, and its state
+is read back through the test hook: SIGUSR1 makes xchatd write the
+widget state (title, list items and their positions, status line,
+labels, dialogs, the last event lines) to the file named by the
+dumpFile resource.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import xc  # noqa: E402
+
+T = os.environ["T"]
+SRCDIR = os.environ.get("srcdir", HERE + "/..")
+BUILDDIR = os.environ.get("builddir", ".")
+RES = os.path.join(SRCDIR, "resources")
+WMDELETE = os.path.join(BUILDDIR, "tests", "gui-server-wmdelete")
+PROCS = []
+
+
+def log(*a):
+    print("gui-server:", *a, file=sys.stderr, flush=True)
+
+
+def xdo(*args, check=True, timeout=15):
+    r = subprocess.run(["xdotool"] + [str(a) for a in args],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    if check and r.returncode != 0:
+        xc.fail("xdotool %s: %s" % (" ".join(map(str, args)),
+                                   r.stderr.decode(errors="replace")))
+    return r.stdout.decode().split()
+
+
+def find_window(*how, timeout=10):
+    """Window ids that xdotool search finds (waits up to timeout)."""
+    r = subprocess.run(["timeout", str(timeout), "xdotool", "search",
+                        "--sync", "--onlyvisible"] + list(how),
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return r.stdout.decode().split()
+
+
+def click(x, y):
+    xdo("mousemove", "--sync", x, y)
+    time.sleep(0.05)
+    xdo("click", 1)
+    time.sleep(0.15)
+
+
+class Window:
+    """A windowed xchatd on a free port, with its dump file."""
+    count = 0
+
+    def __init__(self, *args, env=None, logfile=None, wait=True):
+        Window.count += 1
+        self.port = xc.free_port()
+        self.log = logfile or os.path.join(T, "log-%d.txt" % Window.count)
+        self.dumpfile = os.path.join(T, "dump-%d" % Window.count)
+        self.errfile = os.path.join(T, "xchatd-%d.err" % Window.count)
+        e = dict(os.environ)
+        e.setdefault("LANG", "C.UTF-8")
+        if env:
+            e.update(env)
+        cmd = [xc.XCHATD, "-port", str(self.port), "-logfile", self.log,
+               "-xrm", "*dumpFile: " + self.dumpfile] + list(args)
+        self.proc = subprocess.Popen(cmd, stdout=open(self.errfile, "wb"),
+                                     stderr=subprocess.STDOUT, env=e)
+        PROCS.append(self.proc)
+        if not wait:
+            return
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                xc.fail("xchatd exited at start: " + self.stderr())
+            try:
+                socket.create_connection(("127.0.0.1", self.port),
+                                         0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            xc.fail("windowed xchatd did not start listening")
+        # The connection above was a client too; let it go.
+        self.wait_for(lambda d: d["nclients"] == 0, "probe gone")
+
+    def stderr(self):
+        with open(self.errfile, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def dump(self):
+        try:
+            os.unlink(self.dumpfile)
+        except FileNotFoundError:
+            pass
+        self.proc.send_signal(signal.SIGUSR1)
+        deadline = time.time() + 5
+        while not os.path.exists(self.dumpfile):
+            if time.time() > deadline or self.proc.poll() is not None:
+                xc.fail("no state dump from xchatd: " + self.stderr())
+            time.sleep(0.02)
+        d = {"clients": [], "items": {}, "widgets": {}, "dialogs": {},
+             "messages": {}, "events": []}
+        with open(self.dumpfile, encoding="utf-8") as f:
+            for line in f.read().split("\n"):
+                key, _, rest = line.partition(" ")
+                if key == "client":
+                    d["clients"].append(rest)
+                elif key == "item":
+                    p = rest.split()
+                    d["items"][int(p[0])] = tuple(map(int, p[1:]))
+                elif key == "widget":
+                    p = rest.split(" ", 7)
+                    if p[1] == "missing":
+                        d["widgets"][p[0]] = None
+                        continue
+                    d["widgets"][p[0]] = {
+                        "managed": p[1] == "managed",
+                        "sensitive": p[2] == "sensitive",
+                        "x": int(p[3]), "y": int(p[4]),
+                        "w": int(p[5]), "h": int(p[6]),
+                        "label": p[7] if len(p) > 7 else ""}
+                elif key == "dialog":
+                    name, _, state = rest.partition(" ")
+                    d["dialogs"][name] = state
+                elif key == "message":
+                    name, _, m = rest.partition(" ")
+                    d["messages"][name] = m
+                elif key == "event":
+                    d["events"].append(rest)
+                elif key in ("title", "status"):
+                    d[key] = rest
+                elif key in ("paused", "held", "lines"):
+                    d[key] = int(rest)
+                elif key == "clients":
+                    d["nclients"] = int(rest)
+        return d
+
+    def wait_for(self, pred, what, timeout=8):
+        deadline = time.time() + timeout
+        while True:
+            d = self.dump()
+            if pred(d):
+                return d
+            if time.time() > deadline:
+                xc.fail("timed out waiting for %s; state:\n%s" %
+                        (what, open(self.dumpfile, encoding="utf-8").read()))
+            time.sleep(0.1)
+
+    def center(self, d, path):
+        w = d["widgets"][path]
+        xc.check(w is not None and w["managed"], "%s not shown" % path)
+        return w["x"] + w["w"] // 2, w["y"] + w["h"] // 2
+
+    def menu(self, cascade, item):
+        """Pick a menu item with two clicks, as a person would."""
+        d = self.dump()
+        click(*self.center(d, "*menuBar." + cascade))
+        d = self.wait_for(lambda d: d["widgets"][item]["x"] > 0,
+                          "menu %s posted" % cascade)
+        click(*self.center(d, item))
+
+    def window(self):
+        w = find_window("--class", "XChatd")
+        xc.check(len(w) >= 1, "no visible window of class XChatd")
+        return w[0]
+
+    def exit_status(self, timeout=10):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            xc.fail("xchatd did not exit; state: %r" % self.dump())
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def client_row(d, nick):
+    for i, c in enumerate(d["clients"]):
+        if c.split()[1:2] == [nick]:
+            return i + 1, c
+    return None, None
+
+
+def test_main():
+    """Window, client list, counters, event lines, trimming, Kick,
+    selection kept across updates, pause, verify log, quit dialog."""
+    w = Window("-geometry", "1000x600+0+0", "-savelines", "40",
+               "-floodrate", "0")
+    win = w.window()
+    name = xdo("getwindowname", win)
+    xc.check(name == ["xchatd"], "title %r, expected xchatd" % name)
+    geo = " ".join(xdo("getwindowgeometry", win))
+    xc.check("1000x600" in geo, "-geometry ignored: %s" % geo)
+    d = w.dump()
+    xc.check(d["title"] == "xchatd", "dumped title %r" % d["title"])
+    xc.check(any("listening on 127.0.0.1:%d" % w.port in e
+                 for e in d["events"]), "no start-up line: %r" % d["events"])
+    xc.check(d["events"][0].startswith("--- "), "no date line first")
+
+    ana = xc.Client(w.port)
+    ana.sendline("NICK ana")
+    ana.expect("NICK")
+    joao = xc.Client(w.port)
+    joao.sendline("NICK joão")
+    joao.expect("NICK", skip=("JOIN", "NICK"))
+    rui = xc.Client(w.port)
+    rui.sendline("NICK rui")
+    rui.expect("NICK %d" % rui.id, skip=("JOIN", "NICK"))
+    ana.msg(1, "Olá a todos, tudo bem?")
+    ana.expect("OK 1", skip=("JOIN", "NICK"))
+    joao.msg(1, "Tudo ótimo! Coração, ação, pão.")
+    joao.expect("OK 1", skip=("JOIN", "NICK", "MSG"))
+    rui.msg(7, "este resumo está errado", digest="0" * 32)
+    rui.expect("NAK 7 badhash", skip=("JOIN", "NICK", "MSG"))
+
+    d = w.wait_for(lambda d: d["nclients"] == 3 and "Rejected: 1"
+                   in d["status"], "3 clients and 1 rejection")
+    xc.check("Clients: 3" in d["status"] and "Accepted: 2" in d["status"]
+             and "127.0.0.1:%d" % w.port in d["status"],
+             "status line: %r" % d["status"])
+    for nick, msgs in (("ana", "1"), ("joão", "1"), ("rui", "0")):
+        pos, row = client_row(d, nick)
+        xc.check(pos is not None, "%s not in the list: %r" %
+                 (nick, d["clients"]))
+        f = row.split()
+        xc.check(f[2].startswith("127.0.0.1:") and f[3] == msgs,
+                 "row %r: want address and %s messages" % (row, msgs))
+    ev = "\n".join(d["events"])
+    for want in ("connected from 127.0.0.1:", "#%d user%d is now joão" %
+                 (joao.id, joao.id), "<ana> Olá a todos, tudo bem?",
+                 "<joão> Tudo ótimo! Coração, ação, pão.",
+                 "rejected: badhash (received " + "0" * 32 +
+                 ", computed " + xc.md5("este resumo está errado")):
+        xc.check(want in ev, "no event line with %r in:\n%s" % (want, ev))
+    xc.check(all(e[2] == ":" and e[5] == ":" for e in d["events"][1:]),
+             "lines without HH:MM:SS: %r" % d["events"])
+
+    # Kick rui by clicking his row, then the Kick button.
+    pos, _ = client_row(d, "rui")
+    xc.check(not d["widgets"]["*clientsPanel.kick"]["sensitive"],
+             "Kick is active with nothing selected")
+    x, y, iw, ih = d["items"][pos]
+    click(x + iw // 2, y + ih // 2)
+    d = w.wait_for(lambda d: client_row(d, "rui")[1].endswith("[selected]"),
+                   "rui selected")
+    xc.check(d["widgets"]["*clientsPanel.kick"]["sensitive"],
+             "Kick inactive with a selection")
+    click(*w.center(d, "*clientsPanel.kick"))
+    rui.expect("BYE kicked", skip=("JOIN", "NICK", "MSG", "LEAVE"))
+    xc.check(rui.closed(3), "kicked client not disconnected")
+    ana.expect("LEAVE %d rui kicked" % rui.id, skip=("MSG", "JOIN", "NICK"))
+    d = w.wait_for(lambda d: d["nclients"] == 2, "kicked row removed")
+    xc.check(client_row(d, "rui")[0] is None, "rui still listed")
+    xc.check("Clients: 2" in d["status"], "status: %r" % d["status"])
+    xc.check(any("disconnected (kicked)" in e for e in d["events"]),
+             "no kicked line: %r" % d["events"][-5:])
+
+    # The selection stays on a row whose counter changes in place.
+    pos, _ = client_row(d, "ana")
+    x, y, iw, ih = d["items"][pos]
+    click(x + iw // 2, y + ih // 2)
+    w.wait_for(lambda d: client_row(d, "ana")[1].endswith("[selected]"),
+               "ana selected")
+    for i in range(2, 5):
+        ana.msg(i, "mensagem número %d" % i)
+        ana.expect("OK %d" % i, skip=("MSG", "JOIN", "NICK", "LEAVE"))
+    d = w.wait_for(lambda d: client_row(d, "ana")[1].split()[3] == "4",
+                   "ana's counter at 4")
+    xc.check(client_row(d, "ana")[1].endswith("[selected]"),
+             "selection lost on update: %r" % d["clients"])
+
+    # saveLines 40: the view never holds more.
+    for i in range(5, 105):
+        ana.msg(i, "linha %d" % i)
+    ana.expect("OK 104", skip=("OK", "MSG", "JOIN", "NICK", "LEAVE"))
+    d = w.wait_for(lambda d: any("linha 104" in e for e in d["events"]),
+                   "the last line shown")
+    xc.check(0 < d["lines"] <= 40, "%d lines kept, saveLines 40" %
+             d["lines"])
+    xc.check(not any(e.endswith("<ana> linha 5") for e in d["events"]),
+             "oldest line not trimmed")
+
+    # View > Pause display holds lines; Resume shows them.
+    w.menu("view", "*viewMenu.pause")
+    d = w.wait_for(lambda d: d["paused"] == 1, "paused")
+    xc.check(d["widgets"]["*viewMenu.pause"]["label"] == "Resume display",
+             "pause item label %r" % d["widgets"]["*viewMenu.pause"])
+    ana.msg(200, "retida durante a pausa")
+    ana.expect("OK 200", skip=("MSG", "JOIN", "NICK", "LEAVE"))
+    d = w.wait_for(lambda d: d["held"] >= 1, "a held line")
+    xc.check(not any("retida" in e for e in d["events"]),
+             "line shown while paused")
+    xc.check("paused" in d["status"], "status: %r" % d["status"])
+    w.menu("view", "*viewMenu.pause")
+    d = w.wait_for(lambda d: any("retida" in e for e in d["events"]),
+                   "held line shown on resume")
+    xc.check(d["widgets"]["*viewMenu.pause"]["label"] == "Pause display",
+             "label not restored")
+
+    # File > Verify log shows the verifier's verdict.
+    w.menu("file", "*fileMenu.verify")
+    d = w.wait_for(lambda d: d["dialogs"].get("*verifyDialog") ==
+                   "managed", "the verify dialog")
+    xc.check("is intact" in d["messages"]["*verifyDialog"],
+             "verify: %r" % d["messages"])
+    click(*w.center(d, "*verifyDialog.OK"))
+    w.wait_for(lambda d: d["dialogs"]["*verifyDialog"] == "unmanaged",
+               "verify dialog closed")
+
+    # Help > About names the version and the listen address.
+    w.menu("help", "*helpMenu.about")
+    d = w.wait_for(lambda d: d["dialogs"].get("*aboutDialog") ==
+                   "managed", "the about dialog")
+    m = d["messages"]["*aboutDialog"]
+    xc.check("xchatd 1." in m and "127.0.0.1:%d" % w.port in m,
+             "about: %r" % m)
+    click(*w.center(d, "*aboutDialog.OK"))
+
+    # WM_DELETE_WINDOW with clients asks first; OK shuts down.
+    subprocess.run([WMDELETE, win], check=True)
+    d = w.wait_for(lambda d: d["dialogs"].get("*quitDialog") == "managed",
+                   "the quit question")
+    xc.check("Clients connected: 2" in d["messages"]["*quitDialog"],
+             "question: %r" % d["messages"]["*quitDialog"])
+    xc.check(w.proc.poll() is None, "quit without asking")
+    click(*w.center(d, "*quitDialog.OK"))
+    ana.expect("BYE shutdown", skip=("MSG", "JOIN", "NICK", "LEAVE", "OK"))
+    xc.check(w.exit_status() == 0, "exit status after Quit not 0")
+    for c in (ana, joao, rui):
+        c.close()
+
+
+def test_wm_delete_idle():
+    """WM_DELETE_WINDOW with no client connected: exit 0 at once."""
+    w = Window()
+    subprocess.run([WMDELETE, w.window()], check=True)
+    rc = w.exit_status()
+    xc.check(rc == 0, "WM_DELETE_WINDOW: exit status %r" % rc)
+
+
+def test_startup_errors():
+    """Port in use, log not writable: a dialog, stderr, exit 1."""
+    busy = socket.socket()
+    busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    for what, args in (("port in use", ["-port", str(port)]),
+                       ("log not writable",
+                        ["-logfile", os.path.join(T, "no", "such", "log")])):
+        w = Window(*args, wait=False)
+        found = find_window("--name", "^xchatd: error$")
+        xc.check(found, "%s: no error dialog (stderr %r)" %
+                 (what, w.stderr()))
+        xc.check(w.proc.poll() is None, "%s: exited before the dialog "
+                 "was dismissed" % what)
+        xdo("windowfocus", "--sync", found[0])
+        xdo("key", "Return")
+        rc = w.exit_status()
+        xc.check(rc == 1, "%s: exit status %r, expected 1" % (what, rc))
+        err = w.stderr()
+        xc.check(("in use" if what == "port in use" else "log") in err,
+                 "%s: stderr %r" % (what, err))
+    busy.close()
+
+
+def test_log_failure():
+    """A log that cannot be written (/dev/full): shown in the window."""
+    if not os.access("/dev/full", os.W_OK):
+        log("no /dev/full: log failure display not tested")
+        return
+    w = Window(logfile="/dev/full")
+    c = xc.Client(w.port)
+    c.msg(1, "não vai para o log")
+    c.expect("NAK 1 nolog")
+    d = w.wait_for(lambda d: d["dialogs"].get("*logDialog") == "managed",
+                   "the log error dialog")
+    xc.check("No space left" in d["messages"]["*logDialog"],
+             "log dialog: %r" % d["messages"]["*logDialog"])
+    xc.check("LOG NOT WRITABLE" in d["status"], "status %r" % d["status"])
+    xc.check(any("cannot write the log /dev/full" in e
+                 for e in d["events"]), "no log failure line")
+    c.close()
+    w.kill()
+
+
+def test_portuguese():
+    """Under LANG=pt_BR.UTF-8 the labels come from the pt_BR file."""
+    try:
+        have = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE
+                              ).stdout.decode().lower().split()
+    except OSError:
+        have = []
+    if "pt_br.utf8" not in have:
+        log("SKIPPED the pt_BR part: locale pt_BR.UTF-8 is not "
+            "installed (locale -a)")
+        return
+    # The installed layout: <dir>/XChatd and <dir>/pt_BR.UTF-8/XChatd.
+    ad = os.path.join(T, "app-defaults")
+    os.makedirs(os.path.join(ad, "pt_BR.UTF-8"), exist_ok=True)
+    shutil.copy(os.path.join(RES, "XChatd"), ad)
+    shutil.copy(os.path.join(RES, "pt_BR", "XChatd"),
+                os.path.join(ad, "pt_BR.UTF-8"))
+    w = Window(env={"LANG": "pt_BR.UTF-8", "LC_ALL": "",
+                    "XAPPLRESDIR": ad + "/"})
+    c = xc.Client(w.port)
+    c.sendline("NICK conceição")
+    c.expect("NICK")
+    c.msg(1, "Olá! Atenção: não há ação sem coração.")
+    c.expect("OK 1")
+    d = w.wait_for(lambda d: d["nclients"] == 1 and "Aceitas: 1"
+                   in d["status"], "one client in Portuguese")
+    labels = {k: v["label"] for k, v in d["widgets"].items() if v}
+    for path, want in (("*menuBar.file", "Arquivo"),
+                       ("*fileMenu.verify", "Verificar o log..."),
+                       ("*fileMenu.quit", "Sair"),
+                       ("*menuBar.view", "Exibir"),
+                       ("*viewMenu.pause", "Pausar a exibição"),
+                       ("*menuBar.clients", "Clientes"),
+                       ("*clientsMenu.kick", "Expulsar"),
+                       ("*menuBar.help", "Ajuda"),
+                       ("*helpMenu.about", "Sobre..."),
+                       ("*clientsPanel.clientsTitle", "Clientes conectados"),
+                       ("*clientsPanel.kick", "Expulsar")):
+        xc.check(labels.get(path) == want, "%s: %r, expected %r" %
+                 (path, labels.get(path), want))
+    xc.check("endereço" in labels["*clientsPanel.clientsHeader"],
+             "header %r" % labels["*clientsPanel.clientsHeader"])
+    xc.check(d["title"] == "xchatd (servidor)", "title %r" % d["title"])
+    xc.check(d["status"].startswith("Escutando em 127.0.0.1:%d" % w.port),
+             "status %r" % d["status"])
+    ev = "\n".join(d["events"])
+    xc.check("conectou-se de 127.0.0.1:" in ev and "agora é conceição" in ev
+             and "<conceição> Olá! Atenção: não há ação sem coração." in ev,
+             "Portuguese event lines:\n%s" % ev)
+    c.close()
+    w.kill()
+
+
+def test_fallbacks():
+    """No app-defaults file: compiled-in fallbacks, marked in the title."""
+    for d in ("/etc/X11/app-defaults", "/usr/share/X11/app-defaults"):
+        if os.path.exists(os.path.join(d, "XChatd")):
+            log("XChatd installed in %s: fallback test skipped" % d)
+            return
+    empty = os.path.join(T, "empty")
+    os.makedirs(empty, exist_ok=True)
+    w = Window(env={"XAPPLRESDIR": empty + "/"})
+    d = w.dump()
+    xc.check(d["title"] == "xchatd (no app-defaults)",
+             "fallback title %r" % d["title"])
+    xc.check(d["widgets"]["*menuBar.file"]["label"] == "File" and
+             d["status"].startswith("Listening on"),
+             "fallback labels: %r" % d["widgets"]["*menuBar.file"])
+    xc.check(find_window("--name", "no app-defaults"), "title not shown")
+    w.kill()
+
+
+def main():
+    xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
+    try:
+        for t in (test_main, test_wm_delete_idle, test_startup_errors,
+                  test_log_failure, test_portuguese, test_fallbacks):
+            log(t.__name__)
+            t()
+    finally:
+        for p in PROCS:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    log("all passed")
+
+
+if __name__ == "__main__":
+    main()
