@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh -- install the Debian 12 packages xchat needs to build, run
+# and test, when they are missing.  Needs root (or sudo) only if
+# something is missing.  Also generates the pt_BR.UTF-8 locale.
+set -e
+PKGS="build-essential autoconf automake pkg-config libmotif-dev
+libgcrypt20-dev libxft-dev xvfb xdotool x11-utils x11-apps x11-xserver-utils
+imagemagick fonts-dejavu-core xfonts-base locales python3 clang
+libclang-rt-14-dev valgrind"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q 'install ok installed' || missing="$missing $p"
+done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ -n "$missing" ]; then
+	echo "deps.sh: installing:$missing"
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends $missing
+fi
+if ! locale -a 2>/dev/null | grep -qi '^pt_BR.utf-\?8$'; then
+	echo "deps.sh: generating the pt_BR.UTF-8 locale"
+	$SUDO sed -i 's/^# *\(pt_BR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+	grep -q '^pt_BR.UTF-8 UTF-8' /etc/locale.gen ||
+	    echo 'pt_BR.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+	$SUDO locale-gen >/dev/null
+fi
