@@ -350,6 +350,29 @@ def test_wm_delete_idle():
     xc.check(rc == 0, "WM_DELETE_WINDOW: exit status %r" % rc)
 
 
+def test_summary():
+    """Past summaryRate lines a second the view counts instead."""
+    w = Window("-floodrate", "0", "-xrm", "*summaryRate: 5",
+               "-xrm", "*dumpLines: 100")
+    c = xc.Client(w.port)
+    for i in range(1, 61):
+        c.msg(i, "rajada %d" % i)
+    c.expect("OK 60", skip=("OK",))
+    time.sleep(1.2)
+    d = w.wait_for(lambda d: "Accepted: 60" in d["status"] and
+                   not d["events"][-1].startswith("  "), "60 accepted")
+    shown = [e for e in d["events"] if "<user%d> rajada" % c.id in e]
+    summ = [e for e in d["events"] if "more messages" in e]
+    xc.check(summ, "no summary line: %r" % d["events"])
+    skipped = sum(int(e.split("... ")[1].split()[0].replace(",", ""))
+                  for e in summ)
+    xc.check(len(shown) + skipped == 60 and len(shown) < 60,
+             "%d shown + %d summarised != 60: %r" %
+             (len(shown), skipped, d["events"]))
+    c.close()
+    w.kill()
+
+
 def test_startup_errors():
     """Port in use, log not writable: a dialog, stderr, exit 1."""
     busy = socket.socket()
@@ -471,7 +494,8 @@ def test_fallbacks():
 def main():
     xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
     try:
-        for t in (test_main, test_wm_delete_idle, test_startup_errors,
+        for t in (test_main, test_summary, test_wm_delete_idle,
+                  test_startup_errors,
                   test_log_failure, test_portuguese, test_fallbacks):
             log(t.__name__)
             t()
