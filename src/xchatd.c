@@ -235,21 +235,25 @@ main(int argc, char **argv)
 	check_strings(&s, &o);
 	log_init("xchatd", o.debug);
 
+	if (ac > 1 && (o.headless || o.verifylog != NULL)) {
+		log_warnx("unknown option %s (try -help)", av[1]);
+		free(av);
+		return 2;
+	}
+	free(av);
 	if (o.verifylog != NULL) {
 		if ((e = digest_init()) != NULL) {
 			log_warnx("%s", e);
 			return 2;
 		}
-		return msglog_verify(o.verifylog, stdout, NULL);
+		i = msglog_verify(o.verifylog, stdout, NULL);
+		fflush(stdout);
+		return i;
 	}
 
-	if (o.headless) {
-		if (ac > 1) {
-			log_warnx("unknown option %s (try -help)", av[1]);
-			return 2;
-		}
+	if (o.headless)
 		evloop_init(NULL);
-	} else {
+	else {
 		XtToolkitInitialize();
 		app = XtCreateApplicationContext();
 		server_ui_fallbacks(app);
@@ -273,7 +277,6 @@ main(int argc, char **argv)
 		evloop_init(app);
 		ui = server_ui_create(top);
 	}
-	free(av);
 
 	if ((e = digest_init()) != NULL)
 		startup_error(top, e);
