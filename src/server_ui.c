@@ -32,6 +32,7 @@
 #include <Xm/CascadeB.h>
 #include <Xm/Form.h>
 #include <Xm/Label.h>
+#include <Xm/LabelG.h>
 #include <Xm/List.h>
 #include <Xm/MainW.h>
 #include <Xm/MessageB.h>
@@ -1469,7 +1470,8 @@ dump_widget(FILE *fp, Widget top, const char *path)
 	if (XtIsRealized(w))
 		XtTranslateCoords(w, 0, 0, &x, &y);
 	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
-	l = XtIsSubclass(w, xmLabelWidgetClass) ? label_of(w) : xstrdup("");
+	l = XtIsSubclass(w, xmLabelWidgetClass) ||
+	    XtIsSubclass(w, xmLabelGadgetClass) ? label_of(w) : xstrdup("");
 	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
 	    XtIsManaged(w) ? "managed" : "unmanaged",
 	    XtIsSensitive(w) ? "sensitive" : "insensitive",
@@ -1505,6 +1507,8 @@ dump_shell(FILE *fp, Widget top, const char *name)
 		fprintf(fp, "message %s %s\n", name, m != NULL ? m : "");
 		XtFree(m);
 		snprintf(path, sizeof path, "%s.OK", name);
+		dump_widget(fp, top, path);
+		snprintf(path, sizeof path, "%s.Cancel", name);
 		dump_widget(fp, top, path);
 	}
 }

@@ -71,6 +71,8 @@ class Window:
         e.setdefault("LANG", "C.UTF-8")
         if env:
             e.update(env)
+        for k in [k for k, v in e.items() if v is None]:
+            del e[k]
         cmd = [xc.XCHATD, "-port", str(self.port), "-logfile", self.log,
                "-xrm", "*dumpFile: " + self.dumpfile] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=open(self.errfile, "wb"),
@@ -343,8 +345,9 @@ def test_main():
 
 
 def test_wm_delete_idle():
-    """WM_DELETE_WINDOW with no client connected: exit 0 at once."""
-    w = Window()
+    """WM_DELETE_WINDOW with no client connected: exit 0 at once.
+    (The window is opened with -display and no DISPLAY set.)"""
+    w = Window("-display", os.environ["DISPLAY"], env={"DISPLAY": None})
     subprocess.run([WMDELETE, w.window()], check=True)
     rc = w.exit_status()
     xc.check(rc == 0, "WM_DELETE_WINDOW: exit status %r" % rc)
@@ -462,6 +465,16 @@ def test_portuguese():
     xc.check("endereço" in labels["*clientsPanel.clientsHeader"],
              "header %r" % labels["*clientsPanel.clientsHeader"])
     xc.check(d["title"] == "xchatd (servidor)", "title %r" % d["title"])
+    win = w.window()
+    subprocess.run([WMDELETE, win], check=True)
+    d = w.wait_for(lambda d: d["dialogs"].get("*quitDialog") == "managed",
+                   "the quit question")
+    xc.check("Encerrar o servidor" in d["messages"]["*quitDialog"],
+             "question %r" % d["messages"]["*quitDialog"])
+    for b, want in (("*quitDialog.OK", "Sair"),
+                    ("*quitDialog.Cancel", "Cancelar")):
+        xc.check(d["widgets"][b]["label"] == want, "%s: %r" %
+                 (b, d["widgets"][b]))
     xc.check(d["status"].startswith("Escutando em 127.0.0.1:%d" % w.port),
              "status %r" % d["status"])
     ev = "\n".join(d["events"])
