@@ -62,6 +62,7 @@ struct client {
 	bool		 dirty;		/* in hub->dirty */
 	bool		 slow;		/* in hub->slowq */
 	bool		 partial;	/* a frame is half sent */
+	bool		 busy;		/* output queued since the last tick */
 	double		 tokens;	/* flood bucket */
 	double		 strikes;	/* flood NAKs beyond the bucket */
 	uint64_t	 tok_ms;
@@ -194,6 +195,7 @@ queue(struct client *c, const char *data, size_t len)
 	if (c->state == CS_DEAD)
 		return;
 	outbuf_append(&c->out, data, len);
+	c->busy = true;
 	mark_dirty(c);
 	if (c->out.len > h->cfg.slowlimit && c->state == CS_OPEN &&
 	    !c->slow) {
@@ -924,10 +926,14 @@ tick(void *arg)
 			i--;
 		}
 	}
-	if (h->cfg.ping_interval == 0)
-		return;
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
+		/* Output buffers idle for a tick give their memory back. */
+		if (!c->busy)
+			outbuf_trim(&c->out);
+		c->busy = false;
+		if (h->cfg.ping_interval == 0)
+			continue;
 		if (c->ping_sent == 0) {
 			if (h->now - c->last_rx >= h->cfg.ping_interval) {
 				snprintf(tok, sizeof tok, "%llu",

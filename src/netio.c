@@ -265,12 +265,21 @@ outbuf_flush(struct outbuf *ob, int fd)
 		ob->off += (size_t)n;
 		ob->len -= (size_t)n;
 	}
-	if (ob->len == 0) {
+	if (ob->len == 0)
 		ob->off = 0;
-		if (ob->cap > OUTBUF_KEEP)
-			outbuf_free(ob);
-	}
 	return (ssize_t)ob->len;
+}
+
+/*
+ * Give back the memory of an empty buffer that grew past OUTBUF_KEEP
+ * (call it from time to time, not after every flush: a busy buffer
+ * freed and allocated again costs page faults).
+ */
+void
+outbuf_trim(struct outbuf *ob)
+{
+	if (ob->len == 0 && ob->cap > OUTBUF_KEEP)
+		outbuf_free(ob);
 }
 
 void

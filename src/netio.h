@@ -22,8 +22,8 @@ bool	netio_port_valid(const char *);
 
 /*
  * An output buffer: bytes queued for a descriptor.  off is where the
- * unsent bytes start, len how many there are.  Its memory is released
- * when it drains (if it had grown), so idle connections cost little.
+ * unsent bytes start, len how many there are.  outbuf_trim() gives
+ * back the memory of an empty one, so idle connections cost little.
  */
 struct outbuf {
 	char	*buf;
@@ -36,6 +36,7 @@ void	outbuf_append(struct outbuf *, const void *, size_t);
 char	*outbuf_reserve(struct outbuf *, size_t);
 void	outbuf_commit(struct outbuf *, size_t);
 ssize_t	outbuf_flush(struct outbuf *, int fd);
+void	outbuf_trim(struct outbuf *);
 void	outbuf_free(struct outbuf *);
 
 #endif
