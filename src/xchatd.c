@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,11 @@ main(int argc, char **argv)
 		server_ui_fallbacks(app);
 		dpy = XtOpenDisplay(app, NULL, "xchatd", "XChatd", options,
 		    XtNumber(options), &argc, argv);
+		/*
+		 * Xt's language proc has just set every category from
+		 * LANG; numbers in options (-floodrate 2.5) stay C.
+		 */
+		setlocale(LC_NUMERIC, "C");
 		if (dpy == NULL) {
 			log_warnx("cannot open display '%s'; use -headless to "
 			    "run without a window", XDisplayName(NULL));
