@@ -439,7 +439,10 @@ def test_portuguese():
     shutil.copy(os.path.join(RES, "XChatd"), ad)
     shutil.copy(os.path.join(RES, "pt_BR", "XChatd"),
                 os.path.join(ad, "pt_BR.UTF-8"))
-    w = Window(env={"LANG": "pt_BR.UTF-8", "LC_ALL": "",
+    # -floodrate 2.5: numbers in options are read the C way even
+    # though Xt set LC_NUMERIC from LANG (pt_BR writes 2,5).
+    w = Window("-floodrate", "2.5",
+               env={"LANG": "pt_BR.UTF-8", "LC_ALL": "",
                     "XAPPLRESDIR": ad + "/"})
     c = xc.Client(w.port)
     c.sendline("NICK conceição")
