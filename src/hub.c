@@ -137,6 +137,7 @@ struct hub {
 	unsigned	 hcount;
 
 	bool		 log_failing;
+	uint64_t	 emfile_warned;	/* ms */
 	struct hub_stats st;
 };
 
@@ -515,8 +516,12 @@ listener_io(void *arg, int lfd, int events)
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
 				/* Out of descriptors: pause accepting. */
-				log_warn("accept (pausing %d ms)",
-				    EMFILE_PAUSE);
+				if (h->now - h->emfile_warned >= 10000 ||
+				    h->emfile_warned == 0) {
+					log_warn("accept (pausing new "
+					    "connections until clients leave)");
+					h->emfile_warned = h->now;
+				}
 				evloop_io_set(h->lio, 0);
 				h->pause = evloop_timer_add(EMFILE_PAUSE,
 				    accept_resume, h);
