@@ -288,12 +288,13 @@ main(int argc, char **argv)
 		startup_error(top, e);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Listen first: a server that cannot listen touches no file. */
+	if ((lfd = netio_listen(o.listen, o.port, err, sizeof err)) == -1)
+		startup_error(top, err);
 	if ((mlog = msglog_open(o.logfile, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	if (err[0] != '\0')
 		log_warnx("%s", err);
-	if ((lfd = netio_listen(o.listen, o.port, err, sizeof err)) == -1)
-		startup_error(top, err);
 	netio_sock_name(lfd, lname, sizeof lname);
 
 	hub = hub_create(&o.hub, mlog, ui != NULL ? server_ui_events() : NULL,

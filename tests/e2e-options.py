@@ -63,7 +63,8 @@ os.unlink("/tmp/xchat-opt-log.%d" % os.getpid())
 
 rc, out = run("-headless", "-logfile", "/nonexistent/dir/log")
 check(rc == 1 and "/nonexistent/dir/log" in out, "bad log: %r" % out)
-rc, out = run("-headless", "-listen", "no.such.host.invalid")
+rc, out = run("-headless", "-listen", "no.such.host.invalid", "-logfile",
+              "/nonexistent/dir/log")
 check(rc == 1 and "no.such.host.invalid" in out, "bad address: %r" % out)
 rc, out = run("-verifylog", "/nonexistent/log")
 check(rc == 2, "verifylog of a missing file exits 2")
