@@ -1310,6 +1310,8 @@ client_ui_create(Widget top, const struct client_opts *o,
 	XtSetArg(args[n], XmNeditable, False); n++;
 	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
 	XtSetArg(args[n], XmNtraversalOn, False); n++;
+	XtSetArg(args[n], XmNwordWrap, True); n++;
+	XtSetArg(args[n], XmNscrollHorizontal, False); n++;
 	ui->text = XmCreateScrolledText(work, "transcript", args, n);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
