@@ -883,6 +883,9 @@ client_read(struct hub *h, struct client *c)
 			proto_lineq_keep(&c->in, &s);
 			return;
 		}
+		/* A half-closed peer still gets its answers (OK, ...). */
+		if (n == 0)
+			client_flush(c);
 		/* A peer that closes with unread input sends RST: closed. */
 		drop(c, n == 0 || errno == ECONNRESET ? "closed" : "error",
 		    false);
