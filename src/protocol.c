@@ -493,6 +493,8 @@ proto_parse_server(const char *line, size_t len, struct proto_smsg *m)
 	int		 n;
 
 	memset(m, 0, sizeof *m);
+	/* Fields a short frame lacks stay empty, never stack garbage. */
+	memset(f, 0, sizeof f);
 	if (len == 0)
 		return false;
 	n = proto_split(line, len, f, 6);

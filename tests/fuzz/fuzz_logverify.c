@@ -1,0 +1,199 @@
+/*
+ * fuzz_logverify.c -- libFuzzer target for the log verifier behind
+ * "xchatd -verifylog" (msglog_verify), the tail reader of msglog_open
+ * and the record writer (msglog_add/msglog_commit).
+ *
+ * Invariants: the verdict on a file holding the input is the same
+ * twice over (counts, torn flag, exit code and every line printed);
+ * records counts the LF-ended lines, good + bad == records, torn says
+ * whether the input ends without LF, the exit code is 0 exactly when
+ * no record is bad; msglog_open leaves a regular file empty or ending
+ * in LF (a torn last line is cut); a log that verified good stays
+ * good with one more record appended; records that msglog_add writes
+ * from the input's pieces (accepted, badtext, badhash, with any bytes
+ * as text) always verify, and stay good when junk follows them.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "fuzz.h"
+#include "msglog.h"
+#include "protocol.h"
+
+static char	 dir[] = "/tmp/xchat-fuzz-log.XXXXXX";
+static char	 raw[64], built[64];
+static FILE	*devnull;
+
+static void
+write_file(const char *path, const uint8_t *data, size_t size, bool append)
+{
+	int	 fd = open(path, O_WRONLY | O_CREAT |
+	    (append ? O_APPEND : O_TRUNC), 0600);
+
+	INVARIANT(fd != -1);
+	INVARIANT(size == 0 || write(fd, data, size) == (ssize_t)size);
+	close(fd);
+}
+
+/* Verify path, capturing what the verifier prints. */
+static int
+verify(const char *path, struct msglog_verdict *v, char **out, size_t *len)
+{
+	FILE	*fp = open_memstream(out, len);
+	int	 r;
+
+	INVARIANT(fp != NULL);
+	r = msglog_verify(path, fp, v);
+	fclose(fp);
+	return r;
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat	 st;
+
+	INVARIANT(stat(path, &st) == 0);
+	return st.st_size;
+}
+
+static bool
+ends_in_lf(const char *path)
+{
+	off_t	 sz = file_size(path);
+	char	 c = 0;
+	int	 fd;
+
+	if (sz == 0)
+		return true;
+	fd = open(path, O_RDONLY);
+	INVARIANT(fd != -1);
+	INVARIANT(pread(fd, &c, 1, sz - 1) == 1);
+	close(fd);
+	return c == '\n';
+}
+
+/* Add one record with text t; kind 0 accepted/badtext, 1 badhash. */
+static void
+add_record(struct msglog *lg, const char *t, size_t len, int kind,
+    uint64_t n)
+{
+	struct msglog_rec r;
+	char		 comp[33], other[33];
+	const char	*nick = "ana";
+	size_t		 nl = 3;
+
+	digest_md5_hex(t, len, comp);
+	digest_md5_hex(comp, 32, other);
+	memset(&r, 0, sizeof r);
+	if (len >= 4 && proto_nick_valid(t, 4)) {
+		nick = t;
+		nl = 4;
+	}
+	r.id = 7;
+	r.nick = nick;
+	r.nicklen = nl;
+	r.peer = "127.0.0.1:4242";
+	r.md5_comp = comp;
+	r.text = t;
+	r.textlen = len;
+	if (kind == 1) {
+		r.md5_recv = other;
+		r.verdict = "badhash";
+	} else if (proto_text_valid(t, len)) {
+		r.n = n;
+		r.md5_recv = comp;
+		r.verdict = "accepted";
+	} else {
+		r.md5_recv = (len & 1) ? comp : NULL;
+		r.verdict = "badtext";
+	}
+	msglog_add(lg, &r);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (digest_init() != NULL || mkdtemp(dir) == NULL)
+		abort();
+	snprintf(raw, sizeof raw, "%s/raw", dir);
+	snprintf(built, sizeof built, "%s/built", dir);
+	devnull = fopen("/dev/null", "w");
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct msglog_verdict v1, v2, v3;
+	struct msglog	*lg;
+	char		*o1 = NULL, *o2 = NULL, err[512];
+	size_t		 l1, l2, i, lines = 0, k, piece, off;
+	int		 r1, r2, r3, e;
+
+	/* 1. The input as a log file. */
+	write_file(raw, data, size, false);
+	r1 = verify(raw, &v1, &o1, &l1);
+	r2 = verify(raw, &v2, &o2, &l2);
+	INVARIANT(r1 == r2 && l1 == l2 && memcmp(o1, o2, l1) == 0);
+	INVARIANT(memcmp(&v1, &v2, sizeof v1) == 0);
+	free(o1);
+	free(o2);
+	for (i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	INVARIANT(v1.records == lines);
+	INVARIANT(v1.good + v1.bad == v1.records);
+	INVARIANT(v1.torn == (size > 0 && data[size - 1] != '\n'));
+	INVARIANT(r1 == (v1.bad == 0 ? 0 : 1));
+
+	/* 2. Opening it for appending cuts a torn tail; a good log stays
+	   good with a record more. */
+	lg = msglog_open(raw, err, sizeof err);
+	INVARIANT(lg != NULL);
+	INVARIANT(ends_in_lf(raw));
+	msglog_begin(lg);
+	add_record(lg, "appended", 8, 0, 1);
+	INVARIANT(msglog_commit(lg, &e) == 1);
+	msglog_close(lg);
+	r3 = msglog_verify(raw, devnull, &v3);
+	INVARIANT(v3.records == v1.records + 1 && !v3.torn);
+	if (v1.bad == 0)
+		INVARIANT(r3 == 0 && v3.good == v3.records);
+
+	/* 3. Records written from pieces of the input always verify. */
+	unlink(built);
+	lg = msglog_open(built, err, sizeof err);
+	INVARIANT(lg != NULL);
+	k = size > 0 ? (size_t)(data[0] % 4) + 1 : 1;
+	piece = size / k;
+	msglog_begin(lg);
+	for (i = 0, off = 0; i < k; i++, off += piece) {
+		size_t len = i == k - 1 ? size - off : piece;
+
+		add_record(lg, (const char *)data + off, len,
+		    (int)(i == 2), i + 1);
+	}
+	INVARIANT(msglog_commit(lg, &e) == k);
+	msglog_close(lg);
+	r3 = msglog_verify(built, devnull, &v3);
+	INVARIANT(r3 == 0 && v3.records == k && v3.good == k && !v3.torn);
+
+	/* ... and junk after them does not spoil them. */
+	write_file(built, data, size, true);
+	r3 = msglog_verify(built, devnull, &v3);
+	INVARIANT(v3.records >= k && v3.good >= k);
+	return 0;
+}

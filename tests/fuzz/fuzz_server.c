@@ -1,0 +1,308 @@
+/*
+ * fuzz_server.c -- libFuzzer target for the client's reading side:
+ * the server-frame parser (proto_parse_server) and the client core's
+ * line handling (netclient_feed on a client attached without a
+ * socket, input cut in chunks of pseudo-random sizes, with messages
+ * of our own sent in between so that OK/NAK find something).
+ *
+ * Invariants: parsing is deterministic; every field it returns lies
+ * inside the frame and is valid; an accepted frame re-encodes from
+ * its fields to the same bytes; a message the core shows as good has
+ * a matching digest and a valid text, one whose digest does not match
+ * is never good; nicks and reasons handed to the UI are valid; every
+ * frame the core writes back (NICK, PONG, MSG) is one the server's
+ * parser accepts.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "evloop.h"
+#include "fuzz.h"
+#include "netclient.h"
+#include "protocol.h"
+
+static bool
+inside(const struct proto_str *f, const char *line, size_t len)
+{
+	if (f->len == 0)
+		return true;
+	return f->p >= line && f->p + f->len <= line + len;
+}
+
+static char *
+put_opt(char *p, const struct proto_str *f)
+{
+	if (f->p == NULL)
+		return p;
+	*p++ = ' ';
+	return proto_put(p, f->p, f->len);
+}
+
+static void
+check_parse(const char *line, size_t len)
+{
+	struct proto_smsg m, m2;
+	char		 re[2 * PROTO_MAX_FRAME + 128], *p = re;
+	bool		 ok, ok2;
+
+	ok = proto_parse_server(line, len, &m);
+	ok2 = proto_parse_server(line, len, &m2);
+	INVARIANT(ok == ok2 && memcmp(&m, &m2, sizeof m) == 0);
+	INVARIANT(inside(&m.nick, line, len) && inside(&m.md5, line, len) &&
+	    inside(&m.text, line, len) && inside(&m.seq, line, len) &&
+	    inside(&m.code, line, len) && inside(&m.token, line, len));
+	if (!ok)
+		return;
+	switch (m.verb) {
+	case PV_WELCOME:
+		p = proto_put_str(p, "WELCOME ");
+		p = proto_put_u64(p, m.id);
+		*p++ = ' ';
+		p = proto_put(p, m.nick.p, m.nick.len);
+		*p++ = ' ';
+		p = proto_put_u64(p, m.n);
+		break;
+	case PV_USER:
+	case PV_JOIN:
+	case PV_NICK:
+	case PV_LEAVE:
+		INVARIANT(proto_nick_valid(m.nick.p, m.nick.len));
+		p = proto_put_str(p, m.verb == PV_USER ? "USER " :
+		    m.verb == PV_JOIN ? "JOIN " : m.verb == PV_NICK ?
+		    "NICK " : "LEAVE ");
+		p = proto_put_u64(p, m.id);
+		*p++ = ' ';
+		p = proto_put(p, m.nick.p, m.nick.len);
+		if (m.verb == PV_LEAVE) {
+			INVARIANT(proto_reason_valid(m.code.p, m.code.len));
+			p = put_opt(p, &m.code);
+		}
+		break;
+	case PV_READY:
+		p = proto_put_str(p, "READY ");
+		p = proto_put_u64(p, m.n);
+		break;
+	case PV_MSG:
+		INVARIANT(proto_nick_valid(m.nick.p, m.nick.len));
+		INVARIANT(proto_md5_valid(m.md5.p, m.md5.len));
+		p = proto_put_str(p, "MSG ");
+		p = proto_put_u64(p, m.n);
+		*p++ = ' ';
+		p = proto_put_u64(p, m.id);
+		*p++ = ' ';
+		p = proto_put(p, m.nick.p, m.nick.len);
+		*p++ = ' ';
+		p = proto_put(p, m.md5.p, m.md5.len);
+		*p++ = ' ';
+		p = proto_put(p, m.text.p, m.text.len);
+		break;
+	case PV_OK:
+		INVARIANT(proto_seq_valid(m.seq.p, m.seq.len));
+		p = proto_put_str(p, "OK ");
+		p = proto_put(p, m.seq.p, m.seq.len);
+		*p++ = ' ';
+		p = proto_put_u64(p, m.n);
+		break;
+	case PV_NAK:
+		INVARIANT(proto_seq_valid(m.seq.p, m.seq.len));
+		INVARIANT(proto_reason_valid(m.code.p, m.code.len));
+		p = proto_put_str(p, "NAK ");
+		p = proto_put(p, m.seq.p, m.seq.len);
+		p = put_opt(p, &m.code);
+		p = put_opt(p, &m.text);
+		break;
+	case PV_ERR:
+	case PV_BYE:
+		INVARIANT(proto_reason_valid(m.code.p, m.code.len));
+		p = proto_put_str(p, m.verb == PV_ERR ? "ERR" : "BYE");
+		p = put_opt(p, &m.code);
+		p = put_opt(p, &m.text);
+		break;
+	case PV_PING:
+	case PV_PONG:
+		INVARIANT(proto_token_valid(m.token.p, m.token.len));
+		p = proto_put_str(p, m.verb == PV_PING ? "PING " : "PONG ");
+		p = proto_put(p, m.token.p, m.token.len);
+		break;
+	default:
+		INVARIANT(!"accepted frame with an unexpected verb");
+	}
+	INVARIANT((size_t)(p - re) == len && memcmp(re, line, len) == 0);
+}
+
+/* The UI side: check what the core hands over. */
+static unsigned long	 events;
+
+static void
+ev_state(void *arg, enum nc_state s, enum nc_why why, unsigned secs)
+{
+	(void)arg;
+	(void)secs;
+	INVARIANT(s >= NC_IDLE && s <= NC_CLOSED);
+	INVARIANT(why >= NCW_NONE && why <= NCW_USER);
+	events++;
+}
+
+static void
+ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
+{
+	(void)arg;
+	(void)id;
+	INVARIANT(proto_nick_valid(nick, len));
+	events++;
+}
+
+static void
+ev_ready(void *arg, uint64_t users, uint64_t hist)
+{
+	(void)arg;
+	(void)users;
+	(void)hist;
+	events++;
+}
+
+static void
+ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
+    size_t len, const char *old, const char *reason, size_t rlen, bool self)
+{
+	(void)arg;
+	(void)id;
+	(void)self;
+	INVARIANT(proto_nick_valid(nick, len));
+	if (old != NULL)
+		INVARIANT(strlen(old) <= PROTO_MAX_NICK);
+	if (what == NCU_LEAVE)
+		INVARIANT(proto_reason_valid(reason, rlen));
+	events++;
+}
+
+static void
+ev_message(void *arg, const struct nc_msg *m)
+{
+	char	 md5[PROTO_MD5_HEX + 1];
+
+	(void)arg;
+	INVARIANT(proto_nick_valid(m->nick, m->nicklen));
+	INVARIANT(proto_md5_valid(m->md5, PROTO_MD5_HEX));
+	digest_md5_hex(m->text, m->textlen, md5);
+	INVARIANT(strcmp(md5, m->computed) == 0);
+	if (m->good) {
+		INVARIANT(digest_md5_equal(md5, m->md5));
+		INVARIANT(proto_text_valid(m->text, m->textlen));
+	}
+	if (!digest_md5_equal(md5, m->md5))
+		INVARIANT(!m->good);
+	events++;
+}
+
+static void
+ev_own(void *arg, struct nc_own *o)
+{
+	(void)arg;
+	INVARIANT(o->state >= NCO_QUEUED && o->state <= NCO_UNDELIVERED);
+	INVARIANT(memchr(o->code, '\0', sizeof o->code) != NULL);
+	events++;
+}
+
+static void
+ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
+    const char *text, size_t tlen)
+{
+	(void)arg;
+	(void)what;
+	if (clen > 0)
+		INVARIANT(code != NULL && memchr(code, '\n', clen) == NULL);
+	if (tlen > 0)
+		INVARIANT(text != NULL && memchr(text, '\n', tlen) == NULL);
+	events++;
+}
+
+static const struct nc_events evs = {
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+};
+
+/* Every frame the client would write must be one the server takes. */
+static void
+check_output(struct netclient *nc)
+{
+	static char	 out[1 << 20];
+	struct proto_cmsg m;
+	size_t		 n = netclient_test_output(nc, out, sizeof out);
+	char		*p = out, *nl;
+
+	while (p < out + n) {
+		nl = memchr(p, '\n', (size_t)(out + n - p));
+		INVARIANT(nl != NULL);
+		INVARIANT(nl - p + 1 <= PROTO_MAX_FRAME);
+		INVARIANT(proto_parse_client(p, (size_t)(nl - p), &m) ==
+		    PCE_OK);
+		if (m.verb == PV_MSG)
+			INVARIANT(proto_text_valid(m.text.p, m.text.len));
+		p = nl + 1;
+	}
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (digest_init() != NULL)
+		abort();
+	evloop_init(NULL);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct nc_config cfg = { "127.0.0.1", "12345", "fuzzer", 0, 0, 0 };
+	struct netclient *nc;
+	const uint8_t	*p, *nl;
+	size_t		 off = 0, n;
+	uint32_t	 seed = 0;
+	unsigned	 sent = 0;
+
+	/* The parser alone, on each line of the input. */
+	for (p = data; p < data + size; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(data + size - p));
+		if (nl == NULL) {
+			check_parse((const char *)p, (size_t)(data + size - p));
+			break;
+		}
+		check_parse((const char *)p, (size_t)(nl - p));
+	}
+
+	/* The client core, fed in chunks. */
+	if (size >= 4)
+		memcpy(&seed, data, 4);
+	nc = netclient_new(&cfg, &evs, NULL);
+	netclient_test_attach(nc);
+	while (off < size) {
+		n = fuzz_chunk(&seed);
+		if (n > size - off)
+			n = size - off;
+		netclient_feed(nc, (const char *)data + off, n);
+		off += n;
+		check_output(nc);
+		if ((fuzz_rand(&seed) & 7) == 0 && sent < 20) {
+			/* seq numbers 1, 2, ... as the corpus expects */
+			netclient_send(nc, "olá", 4);
+			sent++;
+			check_output(nc);
+		}
+		if (netclient_state(nc) != NC_HANDSHAKE &&
+		    netclient_state(nc) != NC_HISTORY &&
+		    netclient_state(nc) != NC_READY)
+			break;
+	}
+	netclient_test_drop(nc, NCW_CLOSED);
+	netclient_free(nc);
+	return 0;
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""mkcorpus.py -- (re)write the seed corpus of the fuzz targets,
+tests/fuzz/corpus/<target>/, from the protocol's example frames and
+the bad-input cases of the unit and end-to-end tests.  Files named
+crash-* (inputs that once broke an invariant) are kept as they are.
+Usage: python3 tests/fuzz/mkcorpus.py"""
+import hashlib
+import os
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def md5(b):
+    return hashlib.md5(b).hexdigest().encode()
+
+
+def put(target, name, data):
+    d = os.path.join(here, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+OLA = "Olá, tudo bem?".encode()
+H = md5(OLA)
+
+# Client frames (server side): doc/PROTOCOL.md, tests/e2e-protocol.py,
+# tests/test_protocol.c.
+client = [
+    b"NICK rui", b"NICK ana", b"NICK ANA", b"NICK user1", b"NICK User2",
+    b"NICK user007", b"NICK \xc3(", b"NICK", b"NICK ", b"NICK a b",
+    b"NICK a:b", b"NICK " + b"n" * 33, b"NICK Jo\xc3\xa3o",
+    b"MSG 1 " + H + b" " + OLA, b"MSG 007 " + H + b" " + OLA,
+    b"MSG 1 " + H.upper() + b" " + OLA,
+    b"MSG", b"MSG abc " + md5(b"hi") + b" hi",
+    b"MSG 1234567890123456789 " + md5(b"hi") + b" hi", b"MSG 9",
+    b"MSG 10 nothex hi", b"MSG 11 " + md5(b"x"), b"MSG 12 " + md5(b"x") + b" ",
+    b"MSG 1 " + md5(b"a\tb") + b" a\tb", b"MSG 2 " + md5(b"a\x01b") + b" a\x01b",
+    b"MSG 3 " + md5(b"\xff\xfe") + b" \xff\xfe",
+    b"MSG 4 00000000000000000000000000000000 wrong digest",
+    b"MSG 5 " + md5(b"k" * 4000) + b" " + b"k" * 4000,
+    b"MSG 6 " + md5(b"k" * 4001) + b" " + b"k" * 4001,
+    b"msg 1 2 3", b"H\xc3\xa9LLO world", b"A" * 40, b"WELCOME 1 x 1",
+    b"OK 1 2", b" leading space", b"PING", b"PING one", b"PING " + b"t" * 64,
+    b"PING " + b"t" * 65, b"PONG 1", b"PONG a b", b"QUIT", b"QUIT ",
+    b"QUIT going home", b"\x00\x00\x00",
+]
+for i, c in enumerate(client):
+    put("frames", "frame%02d" % i, c + b"\n")
+# Framing cases: empty frames, CR, CR without LF, split, 4095/4096/4097
+# bytes, 10000 bytes without LF, 1-byte pieces.
+frames = {
+    "empty": b"\n\r\nPING one\r\n",
+    "cr-only": b"PING a\rPING b\r\r\rNICK x\r",
+    "crlf": b"NICK rui\r\nMSG 1 " + H + b" " + OLA + b"\r\n",
+    "4095": b"PING " + b"p" * (4095 - 6) + b"\n",
+    "4096": b"PING " + b"p" * (4096 - 6) + b"\n",
+    "4096crlf": b"PING " + b"p" * (4096 - 7) + b"\r\n",
+    "4097": b"PING " + b"p" * (4097 - 6) + b"\nPING after\n",
+    "10000": b"x" * 10000 + b"\nPING after\n",
+    "nolf": b"y" * 5000,
+    "tail": b"PING a\nPING spli",
+    "many": b"".join(c + b"\n" for c in client[:20]),
+}
+for k, v in frames.items():
+    put("frames", k, v)
+
+# Server frames (client side): doc/PROTOCOL.md, tests/test_protocol.c,
+# tests/test_netclient.c, tests/xchat-fakeserver.py.
+server = [
+    b"WELCOME 3 user3 1", b"USER 1 ana", b"READY 1", b"NICK 3 rui",
+    b"OK 1 7", b"OK 001 7", b"NAK 1 badhash", b"NAK 1 BadHash",
+    b"NAK 1 flood slow down please", b"NAK 2 nolog", b"JOIN 2 ana",
+    b"LEAVE 2 ana quit", b"LEAVE 2 ana", b"LEAVE 2 ana slow",
+    b"MSG 5 1 ana " + H + b" " + OLA, b"MSG 6 1 ana " + b"0" * 32 + b" forged",
+    b"MSG 7 3 rui " + H + b" ", b"MSG 7 3 rui nothex hi", b"MSG x",
+    b"MSG 8 1 ana " + md5(b"fuzzer: hi") + b" fuzzer: hi",
+    b"PING 12345", b"PING a b", b"PONG 1", b"ERR nickinuse rui",
+    b"ERR badnick", b"ERR unknown FOO", b"ERR toolong", b"BYE full",
+    b"BYE slow", b"BYE kicked by the operator", b"WELCOME 3 user3",
+    b"WELCOME 3 user3 1 x", b"WELCOME 01 a 1", b"READY 99999999999999999999",
+    b"\xff\xfe garbage", b"MSG 1 2 " + b"n" * 40 + b" " + H + b" x",
+]
+for i, c in enumerate(server):
+    put("server", "frame%02d" % i, c + b"\n")
+put("server", "session",
+    b"WELCOME 3 user3 1\nUSER 1 ana\nMSG 5 1 ana " + H + b" " + OLA +
+    b"\nREADY 1\nNICK 3 fuzzer\nOK 1 8\nNAK 2 flood\nPING tok\n"
+    b"JOIN 4 rui\nMSG 9 4 rui " + md5(b"x") + b" x\nLEAVE 4 rui quit\n"
+    b"ERR nickinuse fuzzer\nBYE shutdown\n")
+put("server", "session-bad",
+    b"WELCOME 3 user3 1\nREADY 0\nMSG 9 4 rui " + b"f" * 32 + b" x\n" +
+    b"z" * 5000 + b"\nOK 77 1\nWELCOME 4 x 1\n\x00\x01\x02\n")
+
+# Validators: texts, nicks, numbers, digests, bad UTF-8.
+vals = [b"", b"a", OLA, b"a\tb", b"a\x01b", b"\x7f", b"\xff\xfe",
+        b"\xc0\x80", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+        b"\xf0\x9f\x98\x80", b"\xc3(", b"user7", b"ana:", b"n" * 33,
+        b"0", b"007", b"18446744073709551615", b"18446744073709551616",
+        H, H.upper(), b"nothex", b"k" * 4000, b"k" * 4001, b"Ana" + b"ana",
+        b"abcdef", b"t" * 64, b"t" * 65]
+for i, v in enumerate(vals):
+    put("validators", "v%02d" % i, v)
+
+# Escape: texts with every class of byte.
+esc = [b"", b"plain", OLA, b"a\tb\\c", b"\\x41", b"\\t\\\\", b"\\", b"\\q",
+       b"\\x4", b"\\xzz", bytes(range(256)), b"\xc3", b"\xe2\x82", b"\n"]
+for i, v in enumerate(esc):
+    put("escape", "e%02d" % i, v)
+
+
+# Log verifier: records as msglog.c writes them, a good chain, a
+# tampered copy, a torn last line.
+def chain(prev, body):
+    return hashlib.sha256(prev + body).hexdigest().encode()
+
+
+def rec(prev, n, text, verdict=b"accepted", recv=None):
+    m = md5(text)
+    esc_text = text.replace(b"\\", b"\\\\").replace(b"\t", b"\\t")
+    body = b"\t".join([b"2026-11-27T09:01:02.345Z", n, b"1", b"ana",
+                       b"127.0.0.1:5555", recv or m, m, verdict,
+                       esc_text]) + b"\t"
+    c = chain(prev, body)
+    return body + c + b"\n", c
+
+
+g = b"0" * 64
+log = b""
+r, c = rec(g, b"-", b"", b"start", b"-")
+log += r
+r, c = rec(c, b"1", OLA)
+log += r
+r, c = rec(c, b"2", b"a\tb\\c")
+log += r
+r, c = rec(c, b"-", b"x", b"badhash", b"0" * 32)
+log += r
+put("logverify", "good", log)
+put("logverify", "tampered", log.replace("Olá".encode(), b"Ola!"))
+put("logverify", "torn", log + log[:40])
+put("logverify", "fields", b"a\tb\tc\n\n\t\t\t\t\t\t\t\t\t\n")

@@ -1,0 +1,144 @@
+#!/bin/sh
+# run.sh -- build the libFuzzer targets of tests/fuzz/ with clang
+# (-fsanitize=fuzzer,address,undefined; clang need not be the
+# configured CC) against the sources, and run each for a bounded time
+# over its seed corpus tests/fuzz/corpus/<target>/.  Exit 0 if no
+# target found a crash or a broken invariant, 1 if one did, 77 (skip)
+# if clang cannot build a fuzzer here.
+#
+# Usage: sh tests/fuzz/run.sh [SECONDS [TARGET...]]
+#   SECONDS  per target (default $FUZZ_TIME or 5); "make fuzz" passes
+#            FUZZ_TIME=600 and so on
+#   TARGET   frames server validators escape logverify (default all)
+# Environment: srcdir, builddir (set by "make check"; config.h is in
+# builddir), CLANG, FUZZ_JOBS (targets run at once, default 1),
+# FUZZ_OUT (work directory, default $builddir/tests/fuzz).
+# Work files, new corpus entries and crash inputs go to
+# $builddir/tests/fuzz/; a crasher is saved there as crash-<target>-*
+# and should be added to the seed corpus once fixed.
+# Part of xchat; see COPYING for the licence.
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${srcdir:-$here/../..}
+builddir=${builddir:-$srcdir/_build/normal}
+secs=${1:-${FUZZ_TIME:-5}}
+[ $# -gt 0 ] && shift
+targets=${*:-frames server validators escape logverify}
+out=${FUZZ_OUT:-$builddir/tests/fuzz}
+mkdir -p "$out" || exit 99
+
+cc=${CLANG:-}
+if [ -z "$cc" ]; then
+	for c in clang clang-14 clang-15 clang-16 clang-13; do
+		command -v "$c" >/dev/null 2>&1 && { cc=$c; break; }
+	done
+fi
+[ -n "$cc" ] || { echo "fuzz: no clang: skipped"; exit 77; }
+[ -f "$builddir/config.h" ] || { echo "fuzz: no $builddir/config.h (run configure)"; exit 99; }
+
+san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+cflags="-g -O1 -Wall -Wextra -Wno-unused-parameter $san -I$builddir -I$srcdir/src -I$here"
+gcry=$(pkg-config --cflags --libs libgcrypt 2>/dev/null || libgcrypt-config --cflags --libs)
+xt=$(pkg-config --cflags --libs xt 2>/dev/null || echo "-lXt -lX11")
+
+# Can clang link a fuzzer here (libclang-rt-dev installed)?
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+    > "$out/probe.c"
+"$cc" $san -o "$out/probe" "$out/probe.c" >"$out/probe.log" 2>&1 || {
+	echo "fuzz: $cc cannot build a libFuzzer target: skipped"
+	sed 5q "$out/probe.log"
+	exit 77
+}
+
+s=$srcdir/src
+base="$s/protocol.c $s/xmalloc.c $s/log.c"
+sources() {
+	case $1 in
+	frames)		echo "$base" ;;
+	server)		echo "$base $s/digest.c $s/netclient.c $s/netio.c $s/evloop.c" ;;
+	validators)	echo "$base $s/digest.c" ;;
+	escape|logverify) echo "$base $s/digest.c $s/msglog.c" ;;
+	*)		return 1 ;;
+	esac
+}
+libs() {
+	case $1 in
+	server)		echo "$gcry $xt" ;;
+	frames)		echo "" ;;
+	*)		echo "$gcry" ;;
+	esac
+}
+maxlen() {
+	case $1 in
+	frames|server)	echo 20000 ;;
+	logverify)	echo 8192 ;;
+	*)		echo 4200 ;;
+	esac
+}
+
+# Build (only when a source is newer than the binary).
+for t in $targets; do
+	src=$(sources "$t") || { echo "fuzz: unknown target $t"; exit 99; }
+	bin=$out/fuzz_$t
+	stale=
+	[ -x "$bin" ] || stale=1
+	for f in $src "$here/fuzz_$t.c" "$here/fuzz.h" "$s"/*.h "$builddir/config.h"; do
+		[ -n "$stale" ] && break
+		[ "$f" -nt "$bin" ] && stale=1
+	done
+	if [ -n "$stale" ]; then
+		echo "fuzz: building fuzz_$t"
+		"$cc" $cflags -o "$bin" "$here/fuzz_$t.c" $src $(libs "$t") \
+		    >"$out/build_$t.log" 2>&1 ||
+		    { cat "$out/build_$t.log"; echo "fuzz: build of $t failed"; exit 1; }
+	fi
+done
+
+# Run one target; print its figures; return non-zero on a finding.
+run1() {
+	t=$1
+	mkdir -p "$out/corpus/$t"
+	# A seed that crashed once stays in the seed corpus for good.
+	"$out/fuzz_$t" -max_total_time="$secs" -max_len="$(maxlen "$t")" \
+	    -timeout=10 -rss_limit_mb=1024 -error_exitcode=1 -print_final_stats=1 \
+	    -artifact_prefix="$out/crash-$t-" \
+	    "$out/corpus/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log")
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/$t.log")
+	cov=$(grep -o 'cov: [0-9]*' "$out/$t.log" | tail -1)
+	ft=$(grep -o 'ft: [0-9]*' "$out/$t.log" | tail -1)
+	corp=$(grep -o 'corp: [0-9]*/[0-9a-zA-Z]*' "$out/$t.log" | tail -1)
+	if [ $rc -eq 0 ]; then
+		echo "fuzz: $t ok: ${runs:-?} runs in ${secs}s, ${rate:-?}/s, $cov, $ft, $corp"
+	else
+		echo "fuzz: $t FAILED (exit $rc), see $out/$t.log:"
+		grep -E 'invariant broken|ERROR:|runtime error|SUMMARY|Test unit written' "$out/$t.log" | head -10
+	fi
+	return $rc
+}
+
+status=0
+jobs=${FUZZ_JOBS:-1}
+if [ "$jobs" -le 1 ]; then
+	for t in $targets; do
+		run1 "$t" || status=1
+	done
+else
+	# Run up to $jobs targets at once.
+	set -- $targets
+	while [ $# -gt 0 ]; do
+		pids=
+		n=0
+		while [ $# -gt 0 ] && [ $n -lt "$jobs" ]; do
+			( run1 "$1" ) &
+			pids="$pids $!"
+			n=$((n + 1))
+			shift
+		done
+		for p in $pids; do
+			wait "$p" || status=1
+		done
+	done
+fi
+exit $status
