@@ -633,7 +633,8 @@ users_refresh(struct client_ui *ui)
 	struct kv	 kv[4];
 	char		*s;
 
-	qsort(ui->ulist, ui->nusers, sizeof *ui->ulist, user_cmp);
+	if (ui->nusers > 1)
+		qsort(ui->ulist, ui->nusers, sizeof *ui->ulist, user_cmp);
 	items = xcalloc(ui->nusers + 1, sizeof *items);
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
 		kv_conn(ui, kv);

@@ -937,7 +937,8 @@ netclient_test_output(struct netclient *nc, char *buf, size_t size)
 {
 	size_t	 n = nc->out.len < size ? nc->out.len : size;
 
-	memcpy(buf, nc->out.buf + nc->out.off, n);
+	if (n > 0)
+		memcpy(buf, nc->out.buf + nc->out.off, n);
 	outbuf_free(&nc->out);
 	return n;
 }

@@ -159,7 +159,10 @@ class XChat:
         subprocess.run(["xdotool"] + list(args), check=True)
 
     def type_line(self, text, enter=True):
-        self.xdo("type", "--delay", "2", text)
+        # A gentle pace: xdotool remaps a spare keycode for each
+        # character not on the keyboard (ç, ã), and a fast remap can race
+        # the client reading the new mapping.
+        self.xdo("type", "--delay", "40", text)
         if enter:
             self.xdo("key", "Return")
 
