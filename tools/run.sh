@@ -25,7 +25,9 @@ if [ "$1" = "--headless" ]; then
 fi
 if [ -z "$DISPLAY" ]; then
 	n=77
+	while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
 	Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+	xvfb=$!
 	DISPLAY=:$n
 	export DISPLAY
 	sleep 1
@@ -33,12 +35,16 @@ if [ -z "$DISPLAY" ]; then
 	echo "        (take a look with: DISPLAY=:$n import -window root shot.png)"
 fi
 export LANG=${LANG:-C.UTF-8}
-"$B/xchatd" -port "$PORT" -geometry +0+0 &
+LOG=${LOG:-$top/_build/mensagens_log.txt}
+"$B/xchatd" -port "$PORT" -logfile "$LOG" -geometry 1270x440+0+0 &
 srv=$!
 sleep 1
-"$B/xchat" -port "$PORT" -nick ana -geometry +0+520 &
-"$B/xchat" -port "$PORT" -nick rui -geometry +640+520 &
+"$B/xchat" -port "$PORT" -nick ana -geometry 630x480+0+480 &
+c1=$!
+"$B/xchat" -port "$PORT" -nick rui -geometry 630x480+640+480 &
+c2=$!
 echo "run.sh: xchatd (pid $srv) and two xchat windows are running on $DISPLAY;"
-echo "        close the server window (or press Ctrl-C) to stop."
-trap 'kill $srv 2>/dev/null' INT TERM
+echo "        the log is $LOG; close the server window (or press Ctrl-C) to stop."
+trap 'kill $srv $c1 $c2 $xvfb 2>/dev/null' INT TERM HUP
 wait $srv
+kill $c1 $c2 $xvfb 2>/dev/null
