@@ -103,12 +103,30 @@ static String fallbacks[] = {
 };
 
 static const char usage[] =
-"usage: xchat [-host HOST] [-port PORT] [-nick NICK] [-logfile FILE]\n"
-"             [-savelines N] [-pinginterval S] [-pingtimeout S]\n"
-"             [-dumpfile FILE] [-help] [Xt options such as -display,\n"
-"             -geometry, -name, -xrm 'XChat*resource: value']\n"
-"Connects to an xchatd server (default 127.0.0.1 port 12345) and shows\n"
-"the conversation in a Motif window.  See xchat(1).\n";
+"usage: xchat [-option ...]\n"
+"The xchat client: talk through an xchatd server in a Motif window.\n"
+"Options (each sets the X resource in brackets, class XChat):\n"
+"  -host HOST           server's host name or address [host]\n"
+"                       (default 127.0.0.1)\n"
+"  -port N              server's TCP port [port] (default 12345)\n"
+"  -nick NICK           nick to ask for on each connect [nick]\n"
+"                       (default: keep the server's user<id>)\n"
+"  -logfile FILE        the client's own message log, or none [logFile]\n"
+"                       (default ~/.xchat-client.log)\n"
+"  -savelines N         transcript lines kept [saveLines] (default 5000)\n"
+"  -pinginterval SECS   silence before pinging the server [pingInterval]\n"
+"                       (default 30)\n"
+"  -pingtimeout SECS    wait for its PONG before reconnecting\n"
+"                       [pingTimeout] (default 15)\n"
+"  -dumpfile FILE       on SIGUSR1, write the window's state there (for\n"
+"                       tests) [dumpFile]\n"
+"  -help                print this text and exit\n"
+"The standard X Toolkit options work too: -display, -geometry, -name,\n"
+"-title, -iconic, -bg, -fg, -xrm 'XChat*resource: value', ...\n"
+"In the window: Enter sends; Up/Down walk the input history; /nick NAME,\n"
+"/quit [text], /help.  See xchat(1).\n"
+"Exit status: 0 normal end, 1 no display or another run-time error,\n"
+"2 a bad option or resource value.\n";
 
 static void
 bad(const char *what, const char *value, const char *why)
@@ -159,6 +177,7 @@ int
 main(int argc, char **argv)
 {
 	XtAppContext		 app;
+	Display			*dpy;
 	Widget			 top;
 	struct app_options	 ao;
 	struct client_opts	 co;
@@ -179,8 +198,19 @@ main(int argc, char **argv)
 		}
 	}
 	XtSetLanguageProc(NULL, NULL, NULL);
-	top = XtOpenApplication(&app, "XChat", options, XtNumber(options),
-	    &argc, argv, fallbacks, applicationShellWidgetClass, NULL, 0);
+	XtToolkitInitialize();
+	app = XtCreateApplicationContext();
+	XtAppSetFallbackResources(app, fallbacks);
+	dpy = XtOpenDisplay(app, NULL, "xchat", "XChat", options,
+	    XtNumber(options), &argc, argv);
+	if (dpy == NULL) {
+		fprintf(stderr, "%s: cannot open display '%s' (is DISPLAY "
+		    "set? xchat needs an X session)\n", log_progname(),
+		    XDisplayName(NULL));
+		return 1;
+	}
+	top = XtVaAppCreateShell(NULL, "XChat", applicationShellWidgetClass,
+	    dpy, NULL);
 	if (argc > 1) {
 		fprintf(stderr, "%s: unknown option \"%s\" (try -help)\n",
 		    log_progname(), argv[1]);
