@@ -159,10 +159,11 @@ class XChat:
         subprocess.run(["xdotool"] + list(args), check=True)
 
     def type_line(self, text, enter=True):
-        # A gentle pace: xdotool remaps a spare keycode for each
-        # character not on the keyboard (ç, ã), and a fast remap can race
-        # the client reading the new mapping.
-        self.xdo("type", "--delay", "40", text)
+        # A gentle pace for non-ASCII: xdotool remaps a spare keycode for
+        # each character not on the keyboard (ç, ã), and a fast remap can
+        # race the client reading the new mapping.
+        slow = any(ord(ch) > 127 for ch in text)
+        self.xdo("type", "--delay", "40" if slow else "2", text)
         if enter:
             self.xdo("key", "Return")
 
