@@ -148,7 +148,8 @@ db_string(XrmDatabase db, const char *name, const char *class, char *def)
 static void
 headless_resources(int *argcp, char **argv, struct srv_strings *s)
 {
-	XrmDatabase	 db = NULL, cmd = NULL;
+	static XrmDatabase db;	/* s points into it for good */
+	XrmDatabase	 cmd = NULL;
 	const char	*dir;
 	char		 path[4096];
 	size_t		 i;
