@@ -97,12 +97,12 @@ done
 # Run one target; print its figures; return non-zero on a finding.
 run1() {
 	t=$1
-	mkdir -p "$out/corpus/$t"
+	mkdir -p "$out/work/$t"
 	# A seed that crashed once stays in the seed corpus for good.
 	"$out/fuzz_$t" -max_total_time="$secs" -max_len="$(maxlen "$t")" \
 	    -timeout=10 -rss_limit_mb=1024 -error_exitcode=1 -print_final_stats=1 \
 	    -artifact_prefix="$out/crash-$t-" \
-	    "$out/corpus/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1
+	    "$out/work/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/$t.log")
