@@ -62,7 +62,6 @@ struct client {
 	bool		 dirty;		/* in hub->dirty */
 	bool		 slow;		/* in hub->slowq */
 	bool		 partial;	/* a frame is half sent */
-	bool		 busy;		/* output queued since the last tick */
 	double		 tokens;	/* flood bucket */
 	double		 strikes;	/* flood NAKs beyond the bucket */
 	uint64_t	 tok_ms;
@@ -196,7 +195,6 @@ queue(struct client *c, const char *data, size_t len)
 	if (c->state == CS_DEAD)
 		return;
 	outbuf_append(&c->out, data, len);
-	c->busy = true;
 	mark_dirty(c);
 	if (c->out.len > h->cfg.slowlimit && c->state == CS_OPEN &&
 	    !c->slow) {
@@ -486,6 +484,14 @@ client_new(struct hub *h, int fd)
 	push(&h->clients, &h->nclients, &h->capclients, c);
 	c->io = evloop_io_add(fd, EV_READ, client_io, c);
 	h->st.connections++;
+	/*
+	 * Send the welcome now and give back its buffer (it holds a USER
+	 * line per client): a thousand idle clients must not keep a
+	 * thousand copies of the user list.
+	 */
+	client_flush(c);
+	if (c->state == CS_OPEN)
+		outbuf_trim(&c->out);
 	info_of(c, &ci);
 	if (h->ev->joined != NULL)
 		h->ev->joined(h->ui, &ci);
@@ -936,10 +942,12 @@ tick(void *arg)
 	}
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
-		/* Output buffers idle for a tick give their memory back. */
-		if (!c->busy)
-			outbuf_trim(&c->out);
-		c->busy = false;
+		/*
+		 * Empty output buffers give their memory back once a
+		 * second (not after every flush: a busy buffer freed and
+		 * allocated again costs page faults).
+		 */
+		outbuf_trim(&c->out);
 		if (h->cfg.ping_interval == 0)
 			continue;
 		if (c->ping_sent == 0) {
