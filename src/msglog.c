@@ -68,7 +68,7 @@ read_tail(struct msglog *lg, char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		*buf, *p, *line;
-	off_t		 start;
+	off_t		 start, window = TAILREAD;
 	ssize_t		 n;
 	size_t		 len;
 
@@ -77,7 +77,8 @@ read_tail(struct msglog *lg, char *err, size_t errlen)
 	lg->size = st.st_size;
 	if (st.st_size == 0)
 		return 0;
-	start = st.st_size > TAILREAD ? st.st_size - TAILREAD : 0;
+again:
+	start = st.st_size > window ? st.st_size - window : 0;
 	len = (size_t)(st.st_size - start);
 	buf = xmalloc(len + 1);
 	n = pread(lg->fd, buf, len, start);
@@ -88,6 +89,12 @@ read_tail(struct msglog *lg, char *err, size_t errlen)
 		return -1;
 	}
 	buf[len] = '\0';
+	/* A torn tail longer than the window: look further back. */
+	if (start > 0 && memchr(buf, '\n', len) == NULL) {
+		free(buf);
+		window *= 2;
+		goto again;
+	}
 	if (buf[len - 1] != '\n') {
 		p = memrchr(buf, '\n', len);
 		len = p == NULL ? 0 : (size_t)(p - buf) + 1;
