@@ -117,7 +117,7 @@ while time.time() - t0 < 8:
             pass
     k += 1
     for _ in range(4):
-        talk(a, b, "slowloris byte %d" % k, budget=1.0)
+        talk(a, b, "slowloris byte %d" % k, budget=2.0)
         time.sleep(0.4)
 check(srv.proc.poll() is None, "server alive after slowloris")
 bounded("slowloris")
