@@ -176,8 +176,9 @@ check_frame(const char *line, size_t len)
 		p = proto_put(p, m.token.p, m.token.len);
 		break;
 	case PV_QUIT:
+	case PV_ERR:	/* a client's report, e.g. ERR toolong */
 		/* "QUIT", or "QUIT " and a text that may be empty. */
-		if (len > 4)
+		if (len > m.verbstr.len)
 			*p++ = ' ';
 		p = proto_put(p, m.text.p, m.text.len);
 		break;
