@@ -7,7 +7,8 @@
 # if clang cannot build a fuzzer here.
 #
 # Usage: sh tests/fuzz/run.sh [SECONDS [TARGET...]]
-#   SECONDS  per target (default $FUZZ_TIME or 5); "make fuzz" passes
+#   SECONDS  per target (default $FUZZ_TIME, else 5, or 2 in a build
+#            tree configured --enable-sanitizers); "make fuzz" passes
 #            FUZZ_TIME=600 and so on
 #   TARGET   frames server validators escape logverify (default all)
 # Environment: srcdir, builddir (set by "make check"; config.h is in
@@ -21,7 +22,11 @@
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$here/../..}
 builddir=${builddir:-$srcdir/_build/normal}
-secs=${1:-${FUZZ_TIME:-5}}
+# The targets are the same in every build tree (clang, its own
+# sanitizers): in the sanitizer tree of tools/test.sh, fuzz briefly.
+dflt=5
+grep -q '^SAN_CFLAGS = -f' "$builddir/Makefile" 2>/dev/null && dflt=2
+secs=${1:-${FUZZ_TIME:-$dflt}}
 [ $# -gt 0 ] && shift
 targets=${*:-frames server validators escape logverify}
 out=${FUZZ_OUT:-$builddir/tests/fuzz}
@@ -88,13 +93,15 @@ for t in $targets; do
 	done
 	if [ -n "$stale" ]; then
 		echo "fuzz: building fuzz_$t"
-		"$cc" $cflags -o "$bin" "$here/fuzz_$t.c" $src $(libs "$t") \
+		nice "$cc" $cflags -o "$bin" "$here/fuzz_$t.c" $src $(libs "$t") \
 		    >"$out/build_$t.log" 2>&1 ||
 		    { cat "$out/build_$t.log"; echo "fuzz: build of $t failed"; exit 1; }
 	fi
 done
 
 # Run one target; print its figures; return non-zero on a finding.
+# Compiles and runs are niced: "make -j check" runs timing-sensitive
+# tests beside them.
 run1() {
 	t=$1
 	mkdir -p "$out/work/$t"
@@ -107,7 +114,7 @@ run1() {
 		    "$out/$t.seeds.log" | tail -10
 		return 1
 	fi
-	"$out/fuzz_$t" -max_total_time="$secs" -max_len="$(maxlen "$t")" \
+	nice "$out/fuzz_$t" -max_total_time="$secs" -max_len="$(maxlen "$t")" \
 	    -timeout=10 -rss_limit_mb=1024 -error_exitcode=1 -print_final_stats=1 \
 	    -artifact_prefix="$out/crash-$t-" \
 	    "$out/work/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1
