@@ -61,6 +61,9 @@ struct client {
 	struct outbuf	 out;
 	bool		 dirty;		/* in hub->dirty */
 	bool		 slow;		/* in hub->slowq */
+	bool		 doomed;	/* far over its cap: queue no more */
+	bool		 werr;		/* a write failed: drop it */
+	size_t		 allow;		/* rest of the welcome burst */
 	bool		 partial;	/* a frame is half sent */
 	double		 tokens;	/* flood bucket */
 	double		 strikes;	/* flood NAKs beyond the bucket */
@@ -141,6 +144,7 @@ struct hub {
 };
 
 static void	client_read(struct hub *, struct client *);
+static void	note_sent(struct client *);
 static void	client_flush(struct client *);
 static void	drop(struct client *, const char *reason, bool bye);
 static void	commit(struct hub *, struct client *);
@@ -187,19 +191,49 @@ mark_dirty(struct client *c)
 }
 
 /* Queue bytes for one client; note it if it goes over the cap. */
+/* A client's cap: slowLimit, plus what is left of its welcome burst. */
+static size_t
+cap_of(const struct client *c)
+{
+	return c->hub->cfg.slowlimit + c->allow;
+}
+
+/*
+ * Queue bytes for one client.  Output is written at the end of the
+ * round; but a client whose queue goes over its cap is written to at
+ * once, and only if that does not bring it back under the cap is it a
+ * candidate for BYE slow (decided at the end of the round, after one
+ * more try).  Past twice the cap nothing more is queued for it: it is
+ * going to be dropped, and memory stays bounded whatever it does.
+ */
 static void
 queue(struct client *c, const char *data, size_t len)
 {
 	struct hub	*h = c->hub;
+	ssize_t		 left;
 
-	if (c->state == CS_DEAD)
+	if (c->state == CS_DEAD || c->doomed)
 		return;
 	outbuf_append(&c->out, data, len);
 	mark_dirty(c);
-	if (c->out.len > h->cfg.slowlimit && c->state == CS_OPEN &&
-	    !c->slow) {
+	if (c->out.len <= cap_of(c) || c->state != CS_OPEN)
+		return;
+	if (!c->werr && c->io != NULL &&
+	    !(evloop_io_events(c->io) & EV_WRITE)) {
+		left = outbuf_flush(&c->out, c->fd);
+		if (left < 0)
+			c->werr = true;
+		else
+			note_sent(c);
+	}
+	if (c->out.len <= cap_of(c) && !c->werr)
+		return;
+	if (c->out.len > 2 * cap_of(c) || c->werr)
+		c->doomed = true;
+	if (!c->slow) {
 		c->slow = true;
 		push(&h->slowq, &h->nslow, &h->capslow, c);
+		evloop_round_request();
 	}
 }
 
@@ -236,7 +270,10 @@ broadcast(struct hub *h, struct client *except, const char *data,
 			queue(h->clients[i], data, len);
 }
 
-/* Drop the clients that went over their output cap. */
+/*
+ * Drop the clients still over their output cap after the round's
+ * writes, and those whose socket failed.
+ */
 static void
 reap_slow(struct hub *h)
 {
@@ -246,7 +283,11 @@ reap_slow(struct hub *h)
 	for (i = 0; i < h->nslow; i++) {
 		c = h->slowq[i];
 		c->slow = false;
-		if (c->state == CS_OPEN)
+		if (c->state != CS_OPEN)
+			continue;
+		if (c->werr)
+			drop(c, "error", false);
+		else if (c->doomed || c->out.len > cap_of(c))
 			drop(c, "slow", true);
 	}
 	h->nslow = 0;
@@ -327,12 +368,23 @@ drop(struct client *c, const char *reason, bool bye)
 	mark_dirty(c);
 }
 
+/* After a write: is a frame half sent?  What is left of the burst? */
+static void
+note_sent(struct client *c)
+{
+	if (c->out.len == 0)
+		c->partial = false;
+	else if (c->out.off > 0)
+		c->partial = c->out.buf[c->out.off - 1] != '\n';
+	if (c->allow > c->out.len)
+		c->allow = c->out.len;
+}
+
 /* Write what a client has queued; manage its write mask. */
 static void
 client_flush(struct client *c)
 {
 	ssize_t	 left;
-	size_t	 before = c->out.len;
 
 	if (c->state == CS_DEAD)
 		return;
@@ -344,10 +396,7 @@ client_flush(struct client *c)
 			bury(c);
 		return;
 	}
-	if (c->out.len == 0)
-		c->partial = false;
-	else if (c->out.len < before)
-		c->partial = c->out.buf[c->out.off - 1] != '\n';
+	note_sent(c);
 	if (c->state == CS_CLOSING && left == 0) {
 		shutdown(c->fd, SHUT_WR);
 		bury(c);
@@ -369,11 +418,10 @@ round_end(void *arg)
 	struct client	*c;
 	unsigned	 i;
 
-	reap_slow(h);
 	for (i = 0; i < h->ndirty; i++) {
 		c = h->dirty[i];
 		c->dirty = false;
-		if (c->state == CS_DEAD || (c->io != NULL &&
+		if (c->state == CS_DEAD || c->werr || (c->io != NULL &&
 		    (evloop_io_events(c->io) & EV_WRITE)))
 			continue;
 		client_flush(c);
@@ -467,6 +515,7 @@ client_new(struct hub *h, int fd)
 	c->last_rx = h->now;
 	c->state = CS_OPEN;
 
+	c->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
 	queuef(c, "WELCOME %llu %s %d\n", (unsigned long long)c->id, c->nick,
 	    PROTO_VERSION);
 	for (i = 0; i < h->nclients; i++)
@@ -475,6 +524,7 @@ client_new(struct hub *h, int fd)
 		    h->clients[i]->nick);
 	send_history(h, c);
 	queuef(c, "READY %u\n", h->nclients);
+	c->allow = c->out.len;
 
 	n = snprintf(buf, sizeof buf, "JOIN %llu %s\n",
 	    (unsigned long long)c->id, c->nick);
@@ -825,7 +875,9 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 
 	e = proto_parse_client(line, len, &m);
 	/* Keep the order of events: commit messages before other frames. */
-	if (m.verb != PV_MSG && (h->npend > 0 || msglog_pending(h->log) > 0))
+	if ((h->npend > 0 || msglog_pending(h->log) > 0) &&
+	    !(m.verb == PV_MSG && (e == PCE_OK || e == PCE_BADHASH ||
+	    e == PCE_BADTEXT)))
 		commit(h, c);
 	switch (e) {
 	case PCE_OK:
@@ -863,6 +915,10 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		queuef(c, "PONG %.*s\n", (int)m.token.len, m.token.p);
 		break;
 	case PV_PONG:
+		break;
+	case PV_ERR:
+		log_debug("client %llu reports: %.*s", (unsigned long long)c->id,
+		    (int)m.text.len, m.text.p);
 		break;
 	case PV_QUIT:
 		drop(c, "quit", true);
@@ -1079,8 +1135,8 @@ hub_shutdown(struct hub *h)
 		c->state = CS_CLOSING;
 		c->idx = h->nclosing;
 		push(&h->closing, &h->nclosing, &h->capclosing, c);
-		if (!c->partial || c->out.len == 0)
-			outbuf_append(&c->out, bye, sizeof bye - 1);
+		/* Nothing queued is thrown away here: BYE goes last. */
+		outbuf_append(&c->out, bye, sizeof bye - 1);
 	}
 	n = h->nclosing;
 	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);

@@ -630,9 +630,13 @@ scan(struct netclient *nc, const char *buf, size_t len)
 	nc->ping_at = 0;
 	proto_scan_init(&s, buf, len);
 	while ((r = proto_scan_next(&nc->lq, &s, &line, &n)) != PS_END) {
-		if (r == PS_TOOLONG)
+		if (r == PS_TOOLONG) {
+			/* The protocol asks whoever receives one to say so. */
+			put(nc, "ERR toolong\n", 12);
+			if (nc->fd != fd)
+				return;
 			emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
-		else
+		} else
 			on_frame(nc, line, n);
 		/* A frame may have dropped the connection. */
 		if (nc->fd != fd || (fd == -1 && !nc->attached))

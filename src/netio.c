@@ -75,7 +75,7 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
 	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "cannot resolve listen address %s: %s",
+		snprintf(err, errlen, "-listen: cannot resolve address %s: %s",
 		    addr, gai_strerror(rc));
 		errno = EINVAL;
 		return -1;

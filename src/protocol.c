@@ -461,6 +461,11 @@ proto_parse_client(const char *line, size_t len, struct proto_cmsg *m)
 		m->text.p = p;
 		m->text.len = (size_t)(end - p);
 		return PCE_OK;
+	case PV_ERR:
+		/* A client's report (ERR toolong): never answered. */
+		m->text.p = p;
+		m->text.len = (size_t)(end - p);
+		return PCE_OK;
 	default:
 		m->verb = PV_NONE;
 		return PCE_UNKNOWN;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ static XtResource resources[] = {
 	SRES("maxClients", "MaxClients", maxclients, "1000"),
 	SRES("history", "History", history, "20"),
 	SRES("floodRate", "FloodRate", floodrate, "20"),
-	SRES("floodKick", "FloodKick", floodkick, "100"),
+	SRES("floodKick", "FloodKick", floodkick, "500"),
 	SRES("slowLimit", "SlowLimit", slowlimit, "1048576"),
 	SRES("pingInterval", "PingInterval", pinginterval, "60"),
 	SRES("pingTimeout", "PingTimeout", pingtimeout, "30"),
@@ -82,7 +83,7 @@ static const char usage_text[] =
 "  -floodrate R         messages per second per client, bursts of 2R;\n"
 "                       0 turns flood control off [floodRate] (default 20)\n"
 "  -floodkick N         flood rejections past the rate before a client is\n"
-"                       dropped with BYE flood [floodKick] (default 100)\n"
+"                       dropped with BYE flood [floodKick] (default 500)\n"
 "  -slowlimit SIZE      unsent output kept per client before it is dropped\n"
 "                       as slow; suffix k, m, g [slowLimit] (default 1m)\n"
 "  -pinginterval SECS   silence before the server PINGs a client, 0 for\n"
@@ -176,6 +177,60 @@ headless_resources(int *argcp, char **argv, struct srv_strings *s)
 		    (char *)resources[i].default_addr);
 }
 
+/* The X Toolkit's own options; true if they take an argument. */
+static const struct {
+	const char	*name;
+	bool		 arg;
+} xt_options[] = {
+	{ "-background", true }, { "-bd", true }, { "-bg", true },
+	{ "-bordercolor", true }, { "-borderwidth", true }, { "-bw", true },
+	{ "-display", true }, { "-fg", true }, { "-fn", true },
+	{ "-font", true }, { "-foreground", true }, { "-geometry", true },
+	{ "-iconic", false }, { "-name", true }, { "-reverse", false },
+	{ "-rv", false }, { "+rv", false }, { "-selectionTimeout", true },
+	{ "-synchronous", false }, { "+synchronous", false },
+	{ "-title", true }, { "-xnllanguage", true }, { "-xtsessionID", true },
+};
+
+/*
+ * Check what our option table left over before any display is opened,
+ * so that a typo is a usage error (exit 2) and not "cannot open
+ * display".  Xt's own options (also abbreviated, as Xt allows) are
+ * fine with a window and have no effect without one.
+ */
+static bool
+check_leftovers(int ac, char **av, bool windowless)
+{
+	size_t	 i, len, n;
+	int	 k, hit;
+
+	for (k = 1; k < ac; k++) {
+		len = strlen(av[k]);
+		hit = -1;
+		for (i = 0; i < XtNumber(xt_options) && len >= 2; i++) {
+			n = strlen(xt_options[i].name);
+			if (len <= n && strncmp(av[k], xt_options[i].name,
+			    len) == 0) {
+				hit = (int)i;
+				if (len == n)
+					break;
+			}
+		}
+		if (hit < 0) {
+			log_warnx("unknown option %s (try -help)", av[k]);
+			return false;
+		}
+		if (windowless)
+			log_warnx("%s has no effect without a window", av[k]);
+		if (xt_options[hit].arg && ++k >= ac) {
+			log_warnx("option %s needs a value (try -help)",
+			    av[k - 1]);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 check_strings(const struct srv_strings *s, struct srv_options *o)
 {
@@ -237,8 +292,7 @@ main(int argc, char **argv)
 	check_strings(&s, &o);
 	log_init("xchatd", o.debug);
 
-	if (ac > 1 && (o.headless || o.verifylog != NULL)) {
-		log_warnx("unknown option %s (try -help)", av[1]);
+	if (!check_leftovers(ac, av, o.headless || o.verifylog != NULL)) {
 		free(av);
 		return 2;
 	}

@@ -125,6 +125,37 @@ with xc.Server("-floodrate", "0", "-slowlimit", "256k") as srv:
     acc = srv.logtext().count("\taccepted\t")
     check(acc == n, "all %d accepted messages logged (%d)" % (n, acc))
 
+# A reader that keeps up is never taken for slow, even when a burst
+# is larger than the cap; a newcomer whose history is larger than the
+# cap is not either.
+with xc.Server("-floodrate", "0", "-slowlimit", "64k", "-history", "100") as srv:
+    s = srv.client()            # never reads: it is the slow one
+    r = srv.client()
+    a = srv.client()
+    r.expect("JOIN 3")
+    text = "y" * 1000
+    # bursts of 500 (about 0.5 MiB, far over the 64 KiB cap at once),
+    # the reader reading each burst as it comes
+    n = 0
+    seen_leave = False
+    for burst in range(40):
+        a.send(b"".join(b"MSG %d %s %s\n" % (i, md5(text).encode(),
+                                              text.encode())
+                        for i in range(burst * 500 + 1, burst * 500 + 501)))
+        while n < (burst + 1) * 500:
+            l = r.line(timeout=10)
+            check(not l.startswith(b"BYE"), "reader dropped: %r" % l)
+            if l.startswith(b"MSG "):
+                n += 1
+            elif l == b"LEAVE 1 user1 slow":
+                seen_leave = True
+    check(n == 20000, "the reader got all 20000")
+    check(seen_leave, "the one that never reads was dropped as slow")
+    late = srv.client()
+    check(len(late.history) == 100, "a newcomer gets a history over the cap")
+    late.sendline("PING still-here")
+    late.expect("PONG still-here")
+
 # Keepalive: a silent client gets PING; one that does not answer is
 # dropped with timeout; one that answers stays.
 with xc.Server("-pinginterval", "1", "-pingtimeout", "1") as srv:

@@ -46,6 +46,8 @@ for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
 rc, out = run("-headless", "-bogus")
 check(rc == 2 and "-bogus" in out, "unknown option: %r" % out)
 
+rc, out = run("-bogus")
+check(rc == 2 and "-bogus" in out, "unknown option without -headless: %r" % out)
 rc, out = run("-port", "1")
 check(rc == 1 and "display" in out and "-headless" in out,
       "no display: %r" % out)

@@ -91,6 +91,19 @@ with xc.Server() as srv:
     check(len(b.expect("MSG ")) > 4000, "4000-byte text relayed")
     a.expect("OK 17 4")
 
+    # Answers come in the order of the frames, across a pipelined read.
+    a.send(("MSG 21 %s one\nMSG x\nMSG 22 %s two\nMSG\nPING p\n" %
+            (md5("one"), md5("two"))).encode())
+    got = [a.line() for _ in range(5)]
+    check(got == [b"OK 21 5", b"ERR syntax MSG", b"OK 22 6",
+                  b"ERR syntax MSG", b"PONG p"], "answers in order: %r" % got)
+    b.expect("MSG 5 ")
+    b.expect("MSG 6 ")
+    # A client's ERR (e.g. ERR toolong about our frame) is not answered.
+    a.sendline("ERR toolong")
+    a.sendline("PING after-err")
+    a.expect("PONG after-err")
+
     # Unknown verbs, echoed cut to 32 bytes with ? for odd bytes.
     a.sendline("msg 1 2 3")
     a.expect("ERR unknown msg")
@@ -132,8 +145,8 @@ with xc.Server() as srv:
     b.expect("JOIN 3 user3")
     check(c.users == [b"USER 1 Ana", b"USER 2 rui"] or
           c.users == [b"USER 2 rui", b"USER 1 Ana"], "users %r" % c.users)
-    check(len(c.history) == 4 and c.history[0].startswith(b"MSG 1 2 rui "),
-          "history of 4: %r" % c.history[:1])
+    check(len(c.history) == 6 and c.history[0].startswith(b"MSG 1 2 rui "),
+          "history of 6: %r" % c.history[:1])
     c.sendline("QUIT going home")
     c.expect("BYE quit")
     check(c.closed(), "closed after BYE quit")
@@ -149,7 +162,7 @@ with xc.Server() as srv:
     # The log holds every accepted message and the rejections.
     recs = srv.records()
     acc = [r for r in recs if r[7] == "accepted"]
-    check([r[1] for r in acc] == ["1", "2", "3", "4"], "log numbers")
+    check([r[1] for r in acc] == ["1", "2", "3", "4", "5", "6"], "log numbers")
     check(acc[0][8] == "Olá, tudo bem?" and acc[0][3] == "rui", "log text")
     check(acc[1][5] == md5("two").upper() and acc[1][6] == md5("two"),
           "both digests logged")
