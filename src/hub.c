@@ -63,6 +63,7 @@ struct client {
 	bool		 slow;		/* in hub->slowq */
 	bool		 doomed;	/* far over its cap: queue no more */
 	bool		 werr;		/* a write failed: drop it */
+	bool		 werr_gone;	/* ... because the peer closed */
 	size_t		 allow;		/* rest of the welcome burst */
 	bool		 partial;	/* a frame is half sent */
 	double		 tokens;	/* flood bucket */
@@ -191,6 +192,13 @@ mark_dirty(struct client *c)
 }
 
 /* Queue bytes for one client; note it if it goes over the cap. */
+/* Did a socket error mean only that the peer went away? */
+static bool
+peer_gone(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
+}
+
 /* A client's cap: slowLimit, plus what is left of its welcome burst. */
 static size_t
 cap_of(const struct client *c)
@@ -221,8 +229,10 @@ queue(struct client *c, const char *data, size_t len)
 	if (!c->werr && c->io != NULL &&
 	    !(evloop_io_events(c->io) & EV_WRITE)) {
 		left = outbuf_flush(&c->out, c->fd);
-		if (left < 0)
+		if (left < 0) {
 			c->werr = true;
+			c->werr_gone = peer_gone(errno);
+		}
 		else
 			note_sent(c);
 	}
@@ -286,7 +296,7 @@ reap_slow(struct hub *h)
 		if (c->state != CS_OPEN)
 			continue;
 		if (c->werr)
-			drop(c, "error", false);
+			drop(c, c->werr_gone ? "closed" : "error", false);
 		else if (c->doomed || c->out.len > cap_of(c))
 			drop(c, "slow", true);
 	}
@@ -391,7 +401,7 @@ client_flush(struct client *c)
 	left = outbuf_flush(&c->out, c->fd);
 	if (left < 0) {
 		if (c->state == CS_OPEN)
-			drop(c, "error", false);
+			drop(c, peer_gone(errno) ? "closed" : "error", false);
 		else
 			bury(c);
 		return;
