@@ -122,6 +122,15 @@ add_record(struct msglog *lg, const char *t, size_t len, int kind,
 	msglog_add(lg, &r);
 }
 
+/* Leave no files behind when libFuzzer exits. */
+static void
+cleanup(void)
+{
+	unlink(raw);
+	unlink(built);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -132,6 +141,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(raw, sizeof raw, "%s/raw", dir);
 	snprintf(built, sizeof built, "%s/built", dir);
 	devnull = fopen("/dev/null", "w");
+	atexit(cleanup);
 	return 0;
 }
 
