@@ -6,6 +6,7 @@ the middle of a frame (SO_LINGER 0), half-close right after a MSG, and
 one two well-behaved clients still talk promptly, the server's RSS
 stays bounded, and at the end every OK'd message is an accepted record
 of the log and -verifylog passes."""
+import atexit
 import os
 import random
 import socket
@@ -77,6 +78,7 @@ def drain_until(s, want, timeout=5):
 
 
 srv = xc.Server("-floodrate", "0", "-maxclients", "1000")
+atexit.register(srv.__exit__)     # xc.fail() exits: leave no server
 pid = srv.proc.pid
 a = srv.client()
 b = srv.client()
