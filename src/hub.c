@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -65,6 +66,7 @@ struct client {
 	bool		 werr;		/* a write failed: drop it */
 	bool		 werr_gone;	/* ... because the peer closed */
 	size_t		 allow;		/* rest of the welcome burst */
+	size_t		 rpos;		/* round bytes already in out */
 	bool		 partial;	/* a frame is half sent */
 	double		 tokens;	/* flood bucket */
 	double		 strikes;	/* flood NAKs beyond the bucket */
@@ -127,6 +129,23 @@ struct hub {
 	struct ev_timer	*tick;
 
 	char		*rbuf;		/* RBUF + PROTO_MAX_FRAME */
+
+	/*
+	 * What was broadcast this round, once for everybody: each client
+	 * is sent it straight from here at the end of the round (skipping
+	 * the segments it is excluded from), and only what its socket does
+	 * not take is copied into its own buffer.
+	 */
+	char		*round;
+	size_t		 roundlen;
+	size_t		 roundcap;
+	struct rseg {
+		size_t	 start;
+		size_t	 end;
+		uint64_t except;	/* client id left out, or 0 */
+	}		*rsegs;
+	unsigned	 nrsegs;
+	unsigned	 caprsegs;
 	char		*bc;		/* relays of the current batch */
 	size_t		 bclen;
 	size_t		 bccap;
@@ -146,6 +165,8 @@ struct hub {
 
 static void	client_read(struct hub *, struct client *);
 static void	note_sent(struct client *);
+static bool	peer_gone(int);
+static void	catch_up(struct client *);
 static void	client_flush(struct client *);
 static void	drop(struct client *, const char *reason, bool bye);
 static void	commit(struct hub *, struct client *);
@@ -222,6 +243,7 @@ queue(struct client *c, const char *data, size_t len)
 
 	if (c->state == CS_DEAD || c->doomed)
 		return;
+	catch_up(c);
 	outbuf_append(&c->out, data, len);
 	mark_dirty(c);
 	if (c->out.len <= cap_of(c) || c->state != CS_OPEN)
@@ -273,11 +295,131 @@ static void
 broadcast(struct hub *h, struct client *except, const char *data,
     size_t len)
 {
-	unsigned	 i;
+	uint64_t	 xid = except != NULL ? except->id : 0;
+	struct rseg	*g;
 
-	for (i = 0; i < h->nclients; i++)
-		if (h->clients[i] != except)
-			queue(h->clients[i], data, len);
+	if (h->nclients == 0 || (h->nclients == 1 && except != NULL))
+		return;
+	if (h->roundlen + len > h->roundcap) {
+		h->roundcap = h->roundcap == 0 ? 65536 : h->roundcap;
+		while (h->roundlen + len > h->roundcap)
+			h->roundcap *= 2;
+		h->round = xrealloc(h->round, h->roundcap);
+	}
+	memcpy(h->round + h->roundlen, data, len);
+	g = h->nrsegs > 0 ? &h->rsegs[h->nrsegs - 1] : NULL;
+	if (g != NULL && g->except == xid && g->end == h->roundlen)
+		g->end += len;
+	else {
+		if (h->nrsegs == h->caprsegs) {
+			h->caprsegs = h->caprsegs == 0 ? 64 : h->caprsegs * 2;
+			h->rsegs = xreallocarray(h->rsegs, h->caprsegs,
+			    sizeof *h->rsegs);
+		}
+		g = &h->rsegs[h->nrsegs++];
+		g->start = h->roundlen;
+		g->end = h->roundlen + len;
+		g->except = xid;
+	}
+	h->roundlen += len;
+	evloop_round_request();
+}
+
+/*
+ * Copy the round's broadcasts this client has not got yet into its own
+ * buffer: done before anything is queued for it alone, so that its
+ * frames keep their order.
+ */
+static void
+catch_up(struct client *c)
+{
+	struct hub	*h = c->hub;
+	struct rseg	*g;
+	unsigned	 i;
+	size_t		 from;
+
+	if (c->rpos >= h->roundlen || c->state != CS_OPEN)
+		return;
+	for (i = 0; i < h->nrsegs; i++) {
+		g = &h->rsegs[i];
+		if (g->end <= c->rpos || g->except == c->id)
+			continue;
+		from = g->start > c->rpos ? g->start : c->rpos;
+		if (!c->doomed)
+			outbuf_append(&c->out, h->round + from, g->end - from);
+	}
+	c->rpos = h->roundlen;
+	mark_dirty(c);
+}
+
+/*
+ * End of round, for a client with nothing of its own queued: send the
+ * round's broadcasts straight from the shared buffer with one sendmsg()
+ * and keep only what the socket did not take.
+ */
+static void
+send_round(struct client *c)
+{
+	struct hub	*h = c->hub;
+	struct iovec	 iov[64];
+	struct msghdr	 mh;
+	struct rseg	*g;
+	unsigned	 i, n;
+	size_t		 from, want, sent, k;
+	ssize_t		 r;
+
+	while (c->rpos < h->roundlen && c->out.len == 0) {
+		n = 0;
+		want = 0;
+		for (i = 0; i < h->nrsegs && n < 64; i++) {
+			g = &h->rsegs[i];
+			if (g->end <= c->rpos || g->except == c->id)
+				continue;
+			from = g->start > c->rpos ? g->start : c->rpos;
+			iov[n].iov_base = h->round + from;
+			iov[n].iov_len = g->end - from;
+			want += iov[n].iov_len;
+			n++;
+		}
+		if (n == 0) {
+			c->rpos = h->roundlen;
+			return;
+		}
+		memset(&mh, 0, sizeof mh);
+		mh.msg_iov = iov;
+		mh.msg_iovlen = n;
+		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				c->werr = true;
+				c->werr_gone = peer_gone(errno);
+				return;
+			}
+			r = 0;
+		}
+		sent = (size_t)r;
+		/* Advance rpos past what went, segment by segment. */
+		for (k = 0; k < n && sent > 0; k++) {
+			size_t	 l = iov[k].iov_len < sent ?
+			    iov[k].iov_len : sent;
+
+			c->rpos = (size_t)((char *)iov[k].iov_base - h->round) +
+			    l;
+			sent -= l;
+			if (l > 0)
+				c->partial = ((char *)iov[k].iov_base)[l - 1] !=
+				    '\n';
+		}
+		if ((size_t)r < want) {
+			/* The socket is full: keep the rest, wait for it. */
+			catch_up(c);
+			return;
+		}
+		if (n < 64)
+			c->rpos = h->roundlen;
+	}
 }
 
 /*
@@ -346,6 +488,7 @@ drop(struct client *c, const char *reason, bool bye)
 
 	if (c->state != CS_OPEN)
 		return;
+	catch_up(c);
 	if (h->pend_from == c && (h->npend > 0 ||
 	    msglog_pending(h->log) > 0))
 		commit(h, c);
@@ -425,9 +568,28 @@ static void
 round_end(void *arg)
 {
 	struct hub	*h = arg;
-	struct client	*c;
+	struct client	*c, *keep;
 	unsigned	 i;
 
+	if (h->roundlen > 0) {
+		for (i = 0; i < h->nclients; i++) {
+			c = h->clients[i];
+			if (c->werr || c->doomed)
+				;
+			else if (c->out.len == 0 &&
+			    !(evloop_io_events(c->io) & EV_WRITE))
+				send_round(c);
+			else
+				catch_up(c);
+			c->rpos = 0;
+			if ((c->werr || c->out.len > cap_of(c)) && !c->slow) {
+				c->slow = true;
+				push(&h->slowq, &h->nslow, &h->capslow, c);
+			}
+		}
+		h->roundlen = 0;
+		h->nrsegs = 0;
+	}
 	for (i = 0; i < h->ndirty; i++) {
 		c = h->dirty[i];
 		c->dirty = false;
@@ -438,12 +600,25 @@ round_end(void *arg)
 	}
 	h->ndirty = 0;
 	reap_slow(h);
+	/*
+	 * Free the dead, except those still on the dirty list (a client
+	 * can be dropped after the list was walked): next round.
+	 */
+	keep = NULL;
 	while ((c = h->dead) != NULL) {
 		h->dead = c->next_dead;
+		if (c->dirty) {
+			c->next_dead = keep;
+			keep = c;
+			continue;
+		}
 		proto_lineq_free(&c->in);
 		outbuf_free(&c->out);
 		free(c);
 	}
+	h->dead = keep;
+	if (keep != NULL)
+		evloop_round_request();
 }
 
 static void
@@ -525,6 +700,7 @@ client_new(struct hub *h, int fd)
 	c->last_rx = h->now;
 	c->state = CS_OPEN;
 
+	c->rpos = h->roundlen;		/* earlier broadcasts are not its */
 	c->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
 	queuef(c, "WELCOME %llu %s %d\n", (unsigned long long)c->id, c->nick,
 	    PROTO_VERSION);
@@ -539,6 +715,7 @@ client_new(struct hub *h, int fd)
 	n = snprintf(buf, sizeof buf, "JOIN %llu %s\n",
 	    (unsigned long long)c->id, c->nick);
 	broadcast(h, NULL, buf, (size_t)n);
+	c->rpos = h->roundlen;		/* nor its own JOIN */
 
 	c->idx = h->nclients;
 	push(&h->clients, &h->nclients, &h->capclients, c);
@@ -745,7 +922,6 @@ commit(struct hub *h, struct client *c)
 	struct hub_client_info ci;
 	struct pending	*p;
 	size_t		 i, written, need, acc = 0, nrec;
-	unsigned	 k;
 	int		 err = 0;
 	char		 ok[PROTO_MAX_SEQ + PROTO_MAX_NUM + 8];
 	char		*q;
@@ -800,9 +976,7 @@ commit(struct hub *h, struct client *c)
 		}
 	}
 	if (h->bclen > 0) {
-		for (k = 0; k < h->nclients; k++)
-			if (h->clients[k] != c)
-				queue(h->clients[k], h->bc, h->bclen);
+		broadcast(h, c, h->bc, h->bclen);
 		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
 	}
 	for (i = 0; i < h->npend; i++) {
@@ -1139,6 +1313,8 @@ hub_shutdown(struct hub *h)
 		h->lio = NULL;
 		close(h->lfd);
 	}
+	for (i = 0; i < h->nclients; i++)
+		catch_up(h->clients[i]);
 	while (h->nclients > 0) {
 		c = h->clients[0];
 		remove_at(h->clients, &h->nclients, 0);
@@ -1178,11 +1354,18 @@ hub_shutdown(struct hub *h)
 void
 hub_free(struct hub *h)
 {
+	struct client	*c;
 	unsigned	 i;
 
 	if (h == NULL)
 		return;
 	hub_shutdown(h);
+	while ((c = h->dead) != NULL) {
+		h->dead = c->next_dead;
+		proto_lineq_free(&c->in);
+		outbuf_free(&c->out);
+		free(c);
+	}
 	evloop_timer_del(h->tick);
 	evloop_timer_del(h->pause);
 	for (i = 0; i < h->cfg.history && h->hist != NULL; i++)
@@ -1194,6 +1377,8 @@ hub_free(struct hub *h)
 	free(h->slowq);
 	free(h->rbuf);
 	free(h->bc);
+	free(h->round);
+	free(h->rsegs);
 	free(h->pend);
 	free(h);
 }
