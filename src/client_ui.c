@@ -191,6 +191,7 @@ struct client_ui {
 	struct tline		*lines;
 	size_t			 nlines, caplines;
 	size_t			 nflushed;	/* lines already in the widget */
+	bool			 busy;		/* last batch was large */
 	uint64_t		 first_serial;	/* serial of lines[0] */
 	long			 base;		/* abs position of widget pos 0 */
 	long			 total;		/* abs position after last line */
@@ -348,7 +349,7 @@ drop_head(struct client_ui *ui, size_t k)
 
 /*
  * Append the lines not yet shown with one XmTextInsert, then trim the
- * head in one chunk when the model is saveLines/10 over saveLines.
+ * head in one chunk when the model is saveLines/2 over saveLines.
  */
 static void
 flush(struct client_ui *ui)
@@ -373,7 +374,11 @@ flush(struct client_ui *ui)
 	}
 	/* Lines beyond the cap that are not yet shown are never shown. */
 	drop = 0;
-	if (ui->nlines > ui->o.save_lines + ui->o.save_lines / 10)
+	/*
+	 * Cutting the head makes Motif lay out the whole text again, so
+	 * it is done rarely: when half a saveLines over.
+	 */
+	if (ui->nlines > ui->o.save_lines + ui->o.save_lines / 2)
 		drop = ui->nlines - ui->o.save_lines;
 	inw = drop < ui->nflushed ? drop : ui->nflushed;
 	if (inw > 0) {
@@ -407,6 +412,8 @@ flush(struct client_ui *ui)
 	*p = '\0';
 	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), buf);
 	free(buf);
+	/* A busy conversation is shown in fewer, larger batches. */
+	ui->busy = ui->nlines - ui->nflushed >= 100;
 	ui->nflushed = ui->nlines;
 	if (hl)
 		reapply_highlights(ui);
@@ -442,8 +449,8 @@ add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
 	l->mention = mention;
 	ui->total += (long)l->chars + 1;
 	if (ui->flush_timer == NULL)
-		ui->flush_timer = evloop_timer_add(ui->o.flush_ms, flush_cb,
-		    ui);
+		ui->flush_timer = evloop_timer_add(ui->busy ?
+		    5 * ui->o.flush_ms : ui->o.flush_ms, flush_cb, ui);
 	return ui->first_serial + ui->nlines - 1;
 }
 
