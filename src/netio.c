@@ -173,32 +173,35 @@ format_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+/* The peer's (peer true) or the local address of fd, as above. */
+static void
+addr_name(int fd, bool peer, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+	int			 rc;
+
+	memset(&ss, 0, sizeof ss);
+	rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &sl) :
+	    getsockname(fd, (struct sockaddr *)&ss, &sl);
+	if (rc == -1)
+		snprintf(buf, len, "?");
+	else
+		format_addr(&ss, buf, len);
+}
+
 /* The peer's address as "1.2.3.4:port" or "[::1]:port". */
 void
 netio_peer_name(int fd, char *buf, size_t len)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl = sizeof ss;
-
-	memset(&ss, 0, sizeof ss);
-	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1)
-		snprintf(buf, len, "?");
-	else
-		format_addr(&ss, buf, len);
+	addr_name(fd, true, buf, len);
 }
 
 /* The local address of fd, formatted as netio_peer_name() does. */
 void
 netio_sock_name(int fd, char *buf, size_t len)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl = sizeof ss;
-
-	memset(&ss, 0, sizeof ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-		snprintf(buf, len, "?");
-	else
-		format_addr(&ss, buf, len);
+	addr_name(fd, false, buf, len);
 }
 
 /* Make room for n more bytes at the end of the unsent ones. */

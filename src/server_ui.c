@@ -1002,6 +1002,26 @@ count_msgs(struct server_ui *ui, const struct hub_client_info *ci)
 	ui->status_dirty = true;
 }
 
+/*
+ * Past summaryRate lines in this second, a message or rejection is
+ * only counted, for the summary line; true if so.
+ */
+static bool
+summarised(struct server_ui *ui)
+{
+	struct timespec ts;
+
+	if (ui->r.summary_rate <= 0 ||
+	    ui->win_shown < (unsigned)ui->r.summary_rate)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec != ui->win_sec)
+		return false;
+	ui->skip_msgs++;
+	schedule_flush(ui);
+	return true;
+}
+
 static void
 ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
     const char *md5, const char *text, size_t len)
@@ -1013,17 +1033,8 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 
 	count_msgs(ui, ci);
 	/* Cheap test first: under a flood most lines are only counted. */
-	if (ui->r.summary_rate > 0 &&
-	    ui->win_shown >= (unsigned)ui->r.summary_rate) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec == ui->win_sec) {
-			ui->skip_msgs++;
-			schedule_flush(ui);
-			return;
-		}
-	}
+	if (summarised(ui))
+		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
 	clean(t, text, len);
@@ -1047,17 +1058,8 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	const char	*args[6];
 
 	ui->status_dirty = true;
-	if (ui->r.summary_rate > 0 &&
-	    ui->win_shown >= (unsigned)ui->r.summary_rate) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec == ui->win_sec) {
-			ui->skip_msgs++;
-			schedule_flush(ui);
-			return;
-		}
-	}
+	if (summarised(ui))
+		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
 	clean(t, text, len);
