@@ -121,6 +121,21 @@ quit_cb(void *arg)
 	evloop_quit();
 }
 
+/* Headless SIGUSR1: a line of figures on stderr (the window has more). */
+static void
+stats_cb(void *arg)
+{
+	struct hub_stats st;
+
+	(void)arg;
+	hub_stats(hub, &st);
+	log_info("%u clients connected, %llu connections so far, %llu "
+	    "messages accepted, %llu rejected, %llu deliveries",
+	    st.clients, (unsigned long long)st.connections,
+	    (unsigned long long)st.accepted, (unsigned long long)st.rejected,
+	    (unsigned long long)st.deliveries);
+}
+
 static void
 ui_quit(void)
 {
@@ -359,6 +374,8 @@ main(int argc, char **argv)
 	evloop_signal(SIGTERM, quit_cb, NULL);
 	evloop_signal(SIGINT, quit_cb, NULL);
 	evloop_signal(SIGHUP, quit_cb, NULL);
+	if (ui == NULL)
+		evloop_signal(SIGUSR1, stats_cb, NULL);
 
 	log_info("listening on %s, logging to %s", lname, o.logfile);
 	if (o.headless)

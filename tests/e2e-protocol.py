@@ -170,6 +170,15 @@ with xc.Server() as srv:
     check(verdicts.count("badhash") >= 3 and verdicts.count("badtext") >= 5,
           "rejections logged: %r" % verdicts)
     check(recs[0][7] == "start", "start record")
+    # SIGUSR1 headless: a line of figures, and the server goes on.
+    import signal as _signal
+    import time as _time
+    srv.proc.send_signal(_signal.SIGUSR1)
+    _time.sleep(0.3)
+    check(srv.proc.poll() is None, "alive after SIGUSR1")
+    check("messages accepted" in srv.stderr(), "figures on SIGUSR1")
+    a.sendline("PING usr1")
+    a.expect("PONG usr1")
     rc = srv.stop()
     check(rc == 0, "exit 0 on SIGTERM, got %r" % rc)
     a.expect("BYE shutdown")
