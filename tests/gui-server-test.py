@@ -387,7 +387,8 @@ def test_startup_errors():
                        ("log not writable",
                         ["-logfile", os.path.join(T, "no", "such", "log")])):
         w = Window(*args, wait=False)
-        found = find_window("--name", "^xchatd: error$")
+        # Generous: a loaded CI machine may take a while to start Motif.
+        found = find_window("--name", "^xchatd: error$", timeout=40)
         xc.check(found, "%s: no error dialog (stderr %r)" %
                  (what, w.stderr()))
         xc.check(w.proc.poll() is None, "%s: exited before the dialog "
