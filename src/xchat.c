@@ -189,6 +189,8 @@ main(int argc, char **argv)
 	int			 i;
 
 	log_init("xchat", 0);
+	/* Until its handler is in place, SIGUSR1 must not kill us. */
+	signal(SIGUSR1, SIG_IGN);
 	/* -help must work without a display, so look before Xt does. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-help") == 0 ||

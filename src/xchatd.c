@@ -283,6 +283,8 @@ main(int argc, char **argv)
 	int			 i, ac, lfd;
 
 	log_init("xchatd", 0);
+	/* Until its handler is in place, SIGUSR1 must not kill us. */
+	signal(SIGUSR1, SIG_IGN);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-help") == 0 ||
 		    strcmp(argv[i], "--help") == 0)

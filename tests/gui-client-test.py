@@ -127,7 +127,7 @@ class XChat:
         except FileNotFoundError:
             pass
         self.proc.send_signal(signal.SIGUSR1)
-        end = time.time() + 5
+        end = time.time() + 15
         while not os.path.exists(self.dump):
             xc.check(time.time() < end, self.name + ": no dump")
             xc.check(self.proc.poll() is None, self.name + " exited")

@@ -80,7 +80,7 @@ class Window:
         PROCS.append(self.proc)
         if not wait:
             return
-        deadline = time.time() + 10
+        deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 xc.fail("xchatd exited at start: " + self.stderr())
@@ -105,7 +105,7 @@ class Window:
         except FileNotFoundError:
             pass
         self.proc.send_signal(signal.SIGUSR1)
-        deadline = time.time() + 5
+        deadline = time.time() + 15
         while not os.path.exists(self.dumpfile):
             if time.time() > deadline or self.proc.poll() is not None:
                 xc.fail("no state dump from xchatd: " + self.stderr())
@@ -147,7 +147,7 @@ class Window:
                     d["nclients"] = int(rest)
         return d
 
-    def wait_for(self, pred, what, timeout=8):
+    def wait_for(self, pred, what, timeout=20):
         deadline = time.time() + timeout
         while True:
             d = self.dump()
