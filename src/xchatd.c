@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <stdbool.h>
 #include <locale.h>
@@ -257,6 +259,26 @@ check_strings(const struct srv_strings *s, struct srv_options *o)
 	}
 }
 
+/*
+ * Each client needs a descriptor: raise the soft limit towards the hard
+ * one so that -maxclients can be reached, and say so if it cannot.
+ */
+static void
+raise_fd_limit(unsigned maxclients)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)maxclients + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		log_warnx("only %llu file descriptors: fewer than %u clients "
+		    "can connect at once (raise ulimit -n)",
+		    (unsigned long long)rl.rlim_cur, maxclients);
+}
+
 /* Report a start-up failure on stderr and, with a window, in a dialog. */
 static void
 startup_error(Widget top, const char *msg)
@@ -359,6 +381,7 @@ main(int argc, char **argv)
 	if ((e = digest_init()) != NULL)
 		startup_error(top, e);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(o.hub.maxclients);
 
 	/* Listen first: a server that cannot listen touches no file. */
 	if ((lfd = netio_listen(o.listen, o.port, err, sizeof err)) == -1)
