@@ -1,0 +1,78 @@
+"""check-source.py -- rules of doc/HACKING that a machine can check in
+src/: no C function is longer than 80 lines; no file but protocol.c
+spells a frame (a string literal that starts with a verb of the wire
+protocol and a space or newline); no static function has the name of
+a function in another file.  Prints each offence; exit 1 if any.
+"""
+import os
+import re
+import sys
+
+MAX_LINES = 80
+VERBS = ("WELCOME USER READY MSG OK NAK JOIN LEAVE NICK PING PONG QUIT "
+         "ERR BYE HELLO DM AWAY BACK").split()
+FRAME = re.compile(r'"(%s)[ \\]' % "|".join(VERBS))
+# tmux style: the return type on one line, "name(" at column 0.
+DEF = re.compile(r'^([a-z_][a-z0-9_]*)\(')
+
+
+def functions(lines):
+    """Yield (name, first line, length, static) of each definition."""
+    i = 0
+    while i < len(lines):
+        m = DEF.match(lines[i])
+        if m and not lines[i].rstrip().endswith(";"):
+            j = i
+            while j < len(lines) and lines[j].rstrip() != "{":
+                if lines[j].rstrip().endswith(";"):
+                    break
+                j += 1
+            if j < len(lines) and lines[j].rstrip() == "{":
+                k = j
+                while k < len(lines) and lines[k].rstrip() != "}":
+                    k += 1
+                static = i > 0 and lines[i - 1].startswith("static")
+                yield m.group(1), i + 1, k - i + 1, static
+                i = k
+        i += 1
+
+
+def main():
+    src = os.path.join(os.environ.get("srcdir", "."), "src")
+    bad = 0
+    owner = {}
+    statics = []
+    for name in sorted(os.listdir(src)):
+        if not name.endswith(".c"):
+            continue
+        path = os.path.join(src, name)
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for fn, line, length, static in functions(lines):
+            if length > MAX_LINES:
+                print("%s:%d: %s is %d lines (at most %d)"
+                      % (name, line, fn, length, MAX_LINES))
+                bad += 1
+            if static:
+                statics.append((fn, name, line))
+            owner.setdefault(fn, []).append(name)
+        if name == "protocol.c":
+            continue
+        for n, text in enumerate(lines, 1):
+            code = text.split("/*")[0]
+            if FRAME.search(code):
+                print("%s:%d: a frame spelled outside protocol.c: %s"
+                      % (name, n, text.strip()))
+                bad += 1
+    for fn, name, line in statics:
+        others = [o for o in owner[fn] if o != name]
+        if others:
+            print("%s:%d: static %s also defined in %s"
+                  % (name, line, fn, ", ".join(sorted(set(others)))))
+            bad += 1
+    print("check-source: %d problem(s)" % bad)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
