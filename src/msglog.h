@@ -31,14 +31,23 @@ struct msglog_rec {
 	size_t		 textlen;
 };
 
+/*
+ * Open (or create, 0600) the log at path for appending.  An existing
+ * log is read back to find the last message number and chain value,
+ * and a torn last line is cut off.  Return NULL with a sentence in err
+ * if the file cannot be opened or read.  The caller owns the result.
+ */
 struct msglog *msglog_open(const char *path, char *err, size_t errlen);
+/* Close the file and free everything; NULL is fine. */
 void	msglog_close(struct msglog *);
+/* The path given to msglog_open(), owned by the log. */
 const char *msglog_path(const struct msglog *);
 
 /* Start a batch: fixes the time stamp of the records that follow. */
 void	msglog_begin(struct msglog *);
 /* Queue a record in the batch; return its index in the batch. */
 size_t	msglog_add(struct msglog *, const struct msglog_rec *);
+/* How many records the current batch holds, not yet written. */
 size_t	msglog_pending(const struct msglog *);
 /*
  * Write the batch with one write().  Return how many of its records
