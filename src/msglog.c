@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -37,7 +38,6 @@ struct msglog {
 	int		 fd;
 	char		*path;
 	bool		 seekable;
-	off_t		 size;		/* end of the last whole record */
 	char		 chain[DIGEST_CHAIN_HEX + 1];
 
 	char		 stamp[64];	/* time of the current batch */
@@ -74,7 +74,6 @@ read_tail(struct msglog *lg, char *err, size_t errlen)
 
 	if (fstat(lg->fd, &st) == -1)
 		return -1;
-	lg->size = st.st_size;
 	if (st.st_size == 0)
 		return 0;
 again:
@@ -105,7 +104,6 @@ again:
 			free(buf);
 			return -1;
 		}
-		lg->size = start + (off_t)len;
 	}
 	if (len > 0) {
 		buf[len - 1] = '\0';
@@ -160,6 +158,22 @@ msglog_open(const char *path, char *err, size_t errlen)
 		close(lg->fd);
 		lg->fd = rfd;
 		lg->seekable = true;
+		/*
+		 * One server per log: a second one would cut or extend
+		 * the file from its own idea of the size.  Taken before
+		 * anything is read or cut, so a refused start touches
+		 * nothing.
+		 */
+		if (flock(lg->fd, LOCK_EX | LOCK_NB) == -1) {
+			if (errno == EWOULDBLOCK)
+				snprintf(err, errlen, "log file %s is in use "
+				    "by another xchatd (it holds the lock)",
+				    path);
+			else
+				snprintf(err, errlen, "cannot lock log file "
+				    "%s: %s", path, strerror(errno));
+			goto fail;
+		}
 		if (read_tail(lg, err, errlen) == -1) {
 			snprintf(err, errlen, "cannot read log file %s: %s",
 			    path, strerror(errno));
@@ -400,6 +414,17 @@ msglog_pending(const struct msglog *lg)
 	return lg->nrec;
 }
 
+/* The size of a regular log file now, or -1 (not one, or no fstat). */
+static off_t
+file_size(const struct msglog *lg)
+{
+	struct stat	 st;
+
+	if (!lg->seekable || fstat(lg->fd, &st) == -1)
+		return -1;
+	return st.st_size;
+}
+
 /* Write buf fully if the descriptor takes it; return bytes written. */
 static size_t
 write_some(int fd, const char *buf, size_t len, int *errnum)
@@ -428,6 +453,7 @@ size_t
 msglog_commit(struct msglog *lg, int *errnum)
 {
 	size_t	 done, k;
+	off_t	 base;
 
 	*errnum = 0;
 	if (lg->nrec == 0)
@@ -442,25 +468,26 @@ msglog_commit(struct msglog *lg, int *errnum)
 			goto out;
 		}
 	}
+	base = file_size(lg);
 	done = write_some(lg->fd, lg->batch, lg->blen, errnum);
 	for (k = 0; k < lg->nrec && lg->ends[k] <= done; k++)
 		;
-	if (k < lg->nrec) {
+	if (k < lg->nrec && done > (k == 0 ? 0 : lg->ends[k - 1])) {
 		size_t	 whole = k == 0 ? 0 : lg->ends[k - 1];
 
-		if (done > whole) {
-			/* A torn record: cut it off, or finish it later. */
-			if (!lg->seekable ||
-			    ftruncate(lg->fd, lg->size + (off_t)whole) == -1) {
-				lg->taillen = lg->ends[k] - done;
-				lg->tail = xrealloc(lg->tail, lg->taillen);
-				memcpy(lg->tail, lg->batch + done,
-				    lg->taillen);
-			}
+		/*
+		 * A torn record: cut it off if the file still ends with
+		 * exactly what we wrote (the sizes come from fstat, never
+		 * from memory: the file may have been truncated or copied
+		 * behind our back); else finish it later.
+		 */
+		if (base == -1 || file_size(lg) != base + (off_t)done ||
+		    ftruncate(lg->fd, base + (off_t)whole) == -1) {
+			lg->taillen = lg->ends[k] - done;
+			lg->tail = xrealloc(lg->tail, lg->taillen);
+			memcpy(lg->tail, lg->batch + done, lg->taillen);
 		}
-		lg->size += (off_t)whole;
-	} else
-		lg->size += (off_t)lg->blen;
+	}
 	if (k > 0)
 		memcpy(lg->chain, lg->chains[k - 1], sizeof lg->chain);
 out:
