@@ -23,7 +23,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
+#include "transport.h"
 #include "xmalloc.h"
 
 #define RBUF		(256 * 1024)	/* bytes read per wakeup */
@@ -51,7 +51,7 @@ enum client_state { CS_OPEN, CS_CLOSING, CS_DEAD };
 struct client {
 	struct hub	*hub;
 	uint64_t	 id;
-	int		 fd;
+	struct conn	*conn;
 	struct ev_io	*io;
 	enum client_state state;
 	unsigned	 idx;		/* in hub->clients or hub->closing */
@@ -250,7 +250,7 @@ queue(struct client *c, const char *data, size_t len)
 		return;
 	if (!c->werr && c->io != NULL &&
 	    !(evloop_io_events(c->io) & EV_WRITE)) {
-		left = outbuf_flush(&c->out, c->fd);
+		left = outbuf_flush(&c->out, c->conn);
 		if (left < 0) {
 			c->werr = true;
 			c->werr_gone = peer_gone(errno);
@@ -267,27 +267,6 @@ queue(struct client *c, const char *data, size_t len)
 		push(&h->slowq, &h->nslow, &h->capslow, c);
 		evloop_round_request();
 	}
-}
-
-static void
-queuef(struct client *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-queuef(struct client *c, const char *fmt, ...)
-{
-	char	 buf[PROTO_MAX_FRAME + 128];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	queue(c, buf, (size_t)n);
 }
 
 /* Send bytes to every open client but one (which may be NULL). */
@@ -362,7 +341,6 @@ send_round(struct client *c)
 {
 	struct hub	*h = c->hub;
 	struct iovec	 iov[64];
-	struct msghdr	 mh;
 	struct rseg	*g;
 	unsigned	 i, n;
 	size_t		 from, want, sent, k;
@@ -385,10 +363,7 @@ send_round(struct client *c)
 			c->rpos = h->roundlen;
 			return;
 		}
-		memset(&mh, 0, sizeof mh);
-		mh.msg_iov = iov;
-		mh.msg_iovlen = n;
-		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		r = conn_writev(c->conn, iov, (int)n);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -464,8 +439,8 @@ bury(struct client *c)
 	c->state = CS_DEAD;
 	evloop_io_del(c->io);
 	c->io = NULL;
-	close(c->fd);
-	c->fd = -1;
+	conn_close(c->conn);
+	c->conn = NULL;
 	c->next_dead = h->dead;
 	h->dead = c;
 	evloop_round_request();
@@ -483,8 +458,7 @@ drop(struct client *c, const char *reason, bool bye)
 {
 	struct hub	*h = c->hub;
 	struct hub_client_info ci;
-	char		 buf[128];
-	int		 n;
+	char		 buf[PROTO_MAX_FRAME];
 
 	if (c->state != CS_OPEN)
 		return;
@@ -493,9 +467,8 @@ drop(struct client *c, const char *reason, bool bye)
 	    msglog_pending(h->log) > 0))
 		commit(h, c);
 	remove_at(h->clients, &h->nclients, c->idx);
-	n = snprintf(buf, sizeof buf, "LEAVE %llu %s %s\n",
-	    (unsigned long long)c->id, c->nick, reason);
-	broadcast(h, NULL, buf, (size_t)n);
+	broadcast(h, NULL, buf, proto_encode_leave(buf, c->id, c->nick,
+	    c->nicklen, reason));
 	info_of(c, &ci);
 	if (h->ev->left != NULL)
 		h->ev->left(h->ui, &ci, reason);
@@ -515,8 +488,7 @@ drop(struct client *c, const char *reason, bool bye)
 	c->idx = h->nclosing;
 	push(&h->closing, &h->nclosing, &h->capclosing, c);
 	c->deadline = h->now + CLOSE_GRACE;
-	n = snprintf(buf, sizeof buf, "BYE %s\n", reason);
-	outbuf_append(&c->out, buf, (size_t)n);
+	outbuf_append(&c->out, buf, proto_encode_bye(buf, reason));
 	evloop_io_set(c->io, 0);
 	mark_dirty(c);
 }
@@ -541,7 +513,7 @@ client_flush(struct client *c)
 
 	if (c->state == CS_DEAD)
 		return;
-	left = outbuf_flush(&c->out, c->fd);
+	left = outbuf_flush(&c->out, c->conn);
 	if (left < 0) {
 		if (c->state == CS_OPEN)
 			drop(c, peer_gone(errno) ? "closed" : "error", false);
@@ -551,7 +523,7 @@ client_flush(struct client *c)
 	}
 	note_sent(c);
 	if (c->state == CS_CLOSING && left == 0) {
-		shutdown(c->fd, SHUT_WR);
+		conn_shutdown(c->conn);
 		bury(c);
 		return;
 	}
@@ -674,23 +646,22 @@ client_new(struct hub *h, int fd)
 {
 	struct client	*c;
 	struct hub_client_info ci;
-	char		 buf[128];
+	char		 buf[PROTO_MAX_FRAME];
 	unsigned	 i;
-	int		 one = 1, n;
+	int		 one = 1;
 
 	if (h->nclients >= h->cfg.maxclients) {
-		static const char full[] = "BYE full\n";
+		struct conn	*cn = conn_plain_new(fd);
 
-		if (send(fd, full, sizeof full - 1, MSG_NOSIGNAL |
-		    MSG_DONTWAIT) < 0)
+		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
 			log_debug("BYE full: %s", strerror(errno));
-		close(fd);
+		conn_close(cn);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c = xcalloc(1, sizeof *c);
 	c->hub = h;
-	c->fd = fd;
+	c->conn = conn_plain_new(fd);
 	c->id = h->next_id++;
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
@@ -702,24 +673,22 @@ client_new(struct hub *h, int fd)
 
 	c->rpos = h->roundlen;		/* earlier broadcasts are not its */
 	c->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
-	queuef(c, "WELCOME %llu %s %d\n", (unsigned long long)c->id, c->nick,
-	    PROTO_VERSION);
+	queue(c, buf, proto_encode_welcome(buf, c->id, c->nick, c->nicklen));
 	for (i = 0; i < h->nclients; i++)
-		queuef(c, "USER %llu %s\n",
-		    (unsigned long long)h->clients[i]->id,
-		    h->clients[i]->nick);
+		queue(c, buf, proto_encode_user(buf, h->clients[i]->id,
+		    h->clients[i]->nick, h->clients[i]->nicklen));
 	send_history(h, c);
-	queuef(c, "READY %u\n", h->nclients);
+	queue(c, buf, proto_encode_ready(buf, h->nclients));
 	c->allow = c->out.len;
 
-	n = snprintf(buf, sizeof buf, "JOIN %llu %s\n",
-	    (unsigned long long)c->id, c->nick);
-	broadcast(h, NULL, buf, (size_t)n);
+	broadcast(h, NULL, buf, proto_encode_join(buf, c->id, c->nick,
+	    c->nicklen));
 	c->rpos = h->roundlen;		/* nor its own JOIN */
 
 	c->idx = h->nclients;
 	push(&h->clients, &h->nclients, &h->capclients, c);
-	c->io = evloop_io_add(fd, EV_READ, client_io, c);
+	c->io = evloop_io_add(fd, EV_READ | conn_wants(c->conn), client_io,
+	    c);
 	h->st.connections++;
 	/*
 	 * Send the welcome now and give back its buffer (it holds a USER
@@ -923,7 +892,7 @@ commit(struct hub *h, struct client *c)
 	struct pending	*p;
 	size_t		 i, written, need, acc = 0, nrec;
 	int		 err = 0;
-	char		 ok[PROTO_MAX_SEQ + PROTO_MAX_NUM + 8];
+	char		 ok[PROTO_MAX_FRAME];
 	char		*q;
 
 	nrec = msglog_pending(h->log);
@@ -982,17 +951,13 @@ commit(struct hub *h, struct client *c)
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
 		if (p->code != NULL || p->rec >= written) {
-			queuef(c, "NAK %s %s\n", p->seq,
-			    p->code != NULL ? p->code : "nolog");
+			queue(c, ok, proto_encode_nak(ok, p->seq,
+			    strlen(p->seq), p->code != NULL ? p->code :
+			    "nolog"));
 			continue;
 		}
-		q = ok;
-		q = proto_put(q, "OK ", 3);
-		q = proto_put_str(q, p->seq);
-		*q++ = ' ';
-		q = proto_put_u64(q, p->n);
-		*q++ = '\n';
-		queue(c, ok, (size_t)(q - ok));
+		queue(c, ok, proto_encode_ok(ok, p->seq, strlen(p->seq),
+		    p->n));
 	}
 	h->npend = 0;
 	if (h->ev->sent != NULL && h->bclen > 0)
@@ -1030,20 +995,19 @@ static void
 handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
 	struct hub_client_info ci;
-	char		 old[PROTO_MAX_NICK + 1], buf[128];
-	int		 n;
+	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
 
 	if (nick_taken(h, c, m->nick.p, m->nick.len)) {
-		queuef(c, "ERR nickinuse %.*s\n", (int)m->nick.len, m->nick.p);
+		queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
+		    m->nick.len));
 		return;
 	}
 	memcpy(old, c->nick, c->nicklen + 1);
 	memcpy(c->nick, m->nick.p, m->nick.len);
 	c->nick[m->nick.len] = '\0';
 	c->nicklen = m->nick.len;
-	n = snprintf(buf, sizeof buf, "NICK %llu %s\n",
-	    (unsigned long long)c->id, c->nick);
-	broadcast(h, NULL, buf, (size_t)n);
+	broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
+	    c->nicklen));
 	info_of(c, &ci);
 	if (h->ev->renamed != NULL)
 		h->ev->renamed(h->ui, &ci, old);
@@ -1054,7 +1018,7 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 {
 	struct proto_cmsg m;
 	enum proto_cerr	 e;
-	char		 echo[PROTO_MAX_VERB_ECHO];
+	char		 echo[PROTO_MAX_VERB_ECHO], buf[PROTO_MAX_FRAME];
 	size_t		 elen;
 
 	e = proto_parse_client(line, len, &m);
@@ -1070,13 +1034,11 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		return;
 	case PCE_UNKNOWN:
 		elen = proto_verb_echo(m.verbstr.p, m.verbstr.len, echo);
-		if (elen == 0)
-			queuef(c, "ERR unknown\n");
-		else
-			queuef(c, "ERR unknown %.*s\n", (int)elen, echo);
+		queue(c, buf, proto_encode_err(buf, "unknown", echo, elen));
 		return;
 	case PCE_SYNTAX:
-		queuef(c, "ERR syntax %.*s\n", (int)m.verbstr.len, m.verbstr.p);
+		queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
+		    m.verbstr.len));
 		return;
 	case PCE_BADHASH:
 	case PCE_BADTEXT:
@@ -1085,7 +1047,7 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    NULL, flood_take(h, c));
 		return;
 	case PCE_BADNICK:
-		queuef(c, "ERR badnick\n");
+		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
 		return;
 	}
 	switch (m.verb) {
@@ -1096,7 +1058,7 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		handle_nick(h, c, &m);
 		break;
 	case PV_PING:
-		queuef(c, "PONG %.*s\n", (int)m.token.len, m.token.p);
+		queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
 		break;
 	case PV_PONG:
 		break;
@@ -1118,11 +1080,12 @@ client_read(struct hub *h, struct client *c)
 {
 	struct proto_scan s;
 	const char	*line;
+	char		 buf[PROTO_MAX_FRAME];
 	size_t		 have, len;
 	ssize_t		 n;
 
 	have = proto_lineq_prepend(&c->in, h->rbuf);
-	n = read(c->fd, h->rbuf + have, RBUF);
+	n = conn_read(c->conn, h->rbuf + have, RBUF);
 	if (n <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 			proto_scan_init(&s, h->rbuf, have);
@@ -1148,7 +1111,8 @@ client_read(struct hub *h, struct client *c)
 		case PS_TOOLONG:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)
 				commit(h, c);
-			queuef(c, "ERR toolong\n");
+			queue(c, buf, proto_encode_err(buf, "toolong", NULL,
+			    0));
 			break;
 		case PS_END:
 			goto done;
@@ -1169,7 +1133,7 @@ tick(void *arg)
 	struct hub	*h = arg;
 	struct client	*c;
 	unsigned	 i;
-	char		 tok[32];
+	char		 tok[PROTO_MAX_NUM], buf[PROTO_MAX_FRAME];
 
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	h->now = now_ms();
@@ -1192,9 +1156,9 @@ tick(void *arg)
 			continue;
 		if (c->ping_sent == 0) {
 			if (h->now - c->last_rx >= h->cfg.ping_interval) {
-				snprintf(tok, sizeof tok, "%llu",
-				    (unsigned long long)h->now);
-				queuef(c, "PING %s\n", tok);
+				queue(c, buf, proto_encode_ping(buf, tok,
+				    (size_t)(proto_put_u64(tok, h->now) -
+				    tok)));
 				c->ping_sent = h->now;
 			}
 		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
@@ -1302,7 +1266,8 @@ hub_foreach(const struct hub *h,
 void
 hub_shutdown(struct hub *h)
 {
-	static const char bye[] = "BYE shutdown\n";
+	char		 bye[PROTO_MAX_FRAME];
+	size_t		 byelen = proto_encode_bye(bye, "shutdown");
 	struct pollfd	*pf;
 	struct client	*c;
 	unsigned	 i, n, left;
@@ -1322,7 +1287,7 @@ hub_shutdown(struct hub *h)
 		c->idx = h->nclosing;
 		push(&h->closing, &h->nclosing, &h->capclosing, c);
 		/* Nothing queued is thrown away here: BYE goes last. */
-		outbuf_append(&c->out, bye, sizeof bye - 1);
+		outbuf_append(&c->out, bye, byelen);
 	}
 	n = h->nclosing;
 	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
@@ -1332,8 +1297,8 @@ hub_shutdown(struct hub *h)
 		for (i = 0; i < n; i++) {
 			c = h->closing[i];
 			pf[i].fd = -1;
-			if (c->out.len > 0 && outbuf_flush(&c->out, c->fd) > 0) {
-				pf[i].fd = c->fd;
+			if (c->out.len > 0 && outbuf_flush(&c->out, c->conn) > 0) {
+				pf[i].fd = conn_fd(c->conn);
 				pf[i].events = POLLOUT;
 				left++;
 			}
@@ -1345,7 +1310,7 @@ hub_shutdown(struct hub *h)
 	free(pf);
 	while (h->nclosing > 0) {
 		c = h->closing[0];
-		shutdown(c->fd, SHUT_WR);
+		conn_shutdown(c->conn);
 		bury(c);
 	}
 	round_end(h);
