@@ -17,12 +17,15 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "evloop.h"
 #include "fanout.h"
 #include "netio.h"
+#include "protocol.h"
 #include "transport.h"
 #include "xmalloc.h"
 
@@ -34,9 +37,21 @@ struct rseg {
 	uint64_t	 except;	/* peer id left out, or 0 */
 };
 
+/* A relay kept for newcomers. */
+struct hist {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+};
+
 struct fanout {
 	size_t			 slowlimit;
 	const struct fanout_hooks *hooks;
+
+	struct hist		*hist;		/* the last relays, a ring */
+	unsigned		 nhist;		/* its size: -history */
+	unsigned		 hhead;		/* next slot to write */
+	unsigned		 hcount;
 
 	char			*round;		/* this round's broadcasts */
 	size_t			 roundlen;
@@ -44,6 +59,10 @@ struct fanout {
 	struct rseg		*rsegs;
 	unsigned		 nrsegs;
 	unsigned		 caprsegs;
+
+	char			*bc;		/* relays of this batch */
+	size_t			 bclen;
+	size_t			 bccap;
 
 	struct fanout_peer	**dirty;	/* output queued this round */
 	unsigned		 ndirty;
@@ -55,12 +74,16 @@ struct fanout {
 
 /* Create a fan-out (see fanout.h). */
 struct fanout *
-fanout_create(size_t slowlimit, const struct fanout_hooks *hooks)
+fanout_create(size_t slowlimit, unsigned history,
+    const struct fanout_hooks *hooks)
 {
 	struct fanout	*f = xcalloc(1, sizeof *f);
 
 	f->slowlimit = slowlimit;
 	f->hooks = hooks;
+	f->nhist = history;
+	if (history > 0)
+		f->hist = xcalloc(history, sizeof *f->hist);
 	return f;
 }
 
@@ -68,8 +91,14 @@ fanout_create(size_t slowlimit, const struct fanout_hooks *hooks)
 void
 fanout_free(struct fanout *f)
 {
+	unsigned	 i;
+
 	if (f == NULL)
 		return;
+	for (i = 0; i < f->nhist; i++)
+		free(f->hist[i].buf);
+	free(f->hist);
+	free(f->bc);
 	free(f->round);
 	free(f->rsegs);
 	free(f->dirty);
@@ -111,10 +140,11 @@ mark_slow(struct fanout *f, struct fanout_peer *p)
 /* Set up a peer for a new connection (see fanout.h). */
 void
 fanout_peer_init(struct fanout *f, struct fanout_peer *p, struct conn *cn,
-    uint64_t id)
+    uint64_t id, void *owner)
 {
 	memset(p, 0, sizeof *p);
 	p->conn = cn;
+	p->owner = owner;
 	p->id = id;
 	p->state = FO_OPEN;
 	p->rpos = f->roundlen;		/* earlier broadcasts are not its */
@@ -479,4 +509,99 @@ fanout_close(struct fanout *f, struct fanout_peer *p, bool slow)
 	if (p->io != NULL)
 		evloop_io_set(p->io, conn_wants(p->conn));
 	return true;
+}
+
+/* Encode a relay into the batch and keep it for newcomers. */
+void
+fanout_relay_add(struct fanout *f, uint64_t n, uint64_t id, const char *nick,
+    size_t nicklen, const char *md5hex, const char *text, size_t textlen)
+{
+	size_t	 need = f->bclen + PROTO_MAX_FRAME + 128, len;
+	char	*q;
+
+	if (need > f->bccap) {
+		f->bccap = need * 2;
+		f->bc = xrealloc(f->bc, f->bccap);
+	}
+	q = f->bc + f->bclen;
+	len = proto_encode_relay(q, n, id, nick, nicklen, md5hex, text,
+	    textlen);
+	f->bclen += len;
+	fanout_history_add(f, q, len);
+}
+
+/* Broadcast the batch to all open peers but except, and empty it. */
+void
+fanout_relay_send(struct fanout *f, unsigned nopen, uint64_t except)
+{
+	if (f->bclen > 0)
+		fanout_broadcast(f, nopen, except, f->bc, f->bclen);
+	f->bclen = 0;
+}
+
+/* Keep a relay for newcomers, replacing the oldest. */
+void
+fanout_history_add(struct fanout *f, const char *frame, size_t len)
+{
+	struct hist	*e;
+
+	if (f->nhist == 0)
+		return;
+	e = &f->hist[f->hhead];
+	if (e->cap < len) {
+		e->cap = len < 256 ? 256 : len;
+		e->buf = xrealloc(e->buf, e->cap);
+	}
+	memcpy(e->buf, frame, len);
+	e->len = len;
+	f->hhead = (f->hhead + 1) % f->nhist;
+	if (f->hcount < f->nhist)
+		f->hcount++;
+}
+
+/* Queue the kept relays, oldest first, for a newcomer. */
+void
+fanout_history_send(struct fanout *f, struct fanout_peer *p)
+{
+	unsigned	 i, slot;
+
+	for (i = 0; i < f->hcount; i++) {
+		slot = (f->hhead + f->nhist - f->hcount + i) % f->nhist;
+		fanout_queue(f, p, f->hist[slot].buf, f->hist[slot].len);
+	}
+}
+
+/*
+ * Write the queues of n closing peers, waiting in poll() up to about
+ * ms milliseconds for sockets that do not take everything at once.
+ */
+void
+fanout_drain(struct fanout_peer **pp, unsigned n, unsigned long ms)
+{
+	struct pollfd	*pf;
+	struct timespec	 ts;
+	unsigned	 i, left;
+	uint64_t	 now, end;
+
+	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + ms;
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; i++) {
+			pf[i].fd = -1;
+			if (fanout_flush(pp[i]) > 0) {
+				pf[i].fd = conn_fd(pp[i]->conn);
+				pf[i].events = POLLOUT;
+				left++;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000 +
+		    (uint64_t)ts.tv_nsec / 1000000;
+		if (left == 0 || now >= end)
+			break;
+		poll(pf, n, 50);
+	}
+	free(pf);
 }

@@ -2,8 +2,8 @@
  * fanout.h -- the server's output engine: the round buffer (frames
  * broadcast during one event round, kept once for everybody and sent
  * to each peer with one writev at the end of the round), per-peer
- * output queues with a hard cap, and reaping the peers that stay over
- * it.  It knows nothing of the protocol's meaning nor of the client
+ * output queues with a hard cap, reaping the peers that stay over it,
+ * and the history of relays replayed to newcomers.  It knows nothing of the protocol's meaning nor of the client
  * table: the hub owns the peers and their lifecycle.
  * Part of xchat; see COPYING for the licence.
  */
@@ -30,8 +30,9 @@ enum fanout_state {
 
 /*
  * One peer's output state, embedded in the owner's struct (the hub's
- * client).  The owner sets conn, io, owner and state; the rest is the
- * fan-out's.  Initialise it with fanout_peer_init().
+ * client).  The owner sets io and (with fanout_close() or on closing
+ * the connection) state; the rest is the fan-out's.  Initialise it
+ * with fanout_peer_init().
  */
 struct fanout_peer {
 	struct conn	*conn;
@@ -63,19 +64,20 @@ struct fanout_hooks {
 
 /*
  * Create a fan-out whose peers may have slowlimit bytes unsent (plus
- * their welcome).  Never fails (xmalloc); free with fanout_free().
+ * their welcome), keeping the last history relays for newcomers.  Never fails (xmalloc); free with fanout_free().
  */
-struct fanout *fanout_create(size_t slowlimit, const struct fanout_hooks *);
+struct fanout *fanout_create(size_t slowlimit, unsigned history,
+	    const struct fanout_hooks *);
 void	fanout_free(struct fanout *);
 
 /*
- * Set up p for a new connection (conn, taken over by the caller's
- * struct) with the given id, state FO_OPEN.  Broadcasts made earlier
+ * Set up p for a new connection (conn, which the owner closes) with
+ * the given id and owner (given to the hooks), state FO_OPEN.  Broadcasts made earlier
  * in this round are not sent to it; until fanout_welcome_done() its
  * output is not capped.
  */
 void	fanout_peer_init(struct fanout *, struct fanout_peer *,
-	    struct conn *, uint64_t id);
+	    struct conn *, uint64_t id, void *owner);
 /* The welcome is queued: from now on it counts against the cap. */
 void	fanout_welcome_done(struct fanout_peer *);
 /* Broadcasts made so far this round are not p's (its own JOIN). */
@@ -138,5 +140,31 @@ void	fanout_round_clear(struct fanout *);
 void	fanout_round_end(struct fanout *);
 /* True if a peer is waiting to be reaped (ask for a round end). */
 bool	fanout_reap_pending(const struct fanout *);
+
+/*
+ * Relays: fanout_relay_add() encodes an accepted message's relay
+ * (proto_encode_relay) into the current batch and keeps it in the
+ * history; fanout_relay_send() broadcasts the batch (one segment of
+ * the round) to all open peers but except, and empties it.
+ */
+void	fanout_relay_add(struct fanout *, uint64_t n, uint64_t id,
+	    const char *nick, size_t nicklen, const char *md5hex,
+	    const char *text, size_t textlen);
+void	fanout_relay_send(struct fanout *, unsigned nopen, uint64_t except);
+
+/*
+ * History: keep a copy of a relay (the oldest of the last "history"
+ * is replaced), and queue the kept ones, oldest first, for a newcomer.
+ */
+void	fanout_history_add(struct fanout *, const char *, size_t);
+void	fanout_history_send(struct fanout *, struct fanout_peer *);
+
+/*
+ * At shutdown: write the queues of the n closing peers pp[], waiting
+ * in poll() up to about ms milliseconds for slow sockets (the only
+ * place that blocks).  Peers that fail or stay full are left as they
+ * are: the caller closes them all.
+ */
+void	fanout_drain(struct fanout_peer **pp, unsigned n, unsigned long ms);
 
 #endif

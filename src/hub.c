@@ -27,7 +27,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,12 +84,6 @@ struct pending {
 	size_t		 textlen;
 };
 
-struct hist {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
-};
-
 struct hub {
 	struct hub_config cfg;
 	struct msglog	*log;
@@ -117,17 +110,10 @@ struct hub {
 	char		*rbuf;		/* RBUF + PROTO_MAX_FRAME */
 
 	struct fanout	*fo;		/* output: round, queues, cap */
-	char		*bc;		/* relays of the current batch */
-	size_t		 bclen;
-	size_t		 bccap;
 	struct pending	*pend;
 	size_t		 npend;
 	size_t		 cappend;
 	struct client	*pend_from;
-
-	struct hist	*hist;
-	unsigned	 hhead;		/* next slot to write */
-	unsigned	 hcount;
 
 	bool		 log_failing;
 	uint64_t	 emfile_warned;	/* ms */
@@ -135,10 +121,9 @@ struct hub {
 };
 
 static void	client_read(struct hub *, struct client *);
-static void	client_flush(struct client *);
-static void	client_drop(struct client *, const char *reason, bool bye);
+static void	client_flush(void *);
+static void	client_drop(void *, const char *reason, bool bye);
 static void	commit(struct hub *, struct client *);
-static void	add_history(struct hub *, const char *, size_t);
 static void	round_end(void *);
 
 static uint64_t
@@ -220,8 +205,9 @@ bury(struct client *c)
  * loses its queue, and gets BYE only if no frame was half sent.
  */
 static void
-client_drop(struct client *c, const char *reason, bool bye)
+client_drop(void *arg, const char *reason, bool bye)
 {
+	struct client	*c = arg;
 	struct hub	*h = c->hub;
 	struct hub_client_info ci;
 	char		 buf[PROTO_MAX_FRAME];
@@ -259,9 +245,10 @@ client_drop(struct client *c, const char *reason, bool bye)
  * closed.
  */
 static void
-client_flush(struct client *c)
+client_flush(void *arg)
 {
-	ssize_t	 left;
+	struct client	*c = arg;
+	ssize_t		 left;
 
 	if (c->fp.state == FO_DEAD)
 		return;
@@ -281,20 +268,8 @@ client_flush(struct client *c)
 }
 
 /* The fan-out's hooks: flush a client, drop one (slow, write error). */
-static void
-client_flush_hook(void *owner)
-{
-	client_flush(owner);
-}
-
-static void
-client_drop_hook(void *owner, const char *reason, bool bye)
-{
-	client_drop(owner, reason, bye);
-}
-
 static const struct fanout_hooks client_hooks = {
-	client_flush_hook, client_drop_hook
+	client_flush, client_drop
 };
 
 /* Free a dead client's memory. */
@@ -320,10 +295,7 @@ round_end(void *arg)
 		fanout_round_clear(h->fo);
 	}
 	fanout_round_end(h->fo);
-	/*
-	 * Free the dead, except those the fan-out still holds (a client
-	 * can be dropped after its lists were walked): next round.
-	 */
+	/* Free the dead; those the fan-out still holds: next round. */
 	keep = NULL;
 	while ((c = h->dead) != NULL) {
 		h->dead = c->next_dead;
@@ -355,37 +327,6 @@ client_io(void *arg, int fd, int events)
 		evloop_round_request();
 }
 
-/* Put the last-message history in the newcomer's queue. */
-static void
-send_history(struct hub *h, struct client *c)
-{
-	unsigned	 i, slot, cap = h->cfg.history;
-
-	for (i = 0; i < h->hcount; i++) {
-		slot = (h->hhead + cap - h->hcount + i) % cap;
-		queue(c, h->hist[slot].buf, h->hist[slot].len);
-	}
-}
-
-static void
-add_history(struct hub *h, const char *frame, size_t len)
-{
-	struct hist	*e;
-
-	if (h->cfg.history == 0)
-		return;
-	e = &h->hist[h->hhead];
-	if (e->cap < len) {
-		e->cap = len < 256 ? 256 : len;
-		e->buf = xrealloc(e->buf, e->cap);
-	}
-	memcpy(e->buf, frame, len);
-	e->len = len;
-	h->hhead = (h->hhead + 1) % h->cfg.history;
-	if (h->hcount < h->cfg.history)
-		h->hcount++;
-}
-
 /* A new connection: welcome it, tell it who is here, tell the others. */
 static void
 client_new(struct hub *h, int fd)
@@ -409,8 +350,7 @@ client_new(struct hub *h, int fd)
 	c->hub = h;
 	c->id = h->next_id++;
 	/* Earlier broadcasts are not its; the welcome is never "slow". */
-	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id);
-	c->fp.owner = c;
+	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id, c);
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
 	netio_peer_name(fd, c->peer, sizeof c->peer);
@@ -422,7 +362,7 @@ client_new(struct hub *h, int fd)
 	for (i = 0; i < h->nclients; i++)
 		queue(c, buf, proto_encode_user(buf, h->clients[i]->id,
 		    h->clients[i]->nick, h->clients[i]->nicklen));
-	send_history(h, c);
+	fanout_history_send(h->fo, &c->fp);
 	queue(c, buf, proto_encode_ready(buf, h->nclients));
 	fanout_welcome_done(&c->fp);
 
@@ -625,26 +565,11 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	p->rec = msglog_add(h->log, &r);
 }
 
-/*
- * Write the log batch, then acknowledge and relay the messages whose
- * records made it to the file; the others get NAK nolog and their
- * numbers are given back.
- */
+/* After a log write: say when the log starts or stops failing. */
 static void
-commit(struct hub *h, struct client *c)
+log_state(struct hub *h, int err)
 {
-	struct hub_client_info ci;
-	struct pending	*p;
-	size_t		 i, written, need, acc = 0, nrec;
-	int		 err = 0;
-	char		 ok[PROTO_MAX_FRAME];
-	char		*q;
-
-	nrec = msglog_pending(h->log);
-	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
-	if (nrec == 0)
-		;
-	else if (err != 0 && !h->log_failing) {
+	if (err != 0 && !h->log_failing) {
 		h->log_failing = true;
 		errno = err;
 		log_warn("cannot write log %s; refusing messages (NAK nolog) "
@@ -658,8 +583,27 @@ commit(struct hub *h, struct client *c)
 		if (h->ev->logstate != NULL)
 			h->ev->logstate(h->ui, 0);
 	}
+}
 
-	h->bclen = 0;
+/*
+ * Write the log batch, then acknowledge and relay the messages whose
+ * records made it to the file; the others get NAK nolog and their
+ * numbers are given back.
+ */
+static void
+commit(struct hub *h, struct client *c)
+{
+	struct hub_client_info ci;
+	struct pending	*p;
+	size_t		 i, written, acc = 0, nrec;
+	int		 err = 0;
+	char		 ok[PROTO_MAX_FRAME];
+
+	nrec = msglog_pending(h->log);
+	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
+	if (nrec > 0)
+		log_state(h, err);
+
 	info_of(c, &ci);
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
@@ -671,15 +615,8 @@ commit(struct hub *h, struct client *c)
 			h->st.rejected++;
 			continue;
 		}
-		need = h->bclen + PROTO_MAX_FRAME + 128;
-		if (need > h->bccap) {
-			h->bccap = need * 2;
-			h->bc = xrealloc(h->bc, h->bccap);
-		}
-		q = h->bc + h->bclen;
-		h->bclen += proto_encode_relay(q, p->n, c->id, c->nick,
-		    c->nicklen, p->md5, p->text, p->textlen);
-		add_history(h, q, (size_t)(h->bc + h->bclen - q));
+		fanout_relay_add(h->fo, p->n, c->id, c->nick, c->nicklen,
+		    p->md5, p->text, p->textlen);
 		c->msgs++;
 		acc++;
 		h->st.accepted++;
@@ -689,8 +626,8 @@ commit(struct hub *h, struct client *c)
 			    p->textlen);
 		}
 	}
-	if (h->bclen > 0) {
-		broadcast(h, c, h->bc, h->bclen);
+	if (acc > 0) {
+		fanout_relay_send(h->fo, h->nclients, c->id);
 		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
 	}
 	for (i = 0; i < h->npend; i++) {
@@ -705,7 +642,7 @@ commit(struct hub *h, struct client *c)
 		    p->n));
 	}
 	h->npend = 0;
-	if (h->ev->sent != NULL && h->bclen > 0)
+	if (h->ev->sent != NULL && acc > 0)
 		h->ev->sent(h->ui, &ci);
 }
 
@@ -808,8 +745,8 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 	case PV_PONG:
 		break;
 	case PV_ERR:
-		log_debug("client %llu reports: %.*s", (unsigned long long)c->id,
-		    (int)m.text.len, m.text.p);
+		log_debug("client %llu reports: %.*s",
+		    (unsigned long long)c->id, (int)m.text.len, m.text.p);
 		break;
 	case PV_QUIT:
 		client_drop(c, "quit", true);
@@ -841,8 +778,8 @@ client_read(struct hub *h, struct client *c)
 		if (n == 0)
 			client_flush(c);
 		/* A peer that closes with unread input sends RST: closed. */
-		client_drop(c, n == 0 || errno == ECONNRESET ? "closed" : "error",
-		    false);
+		client_drop(c, n == 0 || errno == ECONNRESET ? "closed" :
+		    "error", false);
 		return;
 	}
 	c->last_rx = h->now;
@@ -891,12 +828,7 @@ tick(void *arg)
 	}
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
-		/*
-		 * Empty output buffers give their memory back once a
-		 * second (not after every flush: a busy buffer freed and
-		 * allocated again costs page faults).
-		 */
-		fanout_peer_trim(&c->fp);
+		fanout_peer_trim(&c->fp);	/* once a second, not more */
 		if (h->cfg.ping_interval == 0)
 			continue;
 		if (c->ping_sent == 0) {
@@ -929,9 +861,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->next_n = 1;
 	h->now = now_ms();
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
-	h->fo = fanout_create(cfg->slowlimit, &client_hooks);
-	if (cfg->history > 0)
-		h->hist = xcalloc(cfg->history, sizeof *h->hist);
+	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	return h;
@@ -1014,10 +944,9 @@ hub_shutdown(struct hub *h)
 {
 	char		 bye[PROTO_MAX_FRAME];
 	size_t		 byelen = proto_encode_bye(bye, "shutdown");
-	struct pollfd	*pf;
+	struct fanout_peer **pp;
 	struct client	*c;
-	unsigned	 i, n, left;
-	uint64_t	 end;
+	unsigned	 i;
 
 	if (h->lio != NULL) {
 		evloop_io_del(h->lio);
@@ -1035,25 +964,11 @@ hub_shutdown(struct hub *h)
 		/* Nothing queued is thrown away here: BYE goes last. */
 		fanout_append(h->fo, &c->fp, bye, byelen);
 	}
-	n = h->nclosing;
-	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
-	end = now_ms() + 1000;
-	for (;;) {
-		left = 0;
-		for (i = 0; i < n; i++) {
-			c = h->closing[i];
-			pf[i].fd = -1;
-			if (fanout_flush(&c->fp) > 0) {
-				pf[i].fd = conn_fd(c->fp.conn);
-				pf[i].events = POLLOUT;
-				left++;
-			}
-		}
-		if (left == 0 || now_ms() >= end)
-			break;
-		poll(pf, n, 50);
-	}
-	free(pf);
+	pp = xcalloc(h->nclosing == 0 ? 1 : h->nclosing, sizeof *pp);
+	for (i = 0; i < h->nclosing; i++)
+		pp[i] = &h->closing[i]->fp;
+	fanout_drain(pp, h->nclosing, 1000);
+	free(pp);
 	while (h->nclosing > 0) {
 		c = h->closing[0];
 		conn_shutdown(c->fp.conn);
@@ -1066,7 +981,6 @@ void
 hub_free(struct hub *h)
 {
 	struct client	*c;
-	unsigned	 i;
 
 	if (h == NULL)
 		return;
@@ -1078,13 +992,9 @@ hub_free(struct hub *h)
 	fanout_free(h->fo);
 	evloop_timer_del(h->tick);
 	evloop_timer_del(h->pause);
-	for (i = 0; i < h->cfg.history && h->hist != NULL; i++)
-		free(h->hist[i].buf);
-	free(h->hist);
 	free(h->clients);
 	free(h->closing);
 	free(h->rbuf);
-	free(h->bc);
 	free(h->pend);
 	free(h);
 }
