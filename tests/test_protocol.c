@@ -270,7 +270,6 @@ test_encode_server(void)
 {
 	char			 buf[PROTO_MAX_FRAME + 128];
 	struct proto_smsg	 m;
-	size_t			 n;
 
 	CHECK_FRAME(proto_encode_relay(buf, 7, 3, S("rui"), MD5A,
 	    S("Olá, tudo bem?")), "MSG 7 3 rui " MD5A " Olá, tudo bem?\n");
@@ -329,21 +328,26 @@ test_encode_server(void)
 	CHECK_FRAME(proto_encode_pong(buf, S("xc1")), "PONG xc1\n");
 	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
 	    m.verb == PV_PONG && m.token.len == 3);
+}
 
-	/* The longest relay fits the documented PROTO_MAX_FRAME + 64. */
-	{
-		char	 text[PROTO_MAX_TEXT], nick[PROTO_MAX_NICK];
+/* The longest relay fits the documented PROTO_MAX_FRAME + 64. */
+static void
+test_encode_relay_max(void)
+{
+	char			 buf[PROTO_MAX_FRAME + 128];
+	char			 text[PROTO_MAX_TEXT], nick[PROTO_MAX_NICK];
+	struct proto_smsg	 m;
+	size_t			 n;
 
-		memset(text, 't', sizeof text);
-		memset(nick, 'n', sizeof nick);
-		n = proto_encode_relay(buf, U64MAX, U64MAX, nick, sizeof nick,
-		    MD5A, text, sizeof text);
-		CHECK(n == 4 + 20 + 1 + 20 + 1 + 32 + 1 + 32 + 1 + 4000 + 1);
-		CHECK(n <= PROTO_MAX_FRAME + 64);
-		CHECK(buf[n - 1] == '\n' && buf[n - 2] == 't');
-		CHECK(proto_parse_server(buf, n - 1, &m) && m.verb == PV_MSG &&
-		    m.n == U64MAX && m.text.len == PROTO_MAX_TEXT);
-	}
+	memset(text, 't', sizeof text);
+	memset(nick, 'n', sizeof nick);
+	n = proto_encode_relay(buf, U64MAX, U64MAX, nick, sizeof nick,
+	    MD5A, text, sizeof text);
+	CHECK(n == 4 + 20 + 1 + 20 + 1 + 32 + 1 + 32 + 1 + 4000 + 1);
+	CHECK(n <= PROTO_MAX_FRAME + 64);
+	CHECK(buf[n - 1] == '\n' && buf[n - 2] == 't');
+	CHECK(proto_parse_server(buf, n - 1, &m) && m.verb == PV_MSG &&
+	    m.n == U64MAX && m.text.len == PROTO_MAX_TEXT);
 }
 
 /* Every client frame, byte by byte, and what the server parses back. */
@@ -418,6 +422,7 @@ main(void)
 	test_verb_echo();
 	test_parse_server();
 	test_encode_server();
+	test_encode_relay_max();
 	test_encode_client();
 	test_digest();
 	return unit_done("test_protocol");
