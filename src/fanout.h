@@ -3,8 +3,9 @@
  * broadcast during one event round, kept once for everybody and sent
  * to each peer with one writev at the end of the round), per-peer
  * output queues with a hard cap, reaping the peers that stay over it,
- * and the history of relays replayed to newcomers.  It knows nothing of the protocol's meaning nor of the client
- * table: the hub owns the peers and their lifecycle.
+ * and the history of relays replayed to newcomers.  It encodes only
+ * relays and knows nothing of the client table: the hub owns the
+ * peers and their lifecycle, and is called back through hooks.
  * Part of xchat; see COPYING for the licence.
  */
 #ifndef XCHAT_FANOUT_H
@@ -64,7 +65,9 @@ struct fanout_hooks {
 
 /*
  * Create a fan-out whose peers may have slowlimit bytes unsent (plus
- * their welcome), keeping the last history relays for newcomers.  Never fails (xmalloc); free with fanout_free().
+ * their welcome), keeping the last history relays for newcomers.
+ * Never fails (xmalloc); free with fanout_free(), which frees the
+ * round, the history and the lists, not the peers.
  */
 struct fanout *fanout_create(size_t slowlimit, unsigned history,
 	    const struct fanout_hooks *);
@@ -72,9 +75,9 @@ void	fanout_free(struct fanout *);
 
 /*
  * Set up p for a new connection (conn, which the owner closes) with
- * the given id and owner (given to the hooks), state FO_OPEN.  Broadcasts made earlier
- * in this round are not sent to it; until fanout_welcome_done() its
- * output is not capped.
+ * the given id and owner (given to the hooks), state FO_OPEN.
+ * Broadcasts made earlier in this round are not sent to it; until
+ * fanout_welcome_done() its output is not capped.
  */
 void	fanout_peer_init(struct fanout *, struct fanout_peer *,
 	    struct conn *, uint64_t id, void *owner);

@@ -209,7 +209,7 @@ netio_sock_name(int fd, char *buf, size_t len)
  * Make room for n more bytes at the end of the unsent ones and return
  * where they go (the caller writes them and adds n to len).
  */
-char *
+static char *
 outbuf_reserve(struct outbuf *ob, size_t n)
 {
 	size_t	 need = ob->len + n, cap;

@@ -58,13 +58,6 @@ struct outbuf {
 void	outbuf_append(struct outbuf *, const void *, size_t);
 
 /*
- * Make room for n more bytes and return where they go; the caller
- * writes them and adds n to len.  The pointer is valid until the next
- * call on this buffer.
- */
-char	*outbuf_reserve(struct outbuf *, size_t);
-
-/*
  * Write as much as the connection takes.  Return the number of bytes
  * still queued (0: all written), or -1 on a hard error with errno set
  * (EPIPE or ECONNRESET when the peer went away).
