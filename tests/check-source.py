@@ -12,6 +12,9 @@ MAX_LINES = 80
 VERBS = ("WELCOME USER READY MSG OK NAK JOIN LEAVE NICK PING PONG QUIT "
          "ERR BYE HELLO DM AWAY BACK").split()
 FRAME = re.compile(r'"(%s)[ \\]' % "|".join(VERBS))
+COMMENT = re.compile(r'^\s*\*')
+# Diagnostics on stderr may name a frame; they are not frames.
+DIAG = re.compile(r'\b(log_(warnx?|info|debug)|fatalx?)\(')
 # tmux style: the return type on one line, "name(" at column 0.
 DEF = re.compile(r'^([a-z_][a-z0-9_]*)\(')
 
@@ -60,6 +63,8 @@ def main():
             continue
         for n, text in enumerate(lines, 1):
             code = text.split("/*")[0]
+            if COMMENT.match(text) or DIAG.search(code):
+                continue
             if FRAME.search(code):
                 print("%s:%d: a frame spelled outside protocol.c: %s"
                       % (name, n, text.strip()))
