@@ -60,6 +60,61 @@ netio_port_valid(const char *s)
 	return v >= 1;
 }
 
+/* Make fd (of address ai) a listening socket: 0, or -1 with errno. */
+static int
+listen_on(int fd, const struct addrinfo *ai)
+{
+	int	 one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, SOMAXCONN) == -1)
+		return -1;
+	return netio_setup_fd(fd);
+}
+
+/* Start a non-blocking connect of fd to ai: 0, or -1 with errno. */
+static int
+connect_to(int fd, const struct addrinfo *ai)
+{
+	int	 one = 1;
+
+	if (netio_setup_fd(fd) == -1 ||
+	    (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+	    errno != EINPROGRESS))
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return 0;
+}
+
+/*
+ * A socket for the first address of res that setup() accepts, or -1
+ * with the last error in errno.
+ */
+static int
+first_socket(struct addrinfo *res, int (*setup)(int,
+    const struct addrinfo *))
+{
+	struct addrinfo	*ai;
+	int		 fd, saved = EADDRNOTAVAIL;
+
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd != -1 && setup(fd, ai) == 0) {
+			freeaddrinfo(res);
+			return fd;
+		}
+		saved = errno;
+		if (fd != -1)
+			close(fd);
+	}
+	freeaddrinfo(res);
+	errno = saved;
+	return -1;
+}
+
 /*
  * Open a non-blocking listening socket on addr (a numeric IPv4 or IPv6
  * address or a host name) and port.  On failure return -1 and put a
@@ -68,8 +123,8 @@ netio_port_valid(const char *s)
 int
 netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, rc, one = 1, saved = 0;
+	struct addrinfo	 hints, *res;
+	int		 fd, rc;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -81,33 +136,16 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 		errno = EINVAL;
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd == -1) {
-			saved = errno;
-			continue;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (ai->ai_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			    sizeof one);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, SOMAXCONN) == 0 && netio_setup_fd(fd) == 0)
-			break;
-		saved = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd == -1) {
-		if (saved == EADDRINUSE)
+	if ((fd = first_socket(res, listen_on)) == -1) {
+		rc = errno;
+		if (rc == EADDRINUSE)
 			snprintf(err, errlen, "cannot listen on %s port %s: "
 			    "the port is already in use (is another xchatd "
 			    "running?)", addr, port);
 		else
 			snprintf(err, errlen, "cannot listen on %s port %s: %s",
-			    addr, port, strerror(saved));
-		errno = saved;
+			    addr, port, strerror(rc));
+		errno = rc;
 	}
 	return fd;
 }
@@ -120,8 +158,8 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 int
 netio_connect(const char *host, const char *port, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, rc, one = 1, saved = 0;
+	struct addrinfo	 hints, *res;
+	int		 fd, rc;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -131,27 +169,9 @@ netio_connect(const char *host, const char *port, char *err, size_t errlen)
 		    gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd == -1) {
-			saved = errno;
-			continue;
-		}
-		if (netio_setup_fd(fd) == 0 &&
-		    (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-		    errno == EINPROGRESS)) {
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-			    sizeof one);
-			break;
-		}
-		saved = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd == -1)
+	if ((fd = first_socket(res, connect_to)) == -1)
 		snprintf(err, errlen, "cannot connect to %s port %s: %s",
-		    host, port, strerror(saved));
+		    host, port, strerror(errno));
 	return fd;
 }
 
