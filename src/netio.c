@@ -89,6 +89,20 @@ connect_to(int fd, const struct addrinfo *ai)
 	return 0;
 }
 
+/* getaddrinfo() for a TCP socket of any family. */
+static int
+resolve(const char *host, const char *port, int flags,
+    struct addrinfo **res)
+{
+	struct addrinfo	 hints;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = flags;
+	return getaddrinfo(host, port, &hints, res);
+}
+
 /*
  * A socket for the first address of res that setup() accepts, or -1
  * with the last error in errno.
@@ -123,14 +137,10 @@ first_socket(struct addrinfo *res, int (*setup)(int,
 int
 netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res;
+	struct addrinfo	*res;
 	int		 fd, rc;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
+	if ((rc = resolve(addr, port, AI_PASSIVE, &res)) != 0) {
 		snprintf(err, errlen, "-listen: cannot resolve address %s: %s",
 		    addr, gai_strerror(rc));
 		errno = EINVAL;
@@ -158,13 +168,10 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 int
 netio_connect(const char *host, const char *port, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res;
+	struct addrinfo	*res;
 	int		 fd, rc;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+	if ((rc = resolve(host, port, 0, &res)) != 0) {
 		snprintf(err, errlen, "cannot resolve %s: %s", host,
 		    gai_strerror(rc));
 		return -1;
