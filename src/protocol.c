@@ -634,6 +634,27 @@ encode_id_nick(char *p, const char *verb, size_t verblen, uint64_t id,
 	return proto_put(p, nick, nicklen);
 }
 
+/*
+ * A whole "<verb> <id> <nick>[ <tail>]\n" frame (USER, JOIN, NICK,
+ * LEAVE); tail may be NULL.
+ */
+static size_t
+encode_id_nick_frame(char *dst, const char *verb, size_t verblen,
+    uint64_t id, const char *nick, size_t nicklen, const char *tail)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, verb, verblen, id, nick, nicklen);
+	if (tail != NULL) {
+		assert(strlen(tail) <= 64);
+		*p++ = ' ';
+		p = proto_put_str(p, tail);
+	}
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
 /* "<verb>", then " <arg>" if arglen > 0, then LF. */
 static size_t
 encode_verb_arg(char *dst, const char *verb, size_t verblen,
@@ -668,12 +689,7 @@ proto_encode_welcome(char *dst, uint64_t id, const char *nick,
 size_t
 proto_encode_user(char *dst, uint64_t id, const char *nick, size_t nicklen)
 {
-	char	*p;
-
-	assert(nicklen <= PROTO_MAX_NICK);
-	p = encode_id_nick(dst, "USER", 4, id, nick, nicklen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_id_nick_frame(dst, "USER", 4, id, nick, nicklen, NULL);
 }
 
 /* "READY <users>\n": the end of the welcome. */
@@ -720,12 +736,7 @@ proto_encode_nak(char *dst, const char *seq, size_t seqlen,
 size_t
 proto_encode_join(char *dst, uint64_t id, const char *nick, size_t nicklen)
 {
-	char	*p;
-
-	assert(nicklen <= PROTO_MAX_NICK);
-	p = encode_id_nick(dst, "JOIN", 4, id, nick, nicklen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_id_nick_frame(dst, "JOIN", 4, id, nick, nicklen, NULL);
 }
 
 /* "LEAVE <id> <nick> <reason>\n": a client left. */
@@ -733,26 +744,15 @@ size_t
 proto_encode_leave(char *dst, uint64_t id, const char *nick,
     size_t nicklen, const char *reason)
 {
-	char	*p;
-
-	assert(nicklen <= PROTO_MAX_NICK && strlen(reason) <= 64);
-	p = encode_id_nick(dst, "LEAVE", 5, id, nick, nicklen);
-	*p++ = ' ';
-	p = proto_put_str(p, reason);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_id_nick_frame(dst, "LEAVE", 5, id, nick, nicklen,
+	    reason);
 }
 
 /* "NICK <id> <nick>\n": a client's new nick. */
 size_t
 proto_encode_nick(char *dst, uint64_t id, const char *nick, size_t nicklen)
 {
-	char	*p;
-
-	assert(nicklen <= PROTO_MAX_NICK);
-	p = encode_id_nick(dst, "NICK", 4, id, nick, nicklen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_id_nick_frame(dst, "NICK", 4, id, nick, nicklen, NULL);
 }
 
 /* "PING <token>\n". */
