@@ -37,6 +37,7 @@
 #include "client_ui.h"
 #include "evloop.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "xmutil.h"
 
@@ -259,54 +260,6 @@ expand(const char *tmpl, const struct kv *kv, int n)
 	return out;
 }
 
-/* Characters of a UTF-8 string (bytes that do not continue one). */
-static size_t
-utf8_chars(const char *s, size_t len)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/*
- * A copy of len bytes fit for display: invalid UTF-8 and control
- * bytes (but TAB) become U+FFFD, so that a hostile or corrupted
- * message can neither cut the line short nor forge a new one.
- */
-static char *
-sanitize(const char *s, size_t len)
-{
-	char		*out = xmalloc(len * 3 + 1), *p = out;
-	size_t		 i = 0, k, need;
-	unsigned char	 c;
-
-	while (i < len) {
-		c = (unsigned char)s[i];
-		need = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
-		    (c >> 3) == 30 ? 4 : 0;
-		if (need == 1 && (c >= 0x20 || c == '\t') && c != 0x7f) {
-			*p++ = (char)c;
-			i++;
-			continue;
-		}
-		if (need > 1 && i + need <= len &&
-		    proto_utf8_valid(s + i, need)) {
-			for (k = 0; k < need; k++)
-				*p++ = s[i + k];
-			i += need;
-			continue;
-		}
-		memcpy(p, "\357\277\275", 3);
-		p += 3;
-		i++;
-	}
-	*p = '\0';
-	return out;
-}
-
 static void
 now_str(struct client_ui *ui, char *buf, size_t len)
 {
@@ -516,7 +469,8 @@ static void
 note_text(struct client_ui *ui, const char *tmpl, const char *x,
     size_t xlen)
 {
-	char		*s = sanitize(x != NULL ? x : "", x != NULL ? xlen : 0);
+	char		*s = utf8_clean_dup(x != NULL ? x : "",
+			    x != NULL ? xlen : 0, 0);
 	struct kv	 kv = { 'x', s };
 
 	note(ui, tmpl, &kv, 1);
@@ -791,10 +745,11 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 	struct kv		 kv[4];
 
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
-	n = sanitize(nick, len);
-	r = sanitize(reason != NULL ? reason : "", reason != NULL ? rlen : 0);
+	n = utf8_clean_dup(nick, len, 0);
+	r = utf8_clean_dup(reason != NULL ? reason : "",
+	    reason != NULL ? rlen : 0, 0);
 	if (old != NULL)
-		o = sanitize(old, strlen(old));
+		o = utf8_clean_dup(old, strlen(old), 0);
 	kv[0] = (struct kv){ 'n', n };
 	kv[1] = (struct kv){ 'i', idbuf };
 	kv[2] = (struct kv){ 'r', r };
@@ -854,8 +809,8 @@ ev_message(void *arg, const struct nc_msg *m)
 		    NULL, false);
 	}
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, m->id);
-	n = sanitize(m->nick, m->nicklen);
-	x = sanitize(m->text, m->textlen);
+	n = utf8_clean_dup(m->nick, m->nicklen, 0);
+	x = utf8_clean_dup(m->text, m->textlen, 0);
 	kv[0] = (struct kv){ 'n', n };
 	kv[1] = (struct kv){ 'i', idbuf };
 	kv[2] = (struct kv){ 'x', x };
@@ -888,7 +843,7 @@ ev_own(void *arg, struct nc_own *o)
 	switch (o->state) {
 	case NCO_QUEUED:
 		snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
-		x = sanitize(o->text, o->len);
+		x = utf8_clean_dup(o->text, o->len, 0);
 		kv[0] = (struct kv){ 'n', ui->my_nick };
 		kv[1] = (struct kv){ 'i', idbuf };
 		kv[2] = (struct kv){ 'x', x };
@@ -910,7 +865,8 @@ ev_own(void *arg, struct nc_own *o)
 		snprintf(verdict, sizeof verdict, "confirmed");
 		break;
 	case NCO_REJECTED:
-		x = o->why != NULL ? sanitize(o->why, strlen(o->why)) : NULL;
+		x = o->why != NULL ?
+		    utf8_clean_dup(o->why, strlen(o->why), 0) : NULL;
 		{
 			char	 r[300];
 
@@ -939,10 +895,10 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
     const char *text, size_t tlen)
 {
 	struct client_ui	*ui = arg;
-	char			*c = sanitize(code != NULL ? code : "",
-				    code != NULL ? clen : 0);
-	char			*x = sanitize(text != NULL ? text : "",
-				    text != NULL ? tlen : 0);
+	char			*c = utf8_clean_dup(code != NULL ? code : "",
+				    code != NULL ? clen : 0, 0);
+	char			*x = utf8_clean_dup(text != NULL ? text : "",
+				    text != NULL ? tlen : 0, 0);
 	struct kv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
@@ -1223,7 +1179,7 @@ check_template(const char *name, const char *v)
 		    log_progname(), name);
 		return false;
 	}
-	if (!proto_utf8_valid(v, strlen(v))) {
+	if (!utf8_valid(v, strlen(v))) {
 		fprintf(stderr, "%s: resource %s is not valid UTF-8\n",
 		    log_progname(), name);
 		return false;

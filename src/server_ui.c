@@ -47,12 +47,13 @@
 #include "msglog.h"
 #include "protocol.h"
 #include "server_ui.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Kinds of event line: only MSG and OTHER lines may be summarised. */
 enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 
-#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 2 + 1024)
+#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
 #define VERIFY_HEAD	16384	/* bytes of a verify report kept */
 #define VERIFY_TAIL	4096	/* and of its end */
 
@@ -355,74 +356,6 @@ lq_pop(struct line_q *q)
 	return l;
 }
 
-/* Characters in a valid UTF-8 string. */
-static unsigned
-utf8_chars(const char *s, size_t len)
-{
-	unsigned	 n = 0;
-	size_t		 i;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Length of the valid UTF-8 sequence at s (1 to 4), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t left)
-{
-	size_t		 n, i;
-	unsigned	 c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	c = s[1];
-	if ((s[0] == 0xE0 && c < 0xA0) || (s[0] == 0xED && c > 0x9F) ||
-	    (s[0] == 0xF0 && c < 0x90) || (s[0] == 0xF4 && c > 0x8F))
-		return 0;
-	return n;
-}
-
-/*
- * Copy len bytes of src to dst (which holds at least len + 1 bytes)
- * as valid UTF-8 with no control character but TAB: anything else
- * becomes '?'.  XmText drops a whole insert that does not convert.
- */
-static void
-clean(char *dst, const char *src, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t		 i = 0, n;
-
-	while (i < len) {
-		n = utf8_seq(s + i, len - i);
-		if (n == 0 || (n == 1 && ((s[i] < 0x20 && s[i] != '\t') ||
-		    s[i] == 0x7F))) {
-			*dst++ = '?';
-			i++;
-			continue;
-		}
-		memcpy(dst, s + i, n);
-		dst += n;
-		i += n;
-	}
-	*dst = '\0';
-}
-
 /*
  * Expand a message format from the resources: %1 to %9 are replaced by
  * args, %% by %, anything else is copied.  Never overflows dst.
@@ -587,7 +520,7 @@ pend_line(struct server_ui *ui, const char *s, size_t len)
 	ui->pend[ui->pendlen + len] = '\n';
 	ui->pendlen += len + 1;
 	ui->pend[ui->pendlen] = '\0';
-	lq_push(&ui->pq, (unsigned)len + 1, utf8_chars(s, len) + 1);
+	lq_push(&ui->pq, (unsigned)len + 1, (unsigned)utf8_chars(s, len) + 1);
 	schedule_flush(ui);
 }
 
@@ -651,7 +584,7 @@ add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
 			ui->day_year = tm.tm_year;
 			ui->day_yday = tm.tm_yday;
 			if (strftime(d, sizeof d, ui->r.date_format, &tm) > 0) {
-				clean(line, d, strlen(d));
+				utf8_clean(line, d, strlen(d), 0);
 				pend_line(ui, line, strlen(line));
 			}
 		}
@@ -890,13 +823,13 @@ static void
 ev_joined(void *arg, const struct hub_client_info *ci)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], nick[PROTO_MAX_NICK * 2 + 1], buf[256];
+	char		 id[32], nick[PROTO_MAX_NICK * 3 + 1], buf[256];
 	const char	*args[3];
 	struct row	*r;
 	XmString	 s;
 	size_t		 i;
 
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
@@ -932,11 +865,11 @@ static void
 ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], n[32], nick[PROTO_MAX_NICK * 2 + 1];
+	char		 id[32], n[32], nick[PROTO_MAX_NICK * 3 + 1];
 	const char	*args[4];
 	size_t		 i;
 
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = reason;
@@ -970,13 +903,13 @@ static void
 ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], o[PROTO_MAX_NICK * 2 + 1];
-	char		 nick[PROTO_MAX_NICK * 2 + 1];
+	char		 id[32], o[PROTO_MAX_NICK * 3 + 1];
+	char		 nick[PROTO_MAX_NICK * 3 + 1];
 	const char	*args[3];
 	size_t		 i;
 
-	clean(o, old, strlen(old));
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(o, old, strlen(old), 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
@@ -1027,8 +960,8 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
     const char *md5, const char *text, size_t len)
 {
 	struct server_ui *ui = arg;
-	char		 a[32], b[32], nick[PROTO_MAX_NICK * 2 + 1];
-	char		 t[PROTO_MAX_TEXT + 1];
+	char		 a[32], b[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 t[PROTO_MAX_TEXT * 3 + 1];
 	const char	*args[5];
 
 	count_msgs(ui, ci);
@@ -1037,8 +970,8 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
-	clean(t, text, len);
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, n, a);
 	args[1] = num(NULL, ci->id, b);
 	args[2] = nick;
@@ -1053,8 +986,8 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
     size_t len)
 {
 	struct server_ui *ui = arg;
-	char		 a[32], nick[PROTO_MAX_NICK * 2 + 1];
-	char		 t[PROTO_MAX_TEXT + 1];
+	char		 a[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 t[PROTO_MAX_TEXT * 3 + 1];
 	const char	*args[6];
 
 	ui->status_dirty = true;
@@ -1062,8 +995,8 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
-	clean(t, text, len);
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, a);
 	args[1] = nick;
 	args[2] = code;
@@ -1174,13 +1107,9 @@ verify_show(struct server_ui *ui, int status, const char *why)
 	len += ui->vtaillen;
 	report[len] = '\0';
 	{
-		char *c = xmalloc(len + 1);
+		char *c = xmalloc(len * 3 + 1);
 
-		clean(c, report, len);
-		/* Keep the newlines clean() turned into '?'. */
-		for (size_t i = 0; i < len; i++)
-			if (report[i] == '\n')
-				c[i] = '\n';
+		utf8_clean(c, report, len, UTF8_KEEP_NEWLINE);
 		free(report);
 		report = c;
 	}
