@@ -214,7 +214,7 @@ struct client_ui {
 	enum nc_state		 state;
 };
 
-/* Keys for expand(): one letter each, with its value. */
+/* Keys for expand_kv(): one letter each, with its value. */
 struct kv {
 	char		 k;
 	const char	*v;
@@ -226,7 +226,7 @@ struct kv {
  * are not expanded again.  The result is allocated.
  */
 static char *
-expand(const char *tmpl, const struct kv *kv, int n)
+expand_kv(const char *tmpl, const struct kv *kv, int n)
 {
 	size_t		 cap = strlen(tmpl) + 64, len = 0, vl;
 	char		*out = xmalloc(cap);
@@ -271,7 +271,7 @@ now_str(struct client_ui *ui, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-static void	 flush_cb(void *);
+static void	 transcript_flush_cb(void *);
 
 static void
 reapply_highlights(struct client_ui *ui)
@@ -375,7 +375,7 @@ flush(struct client_ui *ui)
 }
 
 static void
-flush_cb(void *arg)
+transcript_flush_cb(void *arg)
 {
 	struct client_ui	*ui = arg;
 
@@ -385,7 +385,7 @@ flush_cb(void *arg)
 
 /* Add a model line (taking s); return its serial number. */
 static uint64_t
-add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
+transcript_add(struct client_ui *ui, char *s, size_t prefix, bool mention)
 {
 	struct tline	*l;
 
@@ -403,7 +403,7 @@ add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
 	ui->total += (long)l->chars + 1;
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add(ui->busy ?
-		    5 * ui->o.flush_ms : ui->o.flush_ms, flush_cb, ui);
+		    5 * ui->o.flush_ms : ui->o.flush_ms, transcript_flush_cb, ui);
 	return ui->first_serial + ui->nlines - 1;
 }
 
@@ -422,7 +422,7 @@ date_check(struct client_ui *ui)
 	ui->last_year = tm.tm_year;
 	if (strftime(buf, sizeof buf, ui->r.fmt_date, &tm) == 0)
 		return;
-	add_line(ui, xstrdup(buf), 0, false);
+	transcript_add(ui, xstrdup(buf), 0, false);
 }
 
 /* Add a formatted line; T (time) is supplied here. */
@@ -442,7 +442,7 @@ add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
 	all[0].v = tbuf;
 	for (i = 0; i < n && i < 11; i++)
 		all[i + 1] = kv[i];
-	s = expand(tmpl, all, i + 1);
+	s = expand_kv(tmpl, all, i + 1);
 	prefix = utf8_chars(s, strlen(s));
 	if (suffix != NULL && *suffix != '\0') {
 		full = xmalloc(strlen(s) + strlen(suffix) + 1);
@@ -451,14 +451,14 @@ add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
 		free(s);
 		s = full;
 	}
-	return add_line(ui, s, prefix, mention);
+	return transcript_add(ui, s, prefix, mention);
 }
 
 /* A note line: the template expanded, then put in noteFormat. */
 static void
 note(struct client_ui *ui, const char *tmpl, struct kv *kv, int n)
 {
-	char		*s = expand(tmpl, kv, n);
+	char		*s = expand_kv(tmpl, kv, n);
 	struct kv	 x = { 'x', s };
 
 	add_fmt(ui, ui->r.fmt_note, &x, 1, NULL, false);
@@ -552,7 +552,7 @@ set_title(struct client_ui *ui)
 	char		*s;
 
 	kv_conn(ui, kv);
-	s = expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
+	s = expand_kv(ui->state == NC_HISTORY || ui->state == NC_READY ?
 	    ui->r.title_on : ui->r.title_off, kv, 4);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
 	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
@@ -571,7 +571,7 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	kv[4].v = secs;
 	kv[5].k = 't';
 	kv[5].v = why != NULL ? why : "";
-	s = expand(tmpl, kv, 6);
+	s = expand_kv(tmpl, kv, 6);
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
@@ -599,7 +599,7 @@ users_refresh(struct client_ui *ui)
 	items = xcalloc(ui->nusers + 1, sizeof *items);
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
 		kv_conn(ui, kv);
-		s = expand(ui->r.user_self, kv, 4);
+		s = expand_kv(ui->r.user_self, kv, 4);
 		items[n++] = xmu_string(s);
 		free(s);
 	}
@@ -665,7 +665,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	ui->state = st;
 	ui->retry_secs = secs;
 	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
-	whytext = expand(why_template(ui, why), &t, 1);
+	whytext = expand_kv(why_template(ui, why), &t, 1);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -861,7 +861,7 @@ ev_own(void *arg, struct nc_own *o)
 	case NCO_CONFIRMED:
 		snprintf(nbuf, sizeof nbuf, "%" PRIu64, o->n);
 		kv[0] = (struct kv){ 'N', nbuf };
-		s = expand(ui->r.sfx_confirmed, kv, 1);
+		s = expand_kv(ui->r.sfx_confirmed, kv, 1);
 		snprintf(verdict, sizeof verdict, "confirmed");
 		break;
 	case NCO_REJECTED:
@@ -873,7 +873,7 @@ ev_own(void *arg, struct nc_own *o)
 			snprintf(r, sizeof r, "%s%s%s", o->code,
 			    x != NULL ? " " : "", x != NULL ? x : "");
 			kv[0] = (struct kv){ 'r', r };
-			s = expand(ui->r.sfx_rejected, kv, 1);
+			s = expand_kv(ui->r.sfx_rejected, kv, 1);
 		}
 		free(x);
 		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
@@ -1052,7 +1052,7 @@ reconnect_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-quit_cb(Widget w, XtPointer closure, XtPointer call)
+client_quit_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	(void)w;
 	(void)call;
@@ -1060,7 +1060,7 @@ quit_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-about_cb(Widget w, XtPointer closure, XtPointer call)
+client_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct client_ui	*ui = closure;
 
@@ -1226,14 +1226,14 @@ client_ui_create(Widget top, const struct client_opts *o,
 	menu = xmu_add_menu(menubar, "fileMenu", NULL);
 	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
 	xmu_add_item(menu, "save", save_cb, ui);
-	xmu_add_item(menu, "quit", quit_cb, ui);
+	xmu_add_item(menu, "quit", client_quit_cb, ui);
 	{
 		Widget	 helpcb;
 
 		menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
 		XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
 	}
-	xmu_add_item(menu, "about", about_cb, ui);
+	xmu_add_item(menu, "about", client_about_cb, ui);
 	XtManageChild(menubar);
 
 	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);

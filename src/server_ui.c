@@ -320,7 +320,7 @@ static String fallbacks[] = {
 	NULL
 };
 
-static void	flush_cb(void *);
+static void	evview_flush_cb(void *);
 static void	update_status(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -361,7 +361,7 @@ lq_pop(struct line_q *q)
  * args, %% by %, anything else is copied.  Never overflows dst.
  */
 static size_t
-expand(char *dst, size_t size, const char *fmt, const char **args,
+expand_args(char *dst, size_t size, const char *fmt, const char **args,
     int nargs)
 {
 	size_t		 o = 0, l;
@@ -505,7 +505,7 @@ schedule_flush(struct server_ui *ui)
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add((unsigned long)
 		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
-		    flush_cb, ui);
+		    evview_flush_cb, ui);
 }
 
 /* Append one finished line (no newline) to the pending buffer. */
@@ -547,7 +547,7 @@ summary_line(struct server_ui *ui);
  * summaryRate lines in a second, MSG and OTHER lines are only counted.
  */
 static void
-add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
+event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
     const char **args, int nargs)
 {
 	char		 line[LINE_MAX_BYTES], d[256];
@@ -590,7 +590,7 @@ add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		}
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
-	o += expand(line + o, sizeof line - o, fmt, args, nargs);
+	o += expand_args(line + o, sizeof line - o, fmt, args, nargs);
 	pend_line(ui, line, o);
 }
 
@@ -607,7 +607,7 @@ summary_line(struct server_ui *ui)
 	ui->skip_msgs = ui->skip_other = 0;
 	args[0] = num(ui, m, a);
 	args[1] = num(ui, o, b);
-	add_line(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
+	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
 	    ui->r.ev_summary_other, args, 2);
 }
 
@@ -741,7 +741,7 @@ set_kick_sensitive(struct server_ui *ui)
 
 /* The flush timer: event lines, dirty rows, status line. */
 static void
-flush_cb(void *arg)
+evview_flush_cb(void *arg)
 {
 	struct server_ui *ui = arg;
 	struct timespec	 ts;
@@ -781,27 +781,27 @@ update_status(struct server_ui *ui)
 	args[2] = num(ui, st.accepted, b);
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
-	o = expand(buf, sizeof buf, ui->r.status_format, args, 5);
+	o = expand_args(buf, sizeof buf, ui->r.status_format, args, 5);
 	if (ui->paused) {
 		args[0] = num(ui, ui->pq.n, e);
-		o += expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		o += expand_args(buf + o, sizeof buf - o, ui->r.status_paused,
 		    args, 1);
 	}
 	if (ui->log_errno != 0)
-		expand(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
+		expand_args(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
 	set_label(ui->status, buf);
 }
 
 /* Once a second: the message rate, and the status line. */
 static void
-tick_cb(void *arg)
+status_tick_cb(void *arg)
 {
 	struct server_ui *ui = arg;
 	struct hub_stats st;
 	struct timespec	 ts;
 	double		 dt;
 
-	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
+	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
 	hub_stats(ui->hub, &st);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	dt = (double)(ts.tv_sec - ui->rate_ts.tv_sec) +
@@ -833,7 +833,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
-	add_line(ui, LK_OTHER, ui->r.ev_joined, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_joined, args, 3);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -874,7 +874,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = num(ui, ci->msgs, n);
-	add_line(ui, LK_OTHER, ui->r.ev_left, args, 4);
+	event_add(ui, LK_OTHER, ui->r.ev_left, args, 4);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
@@ -913,7 +913,7 @@ ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
-	add_line(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
@@ -977,7 +977,7 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 	args[2] = nick;
 	args[3] = t;
 	args[4] = md5;
-	add_line(ui, LK_MSG, ui->r.ev_accepted, args, 5);
+	event_add(ui, LK_MSG, ui->r.ev_accepted, args, 5);
 }
 
 static void
@@ -1003,7 +1003,7 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	args[3] = md5_recv != NULL ? md5_recv : "-";
 	args[4] = md5_comp != NULL ? md5_comp : "-";
 	args[5] = t;
-	add_line(ui, LK_MSG, ui->r.ev_rejected, args, 6);
+	event_add(ui, LK_MSG, ui->r.ev_rejected, args, 6);
 }
 
 static void
@@ -1023,7 +1023,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	expand(buf, sizeof buf, ui->r.log_error, args, 2);
+	expand_args(buf, sizeof buf, ui->r.log_error, args, 2);
 	s = xms(buf);
 	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -1039,7 +1039,7 @@ ev_logstate(void *arg, int errnum)
 	ui->log_errno = errnum;
 	args[0] = ui->logfile;
 	args[1] = errnum != 0 ? strerror(errnum) : "";
-	add_line(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
+	event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
 	    ui->r.ev_log_ok, args, 2);
 	if (errnum != 0)
 		show_log_dialog(ui, errnum);
@@ -1091,8 +1091,8 @@ verify_show(struct server_ui *ui, int status, const char *why)
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	expand(head, sizeof head, fmt, args, 2);
-	add_line(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
+	expand_args(head, sizeof head, fmt, args, 2);
+	event_add(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
 
 	len = ui->vheadlen + ui->vtaillen + 16;
 	report = xmalloc(len + 1);
@@ -1220,7 +1220,7 @@ verify_cb(Widget w, XtPointer closure, XtPointer call)
 	ui->vheadlen = ui->vtaillen = 0;
 	ui->vcut = false;
 	args[0] = ui->logfile;
-	add_line(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
+	event_add(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
 	if (pipe(p) == -1) {
 		verify_show(ui, 2, strerror(errno));
 		return;
@@ -1267,7 +1267,7 @@ kick_cb(Widget w, XtPointer closure, XtPointer call)
 		args[0] = num(NULL, ui->sel_id, id);
 		args[1] = ui->rows[i].nick;
 		args[2] = ui->rows[i].peer;
-		add_line(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
+		event_add(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
 	}
 	hub_kick(ui->hub, ui->sel_id);
 }
@@ -1325,7 +1325,7 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-about_cb(Widget w, XtPointer closure, XtPointer call)
+server_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	char		 buf[2048], pv[16];
@@ -1339,7 +1339,7 @@ about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	expand(buf, sizeof buf, ui->r.about_message, args, 4);
+	expand_args(buf, sizeof buf, ui->r.about_message, args, 4);
 	s = xms(buf);
 	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -1359,7 +1359,7 @@ quit_ok_cb(Widget w, XtPointer closure, XtPointer call)
 
 /* File > Quit and WM_DELETE_WINDOW: ask first if anyone is connected. */
 static void
-quit_cb(Widget w, XtPointer closure, XtPointer call)
+server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	struct hub_stats st;
@@ -1377,7 +1377,7 @@ quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = num(ui, st.clients, n);
-	expand(buf, sizeof buf, ui->r.quit_question, args, 1);
+	expand_args(buf, sizeof buf, ui->r.quit_question, args, 1);
 	s = xms(buf);
 	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -1445,7 +1445,7 @@ dump_shell(FILE *fp, Widget top, const char *name)
 }
 
 static void
-dump_cb(void *arg)
+server_dump_cb(void *arg)
 {
 	static const char *widgets[] = {
 		"*menuBar.file", "*fileMenu.verify", "*fileMenu.quit",
@@ -1467,7 +1467,7 @@ dump_cb(void *arg)
 
 	if (ui->r.dump_file == NULL || ui->r.dump_file[0] == '\0')
 		return;
-	flush_cb(ui);
+	evview_flush_cb(ui);
 	if (ui->flush_timer != NULL) {
 		evloop_timer_del(ui->flush_timer);
 		ui->flush_timer = NULL;
@@ -1615,7 +1615,7 @@ server_ui_create(Widget top)
 	ui->verify = item(pd, "verify", verify_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
-	item(pd, "quit", quit_cb, ui);
+	item(pd, "quit", server_quit_cb, ui);
 	pd = menu(bar, "view", "viewMenu");
 	item(pd, "clear", clear_cb, ui);
 	ui->pause = item(pd, "pause", pause_cb, ui);
@@ -1623,7 +1623,7 @@ server_ui_create(Widget top)
 	pd = menu(bar, "clients", "clientsMenu");
 	ui->kick_item = item(pd, "kick", kick_cb, ui);
 	pd = menu(bar, "help", "helpMenu");
-	item(pd, "about", about_cb, ui);
+	item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
 
 	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
@@ -1694,7 +1694,7 @@ server_ui_create(Widget top)
 
 	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
 	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
-	XmAddWMProtocolCallback(top, del, quit_cb, ui);
+	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
 
 	XtRealizeWidget(top);
 	return ui;
@@ -1728,12 +1728,12 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
-	add_line(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
+	event_add(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
-	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
-	evloop_signal(SIGUSR1, dump_cb, ui);
+	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
+	evloop_signal(SIGUSR1, server_dump_cb, ui);
 	update_status(ui);
-	flush_cb(ui);
+	evview_flush_cb(ui);
 }
 
 static void
@@ -1763,7 +1763,7 @@ server_ui_error(Widget top, const char *msg)
 	XtGetApplicationResources(top, &fmt, error_resources,
 	    XtNumber(error_resources), NULL, 0);
 	args[0] = msg;
-	expand(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
+	expand_args(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
 	d = message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
