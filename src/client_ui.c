@@ -65,8 +65,7 @@ struct ui_res {
 };
 
 #define SRES(name, cls, field, def) \
-	{ name, cls, XtRString, sizeof(String), \
-	  XtOffsetOf(struct ui_res, field), XtRString, (XtPointer)(def) }
+	XMU_RES_S(struct ui_res, name, cls, field, def)
 
 static XtResource ui_resources[] = {
 	SRES("titleConnected", "Title", title_on, "xchat: #%i %n on %h:%p"),
@@ -403,7 +402,8 @@ transcript_add(struct client_ui *ui, char *s, size_t prefix, bool mention)
 	ui->total += (long)l->chars + 1;
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add(ui->busy ?
-		    5 * ui->o.flush_ms : ui->o.flush_ms, transcript_flush_cb, ui);
+		    5 * ui->o.flush_ms : ui->o.flush_ms,
+		    transcript_flush_cb, ui);
 	return ui->first_serial + ui->nlines - 1;
 }
 

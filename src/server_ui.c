@@ -49,6 +49,7 @@
 #include "server_ui.h"
 #include "utf8.h"
 #include "xmalloc.h"
+#include "xmutil.h"
 
 /* Kinds of event line: only MSG and OTHER lines may be summarised. */
 enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
@@ -194,12 +195,8 @@ struct server_ui {
 	bool		 vcut;
 };
 
-#define RES_S(n, c, f, d) \
-	{ n, c, XtRString, sizeof(String), \
-	  XtOffsetOf(struct ui_res, f), XtRString, (XtPointer)d }
-#define RES_I(n, c, f, d) \
-	{ n, c, XtRInt, sizeof(int), \
-	  XtOffsetOf(struct ui_res, f), XtRImmediate, (XtPointer)d }
+#define RES_S(n, c, f, d)	XMU_RES_S(struct ui_res, n, c, f, d)
+#define RES_I(n, c, f, d)	XMU_RES_I(struct ui_res, n, c, f, d)
 
 /*
  * The C defaults are the English texts of resources/XChatd, so that a
@@ -410,37 +407,6 @@ num(struct server_ui *ui, uint64_t v, char *buf)
 	return buf;
 }
 
-static XmString
-xms(const char *s)
-{
-	return XmStringCreateLocalized((char *)s);
-}
-
-/* A widget's label as a malloc'd UTF-8 string. */
-static char *
-label_of(Widget w)
-{
-	XmString	 s = NULL;
-	char		*t;
-
-	XtVaGetValues(w, XmNlabelString, &s, NULL);
-	if (s == NULL)
-		return xstrdup("");
-	t = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT, NULL, 0,
-	    XmOUTPUT_ALL);
-	XmStringFree(s);
-	return t != NULL ? t : xstrdup("");
-}
-
-static void
-set_label(Widget w, const char *text)
-{
-	XmString	 s = xms(text);
-
-	XtVaSetValues(w, XmNlabelString, s, NULL);
-	XmStringFree(s);
-}
-
 /* Put a UTF-8 string left-aligned in width characters, cut if longer. */
 static char *
 pad(char *o, const char *s, unsigned width, bool right)
@@ -494,7 +460,7 @@ set_header(struct server_ui *ui)
 	o = pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
 	pad(o, ui->r.col_msgs, COL_MSGS, true);
-	set_label(ui->header, buf);
+	xmu_set_label(ui->header, buf);
 }
 
 /* ---- the event view ---------------------------------------------------- */
@@ -717,7 +683,7 @@ flush_list(struct server_ui *ui)
 	items = xreallocarray(NULL, n, sizeof *items);
 	for (i = 0; i < n; i++) {
 		format_row(ui, &ui->rows[ui->dirty_lo + i], buf);
-		items[i] = xms(buf);
+		items[i] = xmu_string(buf);
 	}
 	XmListReplaceItemsPosUnselected(ui->list, items, (int)n,
 	    (int)ui->dirty_lo + 1);
@@ -789,7 +755,7 @@ update_status(struct server_ui *ui)
 	}
 	if (ui->log_errno != 0)
 		expand_args(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
-	set_label(ui->status, buf);
+	xmu_set_label(ui->status, buf);
 }
 
 /* Once a second: the message rate, and the status line. */
@@ -850,7 +816,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	r->peer = xstrdup(ci->peer);
 	r->msgs = ci->msgs;
 	format_row(ui, r, buf);
-	s = xms(buf);
+	s = xmu_string(buf);
 	XmListAddItemUnselected(ui->list, s, (int)i + 1);
 	XmStringFree(s);
 	if (ui->dirty_lo != SIZE_MAX && ui->dirty_lo >= i) {
@@ -1024,7 +990,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
 	expand_args(buf, sizeof buf, ui->r.log_error, args, 2);
-	s = xms(buf);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->log_dialog);
@@ -1113,7 +1079,7 @@ verify_show(struct server_ui *ui, int status, const char *why)
 		free(report);
 		report = c;
 	}
-	s = xms(head);
+	s = xmu_string(head);
 	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
 	    XmNdialogType, type, NULL);
 	XmStringFree(s);
@@ -1315,7 +1281,7 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)call;
 	ui->paused = !ui->paused;
 	if (ui->paused)
-		set_label(ui->pause, ui->r.resume_label);
+		xmu_set_label(ui->pause, ui->r.resume_label);
 	else {
 		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
 		    NULL);
@@ -1340,7 +1306,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
 	expand_args(buf, sizeof buf, ui->r.about_message, args, 4);
-	s = xms(buf);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->about_dialog);
@@ -1378,7 +1344,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 	}
 	args[0] = num(ui, st.clients, n);
 	expand_args(buf, sizeof buf, ui->r.quit_question, args, 1);
-	s = xms(buf);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->quit_dialog);
@@ -1402,7 +1368,8 @@ dump_widget(FILE *fp, Widget top, const char *path)
 		XtTranslateCoords(w, 0, 0, &x, &y);
 	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
 	l = XtIsSubclass(w, xmLabelWidgetClass) ||
-	    XtIsSubclass(w, xmLabelGadgetClass) ? label_of(w) : xstrdup("");
+	    XtIsSubclass(w, xmLabelGadgetClass) ? xmu_label_text(w) :
+	    xstrdup("");
 	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
 	    XtIsManaged(w) ? "managed" : "unmanaged",
 	    XtIsSensitive(w) ? "sensitive" : "insensitive",
@@ -1500,7 +1467,7 @@ server_dump_cb(void *arg)
 			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
 		}
 	}
-	p = label_of(ui->status);
+	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
 	for (k = 0; k < XtNumber(widgets); k++)
@@ -1555,32 +1522,6 @@ menu(Widget bar, const char *cascade, const char *pulldown)
 	return pd;
 }
 
-static Widget
-item(Widget menu, const char *name, XtCallbackProc cb, struct server_ui *ui)
-{
-	Widget	 w;
-
-	w = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, menu,
-	    NULL);
-	XtAddCallback(w, XmNactivateCallback, cb, ui);
-	return w;
-}
-
-static Widget
-message_dialog(Widget top, const char *name, int type, bool cancel)
-{
-	Widget	 d;
-	Arg	 a[1];
-
-	XtSetArg(a[0], XmNdialogType, type);
-	d = XmCreateMessageDialog(top, (char *)name, a, 1);
-	XtUnmanageChild(XmMessageBoxGetChild(d, XmDIALOG_HELP_BUTTON));
-	if (!cancel)
-		XtUnmanageChild(XmMessageBoxGetChild(d,
-		    XmDIALOG_CANCEL_BUTTON));
-	return d;
-}
-
 /*
  * Build the window under the application shell top and realize it.
  * Reads the resources of class XChatd (saveLines, every message
@@ -1612,18 +1553,18 @@ server_ui_create(Widget top)
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
 	pd = menu(bar, "file", "fileMenu");
-	ui->verify = item(pd, "verify", verify_cb, ui);
+	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
-	item(pd, "quit", server_quit_cb, ui);
+	xmu_add_item(pd, "quit", server_quit_cb, ui);
 	pd = menu(bar, "view", "viewMenu");
-	item(pd, "clear", clear_cb, ui);
-	ui->pause = item(pd, "pause", pause_cb, ui);
+	xmu_add_item(pd, "clear", clear_cb, ui);
+	ui->pause = xmu_add_item(pd, "pause", pause_cb, ui);
 	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
 	pd = menu(bar, "clients", "clientsMenu");
-	ui->kick_item = item(pd, "kick", kick_cb, ui);
+	ui->kick_item = xmu_add_item(pd, "kick", kick_cb, ui);
 	pd = menu(bar, "help", "helpMenu");
-	item(pd, "about", server_about_cb, ui);
+	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
 
 	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
@@ -1675,12 +1616,12 @@ server_ui_create(Widget top)
 	    XmNmessageWindow, ui->status, NULL);
 	set_kick_sensitive(ui);
 
-	ui->quit_dialog = message_dialog(top, "quitDialog", XmDIALOG_QUESTION,
-	    true);
+	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
+	    XmDIALOG_QUESTION, true);
 	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
-	ui->about_dialog = message_dialog(top, "aboutDialog",
+	ui->about_dialog = xmu_message_dialog(top, "aboutDialog",
 	    XmDIALOG_INFORMATION, false);
-	ui->verify_dialog = message_dialog(top, "verifyDialog",
+	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);
 	n = 0;
 	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
@@ -1766,8 +1707,8 @@ server_ui_error(Widget top, const char *msg)
 	expand_args(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
-	d = message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
-	s = xms(buf);
+	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
+	s = xmu_string(buf);
 	XtVaSetValues(d, XmNmessageString, s, XmNdialogStyle,
 	    XmDIALOG_FULL_APPLICATION_MODAL, NULL);
 	XmStringFree(s);
