@@ -37,6 +37,7 @@
 #include "client_ui.h"
 #include "evloop.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "xmutil.h"
 
@@ -64,8 +65,7 @@ struct ui_res {
 };
 
 #define SRES(name, cls, field, def) \
-	{ name, cls, XtRString, sizeof(String), \
-	  XtOffsetOf(struct ui_res, field), XtRString, (XtPointer)(def) }
+	XMU_RES_S(struct ui_res, name, cls, field, def)
 
 static XtResource ui_resources[] = {
 	SRES("titleConnected", "Title", title_on, "xchat: #%i %n on %h:%p"),
@@ -180,7 +180,6 @@ struct ui_user {
 struct client_ui {
 	struct ui_res		 r;
 	struct client_opts	 o;
-	struct clientlog	*log;
 	struct netclient	*nc;
 
 	Widget			 top, main, text, input, send, users, status;
@@ -213,7 +212,7 @@ struct client_ui {
 	enum nc_state		 state;
 };
 
-/* Keys for expand(): one letter each, with its value. */
+/* Keys for expand_kv(): one letter each, with its value. */
 struct kv {
 	char		 k;
 	const char	*v;
@@ -225,7 +224,7 @@ struct kv {
  * are not expanded again.  The result is allocated.
  */
 static char *
-expand(const char *tmpl, const struct kv *kv, int n)
+expand_kv(const char *tmpl, const struct kv *kv, int n)
 {
 	size_t		 cap = strlen(tmpl) + 64, len = 0, vl;
 	char		*out = xmalloc(cap);
@@ -259,54 +258,6 @@ expand(const char *tmpl, const struct kv *kv, int n)
 	return out;
 }
 
-/* Characters of a UTF-8 string (bytes that do not continue one). */
-static size_t
-utf8_chars(const char *s, size_t len)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/*
- * A copy of len bytes fit for display: invalid UTF-8 and control
- * bytes (but TAB) become U+FFFD, so that a hostile or corrupted
- * message can neither cut the line short nor forge a new one.
- */
-static char *
-sanitize(const char *s, size_t len)
-{
-	char		*out = xmalloc(len * 3 + 1), *p = out;
-	size_t		 i = 0, k, need;
-	unsigned char	 c;
-
-	while (i < len) {
-		c = (unsigned char)s[i];
-		need = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
-		    (c >> 3) == 30 ? 4 : 0;
-		if (need == 1 && (c >= 0x20 || c == '\t') && c != 0x7f) {
-			*p++ = (char)c;
-			i++;
-			continue;
-		}
-		if (need > 1 && i + need <= len &&
-		    proto_utf8_valid(s + i, need)) {
-			for (k = 0; k < need; k++)
-				*p++ = s[i + k];
-			i += need;
-			continue;
-		}
-		memcpy(p, "\357\277\275", 3);
-		p += 3;
-		i++;
-	}
-	*p = '\0';
-	return out;
-}
-
 static void
 now_str(struct client_ui *ui, char *buf, size_t len)
 {
@@ -318,7 +269,7 @@ now_str(struct client_ui *ui, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-static void	 flush_cb(void *);
+static void	 transcript_flush_cb(void *);
 
 static void
 reapply_highlights(struct client_ui *ui)
@@ -422,7 +373,7 @@ flush(struct client_ui *ui)
 }
 
 static void
-flush_cb(void *arg)
+transcript_flush_cb(void *arg)
 {
 	struct client_ui	*ui = arg;
 
@@ -432,7 +383,7 @@ flush_cb(void *arg)
 
 /* Add a model line (taking s); return its serial number. */
 static uint64_t
-add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
+transcript_add(struct client_ui *ui, char *s, size_t prefix, bool mention)
 {
 	struct tline	*l;
 
@@ -450,7 +401,8 @@ add_line(struct client_ui *ui, char *s, size_t prefix, bool mention)
 	ui->total += (long)l->chars + 1;
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add(ui->busy ?
-		    5 * ui->o.flush_ms : ui->o.flush_ms, flush_cb, ui);
+		    5 * ui->o.flush_ms : ui->o.flush_ms,
+		    transcript_flush_cb, ui);
 	return ui->first_serial + ui->nlines - 1;
 }
 
@@ -469,7 +421,7 @@ date_check(struct client_ui *ui)
 	ui->last_year = tm.tm_year;
 	if (strftime(buf, sizeof buf, ui->r.fmt_date, &tm) == 0)
 		return;
-	add_line(ui, xstrdup(buf), 0, false);
+	transcript_add(ui, xstrdup(buf), 0, false);
 }
 
 /* Add a formatted line; T (time) is supplied here. */
@@ -489,7 +441,7 @@ add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
 	all[0].v = tbuf;
 	for (i = 0; i < n && i < 11; i++)
 		all[i + 1] = kv[i];
-	s = expand(tmpl, all, i + 1);
+	s = expand_kv(tmpl, all, i + 1);
 	prefix = utf8_chars(s, strlen(s));
 	if (suffix != NULL && *suffix != '\0') {
 		full = xmalloc(strlen(s) + strlen(suffix) + 1);
@@ -498,14 +450,14 @@ add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
 		free(s);
 		s = full;
 	}
-	return add_line(ui, s, prefix, mention);
+	return transcript_add(ui, s, prefix, mention);
 }
 
 /* A note line: the template expanded, then put in noteFormat. */
 static void
 note(struct client_ui *ui, const char *tmpl, struct kv *kv, int n)
 {
-	char		*s = expand(tmpl, kv, n);
+	char		*s = expand_kv(tmpl, kv, n);
 	struct kv	 x = { 'x', s };
 
 	add_fmt(ui, ui->r.fmt_note, &x, 1, NULL, false);
@@ -516,7 +468,8 @@ static void
 note_text(struct client_ui *ui, const char *tmpl, const char *x,
     size_t xlen)
 {
-	char		*s = sanitize(x != NULL ? x : "", x != NULL ? xlen : 0);
+	char		*s = utf8_clean_dup(x != NULL ? x : "",
+			    x != NULL ? xlen : 0, 0);
 	struct kv	 kv = { 'x', s };
 
 	note(ui, tmpl, &kv, 1);
@@ -598,7 +551,7 @@ set_title(struct client_ui *ui)
 	char		*s;
 
 	kv_conn(ui, kv);
-	s = expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
+	s = expand_kv(ui->state == NC_HISTORY || ui->state == NC_READY ?
 	    ui->r.title_on : ui->r.title_off, kv, 4);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
 	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
@@ -617,7 +570,7 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	kv[4].v = secs;
 	kv[5].k = 't';
 	kv[5].v = why != NULL ? why : "";
-	s = expand(tmpl, kv, 6);
+	s = expand_kv(tmpl, kv, 6);
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
@@ -645,7 +598,7 @@ users_refresh(struct client_ui *ui)
 	items = xcalloc(ui->nusers + 1, sizeof *items);
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
 		kv_conn(ui, kv);
-		s = expand(ui->r.user_self, kv, 4);
+		s = expand_kv(ui->r.user_self, kv, 4);
 		items[n++] = xmu_string(s);
 		free(s);
 	}
@@ -711,7 +664,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	ui->state = st;
 	ui->retry_secs = secs;
 	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
-	whytext = expand(why_template(ui, why), &t, 1);
+	whytext = expand_kv(why_template(ui, why), &t, 1);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -791,10 +744,11 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 	struct kv		 kv[4];
 
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
-	n = sanitize(nick, len);
-	r = sanitize(reason != NULL ? reason : "", reason != NULL ? rlen : 0);
+	n = utf8_clean_dup(nick, len, 0);
+	r = utf8_clean_dup(reason != NULL ? reason : "",
+	    reason != NULL ? rlen : 0, 0);
 	if (old != NULL)
-		o = sanitize(old, strlen(old));
+		o = utf8_clean_dup(old, strlen(old), 0);
 	kv[0] = (struct kv){ 'n', n };
 	kv[1] = (struct kv){ 'i', idbuf };
 	kv[2] = (struct kv){ 'r', r };
@@ -854,8 +808,8 @@ ev_message(void *arg, const struct nc_msg *m)
 		    NULL, false);
 	}
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, m->id);
-	n = sanitize(m->nick, m->nicklen);
-	x = sanitize(m->text, m->textlen);
+	n = utf8_clean_dup(m->nick, m->nicklen, 0);
+	x = utf8_clean_dup(m->text, m->textlen, 0);
 	kv[0] = (struct kv){ 'n', n };
 	kv[1] = (struct kv){ 'i', idbuf };
 	kv[2] = (struct kv){ 'x', x };
@@ -863,9 +817,6 @@ ev_message(void *arg, const struct nc_msg *m)
 	sfx = !m->good ? ui->r.sfx_failed : m->history ? ui->r.sfx_history :
 	    NULL;
 	add_fmt(ui, ui->r.fmt_message, kv, 4, sfx, m->good && m->mention);
-	clientlog_record(ui->log, m->history ? "hist" : "in", m->n, m->id,
-	    m->nick, m->nicklen, m->md5, m->good ? "good" : "FAILED",
-	    m->text, m->textlen);
 	if (!m->good)
 		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
 		    "digest check (got %.32s, computed %s)", m->n, m->id,
@@ -881,14 +832,14 @@ static void
 ev_own(void *arg, struct nc_own *o)
 {
 	struct client_ui	*ui = arg;
-	char			 idbuf[24], nbuf[24], *x, *s, verdict[48];
+	char			 idbuf[24], nbuf[24], *x, *s;
 	struct kv		 kv[4];
 	uint64_t		 serial;
 
 	switch (o->state) {
 	case NCO_QUEUED:
 		snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
-		x = sanitize(o->text, o->len);
+		x = utf8_clean_dup(o->text, o->len, 0);
 		kv[0] = (struct kv){ 'n', ui->my_nick };
 		kv[1] = (struct kv){ 'i', idbuf };
 		kv[2] = (struct kv){ 'x', x };
@@ -900,38 +851,32 @@ ev_own(void *arg, struct nc_own *o)
 		return;
 	case NCO_PENDING:
 		set_suffix(ui, (uintptr_t)o->ui - 1, ui->r.sfx_pending);
-		clientlog_record(ui->log, "out", 0, ui->my_id, ui->my_nick,
-		    strlen(ui->my_nick), o->md5, "pending", o->text, o->len);
 		return;
 	case NCO_CONFIRMED:
 		snprintf(nbuf, sizeof nbuf, "%" PRIu64, o->n);
 		kv[0] = (struct kv){ 'N', nbuf };
-		s = expand(ui->r.sfx_confirmed, kv, 1);
-		snprintf(verdict, sizeof verdict, "confirmed");
+		s = expand_kv(ui->r.sfx_confirmed, kv, 1);
 		break;
 	case NCO_REJECTED:
-		x = o->why != NULL ? sanitize(o->why, strlen(o->why)) : NULL;
+		x = o->why != NULL ?
+		    utf8_clean_dup(o->why, strlen(o->why), 0) : NULL;
 		{
 			char	 r[300];
 
 			snprintf(r, sizeof r, "%s%s%s", o->code,
 			    x != NULL ? " " : "", x != NULL ? x : "");
 			kv[0] = (struct kv){ 'r', r };
-			s = expand(ui->r.sfx_rejected, kv, 1);
+			s = expand_kv(ui->r.sfx_rejected, kv, 1);
 		}
 		free(x);
-		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
 		break;
 	case NCO_UNDELIVERED:
 	default:
 		s = xstrdup(ui->r.sfx_undelivered);
-		snprintf(verdict, sizeof verdict, "undelivered");
 		break;
 	}
 	set_suffix(ui, (uintptr_t)o->ui - 1, s);
 	free(s);
-	clientlog_record(ui->log, "out", o->n, ui->my_id, ui->my_nick,
-	    strlen(ui->my_nick), o->md5, verdict, o->text, o->len);
 }
 
 static void
@@ -939,10 +884,10 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
     const char *text, size_t tlen)
 {
 	struct client_ui	*ui = arg;
-	char			*c = sanitize(code != NULL ? code : "",
-				    code != NULL ? clen : 0);
-	char			*x = sanitize(text != NULL ? text : "",
-				    text != NULL ? tlen : 0);
+	char			*c = utf8_clean_dup(code != NULL ? code : "",
+				    code != NULL ? clen : 0, 0);
+	char			*x = utf8_clean_dup(text != NULL ? text : "",
+				    text != NULL ? tlen : 0, 0);
 	struct kv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
@@ -1096,7 +1041,7 @@ reconnect_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-quit_cb(Widget w, XtPointer closure, XtPointer call)
+client_quit_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	(void)w;
 	(void)call;
@@ -1104,7 +1049,7 @@ quit_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-about_cb(Widget w, XtPointer closure, XtPointer call)
+client_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct client_ui	*ui = closure;
 
@@ -1223,7 +1168,7 @@ check_template(const char *name, const char *v)
 		    log_progname(), name);
 		return false;
 	}
-	if (!proto_utf8_valid(v, strlen(v))) {
+	if (!utf8_valid(v, strlen(v))) {
 		fprintf(stderr, "%s: resource %s is not valid UTF-8\n",
 		    log_progname(), name);
 		return false;
@@ -1232,8 +1177,7 @@ check_template(const char *name, const char *v)
 }
 
 struct client_ui *
-client_ui_create(Widget top, const struct client_opts *o,
-    struct clientlog *log)
+client_ui_create(Widget top, const struct client_opts *o)
 {
 	struct client_ui	*ui = xcalloc(1, sizeof *ui);
 	static XtActionsRec	 actions[] = {
@@ -1247,7 +1191,6 @@ client_ui_create(Widget top, const struct client_opts *o,
 	int			 n;
 
 	ui->o = *o;
-	ui->log = log;
 	ui->top = top;
 	ui->last_yday = -1;
 	/* Xt compiles the table in place: keep the names first. */
@@ -1270,14 +1213,14 @@ client_ui_create(Widget top, const struct client_opts *o,
 	menu = xmu_add_menu(menubar, "fileMenu", NULL);
 	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
 	xmu_add_item(menu, "save", save_cb, ui);
-	xmu_add_item(menu, "quit", quit_cb, ui);
+	xmu_add_item(menu, "quit", client_quit_cb, ui);
 	{
 		Widget	 helpcb;
 
 		menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
 		XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
 	}
-	xmu_add_item(menu, "about", about_cb, ui);
+	xmu_add_item(menu, "about", client_about_cb, ui);
 	XtManageChild(menubar);
 
 	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);

@@ -29,6 +29,7 @@
 #include "digest.h"
 #include "msglog.h"
 #include "protocol.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define GENESIS	"0000000000000000000000000000000000000000000000000000000000000000"
@@ -227,25 +228,6 @@ msglog_begin(struct msglog *lg)
 	    (int)(ts.tv_nsec / 1000000));
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t left)
-{
-	size_t	 n;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > left || !proto_utf8_valid((const char *)s, n))
-		return 0;
-	return n;
-}
-
 size_t
 msglog_escape(const char *src, size_t len, char *dst)
 {
@@ -268,7 +250,7 @@ msglog_escape(const char *src, size_t len, char *dst)
 			*d++ = '\\';
 			*d++ = 't';
 			i++;
-		} else if (c >= 0x80 && (n = utf8_seq(s + i, len - i)) > 0) {
+		} else if (c >= 0x80 && (n = utf8_seq(src + i, len - i)) > 1) {
 			memcpy(d, s + i, n);
 			d += n;
 			i += n;

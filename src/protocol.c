@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /*
@@ -21,42 +22,7 @@
 bool
 proto_utf8_valid(const char *buf, size_t len)
 {
-	const unsigned char	*s = (const unsigned char *)buf;
-	const unsigned char	*end = s + len;
-	unsigned char		 c;
-
-	while (s < end) {
-		c = *s;
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (end - s < 2 || (s[1] & 0xc0) != 0x80)
-				return false;
-			s += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (end - s < 3 || (s[1] & 0xc0) != 0x80 ||
-			    (s[2] & 0xc0) != 0x80)
-				return false;
-			if (c == 0xe0 && s[1] < 0xa0)
-				return false;	/* overlong */
-			if (c == 0xed && s[1] > 0x9f)
-				return false;	/* surrogate */
-			s += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (end - s < 4 || (s[1] & 0xc0) != 0x80 ||
-			    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-				return false;
-			if (c == 0xf0 && s[1] < 0x90)
-				return false;	/* overlong */
-			if (c == 0xf4 && s[1] > 0x8f)
-				return false;	/* above U+10FFFF */
-			s += 4;
-		} else
-			return false;
-	}
-	return true;
+	return utf8_valid(buf, len);
 }
 
 /*

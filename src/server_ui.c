@@ -47,12 +47,14 @@
 #include "msglog.h"
 #include "protocol.h"
 #include "server_ui.h"
+#include "utf8.h"
 #include "xmalloc.h"
+#include "xmutil.h"
 
 /* Kinds of event line: only MSG and OTHER lines may be summarised. */
 enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 
-#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 2 + 1024)
+#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
 #define VERIFY_HEAD	16384	/* bytes of a verify report kept */
 #define VERIFY_TAIL	4096	/* and of its end */
 
@@ -193,12 +195,8 @@ struct server_ui {
 	bool		 vcut;
 };
 
-#define RES_S(n, c, f, d) \
-	{ n, c, XtRString, sizeof(String), \
-	  XtOffsetOf(struct ui_res, f), XtRString, (XtPointer)d }
-#define RES_I(n, c, f, d) \
-	{ n, c, XtRInt, sizeof(int), \
-	  XtOffsetOf(struct ui_res, f), XtRImmediate, (XtPointer)d }
+#define RES_S(n, c, f, d)	XMU_RES_S(struct ui_res, n, c, f, d)
+#define RES_I(n, c, f, d)	XMU_RES_I(struct ui_res, n, c, f, d)
 
 /*
  * The C defaults are the English texts of resources/XChatd, so that a
@@ -319,7 +317,7 @@ static String fallbacks[] = {
 	NULL
 };
 
-static void	flush_cb(void *);
+static void	evview_flush_cb(void *);
 static void	update_status(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -355,80 +353,12 @@ lq_pop(struct line_q *q)
 	return l;
 }
 
-/* Characters in a valid UTF-8 string. */
-static unsigned
-utf8_chars(const char *s, size_t len)
-{
-	unsigned	 n = 0;
-	size_t		 i;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Length of the valid UTF-8 sequence at s (1 to 4), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t left)
-{
-	size_t		 n, i;
-	unsigned	 c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	c = s[1];
-	if ((s[0] == 0xE0 && c < 0xA0) || (s[0] == 0xED && c > 0x9F) ||
-	    (s[0] == 0xF0 && c < 0x90) || (s[0] == 0xF4 && c > 0x8F))
-		return 0;
-	return n;
-}
-
-/*
- * Copy len bytes of src to dst (which holds at least len + 1 bytes)
- * as valid UTF-8 with no control character but TAB: anything else
- * becomes '?'.  XmText drops a whole insert that does not convert.
- */
-static void
-clean(char *dst, const char *src, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t		 i = 0, n;
-
-	while (i < len) {
-		n = utf8_seq(s + i, len - i);
-		if (n == 0 || (n == 1 && ((s[i] < 0x20 && s[i] != '\t') ||
-		    s[i] == 0x7F))) {
-			*dst++ = '?';
-			i++;
-			continue;
-		}
-		memcpy(dst, s + i, n);
-		dst += n;
-		i += n;
-	}
-	*dst = '\0';
-}
-
 /*
  * Expand a message format from the resources: %1 to %9 are replaced by
  * args, %% by %, anything else is copied.  Never overflows dst.
  */
 static size_t
-expand(char *dst, size_t size, const char *fmt, const char **args,
+expand_args(char *dst, size_t size, const char *fmt, const char **args,
     int nargs)
 {
 	size_t		 o = 0, l;
@@ -475,37 +405,6 @@ num(struct server_ui *ui, uint64_t v, char *buf)
 	}
 	buf[o] = '\0';
 	return buf;
-}
-
-static XmString
-xms(const char *s)
-{
-	return XmStringCreateLocalized((char *)s);
-}
-
-/* A widget's label as a malloc'd UTF-8 string. */
-static char *
-label_of(Widget w)
-{
-	XmString	 s = NULL;
-	char		*t;
-
-	XtVaGetValues(w, XmNlabelString, &s, NULL);
-	if (s == NULL)
-		return xstrdup("");
-	t = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT, NULL, 0,
-	    XmOUTPUT_ALL);
-	XmStringFree(s);
-	return t != NULL ? t : xstrdup("");
-}
-
-static void
-set_label(Widget w, const char *text)
-{
-	XmString	 s = xms(text);
-
-	XtVaSetValues(w, XmNlabelString, s, NULL);
-	XmStringFree(s);
 }
 
 /* Put a UTF-8 string left-aligned in width characters, cut if longer. */
@@ -561,7 +460,7 @@ set_header(struct server_ui *ui)
 	o = pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
 	pad(o, ui->r.col_msgs, COL_MSGS, true);
-	set_label(ui->header, buf);
+	xmu_set_label(ui->header, buf);
 }
 
 /* ---- the event view ---------------------------------------------------- */
@@ -572,7 +471,7 @@ schedule_flush(struct server_ui *ui)
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add((unsigned long)
 		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
-		    flush_cb, ui);
+		    evview_flush_cb, ui);
 }
 
 /* Append one finished line (no newline) to the pending buffer. */
@@ -587,7 +486,7 @@ pend_line(struct server_ui *ui, const char *s, size_t len)
 	ui->pend[ui->pendlen + len] = '\n';
 	ui->pendlen += len + 1;
 	ui->pend[ui->pendlen] = '\0';
-	lq_push(&ui->pq, (unsigned)len + 1, utf8_chars(s, len) + 1);
+	lq_push(&ui->pq, (unsigned)len + 1, (unsigned)utf8_chars(s, len) + 1);
 	schedule_flush(ui);
 }
 
@@ -614,7 +513,7 @@ summary_line(struct server_ui *ui);
  * summaryRate lines in a second, MSG and OTHER lines are only counted.
  */
 static void
-add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
+event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
     const char **args, int nargs)
 {
 	char		 line[LINE_MAX_BYTES], d[256];
@@ -651,13 +550,13 @@ add_line(struct server_ui *ui, enum line_kind kind, const char *fmt,
 			ui->day_year = tm.tm_year;
 			ui->day_yday = tm.tm_yday;
 			if (strftime(d, sizeof d, ui->r.date_format, &tm) > 0) {
-				clean(line, d, strlen(d));
+				utf8_clean(line, d, strlen(d), 0);
 				pend_line(ui, line, strlen(line));
 			}
 		}
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
-	o += expand(line + o, sizeof line - o, fmt, args, nargs);
+	o += expand_args(line + o, sizeof line - o, fmt, args, nargs);
 	pend_line(ui, line, o);
 }
 
@@ -674,7 +573,7 @@ summary_line(struct server_ui *ui)
 	ui->skip_msgs = ui->skip_other = 0;
 	args[0] = num(ui, m, a);
 	args[1] = num(ui, o, b);
-	add_line(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
+	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
 	    ui->r.ev_summary_other, args, 2);
 }
 
@@ -784,7 +683,7 @@ flush_list(struct server_ui *ui)
 	items = xreallocarray(NULL, n, sizeof *items);
 	for (i = 0; i < n; i++) {
 		format_row(ui, &ui->rows[ui->dirty_lo + i], buf);
-		items[i] = xms(buf);
+		items[i] = xmu_string(buf);
 	}
 	XmListReplaceItemsPosUnselected(ui->list, items, (int)n,
 	    (int)ui->dirty_lo + 1);
@@ -808,7 +707,7 @@ set_kick_sensitive(struct server_ui *ui)
 
 /* The flush timer: event lines, dirty rows, status line. */
 static void
-flush_cb(void *arg)
+evview_flush_cb(void *arg)
 {
 	struct server_ui *ui = arg;
 	struct timespec	 ts;
@@ -848,27 +747,27 @@ update_status(struct server_ui *ui)
 	args[2] = num(ui, st.accepted, b);
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
-	o = expand(buf, sizeof buf, ui->r.status_format, args, 5);
+	o = expand_args(buf, sizeof buf, ui->r.status_format, args, 5);
 	if (ui->paused) {
 		args[0] = num(ui, ui->pq.n, e);
-		o += expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		o += expand_args(buf + o, sizeof buf - o, ui->r.status_paused,
 		    args, 1);
 	}
 	if (ui->log_errno != 0)
-		expand(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
-	set_label(ui->status, buf);
+		expand_args(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
+	xmu_set_label(ui->status, buf);
 }
 
 /* Once a second: the message rate, and the status line. */
 static void
-tick_cb(void *arg)
+status_tick_cb(void *arg)
 {
 	struct server_ui *ui = arg;
 	struct hub_stats st;
 	struct timespec	 ts;
 	double		 dt;
 
-	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
+	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
 	hub_stats(ui->hub, &st);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	dt = (double)(ts.tv_sec - ui->rate_ts.tv_sec) +
@@ -890,17 +789,17 @@ static void
 ev_joined(void *arg, const struct hub_client_info *ci)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], nick[PROTO_MAX_NICK * 2 + 1], buf[256];
+	char		 id[32], nick[PROTO_MAX_NICK * 3 + 1], buf[256];
 	const char	*args[3];
 	struct row	*r;
 	XmString	 s;
 	size_t		 i;
 
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
-	add_line(ui, LK_OTHER, ui->r.ev_joined, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_joined, args, 3);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -917,7 +816,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	r->peer = xstrdup(ci->peer);
 	r->msgs = ci->msgs;
 	format_row(ui, r, buf);
-	s = xms(buf);
+	s = xmu_string(buf);
 	XmListAddItemUnselected(ui->list, s, (int)i + 1);
 	XmStringFree(s);
 	if (ui->dirty_lo != SIZE_MAX && ui->dirty_lo >= i) {
@@ -932,16 +831,16 @@ static void
 ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], n[32], nick[PROTO_MAX_NICK * 2 + 1];
+	char		 id[32], n[32], nick[PROTO_MAX_NICK * 3 + 1];
 	const char	*args[4];
 	size_t		 i;
 
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = num(ui, ci->msgs, n);
-	add_line(ui, LK_OTHER, ui->r.ev_left, args, 4);
+	event_add(ui, LK_OTHER, ui->r.ev_left, args, 4);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
@@ -970,17 +869,17 @@ static void
 ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], o[PROTO_MAX_NICK * 2 + 1];
-	char		 nick[PROTO_MAX_NICK * 2 + 1];
+	char		 id[32], o[PROTO_MAX_NICK * 3 + 1];
+	char		 nick[PROTO_MAX_NICK * 3 + 1];
 	const char	*args[3];
 	size_t		 i;
 
-	clean(o, old, strlen(old));
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(o, old, strlen(old), 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
-	add_line(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
@@ -1027,8 +926,8 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
     const char *md5, const char *text, size_t len)
 {
 	struct server_ui *ui = arg;
-	char		 a[32], b[32], nick[PROTO_MAX_NICK * 2 + 1];
-	char		 t[PROTO_MAX_TEXT + 1];
+	char		 a[32], b[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 t[PROTO_MAX_TEXT * 3 + 1];
 	const char	*args[5];
 
 	count_msgs(ui, ci);
@@ -1037,14 +936,14 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
-	clean(t, text, len);
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, n, a);
 	args[1] = num(NULL, ci->id, b);
 	args[2] = nick;
 	args[3] = t;
 	args[4] = md5;
-	add_line(ui, LK_MSG, ui->r.ev_accepted, args, 5);
+	event_add(ui, LK_MSG, ui->r.ev_accepted, args, 5);
 }
 
 static void
@@ -1053,8 +952,8 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
     size_t len)
 {
 	struct server_ui *ui = arg;
-	char		 a[32], nick[PROTO_MAX_NICK * 2 + 1];
-	char		 t[PROTO_MAX_TEXT + 1];
+	char		 a[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 t[PROTO_MAX_TEXT * 3 + 1];
 	const char	*args[6];
 
 	ui->status_dirty = true;
@@ -1062,15 +961,15 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 		return;
 	if (len > PROTO_MAX_TEXT)
 		len = PROTO_MAX_TEXT;
-	clean(t, text, len);
-	clean(nick, ci->nick, strlen(ci->nick));
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
 	args[0] = num(NULL, ci->id, a);
 	args[1] = nick;
 	args[2] = code;
 	args[3] = md5_recv != NULL ? md5_recv : "-";
 	args[4] = md5_comp != NULL ? md5_comp : "-";
 	args[5] = t;
-	add_line(ui, LK_MSG, ui->r.ev_rejected, args, 6);
+	event_add(ui, LK_MSG, ui->r.ev_rejected, args, 6);
 }
 
 static void
@@ -1090,8 +989,8 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	expand(buf, sizeof buf, ui->r.log_error, args, 2);
-	s = xms(buf);
+	expand_args(buf, sizeof buf, ui->r.log_error, args, 2);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->log_dialog);
@@ -1106,7 +1005,7 @@ ev_logstate(void *arg, int errnum)
 	ui->log_errno = errnum;
 	args[0] = ui->logfile;
 	args[1] = errnum != 0 ? strerror(errnum) : "";
-	add_line(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
+	event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
 	    ui->r.ev_log_ok, args, 2);
 	if (errnum != 0)
 		show_log_dialog(ui, errnum);
@@ -1158,8 +1057,8 @@ verify_show(struct server_ui *ui, int status, const char *why)
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	expand(head, sizeof head, fmt, args, 2);
-	add_line(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
+	expand_args(head, sizeof head, fmt, args, 2);
+	event_add(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
 
 	len = ui->vheadlen + ui->vtaillen + 16;
 	report = xmalloc(len + 1);
@@ -1174,17 +1073,13 @@ verify_show(struct server_ui *ui, int status, const char *why)
 	len += ui->vtaillen;
 	report[len] = '\0';
 	{
-		char *c = xmalloc(len + 1);
+		char *c = xmalloc(len * 3 + 1);
 
-		clean(c, report, len);
-		/* Keep the newlines clean() turned into '?'. */
-		for (size_t i = 0; i < len; i++)
-			if (report[i] == '\n')
-				c[i] = '\n';
+		utf8_clean(c, report, len, UTF8_KEEP_NEWLINE);
 		free(report);
 		report = c;
 	}
-	s = xms(head);
+	s = xmu_string(head);
 	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
 	    XmNdialogType, type, NULL);
 	XmStringFree(s);
@@ -1291,7 +1186,7 @@ verify_cb(Widget w, XtPointer closure, XtPointer call)
 	ui->vheadlen = ui->vtaillen = 0;
 	ui->vcut = false;
 	args[0] = ui->logfile;
-	add_line(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
+	event_add(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
 	if (pipe(p) == -1) {
 		verify_show(ui, 2, strerror(errno));
 		return;
@@ -1338,7 +1233,7 @@ kick_cb(Widget w, XtPointer closure, XtPointer call)
 		args[0] = num(NULL, ui->sel_id, id);
 		args[1] = ui->rows[i].nick;
 		args[2] = ui->rows[i].peer;
-		add_line(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
+		event_add(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
 	}
 	hub_kick(ui->hub, ui->sel_id);
 }
@@ -1386,7 +1281,7 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)call;
 	ui->paused = !ui->paused;
 	if (ui->paused)
-		set_label(ui->pause, ui->r.resume_label);
+		xmu_set_label(ui->pause, ui->r.resume_label);
 	else {
 		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
 		    NULL);
@@ -1396,7 +1291,7 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 static void
-about_cb(Widget w, XtPointer closure, XtPointer call)
+server_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	char		 buf[2048], pv[16];
@@ -1410,8 +1305,8 @@ about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	expand(buf, sizeof buf, ui->r.about_message, args, 4);
-	s = xms(buf);
+	expand_args(buf, sizeof buf, ui->r.about_message, args, 4);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->about_dialog);
@@ -1430,7 +1325,7 @@ quit_ok_cb(Widget w, XtPointer closure, XtPointer call)
 
 /* File > Quit and WM_DELETE_WINDOW: ask first if anyone is connected. */
 static void
-quit_cb(Widget w, XtPointer closure, XtPointer call)
+server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	struct hub_stats st;
@@ -1448,8 +1343,8 @@ quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = num(ui, st.clients, n);
-	expand(buf, sizeof buf, ui->r.quit_question, args, 1);
-	s = xms(buf);
+	expand_args(buf, sizeof buf, ui->r.quit_question, args, 1);
+	s = xmu_string(buf);
 	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(ui->quit_dialog);
@@ -1473,7 +1368,8 @@ dump_widget(FILE *fp, Widget top, const char *path)
 		XtTranslateCoords(w, 0, 0, &x, &y);
 	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
 	l = XtIsSubclass(w, xmLabelWidgetClass) ||
-	    XtIsSubclass(w, xmLabelGadgetClass) ? label_of(w) : xstrdup("");
+	    XtIsSubclass(w, xmLabelGadgetClass) ? xmu_label_text(w) :
+	    xstrdup("");
 	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
 	    XtIsManaged(w) ? "managed" : "unmanaged",
 	    XtIsSensitive(w) ? "sensitive" : "insensitive",
@@ -1516,7 +1412,7 @@ dump_shell(FILE *fp, Widget top, const char *name)
 }
 
 static void
-dump_cb(void *arg)
+server_dump_cb(void *arg)
 {
 	static const char *widgets[] = {
 		"*menuBar.file", "*fileMenu.verify", "*fileMenu.quit",
@@ -1538,7 +1434,7 @@ dump_cb(void *arg)
 
 	if (ui->r.dump_file == NULL || ui->r.dump_file[0] == '\0')
 		return;
-	flush_cb(ui);
+	evview_flush_cb(ui);
 	if (ui->flush_timer != NULL) {
 		evloop_timer_del(ui->flush_timer);
 		ui->flush_timer = NULL;
@@ -1571,7 +1467,7 @@ dump_cb(void *arg)
 			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
 		}
 	}
-	p = label_of(ui->status);
+	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
 	for (k = 0; k < XtNumber(widgets); k++)
@@ -1626,32 +1522,6 @@ menu(Widget bar, const char *cascade, const char *pulldown)
 	return pd;
 }
 
-static Widget
-item(Widget menu, const char *name, XtCallbackProc cb, struct server_ui *ui)
-{
-	Widget	 w;
-
-	w = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, menu,
-	    NULL);
-	XtAddCallback(w, XmNactivateCallback, cb, ui);
-	return w;
-}
-
-static Widget
-message_dialog(Widget top, const char *name, int type, bool cancel)
-{
-	Widget	 d;
-	Arg	 a[1];
-
-	XtSetArg(a[0], XmNdialogType, type);
-	d = XmCreateMessageDialog(top, (char *)name, a, 1);
-	XtUnmanageChild(XmMessageBoxGetChild(d, XmDIALOG_HELP_BUTTON));
-	if (!cancel)
-		XtUnmanageChild(XmMessageBoxGetChild(d,
-		    XmDIALOG_CANCEL_BUTTON));
-	return d;
-}
-
 /*
  * Build the window under the application shell top and realize it.
  * Reads the resources of class XChatd (saveLines, every message
@@ -1683,18 +1553,18 @@ server_ui_create(Widget top)
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
 	pd = menu(bar, "file", "fileMenu");
-	ui->verify = item(pd, "verify", verify_cb, ui);
+	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
-	item(pd, "quit", quit_cb, ui);
+	xmu_add_item(pd, "quit", server_quit_cb, ui);
 	pd = menu(bar, "view", "viewMenu");
-	item(pd, "clear", clear_cb, ui);
-	ui->pause = item(pd, "pause", pause_cb, ui);
+	xmu_add_item(pd, "clear", clear_cb, ui);
+	ui->pause = xmu_add_item(pd, "pause", pause_cb, ui);
 	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
 	pd = menu(bar, "clients", "clientsMenu");
-	ui->kick_item = item(pd, "kick", kick_cb, ui);
+	ui->kick_item = xmu_add_item(pd, "kick", kick_cb, ui);
 	pd = menu(bar, "help", "helpMenu");
-	item(pd, "about", about_cb, ui);
+	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
 
 	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
@@ -1746,12 +1616,12 @@ server_ui_create(Widget top)
 	    XmNmessageWindow, ui->status, NULL);
 	set_kick_sensitive(ui);
 
-	ui->quit_dialog = message_dialog(top, "quitDialog", XmDIALOG_QUESTION,
-	    true);
+	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
+	    XmDIALOG_QUESTION, true);
 	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
-	ui->about_dialog = message_dialog(top, "aboutDialog",
+	ui->about_dialog = xmu_message_dialog(top, "aboutDialog",
 	    XmDIALOG_INFORMATION, false);
-	ui->verify_dialog = message_dialog(top, "verifyDialog",
+	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);
 	n = 0;
 	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
@@ -1765,7 +1635,7 @@ server_ui_create(Widget top)
 
 	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
 	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
-	XmAddWMProtocolCallback(top, del, quit_cb, ui);
+	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
 
 	XtRealizeWidget(top);
 	return ui;
@@ -1799,12 +1669,12 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
-	add_line(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
+	event_add(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
-	ui->tick_timer = evloop_timer_add(1000, tick_cb, ui);
-	evloop_signal(SIGUSR1, dump_cb, ui);
+	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
+	evloop_signal(SIGUSR1, server_dump_cb, ui);
 	update_status(ui);
-	flush_cb(ui);
+	evview_flush_cb(ui);
 }
 
 static void
@@ -1834,11 +1704,11 @@ server_ui_error(Widget top, const char *msg)
 	XtGetApplicationResources(top, &fmt, error_resources,
 	    XtNumber(error_resources), NULL, 0);
 	args[0] = msg;
-	expand(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
+	expand_args(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
-	d = message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
-	s = xms(buf);
+	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
+	s = xmu_string(buf);
 	XtVaSetValues(d, XmNmessageString, s, XmNdialogStyle,
 	    XmDIALOG_FULL_APPLICATION_MODAL, NULL);
 	XmStringFree(s);

@@ -10,9 +10,11 @@
 
 #include <Xm/Xm.h>
 #include <Xm/CascadeB.h>
+#include <Xm/MessageB.h>
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
 
+#include "xmalloc.h"
 #include "xmutil.h"
 
 /*
@@ -62,6 +64,36 @@ xmu_set_label(Widget w, const char *utf8)
 
 	XtVaSetValues(w, XmNlabelString, s, NULL);
 	XmStringFree(s);
+}
+
+char *
+xmu_label_text(Widget w)
+{
+	XmString	 s = NULL;
+	char		*t;
+
+	XtVaGetValues(w, XmNlabelString, &s, NULL);
+	if (s == NULL)
+		return xstrdup("");
+	t = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT, NULL, 0,
+	    XmOUTPUT_ALL);
+	XmStringFree(s);
+	return t != NULL ? t : xstrdup("");
+}
+
+Widget
+xmu_message_dialog(Widget parent, const char *name, int type, bool cancel)
+{
+	Widget	 d;
+	Arg	 a[1];
+
+	XtSetArg(a[0], XmNdialogType, type);
+	d = XmCreateMessageDialog(parent, (char *)name, a, 1);
+	XtUnmanageChild(XmMessageBoxGetChild(d, XmDIALOG_HELP_BUTTON));
+	if (!cancel)
+		XtUnmanageChild(XmMessageBoxGetChild(d,
+		    XmDIALOG_CANCEL_BUTTON));
+	return d;
 }
 
 /* Manage a dialog (which pops it up) and raise it. */

@@ -53,7 +53,7 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 }
 
 s=$srcdir/src
-base="$s/protocol.c $s/xmalloc.c $s/log.c"
+base="$s/protocol.c $s/utf8.c $s/xmalloc.c $s/log.c"
 sources() {
 	case $1 in
 	frames)		echo "$base" ;;

@@ -1,0 +1,103 @@
+/*
+ * utf8.c -- the one UTF-8 decoder of the program (see utf8.h).
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "utf8.h"
+#include "xmalloc.h"
+
+size_t
+utf8_seq(const char *str, size_t left)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) ||	/* overlong */
+	    (s[0] == 0xed && s[1] > 0x9f) ||	/* surrogate */
+	    (s[0] == 0xf0 && s[1] < 0x90) ||	/* overlong */
+	    (s[0] == 0xf4 && s[1] > 0x8f))	/* above U+10FFFF */
+		return 0;
+	return n;
+}
+
+bool
+utf8_valid(const char *buf, size_t len)
+{
+	size_t	 i = 0, n;
+
+	while (i < len) {
+		if ((unsigned char)buf[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_seq(buf + i, len - i)) == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+size_t
+utf8_clean(char *dst, const char *src, size_t len, int flags)
+{
+	char		*d = dst;
+	size_t		 i = 0, n;
+	unsigned char	 c;
+
+	while (i < len) {
+		c = (unsigned char)src[i];
+		n = utf8_seq(src + i, len - i);
+		if (n == 1 && ((c < 0x20 && c != '\t' && !(c == '\n' &&
+		    (flags & UTF8_KEEP_NEWLINE))) || c == 0x7f))
+			n = 0;
+		if (n == 0) {
+			memcpy(d, UTF8_REPLACEMENT, 3);
+			d += 3;
+			i++;
+			continue;
+		}
+		memcpy(d, src + i, n);
+		d += n;
+		i += n;
+	}
+	*d = '\0';
+	return (size_t)(d - dst);
+}
+
+char *
+utf8_clean_dup(const char *src, size_t len, int flags)
+{
+	char	*out = xmalloc(len * 3 + 1);
+
+	utf8_clean(out, src, len, flags);
+	return out;
+}
