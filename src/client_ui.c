@@ -180,7 +180,6 @@ struct ui_user {
 struct client_ui {
 	struct ui_res		 r;
 	struct client_opts	 o;
-	struct clientlog	*log;
 	struct netclient	*nc;
 
 	Widget			 top, main, text, input, send, users, status;
@@ -863,9 +862,6 @@ ev_message(void *arg, const struct nc_msg *m)
 	sfx = !m->good ? ui->r.sfx_failed : m->history ? ui->r.sfx_history :
 	    NULL;
 	add_fmt(ui, ui->r.fmt_message, kv, 4, sfx, m->good && m->mention);
-	clientlog_record(ui->log, m->history ? "hist" : "in", m->n, m->id,
-	    m->nick, m->nicklen, m->md5, m->good ? "good" : "FAILED",
-	    m->text, m->textlen);
 	if (!m->good)
 		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
 		    "digest check (got %.32s, computed %s)", m->n, m->id,
@@ -881,7 +877,7 @@ static void
 ev_own(void *arg, struct nc_own *o)
 {
 	struct client_ui	*ui = arg;
-	char			 idbuf[24], nbuf[24], *x, *s, verdict[48];
+	char			 idbuf[24], nbuf[24], *x, *s;
 	struct kv		 kv[4];
 	uint64_t		 serial;
 
@@ -900,14 +896,11 @@ ev_own(void *arg, struct nc_own *o)
 		return;
 	case NCO_PENDING:
 		set_suffix(ui, (uintptr_t)o->ui - 1, ui->r.sfx_pending);
-		clientlog_record(ui->log, "out", 0, ui->my_id, ui->my_nick,
-		    strlen(ui->my_nick), o->md5, "pending", o->text, o->len);
 		return;
 	case NCO_CONFIRMED:
 		snprintf(nbuf, sizeof nbuf, "%" PRIu64, o->n);
 		kv[0] = (struct kv){ 'N', nbuf };
 		s = expand(ui->r.sfx_confirmed, kv, 1);
-		snprintf(verdict, sizeof verdict, "confirmed");
 		break;
 	case NCO_REJECTED:
 		x = o->why != NULL ? sanitize(o->why, strlen(o->why)) : NULL;
@@ -920,18 +913,14 @@ ev_own(void *arg, struct nc_own *o)
 			s = expand(ui->r.sfx_rejected, kv, 1);
 		}
 		free(x);
-		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
 		break;
 	case NCO_UNDELIVERED:
 	default:
 		s = xstrdup(ui->r.sfx_undelivered);
-		snprintf(verdict, sizeof verdict, "undelivered");
 		break;
 	}
 	set_suffix(ui, (uintptr_t)o->ui - 1, s);
 	free(s);
-	clientlog_record(ui->log, "out", o->n, ui->my_id, ui->my_nick,
-	    strlen(ui->my_nick), o->md5, verdict, o->text, o->len);
 }
 
 static void
@@ -1232,8 +1221,7 @@ check_template(const char *name, const char *v)
 }
 
 struct client_ui *
-client_ui_create(Widget top, const struct client_opts *o,
-    struct clientlog *log)
+client_ui_create(Widget top, const struct client_opts *o)
 {
 	struct client_ui	*ui = xcalloc(1, sizeof *ui);
 	static XtActionsRec	 actions[] = {
@@ -1247,7 +1235,6 @@ client_ui_create(Widget top, const struct client_opts *o,
 	int			 n;
 
 	ui->o = *o;
-	ui->log = log;
 	ui->top = top;
 	ui->last_yday = -1;
 	/* Xt compiles the table in place: keep the names first. */

@@ -10,7 +10,6 @@
 
 #include <X11/Intrinsic.h>
 
-#include "clientlog.h"
 #include "netclient.h"
 
 /* Settings decided by main() from the resources, already validated. */
@@ -27,10 +26,10 @@ struct client_ui;
 /*
  * Build the window under toplevel (not yet realized).  Reads the
  * window's string resources; returns NULL with a one-line message on
- * stderr if one of them is invalid.  log may be NULL.
+ * stderr if one of them is invalid.
  */
 struct client_ui *client_ui_create(Widget toplevel,
-	    const struct client_opts *, struct clientlog *log);
+	    const struct client_opts *);
 /* The events to pass to netclient_new(), with the ui as argument. */
 const struct nc_events *client_ui_events(void);
 /* Attach the client core once it exists. */

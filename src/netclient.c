@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
 #include "netclient.h"
@@ -44,6 +45,7 @@ struct netclient {
 
 	const struct nc_events	*ev;
 	void			*arg;
+	struct clientlog	*log;		/* not owned; may be NULL */
 
 	enum nc_state		 state;
 	enum nc_why		 why;
@@ -121,6 +123,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	    cfg->connect_timeout : 15;
 	nc->ev = ev;
 	nc->arg = arg;
+	nc->log = cfg->log;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
 	return nc;
@@ -181,11 +184,45 @@ emit_state(struct netclient *nc)
 		nc->ev->state(nc->arg, nc->state, nc->why, nc->secs_left);
 }
 
+/*
+ * Record the new state of one of our own messages in the client log:
+ * "pending" when sent, then its verdict.  Queued messages are not
+ * recorded until they are sent.
+ */
+static void
+log_own(struct netclient *nc, const struct nc_own *o)
+{
+	char	 verdict[48];
+
+	switch (o->state) {
+	case NCO_QUEUED:
+		return;
+	case NCO_PENDING:
+		snprintf(verdict, sizeof verdict, "pending");
+		break;
+	case NCO_CONFIRMED:
+		snprintf(verdict, sizeof verdict, "confirmed");
+		break;
+	case NCO_REJECTED:
+		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
+		break;
+	case NCO_UNDELIVERED:
+	default:
+		snprintf(verdict, sizeof verdict, "undelivered");
+		break;
+	}
+	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
+	    nc->id, nc->nick, strlen(nc->nick), o->md5, verdict, o->text,
+	    o->len);
+}
+
 static void
 emit_own(struct netclient *nc, struct nc_own *o)
 {
 	if (nc->ev->own != NULL)
 		nc->ev->own(nc->arg, o);
+	if (nc->log != NULL)
+		log_own(nc, o);
 }
 
 static void
@@ -474,6 +511,10 @@ on_message(struct netclient *nc, const struct proto_smsg *m)
 		nc->nhistory++;
 	if (nc->ev->message != NULL)
 		nc->ev->message(nc->arg, &msg);
+	if (nc->log != NULL)
+		clientlog_record(nc->log, msg.history ? "hist" : "in", msg.n,
+		    msg.id, msg.nick, msg.nicklen, msg.md5,
+		    msg.good ? "good" : "FAILED", msg.text, msg.textlen);
 }
 
 static void

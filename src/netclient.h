@@ -130,6 +130,8 @@ struct nc_events {
 		    size_t codelen, const char *text, size_t textlen);
 };
 
+struct clientlog;
+
 struct nc_config {
 	const char	*host;
 	const char	*port;
@@ -137,6 +139,8 @@ struct nc_config {
 	unsigned	 ping_interval;	/* s of silence before our PING */
 	unsigned	 ping_timeout;	/* s more before the server is dead */
 	unsigned	 connect_timeout; /* s for connect + WELCOME */
+	struct clientlog *log;		/* messages in and out; NULL: none.
+					   Not owned: outlives the client. */
 };
 
 struct netclient;

@@ -259,8 +259,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	cfg.log = cl;
 	evloop_init(app);
-	if ((ui = client_ui_create(top, &co, cl)) == NULL)
+	if ((ui = client_ui_create(top, &co)) == NULL)
 		return 2;
 	the_client = netclient_new(&cfg, client_ui_events(), ui);
 	client_ui_set_client(ui, the_client);
