@@ -887,28 +887,10 @@ netclient_state(const struct netclient *nc)
 	return nc->state;
 }
 
-uint64_t
-netclient_id(const struct netclient *nc)
-{
-	return nc->id;
-}
-
 const char *
 netclient_current_nick(const struct netclient *nc)
 {
 	return nc->nick;
-}
-
-const char *
-netclient_host(const struct netclient *nc)
-{
-	return nc->host;
-}
-
-const char *
-netclient_port(const struct netclient *nc)
-{
-	return nc->port;
 }
 
 unsigned

@@ -168,10 +168,7 @@ struct nc_own *netclient_send(struct netclient *, const char *, size_t);
 void	 netclient_nick(struct netclient *, const char *);
 
 enum nc_state netclient_state(const struct netclient *);
-uint64_t netclient_id(const struct netclient *);
 const char *netclient_current_nick(const struct netclient *);
-const char *netclient_host(const struct netclient *);
-const char *netclient_port(const struct netclient *);
 unsigned netclient_backoff(const struct netclient *);
 /* The last connection error as a sentence ("" if none). */
 const char *netclient_error(const struct netclient *);
