@@ -1,30 +1,32 @@
 /*
- * hub.c -- the server core.  One struct client per connection, kept in
- * an array; ids and message numbers count up and are never reused.
+ * hub.c -- the server core: the client table, accepting connections,
+ * each client's lifecycle (welcome, nick, keepalive, flood control,
+ * leaving) and the dispatch of its frames.  One struct client per
+ * connection, kept in an array; ids and message numbers count up and
+ * are never reused.  Clients are talked to through struct conn
+ * (transport.h), so the hub does not know which transport it uses.
  *
  * A read callback reads once (up to RBUF bytes), splits frames and
  * handles them.  Accepted messages of one read are recorded in the log
  * with a single write() before any of them is acknowledged or relayed
- * (msglog_commit), then their relays are encoded once into a shared
- * batch and appended to every other client's output buffer.  Output is
- * written at the end of the event round (evloop's round hook), one
- * send() per client, and the write mask is registered only for clients
- * whose socket did not take everything.
+ * (msglog_commit); then their relays are encoded once and broadcast
+ * through fanout.c, which keeps one copy of the round's broadcasts
+ * for everybody and, at the end of the event round (evloop's round
+ * hook), sends it to each client with one writev, copying into a
+ * client's own queue only what its socket did not take.  Every frame
+ * is built by a proto_encode_* function (protocol.c).
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <assert.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +35,13 @@
 
 #include "digest.h"
 #include "evloop.h"
+#include "fanout.h"
 #include "hub.h"
 #include "log.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
+#include "transport.h"
 #include "xmalloc.h"
 
 #define RBUF		(256 * 1024)	/* bytes read per wakeup */
@@ -46,28 +50,15 @@
 #define TICK_MS		1000
 #define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
 
-enum client_state { CS_OPEN, CS_CLOSING, CS_DEAD };
-
 struct client {
+	struct fanout_peer fp;		/* conn, io, state, output queue */
 	struct hub	*hub;
 	uint64_t	 id;
-	int		 fd;
-	struct ev_io	*io;
-	enum client_state state;
 	unsigned	 idx;		/* in hub->clients or hub->closing */
 	char		 nick[PROTO_MAX_NICK + 1];
 	size_t		 nicklen;
 	char		 peer[NETIO_ADDRSTRLEN];
 	struct proto_lineq in;
-	struct outbuf	 out;
-	bool		 dirty;		/* in hub->dirty */
-	bool		 slow;		/* in hub->slowq */
-	bool		 doomed;	/* far over its cap: queue no more */
-	bool		 werr;		/* a write failed: drop it */
-	bool		 werr_gone;	/* ... because the peer closed */
-	size_t		 allow;		/* rest of the welcome burst */
-	size_t		 rpos;		/* round bytes already in out */
-	bool		 partial;	/* a frame is half sent */
 	double		 tokens;	/* flood bucket */
 	double		 strikes;	/* flood NAKs beyond the bucket */
 	uint64_t	 tok_ms;
@@ -93,12 +84,6 @@ struct pending {
 	size_t		 textlen;
 };
 
-struct hist {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
-};
-
 struct hub {
 	struct hub_config cfg;
 	struct msglog	*log;
@@ -115,12 +100,6 @@ struct hub {
 	struct client	**closing;	/* flushing their last frames */
 	unsigned	 nclosing;
 	unsigned	 capclosing;
-	struct client	**dirty;	/* output queued this round */
-	unsigned	 ndirty;
-	unsigned	 capdirty;
-	struct client	**slowq;	/* over the output cap */
-	unsigned	 nslow;
-	unsigned	 capslow;
 	struct client	*dead;		/* to free at the end of the round */
 
 	uint64_t	 next_id;
@@ -130,33 +109,11 @@ struct hub {
 
 	char		*rbuf;		/* RBUF + PROTO_MAX_FRAME */
 
-	/*
-	 * What was broadcast this round, once for everybody: each client
-	 * is sent it straight from here at the end of the round (skipping
-	 * the segments it is excluded from), and only what its socket does
-	 * not take is copied into its own buffer.
-	 */
-	char		*round;
-	size_t		 roundlen;
-	size_t		 roundcap;
-	struct rseg {
-		size_t	 start;
-		size_t	 end;
-		uint64_t except;	/* client id left out, or 0 */
-	}		*rsegs;
-	unsigned	 nrsegs;
-	unsigned	 caprsegs;
-	char		*bc;		/* relays of the current batch */
-	size_t		 bclen;
-	size_t		 bccap;
+	struct fanout	*fo;		/* output: round, queues, cap */
 	struct pending	*pend;
 	size_t		 npend;
 	size_t		 cappend;
 	struct client	*pend_from;
-
-	struct hist	*hist;
-	unsigned	 hhead;		/* next slot to write */
-	unsigned	 hcount;
 
 	bool		 log_failing;
 	uint64_t	 emfile_warned;	/* ms */
@@ -164,12 +121,10 @@ struct hub {
 };
 
 static void	client_read(struct hub *, struct client *);
-static void	note_sent(struct client *);
-static bool	peer_gone(int);
-static void	catch_up(struct client *);
-static void	client_flush(struct client *);
-static void	drop(struct client *, const char *reason, bool bye);
+static void	client_flush(void *);
+static void	client_drop(void *, const char *reason, bool bye);
 static void	commit(struct hub *, struct client *);
+static void	round_end(void *);
 
 static uint64_t
 now_ms(void)
@@ -200,249 +155,20 @@ push(struct client ***arr, unsigned *n, unsigned *cap, struct client *c)
 	(*arr)[(*n)++] = c;
 }
 
-static void
-mark_dirty(struct client *c)
-{
-	struct hub	*h = c->hub;
-
-	if (c->dirty || c->state == CS_DEAD)
-		return;
-	c->dirty = true;
-	push(&h->dirty, &h->ndirty, &h->capdirty, c);
-	evloop_round_request();
-}
-
-/* Queue bytes for one client; note it if it goes over the cap. */
-/* Did a socket error mean only that the peer went away? */
-static bool
-peer_gone(int err)
-{
-	return err == EPIPE || err == ECONNRESET;
-}
-
-/* A client's cap: slowLimit, plus what is left of its welcome burst. */
-static size_t
-cap_of(const struct client *c)
-{
-	return c->hub->cfg.slowlimit + c->allow;
-}
-
-/*
- * Queue bytes for one client.  Output is written at the end of the
- * round; but a client whose queue goes over its cap is written to at
- * once, and only if that does not bring it back under the cap is it a
- * candidate for BYE slow (decided at the end of the round, after one
- * more try).  Past twice the cap nothing more is queued for it: it is
- * going to be dropped, and memory stays bounded whatever it does.
- */
+/* Queue a frame for one client (fanout_queue: capped, in order). */
 static void
 queue(struct client *c, const char *data, size_t len)
 {
-	struct hub	*h = c->hub;
-	ssize_t		 left;
-
-	if (c->state == CS_DEAD || c->doomed)
-		return;
-	catch_up(c);
-	outbuf_append(&c->out, data, len);
-	mark_dirty(c);
-	if (c->out.len <= cap_of(c) || c->state != CS_OPEN)
-		return;
-	if (!c->werr && c->io != NULL &&
-	    !(evloop_io_events(c->io) & EV_WRITE)) {
-		left = outbuf_flush(&c->out, c->fd);
-		if (left < 0) {
-			c->werr = true;
-			c->werr_gone = peer_gone(errno);
-		}
-		else
-			note_sent(c);
-	}
-	if (c->out.len <= cap_of(c) && !c->werr)
-		return;
-	if (c->out.len > 2 * cap_of(c) || c->werr)
-		c->doomed = true;
-	if (!c->slow) {
-		c->slow = true;
-		push(&h->slowq, &h->nslow, &h->capslow, c);
-		evloop_round_request();
-	}
+	fanout_queue(c->hub->fo, &c->fp, data, len);
 }
 
-static void
-queuef(struct client *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-queuef(struct client *c, const char *fmt, ...)
-{
-	char	 buf[PROTO_MAX_FRAME + 128];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	queue(c, buf, (size_t)n);
-}
-
-/* Send bytes to every open client but one (which may be NULL). */
+/* Send a frame to every open client but one (which may be NULL). */
 static void
 broadcast(struct hub *h, struct client *except, const char *data,
     size_t len)
 {
-	uint64_t	 xid = except != NULL ? except->id : 0;
-	struct rseg	*g;
-
-	if (h->nclients == 0 || (h->nclients == 1 && except != NULL))
-		return;
-	if (h->roundlen + len > h->roundcap) {
-		h->roundcap = h->roundcap == 0 ? 65536 : h->roundcap;
-		while (h->roundlen + len > h->roundcap)
-			h->roundcap *= 2;
-		h->round = xrealloc(h->round, h->roundcap);
-	}
-	memcpy(h->round + h->roundlen, data, len);
-	g = h->nrsegs > 0 ? &h->rsegs[h->nrsegs - 1] : NULL;
-	if (g != NULL && g->except == xid && g->end == h->roundlen)
-		g->end += len;
-	else {
-		if (h->nrsegs == h->caprsegs) {
-			h->caprsegs = h->caprsegs == 0 ? 64 : h->caprsegs * 2;
-			h->rsegs = xreallocarray(h->rsegs, h->caprsegs,
-			    sizeof *h->rsegs);
-		}
-		g = &h->rsegs[h->nrsegs++];
-		g->start = h->roundlen;
-		g->end = h->roundlen + len;
-		g->except = xid;
-	}
-	h->roundlen += len;
-	evloop_round_request();
-}
-
-/*
- * Copy the round's broadcasts this client has not got yet into its own
- * buffer: done before anything is queued for it alone, so that its
- * frames keep their order.
- */
-static void
-catch_up(struct client *c)
-{
-	struct hub	*h = c->hub;
-	struct rseg	*g;
-	unsigned	 i;
-	size_t		 from;
-
-	if (c->rpos >= h->roundlen || c->state != CS_OPEN)
-		return;
-	for (i = 0; i < h->nrsegs; i++) {
-		g = &h->rsegs[i];
-		if (g->end <= c->rpos || g->except == c->id)
-			continue;
-		from = g->start > c->rpos ? g->start : c->rpos;
-		if (!c->doomed)
-			outbuf_append(&c->out, h->round + from, g->end - from);
-	}
-	c->rpos = h->roundlen;
-	mark_dirty(c);
-}
-
-/*
- * End of round, for a client with nothing of its own queued: send the
- * round's broadcasts straight from the shared buffer with one sendmsg()
- * and keep only what the socket did not take.
- */
-static void
-send_round(struct client *c)
-{
-	struct hub	*h = c->hub;
-	struct iovec	 iov[64];
-	struct msghdr	 mh;
-	struct rseg	*g;
-	unsigned	 i, n;
-	size_t		 from, want, sent, k;
-	ssize_t		 r;
-
-	while (c->rpos < h->roundlen && c->out.len == 0) {
-		n = 0;
-		want = 0;
-		for (i = 0; i < h->nrsegs && n < 64; i++) {
-			g = &h->rsegs[i];
-			if (g->end <= c->rpos || g->except == c->id)
-				continue;
-			from = g->start > c->rpos ? g->start : c->rpos;
-			iov[n].iov_base = h->round + from;
-			iov[n].iov_len = g->end - from;
-			want += iov[n].iov_len;
-			n++;
-		}
-		if (n == 0) {
-			c->rpos = h->roundlen;
-			return;
-		}
-		memset(&mh, 0, sizeof mh);
-		mh.msg_iov = iov;
-		mh.msg_iovlen = n;
-		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				c->werr = true;
-				c->werr_gone = peer_gone(errno);
-				return;
-			}
-			r = 0;
-		}
-		sent = (size_t)r;
-		/* Advance rpos past what went, segment by segment. */
-		for (k = 0; k < n && sent > 0; k++) {
-			size_t	 l = iov[k].iov_len < sent ?
-			    iov[k].iov_len : sent;
-
-			c->rpos = (size_t)((char *)iov[k].iov_base - h->round) +
-			    l;
-			sent -= l;
-			if (l > 0)
-				c->partial = ((char *)iov[k].iov_base)[l - 1] !=
-				    '\n';
-		}
-		if ((size_t)r < want) {
-			/* The socket is full: keep the rest, wait for it. */
-			catch_up(c);
-			return;
-		}
-		if (n < 64)
-			c->rpos = h->roundlen;
-	}
-}
-
-/*
- * Drop the clients still over their output cap after the round's
- * writes, and those whose socket failed.
- */
-static void
-reap_slow(struct hub *h)
-{
-	struct client	*c;
-	unsigned	 i;
-
-	for (i = 0; i < h->nslow; i++) {
-		c = h->slowq[i];
-		c->slow = false;
-		if (c->state != CS_OPEN)
-			continue;
-		if (c->werr)
-			drop(c, c->werr_gone ? "closed" : "error", false);
-		else if (c->doomed || c->out.len > cap_of(c))
-			drop(c, "slow", true);
-	}
-	h->nslow = 0;
+	fanout_broadcast(h->fo, h->nclients, except != NULL ? except->id : 0,
+	    data, len);
 }
 
 static void
@@ -459,13 +185,13 @@ bury(struct client *c)
 {
 	struct hub	*h = c->hub;
 
-	if (c->state == CS_CLOSING)
+	if (c->fp.state == FO_CLOSING)
 		remove_at(h->closing, &h->nclosing, c->idx);
-	c->state = CS_DEAD;
-	evloop_io_del(c->io);
-	c->io = NULL;
-	close(c->fd);
-	c->fd = -1;
+	c->fp.state = FO_DEAD;
+	evloop_io_del(c->fp.io);
+	c->fp.io = NULL;
+	conn_close(c->fp.conn);
+	c->fp.conn = NULL;
 	c->next_dead = h->dead;
 	h->dead = c;
 	evloop_round_request();
@@ -479,88 +205,80 @@ bury(struct client *c)
  * loses its queue, and gets BYE only if no frame was half sent.
  */
 static void
-drop(struct client *c, const char *reason, bool bye)
+client_drop(void *arg, const char *reason, bool bye)
 {
+	struct client	*c = arg;
 	struct hub	*h = c->hub;
 	struct hub_client_info ci;
-	char		 buf[128];
-	int		 n;
+	char		 buf[PROTO_MAX_FRAME];
 
-	if (c->state != CS_OPEN)
+	if (c->fp.state != FO_OPEN)
 		return;
-	catch_up(c);
+	fanout_catch_up(h->fo, &c->fp);
 	if (h->pend_from == c && (h->npend > 0 ||
 	    msglog_pending(h->log) > 0))
 		commit(h, c);
 	remove_at(h->clients, &h->nclients, c->idx);
-	n = snprintf(buf, sizeof buf, "LEAVE %llu %s %s\n",
-	    (unsigned long long)c->id, c->nick, reason);
-	broadcast(h, NULL, buf, (size_t)n);
+	broadcast(h, NULL, buf, proto_encode_leave(buf, c->id, c->nick,
+	    c->nicklen, reason));
 	info_of(c, &ci);
 	if (h->ev->left != NULL)
 		h->ev->left(h->ui, &ci, reason);
 	log_debug("client %llu (%s) left: %s", (unsigned long long)c->id,
 	    c->peer, reason);
 
-	if (strcmp(reason, "slow") == 0) {
-		outbuf_free(&c->out);
-		if (c->partial)
-			bye = false;
-	}
-	if (!bye) {
+	/* A slow client loses its queue; no BYE after a half-sent frame. */
+	if (!bye ||
+	    !fanout_close(h->fo, &c->fp, strcmp(reason, "slow") == 0)) {
 		bury(c);
 		return;
 	}
-	c->state = CS_CLOSING;
 	c->idx = h->nclosing;
 	push(&h->closing, &h->nclosing, &h->capclosing, c);
 	c->deadline = h->now + CLOSE_GRACE;
-	n = snprintf(buf, sizeof buf, "BYE %s\n", reason);
-	outbuf_append(&c->out, buf, (size_t)n);
-	evloop_io_set(c->io, 0);
-	mark_dirty(c);
+	fanout_append(h->fo, &c->fp, buf, proto_encode_bye(buf, reason));
 }
 
-/* After a write: is a frame half sent?  What is left of the burst? */
+/*
+ * Write what a client has queued (fanout_flush sets its event mask); a
+ * failed write drops it, and a closing client whose queue drained is
+ * closed.
+ */
 static void
-note_sent(struct client *c)
+client_flush(void *arg)
 {
-	if (c->out.len == 0)
-		c->partial = false;
-	else if (c->out.off > 0)
-		c->partial = c->out.buf[c->out.off - 1] != '\n';
-	if (c->allow > c->out.len)
-		c->allow = c->out.len;
-}
+	struct client	*c = arg;
+	ssize_t		 left;
 
-/* Write what a client has queued; manage its write mask. */
-static void
-client_flush(struct client *c)
-{
-	ssize_t	 left;
-
-	if (c->state == CS_DEAD)
+	if (c->fp.state == FO_DEAD)
 		return;
-	left = outbuf_flush(&c->out, c->fd);
+	left = fanout_flush(&c->fp);
 	if (left < 0) {
-		if (c->state == CS_OPEN)
-			drop(c, peer_gone(errno) ? "closed" : "error", false);
+		if (c->fp.state == FO_OPEN)
+			client_drop(c, errno == EPIPE || errno == ECONNRESET ?
+			    "closed" : "error", false);
 		else
 			bury(c);
 		return;
 	}
-	note_sent(c);
-	if (c->state == CS_CLOSING && left == 0) {
-		shutdown(c->fd, SHUT_WR);
+	if (c->fp.state == FO_CLOSING && left == 0) {
+		conn_shutdown(c->fp.conn);
 		bury(c);
-		return;
 	}
-	if (left > 0) {
-		if (!(evloop_io_events(c->io) & EV_WRITE))
-			evloop_io_set(c->io, evloop_io_events(c->io) |
-			    EV_WRITE);
-	} else if (evloop_io_events(c->io) & EV_WRITE)
-		evloop_io_set(c->io, evloop_io_events(c->io) & ~EV_WRITE);
+}
+
+/* The fan-out's hooks: flush a client, drop one (slow, write error). */
+static const struct fanout_hooks client_hooks = {
+	client_flush, client_drop
+};
+
+/* Free a dead client's memory. */
+static void
+client_free(struct client *c)
+{
+	proto_lineq_free(&c->in);
+	fanout_peer_free(&c->fp);
+	free(c);
 }
 
 /* End of an event round: write queued output, free the dead. */
@@ -571,50 +289,22 @@ round_end(void *arg)
 	struct client	*c, *keep;
 	unsigned	 i;
 
-	if (h->roundlen > 0) {
-		for (i = 0; i < h->nclients; i++) {
-			c = h->clients[i];
-			if (c->werr || c->doomed)
-				;
-			else if (c->out.len == 0 &&
-			    !(evloop_io_events(c->io) & EV_WRITE))
-				send_round(c);
-			else
-				catch_up(c);
-			c->rpos = 0;
-			if ((c->werr || c->out.len > cap_of(c)) && !c->slow) {
-				c->slow = true;
-				push(&h->slowq, &h->nslow, &h->capslow, c);
-			}
-		}
-		h->roundlen = 0;
-		h->nrsegs = 0;
+	if (fanout_round_pending(h->fo)) {
+		for (i = 0; i < h->nclients; i++)
+			fanout_round_send(h->fo, &h->clients[i]->fp);
+		fanout_round_clear(h->fo);
 	}
-	for (i = 0; i < h->ndirty; i++) {
-		c = h->dirty[i];
-		c->dirty = false;
-		if (c->state == CS_DEAD || c->werr || (c->io != NULL &&
-		    (evloop_io_events(c->io) & EV_WRITE)))
-			continue;
-		client_flush(c);
-	}
-	h->ndirty = 0;
-	reap_slow(h);
-	/*
-	 * Free the dead, except those still on the dirty list (a client
-	 * can be dropped after the list was walked): next round.
-	 */
+	fanout_round_end(h->fo);
+	/* Free the dead; those the fan-out still holds: next round. */
 	keep = NULL;
 	while ((c = h->dead) != NULL) {
 		h->dead = c->next_dead;
-		if (c->dirty) {
+		if (fanout_peer_busy(&c->fp)) {
 			c->next_dead = keep;
 			keep = c;
 			continue;
 		}
-		proto_lineq_free(&c->in);
-		outbuf_free(&c->out);
-		free(c);
+		client_free(c);
 	}
 	h->dead = keep;
 	if (keep != NULL)
@@ -629,43 +319,12 @@ client_io(void *arg, int fd, int events)
 
 	(void)fd;
 	h->now = now_ms();
-	if ((events & EV_WRITE) && c->state != CS_DEAD)
+	if ((events & EV_WRITE) && c->fp.state != FO_DEAD)
 		client_flush(c);
-	if ((events & EV_READ) && c->state == CS_OPEN)
+	if ((events & EV_READ) && c->fp.state == FO_OPEN)
 		client_read(h, c);
-	if (h->nslow > 0)
+	if (fanout_reap_pending(h->fo))
 		evloop_round_request();
-}
-
-/* Put the last-message history in the newcomer's queue. */
-static void
-send_history(struct hub *h, struct client *c)
-{
-	unsigned	 i, slot, cap = h->cfg.history;
-
-	for (i = 0; i < h->hcount; i++) {
-		slot = (h->hhead + cap - h->hcount + i) % cap;
-		queue(c, h->hist[slot].buf, h->hist[slot].len);
-	}
-}
-
-static void
-add_history(struct hub *h, const char *frame, size_t len)
-{
-	struct hist	*e;
-
-	if (h->cfg.history == 0)
-		return;
-	e = &h->hist[h->hhead];
-	if (e->cap < len) {
-		e->cap = len < 256 ? 256 : len;
-		e->buf = xrealloc(e->buf, e->cap);
-	}
-	memcpy(e->buf, frame, len);
-	e->len = len;
-	h->hhead = (h->hhead + 1) % h->cfg.history;
-	if (h->hcount < h->cfg.history)
-		h->hcount++;
 }
 
 /* A new connection: welcome it, tell it who is here, tell the others. */
@@ -674,52 +333,47 @@ client_new(struct hub *h, int fd)
 {
 	struct client	*c;
 	struct hub_client_info ci;
-	char		 buf[128];
+	char		 buf[PROTO_MAX_FRAME];
 	unsigned	 i;
-	int		 one = 1, n;
+	int		 one = 1;
 
 	if (h->nclients >= h->cfg.maxclients) {
-		static const char full[] = "BYE full\n";
+		struct conn	*cn = conn_plain_new(fd);
 
-		if (send(fd, full, sizeof full - 1, MSG_NOSIGNAL |
-		    MSG_DONTWAIT) < 0)
+		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
 			log_debug("BYE full: %s", strerror(errno));
-		close(fd);
+		conn_close(cn);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c = xcalloc(1, sizeof *c);
 	c->hub = h;
-	c->fd = fd;
 	c->id = h->next_id++;
+	/* Earlier broadcasts are not its; the welcome is never "slow". */
+	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id, c);
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
 	netio_peer_name(fd, c->peer, sizeof c->peer);
 	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
 	c->tok_ms = h->now;
 	c->last_rx = h->now;
-	c->state = CS_OPEN;
 
-	c->rpos = h->roundlen;		/* earlier broadcasts are not its */
-	c->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
-	queuef(c, "WELCOME %llu %s %d\n", (unsigned long long)c->id, c->nick,
-	    PROTO_VERSION);
+	queue(c, buf, proto_encode_welcome(buf, c->id, c->nick, c->nicklen));
 	for (i = 0; i < h->nclients; i++)
-		queuef(c, "USER %llu %s\n",
-		    (unsigned long long)h->clients[i]->id,
-		    h->clients[i]->nick);
-	send_history(h, c);
-	queuef(c, "READY %u\n", h->nclients);
-	c->allow = c->out.len;
+		queue(c, buf, proto_encode_user(buf, h->clients[i]->id,
+		    h->clients[i]->nick, h->clients[i]->nicklen));
+	fanout_history_send(h->fo, &c->fp);
+	queue(c, buf, proto_encode_ready(buf, h->nclients));
+	fanout_welcome_done(&c->fp);
 
-	n = snprintf(buf, sizeof buf, "JOIN %llu %s\n",
-	    (unsigned long long)c->id, c->nick);
-	broadcast(h, NULL, buf, (size_t)n);
-	c->rpos = h->roundlen;		/* nor its own JOIN */
+	broadcast(h, NULL, buf, proto_encode_join(buf, c->id, c->nick,
+	    c->nicklen));
+	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
 
 	c->idx = h->nclients;
 	push(&h->clients, &h->nclients, &h->capclients, c);
-	c->io = evloop_io_add(fd, EV_READ, client_io, c);
+	c->fp.io = evloop_io_add(fd, EV_READ | conn_wants(c->fp.conn),
+	    client_io, c);
 	h->st.connections++;
 	/*
 	 * Send the welcome now and give back its buffer (it holds a USER
@@ -727,8 +381,8 @@ client_new(struct hub *h, int fd)
 	 * thousand copies of the user list.
 	 */
 	client_flush(c);
-	if (c->state == CS_OPEN)
-		outbuf_trim(&c->out);
+	if (c->fp.state == FO_OPEN)
+		fanout_peer_trim(&c->fp);
 	info_of(c, &ci);
 	if (h->ev->joined != NULL)
 		h->ev->joined(h->ui, &ci);
@@ -874,7 +528,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		reject(h, c, m, "flood", NULL, true);
 		c->strikes += 1;
 		if (c->strikes > h->cfg.floodkick)
-			drop(c, "flood", true);
+			client_drop(c, "flood", true);
 		return;
 	}
 	if (!proto_text_valid(m->text.p, m->text.len)) {
@@ -911,26 +565,11 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	p->rec = msglog_add(h->log, &r);
 }
 
-/*
- * Write the log batch, then acknowledge and relay the messages whose
- * records made it to the file; the others get NAK nolog and their
- * numbers are given back.
- */
+/* After a log write: say when the log starts or stops failing. */
 static void
-commit(struct hub *h, struct client *c)
+log_state(struct hub *h, int err)
 {
-	struct hub_client_info ci;
-	struct pending	*p;
-	size_t		 i, written, need, acc = 0, nrec;
-	int		 err = 0;
-	char		 ok[PROTO_MAX_SEQ + PROTO_MAX_NUM + 8];
-	char		*q;
-
-	nrec = msglog_pending(h->log);
-	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
-	if (nrec == 0)
-		;
-	else if (err != 0 && !h->log_failing) {
+	if (err != 0 && !h->log_failing) {
 		h->log_failing = true;
 		errno = err;
 		log_warn("cannot write log %s; refusing messages (NAK nolog) "
@@ -944,8 +583,27 @@ commit(struct hub *h, struct client *c)
 		if (h->ev->logstate != NULL)
 			h->ev->logstate(h->ui, 0);
 	}
+}
 
-	h->bclen = 0;
+/*
+ * Write the log batch, then acknowledge and relay the messages whose
+ * records made it to the file; the others get NAK nolog and their
+ * numbers are given back.
+ */
+static void
+commit(struct hub *h, struct client *c)
+{
+	struct hub_client_info ci;
+	struct pending	*p;
+	size_t		 i, written, acc = 0, nrec;
+	int		 err = 0;
+	char		 ok[PROTO_MAX_FRAME];
+
+	nrec = msglog_pending(h->log);
+	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
+	if (nrec > 0)
+		log_state(h, err);
+
 	info_of(c, &ci);
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
@@ -957,15 +615,8 @@ commit(struct hub *h, struct client *c)
 			h->st.rejected++;
 			continue;
 		}
-		need = h->bclen + PROTO_MAX_FRAME + 128;
-		if (need > h->bccap) {
-			h->bccap = need * 2;
-			h->bc = xrealloc(h->bc, h->bccap);
-		}
-		q = h->bc + h->bclen;
-		h->bclen += proto_encode_relay(q, p->n, c->id, c->nick,
-		    c->nicklen, p->md5, p->text, p->textlen);
-		add_history(h, q, (size_t)(h->bc + h->bclen - q));
+		fanout_relay_add(h->fo, p->n, c->id, c->nick, c->nicklen,
+		    p->md5, p->text, p->textlen);
 		c->msgs++;
 		acc++;
 		h->st.accepted++;
@@ -975,27 +626,23 @@ commit(struct hub *h, struct client *c)
 			    p->textlen);
 		}
 	}
-	if (h->bclen > 0) {
-		broadcast(h, c, h->bc, h->bclen);
+	if (acc > 0) {
+		fanout_relay_send(h->fo, h->nclients, c->id);
 		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
 	}
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
 		if (p->code != NULL || p->rec >= written) {
-			queuef(c, "NAK %s %s\n", p->seq,
-			    p->code != NULL ? p->code : "nolog");
+			queue(c, ok, proto_encode_nak(ok, p->seq,
+			    strlen(p->seq), p->code != NULL ? p->code :
+			    "nolog"));
 			continue;
 		}
-		q = ok;
-		q = proto_put(q, "OK ", 3);
-		q = proto_put_str(q, p->seq);
-		*q++ = ' ';
-		q = proto_put_u64(q, p->n);
-		*q++ = '\n';
-		queue(c, ok, (size_t)(q - ok));
+		queue(c, ok, proto_encode_ok(ok, p->seq, strlen(p->seq),
+		    p->n));
 	}
 	h->npend = 0;
-	if (h->ev->sent != NULL && h->bclen > 0)
+	if (h->ev->sent != NULL && acc > 0)
 		h->ev->sent(h->ui, &ci);
 }
 
@@ -1030,20 +677,19 @@ static void
 handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
 	struct hub_client_info ci;
-	char		 old[PROTO_MAX_NICK + 1], buf[128];
-	int		 n;
+	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
 
 	if (nick_taken(h, c, m->nick.p, m->nick.len)) {
-		queuef(c, "ERR nickinuse %.*s\n", (int)m->nick.len, m->nick.p);
+		queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
+		    m->nick.len));
 		return;
 	}
 	memcpy(old, c->nick, c->nicklen + 1);
 	memcpy(c->nick, m->nick.p, m->nick.len);
 	c->nick[m->nick.len] = '\0';
 	c->nicklen = m->nick.len;
-	n = snprintf(buf, sizeof buf, "NICK %llu %s\n",
-	    (unsigned long long)c->id, c->nick);
-	broadcast(h, NULL, buf, (size_t)n);
+	broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
+	    c->nicklen));
 	info_of(c, &ci);
 	if (h->ev->renamed != NULL)
 		h->ev->renamed(h->ui, &ci, old);
@@ -1054,7 +700,7 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 {
 	struct proto_cmsg m;
 	enum proto_cerr	 e;
-	char		 echo[PROTO_MAX_VERB_ECHO];
+	char		 echo[PROTO_MAX_VERB_ECHO], buf[PROTO_MAX_FRAME];
 	size_t		 elen;
 
 	e = proto_parse_client(line, len, &m);
@@ -1070,13 +716,11 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		return;
 	case PCE_UNKNOWN:
 		elen = proto_verb_echo(m.verbstr.p, m.verbstr.len, echo);
-		if (elen == 0)
-			queuef(c, "ERR unknown\n");
-		else
-			queuef(c, "ERR unknown %.*s\n", (int)elen, echo);
+		queue(c, buf, proto_encode_err(buf, "unknown", echo, elen));
 		return;
 	case PCE_SYNTAX:
-		queuef(c, "ERR syntax %.*s\n", (int)m.verbstr.len, m.verbstr.p);
+		queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
+		    m.verbstr.len));
 		return;
 	case PCE_BADHASH:
 	case PCE_BADTEXT:
@@ -1085,7 +729,7 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    NULL, flood_take(h, c));
 		return;
 	case PCE_BADNICK:
-		queuef(c, "ERR badnick\n");
+		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
 		return;
 	}
 	switch (m.verb) {
@@ -1096,16 +740,16 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		handle_nick(h, c, &m);
 		break;
 	case PV_PING:
-		queuef(c, "PONG %.*s\n", (int)m.token.len, m.token.p);
+		queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
 		break;
 	case PV_PONG:
 		break;
 	case PV_ERR:
-		log_debug("client %llu reports: %.*s", (unsigned long long)c->id,
-		    (int)m.text.len, m.text.p);
+		log_debug("client %llu reports: %.*s",
+		    (unsigned long long)c->id, (int)m.text.len, m.text.p);
 		break;
 	case PV_QUIT:
-		drop(c, "quit", true);
+		client_drop(c, "quit", true);
 		break;
 	default:
 		break;
@@ -1118,11 +762,12 @@ client_read(struct hub *h, struct client *c)
 {
 	struct proto_scan s;
 	const char	*line;
+	char		 buf[PROTO_MAX_FRAME];
 	size_t		 have, len;
 	ssize_t		 n;
 
 	have = proto_lineq_prepend(&c->in, h->rbuf);
-	n = read(c->fd, h->rbuf + have, RBUF);
+	n = conn_read(c->fp.conn, h->rbuf + have, RBUF);
 	if (n <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 			proto_scan_init(&s, h->rbuf, have);
@@ -1133,8 +778,8 @@ client_read(struct hub *h, struct client *c)
 		if (n == 0)
 			client_flush(c);
 		/* A peer that closes with unread input sends RST: closed. */
-		drop(c, n == 0 || errno == ECONNRESET ? "closed" : "error",
-		    false);
+		client_drop(c, n == 0 || errno == ECONNRESET ? "closed" :
+		    "error", false);
 		return;
 	}
 	c->last_rx = h->now;
@@ -1148,12 +793,13 @@ client_read(struct hub *h, struct client *c)
 		case PS_TOOLONG:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)
 				commit(h, c);
-			queuef(c, "ERR toolong\n");
+			queue(c, buf, proto_encode_err(buf, "toolong", NULL,
+			    0));
 			break;
 		case PS_END:
 			goto done;
 		}
-		if (c->state != CS_OPEN)
+		if (c->fp.state != FO_OPEN)
 			return;
 	}
 done:
@@ -1169,7 +815,7 @@ tick(void *arg)
 	struct hub	*h = arg;
 	struct client	*c;
 	unsigned	 i;
-	char		 tok[32];
+	char		 tok[PROTO_MAX_NUM], buf[PROTO_MAX_FRAME];
 
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	h->now = now_ms();
@@ -1182,23 +828,18 @@ tick(void *arg)
 	}
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
-		/*
-		 * Empty output buffers give their memory back once a
-		 * second (not after every flush: a busy buffer freed and
-		 * allocated again costs page faults).
-		 */
-		outbuf_trim(&c->out);
+		fanout_peer_trim(&c->fp);	/* once a second, not more */
 		if (h->cfg.ping_interval == 0)
 			continue;
 		if (c->ping_sent == 0) {
 			if (h->now - c->last_rx >= h->cfg.ping_interval) {
-				snprintf(tok, sizeof tok, "%llu",
-				    (unsigned long long)h->now);
-				queuef(c, "PING %s\n", tok);
+				queue(c, buf, proto_encode_ping(buf, tok,
+				    (size_t)(proto_put_u64(tok, h->now) -
+				    tok)));
 				c->ping_sent = h->now;
 			}
 		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
-			drop(c, "timeout", true);
+			client_drop(c, "timeout", true);
 			i--;
 		}
 	}
@@ -1220,8 +861,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->next_n = 1;
 	h->now = now_ms();
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
-	if (cfg->history > 0)
-		h->hist = xcalloc(cfg->history, sizeof *h->hist);
+	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	return h;
@@ -1269,7 +909,7 @@ hub_kick(struct hub *h, uint64_t id)
 	h->now = now_ms();
 	for (i = 0; i < h->nclients; i++)
 		if (h->clients[i]->id == id) {
-			drop(h->clients[i], "kicked", true);
+			client_drop(h->clients[i], "kicked", true);
 			return true;
 		}
 	return false;
@@ -1302,11 +942,11 @@ hub_foreach(const struct hub *h,
 void
 hub_shutdown(struct hub *h)
 {
-	static const char bye[] = "BYE shutdown\n";
-	struct pollfd	*pf;
+	char		 bye[PROTO_MAX_FRAME];
+	size_t		 byelen = proto_encode_bye(bye, "shutdown");
+	struct fanout_peer **pp;
 	struct client	*c;
-	unsigned	 i, n, left;
-	uint64_t	 end;
+	unsigned	 i;
 
 	if (h->lio != NULL) {
 		evloop_io_del(h->lio);
@@ -1314,38 +954,24 @@ hub_shutdown(struct hub *h)
 		close(h->lfd);
 	}
 	for (i = 0; i < h->nclients; i++)
-		catch_up(h->clients[i]);
+		fanout_catch_up(h->fo, &h->clients[i]->fp);
 	while (h->nclients > 0) {
 		c = h->clients[0];
 		remove_at(h->clients, &h->nclients, 0);
-		c->state = CS_CLOSING;
+		fanout_close(h->fo, &c->fp, false);
 		c->idx = h->nclosing;
 		push(&h->closing, &h->nclosing, &h->capclosing, c);
 		/* Nothing queued is thrown away here: BYE goes last. */
-		outbuf_append(&c->out, bye, sizeof bye - 1);
+		fanout_append(h->fo, &c->fp, bye, byelen);
 	}
-	n = h->nclosing;
-	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
-	end = now_ms() + 1000;
-	for (;;) {
-		left = 0;
-		for (i = 0; i < n; i++) {
-			c = h->closing[i];
-			pf[i].fd = -1;
-			if (c->out.len > 0 && outbuf_flush(&c->out, c->fd) > 0) {
-				pf[i].fd = c->fd;
-				pf[i].events = POLLOUT;
-				left++;
-			}
-		}
-		if (left == 0 || now_ms() >= end)
-			break;
-		poll(pf, n, 50);
-	}
-	free(pf);
+	pp = xcalloc(h->nclosing == 0 ? 1 : h->nclosing, sizeof *pp);
+	for (i = 0; i < h->nclosing; i++)
+		pp[i] = &h->closing[i]->fp;
+	fanout_drain(pp, h->nclosing, 1000);
+	free(pp);
 	while (h->nclosing > 0) {
 		c = h->closing[0];
-		shutdown(c->fd, SHUT_WR);
+		conn_shutdown(c->fp.conn);
 		bury(c);
 	}
 	round_end(h);
@@ -1355,30 +981,20 @@ void
 hub_free(struct hub *h)
 {
 	struct client	*c;
-	unsigned	 i;
 
 	if (h == NULL)
 		return;
 	hub_shutdown(h);
 	while ((c = h->dead) != NULL) {
 		h->dead = c->next_dead;
-		proto_lineq_free(&c->in);
-		outbuf_free(&c->out);
-		free(c);
+		client_free(c);
 	}
+	fanout_free(h->fo);
 	evloop_timer_del(h->tick);
 	evloop_timer_del(h->pause);
-	for (i = 0; i < h->cfg.history && h->hist != NULL; i++)
-		free(h->hist[i].buf);
-	free(h->hist);
 	free(h->clients);
 	free(h->closing);
-	free(h->dirty);
-	free(h->slowq);
 	free(h->rbuf);
-	free(h->bc);
-	free(h->round);
-	free(h->rsegs);
 	free(h->pend);
 	free(h);
 }

@@ -1,9 +1,9 @@
 /*
  * hub.h -- the server core: accepts clients, gives them ids and nicks,
  * checks and numbers their messages, records them in the log and fans
- * them out, with per-client output caps, flood control, keepalive and
- * history.  It tells the window (if any) what happens through struct
- * hub_events; it includes no X or Motif header.
+ * them out (through fanout.h), with per-client output caps, flood
+ * control, keepalive and history.  It tells the window (if any) what
+ * happens through struct hub_events; it includes no X or Motif header.
  * Part of xchat; see COPYING for the licence.
  */
 #ifndef XCHAT_HUB_H
@@ -62,15 +62,43 @@ struct hub_stats {
 	uint64_t	 connections;
 };
 
+/*
+ * Create the hub: it records messages in lg (which it does not own),
+ * tells ui what happens through ev (may be NULL; both must outlive the
+ * hub), and installs evloop's round hook and a one-second timer.
+ * Never fails (memory from xmalloc).
+ */
 struct hub *hub_create(const struct hub_config *, struct msglog *,
 	    const struct hub_events *, void *ui);
+
+/*
+ * Accept clients on fd, a non-blocking listening socket, which the hub
+ * now owns (closed by hub_shutdown).  Out of descriptors, accepting
+ * pauses briefly and a warning is logged.
+ */
 void	hub_listen(struct hub *, int fd);
+
+/* Write the "start" record of this run to the log; a failure is logged. */
 void	hub_log_start(struct hub *, const char *listen_name);
+
+/* Drop client id with BYE kicked; false if no such client is open. */
 bool	hub_kick(struct hub *, uint64_t id);
+
+/* Copy the counters, with the number of open clients, into st. */
 void	hub_stats(const struct hub *, struct hub_stats *);
+
+/* Call fn(arg, info) for every open client (info valid during the call). */
 void	hub_foreach(const struct hub *,
 	    void (*)(void *, const struct hub_client_info *), void *);
+
+/*
+ * Stop listening, say BYE shutdown to every client and give their
+ * sockets up to about a second (blocking) to take what is queued, then
+ * close them all.
+ */
 void	hub_shutdown(struct hub *);
+
+/* Shut down (if not done yet) and free the hub; NULL is fine. */
 void	hub_free(struct hub *);
 
 #endif

@@ -25,6 +25,7 @@
 #include "netclient.h"
 #include "netio.h"
 #include "protocol.h"
+#include "transport.h"
 #include "xmalloc.h"
 
 /* Bytes read from the socket per wakeup, at most. */
@@ -53,6 +54,7 @@ struct netclient {
 	char			 err[256];
 
 	int			 fd;
+	struct conn		*conn;		/* over fd */
 	bool			 attached;	/* test mode: no socket */
 	struct ev_io		*io;
 	struct outbuf		 out;
@@ -161,8 +163,7 @@ netclient_free(struct netclient *nc)
 	if (nc == NULL)
 		return;
 	evloop_io_del(nc->io);
-	if (nc->fd != -1)
-		close(nc->fd);
+	conn_close(nc->conn);
 	evloop_timer_del(nc->tick);
 	outbuf_free(&nc->out);
 	proto_lineq_free(&nc->lq);
@@ -242,7 +243,7 @@ put(struct netclient *nc, const char *buf, size_t len)
 	outbuf_append(&nc->out, buf, len);
 	if (nc->fd == -1 || nc->state == NC_CONNECTING)
 		return;
-	left = outbuf_flush(&nc->out, nc->fd);
+	left = outbuf_flush(&nc->out, nc->conn);
 	if (left == -1) {
 		snprintf(nc->err, sizeof nc->err, "%s", strerror(errno));
 		drop(nc, NCW_ERROR);
@@ -312,8 +313,8 @@ drop(struct netclient *nc, enum nc_why why)
 	nc->bye = NCW_NONE;
 	evloop_io_del(nc->io);
 	nc->io = NULL;
-	if (nc->fd != -1)
-		close(nc->fd);
+	conn_close(nc->conn);
+	nc->conn = NULL;
 	nc->fd = -1;
 	nc->attached = false;
 	outbuf_free(&nc->out);
@@ -354,6 +355,7 @@ do_connect(struct netclient *nc)
 		drop(nc, NCW_REFUSED);
 		return;
 	}
+	nc->conn = conn_plain_new(nc->fd);
 	nc->state = NC_CONNECTING;
 	nc->since = now();
 	nc->io = evloop_io_add(nc->fd, EV_WRITE, io_cb, nc);
@@ -400,7 +402,7 @@ netclient_quit(struct netclient *nc, const char *text)
 		frame[len++] = '\n';
 		outbuf_append(&nc->out, frame, len);
 		if (nc->fd != -1)
-			(void)outbuf_flush(&nc->out, nc->fd);
+			(void)outbuf_flush(&nc->out, nc->conn);
 	}
 	evloop_timer_del(nc->tick);
 	nc->tick = NULL;
@@ -767,7 +769,7 @@ io_cb(void *arg, int fd, int events)
 		return;
 	}
 	if (events & EV_WRITE) {
-		left = outbuf_flush(&nc->out, nc->fd);
+		left = outbuf_flush(&nc->out, nc->conn);
 		if (left == -1) {
 			snprintf(nc->err, sizeof nc->err, "%s",
 			    strerror(errno));

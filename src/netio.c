@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "netio.h"
+#include "transport.h"
 #include "xmalloc.h"
 
 /* A buffer that drained keeps its memory only up to this size. */
@@ -204,8 +205,11 @@ netio_sock_name(int fd, char *buf, size_t len)
 	addr_name(fd, false, buf, len);
 }
 
-/* Make room for n more bytes at the end of the unsent ones. */
-char *
+/*
+ * Make room for n more bytes at the end of the unsent ones and return
+ * where they go (the caller writes them and adds n to len).
+ */
+static char *
 outbuf_reserve(struct outbuf *ob, size_t n)
 {
 	size_t	 need = ob->len + n, cap;
@@ -234,12 +238,7 @@ outbuf_reserve(struct outbuf *ob, size_t n)
 	return ob->buf + ob->len;
 }
 
-void
-outbuf_commit(struct outbuf *ob, size_t n)
-{
-	ob->len += n;
-}
-
+/* Queue n bytes at the end of the buffer. */
 void
 outbuf_append(struct outbuf *ob, const void *data, size_t n)
 {
@@ -248,16 +247,16 @@ outbuf_append(struct outbuf *ob, const void *data, size_t n)
 }
 
 /*
- * Write as much as the descriptor takes.  Return the number of bytes
+ * Write as much as the connection takes.  Return the number of bytes
  * still queued, or -1 on a hard error (errno set).
  */
 ssize_t
-outbuf_flush(struct outbuf *ob, int fd)
+outbuf_flush(struct outbuf *ob, struct conn *cn)
 {
 	ssize_t	 n;
 
 	while (ob->len > 0) {
-		n = send(fd, ob->buf + ob->off, ob->len, MSG_NOSIGNAL);
+		n = conn_write(cn, ob->buf + ob->off, ob->len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -285,6 +284,7 @@ outbuf_trim(struct outbuf *ob)
 		outbuf_free(ob);
 }
 
+/* Free the buffer's memory, queued bytes included; it stays usable. */
 void
 outbuf_free(struct outbuf *ob)
 {

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -619,4 +620,210 @@ proto_encode_relay(char *dst, uint64_t n, uint64_t id, const char *nick,
 	p = proto_put(p, text, textlen);
 	*p++ = '\n';
 	return (size_t)(p - dst);
+}
+
+/* "<verb> <id> <nick>\n": WELCOME's start, USER, JOIN and NICK. */
+static char *
+encode_id_nick(char *p, const char *verb, size_t verblen, uint64_t id,
+    const char *nick, size_t nicklen)
+{
+	p = proto_put(p, verb, verblen);
+	*p++ = ' ';
+	p = proto_put_u64(p, id);
+	*p++ = ' ';
+	return proto_put(p, nick, nicklen);
+}
+
+/* "<verb>", then " <arg>" if arglen > 0, then LF. */
+static size_t
+encode_verb_arg(char *dst, const char *verb, size_t verblen,
+    const char *arg, size_t arglen)
+{
+	char	*p = proto_put(dst, verb, verblen);
+
+	if (arglen > 0) {
+		*p++ = ' ';
+		p = proto_put(p, arg, arglen);
+	}
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "WELCOME <id> <nick> <version>\n", version being PROTO_VERSION. */
+size_t
+proto_encode_welcome(char *dst, uint64_t id, const char *nick,
+    size_t nicklen)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, "WELCOME", 7, id, nick, nicklen);
+	*p++ = ' ';
+	p = proto_put_u64(p, PROTO_VERSION);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "USER <id> <nick>\n": one client already here, for a newcomer. */
+size_t
+proto_encode_user(char *dst, uint64_t id, const char *nick, size_t nicklen)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, "USER", 4, id, nick, nicklen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "READY <users>\n": the end of the welcome. */
+size_t
+proto_encode_ready(char *dst, uint64_t users)
+{
+	char	*p = proto_put(dst, "READY ", 6);
+
+	p = proto_put_u64(p, users);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "OK <seq> <n>\n": the client's message seq was accepted as n. */
+size_t
+proto_encode_ok(char *dst, const char *seq, size_t seqlen, uint64_t n)
+{
+	char	*p = proto_put(dst, "OK ", 3);
+
+	assert(seqlen <= PROTO_MAX_SEQ);
+	p = proto_put(p, seq, seqlen);
+	*p++ = ' ';
+	p = proto_put_u64(p, n);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "NAK <seq> <code>\n": the client's message seq was refused. */
+size_t
+proto_encode_nak(char *dst, const char *seq, size_t seqlen,
+    const char *code)
+{
+	char	*p = proto_put(dst, "NAK ", 4);
+
+	assert(seqlen <= PROTO_MAX_SEQ && strlen(code) <= 64);
+	p = proto_put(p, seq, seqlen);
+	*p++ = ' ';
+	p = proto_put_str(p, code);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "JOIN <id> <nick>\n": a client arrived. */
+size_t
+proto_encode_join(char *dst, uint64_t id, const char *nick, size_t nicklen)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, "JOIN", 4, id, nick, nicklen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "LEAVE <id> <nick> <reason>\n": a client left. */
+size_t
+proto_encode_leave(char *dst, uint64_t id, const char *nick,
+    size_t nicklen, const char *reason)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK && strlen(reason) <= 64);
+	p = encode_id_nick(dst, "LEAVE", 5, id, nick, nicklen);
+	*p++ = ' ';
+	p = proto_put_str(p, reason);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "NICK <id> <nick>\n": a client's new nick. */
+size_t
+proto_encode_nick(char *dst, uint64_t id, const char *nick, size_t nicklen)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, "NICK", 4, id, nick, nicklen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "PING <token>\n". */
+size_t
+proto_encode_ping(char *dst, const char *token, size_t len)
+{
+	assert(len > 0 && len <= PROTO_MAX_TOKEN);
+	return encode_verb_arg(dst, "PING", 4, token, len);
+}
+
+/* "PONG <token>\n": the answer to a PING. */
+size_t
+proto_encode_pong(char *dst, const char *token, size_t len)
+{
+	assert(len > 0 && len <= PROTO_MAX_TOKEN);
+	return encode_verb_arg(dst, "PONG", 4, token, len);
+}
+
+/* "ERR <code>\n", or "ERR <code> <arg>\n" if arglen > 0. */
+size_t
+proto_encode_err(char *dst, const char *code, const char *arg,
+    size_t arglen)
+{
+	char	*p = proto_put(dst, "ERR ", 4);
+	size_t	 clen = strlen(code);
+
+	assert(clen <= 64 && arglen <= PROTO_MAX_FRAME - 128);
+	return 4 + encode_verb_arg(p, code, clen, arg, arglen);
+}
+
+/* "BYE <reason>\n": the server closes the connection. */
+size_t
+proto_encode_bye(char *dst, const char *reason)
+{
+	assert(strlen(reason) <= 64);
+	return encode_verb_arg(dst, "BYE", 3, reason, strlen(reason));
+}
+
+/* "MSG <seq> <md5> <text>\n": a client's message (md5 lower case). */
+size_t
+proto_encode_msg(char *dst, uint64_t seq, const char *md5hex,
+    const char *text, size_t textlen)
+{
+	char	*p = proto_put(dst, "MSG ", 4);
+
+	assert(textlen <= PROTO_MAX_TEXT);
+	p = proto_put_u64(p, seq);
+	*p++ = ' ';
+	p = proto_put(p, md5hex, PROTO_MD5_HEX);
+	*p++ = ' ';
+	p = proto_put(p, text, textlen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "NICK <nick>\n": a client asks for a nick. */
+size_t
+proto_encode_nickreq(char *dst, const char *nick, size_t nicklen)
+{
+	assert(nicklen > 0 && nicklen <= PROTO_MAX_NICK);
+	return encode_verb_arg(dst, "NICK", 4, nick, nicklen);
+}
+
+/*
+ * "QUIT\n", or "QUIT <text>\n" if textlen > 0; text is cut so that the
+ * frame, LF included, is at most PROTO_MAX_FRAME - 1 bytes.
+ */
+size_t
+proto_encode_quit(char *dst, const char *text, size_t textlen)
+{
+	if (textlen > PROTO_MAX_FRAME - 7)
+		textlen = PROTO_MAX_FRAME - 7;
+	return encode_verb_arg(dst, "QUIT", 4, text, textlen);
 }

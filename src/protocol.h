@@ -123,14 +123,67 @@ bool	proto_parse_server(const char *, size_t, struct proto_smsg *);
 
 /*
  * Encoding.  The proto_put_* helpers append to a buffer the caller has
- * sized (PROTO_MAX_FRAME is always enough for one frame) and return
- * the new end.
+ * sized and return the new end: proto_put copies len bytes,
+ * proto_put_str a NUL-terminated string (without the NUL),
+ * proto_put_u64 a number in decimal.
  */
 char	*proto_put(char *, const char *, size_t);
 char	*proto_put_str(char *, const char *);
 char	*proto_put_u64(char *, uint64_t);
+
+/*
+ * One encoder per frame either program sends: each writes one whole
+ * frame, LF included, into dst and returns its length.  The caller
+ * gives at least PROTO_MAX_FRAME bytes (PROTO_MAX_FRAME + 64 for
+ * proto_encode_relay) and fields that pass their proto_*_valid check
+ * (nick, seq, token at most their PROTO_MAX_*, codes and reasons
+ * short lower-case words); then no encoder can fail.  Nothing is
+ * allocated.
+ */
+
+/* Server to client. */
+size_t	proto_encode_welcome(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen);
+size_t	proto_encode_user(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen);
+size_t	proto_encode_ready(char *dst, uint64_t users);
+size_t	proto_encode_ok(char *dst, const char *seq, size_t seqlen,
+	    uint64_t n);
+size_t	proto_encode_nak(char *dst, const char *seq, size_t seqlen,
+	    const char *code);
+size_t	proto_encode_join(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen);
+size_t	proto_encode_leave(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen, const char *reason);
+size_t	proto_encode_nick(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen);
+size_t	proto_encode_bye(char *dst, const char *reason);
+
+/*
+ * The relay of an accepted message, "MSG <n> <id> <nick> <md5>
+ * <text>\n" (md5hex lower case, text at most PROTO_MAX_TEXT bytes):
+ * PROTO_MAX_FRAME + 64 bytes are enough.
+ */
 size_t	proto_encode_relay(char *dst, uint64_t n, uint64_t id,
 	    const char *nick, size_t nicklen, const char *md5hex,
 	    const char *text, size_t textlen);
+
+/*
+ * Client to server: MSG <seq> <md5> <text>, NICK <nick> and
+ * QUIT [<text>] (text cut so the frame fits in PROTO_MAX_FRAME - 1).
+ */
+size_t	proto_encode_msg(char *dst, uint64_t seq, const char *md5hex,
+	    const char *text, size_t textlen);
+size_t	proto_encode_nickreq(char *dst, const char *nick, size_t nicklen);
+size_t	proto_encode_quit(char *dst, const char *text, size_t textlen);
+
+/*
+ * Both ways: PING/PONG <token> and ERR <code> [<arg>] (arg left out
+ * when arglen is 0; it is the verb or nick some codes echo).
+ */
+size_t	proto_encode_ping(char *dst, const char *token, size_t len);
+size_t	proto_encode_pong(char *dst, const char *token, size_t len);
+size_t	proto_encode_err(char *dst, const char *code, const char *arg,
+	    size_t arglen);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,17 +252,148 @@ test_parse_server(void)
 	CHECK(!proto_parse_server(S("HELLO"), &m));
 }
 
-static void
-test_encode(void)
-{
-	char	 buf[PROTO_MAX_FRAME + 128];
-	size_t	 n;
+/* The frame just encoded (n bytes in buf) is exactly want. */
+#define CHECK_FRAME(n, want) do {					\
+	size_t n_ = (n);						\
+	CHECK(n_ < sizeof buf);						\
+	buf[n_ < sizeof buf ? n_ : 0] = '\0';				\
+	CHECK(n_ == strlen(want));					\
+	CHECK_STR(buf, want);						\
+} while (0)
 
-	n = proto_encode_relay(buf, 7, 3, S("rui"),
-	    "75af58fb73abd30a442a9cc9f1286c06", S("Olá, tudo bem?"));
-	buf[n] = '\0';
-	CHECK_STR(buf, "MSG 7 3 rui 75af58fb73abd30a442a9cc9f1286c06 "
-	    "Olá, tudo bem?\n");
+#define MD5A	"75af58fb73abd30a442a9cc9f1286c06"
+#define U64MAX	UINT64_C(18446744073709551615)
+
+/* Every server frame, byte by byte, and what a client parses back. */
+static void
+test_encode_server(void)
+{
+	char			 buf[PROTO_MAX_FRAME + 128];
+	struct proto_smsg	 m;
+
+	CHECK_FRAME(proto_encode_relay(buf, 7, 3, S("rui"), MD5A,
+	    S("Olá, tudo bem?")), "MSG 7 3 rui " MD5A " Olá, tudo bem?\n");
+	CHECK_FRAME(proto_encode_welcome(buf, 12, S("user12")),
+	    "WELCOME 12 user12 1\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_WELCOME && m.id == 12 && m.n == PROTO_VERSION);
+	CHECK_FRAME(proto_encode_user(buf, 0, S("ana")), "USER 0 ana\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_USER && m.id == 0 && m.nick.len == 3);
+	CHECK_FRAME(proto_encode_ready(buf, 0), "READY 0\n");
+	CHECK_FRAME(proto_encode_ready(buf, 4096), "READY 4096\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_READY && m.n == 4096);
+	CHECK_FRAME(proto_encode_ok(buf, S("00042"), 9), "OK 00042 9\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_OK && m.n == 9 && m.seq.len == 5);
+	CHECK_FRAME(proto_encode_nak(buf, S("5"), "badhash"),
+	    "NAK 5 badhash\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_NAK && m.code.len == 7);
+	CHECK_FRAME(proto_encode_nak(buf, S("123456789012345678"), "nolog"),
+	    "NAK 123456789012345678 nolog\n");
+	CHECK_FRAME(proto_encode_join(buf, 5, S("joão")), "JOIN 5 joão\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_JOIN && m.id == 5);
+	CHECK_FRAME(proto_encode_leave(buf, 5, S("joão"), "slow"),
+	    "LEAVE 5 joão slow\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_LEAVE && m.code.len == 4);
+	CHECK_FRAME(proto_encode_nick(buf, U64MAX, S("x")),
+	    "NICK 18446744073709551615 x\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_NICK && m.id == U64MAX);
+	CHECK_FRAME(proto_encode_bye(buf, "full"), "BYE full\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_BYE && m.code.len == 4 && m.text.len == 0);
+	CHECK_FRAME(proto_encode_bye(buf, "shutdown"), "BYE shutdown\n");
+	CHECK_FRAME(proto_encode_err(buf, "unknown", S("HELLO")),
+	    "ERR unknown HELLO\n");
+	CHECK_FRAME(proto_encode_err(buf, "unknown", NULL, 0),
+	    "ERR unknown\n");
+	CHECK_FRAME(proto_encode_err(buf, "syntax", S("MSG")),
+	    "ERR syntax MSG\n");
+	CHECK_FRAME(proto_encode_err(buf, "nickinuse", S("Ana")),
+	    "ERR nickinuse Ana\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_ERR && m.code.len == 9 && m.text.len == 3);
+	CHECK_FRAME(proto_encode_err(buf, "badnick", NULL, 0),
+	    "ERR badnick\n");
+	CHECK_FRAME(proto_encode_err(buf, "toolong", "", 0), "ERR toolong\n");
+	CHECK_FRAME(proto_encode_ping(buf, S("1700000000123")),
+	    "PING 1700000000123\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_PING && m.token.len == 13);
+	CHECK_FRAME(proto_encode_pong(buf, S("xc1")), "PONG xc1\n");
+	CHECK(proto_parse_server(buf, strlen(buf) - 1, &m) &&
+	    m.verb == PV_PONG && m.token.len == 3);
+}
+
+/* The longest relay fits the documented PROTO_MAX_FRAME + 64. */
+static void
+test_encode_relay_max(void)
+{
+	char			 buf[PROTO_MAX_FRAME + 128];
+	char			 text[PROTO_MAX_TEXT], nick[PROTO_MAX_NICK];
+	struct proto_smsg	 m;
+	size_t			 n;
+
+	memset(text, 't', sizeof text);
+	memset(nick, 'n', sizeof nick);
+	n = proto_encode_relay(buf, U64MAX, U64MAX, nick, sizeof nick,
+	    MD5A, text, sizeof text);
+	CHECK(n == 4 + 20 + 1 + 20 + 1 + 32 + 1 + 32 + 1 + 4000 + 1);
+	CHECK(n <= PROTO_MAX_FRAME + 64);
+	CHECK(buf[n - 1] == '\n' && buf[n - 2] == 't');
+	CHECK(proto_parse_server(buf, n - 1, &m) && m.verb == PV_MSG &&
+	    m.n == U64MAX && m.text.len == PROTO_MAX_TEXT);
+}
+
+/* Every client frame, byte by byte, and what the server parses back. */
+static void
+test_encode_client(void)
+{
+	char			 buf[PROTO_MAX_FRAME + 128];
+	char			 big[PROTO_MAX_FRAME + 16];
+	struct proto_cmsg	 m;
+	size_t			 n;
+
+	CHECK_FRAME(proto_encode_msg(buf, 17, MD5A, S("Olá")),
+	    "MSG 17 " MD5A " Olá\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_MSG && m.seq.len == 2 && m.text.len == 4);
+	CHECK_FRAME(proto_encode_msg(buf, 0, MD5A, S("a  b ")),
+	    "MSG 0 " MD5A " a  b \n");
+	CHECK_FRAME(proto_encode_nickreq(buf, S("joão")), "NICK joão\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_NICK && m.nick.len == 5);
+	CHECK_FRAME(proto_encode_quit(buf, NULL, 0), "QUIT\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_QUIT && m.text.len == 0);
+	CHECK_FRAME(proto_encode_quit(buf, S("bye now")), "QUIT bye now\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_QUIT && m.text.len == 7);
+	CHECK_FRAME(proto_encode_ping(buf, S("xc3")), "PING xc3\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_PING && m.token.len == 3);
+	CHECK_FRAME(proto_encode_pong(buf, S("1700000000123")),
+	    "PONG 1700000000123\n");
+	CHECK(proto_parse_client(buf, strlen(buf) - 1, &m) == PCE_OK &&
+	    m.verb == PV_PONG);
+	CHECK_FRAME(proto_encode_err(buf, "toolong", NULL, 0),
+	    "ERR toolong\n");
+
+	/* A long QUIT is cut to a frame of PROTO_MAX_FRAME - 1 bytes. */
+	memset(big, 'q', sizeof big);
+	n = proto_encode_quit(buf, big, sizeof big);
+	CHECK(n == PROTO_MAX_FRAME - 1);
+	CHECK(memcmp(buf, "QUIT qqq", 8) == 0 && buf[n - 1] == '\n' &&
+	    buf[n - 2] == 'q');
+	n = proto_encode_quit(buf, big, PROTO_MAX_FRAME - 7);
+	CHECK(n == PROTO_MAX_FRAME - 1);
+	n = proto_encode_quit(buf, big, PROTO_MAX_FRAME - 8);
+	CHECK(n == PROTO_MAX_FRAME - 2);
 }
 
 static void
@@ -289,7 +421,9 @@ main(void)
 	test_parse_client();
 	test_verb_echo();
 	test_parse_server();
-	test_encode();
+	test_encode_server();
+	test_encode_relay_max();
+	test_encode_client();
 	test_digest();
 	return unit_done("test_protocol");
 }

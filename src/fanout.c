@@ -1,0 +1,607 @@
+/*
+ * fanout.c -- the server's output engine.  Frames broadcast during an
+ * event round are kept once, in the round buffer, as segments each
+ * tagged with the peer left out of it.  At the end of the round every
+ * peer with nothing of its own queued is sent the round straight from
+ * there, with one writev (conn_writev) covering the segments it is in;
+ * only what its socket does not take is copied into its own queue.  A
+ * frame for one peer first copies the broadcasts it has not had yet
+ * into its queue (catch-up), so that its frames keep their order.
+ * Queues are capped: a peer over slowLimit after the round's writes
+ * is dropped "slow", and past twice the cap nothing more is queued.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "evloop.h"
+#include "fanout.h"
+#include "netio.h"
+#include "protocol.h"
+#include "transport.h"
+#include "xmalloc.h"
+
+#define ROUND_IOV	64		/* segments per writev */
+
+struct rseg {
+	size_t		 start;
+	size_t		 end;
+	uint64_t	 except;	/* peer id left out, or 0 */
+};
+
+/* A relay kept for newcomers. */
+struct hist {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+};
+
+struct fanout {
+	size_t			 slowlimit;
+	const struct fanout_hooks *hooks;
+
+	struct hist		*hist;		/* the last relays, a ring */
+	unsigned		 nhist;		/* its size: -history */
+	unsigned		 hhead;		/* next slot to write */
+	unsigned		 hcount;
+
+	char			*round;		/* this round's broadcasts */
+	size_t			 roundlen;
+	size_t			 roundcap;
+	struct rseg		*rsegs;
+	unsigned		 nrsegs;
+	unsigned		 caprsegs;
+
+	char			*bc;		/* relays of this batch */
+	size_t			 bclen;
+	size_t			 bccap;
+
+	struct fanout_peer	**dirty;	/* output queued this round */
+	unsigned		 ndirty;
+	unsigned		 capdirty;
+	struct fanout_peer	**slowq;	/* over the output cap */
+	unsigned		 nslow;
+	unsigned		 capslow;
+};
+
+/* Create a fan-out (see fanout.h). */
+struct fanout *
+fanout_create(size_t slowlimit, unsigned history,
+    const struct fanout_hooks *hooks)
+{
+	struct fanout	*f = xcalloc(1, sizeof *f);
+
+	f->slowlimit = slowlimit;
+	f->hooks = hooks;
+	f->nhist = history;
+	if (history > 0)
+		f->hist = xcalloc(history, sizeof *f->hist);
+	return f;
+}
+
+/* Free the fan-out; its peers belong to the owner. */
+void
+fanout_free(struct fanout *f)
+{
+	unsigned	 i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nhist; i++)
+		free(f->hist[i].buf);
+	free(f->hist);
+	free(f->bc);
+	free(f->round);
+	free(f->rsegs);
+	free(f->dirty);
+	free(f->slowq);
+	free(f);
+}
+
+/* Append a peer pointer to one of the fan-out's lists. */
+static void
+peer_push(struct fanout_peer ***arr, unsigned *n, unsigned *cap,
+    struct fanout_peer *p)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		*arr = xreallocarray(*arr, *cap, sizeof **arr);
+	}
+	(*arr)[(*n)++] = p;
+}
+
+static void
+mark_dirty(struct fanout *f, struct fanout_peer *p)
+{
+	if (p->dirty || p->state == FO_DEAD)
+		return;
+	p->dirty = true;
+	peer_push(&f->dirty, &f->ndirty, &f->capdirty, p);
+	evloop_round_request();
+}
+
+static void
+mark_slow(struct fanout *f, struct fanout_peer *p)
+{
+	if (p->slow)
+		return;
+	p->slow = true;
+	peer_push(&f->slowq, &f->nslow, &f->capslow, p);
+}
+
+/* Set up a peer for a new connection (see fanout.h). */
+void
+fanout_peer_init(struct fanout *f, struct fanout_peer *p, struct conn *cn,
+    uint64_t id, void *owner)
+{
+	memset(p, 0, sizeof *p);
+	p->conn = cn;
+	p->owner = owner;
+	p->id = id;
+	p->state = FO_OPEN;
+	p->rpos = f->roundlen;		/* earlier broadcasts are not its */
+	p->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
+}
+
+/* The welcome is queued: what is left of it is its burst allowance. */
+void
+fanout_welcome_done(struct fanout_peer *p)
+{
+	p->allow = p->out.len;
+}
+
+/* This round's broadcasts so far are not p's. */
+void
+fanout_skip_round(struct fanout *f, struct fanout_peer *p)
+{
+	p->rpos = f->roundlen;
+}
+
+/* Is p still on a list of the fan-out's? */
+bool
+fanout_peer_busy(const struct fanout_peer *p)
+{
+	return p->dirty;
+}
+
+/* Free p's queue. */
+void
+fanout_peer_free(struct fanout_peer *p)
+{
+	outbuf_free(&p->out);
+}
+
+/* Give back the memory of p's queue if it is empty and grew. */
+void
+fanout_peer_trim(struct fanout_peer *p)
+{
+	outbuf_trim(&p->out);
+}
+
+/* Did a socket error mean only that the peer went away? */
+static bool
+peer_gone(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
+}
+
+/* A peer's cap: slowLimit, plus what is left of its welcome burst. */
+static size_t
+cap_of(const struct fanout *f, const struct fanout_peer *p)
+{
+	return f->slowlimit + p->allow;
+}
+
+/* Is p waiting for its socket to take more (write mask set)? */
+static bool
+waiting(const struct fanout_peer *p)
+{
+	return p->io != NULL && (evloop_io_events(p->io) & EV_WRITE);
+}
+
+/* After a write: is a frame half sent?  What is left of the burst? */
+static void
+note_sent(struct fanout_peer *p)
+{
+	if (p->out.len == 0)
+		p->partial = false;
+	else if (p->out.off > 0)
+		p->partial = p->out.buf[p->out.off - 1] != '\n';
+	if (p->allow > p->out.len)
+		p->allow = p->out.len;
+}
+
+/*
+ * Queue bytes for one peer.  Output is written at the end of the
+ * round; but a peer whose queue goes over its cap is written to at
+ * once, and only if that does not bring it back under the cap is it a
+ * candidate for BYE slow (decided at the end of the round, after one
+ * more try).  Past twice the cap nothing more is queued for it: it is
+ * going to be dropped, and memory stays bounded whatever it does.
+ */
+void
+fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
+    size_t len)
+{
+	if (p->state == FO_DEAD || p->doomed)
+		return;
+	fanout_catch_up(f, p);
+	outbuf_append(&p->out, data, len);
+	mark_dirty(f, p);
+	if (p->out.len <= cap_of(f, p) || p->state != FO_OPEN)
+		return;
+	if (!p->werr && p->io != NULL && !waiting(p)) {
+		if (outbuf_flush(&p->out, p->conn) < 0) {
+			p->werr = true;
+			p->werr_gone = peer_gone(errno);
+		} else
+			note_sent(p);
+	}
+	if (p->out.len <= cap_of(f, p) && !p->werr)
+		return;
+	if (p->out.len > 2 * cap_of(f, p) || p->werr)
+		p->doomed = true;
+	if (!p->slow) {
+		mark_slow(f, p);
+		evloop_round_request();
+	}
+}
+
+/* Queue bytes for a closing peer, past any cap. */
+void
+fanout_append(struct fanout *f, struct fanout_peer *p, const void *data,
+    size_t len)
+{
+	outbuf_append(&p->out, data, len);
+	mark_dirty(f, p);
+}
+
+/* Add bytes to the round buffer, as a segment all but except get. */
+void
+fanout_broadcast(struct fanout *f, unsigned nopen, uint64_t except,
+    const void *data, size_t len)
+{
+	struct rseg	*g;
+
+	if (nopen == 0 || (nopen == 1 && except != 0))
+		return;
+	if (f->roundlen + len > f->roundcap) {
+		f->roundcap = f->roundcap == 0 ? 65536 : f->roundcap;
+		while (f->roundlen + len > f->roundcap)
+			f->roundcap *= 2;
+		f->round = xrealloc(f->round, f->roundcap);
+	}
+	memcpy(f->round + f->roundlen, data, len);
+	g = f->nrsegs > 0 ? &f->rsegs[f->nrsegs - 1] : NULL;
+	if (g != NULL && g->except == except && g->end == f->roundlen)
+		g->end += len;
+	else {
+		if (f->nrsegs == f->caprsegs) {
+			f->caprsegs = f->caprsegs == 0 ? 64 : f->caprsegs * 2;
+			f->rsegs = xreallocarray(f->rsegs, f->caprsegs,
+			    sizeof *f->rsegs);
+		}
+		g = &f->rsegs[f->nrsegs++];
+		g->start = f->roundlen;
+		g->end = f->roundlen + len;
+		g->except = except;
+	}
+	f->roundlen += len;
+	evloop_round_request();
+}
+
+/*
+ * Copy the round's broadcasts this peer has not got yet into its own
+ * queue: done before anything is queued for it alone, so that its
+ * frames keep their order.
+ */
+void
+fanout_catch_up(struct fanout *f, struct fanout_peer *p)
+{
+	struct rseg	*g;
+	unsigned	 i;
+	size_t		 from;
+
+	if (p->rpos >= f->roundlen || p->state != FO_OPEN)
+		return;
+	for (i = 0; i < f->nrsegs; i++) {
+		g = &f->rsegs[i];
+		if (g->end <= p->rpos || g->except == p->id)
+			continue;
+		from = g->start > p->rpos ? g->start : p->rpos;
+		if (!p->doomed)
+			outbuf_append(&p->out, f->round + from, g->end - from);
+	}
+	p->rpos = f->roundlen;
+	mark_dirty(f, p);
+}
+
+/* Advance rpos past the sent bytes of iov[0..n), segment by segment. */
+static void
+advance_rpos(struct fanout *f, struct fanout_peer *p,
+    const struct iovec *iov, unsigned n, size_t sent)
+{
+	unsigned	 k;
+	size_t		 l;
+
+	for (k = 0; k < n && sent > 0; k++) {
+		l = iov[k].iov_len < sent ? iov[k].iov_len : sent;
+		p->rpos = (size_t)((char *)iov[k].iov_base - f->round) + l;
+		sent -= l;
+		if (l > 0)
+			p->partial = ((char *)iov[k].iov_base)[l - 1] != '\n';
+	}
+}
+
+/*
+ * End of round, for a peer with nothing of its own queued: send the
+ * round's broadcasts straight from the shared buffer with one writev
+ * and keep only what the socket did not take.
+ */
+static void
+send_round(struct fanout *f, struct fanout_peer *p)
+{
+	struct iovec	 iov[ROUND_IOV];
+	struct rseg	*g;
+	unsigned	 i, n;
+	size_t		 from, want;
+	ssize_t		 r;
+
+	while (p->rpos < f->roundlen && p->out.len == 0) {
+		n = 0;
+		want = 0;
+		for (i = 0; i < f->nrsegs && n < ROUND_IOV; i++) {
+			g = &f->rsegs[i];
+			if (g->end <= p->rpos || g->except == p->id)
+				continue;
+			from = g->start > p->rpos ? g->start : p->rpos;
+			iov[n].iov_base = f->round + from;
+			iov[n].iov_len = g->end - from;
+			want += iov[n].iov_len;
+			n++;
+		}
+		if (n == 0) {
+			p->rpos = f->roundlen;
+			return;
+		}
+		r = conn_writev(p->conn, iov, (int)n);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				p->werr = true;
+				p->werr_gone = peer_gone(errno);
+				return;
+			}
+			r = 0;
+		}
+		advance_rpos(f, p, iov, n, (size_t)r);
+		if ((size_t)r < want) {
+			/* The socket is full: keep the rest, wait for it. */
+			fanout_catch_up(f, p);
+			return;
+		}
+		if (n < ROUND_IOV)
+			p->rpos = f->roundlen;
+	}
+}
+
+/* Is there a round to send? */
+bool
+fanout_round_pending(const struct fanout *f)
+{
+	return f->roundlen > 0;
+}
+
+/* Send one open peer the round, or queue it (see fanout.h). */
+void
+fanout_round_send(struct fanout *f, struct fanout_peer *p)
+{
+	if (p->werr || p->doomed)
+		;
+	else if (p->out.len == 0 && !waiting(p))
+		send_round(f, p);
+	else
+		fanout_catch_up(f, p);
+	p->rpos = 0;
+	if (p->werr || p->out.len > cap_of(f, p))
+		mark_slow(f, p);
+}
+
+/* Forget the round's broadcasts: every open peer has them. */
+void
+fanout_round_clear(struct fanout *f)
+{
+	f->roundlen = 0;
+	f->nrsegs = 0;
+}
+
+/*
+ * Drop the peers still over their output cap after the round's
+ * writes, and those whose socket failed.
+ */
+static void
+reap_slow(struct fanout *f)
+{
+	struct fanout_peer *p;
+	unsigned	 i;
+
+	for (i = 0; i < f->nslow; i++) {
+		p = f->slowq[i];
+		p->slow = false;
+		if (p->state != FO_OPEN)
+			continue;
+		if (p->werr)
+			f->hooks->drop(p->owner, p->werr_gone ? "closed" :
+			    "error", false);
+		else if (p->doomed || p->out.len > cap_of(f, p))
+			f->hooks->drop(p->owner, "slow", true);
+	}
+	f->nslow = 0;
+}
+
+/* Flush the peers with output queued this round; reap the slow. */
+void
+fanout_round_end(struct fanout *f)
+{
+	struct fanout_peer *p;
+	unsigned	 i;
+
+	for (i = 0; i < f->ndirty; i++) {
+		p = f->dirty[i];
+		p->dirty = false;
+		if (p->state == FO_DEAD || p->werr || waiting(p))
+			continue;
+		f->hooks->flush(p->owner);
+	}
+	f->ndirty = 0;
+	reap_slow(f);
+}
+
+/* Is a peer waiting to be reaped? */
+bool
+fanout_reap_pending(const struct fanout *f)
+{
+	return f->nslow > 0;
+}
+
+/* Write p's queue; set its event mask (see fanout.h). */
+ssize_t
+fanout_flush(struct fanout_peer *p)
+{
+	ssize_t	 left;
+	int	 want;
+
+	if (p->state == FO_DEAD)
+		return 0;
+	left = outbuf_flush(&p->out, p->conn);
+	if (left < 0)
+		return -1;
+	note_sent(p);
+	if (p->io == NULL || (p->state == FO_CLOSING && left == 0))
+		return left;
+	want = (evloop_io_events(p->io) & EV_READ) | (left > 0 ? EV_WRITE : 0) |
+	    conn_wants(p->conn);
+	if (want != evloop_io_events(p->io))
+		evloop_io_set(p->io, want);
+	return left;
+}
+
+/* A peer leaves: may it be told BYE? (see fanout.h) */
+bool
+fanout_close(struct fanout *f, struct fanout_peer *p, bool slow)
+{
+	(void)f;
+	if (slow) {
+		outbuf_free(&p->out);
+		if (p->partial)
+			return false;
+	}
+	p->state = FO_CLOSING;
+	if (p->io != NULL)
+		evloop_io_set(p->io, conn_wants(p->conn));
+	return true;
+}
+
+/* Encode a relay into the batch and keep it for newcomers. */
+void
+fanout_relay_add(struct fanout *f, uint64_t n, uint64_t id, const char *nick,
+    size_t nicklen, const char *md5hex, const char *text, size_t textlen)
+{
+	size_t	 need = f->bclen + PROTO_MAX_FRAME + 128, len;
+	char	*q;
+
+	if (need > f->bccap) {
+		f->bccap = need * 2;
+		f->bc = xrealloc(f->bc, f->bccap);
+	}
+	q = f->bc + f->bclen;
+	len = proto_encode_relay(q, n, id, nick, nicklen, md5hex, text,
+	    textlen);
+	f->bclen += len;
+	fanout_history_add(f, q, len);
+}
+
+/* Broadcast the batch to all open peers but except, and empty it. */
+void
+fanout_relay_send(struct fanout *f, unsigned nopen, uint64_t except)
+{
+	if (f->bclen > 0)
+		fanout_broadcast(f, nopen, except, f->bc, f->bclen);
+	f->bclen = 0;
+}
+
+/* Keep a relay for newcomers, replacing the oldest. */
+void
+fanout_history_add(struct fanout *f, const char *frame, size_t len)
+{
+	struct hist	*e;
+
+	if (f->nhist == 0)
+		return;
+	e = &f->hist[f->hhead];
+	if (e->cap < len) {
+		e->cap = len < 256 ? 256 : len;
+		e->buf = xrealloc(e->buf, e->cap);
+	}
+	memcpy(e->buf, frame, len);
+	e->len = len;
+	f->hhead = (f->hhead + 1) % f->nhist;
+	if (f->hcount < f->nhist)
+		f->hcount++;
+}
+
+/* Queue the kept relays, oldest first, for a newcomer. */
+void
+fanout_history_send(struct fanout *f, struct fanout_peer *p)
+{
+	unsigned	 i, slot;
+
+	for (i = 0; i < f->hcount; i++) {
+		slot = (f->hhead + f->nhist - f->hcount + i) % f->nhist;
+		fanout_queue(f, p, f->hist[slot].buf, f->hist[slot].len);
+	}
+}
+
+/*
+ * Write the queues of n closing peers, waiting in poll() up to about
+ * ms milliseconds for sockets that do not take everything at once.
+ */
+void
+fanout_drain(struct fanout_peer **pp, unsigned n, unsigned long ms)
+{
+	struct pollfd	*pf;
+	struct timespec	 ts;
+	unsigned	 i, left;
+	uint64_t	 now, end;
+
+	pf = xcalloc(n == 0 ? 1 : n, sizeof *pf);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + ms;
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; i++) {
+			pf[i].fd = -1;
+			if (fanout_flush(pp[i]) > 0) {
+				pf[i].fd = conn_fd(pp[i]->conn);
+				pf[i].events = POLLOUT;
+				left++;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000 +
+		    (uint64_t)ts.tv_nsec / 1000000;
+		if (left == 0 || now >= end)
+			break;
+		poll(pf, n, 50);
+	}
+	free(pf);
+}

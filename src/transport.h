@@ -1,0 +1,79 @@
+/*
+ * transport.h -- a connection: read, write, half-close and "wants
+ * read/write" over some transport (plain TCP now; TLS later), so that
+ * the server and client cores need not know which one they talk
+ * through.  No X header here.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_TRANSPORT_H
+#define XCHAT_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+struct conn;				/* one connection, opaque to users */
+
+/*
+ * A transport.  read and writev behave like recv() and sendmsg() on a
+ * non-blocking socket (never raising SIGPIPE); shutdown half-closes
+ * our side; wants returns the EV_READ|EV_WRITE the transport itself
+ * needs now (a TLS handshake), 0 for plain TCP; free closes the
+ * descriptor and frees the transport's state.
+ */
+struct conn_ops {
+	ssize_t	(*read)(struct conn *, void *buf, size_t len);
+	ssize_t	(*writev)(struct conn *, const struct iovec *, int iovcnt);
+	int	(*shutdown)(struct conn *);
+	int	(*wants)(const struct conn *);
+	void	(*free)(struct conn *);
+};
+
+/*
+ * A plain TCP connection over fd, which it takes ownership of (closed
+ * by conn_close()).  Never fails: memory comes from xmalloc.
+ */
+struct conn	*conn_plain_new(int fd);
+
+/*
+ * For a transport's own use: a connection over fd with the given
+ * operations and private state (conn_state() gives it back).  The
+ * connection owns fd; ops->free must close it and free state.
+ */
+struct conn	*conn_new(int fd, const struct conn_ops *, void *state);
+void		*conn_state(const struct conn *);
+
+/* The descriptor to watch in the event loop; the connection owns it. */
+int	 conn_fd(const struct conn *);
+
+/*
+ * Read up to len bytes: >0 bytes read, 0 at end of stream, -1 with
+ * errno (EAGAIN or EINTR: nothing to read now; anything else: the
+ * connection failed).
+ */
+ssize_t	 conn_read(struct conn *, void *, size_t);
+
+/*
+ * Write len bytes (conn_write) or a gather list (conn_writev).  Return
+ * the number of bytes taken, which may be short (the rest must be
+ * given again later), or -1 with errno (EAGAIN: nothing taken now;
+ * EPIPE or ECONNRESET: the peer went away; other: failed).  Never
+ * raises SIGPIPE and never blocks.
+ */
+ssize_t	 conn_write(struct conn *, const void *, size_t);
+ssize_t	 conn_writev(struct conn *, const struct iovec *, int);
+
+/* Half-close our side (no more writes); -1 with errno on failure. */
+int	 conn_shutdown(struct conn *);
+
+/*
+ * What the transport itself needs to make progress, as EV_READ and
+ * EV_WRITE bits (evloop.h), on top of what the caller wants; always 0
+ * for plain TCP.
+ */
+int	 conn_wants(const struct conn *);
+
+/* Close the descriptor and free the connection; NULL is fine. */
+void	 conn_close(struct conn *);
+
+#endif
