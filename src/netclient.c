@@ -255,28 +255,21 @@ put(struct netclient *nc, const char *buf, size_t len)
 static void
 send_msg(struct netclient *nc, struct nc_own *o)
 {
-	char	 frame[PROTO_MAX_FRAME + 64], *p = frame;
+	char	 frame[PROTO_MAX_FRAME];
+	size_t	 len;
 
-	p = proto_put(p, "MSG ", 4);
-	p = proto_put_u64(p, o->seq);
-	*p++ = ' ';
-	p = proto_put(p, o->md5, PROTO_MD5_HEX);
-	*p++ = ' ';
-	p = proto_put(p, o->text, o->len);
-	*p++ = '\n';
+	len = proto_encode_msg(frame, o->seq, o->md5, o->text, o->len);
 	o->state = NCO_PENDING;
-	put(nc, frame, (size_t)(p - frame));
+	put(nc, frame, len);
 }
 
 static void
 send_nick(struct netclient *nc)
 {
-	char	 frame[PROTO_MAX_NICK + 8], *p = frame;
+	char	 frame[PROTO_MAX_FRAME];
 
-	p = proto_put(p, "NICK ", 5);
-	p = proto_put_str(p, nc->want);
-	*p++ = '\n';
-	put(nc, frame, (size_t)(p - frame));
+	put(nc, frame, proto_encode_nickreq(frame, nc->want,
+	    strlen(nc->want)));
 }
 
 /* Seconds of delay after cur: 1, 2, 4, 8, 16, 30, 30 ... */
@@ -394,12 +387,8 @@ netclient_quit(struct netclient *nc, const char *text)
 
 	if (nc->state == NC_HANDSHAKE || nc->state == NC_HISTORY ||
 	    nc->state == NC_READY) {
-		len = (size_t)snprintf(frame, sizeof frame - 1, "QUIT%s%s",
-		    text != NULL && *text != '\0' ? " " : "",
-		    text != NULL ? text : "");
-		if (len > sizeof frame - 2)
-			len = sizeof frame - 2;
-		frame[len++] = '\n';
+		len = proto_encode_quit(frame, text != NULL ? text : "",
+		    text != NULL ? strlen(text) : 0);
 		outbuf_append(&nc->out, frame, len);
 		if (nc->fd != -1)
 			(void)outbuf_flush(&nc->out, nc->conn);
@@ -582,7 +571,7 @@ static void
 on_frame(struct netclient *nc, const char *line, size_t len)
 {
 	struct proto_smsg	 m;
-	char			 frame[PROTO_MAX_TOKEN + 8], *p;
+	char			 frame[PROTO_MAX_FRAME];
 
 	if (!proto_parse_server(line, len, &m)) {
 		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
@@ -637,10 +626,8 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 		on_fate(nc, &m);
 		break;
 	case PV_PING:
-		p = proto_put(frame, "PONG ", 5);
-		p = proto_put(p, m.token.p, m.token.len);
-		*p++ = '\n';
-		put(nc, frame, (size_t)(p - frame));
+		put(nc, frame, proto_encode_pong(frame, m.token.p,
+		    m.token.len));
 		break;
 	case PV_PONG:
 		nc->ping_at = 0;
@@ -668,6 +655,7 @@ scan(struct netclient *nc, const char *buf, size_t len)
 	size_t			 n;
 	enum proto_scan_result	 r;
 	int			 fd = nc->fd;
+	char			 frame[PROTO_MAX_FRAME];
 
 	nc->last_rx = now();
 	nc->ping_at = 0;
@@ -675,7 +663,8 @@ scan(struct netclient *nc, const char *buf, size_t len)
 	while ((r = proto_scan_next(&nc->lq, &s, &line, &n)) != PS_END) {
 		if (r == PS_TOOLONG) {
 			/* The protocol asks whoever receives one to say so. */
-			put(nc, "ERR toolong\n", 12);
+			put(nc, frame, proto_encode_err(frame, "toolong",
+			    NULL, 0));
 			if (nc->fd != fd)
 				return;
 			emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
@@ -790,7 +779,7 @@ tick_cb(void *arg)
 {
 	struct netclient	*nc = arg;
 	time_t			 t = now();
-	char			 frame[64];
+	char			 frame[PROTO_MAX_FRAME], token[24];
 	int			 len;
 
 	nc->tick = NULL;
@@ -823,10 +812,11 @@ tick_cb(void *arg)
 			drop(nc, NCW_DEAD);
 		} else if (nc->ping_at == 0 &&
 		    t - nc->last_rx >= (time_t)nc->ping_interval) {
-			len = snprintf(frame, sizeof frame, "PING xc%u\n",
+			len = snprintf(token, sizeof token, "xc%u",
 			    ++nc->ping_no);
 			nc->ping_at = t;
-			put(nc, frame, (size_t)len);
+			put(nc, frame, proto_encode_ping(frame, token,
+			    (size_t)len));
 		}
 		break;
 	default:
