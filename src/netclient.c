@@ -55,7 +55,6 @@ struct netclient {
 
 	int			 fd;
 	struct conn		*conn;		/* over fd */
-	bool			 attached;	/* test mode: no socket */
 	struct ev_io		*io;
 	struct outbuf		 out;
 	struct proto_lineq	 lq;
@@ -234,6 +233,17 @@ emit_note(struct netclient *nc, enum nc_note what, const char *code,
 		nc->ev->note(nc->arg, what, code, codelen, text, textlen);
 }
 
+/*
+ * Watch for what we need: always input, output while some is pending,
+ * and whatever the transport itself wants now (a TLS handshake).
+ */
+static void
+io_mask(struct netclient *nc, ssize_t left)
+{
+	evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0) |
+	    conn_wants(nc->conn));
+}
+
 /* Queue bytes for the server and try to write them at once. */
 static void
 put(struct netclient *nc, const char *buf, size_t len)
@@ -249,7 +259,7 @@ put(struct netclient *nc, const char *buf, size_t len)
 		drop(nc, NCW_ERROR);
 		return;
 	}
-	evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+	io_mask(nc, left);
 }
 
 static void
@@ -286,7 +296,7 @@ netclient_backoff_next(unsigned cur)
 static void
 tick_arm(struct netclient *nc)
 {
-	if (nc->tick == NULL && !nc->attached)
+	if (nc->tick == NULL)
 		nc->tick = evloop_timer_add(1000, tick_cb, nc);
 }
 
@@ -309,7 +319,6 @@ drop(struct netclient *nc, enum nc_why why)
 	conn_close(nc->conn);
 	nc->conn = NULL;
 	nc->fd = -1;
-	nc->attached = false;
 	outbuf_free(&nc->out);
 	nc->lq.partlen = 0;
 	nc->lq.skipping = false;
@@ -356,6 +365,36 @@ do_connect(struct netclient *nc)
 	emit_state(nc);
 }
 
+/*
+ * Run a session over fd, already connected to a server: as if a
+ * connect had just succeeded (the handshake starts; WELCOME is
+ * awaited).  Any retry that was scheduled is cancelled.
+ */
+int
+netclient_attach(struct netclient *nc, int fd)
+{
+	if (nc->fd != -1 || nc->state == NC_CLOSED) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (netio_setup_fd(fd) == -1)
+		return -1;
+	evloop_timer_del(nc->tick);
+	nc->tick = NULL;
+	nc->err[0] = '\0';
+	nc->why = NCW_NONE;
+	nc->bye = NCW_NONE;
+	nc->fd = fd;
+	nc->conn = conn_plain_new(fd);
+	nc->io = evloop_io_add(fd, EV_READ, io_cb, nc);
+	nc->state = NC_HANDSHAKE;
+	nc->last_rx = nc->since = now();
+	io_mask(nc, (ssize_t)nc->out.len);
+	tick_arm(nc);
+	emit_state(nc);
+	return 0;
+}
+
 /* Begin: connect (without blocking) and keep retrying on failure. */
 void
 netclient_start(struct netclient *nc)
@@ -371,9 +410,8 @@ netclient_reconnect(struct netclient *nc)
 {
 	if (nc->state == NC_CLOSED)
 		return;
-	if (nc->fd != -1 || nc->attached) {
+	if (nc->fd != -1)
 		drop(nc, NCW_USER);
-	}
 	nc->backoff = NC_BACKOFF_FIRST;
 	do_connect(nc);
 }
@@ -671,33 +709,10 @@ scan(struct netclient *nc, const char *buf, size_t len)
 		} else
 			on_frame(nc, line, n);
 		/* A frame may have dropped the connection. */
-		if (nc->fd != fd || (fd == -1 && !nc->attached))
+		if (nc->fd != fd || fd == -1)
 			return;
 	}
 	proto_lineq_keep(&nc->lq, &s);
-}
-
-/*
- * Take bytes as if read from the server: split them into frames (a
- * partial frame is kept for the next call) and handle each.
- */
-void
-netclient_feed(struct netclient *nc, const char *buf, size_t len)
-{
-	size_t	 have, n;
-
-	if (nc->rbuf == NULL)
-		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
-	while (len > 0) {
-		have = proto_lineq_prepend(&nc->lq, nc->rbuf);
-		n = len < READ_CHUNK ? len : READ_CHUNK;
-		memcpy(nc->rbuf + have, buf, n);
-		buf += n;
-		len -= n;
-		scan(nc, nc->rbuf, have + n);
-		if (nc->fd == -1 && !nc->attached)
-			break;
-	}
 }
 
 static void
@@ -709,7 +724,7 @@ on_readable(struct netclient *nc)
 	if (nc->rbuf == NULL)
 		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
 	have = proto_lineq_prepend(&nc->lq, nc->rbuf);
-	n = read(nc->fd, nc->rbuf + have, READ_CHUNK);
+	n = conn_read(nc->conn, nc->rbuf + have, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 		/* Put the partial frame back. */
 		struct proto_scan s;
@@ -749,7 +764,7 @@ io_cb(void *arg, int fd, int events)
 		nc->state = NC_HANDSHAKE;
 		nc->last_rx = now();
 		nc->since = nc->last_rx;
-		evloop_io_set(nc->io, EV_READ);
+		io_mask(nc, 0);
 		emit_state(nc);
 		return;
 	}
@@ -765,7 +780,7 @@ io_cb(void *arg, int fd, int events)
 			drop(nc, NCW_ERROR);
 			return;
 		}
-		evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+		io_mask(nc, left);
 	}
 }
 
@@ -928,38 +943,6 @@ netclient_mentions(const char *text, size_t len, const char *nick)
 		return true;
 	}
 	return false;
-}
-
-/* Test seam: act as if connected, with no socket (output is kept). */
-void
-netclient_test_attach(struct netclient *nc)
-{
-	nc->attached = true;
-	nc->fd = -1;
-	nc->state = NC_HANDSHAKE;
-	nc->last_rx = now();
-	emit_state(nc);
-}
-
-/* Test seam: act as if the connection was lost. */
-void
-netclient_test_drop(struct netclient *nc, enum nc_why why)
-{
-	drop(nc, why);
-	evloop_timer_del(nc->tick);
-	nc->tick = NULL;
-}
-
-/* Test seam: copy (at most size bytes of) the queued output, clear it. */
-size_t
-netclient_test_output(struct netclient *nc, char *buf, size_t size)
-{
-	size_t	 n = nc->out.len < size ? nc->out.len : size;
-
-	if (n > 0)
-		memcpy(buf, nc->out.buf + nc->out.off, n);
-	outbuf_free(&nc->out);
-	return n;
 }
 
 static bool
