@@ -58,12 +58,6 @@ evloop_init(void *xt_app_context)
 	app = XtCreateApplicationContext();
 }
 
-void *
-evloop_app(void)
-{
-	return app;
-}
-
 static void
 read_proc(XtPointer closure, int *fd, XtInputId *id)
 {
@@ -242,10 +236,4 @@ void
 evloop_quit(void)
 {
 	XtAppSetExitFlag(app);
-}
-
-int
-evloop_quitting(void)
-{
-	return XtAppGetExitFlag(app);
 }

@@ -23,7 +23,6 @@ typedef void (*ev_cb)(void *arg);
  * needs no X header), or create one with no display if NULL.
  */
 void	 evloop_init(void *xt_app_context);
-void	*evloop_app(void);
 
 /* Watch fd for EV_READ and/or EV_WRITE; change or stop watching it. */
 struct ev_io *evloop_io_add(int fd, int events, ev_io_cb, void *arg);
@@ -53,6 +52,5 @@ void	 evloop_round_request(void);
 void	 evloop_run_once(void);
 void	 evloop_run(void);
 void	 evloop_quit(void);
-int	 evloop_quitting(void);
 
 #endif

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
 #include "netclient.h"
@@ -45,6 +46,7 @@ struct netclient {
 
 	const struct nc_events	*ev;
 	void			*arg;
+	struct clientlog	*log;		/* not owned; may be NULL */
 
 	enum nc_state		 state;
 	enum nc_why		 why;
@@ -53,7 +55,6 @@ struct netclient {
 
 	int			 fd;
 	struct conn		*conn;		/* over fd */
-	bool			 attached;	/* test mode: no socket */
 	struct ev_io		*io;
 	struct outbuf		 out;
 	struct proto_lineq	 lq;
@@ -123,6 +124,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	    cfg->connect_timeout : 15;
 	nc->ev = ev;
 	nc->arg = arg;
+	nc->log = cfg->log;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
 	return nc;
@@ -182,11 +184,45 @@ emit_state(struct netclient *nc)
 		nc->ev->state(nc->arg, nc->state, nc->why, nc->secs_left);
 }
 
+/*
+ * Record the new state of one of our own messages in the client log:
+ * "pending" when sent, then its verdict.  Queued messages are not
+ * recorded until they are sent.
+ */
+static void
+log_own(struct netclient *nc, const struct nc_own *o)
+{
+	char	 verdict[48];
+
+	switch (o->state) {
+	case NCO_QUEUED:
+		return;
+	case NCO_PENDING:
+		snprintf(verdict, sizeof verdict, "pending");
+		break;
+	case NCO_CONFIRMED:
+		snprintf(verdict, sizeof verdict, "confirmed");
+		break;
+	case NCO_REJECTED:
+		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
+		break;
+	case NCO_UNDELIVERED:
+	default:
+		snprintf(verdict, sizeof verdict, "undelivered");
+		break;
+	}
+	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
+	    nc->id, nc->nick, strlen(nc->nick), o->md5, verdict, o->text,
+	    o->len);
+}
+
 static void
 emit_own(struct netclient *nc, struct nc_own *o)
 {
 	if (nc->ev->own != NULL)
 		nc->ev->own(nc->arg, o);
+	if (nc->log != NULL)
+		log_own(nc, o);
 }
 
 static void
@@ -195,6 +231,17 @@ emit_note(struct netclient *nc, enum nc_note what, const char *code,
 {
 	if (nc->ev->note != NULL)
 		nc->ev->note(nc->arg, what, code, codelen, text, textlen);
+}
+
+/*
+ * Watch for what we need: always input, output while some is pending,
+ * and whatever the transport itself wants now (a TLS handshake).
+ */
+static void
+io_mask(struct netclient *nc, ssize_t left)
+{
+	evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0) |
+	    conn_wants(nc->conn));
 }
 
 /* Queue bytes for the server and try to write them at once. */
@@ -212,34 +259,27 @@ put(struct netclient *nc, const char *buf, size_t len)
 		drop(nc, NCW_ERROR);
 		return;
 	}
-	evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+	io_mask(nc, left);
 }
 
 static void
 send_msg(struct netclient *nc, struct nc_own *o)
 {
-	char	 frame[PROTO_MAX_FRAME + 64], *p = frame;
+	char	 frame[PROTO_MAX_FRAME];
+	size_t	 len;
 
-	p = proto_put(p, "MSG ", 4);
-	p = proto_put_u64(p, o->seq);
-	*p++ = ' ';
-	p = proto_put(p, o->md5, PROTO_MD5_HEX);
-	*p++ = ' ';
-	p = proto_put(p, o->text, o->len);
-	*p++ = '\n';
+	len = proto_encode_msg(frame, o->seq, o->md5, o->text, o->len);
 	o->state = NCO_PENDING;
-	put(nc, frame, (size_t)(p - frame));
+	put(nc, frame, len);
 }
 
 static void
 send_nick(struct netclient *nc)
 {
-	char	 frame[PROTO_MAX_NICK + 8], *p = frame;
+	char	 frame[PROTO_MAX_FRAME];
 
-	p = proto_put(p, "NICK ", 5);
-	p = proto_put_str(p, nc->want);
-	*p++ = '\n';
-	put(nc, frame, (size_t)(p - frame));
+	put(nc, frame, proto_encode_nickreq(frame, nc->want,
+	    strlen(nc->want)));
 }
 
 /* Seconds of delay after cur: 1, 2, 4, 8, 16, 30, 30 ... */
@@ -256,7 +296,7 @@ netclient_backoff_next(unsigned cur)
 static void
 tick_arm(struct netclient *nc)
 {
-	if (nc->tick == NULL && !nc->attached)
+	if (nc->tick == NULL)
 		nc->tick = evloop_timer_add(1000, tick_cb, nc);
 }
 
@@ -279,7 +319,6 @@ drop(struct netclient *nc, enum nc_why why)
 	conn_close(nc->conn);
 	nc->conn = NULL;
 	nc->fd = -1;
-	nc->attached = false;
 	outbuf_free(&nc->out);
 	nc->lq.partlen = 0;
 	nc->lq.skipping = false;
@@ -326,6 +365,36 @@ do_connect(struct netclient *nc)
 	emit_state(nc);
 }
 
+/*
+ * Run a session over fd, already connected to a server: as if a
+ * connect had just succeeded (the handshake starts; WELCOME is
+ * awaited).  Any retry that was scheduled is cancelled.
+ */
+int
+netclient_attach(struct netclient *nc, int fd)
+{
+	if (nc->fd != -1 || nc->state == NC_CLOSED) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (netio_setup_fd(fd) == -1)
+		return -1;
+	evloop_timer_del(nc->tick);
+	nc->tick = NULL;
+	nc->err[0] = '\0';
+	nc->why = NCW_NONE;
+	nc->bye = NCW_NONE;
+	nc->fd = fd;
+	nc->conn = conn_plain_new(fd);
+	nc->io = evloop_io_add(fd, EV_READ, io_cb, nc);
+	nc->state = NC_HANDSHAKE;
+	nc->last_rx = nc->since = now();
+	io_mask(nc, (ssize_t)nc->out.len);
+	tick_arm(nc);
+	emit_state(nc);
+	return 0;
+}
+
 /* Begin: connect (without blocking) and keep retrying on failure. */
 void
 netclient_start(struct netclient *nc)
@@ -341,9 +410,8 @@ netclient_reconnect(struct netclient *nc)
 {
 	if (nc->state == NC_CLOSED)
 		return;
-	if (nc->fd != -1 || nc->attached) {
+	if (nc->fd != -1)
 		drop(nc, NCW_USER);
-	}
 	nc->backoff = NC_BACKOFF_FIRST;
 	do_connect(nc);
 }
@@ -357,12 +425,8 @@ netclient_quit(struct netclient *nc, const char *text)
 
 	if (nc->state == NC_HANDSHAKE || nc->state == NC_HISTORY ||
 	    nc->state == NC_READY) {
-		len = (size_t)snprintf(frame, sizeof frame - 1, "QUIT%s%s",
-		    text != NULL && *text != '\0' ? " " : "",
-		    text != NULL ? text : "");
-		if (len > sizeof frame - 2)
-			len = sizeof frame - 2;
-		frame[len++] = '\n';
+		len = proto_encode_quit(frame, text != NULL ? text : "",
+		    text != NULL ? strlen(text) : 0);
 		outbuf_append(&nc->out, frame, len);
 		if (nc->fd != -1)
 			(void)outbuf_flush(&nc->out, nc->conn);
@@ -476,6 +540,10 @@ on_message(struct netclient *nc, const struct proto_smsg *m)
 		nc->nhistory++;
 	if (nc->ev->message != NULL)
 		nc->ev->message(nc->arg, &msg);
+	if (nc->log != NULL)
+		clientlog_record(nc->log, msg.history ? "hist" : "in", msg.n,
+		    msg.id, msg.nick, msg.nicklen, msg.md5,
+		    msg.good ? "good" : "FAILED", msg.text, msg.textlen);
 }
 
 static void
@@ -541,7 +609,7 @@ static void
 on_frame(struct netclient *nc, const char *line, size_t len)
 {
 	struct proto_smsg	 m;
-	char			 frame[PROTO_MAX_TOKEN + 8], *p;
+	char			 frame[PROTO_MAX_FRAME];
 
 	if (!proto_parse_server(line, len, &m)) {
 		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
@@ -596,10 +664,8 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 		on_fate(nc, &m);
 		break;
 	case PV_PING:
-		p = proto_put(frame, "PONG ", 5);
-		p = proto_put(p, m.token.p, m.token.len);
-		*p++ = '\n';
-		put(nc, frame, (size_t)(p - frame));
+		put(nc, frame, proto_encode_pong(frame, m.token.p,
+		    m.token.len));
 		break;
 	case PV_PONG:
 		nc->ping_at = 0;
@@ -627,6 +693,7 @@ scan(struct netclient *nc, const char *buf, size_t len)
 	size_t			 n;
 	enum proto_scan_result	 r;
 	int			 fd = nc->fd;
+	char			 frame[PROTO_MAX_FRAME];
 
 	nc->last_rx = now();
 	nc->ping_at = 0;
@@ -634,40 +701,18 @@ scan(struct netclient *nc, const char *buf, size_t len)
 	while ((r = proto_scan_next(&nc->lq, &s, &line, &n)) != PS_END) {
 		if (r == PS_TOOLONG) {
 			/* The protocol asks whoever receives one to say so. */
-			put(nc, "ERR toolong\n", 12);
+			put(nc, frame, proto_encode_err(frame, "toolong",
+			    NULL, 0));
 			if (nc->fd != fd)
 				return;
 			emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
 		} else
 			on_frame(nc, line, n);
 		/* A frame may have dropped the connection. */
-		if (nc->fd != fd || (fd == -1 && !nc->attached))
+		if (nc->fd != fd || fd == -1)
 			return;
 	}
 	proto_lineq_keep(&nc->lq, &s);
-}
-
-/*
- * Take bytes as if read from the server: split them into frames (a
- * partial frame is kept for the next call) and handle each.
- */
-void
-netclient_feed(struct netclient *nc, const char *buf, size_t len)
-{
-	size_t	 have, n;
-
-	if (nc->rbuf == NULL)
-		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
-	while (len > 0) {
-		have = proto_lineq_prepend(&nc->lq, nc->rbuf);
-		n = len < READ_CHUNK ? len : READ_CHUNK;
-		memcpy(nc->rbuf + have, buf, n);
-		buf += n;
-		len -= n;
-		scan(nc, nc->rbuf, have + n);
-		if (nc->fd == -1 && !nc->attached)
-			break;
-	}
 }
 
 static void
@@ -679,7 +724,7 @@ on_readable(struct netclient *nc)
 	if (nc->rbuf == NULL)
 		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
 	have = proto_lineq_prepend(&nc->lq, nc->rbuf);
-	n = read(nc->fd, nc->rbuf + have, READ_CHUNK);
+	n = conn_read(nc->conn, nc->rbuf + have, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 		/* Put the partial frame back. */
 		struct proto_scan s;
@@ -719,7 +764,7 @@ io_cb(void *arg, int fd, int events)
 		nc->state = NC_HANDSHAKE;
 		nc->last_rx = now();
 		nc->since = nc->last_rx;
-		evloop_io_set(nc->io, EV_READ);
+		io_mask(nc, 0);
 		emit_state(nc);
 		return;
 	}
@@ -735,7 +780,7 @@ io_cb(void *arg, int fd, int events)
 			drop(nc, NCW_ERROR);
 			return;
 		}
-		evloop_io_set(nc->io, EV_READ | (left > 0 ? EV_WRITE : 0));
+		io_mask(nc, left);
 	}
 }
 
@@ -749,7 +794,7 @@ tick_cb(void *arg)
 {
 	struct netclient	*nc = arg;
 	time_t			 t = now();
-	char			 frame[64];
+	char			 frame[PROTO_MAX_FRAME], token[24];
 	int			 len;
 
 	nc->tick = NULL;
@@ -782,10 +827,11 @@ tick_cb(void *arg)
 			drop(nc, NCW_DEAD);
 		} else if (nc->ping_at == 0 &&
 		    t - nc->last_rx >= (time_t)nc->ping_interval) {
-			len = snprintf(frame, sizeof frame, "PING xc%u\n",
+			len = snprintf(token, sizeof token, "xc%u",
 			    ++nc->ping_no);
 			nc->ping_at = t;
-			put(nc, frame, (size_t)len);
+			put(nc, frame, proto_encode_ping(frame, token,
+			    (size_t)len));
 		}
 		break;
 	default:
@@ -848,28 +894,10 @@ netclient_state(const struct netclient *nc)
 	return nc->state;
 }
 
-uint64_t
-netclient_id(const struct netclient *nc)
-{
-	return nc->id;
-}
-
 const char *
 netclient_current_nick(const struct netclient *nc)
 {
 	return nc->nick;
-}
-
-const char *
-netclient_host(const struct netclient *nc)
-{
-	return nc->host;
-}
-
-const char *
-netclient_port(const struct netclient *nc)
-{
-	return nc->port;
 }
 
 unsigned
@@ -915,38 +943,6 @@ netclient_mentions(const char *text, size_t len, const char *nick)
 		return true;
 	}
 	return false;
-}
-
-/* Test seam: act as if connected, with no socket (output is kept). */
-void
-netclient_test_attach(struct netclient *nc)
-{
-	nc->attached = true;
-	nc->fd = -1;
-	nc->state = NC_HANDSHAKE;
-	nc->last_rx = now();
-	emit_state(nc);
-}
-
-/* Test seam: act as if the connection was lost. */
-void
-netclient_test_drop(struct netclient *nc, enum nc_why why)
-{
-	drop(nc, why);
-	evloop_timer_del(nc->tick);
-	nc->tick = NULL;
-}
-
-/* Test seam: copy (at most size bytes of) the queued output, clear it. */
-size_t
-netclient_test_output(struct netclient *nc, char *buf, size_t size)
-{
-	size_t	 n = nc->out.len < size ? nc->out.len : size;
-
-	if (n > 0)
-		memcpy(buf, nc->out.buf + nc->out.off, n);
-	outbuf_free(&nc->out);
-	return n;
 }
 
 static bool

@@ -130,6 +130,8 @@ struct nc_events {
 		    size_t codelen, const char *text, size_t textlen);
 };
 
+struct clientlog;
+
 struct nc_config {
 	const char	*host;
 	const char	*port;
@@ -137,6 +139,8 @@ struct nc_config {
 	unsigned	 ping_interval;	/* s of silence before our PING */
 	unsigned	 ping_timeout;	/* s more before the server is dead */
 	unsigned	 connect_timeout; /* s for connect + WELCOME */
+	struct clientlog *log;		/* messages in and out; NULL: none.
+					   Not owned: outlives the client. */
 };
 
 struct netclient;
@@ -148,6 +152,16 @@ void	 netclient_free(struct netclient *);
 
 /* Start connecting (non-blocking); later failures schedule retries. */
 void	 netclient_start(struct netclient *);
+/*
+ * Run a session over fd, a socket already connected to a server (a
+ * socketpair in tests, or a descriptor inherited from elsewhere): the
+ * handshake starts as after a connect, a scheduled retry is cancelled,
+ * and the client owns fd from then on (it closes it on a drop).  fd is
+ * made non-blocking and close-on-exec here.  Returns 0, or -1 with
+ * errno EBUSY (a connection is open, or the client was quit) or from
+ * fcntl (then fd is not taken).
+ */
+int	 netclient_attach(struct netclient *, int fd);
 /* Drop any connection and connect now (File > Reconnect). */
 void	 netclient_reconnect(struct netclient *);
 /* Send QUIT (if connected), close, and stop retrying. */
@@ -164,10 +178,7 @@ struct nc_own *netclient_send(struct netclient *, const char *, size_t);
 void	 netclient_nick(struct netclient *, const char *);
 
 enum nc_state netclient_state(const struct netclient *);
-uint64_t netclient_id(const struct netclient *);
 const char *netclient_current_nick(const struct netclient *);
-const char *netclient_host(const struct netclient *);
-const char *netclient_port(const struct netclient *);
 unsigned netclient_backoff(const struct netclient *);
 /* The last connection error as a sentence ("" if none). */
 const char *netclient_error(const struct netclient *);
@@ -178,15 +189,6 @@ unsigned netclient_backoff_next(unsigned cur);
 /* True if text (len bytes) mentions nick as a word (ASCII case-folded). */
 bool	 netclient_mentions(const char *text, size_t len, const char *nick);
 
-/*
- * Testing seams (used by tests/test_netclient.c, harmless otherwise):
- * feed bytes as if read from the socket, put the client in a state
- * without a socket, and read back what it would have written.
- */
-void	 netclient_feed(struct netclient *, const char *, size_t);
-void	 netclient_test_attach(struct netclient *);
-void	 netclient_test_drop(struct netclient *, enum nc_why);
-size_t	 netclient_test_output(struct netclient *, char *, size_t);
 
 /* Commands typed in the input line. */
 enum nc_cmd_kind {

@@ -259,6 +259,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	cfg.log = cl;
 	evloop_init(app);
 	if ((ui = client_ui_create(top, &co)) == NULL)
 		return 2;

@@ -205,24 +205,13 @@ good_msg(int fd, unsigned n, const char *text)
 	puts_fd(fd, frame);
 }
 
-int
-main(void)
+/* Listen on a random port of 127.0.0.1 (lfd, port); -1 on failure. */
+static int
+listen_local(void)
 {
 	struct sockaddr_in sin;
 	socklen_t	 sl = sizeof sin;
-	struct nc_config cfg;
-	struct netclient *nc;
-	const char	*err;
-	char		*big;
-	int		 fd, one = 1;
-	unsigned	 i, g;
-
-	if ((err = digest_init()) != NULL) {
-		fprintf(stderr, "digest_init: %s\n", err);
-		return 1;
-	}
-	evloop_init(NULL);
-	evloop_timer_add(20, wake, NULL);
+	int		 one = 1;
 
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -233,24 +222,21 @@ main(void)
 	    listen(lfd, 8) == -1 ||
 	    getsockname(lfd, (struct sockaddr *)&sin, &sl) == -1) {
 		perror("listen");
-		return 1;
+		return -1;
 	}
 	fcntl(lfd, F_SETFL, O_NONBLOCK);
 	snprintf(port, sizeof port, "%u", (unsigned)ntohs(sin.sin_port));
+	return 0;
+}
 
-	memset(&cfg, 0, sizeof cfg);
-	cfg.host = "127.0.0.1";
-	cfg.port = port;
-	cfg.nick = "rui";
-	cfg.ping_interval = 1;
-	cfg.ping_timeout = 1;
-	cfg.connect_timeout = 2;
-	nc = netclient_new(&cfg, &events, NULL);
-	netclient_start(nc);
+/* Cases 1 to 4: garbage, binary lines, a bad digest, a huge frame. */
+static void
+test_garbage(int fd)
+{
+	char		*big;
+	unsigned	 i;
 
 	/* 1. Garbage before WELCOME is marked; WELCOME then works. */
-	fd = accept_peer(5);
-	CHECK(fd != -1);
 	puts_fd(fd, "HTTP/1.1 400 Bad Request\r\n\x01\x02\xff\n");
 	CHECK(run_until(&seen.badframe, 2, 5));
 	puts_fd(fd, "WELCOME 1 user1 1\nREADY 0\n");
@@ -287,6 +273,13 @@ main(void)
 	CHECK(seen.toolong == 1);
 	CHECK(seen.state == NC_READY);
 	free(big);
+}
+
+/* Cases 5 to 7: a silent server, a reset, no WELCOME.  Returns the fd. */
+static int
+test_drops(int fd)
+{
+	unsigned	 g;
 
 	/* 5. The server stops answering: PING, then dead, then a retry. */
 	drain(fd);
@@ -320,6 +313,40 @@ main(void)
 	puts_fd(fd, "WELCOME 3 user3 1\nREADY 0\n");
 	CHECK(run_until(&seen.readies, g + 1, 5));
 	CHECK(seen.state == NC_READY);
+	return fd;
+}
+
+int
+main(void)
+{
+	struct nc_config cfg;
+	struct netclient *nc;
+	const char	*err;
+	int		 fd;
+
+	if ((err = digest_init()) != NULL) {
+		fprintf(stderr, "digest_init: %s\n", err);
+		return 1;
+	}
+	evloop_init(NULL);
+	evloop_timer_add(20, wake, NULL);
+	if (listen_local() == -1)
+		return 1;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.host = "127.0.0.1";
+	cfg.port = port;
+	cfg.nick = "rui";
+	cfg.ping_interval = 1;
+	cfg.ping_timeout = 1;
+	cfg.connect_timeout = 2;
+	nc = netclient_new(&cfg, &events, NULL);
+	netclient_start(nc);
+
+	fd = accept_peer(5);
+	CHECK(fd != -1);
+	test_garbage(fd);
+	fd = test_drops(fd);
 
 	netclient_quit(nc, NULL);
 	close(fd);

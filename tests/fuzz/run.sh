@@ -57,7 +57,8 @@ base="$s/protocol.c $s/utf8.c $s/xmalloc.c $s/log.c"
 sources() {
 	case $1 in
 	frames)		echo "$base" ;;
-	server)		echo "$base $s/digest.c $s/netclient.c $s/netio.c $s/transport.c $s/evloop.c" ;;
+	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
+			    "$s/netio.c $s/transport.c $s/evloop.c" ;;
 	validators)	echo "$base $s/digest.c" ;;
 	escape|logverify) echo "$base $s/digest.c $s/msglog.c" ;;
 	*)		return 1 ;;
