@@ -23,6 +23,7 @@ const char *clientlog_default_path(void);
  * in err on failure.
  */
 struct clientlog *clientlog_open(const char *path, char *err, size_t errlen);
+/* Close the file and free the log.  NULL is fine. */
 void	clientlog_close(struct clientlog *);
 
 /*
@@ -30,7 +31,7 @@ void	clientlog_close(struct clientlog *);
  * known ("-" is written); verdict is one word such as "good", "FAILED",
  * "pending", "confirmed", "rejected:flood", "undelivered".  The line
  * is written and flushed at once.  Write errors are reported once on
- * stderr and otherwise ignored.
+ * stderr and otherwise ignored.  cl may be NULL (nothing is written).
  */
 void	clientlog_record(struct clientlog *, const char *dir, uint64_t n,
 	    uint64_t id, const char *nick, size_t nicklen, const char *md5,

@@ -20,14 +20,22 @@ typedef void (*ev_cb)(void *arg);
 
 /*
  * Use the given XtAppContext (passed as a pointer so that core code
- * needs no X header), or create one with no display if NULL.
+ * needs no X header; not owned), or create one with no display if
+ * NULL.  Call once, before anything else here.  Cannot fail.
  */
 void	 evloop_init(void *xt_app_context);
 
-/* Watch fd for EV_READ and/or EV_WRITE; change or stop watching it. */
+/*
+ * Watch fd (not owned: the caller closes it) for EV_READ and/or
+ * EV_WRITE; cb(arg, fd, EV_READ or EV_WRITE) runs once per readiness.
+ * Returns a handle the caller frees with evloop_io_del().
+ */
 struct ev_io *evloop_io_add(int fd, int events, ev_io_cb, void *arg);
+/* Change the mask; register EV_WRITE only while output is pending. */
 void	 evloop_io_set(struct ev_io *, int events);
+/* The mask last set. */
 int	 evloop_io_events(const struct ev_io *);
+/* Stop watching and free the handle (not the fd).  NULL is fine. */
 void	 evloop_io_del(struct ev_io *);
 
 /*
@@ -50,7 +58,9 @@ void	 evloop_round_request(void);
 
 /* One event (blocking if there is none), then the round hook if due. */
 void	 evloop_run_once(void);
+/* Run events until evloop_quit() is called. */
 void	 evloop_run(void);
+/* Make evloop_run() return after the current event. */
 void	 evloop_quit(void);
 
 #endif

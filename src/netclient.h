@@ -145,12 +145,24 @@ struct nc_config {
 
 struct netclient;
 
-/* Create a client (no I/O yet); ev and arg are kept. */
+/*
+ * Create a client for cfg (host, port and nick are copied; cfg->log is
+ * kept, not owned).  No I/O happens yet.  ev and arg are kept and must
+ * outlive the client.  Cannot fail (allocation failure aborts).
+ */
 struct netclient *netclient_new(const struct nc_config *,
 	    const struct nc_events *, void *arg);
+/*
+ * Close the connection (if any) without a word to the server, cancel
+ * timers, and free the client and its messages.  NULL is fine.
+ */
 void	 netclient_free(struct netclient *);
 
-/* Start connecting (non-blocking); later failures schedule retries. */
+/*
+ * Start connecting (non-blocking).  A failure (name lookup, refused,
+ * timeout) is not returned: it is reported through ev->state with a
+ * reason (see netclient_error()) and a retry is scheduled.
+ */
 void	 netclient_start(struct netclient *);
 /*
  * Run a session over fd, a socket already connected to a server (a
@@ -162,25 +174,39 @@ void	 netclient_start(struct netclient *);
  * fcntl (then fd is not taken).
  */
 int	 netclient_attach(struct netclient *, int fd);
-/* Drop any connection and connect now (File > Reconnect). */
+/*
+ * Drop any connection (pending messages become undelivered) and
+ * connect now with the backoff reset (File > Reconnect).  Does nothing
+ * once the client was quit.
+ */
 void	 netclient_reconnect(struct netclient *);
-/* Send QUIT (if connected), close, and stop retrying. */
+/*
+ * Send QUIT [text] if connected (best effort: what the socket does not
+ * take at once is lost), close, and stop retrying for good.
+ */
 void	 netclient_quit(struct netclient *, const char *text);
 
 /*
  * Send a message.  It is shown at once through ev->own: pending when
- * connected, queued when not (sent after the next READY).  Returns
- * NULL (with an NCN_QUEUEFULL note) when the queue is full.  The text
- * must already be valid (see netclient_check_text()).
+ * connected, queued when not (sent after the next READY).  The client
+ * owns the returned record (valid until its final state is reported).
+ * Returns NULL (with an NCN_QUEUEFULL note) when NC_QUEUE_MAX messages
+ * wait.  The text must already be valid (see netclient_parse_command()).
  */
 struct nc_own *netclient_send(struct netclient *, const char *, size_t);
-/* Ask for a new nick; it is also asked again on every reconnect. */
+/*
+ * Ask for a new nick (copied); it is also asked again on every
+ * reconnect.  The server's answer comes as ev->user or an ev->note.
+ */
 void	 netclient_nick(struct netclient *, const char *);
 
+/* The state of the connection (see enum nc_state). */
 enum nc_state netclient_state(const struct netclient *);
+/* Our nick as the server last confirmed it ("" before WELCOME). */
 const char *netclient_current_nick(const struct netclient *);
+/* The delay, in seconds, before the next retry after a failure. */
 unsigned netclient_backoff(const struct netclient *);
-/* The last connection error as a sentence ("" if none). */
+/* The last connection error as a sentence ("" if none); owned. */
 const char *netclient_error(const struct netclient *);
 
 /* Backoff schedule: the delay after cur seconds (1, 2, 4 ... 30). */
@@ -188,7 +214,6 @@ unsigned netclient_backoff_next(unsigned cur);
 
 /* True if text (len bytes) mentions nick as a word (ASCII case-folded). */
 bool	 netclient_mentions(const char *text, size_t len, const char *nick);
-
 
 /* Commands typed in the input line. */
 enum nc_cmd_kind {
