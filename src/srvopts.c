@@ -21,6 +21,7 @@
 #include <X11/Xresource.h>
 
 #include "netio.h"
+#include "opthelp.h"
 #include "srvopts.h"
 
 /* How a row's string is checked and where its value goes. */
@@ -171,61 +172,19 @@ static const char usage_tail[] =
 "writable, no display), 2 bad option; -verifylog: 0 good, 1 bad, 2\n"
 "unreadable.\n";
 
-#define HELP_COL	23
-#define HELP_WIDTH	76
-
-/*
- * Print text from column col on, wrapped at HELP_WIDTH at spaces; a
- * \001 is a space that does not break.
- */
-static void
-usage_wrap(FILE *fp, const char *text, size_t col)
-{
-	const char	*p = text, *sp;
-	size_t		 len, room;
-
-	for (; col < HELP_COL; col++)
-		fputc(' ', fp);
-	while (*p != '\0') {
-		room = HELP_WIDTH - HELP_COL;
-		len = strlen(p);
-		if (len > room) {
-			for (sp = p + room; sp > p && *sp != ' '; sp--)
-				continue;
-			len = sp > p ? (size_t)(sp - p) : room;
-		}
-		for (; len > 0; len--, p++)
-			fputc(*p == '\001' ? ' ' : *p, fp);
-		fputc('\n', fp);
-		while (*p == ' ')
-			p++;
-		if (*p != '\0')
-			fprintf(fp, "%*s", HELP_COL, "");
-	}
-}
-
 void
 srvopts_usage(FILE *fp)
 {
-	char	 left[64], text[512];
+	char	 text[512];
 	size_t	 i;
-	int	 n;
 
 	fputs(usage_head, fp);
 	for (i = 0; i < NROWS; i++) {
-		n = snprintf(left, sizeof left, "  %s%s%s", rows[i].flag,
-		    rows[i].arg != NULL ? " " : "",
-		    rows[i].arg != NULL ? rows[i].arg : "");
-		if ((size_t)n >= HELP_COL - 1) {
-			fprintf(fp, "%s\n", left);
-			n = 0;
-		} else
-			fputs(left, fp);
 		snprintf(text, sizeof text, "%s [%s] (default\001%s)",
 		    rows[i].help, rows[i].name, rows[i].shown != NULL ?
 		    rows[i].shown : *rows[i].def != '\0' ? rows[i].def :
 		    "none");
-		usage_wrap(fp, text, (size_t)n);
+		opthelp_row(fp, rows[i].flag, rows[i].arg, text);
 	}
 	fputs(usage_tail, fp);
 }
@@ -302,7 +261,7 @@ parse_decimal(const char *s, double lo, double hi, double *out)
 
 /* Check one row's string s and store its value at out. */
 static bool
-check_row(const struct srv_row *r, const char *s, char *out)
+srv_check_row(const struct srv_row *r, const char *s, char *out)
 {
 	unsigned long long v;
 	double		 d;
@@ -358,7 +317,7 @@ srvopts_check(const struct srv_strings *s, struct srv_options *o,
 		v = *(char *const *)((const char *)s + rows[i].in);
 		if (v == NULL)
 			v = "";
-		if (!check_row(&rows[i], v, (char *)o + rows[i].out)) {
+		if (!srv_check_row(&rows[i], v, (char *)o + rows[i].out)) {
 			snprintf(err, errlen, "%s: '%s' is not %s",
 			    rows[i].flag, v, rows[i].what);
 			return false;

@@ -161,7 +161,7 @@ startup_error(Widget top, const char *msg)
 
 /* -help and -version work without a display, so look before Xt does. */
 static void
-early_flags(int argc, char **argv)
+server_early_flags(int argc, char **argv)
 {
 	int	 i;
 
@@ -322,7 +322,7 @@ main(int argc, char **argv)
 	log_init("xchatd", 0);
 	/* Until its handler is in place, SIGUSR1 must not kill us. */
 	signal(SIGUSR1, SIG_IGN);
-	early_flags(argc, argv);
+	server_early_flags(argc, argv);
 	XtSetLanguageProc(NULL, NULL, NULL);
 	options_first_pass(argc, argv, &o);
 	if (o.verifylog != NULL)
