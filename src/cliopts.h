@@ -34,7 +34,7 @@ struct cli_options {
 	const char	*host;
 	const char	*port;
 	const char	*nick;		/* "" to keep the server's userN */
-	const char	*logfile;	/* "" for the default, "none" for none */
+	const char	*logfile;	/* "": the default; "none": no log */
 	const char	*dumpfile;	/* "" for none */
 	unsigned	 save_lines;
 	unsigned	 flush_ms;

@@ -6,9 +6,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
