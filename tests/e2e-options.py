@@ -27,10 +27,26 @@ rc, out = run("-help")
 check(rc == 0, "-help exits 0")
 for opt in ["-listen", "-port", "-logfile", "-maxclients", "-history",
             "-floodrate", "-floodkick", "-slowlimit", "-pinginterval",
-            "-pingtimeout", "-headless", "-verifylog", "-help", "-xrm"]:
+            "-pingtimeout", "-headless", "-verifylog", "-help", "-xrm",
+            "-savelines", "-debug", "-version", "[listenAddress]",
+            "(default 12345)", "(default 1m)"]:
     check(opt in out, "-help mentions " + opt)
 rc, out = run("-version")
 check(rc == 0 and "xchatd 1.0" in out, "-version")
+version = out.split()[1]
+
+# xchat answers -version and -help without a display, like xchatd.
+r = subprocess.run([xc.XCHAT, "-version"], capture_output=True, timeout=10,
+                   env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+check(r.returncode == 0 and r.stdout.decode() == "xchat %s\n" % version,
+      "xchat -version: %r" % r.stdout)
+r = subprocess.run([xc.XCHAT, "-help"], capture_output=True, timeout=10,
+                   env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+for opt in ["-host", "-port", "-nick", "-logfile", "-savelines",
+            "-pinginterval", "-pingtimeout", "-dumpfile", "-help",
+            "-version", "[saveLines]", "(default 5000)"]:
+    check(r.returncode == 0 and opt in r.stdout.decode(),
+          "xchat -help mentions " + opt)
 
 for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
                   (["-maxclients", "0"], "-maxclients"),

@@ -1,0 +1,218 @@
+/*
+ * cliopts.c -- xchat's option table and what is derived from it: the
+ * XtResource and XrmOptionDescRec lists, -help and the checks.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <X11/Intrinsic.h>
+#include <X11/StringDefs.h>
+
+#include "cliopts.h"
+#include "netio.h"
+#include "opthelp.h"
+#include "protocol.h"
+
+/* How a row's string is checked. */
+enum cli_kind {
+	CK_TEXT,	/* a non-empty string */
+	CK_ANY,		/* any string */
+	CK_PORT,	/* a TCP port */
+	CK_NICK,	/* empty, or a nick the protocol accepts */
+	CK_COUNT	/* a whole number from lo to hi */
+};
+
+struct cli_row {
+	const char	*flag;		/* "-host", or NULL for none */
+	const char	*arg;		/* its argument in -help */
+	const char	*name;		/* resource name */
+	const char	*class;		/* resource class */
+	const char	*def;		/* default value */
+	const char	*shown;		/* default as -help shows it, or NULL */
+	enum cli_kind	 kind;
+	unsigned long	 lo, hi;	/* range of a number */
+	size_t		 in;		/* offset in struct cli_strings */
+	size_t		 out;		/* offset in struct cli_options */
+	const char	*help;		/* -help text */
+};
+
+#define IN(f)	offsetof(struct cli_strings, f)
+#define OUT(f)	offsetof(struct cli_options, f)
+
+static const struct cli_row rows[] = {
+	{ "-host", "HOST", "host", "Host", "127.0.0.1", NULL, CK_TEXT, 0, 0,
+	  IN(host), OUT(host), "server's host name or address" },
+	{ "-port", "N", "port", "Port", "12345", NULL, CK_PORT, 0, 0,
+	  IN(port), OUT(port), "server's TCP port" },
+	{ "-nick", "NICK", "nick", "Nick", "", "none: keep the server's "
+	  "user<id>", CK_NICK, 0, 0, IN(nick), OUT(nick),
+	  "nick to ask for on each connect" },
+	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat-client.log",
+	  CK_ANY, 0, 0, IN(logfile), OUT(logfile),
+	  "the client's own message log, or none" },
+	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,
+	  CK_COUNT, 10, 10000000, IN(savelines), OUT(save_lines),
+	  "transcript lines kept" },
+	{ NULL, NULL, "flushInterval", "FlushInterval", "50", NULL, CK_COUNT,
+	  1, 10000, IN(flushinterval), OUT(flush_ms),
+	  "milliseconds between batched transcript updates" },
+	{ "-pinginterval", "SECS", "pingInterval", "PingInterval", "30", NULL,
+	  CK_COUNT, 1, 86400, IN(pinginterval), OUT(ping_interval),
+	  "silence before pinging the server" },
+	{ "-pingtimeout", "SECS", "pingTimeout", "PingTimeout", "15", NULL,
+	  CK_COUNT, 1, 86400, IN(pingtimeout), OUT(ping_timeout),
+	  "wait for its PONG before reconnecting" },
+	{ NULL, NULL, "connectTimeout", "ConnectTimeout", "15", NULL,
+	  CK_COUNT, 1, 86400, IN(connecttimeout), OUT(connect_timeout),
+	  "seconds for connecting and the server's greeting" },
+	{ "-dumpfile", "FILE", "dumpFile", "DumpFile", "", NULL, CK_ANY, 0, 0,
+	  IN(dumpfile), OUT(dumpfile),
+	  "on SIGUSR1, write the window's state there (for tests)" },
+};
+#define NROWS	(sizeof rows / sizeof rows[0])
+
+static XtResource	 xt_resources[NROWS];
+static XrmOptionDescRec	 xrm_options[NROWS];
+static Cardinal		 n_options;
+static char		 specifiers[NROWS][64];
+
+XtResource *
+cliopts_resources(Cardinal *n)
+{
+	size_t	 i;
+
+	for (i = 0; i < NROWS; i++)
+		xt_resources[i] = (XtResource){ (String)rows[i].name,
+		    (String)rows[i].class, XtRString, sizeof(String),
+		    (Cardinal)rows[i].in, XtRString, (XtPointer)rows[i].def };
+	*n = NROWS;
+	return xt_resources;
+}
+
+XrmOptionDescRec *
+cliopts_options(Cardinal *n)
+{
+	size_t	 i;
+
+	if (n_options == 0) {
+		for (i = 0; i < NROWS; i++) {
+			if (rows[i].flag == NULL)
+				continue;
+			snprintf(specifiers[i], sizeof specifiers[i], "*%s",
+			    rows[i].name);
+			xrm_options[n_options++] = (XrmOptionDescRec){
+			    (char *)rows[i].flag, specifiers[i],
+			    XrmoptionSepArg, NULL };
+		}
+	}
+	*n = n_options;
+	return xrm_options;
+}
+
+static const char usage_head[] =
+"usage: xchat [-option ...]\n"
+"The xchat client: talk through an xchatd server in a Motif window.\n"
+"Options (each sets the X resource in brackets, class XChat):\n";
+
+static const char usage_tail[] =
+"  -help                print this text and exit\n"
+"  -version             print the version and exit\n"
+"The standard X Toolkit options work too: -display, -geometry, -name,\n"
+"-title, -iconic, -bg, -fg, -xrm 'XChat*resource: value', ...\n"
+"In the window: Enter sends; Up/Down walk the input history; /nick NAME,\n"
+"/quit [text], /help.  See xchat(1).\n"
+"Exit status: 0 normal end, 1 no display or another run-time error,\n"
+"2 a bad option or resource value.\n";
+
+void
+cliopts_usage(FILE *fp)
+{
+	char	 text[512];
+	size_t	 i;
+
+	fputs(usage_head, fp);
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].flag == NULL)
+			continue;
+		snprintf(text, sizeof text, "%s [%s] (default\001%s)",
+		    rows[i].help, rows[i].name, rows[i].shown != NULL ?
+		    rows[i].shown : *rows[i].def != '\0' ? rows[i].def :
+		    "none");
+		opthelp_row(fp, rows[i].flag, rows[i].arg, text);
+	}
+	fputs(usage_tail, fp);
+	fputs("Resources without an option (set with -xrm):\n", fp);
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].flag != NULL)
+			continue;
+		snprintf(text, sizeof text, "%s (default\001%s)",
+		    rows[i].help, rows[i].def);
+		opthelp_row(fp, rows[i].name, NULL, text);
+	}
+}
+
+/* Check s against row r, store its value at out; else say why. */
+static bool
+cli_check_row(const struct cli_row *r, const char *s, char *out, char *why,
+    size_t whylen)
+{
+	unsigned long	 v;
+	char		*end;
+
+	if (r->kind != CK_COUNT)
+		*(const char **)out = s;
+	switch (r->kind) {
+	case CK_TEXT:
+		snprintf(why, whylen, "empty");
+		return *s != '\0';
+	case CK_ANY:
+		return true;
+	case CK_PORT:
+		snprintf(why, whylen, "want a number from 1 to 65535");
+		return netio_port_valid(s);
+	case CK_NICK:
+		snprintf(why, whylen, "1 to 32 bytes of UTF-8, no spaces, "
+		    "no ':'");
+		return *s == '\0' || proto_nick_valid(s, strlen(s));
+	case CK_COUNT:
+		break;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    v < r->lo || v > r->hi) {
+		snprintf(why, whylen, "want a whole number from %lu to %lu",
+		    r->lo, r->hi);
+		return false;
+	}
+	*(unsigned *)out = (unsigned)v;
+	return true;
+}
+
+bool
+cliopts_check(const struct cli_strings *s, struct cli_options *o,
+    char *err, size_t errlen)
+{
+	const char	*v;
+	char		 why[96];
+	size_t		 i;
+
+	memset(o, 0, sizeof *o);
+	for (i = 0; i < NROWS; i++) {
+		v = *(char *const *)((const char *)s + rows[i].in);
+		if (v == NULL)
+			v = "";
+		if (!cli_check_row(&rows[i], v, (char *)o + rows[i].out, why,
+		    sizeof why)) {
+			snprintf(err, errlen, "invalid %s \"%s\": %s",
+			    rows[i].name, v, why);
+			return false;
+		}
+	}
+	return true;
+}
