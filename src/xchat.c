@@ -182,15 +182,13 @@ main(int argc, char **argv)
 	top = client_open(app, &argc, argv, &o);
 	co = (struct client_opts){ o.host, o.port, o.dumpfile, o.save_lines,
 	    o.flush_ms };
-	cfg = (struct nc_config){ o.host, o.port, o.nick, o.ping_interval,
-	    o.ping_timeout, o.connect_timeout };
 	if ((err = digest_init()) != NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), err);
 		return 1;
 	}
 	cl = client_log_open(&o);
-
-	cfg.log = cl;
+	cfg = (struct nc_config){ o.host, o.port, o.nick, o.ping_interval,
+	    o.ping_timeout, o.connect_timeout, cl };
 	evloop_init(app);
 	if ((ui = client_ui_create(top, &co)) == NULL)
 		return 2;
