@@ -36,7 +36,7 @@ static struct hub	*hub;
 static struct msglog	*mlog;
 
 static void
-server_quit_cb(void *arg)
+xchatd_quit_cb(void *arg)
 {
 	(void)arg;
 	evloop_quit();
@@ -294,9 +294,9 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	    NULL, ui);
 	hub_listen(hub, lfd);
 	hub_log_start(hub, lname);
-	evloop_signal(SIGTERM, server_quit_cb, NULL);
-	evloop_signal(SIGINT, server_quit_cb, NULL);
-	evloop_signal(SIGHUP, server_quit_cb, NULL);
+	evloop_signal(SIGTERM, xchatd_quit_cb, NULL);
+	evloop_signal(SIGINT, xchatd_quit_cb, NULL);
+	evloop_signal(SIGHUP, xchatd_quit_cb, NULL);
 	if (ui == NULL)
 		evloop_signal(SIGUSR1, stats_cb, NULL);
 
