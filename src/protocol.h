@@ -35,7 +35,16 @@ enum proto_verb {
 	PV_LEAVE, PV_NICK, PV_PING, PV_PONG, PV_QUIT, PV_ERR, PV_BYE
 };
 
-/* Field validation.  Each takes bytes and a length; none needs a NUL. */
+/*
+ * Field validation, as doc/PROTOCOL.md defines each field.  Each takes
+ * bytes and a length, needs no NUL and returns whether they are valid:
+ * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
+ * a message text (1 to PROTO_MAX_TEXT bytes of UTF-8, no control
+ * byte but TAB, no DEL), a nick, a seq, an md5 (32 hex digits, either case), a
+ * PING token, a LEAVE/BYE reason.  proto_num_parse reads a decimal
+ * number of at most PROTO_MAX_NUM digits into *out (false on overflow,
+ * a non-digit or a leading zero); proto_nick_equal compares nicks ASCII-case-folded.
+ */
 bool	proto_utf8_valid(const char *, size_t);
 bool	proto_text_valid(const char *, size_t);
 bool	proto_nick_valid(const char *, size_t);
@@ -70,14 +79,35 @@ enum proto_scan_result {
 	PS_TOOLONG		/* a frame over PROTO_MAX_FRAME was seen */
 };
 
+/*
+ * Copy the saved partial frame to dst (room for PROTO_MAX_FRAME bytes)
+ * and forget it; return its length.  New bytes go after it.
+ */
 size_t	proto_lineq_prepend(struct proto_lineq *, char *dst);
+/* Start scanning len bytes at buf (not copied: keep them alive). */
 void	proto_scan_init(struct proto_scan *, const char *, size_t);
+/*
+ * The next event of the scan: a frame (without CR LF, in *line and
+ * *len, pointing into the buffer; empty frames are skipped), a
+ * too-long frame (reported once, then dropped up to its LF, across
+ * reads), or the end.  Cannot fail.
+ */
 enum proto_scan_result proto_scan_next(struct proto_lineq *,
 	    struct proto_scan *, const char **line, size_t *len);
+/* Save the unscanned rest (an incomplete frame) for the next read. */
 void	proto_lineq_keep(struct proto_lineq *, const struct proto_scan *);
+/* Free the saved partial frame; the lineq can be used again. */
 void	proto_lineq_free(struct proto_lineq *);
 
-/* Splitting a frame into fields and recognising the verb. */
+/*
+ * Splitting a frame into fields and recognising the verb.
+ * proto_verb_lookup: the verb of len bytes, PV_NONE if unknown.
+ * proto_split: at most max fields separated by single spaces, the last
+ * taking the rest of the line (two spaces make an empty field); returns
+ * how many.  proto_verb_echo: the verb as ERR unknown echoes it, at
+ * most PROTO_MAX_VERB_ECHO bytes (the size of dst), bytes outside
+ * 0x21-0x7E as '?'; returns the length.
+ */
 enum proto_verb proto_verb_lookup(const char *, size_t);
 int	proto_split(const char *, size_t, struct proto_str *, int max);
 size_t	proto_verb_echo(const char *, size_t, char *dst);
@@ -103,6 +133,12 @@ struct proto_cmsg {
 	struct proto_str token;		/* PING, PONG */
 };
 
+/*
+ * Parse a frame a client sent (without CR LF) into m, whose fields
+ * point into the frame.  Return what the server must answer if it is
+ * malformed, PCE_OK if not.  For MSG only the shape is checked (seq,
+ * md5, text present); flood, text rules and the digest are the hub's.
+ */
 enum proto_cerr proto_parse_client(const char *, size_t, struct proto_cmsg *);
 
 /* A frame from the server, as a client reads it. */
@@ -119,6 +155,12 @@ struct proto_smsg {
 	struct proto_str token;		/* PING PONG */
 };
 
+/*
+ * Parse a frame the server sent (without CR LF) into m, whose fields
+ * point into the frame.  Every field is checked; false if the frame is
+ * malformed or its verb unknown.  MSG text is as sent: the caller
+ * checks it and its digest.
+ */
 bool	proto_parse_server(const char *, size_t, struct proto_smsg *);
 
 /*
