@@ -966,60 +966,57 @@ check_template(const char *name, const char *v)
 	return true;
 }
 
-struct client_ui *
-client_ui_create(Widget top, const struct client_opts *o)
+/* Read the window's resources into ui->r; false if one is invalid. */
+static bool
+client_res_load(struct client_ui *ui)
 {
-	struct client_ui	*ui = xcalloc(1, sizeof *ui);
-	static XtActionsRec	 actions[] = {
-		{ "xchatHistory", history_action },
-	};
-	Widget			 menubar, menu, work, sw;
-	Atom			 wm_delete;
-	Cardinal		 i;
 	static const char	*names[sizeof(struct ui_res) / sizeof(String)];
-	Arg			 args[8];
-	int			 n;
+	Cardinal		 i;
 
-	ui->o = *o;
-	ui->top = top;
 	/* Xt compiles the table in place: keep the names first. */
 	for (i = 0; i < XtNumber(ui_resources) && i < XtNumber(names); i++)
 		names[i] = ui_resources[i].resource_name;
-	XtGetApplicationResources(top, &ui->r, ui_resources,
+	XtGetApplicationResources(ui->top, &ui->r, ui_resources,
 	    XtNumber(ui_resources), NULL, 0);
-	for (i = 0; i < XtNumber(names); i++) {
-		if (!check_template(names[i], ((String *)&ui->r)[i])) {
-			free(ui);
-			return NULL;
-		}
-	}
-	transcript_strings_fill(ui);
-	transcript_init(&ui->t, &ui->ts, transcript_added_cb, ui);
-	action_ui = ui;
-	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
-	    XtNumber(actions));
+	for (i = 0; i < XtNumber(names); i++)
+		if (!check_template(names[i], ((String *)&ui->r)[i]))
+			return false;
+	return true;
+}
 
-	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
+/* The menu bar: File (reconnect, save, quit) and Help (about). */
+static Widget
+client_menubar_build(struct client_ui *ui)
+{
+	Widget	 menubar, menu, helpcb;
+
 	menubar = XmCreateMenuBar(ui->main, "menuBar", NULL, 0);
 	menu = xmu_add_menu(menubar, "fileMenu", NULL);
 	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
 	xmu_add_item(menu, "save", save_cb, ui);
 	xmu_add_item(menu, "quit", client_quit_cb, ui);
-	{
-		Widget	 helpcb;
-
-		menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
-		XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
-	}
+	menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
+	XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
 	xmu_add_item(menu, "about", client_about_cb, ui);
 	XtManageChild(menubar);
+	return menubar;
+}
 
-	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
+/* The status line along the bottom of work. */
+static void
+client_status_build(struct client_ui *ui, Widget work)
+{
 	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
 	    work, XmNalignment, XmALIGNMENT_BEGINNING,
 	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
+}
+
+/* The input line and its Send button, above the status line. */
+static void
+client_input_build(struct client_ui *ui, Widget work)
+{
 	ui->send = XtVaCreateManagedWidget("send", xmPushButtonWidgetClass,
 	    work, XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET,
@@ -1036,18 +1033,33 @@ client_ui_create(Widget top, const struct client_opts *o)
 	    "<Key>osfDown: xchatHistory(down)\n"));
 	XtAddCallback(ui->input, XmNactivateCallback, send_cb, ui);
 	XtAddCallback(ui->send, XmNactivateCallback, send_cb, ui);
+}
 
-	n = 0;
-	XtSetArg(args[n], XmNselectionPolicy, XmSINGLE_SELECT); n++;
-	ui->users = XmCreateScrolledList(work, "users", args, n);
+/* The user list on the right, above the input line; its scroller. */
+static Widget
+client_users_build(struct client_ui *ui, Widget work)
+{
+	Arg	 args[1];
+	Widget	 sw;
+
+	XtSetArg(args[0], XmNselectionPolicy, XmSINGLE_SELECT);
+	ui->users = XmCreateScrolledList(work, "users", args, 1);
 	sw = XtParent(ui->users);
 	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
 	XtManageChild(ui->users);
+	return sw;
+}
 
-	n = 0;
+/* The read-only transcript, left of the user list (users_sw). */
+static void
+client_transcript_build(struct client_ui *ui, Widget work, Widget users_sw)
+{
+	Arg	 args[8];
+	int	 n = 0;
+
 	XtSetArg(args[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
 	XtSetArg(args[n], XmNeditable, False); n++;
 	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
@@ -1057,10 +1069,41 @@ client_ui_create(Widget top, const struct client_opts *o)
 	ui->text = XmCreateScrolledText(work, "transcript", args, n);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, sw,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, users_sw,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
 	XtManageChild(ui->text);
+}
+
+struct client_ui *
+client_ui_create(Widget top, const struct client_opts *o)
+{
+	struct client_ui	*ui = xcalloc(1, sizeof *ui);
+	static XtActionsRec	 actions[] = {
+		{ "xchatHistory", history_action },
+	};
+	Widget			 menubar, work, sw;
+	Atom			 wm_delete;
+
+	ui->o = *o;
+	ui->top = top;
+	if (!client_res_load(ui)) {
+		free(ui);
+		return NULL;
+	}
+	transcript_strings_fill(ui);
+	transcript_init(&ui->t, &ui->ts, transcript_added_cb, ui);
+	action_ui = ui;
+	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
+	    XtNumber(actions));
+
+	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
+	menubar = client_menubar_build(ui);
+	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
+	client_status_build(ui, work);
+	client_input_build(ui, work);
+	sw = client_users_build(ui, work);
+	client_transcript_build(ui, work, sw);
 	XtManageChild(work);
 	XmMainWindowSetAreas(ui->main, menubar, NULL, NULL, NULL, work);
 	XtManageChild(ui->main);
