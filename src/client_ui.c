@@ -37,6 +37,7 @@
 #include "client_ui.h"
 #include "evloop.h"
 #include "log.h"
+#include "transcript.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "xmutil.h"
@@ -163,15 +164,6 @@ static XtResource ui_resources[] = {
 _Static_assert(XtNumber(ui_resources) == sizeof(struct ui_res) /
     sizeof(String), "ui_resources and struct ui_res disagree");
 
-/* One transcript line of the model. */
-struct tline {
-	char		*s;		/* UTF-8, no newline */
-	size_t		 chars;		/* characters, without the newline */
-	size_t		 prefix;	/* own: characters before the suffix */
-	long		 pos;		/* absolute character position */
-	bool		 mention;
-};
-
 struct ui_user {
 	uint64_t	 id;
 	char		*nick;
@@ -186,17 +178,13 @@ struct client_ui {
 	Widget			 about, savebox;
 	bool			 focused;
 
-	/* The transcript model. */
-	struct tline		*lines;
-	size_t			 nlines, caplines;
+	/* The transcript model, and what of it the widget shows. */
+	struct transcript_strings ts;
+	struct transcript	 t;
 	size_t			 nflushed;	/* lines already in the widget */
 	bool			 busy;		/* last batch was large */
-	uint64_t		 first_serial;	/* serial of lines[0] */
 	long			 base;		/* abs position of widget pos 0 */
-	long			 total;		/* abs position after last line */
 	struct ev_timer		*flush_timer;
-	int			 last_yday, last_year;
-	bool			 in_history;
 
 	/* Input history. */
 	char			*hist[INPUT_HISTORY];
@@ -212,63 +200,6 @@ struct client_ui {
 	enum nc_state		 state;
 };
 
-/* Keys for expand_kv(): one letter each, with its value. */
-struct kv {
-	char		 k;
-	const char	*v;
-};
-
-/*
- * Expand %x placeholders of tmpl from kv (n entries); "%%" is a
- * percent sign and unknown placeholders are kept as they are.  Values
- * are not expanded again.  The result is allocated.
- */
-static char *
-expand_kv(const char *tmpl, const struct kv *kv, int n)
-{
-	size_t		 cap = strlen(tmpl) + 64, len = 0, vl;
-	char		*out = xmalloc(cap);
-	const char	*v;
-	int		 i;
-
-	for (; *tmpl != '\0'; tmpl++) {
-		v = NULL;
-		if (tmpl[0] == '%' && tmpl[1] != '\0') {
-			if (tmpl[1] == '%')
-				v = "%";
-			for (i = 0; i < n && v == NULL; i++)
-				if (kv[i].k == tmpl[1])
-					v = kv[i].v != NULL ? kv[i].v : "";
-		}
-		if (v != NULL) {
-			tmpl++;
-			vl = strlen(v);
-		} else {
-			v = tmpl;
-			vl = 1;
-		}
-		if (len + vl + 1 > cap) {
-			cap = (len + vl + 1) * 2;
-			out = xrealloc(out, cap);
-		}
-		memcpy(out + len, v, vl);
-		len += vl;
-	}
-	out[len] = '\0';
-	return out;
-}
-
-static void
-now_str(struct client_ui *ui, char *buf, size_t len)
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-
-	localtime_r(&t, &tm);
-	if (strftime(buf, len, ui->r.fmt_time, &tm) == 0)
-		buf[0] = '\0';
-}
-
 static void	 transcript_flush_cb(void *);
 
 static void
@@ -279,23 +210,11 @@ reapply_highlights(struct client_ui *ui)
 	XmTextSetHighlight(ui->text, 0, XmTextGetLastPosition(ui->text),
 	    XmHIGHLIGHT_NORMAL);
 	for (i = 0; i < ui->nflushed; i++)
-		if (ui->lines[i].mention)
+		if (ui->t.lines[i].mention)
 			XmTextSetHighlight(ui->text,
-			    (XmTextPosition)(ui->lines[i].pos - ui->base),
-			    (XmTextPosition)(ui->lines[i].pos - ui->base +
-			    (long)ui->lines[i].chars), XmHIGHLIGHT_SELECTED);
-}
-
-static void
-drop_head(struct client_ui *ui, size_t k)
-{
-	size_t	 i;
-
-	for (i = 0; i < k; i++)
-		free(ui->lines[i].s);
-	memmove(ui->lines, ui->lines + k, (ui->nlines - k) * sizeof *ui->lines);
-	ui->nlines -= k;
-	ui->first_serial += k;
+			    (XmTextPosition)(ui->t.lines[i].pos - ui->base),
+			    (XmTextPosition)(ui->t.lines[i].pos - ui->base +
+			    (long)ui->t.lines[i].chars), XmHIGHLIGHT_SELECTED);
 }
 
 /*
@@ -315,7 +234,7 @@ flush(struct client_ui *ui)
 		evloop_timer_del(ui->flush_timer);
 		ui->flush_timer = NULL;
 	}
-	if (ui->nflushed == ui->nlines)
+	if (ui->nflushed == ui->t.nlines)
 		return;
 	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
 	if (sb != NULL) {
@@ -329,12 +248,12 @@ flush(struct client_ui *ui)
 	 * Cutting the head makes Motif lay out the whole text again, so
 	 * it is done rarely: when half a saveLines over.
 	 */
-	if (ui->nlines > ui->o.save_lines + ui->o.save_lines / 2)
-		drop = ui->nlines - ui->o.save_lines;
+	if (ui->t.nlines > ui->o.save_lines + ui->o.save_lines / 2)
+		drop = ui->t.nlines - ui->o.save_lines;
 	inw = drop < ui->nflushed ? drop : ui->nflushed;
 	if (inw > 0) {
 		long	 end = inw < ui->nflushed ?
-		    ui->lines[inw].pos : ui->lines[ui->nflushed].pos;
+		    ui->t.lines[inw].pos : ui->t.lines[ui->nflushed].pos;
 
 		XmTextReplace(ui->text, 0, (XmTextPosition)(end - ui->base),
 		    "");
@@ -342,30 +261,30 @@ flush(struct client_ui *ui)
 		hl = true;
 	}
 	if (drop > 0) {
-		drop_head(ui, drop);
+		transcript_drop_head(&ui->t, drop);
 		ui->nflushed = ui->nflushed > drop ? ui->nflushed - drop : 0;
 		if (ui->nflushed == 0)
-			ui->base = ui->nlines > 0 ? ui->lines[0].pos :
-			    ui->total;
+			ui->base = ui->t.nlines > 0 ? ui->t.lines[0].pos :
+			    ui->t.total;
 	}
-	for (i = ui->nflushed; i < ui->nlines; i++)
-		len += strlen(ui->lines[i].s) + 1;
+	for (i = ui->nflushed; i < ui->t.nlines; i++)
+		len += strlen(ui->t.lines[i].s) + 1;
 	p = buf = xmalloc(len + 1);
-	for (i = ui->nflushed; i < ui->nlines; i++) {
-		size_t	 l = strlen(ui->lines[i].s);
+	for (i = ui->nflushed; i < ui->t.nlines; i++) {
+		size_t	 l = strlen(ui->t.lines[i].s);
 
-		memcpy(p, ui->lines[i].s, l);
+		memcpy(p, ui->t.lines[i].s, l);
 		p += l;
 		*p++ = '\n';
-		if (ui->lines[i].mention)
+		if (ui->t.lines[i].mention)
 			hl = true;
 	}
 	*p = '\0';
 	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), buf);
 	free(buf);
 	/* A busy conversation is shown in fewer, larger batches. */
-	ui->busy = ui->nlines - ui->nflushed >= 100;
-	ui->nflushed = ui->nlines;
+	ui->busy = ui->t.nlines - ui->nflushed >= 100;
+	ui->nflushed = ui->t.nlines;
 	if (hl)
 		reapply_highlights(ui);
 	if (at_end)
@@ -381,155 +300,45 @@ transcript_flush_cb(void *arg)
 	flush(ui);
 }
 
-/* Add a model line (taking s); return its serial number. */
-static uint64_t
-transcript_add(struct client_ui *ui, char *s, size_t prefix, bool mention)
+/* The model has a new line: show it from the flush timer. */
+static void
+transcript_added_cb(void *arg)
 {
-	struct tline	*l;
+	struct client_ui	*ui = arg;
 
-	if (ui->nlines == ui->caplines) {
-		ui->caplines = ui->caplines ? ui->caplines * 2 : 256;
-		ui->lines = xreallocarray(ui->lines, ui->caplines,
-		    sizeof *ui->lines);
-	}
-	l = &ui->lines[ui->nlines++];
-	l->s = s;
-	l->chars = utf8_chars(s, strlen(s));
-	l->prefix = prefix;
-	l->pos = ui->total;
-	l->mention = mention;
-	ui->total += (long)l->chars + 1;
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add(ui->busy ?
 		    5 * ui->o.flush_ms : ui->o.flush_ms,
 		    transcript_flush_cb, ui);
-	return ui->first_serial + ui->nlines - 1;
-}
-
-/* A date line first when the local day changed since the last line. */
-static void
-date_check(struct client_ui *ui)
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-	char		 buf[256];
-
-	localtime_r(&t, &tm);
-	if (tm.tm_yday == ui->last_yday && tm.tm_year == ui->last_year)
-		return;
-	ui->last_yday = tm.tm_yday;
-	ui->last_year = tm.tm_year;
-	if (strftime(buf, sizeof buf, ui->r.fmt_date, &tm) == 0)
-		return;
-	transcript_add(ui, xstrdup(buf), 0, false);
-}
-
-/* Add a formatted line; T (time) is supplied here. */
-static uint64_t
-add_fmt(struct client_ui *ui, const char *tmpl, struct kv *kv, int n,
-    const char *suffix, bool mention)
-{
-	char		 tbuf[64];
-	struct kv	 all[12];
-	char		*s, *full;
-	size_t		 prefix;
-	int		 i;
-
-	date_check(ui);
-	now_str(ui, tbuf, sizeof tbuf);
-	all[0].k = 'T';
-	all[0].v = tbuf;
-	for (i = 0; i < n && i < 11; i++)
-		all[i + 1] = kv[i];
-	s = expand_kv(tmpl, all, i + 1);
-	prefix = utf8_chars(s, strlen(s));
-	if (suffix != NULL && *suffix != '\0') {
-		full = xmalloc(strlen(s) + strlen(suffix) + 1);
-		strcpy(full, s);
-		strcat(full, suffix);
-		free(s);
-		s = full;
-	}
-	return transcript_add(ui, s, prefix, mention);
-}
-
-/* A note line: the template expanded, then put in noteFormat. */
-static void
-note(struct client_ui *ui, const char *tmpl, struct kv *kv, int n)
-{
-	char		*s = expand_kv(tmpl, kv, n);
-	struct kv	 x = { 'x', s };
-
-	add_fmt(ui, ui->r.fmt_note, &x, 1, NULL, false);
-	free(s);
-}
-
-static void
-note_text(struct client_ui *ui, const char *tmpl, const char *x,
-    size_t xlen)
-{
-	char		*s = utf8_clean_dup(x != NULL ? x : "",
-			    x != NULL ? xlen : 0, 0);
-	struct kv	 kv = { 'x', s };
-
-	note(ui, tmpl, &kv, 1);
-	free(s);
 }
 
 /*
- * Replace the suffix of line serial (an own message) with suffix: in
- * the model, and in the widget if the line is shown there, moving the
- * positions of the lines after it.
+ * Own message serial moves to state: in the model, and in the widget
+ * if the line is shown there.
  */
 static void
-set_suffix(struct client_ui *ui, uint64_t serial, const char *suffix)
+own_state(struct client_ui *ui, uint64_t serial, enum tline_state state,
+    const struct nc_own *o)
 {
-	struct tline	*l;
-	size_t		 idx, pbytes, i;
-	const char	*p;
-	char		*s;
-	long		 delta;
-	size_t		 nchars;
+	struct tchange	 ch;
+	long		 at;
 
-	if (serial < ui->first_serial ||
-	    serial - ui->first_serial >= ui->nlines)
+	if (!transcript_own_state(&ui->t, serial, state, o->n, o->code,
+	    o->why, &ch))
 		return;		/* trimmed away */
-	idx = (size_t)(serial - ui->first_serial);
-	l = &ui->lines[idx];
-	/* The byte offset of the prefix's end. */
-	for (p = l->s, i = 0; *p != '\0'; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80) {
-			if (i == l->prefix)
-				break;
-			i++;
-		}
-	}
-	pbytes = (size_t)(p - l->s);
-	s = xmalloc(pbytes + strlen(suffix) + 1);
-	memcpy(s, l->s, pbytes);
-	strcpy(s + pbytes, suffix);
-	nchars = utf8_chars(s, strlen(s));
-	delta = (long)nchars - (long)l->chars;
-	if (idx < ui->nflushed) {
-		XmTextReplace(ui->text,
-		    (XmTextPosition)(l->pos - ui->base + (long)l->prefix),
-		    (XmTextPosition)(l->pos - ui->base + (long)l->chars),
-		    (char *)suffix);
-	}
-	free(l->s);
-	l->s = s;
-	l->chars = nchars;
-	for (i = idx + 1; i < ui->nlines; i++)
-		ui->lines[i].pos += delta;
-	ui->total += delta;
-	if (idx < ui->nflushed && delta != 0)
+	if (ch.idx >= ui->nflushed)
+		return;
+	at = ch.pos - ui->base;
+	XmTextReplace(ui->text, (XmTextPosition)(at + (long)ch.prefix),
+	    (XmTextPosition)(at + (long)ch.oldchars), (char *)ch.suffix);
+	if (ui->t.lines[ch.idx].chars != ch.oldchars)
 		reapply_highlights(ui);
 }
 
 /* --- title, status and user list --- */
 
 static void
-kv_conn(struct client_ui *ui, struct kv *kv)
+kv_conn(struct client_ui *ui, struct tkv *kv)
 {
 	static char	 idbuf[24];
 
@@ -547,11 +356,11 @@ kv_conn(struct client_ui *ui, struct kv *kv)
 static void
 set_title(struct client_ui *ui)
 {
-	struct kv	 kv[4];
+	struct tkv	 kv[4];
 	char		*s;
 
 	kv_conn(ui, kv);
-	s = expand_kv(ui->state == NC_HISTORY || ui->state == NC_READY ?
+	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
 	    ui->r.title_on : ui->r.title_off, kv, 4);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
 	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
@@ -561,7 +370,7 @@ set_title(struct client_ui *ui)
 static void
 set_status(struct client_ui *ui, const char *tmpl, const char *why)
 {
-	struct kv	 kv[6];
+	struct tkv	 kv[6];
 	char		 secs[16], *s;
 
 	kv_conn(ui, kv);
@@ -570,7 +379,7 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	kv[4].v = secs;
 	kv[5].k = 't';
 	kv[5].v = why != NULL ? why : "";
-	s = expand_kv(tmpl, kv, 6);
+	s = transcript_expand(tmpl, kv, 6);
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
@@ -590,7 +399,7 @@ users_refresh(struct client_ui *ui)
 	XmString	*items;
 	size_t		 i, n = 0;
 	char		 buf[128];
-	struct kv	 kv[4];
+	struct tkv	 kv[4];
 	char		*s;
 
 	if (ui->nusers > 1)
@@ -598,7 +407,7 @@ users_refresh(struct client_ui *ui)
 	items = xcalloc(ui->nusers + 1, sizeof *items);
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
 		kv_conn(ui, kv);
-		s = expand_kv(ui->r.user_self, kv, 4);
+		s = transcript_expand(ui->r.user_self, kv, 4);
 		items[n++] = xmu_string(s);
 		free(s);
 	}
@@ -658,13 +467,13 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 {
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
-	struct kv		 kv[6], t = { 't', NULL };
+	struct tkv		 kv[6], t = { 't', NULL };
 	char			*whytext, secbuf[16];
 
 	ui->state = st;
 	ui->retry_secs = secs;
 	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
-	whytext = expand_kv(why_template(ui, why), &t, 1);
+	whytext = transcript_expand(why_template(ui, why), &t, 1);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -687,7 +496,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 			kv[4].v = secbuf;
 			kv[5].k = 't';
 			kv[5].v = whytext;
-			note(ui, ui->r.note_disconnected, kv, 6);
+			transcript_note(&ui->t, ui->r.note_disconnected, kv, 6);
 			users_clear(ui);
 			users_refresh(ui);
 		}
@@ -708,18 +517,18 @@ static void
 ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 {
 	struct client_ui	*ui = arg;
-	struct kv		 kv[4];
+	struct tkv		 kv[4];
 
 	ui->my_id = id;
 	snprintf(ui->my_nick, sizeof ui->my_nick, "%.*s", (int)len, nick);
 	ui->state = NC_HISTORY;
-	ui->in_history = false;
+	transcript_welcome(&ui->t);
 	users_clear(ui);
 	users_refresh(ui);
 	set_title(ui);
 	set_status(ui, ui->r.st_connected, NULL);
 	kv_conn(ui, kv);
-	note(ui, ui->r.note_connected, kv, 4);
+	transcript_note(&ui->t, ui->r.note_connected, kv, 4);
 }
 
 static void
@@ -728,10 +537,23 @@ ev_ready(void *arg, uint64_t users, uint64_t hist)
 	struct client_ui	*ui = arg;
 
 	(void)users;
-	if (hist > 0 && ui->in_history)
-		add_fmt(ui, "%x", &(struct kv){ 'x', ui->r.hist_end }, 1,
-		    NULL, false);
-	ui->in_history = false;
+	transcript_ready(&ui->t, hist);
+}
+
+static void
+user_set(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
+{
+	struct ui_user	*u;
+
+	if ((u = user_find(ui, id)) == NULL) {
+		ui->ulist = xreallocarray(ui->ulist, ui->nusers + 1,
+		    sizeof *ui->ulist);
+		u = &ui->ulist[ui->nusers++];
+		u->id = id;
+		u->nick = NULL;
+	}
+	free(u->nick);
+	u->nick = utf8_clean_dup(nick, len, 0);
 }
 
 static void
@@ -740,83 +562,48 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 {
 	struct client_ui	*ui = arg;
 	struct ui_user		*u;
-	char			 idbuf[24], *n, *o = NULL, *r;
-	struct kv		 kv[4];
+	char			*n;
 
-	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
-	n = utf8_clean_dup(nick, len, 0);
-	r = utf8_clean_dup(reason != NULL ? reason : "",
-	    reason != NULL ? rlen : 0, 0);
-	if (old != NULL)
-		o = utf8_clean_dup(old, strlen(old), 0);
-	kv[0] = (struct kv){ 'n', n };
-	kv[1] = (struct kv){ 'i', idbuf };
-	kv[2] = (struct kv){ 'r', r };
-	kv[3] = (struct kv){ 'o', o != NULL ? o : "?" };
 	switch (what) {
 	case NCU_PRESENT:
 	case NCU_JOIN:
-		if ((u = user_find(ui, id)) == NULL) {
-			ui->ulist = xreallocarray(ui->ulist, ui->nusers + 1,
-			    sizeof *ui->ulist);
-			u = &ui->ulist[ui->nusers++];
-			u->id = id;
-			u->nick = NULL;
-		}
-		free(u->nick);
-		u->nick = xstrdup(n);
+		user_set(ui, id, nick, len);
 		if (what == NCU_JOIN)
-			add_fmt(ui, ui->r.fmt_join, kv, 4, NULL, false);
+			transcript_user(&ui->t, TU_JOIN, id, nick, len, old,
+			    reason, rlen);
 		break;
 	case NCU_LEAVE:
 		if ((u = user_find(ui, id)) != NULL) {
 			free(u->nick);
 			*u = ui->ulist[--ui->nusers];
 		}
-		add_fmt(ui, ui->r.fmt_leave, kv, 4, NULL, false);
+		transcript_user(&ui->t, TU_LEAVE, id, nick, len, old, reason,
+		    rlen);
 		break;
 	case NCU_NICK:
 		if (self) {
+			n = utf8_clean_dup(nick, len, 0);
 			snprintf(ui->my_nick, sizeof ui->my_nick, "%s", n);
+			free(n);
 			set_title(ui);
 			if (ui->state == NC_READY)
 				set_status(ui, ui->r.st_connected, NULL);
-		} else if ((u = user_find(ui, id)) != NULL) {
-			free(u->nick);
-			u->nick = xstrdup(n);
-		}
-		add_fmt(ui, ui->r.fmt_nick, kv, 4, NULL, false);
+		} else if (user_find(ui, id) != NULL)
+			user_set(ui, id, nick, len);
+		transcript_user(&ui->t, TU_NICK, id, nick, len, old, reason,
+		    rlen);
 		break;
 	}
 	users_refresh(ui);
-	free(n);
-	free(r);
-	free(o);
 }
 
 static void
 ev_message(void *arg, const struct nc_msg *m)
 {
 	struct client_ui	*ui = arg;
-	char			 idbuf[24], *n, *x;
-	struct kv		 kv[4];
-	const char		*sfx;
 
-	if (m->history && !ui->in_history) {
-		ui->in_history = true;
-		add_fmt(ui, "%x", &(struct kv){ 'x', ui->r.hist_begin }, 1,
-		    NULL, false);
-	}
-	snprintf(idbuf, sizeof idbuf, "%" PRIu64, m->id);
-	n = utf8_clean_dup(m->nick, m->nicklen, 0);
-	x = utf8_clean_dup(m->text, m->textlen, 0);
-	kv[0] = (struct kv){ 'n', n };
-	kv[1] = (struct kv){ 'i', idbuf };
-	kv[2] = (struct kv){ 'x', x };
-	kv[3] = (struct kv){ 'm', m->good ? ui->r.mark_good : ui->r.mark_bad };
-	sfx = !m->good ? ui->r.sfx_failed : m->history ? ui->r.sfx_history :
-	    NULL;
-	add_fmt(ui, ui->r.fmt_message, kv, 4, sfx, m->good && m->mention);
+	transcript_message(&ui->t, m->id, m->nick, m->nicklen, m->text,
+	    m->textlen, m->good, m->history, m->mention);
 	if (!m->good)
 		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
 		    "digest check (got %.32s, computed %s)", m->n, m->id,
@@ -824,59 +611,34 @@ ev_message(void *arg, const struct nc_msg *m)
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
-	free(n);
-	free(x);
 }
 
 static void
 ev_own(void *arg, struct nc_own *o)
 {
 	struct client_ui	*ui = arg;
-	char			 idbuf[24], nbuf[24], *x, *s;
-	struct kv		 kv[4];
-	uint64_t		 serial;
+	uint64_t		 serial = (uintptr_t)o->ui - 1;
 
 	switch (o->state) {
 	case NCO_QUEUED:
-		snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
-		x = utf8_clean_dup(o->text, o->len, 0);
-		kv[0] = (struct kv){ 'n', ui->my_nick };
-		kv[1] = (struct kv){ 'i', idbuf };
-		kv[2] = (struct kv){ 'x', x };
-		kv[3] = (struct kv){ 'm', ui->r.mark_own };
-		serial = add_fmt(ui, ui->r.fmt_message, kv, 4,
-		    ui->r.sfx_queued, false);
+		serial = transcript_own(&ui->t, ui->my_id, ui->my_nick,
+		    o->text, o->len);
 		o->ui = (void *)(uintptr_t)(serial + 1);
-		free(x);
-		return;
+		break;
 	case NCO_PENDING:
-		set_suffix(ui, (uintptr_t)o->ui - 1, ui->r.sfx_pending);
-		return;
+		own_state(ui, serial, TL_PENDING, o);
+		break;
 	case NCO_CONFIRMED:
-		snprintf(nbuf, sizeof nbuf, "%" PRIu64, o->n);
-		kv[0] = (struct kv){ 'N', nbuf };
-		s = expand_kv(ui->r.sfx_confirmed, kv, 1);
+		own_state(ui, serial, TL_CONFIRMED, o);
 		break;
 	case NCO_REJECTED:
-		x = o->why != NULL ?
-		    utf8_clean_dup(o->why, strlen(o->why), 0) : NULL;
-		{
-			char	 r[300];
-
-			snprintf(r, sizeof r, "%s%s%s", o->code,
-			    x != NULL ? " " : "", x != NULL ? x : "");
-			kv[0] = (struct kv){ 'r', r };
-			s = expand_kv(ui->r.sfx_rejected, kv, 1);
-		}
-		free(x);
+		own_state(ui, serial, TL_REJECTED, o);
 		break;
 	case NCO_UNDELIVERED:
 	default:
-		s = xstrdup(ui->r.sfx_undelivered);
+		own_state(ui, serial, TL_UNDELIVERED, o);
 		break;
 	}
-	set_suffix(ui, (uintptr_t)o->ui - 1, s);
-	free(s);
 }
 
 static void
@@ -888,7 +650,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 				    code != NULL ? clen : 0, 0);
 	char			*x = utf8_clean_dup(text != NULL ? text : "",
 				    text != NULL ? tlen : 0, 0);
-	struct kv		 kv[2] = { { 'c', c }, { 'x', x } };
+	struct tkv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
 	switch (what) {
@@ -901,7 +663,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	case NCN_ERR:
 	default:		tmpl = ui->r.note_err; break;
 	}
-	note(ui, tmpl, kv, 2);
+	transcript_note(&ui->t, tmpl, kv, 2);
 	free(c);
 	free(x);
 }
@@ -952,7 +714,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 	size_t			 len = strlen(in);
 	struct nc_cmd		 c;
 	char			 lbuf[24], *arg;
-	struct kv		 kv;
+	struct tkv		 kv;
 	bool			 clear = true;
 
 	(void)w;
@@ -977,24 +739,24 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		free(arg);
 		return;
 	case NCC_HELP:
-		note(ui, ui->r.help_text, NULL, 0);
+		transcript_note(&ui->t, ui->r.help_text, NULL, 0);
 		break;
 	case NCC_UNKNOWN:
-		note_text(ui, ui->r.err_unknown, c.arg, c.arglen);
+		transcript_note_text(&ui->t, ui->r.err_unknown, c.arg, c.arglen);
 		clear = false;
 		break;
 	case NCC_BADNICK:
-		note(ui, ui->r.err_badnick, NULL, 0);
+		transcript_note(&ui->t, ui->r.err_badnick, NULL, 0);
 		clear = false;
 		break;
 	case NCC_TOOLONG:
 		snprintf(lbuf, sizeof lbuf, "%zu", c.arglen);
-		kv = (struct kv){ 'l', lbuf };
-		note(ui, ui->r.err_toolong, &kv, 1);
+		kv = (struct tkv){ 'l', lbuf };
+		transcript_note(&ui->t, ui->r.err_toolong, &kv, 1);
 		clear = false;
 		break;
 	case NCC_BADTEXT:
-		note(ui, ui->r.err_badtext, NULL, 0);
+		transcript_note(&ui->t, ui->r.err_badtext, NULL, 0);
 		clear = false;
 		break;
 	}
@@ -1076,8 +838,8 @@ save_to(struct client_ui *ui, const char *path)
 
 	if ((fp = fopen(path, "w")) == NULL)
 		return -1;
-	for (i = 0; i < ui->nlines; i++)
-		fprintf(fp, "%s\n", ui->lines[i].s);
+	for (i = 0; i < ui->t.nlines; i++)
+		fprintf(fp, "%s\n", ui->t.lines[i].s);
 	if (fclose(fp) == EOF) {
 		saved = errno;
 		errno = saved;
@@ -1092,7 +854,7 @@ save_ok_cb(Widget w, XtPointer closure, XtPointer call)
 	struct client_ui		*ui = closure;
 	XmFileSelectionBoxCallbackStruct *cbs = call;
 	char				*path = NULL;
-	struct kv			 kv[2];
+	struct tkv			 kv[2];
 
 	XtUnmanageChild(w);
 	if (!XmStringGetLtoR(cbs->value, XmFONTLIST_DEFAULT_TAG, &path) ||
@@ -1100,12 +862,12 @@ save_ok_cb(Widget w, XtPointer closure, XtPointer call)
 		XtFree(path);
 		return;
 	}
-	kv[0] = (struct kv){ 'x', path };
+	kv[0] = (struct tkv){ 'x', path };
 	if (save_to(ui, path) == 0) {
-		note(ui, ui->r.note_saved, kv, 1);
+		transcript_note(&ui->t, ui->r.note_saved, kv, 1);
 	} else {
-		kv[1] = (struct kv){ 't', strerror(errno) };
-		note(ui, ui->r.note_savefail, kv, 2);
+		kv[1] = (struct tkv){ 't', strerror(errno) };
+		transcript_note(&ui->t, ui->r.note_savefail, kv, 2);
 	}
 	XtFree(path);
 }
@@ -1160,6 +922,34 @@ focus_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
 
 /* --- construction --- */
 
+/* The model's templates, from the window's resources. */
+static void
+transcript_strings_fill(struct client_ui *ui)
+{
+	struct transcript_strings	*ts = &ui->ts;
+	const struct ui_res		*r = &ui->r;
+
+	ts->fmt_message = r->fmt_message;
+	ts->fmt_join = r->fmt_join;
+	ts->fmt_leave = r->fmt_leave;
+	ts->fmt_nick = r->fmt_nick;
+	ts->fmt_note = r->fmt_note;
+	ts->fmt_date = r->fmt_date;
+	ts->fmt_time = r->fmt_time;
+	ts->mark_good = r->mark_good;
+	ts->mark_bad = r->mark_bad;
+	ts->mark_own = r->mark_own;
+	ts->sfx_history = r->sfx_history;
+	ts->sfx_failed = r->sfx_failed;
+	ts->sfx_pending = r->sfx_pending;
+	ts->sfx_queued = r->sfx_queued;
+	ts->sfx_confirmed = r->sfx_confirmed;
+	ts->sfx_rejected = r->sfx_rejected;
+	ts->sfx_undelivered = r->sfx_undelivered;
+	ts->hist_begin = r->hist_begin;
+	ts->hist_end = r->hist_end;
+}
+
 static bool
 check_template(const char *name, const char *v)
 {
@@ -1176,59 +966,57 @@ check_template(const char *name, const char *v)
 	return true;
 }
 
-struct client_ui *
-client_ui_create(Widget top, const struct client_opts *o)
+/* Read the window's resources into ui->r; false if one is invalid. */
+static bool
+client_res_load(struct client_ui *ui)
 {
-	struct client_ui	*ui = xcalloc(1, sizeof *ui);
-	static XtActionsRec	 actions[] = {
-		{ "xchatHistory", history_action },
-	};
-	Widget			 menubar, menu, work, sw;
-	Atom			 wm_delete;
-	Cardinal		 i;
 	static const char	*names[sizeof(struct ui_res) / sizeof(String)];
-	Arg			 args[8];
-	int			 n;
+	Cardinal		 i;
 
-	ui->o = *o;
-	ui->top = top;
-	ui->last_yday = -1;
 	/* Xt compiles the table in place: keep the names first. */
 	for (i = 0; i < XtNumber(ui_resources) && i < XtNumber(names); i++)
 		names[i] = ui_resources[i].resource_name;
-	XtGetApplicationResources(top, &ui->r, ui_resources,
+	XtGetApplicationResources(ui->top, &ui->r, ui_resources,
 	    XtNumber(ui_resources), NULL, 0);
-	for (i = 0; i < XtNumber(names); i++) {
-		if (!check_template(names[i], ((String *)&ui->r)[i])) {
-			free(ui);
-			return NULL;
-		}
-	}
-	action_ui = ui;
-	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
-	    XtNumber(actions));
+	for (i = 0; i < XtNumber(names); i++)
+		if (!check_template(names[i], ((String *)&ui->r)[i]))
+			return false;
+	return true;
+}
 
-	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
+/* The menu bar: File (reconnect, save, quit) and Help (about). */
+static Widget
+client_menubar_build(struct client_ui *ui)
+{
+	Widget	 menubar, menu, helpcb;
+
 	menubar = XmCreateMenuBar(ui->main, "menuBar", NULL, 0);
 	menu = xmu_add_menu(menubar, "fileMenu", NULL);
 	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
 	xmu_add_item(menu, "save", save_cb, ui);
 	xmu_add_item(menu, "quit", client_quit_cb, ui);
-	{
-		Widget	 helpcb;
-
-		menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
-		XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
-	}
+	menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
+	XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
 	xmu_add_item(menu, "about", client_about_cb, ui);
 	XtManageChild(menubar);
+	return menubar;
+}
 
-	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
+/* The status line along the bottom of work. */
+static void
+client_status_build(struct client_ui *ui, Widget work)
+{
 	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
 	    work, XmNalignment, XmALIGNMENT_BEGINNING,
 	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
+}
+
+/* The input line and its Send button, above the status line. */
+static void
+client_input_build(struct client_ui *ui, Widget work)
+{
 	ui->send = XtVaCreateManagedWidget("send", xmPushButtonWidgetClass,
 	    work, XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET,
@@ -1245,18 +1033,33 @@ client_ui_create(Widget top, const struct client_opts *o)
 	    "<Key>osfDown: xchatHistory(down)\n"));
 	XtAddCallback(ui->input, XmNactivateCallback, send_cb, ui);
 	XtAddCallback(ui->send, XmNactivateCallback, send_cb, ui);
+}
 
-	n = 0;
-	XtSetArg(args[n], XmNselectionPolicy, XmSINGLE_SELECT); n++;
-	ui->users = XmCreateScrolledList(work, "users", args, n);
+/* The user list on the right, above the input line; its scroller. */
+static Widget
+client_users_build(struct client_ui *ui, Widget work)
+{
+	Arg	 args[1];
+	Widget	 sw;
+
+	XtSetArg(args[0], XmNselectionPolicy, XmSINGLE_SELECT);
+	ui->users = XmCreateScrolledList(work, "users", args, 1);
 	sw = XtParent(ui->users);
 	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
 	XtManageChild(ui->users);
+	return sw;
+}
 
-	n = 0;
+/* The read-only transcript, left of the user list (users_sw). */
+static void
+client_transcript_build(struct client_ui *ui, Widget work, Widget users_sw)
+{
+	Arg	 args[8];
+	int	 n = 0;
+
 	XtSetArg(args[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
 	XtSetArg(args[n], XmNeditable, False); n++;
 	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
@@ -1266,10 +1069,41 @@ client_ui_create(Widget top, const struct client_opts *o)
 	ui->text = XmCreateScrolledText(work, "transcript", args, n);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, sw,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, users_sw,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
 	XtManageChild(ui->text);
+}
+
+struct client_ui *
+client_ui_create(Widget top, const struct client_opts *o)
+{
+	struct client_ui	*ui = xcalloc(1, sizeof *ui);
+	static XtActionsRec	 actions[] = {
+		{ "xchatHistory", history_action },
+	};
+	Widget			 menubar, work, sw;
+	Atom			 wm_delete;
+
+	ui->o = *o;
+	ui->top = top;
+	if (!client_res_load(ui)) {
+		free(ui);
+		return NULL;
+	}
+	transcript_strings_fill(ui);
+	transcript_init(&ui->t, &ui->ts, transcript_added_cb, ui);
+	action_ui = ui;
+	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
+	    XtNumber(actions));
+
+	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
+	menubar = client_menubar_build(ui);
+	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
+	client_status_build(ui, work);
+	client_input_build(ui, work);
+	sw = client_users_build(ui, work);
+	client_transcript_build(ui, work, sw);
 	XtManageChild(work);
 	XmMainWindowSetAreas(ui->main, menubar, NULL, NULL, NULL, work);
 	XtManageChild(ui->main);
@@ -1341,7 +1175,7 @@ client_ui_dump(struct client_ui *ui)
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	dump_users(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\ntranscript:\n%s", in,
-	    ui->nlines, text);
+	    ui->t.nlines, text);
 	XtFree(text);
 	XtFree(in);
 	if (fclose(fp) == EOF || rename(tmp, ui->o.dumpfile) == -1)
@@ -1351,15 +1185,12 @@ client_ui_dump(struct client_ui *ui)
 void
 client_ui_free(struct client_ui *ui)
 {
-	size_t	 i;
 	int	 k;
 
 	if (ui == NULL)
 		return;
 	evloop_timer_del(ui->flush_timer);
-	for (i = 0; i < ui->nlines; i++)
-		free(ui->lines[i].s);
-	free(ui->lines);
+	transcript_free(&ui->t);
 	users_clear(ui);
 	free(ui->ulist);
 	for (k = 0; k < ui->nhist; k++)

@@ -1,0 +1,141 @@
+/*
+ * transcript.h -- the client's transcript model, without a display:
+ * one struct tline per line with its text, its character position and
+ * its state.  It turns the client core's events into the text of each
+ * kind of line (from templates the window passes in) and changes the
+ * suffix of an own message when its fate is known.  The window shows
+ * the lines; nothing here knows about X.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_TRANSCRIPT_H
+#define XCHAT_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The templates and marks of the lines (resources of the window). */
+struct transcript_strings {
+	const char	*fmt_message, *fmt_join, *fmt_leave, *fmt_nick;
+	const char	*fmt_note, *fmt_date, *fmt_time;
+	const char	*mark_good, *mark_bad, *mark_own;
+	const char	*sfx_history, *sfx_failed, *sfx_pending, *sfx_queued;
+	const char	*sfx_confirmed, *sfx_rejected, *sfx_undelivered;
+	const char	*hist_begin, *hist_end;
+};
+
+/* The state of a line; own messages move from QUEUED onwards. */
+enum tline_state {
+	TL_PLAIN,		/* a note, date, join, leave, nick line */
+	TL_MESSAGE,		/* someone's message, digest good */
+	TL_HISTORY,		/* a message from the history, good */
+	TL_FAILED,		/* a message whose digest failed */
+	TL_QUEUED,		/* own: waiting for the connection */
+	TL_PENDING,		/* own: sent, not yet confirmed */
+	TL_CONFIRMED,		/* own: committed by the server */
+	TL_REJECTED,		/* own: refused by the server */
+	TL_UNDELIVERED		/* own: lost with the connection */
+};
+
+/* One line of the model. */
+struct tline {
+	char			*s;	  /* UTF-8, no newline */
+	size_t			 chars;	  /* characters, without newline */
+	size_t			 prefix;  /* characters before the suffix */
+	long			 pos;	  /* absolute character position */
+	enum tline_state	 state;
+	bool			 mention; /* a good message naming us */
+};
+
+/* A placeholder letter and its value, for transcript_expand(). */
+struct tkv {
+	char		 k;
+	const char	*v;
+};
+
+struct transcript {
+	const struct transcript_strings *str;
+	struct tline	*lines;
+	size_t		 nlines, caplines;
+	uint64_t	 first_serial;	/* serial of lines[0] */
+	long		 total;		/* abs position after last line */
+	int		 last_yday, last_year;
+	bool		 in_history;
+	char		*change_suffix;	/* the last tchange's suffix */
+	void		(*added)(void *);	/* called after each line */
+	void		*arg;
+};
+
+/* A change of an own line, for the window to apply to what it shows. */
+struct tchange {
+	size_t		 idx;		/* index in lines[] */
+	long		 pos;		/* the line's position, before */
+	size_t		 prefix;	/* characters kept */
+	size_t		 oldchars;	/* the line's length before */
+	const char	*suffix;	/* the new suffix (the line's text) */
+};
+
+/*
+ * Set up t with the strings str (kept, not copied: they must outlive
+ * t); added(arg), if not NULL, is called after each new line.
+ */
+void	 transcript_init(struct transcript *t,
+	    const struct transcript_strings *str, void (*added)(void *),
+	    void *arg);
+/* Free the lines of t (not t itself). */
+void	 transcript_free(struct transcript *t);
+/*
+ * Expand the %x placeholders of tmpl from kv (n entries); "%%" is a
+ * percent sign and unknown placeholders are kept as they are.  Values
+ * are not expanded again.  Returns an allocated string; aborts only if
+ * memory runs out.
+ */
+char	*transcript_expand(const char *tmpl, const struct tkv *kv, int n);
+/*
+ * Add a note: tmpl expanded from kv, then put in the note format.
+ * note_text does the same with one value %x, made displayable.
+ */
+void	 transcript_note(struct transcript *t, const char *tmpl,
+	    const struct tkv *kv, int n);
+void	 transcript_note_text(struct transcript *t, const char *tmpl,
+	    const char *x, size_t xlen);
+/* A new session began (welcome): history lines start again. */
+void	 transcript_welcome(struct transcript *t);
+/* The history was replayed: the end-of-history line if there was one. */
+void	 transcript_ready(struct transcript *t, uint64_t hist);
+/*
+ * A message from id: nick and text as received (made displayable
+ * here).  good says the digest matched; history that it is replayed;
+ * mention that it names the user (ignored unless good).
+ */
+void	 transcript_message(struct transcript *t, uint64_t id,
+	    const char *nick, size_t nicklen, const char *text,
+	    size_t textlen, bool good, bool history, bool mention);
+
+enum tuser_ev { TU_JOIN, TU_LEAVE, TU_NICK };
+/*
+ * A join, leave or nick line for id: nick and reason as received
+ * (reason may be NULL), old the previous nick (NULL if unknown).
+ */
+void	 transcript_user(struct transcript *t, enum tuser_ev what,
+	    uint64_t id, const char *nick, size_t len, const char *old,
+	    const char *reason, size_t rlen);
+/*
+ * The user's own message, queued: returns its serial number, for
+ * transcript_own_state().
+ */
+uint64_t transcript_own(struct transcript *t, uint64_t my_id,
+	    const char *my_nick, const char *text, size_t len);
+/*
+ * Own message serial moves to state (TL_PENDING, TL_CONFIRMED with
+ * number n, TL_REJECTED with code and why, which may be NULL, or
+ * TL_UNDELIVERED).  Returns false if the line was trimmed away; else
+ * fills ch (valid until the next call) and moves the later lines.
+ */
+bool	 transcript_own_state(struct transcript *t, uint64_t serial,
+	    enum tline_state state, uint64_t n, const char *code,
+	    const char *why, struct tchange *ch);
+/* Remove the first k lines (k <= nlines). */
+void	 transcript_drop_head(struct transcript *t, size_t k);
+
+#endif

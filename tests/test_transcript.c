@@ -1,0 +1,170 @@
+/*
+ * test_transcript.c -- the client's transcript model without a
+ * display: the text and state of the line each event adds, the date
+ * line, history markers, and the suffix changes of own messages
+ * (pending, confirmed, rejected, not delivered) with the positions of
+ * the lines after them.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transcript.h"
+#include "unit.h"
+
+/* Fixed time and date formats keep the lines deterministic. */
+static const struct transcript_strings strs = {
+	"%T %m %n#%i: %x", "%T > %n#%i joined", "%T < %n#%i left (%r)",
+	"%T = %o#%i is now %n", "%T * %x", "DATE", "TT",
+	"+", "X", "\302\273",
+	" (h)", " [FAILED]", " [pending]", " [queued]",
+	" [confirmed #%N]", " [REJECTED: %r]", " [NOT DELIVERED]",
+	"-- history --", "-- end --"
+};
+
+static int	 nadded;
+
+static void
+count_added(void *arg)
+{
+	(void)arg;
+	nadded++;
+}
+
+/* The text of the last line. */
+static const char *
+last(const struct transcript *t)
+{
+	return t->nlines > 0 ? t->lines[t->nlines - 1].s : "";
+}
+
+static void
+test_expand(void)
+{
+	struct tkv	 kv[2] = { { 'a', "1" }, { 'b', NULL } };
+	char		*s;
+
+	s = transcript_expand("%a%b%%%z%", kv, 2);
+	CHECK_STR(s, "1%%z%");
+	free(s);
+	s = transcript_expand("%a", (struct tkv[]){ { 'a', "%b" } }, 1);
+	CHECK_STR(s, "%b");		/* values are not expanded again */
+	free(s);
+}
+
+static void
+test_events(void)
+{
+	struct transcript	 t;
+	struct tkv		 kv = { 'x', "ok" };
+
+	nadded = 0;
+	transcript_init(&t, &strs, count_added, NULL);
+	transcript_note(&t, "note %x", &kv, 1);
+	CHECK(t.nlines == 2);
+	CHECK_STR(t.lines[0].s, "DATE");	/* the day's first line */
+	CHECK(t.lines[0].state == TL_PLAIN);
+	CHECK_STR(last(&t), "TT * note ok");
+	CHECK(nadded == 2);
+	transcript_note_text(&t, "bad %x", "a\001b", 3);
+	CHECK_STR(last(&t), "TT * bad a\357\277\275b");
+	transcript_user(&t, TU_JOIN, 7, "bob", 3, NULL, NULL, 0);
+	CHECK_STR(last(&t), "TT > bob#7 joined");
+	transcript_user(&t, TU_NICK, 7, "rob", 3, "bob", NULL, 0);
+	CHECK_STR(last(&t), "TT = bob#7 is now rob");
+	transcript_user(&t, TU_NICK, 7, "rob", 3, NULL, NULL, 0);
+	CHECK_STR(last(&t), "TT = ?#7 is now rob");
+	transcript_user(&t, TU_LEAVE, 7, "rob", 3, NULL, "quit now", 4);
+	CHECK_STR(last(&t), "TT < rob#7 left (quit)");
+	transcript_message(&t, 3, "al", 2, "hi al", 5, true, false, true);
+	CHECK_STR(last(&t), "TT + al#3: hi al");
+	CHECK(t.lines[t.nlines - 1].state == TL_MESSAGE);
+	CHECK(t.lines[t.nlines - 1].mention);
+	transcript_message(&t, 3, "al", 2, "forged", 6, false, false, true);
+	CHECK_STR(last(&t), "TT X al#3: forged [FAILED]");
+	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
+	CHECK(!t.lines[t.nlines - 1].mention);	/* only good ones */
+	CHECK(t.lines[t.nlines - 1].prefix == strlen("TT X al#3: forged"));
+	transcript_free(&t);
+}
+
+static void
+test_history(void)
+{
+	struct transcript	 t;
+	size_t			 n;
+
+	transcript_init(&t, &strs, NULL, NULL);
+	transcript_welcome(&t);
+	transcript_message(&t, 1, "a", 1, "old", 3, true, true, false);
+	CHECK(t.nlines == 3);
+	CHECK_STR(t.lines[1].s, "-- history --");
+	CHECK_STR(last(&t), "TT + a#1: old (h)");
+	CHECK(t.lines[2].state == TL_HISTORY);
+	transcript_message(&t, 1, "a", 1, "old2", 4, true, true, false);
+	CHECK(t.nlines == 4);			/* one marker only */
+	transcript_ready(&t, 2);
+	CHECK_STR(last(&t), "-- end --");
+	n = t.nlines;
+	transcript_welcome(&t);
+	transcript_ready(&t, 0);		/* no history: no line */
+	CHECK(t.nlines == n);
+	transcript_free(&t);
+}
+
+static void
+test_own(void)
+{
+	struct transcript	 t;
+	struct tchange		 ch;
+	uint64_t		 a, b;
+	long			 pos;
+
+	transcript_init(&t, &strs, NULL, NULL);
+	a = transcript_own(&t, 5, "me", "one", 3);
+	CHECK_STR(last(&t), "TT \302\273 me#5: one [queued]");
+	CHECK(t.lines[1].state == TL_QUEUED);
+	CHECK(t.lines[1].prefix == strlen("TT x me#5: one"));
+	b = transcript_own(&t, 5, "me", "two", 3);
+	pos = t.lines[2].pos;
+	CHECK(transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL, &ch));
+	CHECK_STR(t.lines[1].s, "TT \302\273 me#5: one [pending]");
+	CHECK(t.lines[1].state == TL_PENDING);
+	CHECK(ch.idx == 1 && ch.prefix == t.lines[1].prefix);
+	CHECK(ch.oldchars == strlen("TT x me#5: one [queued]"));
+	CHECK_STR(ch.suffix, " [pending]");
+	CHECK(t.lines[2].pos == pos + 1);	/* one character longer */
+	CHECK(t.total == t.lines[2].pos + (long)t.lines[2].chars + 1);
+	CHECK(transcript_own_state(&t, a, TL_CONFIRMED, 42, NULL, NULL, &ch));
+	CHECK_STR(t.lines[1].s, "TT \302\273 me#5: one [confirmed #42]");
+	CHECK(t.lines[1].state == TL_CONFIRMED);
+	CHECK(transcript_own_state(&t, b, TL_REJECTED, 0, "E_FLOOD",
+	    "too\001fast", &ch));
+	CHECK_STR(t.lines[2].s,
+	    "TT \302\273 me#5: two [REJECTED: E_FLOOD too\357\277\275fast]");
+	CHECK(transcript_own_state(&t, b, TL_REJECTED, 0, "E_X", NULL, &ch));
+	CHECK_STR(ch.suffix, " [REJECTED: E_X]");
+	CHECK(transcript_own_state(&t, b, TL_UNDELIVERED, 0, NULL, NULL,
+	    &ch));
+	CHECK_STR(t.lines[2].s, "TT \302\273 me#5: two [NOT DELIVERED]");
+	CHECK(t.lines[2].state == TL_UNDELIVERED);
+	transcript_drop_head(&t, 2);
+	CHECK(t.nlines == 1 && t.first_serial == 2);
+	CHECK(!transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL, &ch));
+	CHECK(transcript_own_state(&t, b, TL_PENDING, 0, NULL, NULL, &ch));
+	CHECK(ch.idx == 0);
+	transcript_free(&t);
+}
+
+int
+main(void)
+{
+	test_expand();
+	test_events();
+	test_history();
+	test_own();
+	return unit_done("test_transcript");
+}
