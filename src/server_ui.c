@@ -1411,6 +1411,60 @@ dump_shell(FILE *fp, Widget top, const char *name)
 	}
 }
 
+/* The dump's client list: each item, selected or not, and its place. */
+static void
+dump_client_list(FILE *fp, Widget list)
+{
+	XmStringTable	 items = NULL;
+	int		 n = 0, i;
+	char		*p;
+	Position	 x, y, rx, ry;
+	Dimension	 w, h;
+
+	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "clients %d\n", n);
+	for (i = 0; i < n; i++) {
+		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
+		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+		fprintf(fp, "client %s%s\n", p != NULL ? p : "",
+		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
+		XtFree(p);
+	}
+	for (i = 1; i <= n; i++) {
+		if (XmListPosToBounds(list, i, &x, &y, &w, &h) &&
+		    XtIsRealized(list)) {
+			XtTranslateCoords(list, x, y, &rx, &ry);
+			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
+		}
+	}
+}
+
+/* The dump's last dumpLines lines of the event view. */
+static void
+dump_events(FILE *fp, struct server_ui *ui)
+{
+	char	*all, *p, *e;
+	int	 count = 0;
+
+	fprintf(fp, "lines %zu\n", ui->wq.n);
+	all = XmTextGetString(ui->text);
+	for (p = all + strlen(all); p > all; p--)
+		if (p[-1] == '\n' && *p != '\0' && ++count >= ui->r.dump_lines)
+			break;
+	while (*p != '\0') {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		fprintf(fp, "event %.*s\n", (int)(e - p), p);
+		p = *e != '\0' ? e + 1 : e;
+	}
+	XtFree(all);
+}
+
+/*
+ * SIGUSR1 with dumpFile set (a test hook): write the window's state
+ * (title, client list, labels, dialogs, the last events) to dumpFile,
+ * atomically through a rename.
+ */
 static void
 server_dump_cb(void *arg)
 {
@@ -1426,9 +1480,7 @@ server_dump_cb(void *arg)
 		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
 	};
 	struct server_ui *ui = arg;
-	char		 tmp[4200], *title = NULL, *all, *p;
-	XmStringTable	 items = NULL;
-	int		 n = 0, i, count;
+	char		 tmp[4200], *title = NULL, *p;
 	FILE		*fp;
 	size_t		 k;
 
@@ -1448,25 +1500,7 @@ server_dump_cb(void *arg)
 	fprintf(fp, "title %s\n", title != NULL ? title : "");
 	fprintf(fp, "paused %d\n", ui->paused);
 	fprintf(fp, "held %zu\n", ui->pq.n);
-	XtVaGetValues(ui->list, XmNitems, &items, XmNitemCount, &n, NULL);
-	fprintf(fp, "clients %d\n", n);
-	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-		fprintf(fp, "client %s%s\n", p != NULL ? p : "",
-		    XmListPosSelected(ui->list, i + 1) ? " [selected]" : "");
-		XtFree(p);
-	}
-	for (i = 1; i <= n; i++) {
-		Position	 x, y, rx, ry;
-		Dimension	 w, h;
-
-		if (XmListPosToBounds(ui->list, i, &x, &y, &w, &h) &&
-		    XtIsRealized(ui->list)) {
-			XtTranslateCoords(ui->list, x, y, &rx, &ry);
-			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
-		}
-	}
+	dump_client_list(fp, ui->list);
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
@@ -1474,23 +1508,7 @@ server_dump_cb(void *arg)
 		dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)
 		dump_shell(fp, ui->top, dialogs[k]);
-
-	/* The last dumpLines lines of the event view. */
-	fprintf(fp, "lines %zu\n", ui->wq.n);
-	all = XmTextGetString(ui->text);
-	count = 0;
-	for (p = all + strlen(all); p > all; p--)
-		if (p[-1] == '\n' && *p != '\0' && ++count >= ui->r.dump_lines)
-			break;
-	while (*p != '\0') {
-		char *e = strchr(p, '\n');
-
-		if (e == NULL)
-			e = p + strlen(p);
-		fprintf(fp, "event %.*s\n", (int)(e - p), p);
-		p = *e != '\0' ? e + 1 : e;
-	}
-	XtFree(all);
+	dump_events(fp, ui);
 	if (fclose(fp) == 0)
 		rename(tmp, ui->r.dump_file);
 	else
@@ -1522,34 +1540,11 @@ menu(Widget bar, const char *cascade, const char *pulldown)
 	return pd;
 }
 
-/*
- * Build the window under the application shell top and realize it.
- * Reads the resources of class XChatd (saveLines, every message
- * string...).  Returns the window's state; it lives until exit.
- */
-struct server_ui *
-server_ui_create(Widget top)
+/* The menu bar: File, View, Clients, Help. */
+static Widget
+server_menubar_build(struct server_ui *ui, Widget mw)
 {
-	struct server_ui *ui = xcalloc(1, sizeof *ui);
-	Widget		 mw, bar, pd, pane, panel, title;
-	Atom		 del;
-	Arg		 a[8];
-	int		 n;
-
-	ui->top = top;
-	ui->dirty_lo = SIZE_MAX;
-	ui->vfd = -1;
-	XtGetApplicationResources(top, &ui->r, ui_resources,
-	    XtNumber(ui_resources), NULL, 0);
-	if (ui->r.save_lines < 1)
-		ui->r.save_lines = 1;
-	ui->pend = xmalloc(ui->pendcap = 4096);
-	ui->pend[0] = '\0';
-	ui->vhead = xmalloc(VERIFY_HEAD);
-	ui->vtail = xmalloc(VERIFY_TAIL);
-
-	mw = XmCreateMainWindow(top, "main", NULL, 0);
-	XtManageChild(mw);
+	Widget	 bar, pd;
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
 	pd = menu(bar, "file", "fileMenu");
@@ -1566,16 +1561,16 @@ server_ui_create(Widget top)
 	pd = menu(bar, "help", "helpMenu");
 	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
+	return bar;
+}
 
-	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
-	    XmNorientation, XmHORIZONTAL, NULL);
-	n = 0;
-	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
-	XtSetArg(a[n], XmNeditable, False); n++;
-	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
-	XtSetArg(a[n], XmNblinkRate, 0); n++;
-	ui->text = XmCreateScrolledText(pane, "events", a, n);
-	XtManageChild(ui->text);
+/* The clients panel: title, column header, the list, Kick. */
+static void
+server_clients_build(struct server_ui *ui, Widget pane)
+{
+	Widget	 panel, title;
+	Arg	 a[8];
+	int	 n;
 
 	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
 	    pane, NULL);
@@ -1609,12 +1604,14 @@ server_ui_create(Widget top)
 	XtAddCallback(ui->list, XmNdefaultActionCallback, select_cb, ui);
 	XtManageChild(ui->list);
 	set_header(ui);
+}
 
-	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
-	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
-	    XmNmessageWindow, ui->status, NULL);
-	set_kick_sensitive(ui);
+/* The Quit, About and Verify log dialogs (created unmanaged). */
+static void
+server_dialogs_build(struct server_ui *ui, Widget top)
+{
+	Arg	 a[8];
+	int	 n;
 
 	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
 	    XmDIALOG_QUESTION, true);
@@ -1632,6 +1629,54 @@ server_ui_create(Widget top)
 	ui->verify_text = XmCreateScrolledText(ui->verify_dialog,
 	    "verifyText", a, n);
 	XtManageChild(ui->verify_text);
+}
+
+/*
+ * Build the window under the application shell top and realize it.
+ * Reads the resources of class XChatd (saveLines, every message
+ * string...).  Returns the window's state; it lives until exit.
+ */
+struct server_ui *
+server_ui_create(Widget top)
+{
+	struct server_ui *ui = xcalloc(1, sizeof *ui);
+	Widget		 mw, bar, pane;
+	Atom		 del;
+	Arg		 a[8];
+	int		 n;
+
+	ui->top = top;
+	ui->dirty_lo = SIZE_MAX;
+	ui->vfd = -1;
+	XtGetApplicationResources(top, &ui->r, ui_resources,
+	    XtNumber(ui_resources), NULL, 0);
+	if (ui->r.save_lines < 1)
+		ui->r.save_lines = 1;
+	ui->pend = xmalloc(ui->pendcap = 4096);
+	ui->pend[0] = '\0';
+	ui->vhead = xmalloc(VERIFY_HEAD);
+	ui->vtail = xmalloc(VERIFY_TAIL);
+
+	mw = XmCreateMainWindow(top, "main", NULL, 0);
+	XtManageChild(mw);
+	bar = server_menubar_build(ui, mw);
+	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
+	    XmNorientation, XmHORIZONTAL, NULL);
+	n = 0;
+	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
+	XtSetArg(a[n], XmNeditable, False); n++;
+	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
+	XtSetArg(a[n], XmNblinkRate, 0); n++;
+	ui->text = XmCreateScrolledText(pane, "events", a, n);
+	XtManageChild(ui->text);
+	server_clients_build(ui, pane);
+
+	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
+	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
+	    XmNmessageWindow, ui->status, NULL);
+	set_kick_sensitive(ui);
+	server_dialogs_build(ui, top);
 
 	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
 	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
