@@ -65,18 +65,6 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 #define COL_MSGS	8
 
 /* A queue of line lengths (bytes and characters), used as a ring. */
-struct line_len {
-	unsigned	 bytes;
-	unsigned	 chars;
-};
-struct line_q {
-	struct line_len	*v;
-	size_t		 head;
-	size_t		 n;
-	size_t		 cap;
-};
-
-/* One row of the client list, in the order of the list (by id). */
 struct row {
 	uint64_t	 id;
 	char		*nick;
@@ -147,14 +135,9 @@ struct server_ui {
 	char		*logfile;
 	bool		 started;
 
-	/* Lines waiting for the next flush, and lines in the widget. */
-	char		*pend;
-	size_t		 pendlen;
-	size_t		 pendcap;
-	struct line_q	 pq;
-	struct line_q	 wq;
+	/* The event view and its flush timer (also for list, status). */
+	struct xmu_logview *lv;
 	struct ev_timer	*flush_timer;
-	bool		 paused;
 
 	/* Summarising: lines shown in the current second, lines skipped. */
 	time_t		 win_sec;
@@ -165,8 +148,6 @@ struct server_ui {
 	/* Time stamps. */
 	time_t		 stamp_sec;
 	char		 stamp[64];
-	int		 day_year;
-	int		 day_yday;
 
 	/* The client list. */
 	struct row	*rows;
@@ -322,37 +303,6 @@ static void	update_status(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void
-lq_push(struct line_q *q, unsigned bytes, unsigned chars)
-{
-	struct line_len	*nv;
-	size_t		 i;
-
-	if (q->n == q->cap) {
-		nv = xreallocarray(NULL, q->cap ? q->cap * 2 : 256,
-		    sizeof *nv);
-		for (i = 0; i < q->n; i++)
-			nv[i] = q->v[(q->head + i) % q->cap];
-		free(q->v);
-		q->v = nv;
-		q->head = 0;
-		q->cap = q->cap ? q->cap * 2 : 256;
-	}
-	q->v[(q->head + q->n) % q->cap].bytes = bytes;
-	q->v[(q->head + q->n) % q->cap].chars = chars;
-	q->n++;
-}
-
-static struct line_len
-lq_pop(struct line_q *q)
-{
-	struct line_len	 l = q->v[q->head];
-
-	q->head = (q->head + 1) % q->cap;
-	q->n--;
-	return l;
-}
-
 /*
  * Expand a message format from the resources: %1 to %9 are replaced by
  * args, %% by %, anything else is copied.  Never overflows dst.
@@ -474,34 +424,11 @@ schedule_flush(struct server_ui *ui)
 		    evview_flush_cb, ui);
 }
 
-/* Append one finished line (no newline) to the pending buffer. */
+/* The log view's schedule hook. */
 static void
-pend_line(struct server_ui *ui, const char *s, size_t len)
+server_flush_schedule(void *arg)
 {
-	if (ui->pendlen + len + 2 > ui->pendcap) {
-		ui->pendcap = (ui->pendlen + len + 2) * 2;
-		ui->pend = xrealloc(ui->pend, ui->pendcap);
-	}
-	memcpy(ui->pend + ui->pendlen, s, len);
-	ui->pend[ui->pendlen + len] = '\n';
-	ui->pendlen += len + 1;
-	ui->pend[ui->pendlen] = '\0';
-	lq_push(&ui->pq, (unsigned)len + 1, (unsigned)utf8_chars(s, len) + 1);
-	schedule_flush(ui);
-}
-
-/* Drop the oldest pending lines so that at most keep remain. */
-static void
-pend_keep(struct server_ui *ui, size_t keep)
-{
-	size_t	 off = 0;
-
-	if (ui->pq.n <= keep)
-		return;
-	while (ui->pq.n > keep)
-		off += lq_pop(&ui->pq).bytes;
-	memmove(ui->pend, ui->pend + off, ui->pendlen - off + 1);
-	ui->pendlen -= off;
+	schedule_flush(arg);
 }
 
 static void
@@ -516,7 +443,7 @@ static void
 event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
     const char **args, int nargs)
 {
-	char		 line[LINE_MAX_BYTES], d[256];
+	char		 line[LINE_MAX_BYTES];
 	struct timespec	 ts;
 	struct tm	 tm;
 	time_t		 now;
@@ -546,18 +473,11 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		if (strftime(ui->stamp, sizeof ui->stamp, ui->r.time_format,
 		    &tm) == 0)
 			ui->stamp[0] = '\0';
-		if (tm.tm_year != ui->day_year || tm.tm_yday != ui->day_yday) {
-			ui->day_year = tm.tm_year;
-			ui->day_yday = tm.tm_yday;
-			if (strftime(d, sizeof d, ui->r.date_format, &tm) > 0) {
-				utf8_clean(line, d, strlen(d), 0);
-				pend_line(ui, line, strlen(line));
-			}
-		}
+		xmu_logview_date(ui->lv, &tm, ui->r.date_format);
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
 	o += expand_args(line + o, sizeof line - o, fmt, args, nargs);
-	pend_line(ui, line, o);
+	xmu_logview_add(ui->lv, line, o);
 }
 
 /* Say how many lines the last second skipped, if any. */
@@ -575,66 +495,6 @@ summary_line(struct server_ui *ui)
 	args[1] = num(ui, o, b);
 	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
 	    ui->r.ev_summary_other, args, 2);
-}
-
-/* Is the event view scrolled to its end? */
-static bool
-at_bottom(struct server_ui *ui)
-{
-	Widget	 sb = NULL;
-	int	 value, slider, max;
-
-	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
-	if (sb == NULL)
-		return true;
-	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
-	    XmNmaximum, &max, NULL);
-	return value + slider >= max;
-}
-
-/* Move the pending lines into the widget, then trim its head. */
-static void
-flush_text(struct server_ui *ui)
-{
-	size_t		 save, off, k;
-	XmTextPosition	 pos;
-	bool		 bottom;
-
-	save = ui->r.save_lines > 0 ? (size_t)ui->r.save_lines : 1;
-	if (ui->paused) {
-		if (ui->pq.n > save + save / 10)
-			pend_keep(ui, save);
-		return;
-	}
-	if (ui->pq.n == 0)
-		return;
-	pend_keep(ui, save);
-	bottom = at_bottom(ui);
-	XmTextDisableRedisplay(ui->text);
-	if (ui->wq.n + ui->pq.n > save && ui->pq.n == save) {
-		/* The batch alone fills the view: replace everything. */
-		XmTextSetString(ui->text, "");
-		ui->wq.n = 0;
-	}
-	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), ui->pend);
-	while (ui->pq.n > 0) {
-		struct line_len l = lq_pop(&ui->pq);
-		lq_push(&ui->wq, l.bytes, l.chars);
-	}
-	ui->pendlen = 0;
-	ui->pend[0] = '\0';
-	if (ui->wq.n > save) {
-		/* Trim to 90% so that this happens once per tenth. */
-		k = ui->wq.n - (save - save / 10);
-		for (off = 0; k > 0; k--)
-			off += lq_pop(&ui->wq).chars;
-		XmTextReplace(ui->text, 0, (XmTextPosition)off, "");
-	}
-	if (bottom) {
-		pos = XmTextGetLastPosition(ui->text);
-		XmTextShowPosition(ui->text, pos);
-	}
-	XmTextEnableRedisplay(ui->text);
 }
 
 /* ---- the client list --------------------------------------------------- */
@@ -719,7 +579,7 @@ evview_flush_cb(void *arg)
 		ui->win_sec = ts.tv_sec;
 		ui->win_shown = 0;
 	}
-	flush_text(ui);
+	xmu_logview_flush(ui->lv);
 	flush_list(ui);
 	if (ui->status_dirty)
 		update_status(ui);
@@ -748,8 +608,8 @@ update_status(struct server_ui *ui)
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
 	o = expand_args(buf, sizeof buf, ui->r.status_format, args, 5);
-	if (ui->paused) {
-		args[0] = num(ui, ui->pq.n, e);
+	if (xmu_logview_paused(ui->lv)) {
+		args[0] = num(ui, xmu_logview_held(ui->lv), e);
 		o += expand_args(buf + o, sizeof buf - o, ui->r.status_paused,
 		    args, 1);
 	}
@@ -1264,12 +1124,7 @@ clear_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	XmTextSetString(ui->text, "");
-	ui->wq.n = 0;
-	ui->pq.n = 0;
-	ui->pendlen = 0;
-	if (ui->pend != NULL)
-		ui->pend[0] = '\0';
+	xmu_logview_clear(ui->lv);
 }
 
 static void
@@ -1279,14 +1134,12 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	ui->paused = !ui->paused;
-	if (ui->paused)
+	xmu_logview_pause(ui->lv, !xmu_logview_paused(ui->lv));
+	if (xmu_logview_paused(ui->lv))
 		xmu_set_label(ui->pause, ui->r.resume_label);
-	else {
+	else
 		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
 		    NULL);
-		flush_text(ui);
-	}
 	update_status(ui);
 }
 
@@ -1353,65 +1206,6 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 /* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
 
 static void
-dump_widget(FILE *fp, Widget top, const char *path)
-{
-	Widget		 w = XtNameToWidget(top, path);
-	Position	 x = 0, y = 0;
-	Dimension	 wd = 0, ht = 0;
-	char		*l;
-
-	if (w == NULL) {
-		fprintf(fp, "widget %s missing\n", path);
-		return;
-	}
-	if (XtIsRealized(w))
-		XtTranslateCoords(w, 0, 0, &x, &y);
-	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
-	l = XtIsSubclass(w, xmLabelWidgetClass) ||
-	    XtIsSubclass(w, xmLabelGadgetClass) ? xmu_label_text(w) :
-	    xstrdup("");
-	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
-	    XtIsManaged(w) ? "managed" : "unmanaged",
-	    XtIsSensitive(w) ? "sensitive" : "insensitive",
-	    x, y, wd, ht, l);
-	XtFree(l);
-}
-
-static void
-dump_shell(FILE *fp, Widget top, const char *name)
-{
-	Widget	 w = XtNameToWidget(top, name);
-
-	if (w == NULL) {
-		fprintf(fp, "dialog %s none\n", name);
-		return;
-	}
-	fprintf(fp, "dialog %s %s\n", name,
-	    XtIsManaged(w) ? "managed" : "unmanaged");
-	if (XtIsManaged(w)) {
-		char	 path[128];
-		char	*m = NULL;
-		XmString s = NULL;
-
-		XtVaGetValues(w, XmNmessageString, &s, NULL);
-		if (s != NULL) {
-			m = XmStringUnparse(s, NULL, XmCHARSET_TEXT,
-			    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-			XmStringFree(s);
-		}
-		for (char *c = m; c != NULL && *c != '\0'; c++)
-			if (*c == '\n')
-				*c = '|';
-		fprintf(fp, "message %s %s\n", name, m != NULL ? m : "");
-		XtFree(m);
-		snprintf(path, sizeof path, "%s.OK", name);
-		dump_widget(fp, top, path);
-		snprintf(path, sizeof path, "%s.Cancel", name);
-		dump_widget(fp, top, path);
-	}
-}
-
-static void
 server_dump_cb(void *arg)
 {
 	static const char *widgets[] = {
@@ -1426,9 +1220,9 @@ server_dump_cb(void *arg)
 		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
 	};
 	struct server_ui *ui = arg;
-	char		 tmp[4200], *title = NULL, *all, *p;
+	char		*p;
 	XmStringTable	 items = NULL;
-	int		 n = 0, i, count;
+	int		 n = 0, i;
 	FILE		*fp;
 	size_t		 k;
 
@@ -1441,13 +1235,11 @@ server_dump_cb(void *arg)
 		if (ui->skip_msgs || ui->skip_other)
 			schedule_flush(ui);
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp", ui->r.dump_file);
-	if ((fp = fopen(tmp, "w")) == NULL)
+	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
-	XtVaGetValues(ui->top, XtNtitle, &title, NULL);
-	fprintf(fp, "title %s\n", title != NULL ? title : "");
-	fprintf(fp, "paused %d\n", ui->paused);
-	fprintf(fp, "held %zu\n", ui->pq.n);
+	xmu_dump_title(fp, ui->top);
+	fprintf(fp, "paused %d\n", xmu_logview_paused(ui->lv));
+	fprintf(fp, "held %zu\n", xmu_logview_held(ui->lv));
 	XtVaGetValues(ui->list, XmNitems, &items, XmNitemCount, &n, NULL);
 	fprintf(fp, "clients %d\n", n);
 	for (i = 0; i < n; i++) {
@@ -1471,30 +1263,14 @@ server_dump_cb(void *arg)
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
 	for (k = 0; k < XtNumber(widgets); k++)
-		dump_widget(fp, ui->top, widgets[k]);
+		xmu_dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)
-		dump_shell(fp, ui->top, dialogs[k]);
+		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 
 	/* The last dumpLines lines of the event view. */
-	fprintf(fp, "lines %zu\n", ui->wq.n);
-	all = XmTextGetString(ui->text);
-	count = 0;
-	for (p = all + strlen(all); p > all; p--)
-		if (p[-1] == '\n' && *p != '\0' && ++count >= ui->r.dump_lines)
-			break;
-	while (*p != '\0') {
-		char *e = strchr(p, '\n');
-
-		if (e == NULL)
-			e = p + strlen(p);
-		fprintf(fp, "event %.*s\n", (int)(e - p), p);
-		p = *e != '\0' ? e + 1 : e;
-	}
-	XtFree(all);
-	if (fclose(fp) == 0)
-		rename(tmp, ui->r.dump_file);
-	else
-		unlink(tmp);
+	fprintf(fp, "lines %zu\n", xmu_logview_lines(ui->lv));
+	xmu_logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
+	xmu_dump_close(fp, ui->r.dump_file);
 }
 
 /* ---- construction ------------------------------------------------------ */
@@ -1507,19 +1283,6 @@ void
 server_ui_fallbacks(XtAppContext app)
 {
 	XtAppSetFallbackResources(app, fallbacks);
-}
-
-static Widget
-menu(Widget bar, const char *cascade, const char *pulldown)
-{
-	Widget	 pd, cb;
-
-	pd = XmCreatePulldownMenu(bar, (char *)pulldown, NULL, 0);
-	cb = XtVaCreateManagedWidget(cascade, xmCascadeButtonWidgetClass,
-	    bar, XmNsubMenuId, pd, NULL);
-	if (strcmp(cascade, "help") == 0)
-		XtVaSetValues(bar, XmNmenuHelpWidget, cb, NULL);
-	return pd;
 }
 
 /*
@@ -1543,8 +1306,6 @@ server_ui_create(Widget top)
 	    XtNumber(ui_resources), NULL, 0);
 	if (ui->r.save_lines < 1)
 		ui->r.save_lines = 1;
-	ui->pend = xmalloc(ui->pendcap = 4096);
-	ui->pend[0] = '\0';
 	ui->vhead = xmalloc(VERIFY_HEAD);
 	ui->vtail = xmalloc(VERIFY_TAIL);
 
@@ -1552,18 +1313,18 @@ server_ui_create(Widget top)
 	XtManageChild(mw);
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
-	pd = menu(bar, "file", "fileMenu");
+	pd = xmu_menu(bar, "file", "fileMenu", false);
 	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
 	xmu_add_item(pd, "quit", server_quit_cb, ui);
-	pd = menu(bar, "view", "viewMenu");
+	pd = xmu_menu(bar, "view", "viewMenu", false);
 	xmu_add_item(pd, "clear", clear_cb, ui);
 	ui->pause = xmu_add_item(pd, "pause", pause_cb, ui);
 	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
-	pd = menu(bar, "clients", "clientsMenu");
+	pd = xmu_menu(bar, "clients", "clientsMenu", false);
 	ui->kick_item = xmu_add_item(pd, "kick", kick_cb, ui);
-	pd = menu(bar, "help", "helpMenu");
+	pd = xmu_menu(bar, "help", "helpMenu", true);
 	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
 
@@ -1576,6 +1337,8 @@ server_ui_create(Widget top)
 	XtSetArg(a[n], XmNblinkRate, 0); n++;
 	ui->text = XmCreateScrolledText(pane, "events", a, n);
 	XtManageChild(ui->text);
+	ui->lv = xmu_logview_new(ui->text, ui->r.save_lines,
+	    server_flush_schedule, ui);
 
 	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
 	    pane, NULL);
