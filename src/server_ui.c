@@ -194,35 +194,35 @@ static XtResource ui_resources[] = {
 	RES_S("dateFormat", "DateFormat", date_format,
 	    "--- %A %d %B %Y ---"),
 	RES_S("eventListening", "EventListening", ev_listening,
-	    "xchatd %1 listening on %2, log %3"),
+	    "xchatd %v listening on %a, log %l"),
 	RES_S("eventJoined", "EventJoined", ev_joined,
-	    "+ #%1 %2 connected from %3"),
+	    "+ #%i %n connected from %a"),
 	RES_S("eventLeft", "EventLeft", ev_left,
-	    "- #%1 %2 disconnected (%3), %4 messages sent"),
+	    "- #%i %n disconnected (%r), %m messages sent"),
 	RES_S("eventRenamed", "EventRenamed", ev_renamed,
-	    "* #%1 %2 is now %3"),
+	    "* #%i %o is now %n"),
 	RES_S("eventAccepted", "EventAccepted", ev_accepted,
-	    "[%1] #%2 <%3> %4"),
+	    "[%s] #%i <%n> %t"),
 	RES_S("eventRejected", "EventRejected", ev_rejected,
-	    "! #%1 <%2> message rejected: %3 (received %4, computed %5): %6"),
+	    "! #%i <%n> message rejected: %r (received %d, computed %c): %t"),
 	RES_S("eventLogFailed", "EventLogFailed", ev_log_failed,
-	    "!! cannot write the log %1: %2; messages are refused"),
+	    "!! cannot write the log %f: %e; messages are refused"),
 	RES_S("eventLogRecovered", "EventLogRecovered", ev_log_ok,
-	    "!! the log %1 is writable again; messages are accepted"),
+	    "!! the log %f is writable again; messages are accepted"),
 	RES_S("eventSummary", "EventSummary", ev_summary,
-	    "... %1 more messages in the last second (not shown)"),
+	    "... %m more messages in the last second (not shown)"),
 	RES_S("eventSummaryOther", "EventSummaryOther", ev_summary_other,
-	    "... %1 more messages and %2 other events in the last second "
+	    "... %m more messages and %o other events in the last second "
 	    "(not shown)"),
 	RES_S("eventKick", "EventKick", ev_kick,
-	    "* kicking #%1 %2 (%3)"),
+	    "* kicking #%i %n (%a)"),
 	RES_S("eventVerify", "EventVerify", ev_verify,
-	    "* checking the log %1"),
+	    "* checking the log %f"),
 	RES_S("statusFormat", "StatusFormat", status_format,
-	    "Listening on %1    Clients: %2    Accepted: %3    "
-	    "Rejected: %4    Messages/s: %5"),
+	    "Listening on %a    Clients: %c    Accepted: %m    "
+	    "Rejected: %r    Messages/s: %s"),
 	RES_S("statusPaused", "StatusPaused", status_paused,
-	    "    [display paused: %1 lines held]"),
+	    "    [display paused: %n lines held]"),
 	RES_S("statusLogFailing", "StatusLogFailing", status_log,
 	    "    [LOG NOT WRITABLE]"),
 	RES_S("columnId", "ColumnId", col_id, "id"),
@@ -231,27 +231,27 @@ static XtResource ui_resources[] = {
 	RES_S("columnMessages", "ColumnMessages", col_msgs, "msgs"),
 	RES_S("resumeLabel", "ResumeLabel", resume_label, "Resume display"),
 	RES_S("quitQuestion", "QuitQuestion", quit_question,
-	    "Clients connected: %1.\n"
+	    "Clients connected: %c.\n"
 	    "Shut the server down and disconnect them?"),
 	RES_S("aboutMessage", "AboutMessage", about_message,
-	    "xchatd %1\nThe xchat server, protocol %2.\n\n"
-	    "Listening on %3\nLog file: %4"),
+	    "xchatd %v\nThe xchat server, protocol %p.\n\n"
+	    "Listening on %a\nLog file: %l"),
 	RES_S("logErrorMessage", "LogErrorMessage", log_error,
-	    "Cannot write the message log %1:\n%2\n\n"
+	    "Cannot write the message log %f:\n%e\n\n"
 	    "Messages are refused (NAK nolog) until it can be written."),
 	RES_S("verifyGood", "VerifyGood", verify_good,
-	    "The log %1 is intact."),
+	    "The log %f is intact."),
 	RES_S("verifyBad", "VerifyBad", verify_bad,
-	    "The log %1 has bad records."),
+	    "The log %f has bad records."),
 	RES_S("verifyUnreadable", "VerifyUnreadable", verify_unreadable,
-	    "The log %1 cannot be read."),
+	    "The log %f cannot be read."),
 	RES_S("verifyFailed", "VerifyFailed", verify_failed,
-	    "Cannot check the log: %1"),
+	    "Cannot check the log: %e"),
 };
 
 static XtResource error_resources[] = {
 	{ "errorMessage", "ErrorMessage", XtRString, sizeof(String), 0,
-	  XtRString, (XtPointer)"xchatd cannot start:\n\n%1" },
+	  XtRString, (XtPointer)"xchatd cannot start:\n\n%m" },
 };
 
 /*
@@ -302,38 +302,6 @@ static void	evview_flush_cb(void *);
 static void	update_status(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
-
-/*
- * Expand a message format from the resources: %1 to %9 are replaced by
- * args, %% by %, anything else is copied.  Never overflows dst.
- */
-static size_t
-expand_args(char *dst, size_t size, const char *fmt, const char **args,
-    int nargs)
-{
-	size_t		 o = 0, l;
-	const char	*a;
-
-	if (size == 0)
-		return 0;
-	for (; *fmt != '\0' && o + 1 < size; fmt++) {
-		if (fmt[0] == '%' && fmt[1] >= '1' && fmt[1] <= '9') {
-			fmt++;
-			a = (*fmt - '1' < nargs) ? args[*fmt - '1'] : "";
-			l = strlen(a);
-			if (l > size - 1 - o)
-				l = size - 1 - o;
-			memcpy(dst + o, a, l);
-			o += l;
-			continue;
-		}
-		if (fmt[0] == '%' && fmt[1] == '%')
-			fmt++;
-		dst[o++] = *fmt;
-	}
-	dst[o] = '\0';
-	return o;
-}
 
 /* A number with the thousands separator of the resources. */
 static const char *
@@ -441,7 +409,7 @@ summary_line(struct server_ui *ui);
  */
 static void
 event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
-    const char **args, int nargs)
+    const char *keys, const char **args)
 {
 	char		 line[LINE_MAX_BYTES];
 	struct timespec	 ts;
@@ -476,7 +444,7 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		xmu_logview_date(ui->lv, &tm, ui->r.date_format);
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
-	o += expand_args(line + o, sizeof line - o, fmt, args, nargs);
+	o += xmu_expand(line + o, sizeof line - o, fmt, keys, args);
 	xmu_logview_add(ui->lv, line, o);
 }
 
@@ -494,7 +462,7 @@ summary_line(struct server_ui *ui)
 	args[0] = num(ui, m, a);
 	args[1] = num(ui, o, b);
 	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
-	    ui->r.ev_summary_other, args, 2);
+	    ui->r.ev_summary_other, "mo", args);
 }
 
 /* ---- the client list --------------------------------------------------- */
@@ -607,14 +575,14 @@ update_status(struct server_ui *ui)
 	args[2] = num(ui, st.accepted, b);
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
-	o = expand_args(buf, sizeof buf, ui->r.status_format, args, 5);
+	o = xmu_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
 	if (xmu_logview_paused(ui->lv)) {
 		args[0] = num(ui, xmu_logview_held(ui->lv), e);
-		o += expand_args(buf + o, sizeof buf - o, ui->r.status_paused,
-		    args, 1);
+		o += xmu_expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		    "n", args);
 	}
 	if (ui->log_errno != 0)
-		expand_args(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
+		xmu_expand(buf + o, sizeof buf - o, ui->r.status_log, "", NULL);
 	xmu_set_label(ui->status, buf);
 }
 
@@ -659,7 +627,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
-	event_add(ui, LK_OTHER, ui->r.ev_joined, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_joined, "ina", args);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -700,7 +668,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = num(ui, ci->msgs, n);
-	event_add(ui, LK_OTHER, ui->r.ev_left, args, 4);
+	event_add(ui, LK_OTHER, ui->r.ev_left, "inrm", args);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
@@ -739,7 +707,7 @@ ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
-	event_add(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_renamed, "ion", args);
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
@@ -803,7 +771,7 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 	args[2] = nick;
 	args[3] = t;
 	args[4] = md5;
-	event_add(ui, LK_MSG, ui->r.ev_accepted, args, 5);
+	event_add(ui, LK_MSG, ui->r.ev_accepted, "sintd", args);
 }
 
 static void
@@ -829,7 +797,7 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	args[3] = md5_recv != NULL ? md5_recv : "-";
 	args[4] = md5_comp != NULL ? md5_comp : "-";
 	args[5] = t;
-	event_add(ui, LK_MSG, ui->r.ev_rejected, args, 6);
+	event_add(ui, LK_MSG, ui->r.ev_rejected, "inrdct", args);
 }
 
 static void
@@ -849,7 +817,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	expand_args(buf, sizeof buf, ui->r.log_error, args, 2);
+	xmu_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
 	s = xmu_string(buf);
 	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -866,7 +834,7 @@ ev_logstate(void *arg, int errnum)
 	args[0] = ui->logfile;
 	args[1] = errnum != 0 ? strerror(errnum) : "";
 	event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
-	    ui->r.ev_log_ok, args, 2);
+	    ui->r.ev_log_ok, "fe", args);
 	if (errnum != 0)
 		show_log_dialog(ui, errnum);
 	else if (ui->log_dialog != NULL)
@@ -917,8 +885,8 @@ verify_show(struct server_ui *ui, int status, const char *why)
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	expand_args(head, sizeof head, fmt, args, 2);
-	event_add(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
+	xmu_expand(head, sizeof head, fmt, "fe", args);
+	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
 
 	len = ui->vheadlen + ui->vtaillen + 16;
 	report = xmalloc(len + 1);
@@ -1046,7 +1014,7 @@ verify_cb(Widget w, XtPointer closure, XtPointer call)
 	ui->vheadlen = ui->vtaillen = 0;
 	ui->vcut = false;
 	args[0] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
+	event_add(ui, LK_ALWAYS, ui->r.ev_verify, "f", args);
 	if (pipe(p) == -1) {
 		verify_show(ui, 2, strerror(errno));
 		return;
@@ -1093,7 +1061,7 @@ kick_cb(Widget w, XtPointer closure, XtPointer call)
 		args[0] = num(NULL, ui->sel_id, id);
 		args[1] = ui->rows[i].nick;
 		args[2] = ui->rows[i].peer;
-		event_add(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
+		event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
 	}
 	hub_kick(ui->hub, ui->sel_id);
 }
@@ -1158,7 +1126,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	expand_args(buf, sizeof buf, ui->r.about_message, args, 4);
+	xmu_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
 	s = xmu_string(buf);
 	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -1196,7 +1164,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = num(ui, st.clients, n);
-	expand_args(buf, sizeof buf, ui->r.quit_question, args, 1);
+	xmu_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
 	s = xmu_string(buf);
 	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
@@ -1432,7 +1400,7 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
+	event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
 	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
 	evloop_signal(SIGUSR1, server_dump_cb, ui);
@@ -1467,7 +1435,7 @@ server_ui_error(Widget top, const char *msg)
 	XtGetApplicationResources(top, &fmt, error_resources,
 	    XtNumber(error_resources), NULL, 0);
 	args[0] = msg;
-	expand_args(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
+	xmu_expand(buf, sizeof buf, fmt != NULL ? fmt : "%m", "m", args);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
 	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
