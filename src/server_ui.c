@@ -16,10 +16,7 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +41,7 @@
 #include <Xm/Text.h>
 
 #include "evloop.h"
+#include "logcheck.h"
 #include "msglog.h"
 #include "protocol.h"
 #include "server_ui.h"
@@ -55,8 +53,6 @@
 enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 
 #define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
-#define VERIFY_HEAD	16384	/* bytes of a verify report kept */
-#define VERIFY_TAIL	4096	/* and of its end */
 
 /* Column widths of the client list, in characters. */
 #define COL_ID		5
@@ -164,16 +160,6 @@ struct server_ui {
 	uint64_t	 rate_acc;
 	struct timespec	 rate_ts;
 	struct ev_timer	*tick_timer;
-
-	/* File > Verify log, run in a child process. */
-	pid_t		 vpid;
-	int		 vfd;
-	struct ev_io	*vio;
-	char		*vhead;
-	size_t		 vheadlen;
-	char		*vtail;
-	size_t		 vtaillen;
-	bool		 vcut;
 };
 
 #define RES_S(n, c, f, d)	XMU_RES_S(struct ui_res, n, c, f, d)
@@ -861,13 +847,15 @@ static const struct hub_events events = {
 
 /* ---- File > Verify log ------------------------------------------------- */
 
+/* The check is over (or could not start): say so and show its report. */
 static void
-verify_show(struct server_ui *ui, int status, const char *why)
+verify_show(void *arg, int status, const char *why, const char *report,
+    size_t len)
 {
-	char		 head[2048], *report;
+	struct server_ui *ui = arg;
+	char		 head[2048], *clean;
 	const char	*args[2], *fmt;
 	unsigned char	 type;
-	size_t		 len;
 	XmString	 s;
 
 	args[0] = ui->logfile;
@@ -887,158 +875,35 @@ verify_show(struct server_ui *ui, int status, const char *why)
 	}
 	xmu_expand(head, sizeof head, fmt, "fe", args);
 	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
-
-	len = ui->vheadlen + ui->vtaillen + 16;
-	report = xmalloc(len + 1);
-	memcpy(report, ui->vhead != NULL ? ui->vhead : "", ui->vheadlen);
-	len = ui->vheadlen;
-	if (ui->vcut) {
-		memcpy(report + len, "\n[...]\n", 7);
-		len += 7;
-	}
-	if (ui->vtaillen > 0)
-		memcpy(report + len, ui->vtail, ui->vtaillen);
-	len += ui->vtaillen;
-	report[len] = '\0';
-	{
-		char *c = xmalloc(len * 3 + 1);
-
-		utf8_clean(c, report, len, UTF8_KEEP_NEWLINE);
-		free(report);
-		report = c;
-	}
+	clean = xmalloc(len * 3 + 1);
+	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
 	s = xmu_string(head);
 	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
 	    XmNdialogType, type, NULL);
 	XmStringFree(s);
-	XmTextSetString(ui->verify_text, report);
-	free(report);
+	XmTextSetString(ui->verify_text, clean);
+	free(clean);
 	XtManageChild(ui->verify_dialog);
 	XtSetSensitive(ui->verify, True);
 }
 
-static void
-verify_read(void *arg, int fd, int ev)
-{
-	struct server_ui *ui = arg;
-	char		 buf[VERIFY_TAIL];
-	ssize_t		 n;
-	size_t		 k;
-	int		 st;
-
-	(void)ev;
-	n = read(fd, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n > 0) {
-		k = (size_t)n;
-		if (ui->vheadlen < VERIFY_HEAD) {
-			size_t take = VERIFY_HEAD - ui->vheadlen;
-
-			if (take > k)
-				take = k;
-			memcpy(ui->vhead + ui->vheadlen, buf, take);
-			ui->vheadlen += take;
-			memmove(buf, buf + take, k - take);
-			k -= take;
-		}
-		if (k > 0) {
-			if (ui->vtaillen + k > VERIFY_TAIL) {
-				size_t drop = ui->vtaillen + k - VERIFY_TAIL;
-
-				/* k <= sizeof buf == VERIFY_TAIL */
-				ui->vcut = true;
-				memmove(ui->vtail, ui->vtail + drop,
-				    ui->vtaillen - drop);
-				ui->vtaillen -= drop;
-			}
-			memcpy(ui->vtail + ui->vtaillen, buf, k);
-			ui->vtaillen += k;
-		}
-		return;
-	}
-	evloop_io_del(ui->vio);
-	ui->vio = NULL;
-	close(fd);
-	while (waitpid(ui->vpid, &st, 0) == -1 && errno == EINTR)
-		;
-	ui->vpid = 0;
-	if (WIFEXITED(st))
-		verify_show(ui, WEXITSTATUS(st), NULL);
-	else
-		verify_show(ui, 2, strsignal(WTERMSIG(st)));
-}
-
-/* In the child: close every descriptor but keep. */
-static void
-close_all_but(int keep)
-{
-	DIR		*d;
-	struct dirent	*e;
-	int		 fd, dfd, max;
-
-	if ((d = opendir("/proc/self/fd")) != NULL) {
-		dfd = dirfd(d);
-		while ((e = readdir(d)) != NULL) {
-			fd = atoi(e->d_name);
-			if (fd > 2 && fd != keep && fd != dfd)
-				close(fd);
-		}
-		closedir(d);
-		return;
-	}
-	max = (int)sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		if (fd != keep)
-			close(fd);
-}
-
-/*
- * Run msglog_verify() in a child process so that a long log never
- * stalls the server; its report comes back through a pipe.
- */
+/* Run msglog_verify() in a child process (logcheck.c). */
 static void
 verify_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	const char	*args[1];
-	FILE		*fp;
-	int		 p[2], r;
 
 	(void)w;
 	(void)call;
-	if (ui->vpid != 0 || !ui->started)
+	if (logcheck_running() || !ui->started)
 		return;
-	ui->vheadlen = ui->vtaillen = 0;
-	ui->vcut = false;
 	args[0] = ui->logfile;
 	event_add(ui, LK_ALWAYS, ui->r.ev_verify, "f", args);
-	if (pipe(p) == -1) {
-		verify_show(ui, 2, strerror(errno));
+	if (logcheck_start(ui->logfile, verify_show, ui) == -1) {
+		verify_show(ui, 2, strerror(errno), "", 0);
 		return;
 	}
-	fflush(NULL);
-	switch (ui->vpid = fork()) {
-	case -1:
-		ui->vpid = 0;
-		close(p[0]);
-		close(p[1]);
-		verify_show(ui, 2, strerror(errno));
-		return;
-	case 0:
-		signal(SIGPIPE, SIG_DFL);
-		close_all_but(p[1]);
-		if ((fp = fdopen(p[1], "w")) == NULL)
-			_exit(2);
-		r = msglog_verify(ui->logfile, fp, NULL);
-		fclose(fp);
-		_exit(r);
-	}
-	close(p[1]);
-	ui->vfd = p[0];
-	ui->vio = evloop_io_add(p[0], EV_READ, verify_read, ui);
 	XtSetSensitive(ui->verify, False);
 }
 
@@ -1269,13 +1134,10 @@ server_ui_create(Widget top)
 
 	ui->top = top;
 	ui->dirty_lo = SIZE_MAX;
-	ui->vfd = -1;
 	XtGetApplicationResources(top, &ui->r, ui_resources,
 	    XtNumber(ui_resources), NULL, 0);
 	if (ui->r.save_lines < 1)
 		ui->r.save_lines = 1;
-	ui->vhead = xmalloc(VERIFY_HEAD);
-	ui->vtail = xmalloc(VERIFY_TAIL);
 
 	mw = XmCreateMainWindow(top, "main", NULL, 0);
 	XtManageChild(mw);
