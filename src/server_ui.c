@@ -289,53 +289,11 @@ static void	update_status(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* A number with the thousands separator of the resources. */
+/* A number with the thousands separator of the resources (none for ids). */
 static const char *
 num(struct server_ui *ui, uint64_t v, char *buf)
 {
-	char		 d[32];
-	const char	*sep = ui != NULL ? ui->r.thousands : "";
-	size_t		 len, i, o = 0, sl = strlen(sep);
-
-	if (sl > 4)
-		sl = 4;
-	len = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v);
-	for (i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0) {
-			memcpy(buf + o, sep, sl);
-			o += sl;
-		}
-		buf[o++] = d[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* Put a UTF-8 string left-aligned in width characters, cut if longer. */
-static char *
-pad(char *o, const char *s, unsigned width, bool right)
-{
-	unsigned	 n = 0, chars = 0;
-	size_t		 i, len = strlen(s), cut = len;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (chars == width) {
-				cut = i;
-				break;
-			}
-			chars++;
-		}
-	if (right)
-		for (n = chars; n < width; n++)
-			*o++ = ' ';
-	memcpy(o, s, cut);
-	o += cut;
-	if (!right)
-		for (n = chars; n < width; n++)
-			*o++ = ' ';
-	*o = '\0';
-	return o;
+	return xmu_number(buf, v, ui != NULL ? ui->r.thousands : "");
 }
 
 static void
@@ -343,13 +301,13 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 {
 	char	 n[32], *o = buf;
 
-	o = pad(o, num(NULL, r->id, n), COL_ID, true);
+	o = xmu_pad(o, num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
-	o = pad(o, r->nick, COL_NICK, false);
+	o = xmu_pad(o, r->nick, COL_NICK, false);
 	*o++ = ' ';
-	o = pad(o, r->peer, COL_ADDR, false);
+	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
-	pad(o, num(ui, r->msgs, n), COL_MSGS, true);
+	xmu_pad(o, num(ui, r->msgs, n), COL_MSGS, true);
 }
 
 static void
@@ -357,13 +315,13 @@ set_header(struct server_ui *ui)
 {
 	char	 buf[256], *o = buf;
 
-	o = pad(o, ui->r.col_id, COL_ID, true);
+	o = xmu_pad(o, ui->r.col_id, COL_ID, true);
 	*o++ = ' ';
-	o = pad(o, ui->r.col_nick, COL_NICK, false);
+	o = xmu_pad(o, ui->r.col_nick, COL_NICK, false);
 	*o++ = ' ';
-	o = pad(o, ui->r.col_addr, COL_ADDR, false);
+	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
-	pad(o, ui->r.col_msgs, COL_MSGS, true);
+	xmu_pad(o, ui->r.col_msgs, COL_MSGS, true);
 	xmu_set_label(ui->header, buf);
 }
 

@@ -145,6 +145,54 @@ xmu_color(Widget w, const char *name, Pixel *out)
 	return true;
 }
 
+/* ---- text columns ------------------------------------------------------ */
+
+char *
+xmu_number(char *buf, uint64_t v, const char *sep)
+{
+	char		 d[32];
+	size_t		 len, i, o = 0, sl = strlen(sep);
+
+	if (sl > 4)
+		sl = 4;
+	len = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			memcpy(buf + o, sep, sl);
+			o += sl;
+		}
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *
+xmu_pad(char *o, const char *s, unsigned width, bool right)
+{
+	unsigned	 n = 0, chars = 0;
+	size_t		 i, len = strlen(s), cut = len;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (chars == width) {
+				cut = i;
+				break;
+			}
+			chars++;
+		}
+	if (right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	memcpy(o, s, cut);
+	o += cut;
+	if (!right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	*o = '\0';
+	return o;
+}
+
 /* ---- templates --------------------------------------------------------- */
 
 /* The value of placeholder k, or NULL if k is no key. */

@@ -8,6 +8,7 @@
 #define XCHAT_XMUTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -58,6 +59,20 @@ bool	xmu_color(Widget w, const char *name, Pixel *out);
  */
 Widget	xmu_menu(Widget menubar, const char *cascade, const char *pulldown,
 	    bool help);
+
+/*
+ * Write v in decimal into buf (21 + 6 * strlen(sep) bytes; sep is cut
+ * to 4 bytes) with sep
+ * between groups of three digits; returns buf.
+ */
+char	*xmu_number(char *buf, uint64_t v, const char *sep);
+/*
+ * Write UTF-8 s at o in a column width characters wide (cut if longer,
+ * padded with spaces on the left if right, else on the right) and
+ * terminate it; returns the end (the NUL).  o needs strlen(s) + width
+ * + 1 bytes.
+ */
+char	*xmu_pad(char *o, const char *s, unsigned width, bool right);
 
 /*
  * Expand the template tmpl into dst (size bytes, always terminated
