@@ -917,29 +917,11 @@ server_ui_fallbacks(XtAppContext app)
 	XtAppSetFallbackResources(app, server_res_fallbacks);
 }
 
-/*
- * Build the window under the application shell top and realize it.
- * Reads the resources of class XChatd (saveLines, every message
- * string...).  Returns the window's state; it lives until exit.
- */
-struct server_ui *
-server_ui_create(Widget top)
+/* File, View, Clients and Help. */
+static Widget
+server_menu_bar(struct server_ui *ui, Widget mw)
 {
-	struct server_ui *ui = xcalloc(1, sizeof *ui);
-	Widget		 mw, bar, pd, pane, panel, title;
-	Atom		 del;
-	Arg		 a[8];
-	int		 n;
-
-	ui->top = top;
-	ui->dirty_lo = SIZE_MAX;
-	XtGetApplicationResources(top, &ui->r, server_res_table,
-	    server_res_count, NULL, 0);
-	if (ui->r.save_lines < 1)
-		ui->r.save_lines = 1;
-
-	mw = XmCreateMainWindow(top, "main", NULL, 0);
-	XtManageChild(mw);
+	Widget	 bar, pd;
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
 	pd = xmu_menu(bar, "file", "fileMenu", false);
@@ -956,10 +938,16 @@ server_ui_create(Widget top)
 	pd = xmu_menu(bar, "help", "helpMenu", true);
 	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
+	return bar;
+}
 
-	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
-	    XmNorientation, XmHORIZONTAL, NULL);
-	n = 0;
+/* The read-only event view and its log view. */
+static void
+server_event_view(struct server_ui *ui, Widget pane)
+{
+	Arg	 a[4];
+	int	 n = 0;
+
 	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
 	XtSetArg(a[n], XmNeditable, False); n++;
 	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
@@ -968,25 +956,35 @@ server_ui_create(Widget top)
 	XtManageChild(ui->text);
 	ui->lv = xmu_logview_new(ui->text, ui->r.save_lines,
 	    server_flush_schedule, ui);
+}
+
+/* A label across the top of form under above (NULL: the form's top). */
+static Widget
+server_panel_label(Widget form, const char *name, Widget above)
+{
+	return XtVaCreateManagedWidget(name, xmLabelWidgetClass, form,
+	    XmNtopAttachment, above != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
+	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+}
+
+/* The clients panel: title, column header, list, Kick. */
+static void
+server_client_list(struct server_ui *ui, Widget pane)
+{
+	Widget	 panel, title;
+	Arg	 a[3];
+	int	 n = 0;
 
 	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
 	    pane, NULL);
-	title = XtVaCreateManagedWidget("clientsTitle", xmLabelWidgetClass,
-	    panel, XmNtopAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-	ui->header = XtVaCreateManagedWidget("clientsHeader",
-	    xmLabelWidgetClass, panel,
-	    XmNtopAttachment, XmATTACH_WIDGET, XmNtopWidget, title,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	title = server_panel_label(panel, "clientsTitle", NULL);
+	ui->header = server_panel_label(panel, "clientsHeader", title);
 	ui->kick = XtVaCreateManagedWidget("kick", xmPushButtonWidgetClass,
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
 	XtAddCallback(ui->kick, XmNactivateCallback, kick_cb, ui);
-	n = 0;
 	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;
 	XtSetArg(a[n], XmNscrollBarDisplayPolicy, XmAS_NEEDED); n++;
 	XtSetArg(a[n], XmNlistSizePolicy, XmCONSTANT); n++;
@@ -1001,12 +999,15 @@ server_ui_create(Widget top)
 	XtAddCallback(ui->list, XmNdefaultActionCallback, select_cb, ui);
 	XtManageChild(ui->list);
 	set_header(ui);
+}
 
-	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
-	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
-	    XmNmessageWindow, ui->status, NULL);
-	set_kick_sensitive(ui);
+/* The quit, about and verify dialogs (unmanaged) and WM_DELETE_WINDOW. */
+static void
+server_dialogs(struct server_ui *ui, Widget top)
+{
+	Atom	 del;
+	Arg	 a[5];
+	int	 n = 0;
 
 	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
 	    XmDIALOG_QUESTION, true);
@@ -1015,7 +1016,6 @@ server_ui_create(Widget top)
 	    XmDIALOG_INFORMATION, false);
 	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);
-	n = 0;
 	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
 	XtSetArg(a[n], XmNeditable, False); n++;
 	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
@@ -1028,7 +1028,39 @@ server_ui_create(Widget top)
 	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
 	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
 	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
+}
 
+/*
+ * Build the window under the application shell top and realize it.
+ * Reads the resources of class XChatd (saveLines, every message
+ * string...).  Returns the window's state; it lives until exit.
+ */
+struct server_ui *
+server_ui_create(Widget top)
+{
+	struct server_ui *ui = xcalloc(1, sizeof *ui);
+	Widget		 mw, bar, pane;
+
+	ui->top = top;
+	ui->dirty_lo = SIZE_MAX;
+	XtGetApplicationResources(top, &ui->r, server_res_table,
+	    server_res_count, NULL, 0);
+	if (ui->r.save_lines < 1)
+		ui->r.save_lines = 1;
+
+	mw = XmCreateMainWindow(top, "main", NULL, 0);
+	XtManageChild(mw);
+	bar = server_menu_bar(ui, mw);
+	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
+	    XmNorientation, XmHORIZONTAL, NULL);
+	server_event_view(ui, pane);
+	server_client_list(ui, pane);
+	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
+	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
+	    XmNmessageWindow, ui->status, NULL);
+	set_kick_sensitive(ui);
+	server_dialogs(ui, top);
 	XtRealizeWidget(top);
 	return ui;
 }
