@@ -853,8 +853,6 @@ server_dump_cb(void *arg)
 	};
 	struct server_ui *ui = arg;
 	char		*p;
-	XmStringTable	 items = NULL;
-	int		 n = 0, i;
 	FILE		*fp;
 	size_t		 k;
 
@@ -872,25 +870,7 @@ server_dump_cb(void *arg)
 	xmu_dump_title(fp, ui->top);
 	fprintf(fp, "paused %d\n", xmu_logview_paused(ui->lv));
 	fprintf(fp, "held %zu\n", xmu_logview_held(ui->lv));
-	XtVaGetValues(ui->list, XmNitems, &items, XmNitemCount, &n, NULL);
-	fprintf(fp, "clients %d\n", n);
-	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-		fprintf(fp, "client %s%s\n", p != NULL ? p : "",
-		    XmListPosSelected(ui->list, i + 1) ? " [selected]" : "");
-		XtFree(p);
-	}
-	for (i = 1; i <= n; i++) {
-		Position	 x, y, rx, ry;
-		Dimension	 w, h;
-
-		if (XmListPosToBounds(ui->list, i, &x, &y, &w, &h) &&
-		    XtIsRealized(ui->list)) {
-			XtTranslateCoords(ui->list, x, y, &rx, &ry);
-			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
-		}
-	}
+	xmu_dump_list(fp, ui->list, "clients", "client");
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
@@ -945,15 +925,10 @@ server_menu_bar(struct server_ui *ui, Widget mw)
 static void
 server_event_view(struct server_ui *ui, Widget pane)
 {
-	Arg	 a[4];
-	int	 n = 0;
+	Arg	 a[1];
 
-	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
-	XtSetArg(a[n], XmNeditable, False); n++;
-	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
-	XtSetArg(a[n], XmNblinkRate, 0); n++;
-	ui->text = XmCreateScrolledText(pane, "events", a, n);
-	XtManageChild(ui->text);
+	XtSetArg(a[0], XmNblinkRate, 0);
+	ui->text = xmu_log_text(pane, "events", a, 1);
 	ui->lv = xmu_logview_new(ui->text, ui->r.save_lines,
 	    server_flush_schedule, ui);
 }
@@ -1006,8 +981,7 @@ static void
 server_dialogs(struct server_ui *ui, Widget top)
 {
 	Atom	 del;
-	Arg	 a[5];
-	int	 n = 0;
+	Arg	 a[2];
 
 	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
 	    XmDIALOG_QUESTION, true);
@@ -1016,14 +990,9 @@ server_dialogs(struct server_ui *ui, Widget top)
 	    XmDIALOG_INFORMATION, false);
 	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);
-	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
-	XtSetArg(a[n], XmNeditable, False); n++;
-	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
-	XtSetArg(a[n], XmNrows, 12); n++;
-	XtSetArg(a[n], XmNcolumns, 72); n++;
-	ui->verify_text = XmCreateScrolledText(ui->verify_dialog,
-	    "verifyText", a, n);
-	XtManageChild(ui->verify_text);
+	XtSetArg(a[0], XmNrows, 12);
+	XtSetArg(a[1], XmNcolumns, 72);
+	ui->verify_text = xmu_log_text(ui->verify_dialog, "verifyText", a, 2);
 
 	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
 	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);

@@ -17,6 +17,7 @@
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
 #include <Xm/Label.h>
+#include <Xm/List.h>
 #include <Xm/LabelG.h>
 #include <Xm/Text.h>
 
@@ -495,6 +496,23 @@ xmu_logview_dump(struct xmu_logview *lv, FILE *fp, const char *prefix,
 	XtFree(all);
 }
 
+Widget
+xmu_log_text(Widget parent, const char *name, const Arg *extra, Cardinal n)
+{
+	Arg		 a[11];
+	Cardinal	 i, k = 0;
+	Widget		 w;
+
+	XtSetArg(a[k], XmNeditMode, XmMULTI_LINE_EDIT); k++;
+	XtSetArg(a[k], XmNeditable, False); k++;
+	XtSetArg(a[k], XmNcursorPositionVisible, False); k++;
+	for (i = 0; i < n && k < XtNumber(a); i++)
+		a[k++] = extra[i];
+	w = XmCreateScrolledText(parent, (char *)name, a, k);
+	XtManageChild(w);
+	return w;
+}
+
 /* ---- the SIGUSR1 dump helpers ------------------------------------------ */
 
 FILE *
@@ -582,4 +600,30 @@ xmu_dump_dialog(FILE *fp, Widget top, const char *name)
 	xmu_dump_widget(fp, top, path);
 	snprintf(path, sizeof path, "%s.Cancel", name);
 	xmu_dump_widget(fp, top, path);
+}
+
+void
+xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item)
+{
+	XmStringTable	 items = NULL;
+	int		 n = 0, i;
+	char		*p;
+	Position	 x, y, rx, ry;
+	Dimension	 w, h;
+
+	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "%s %d\n", count, n);
+	for (i = 0; i < n; i++) {
+		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
+		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+		fprintf(fp, "%s %s%s\n", item, p != NULL ? p : "",
+		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
+		XtFree(p);
+	}
+	for (i = 1; i <= n; i++)
+		if (XmListPosToBounds(list, i, &x, &y, &w, &h) &&
+		    XtIsRealized(list)) {
+			XtTranslateCoords(list, x, y, &rx, &ry);
+			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
+		}
 }

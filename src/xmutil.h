@@ -130,6 +130,13 @@ void	xmu_logview_dump(struct xmu_logview *, FILE *fp, const char *prefix,
 	    int n);
 
 /*
+ * A managed read-only multi-line XmScrolledText named name under
+ * parent, with no cursor shown; extra (n args, at most 8) are added.
+ */
+Widget	xmu_log_text(Widget parent, const char *name, const Arg *extra,
+	    Cardinal n);
+
+/*
  * Dump helpers for the SIGUSR1 test hook.  xmu_dump_open opens
  * file.tmp for writing (NULL on failure, errno set); xmu_dump_close
  * closes it and renames it onto file, so a reader never sees a half
@@ -150,5 +157,12 @@ void	xmu_dump_widget(FILE *fp, Widget top, const char *path);
  * lines as |) and its OK and Cancel buttons as xmu_dump_widget.
  */
 void	xmu_dump_dialog(FILE *fp, Widget top, const char *name);
+/*
+ * "COUNT n", then "ITEM text" for each item of the XmList list (with
+ * " [selected]" if it is), then "item i x y w h" (root coordinates)
+ * for each visible one.
+ */
+void	xmu_dump_list(FILE *fp, Widget list, const char *count,
+	    const char *item);
 
 #endif
