@@ -590,7 +590,6 @@ show_log_dialog(struct server_ui *ui, int errnum)
 {
 	char		 buf[2048];
 	const char	*args[2];
-	XmString	 s;
 
 	if (ui->log_dialog == NULL) {
 		ui->log_dialog = XmCreateWarningDialog(ui->top, "logDialog",
@@ -603,10 +602,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
 	xmu_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->log_dialog);
+	xmu_show_message(ui->log_dialog, buf);
 }
 
 static void
@@ -655,7 +651,6 @@ verify_show(void *arg, int status, const char *why, const char *report,
 	char		 head[2048], *clean;
 	const char	*args[2], *fmt;
 	unsigned char	 type;
-	XmString	 s;
 
 	args[0] = ui->logfile;
 	args[1] = why != NULL ? why : "";
@@ -676,13 +671,10 @@ verify_show(void *arg, int status, const char *why, const char *report,
 	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
 	clean = xmalloc(len * 3 + 1);
 	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
-	s = xmu_string(head);
-	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
-	    XmNdialogType, type, NULL);
-	XmStringFree(s);
+	XtVaSetValues(ui->verify_dialog, XmNdialogType, type, NULL);
 	XmTextSetString(ui->verify_text, clean);
 	free(clean);
-	XtManageChild(ui->verify_dialog);
+	xmu_show_message(ui->verify_dialog, head);
 	XtSetSensitive(ui->verify, True);
 }
 
@@ -781,7 +773,6 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	struct server_ui *ui = closure;
 	char		 buf[2048], pv[16];
 	const char	*args[4];
-	XmString	 s;
 
 	(void)w;
 	(void)call;
@@ -791,10 +782,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
 	xmu_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->about_dialog);
+	xmu_show_message(ui->about_dialog, buf);
 }
 
 static void
@@ -816,7 +804,6 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 	struct hub_stats st;
 	char		 buf[1024], n[32];
 	const char	*args[1];
-	XmString	 s;
 
 	(void)w;
 	(void)call;
@@ -829,10 +816,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 	}
 	args[0] = num(ui, st.clients, n);
 	xmu_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->quit_dialog);
+	xmu_show_message(ui->quit_dialog, buf);
 }
 
 /* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */

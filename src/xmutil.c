@@ -496,6 +496,16 @@ xmu_logview_dump(struct xmu_logview *lv, FILE *fp, const char *prefix,
 	XtFree(all);
 }
 
+void
+xmu_show_message(Widget dialog, const char *utf8)
+{
+	XmString	 s = xmu_string(utf8);
+
+	XtVaSetValues(dialog, XmNmessageString, s, NULL);
+	XmStringFree(s);
+	XtManageChild(dialog);
+}
+
 Widget
 xmu_log_text(Widget parent, const char *name, const Arg *extra, Cardinal n)
 {

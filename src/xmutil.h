@@ -47,6 +47,8 @@ char	*xmu_label_text(Widget w);
  */
 Widget	xmu_message_dialog(Widget parent, const char *name, int type,
 	    bool cancel);
+/* Set a message box's XmNmessageString from UTF-8 text and manage it. */
+void	xmu_show_message(Widget dialog, const char *utf8);
 /* Pop up a managed dialog; create with create(parent, name, NULL, 0). */
 void	xmu_popup(Widget dialog);
 /* Look up a colour by name; false if unknown or not allocatable. */
