@@ -127,6 +127,7 @@ struct server_ui {
 
 static void	evview_flush_cb(void *);
 static void	update_status(struct server_ui *);
+static void	summary_line(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -183,9 +184,6 @@ server_flush_schedule(void *arg)
 {
 	schedule_flush(arg);
 }
-
-static void
-summary_line(struct server_ui *ui);
 
 /*
  * Format and queue an event line: time stamp, then fmt expanded with
@@ -534,6 +532,17 @@ summarised(struct server_ui *ui)
 	return true;
 }
 
+/* The nick and the text (cut to PROTO_MAX_TEXT) of a message, cleaned. */
+static void
+clean_message(const struct hub_client_info *ci, const char *text,
+    size_t len, char *nick, char *t)
+{
+	if (len > PROTO_MAX_TEXT)
+		len = PROTO_MAX_TEXT;
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+}
+
 static void
 ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
     const char *md5, const char *text, size_t len)
@@ -547,10 +556,7 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 	/* Cheap test first: under a flood most lines are only counted. */
 	if (summarised(ui))
 		return;
-	if (len > PROTO_MAX_TEXT)
-		len = PROTO_MAX_TEXT;
-	utf8_clean(t, text, len, 0);
-	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	clean_message(ci, text, len, nick, t);
 	args[0] = num(NULL, n, a);
 	args[1] = num(NULL, ci->id, b);
 	args[2] = nick;
@@ -572,10 +578,7 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	ui->status_dirty = true;
 	if (summarised(ui))
 		return;
-	if (len > PROTO_MAX_TEXT)
-		len = PROTO_MAX_TEXT;
-	utf8_clean(t, text, len, 0);
-	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	clean_message(ci, text, len, nick, t);
 	args[0] = num(NULL, ci->id, a);
 	args[1] = nick;
 	args[2] = code;
