@@ -7,9 +7,9 @@
  *
  * The hub calls us for every event, possibly thousands of times a
  * second, so nothing here touches a widget from a hub callback: lines
- * are formatted into a pending buffer and the list rows are marked
- * dirty, and a timer (flushInterval, 100 ms) moves them into the
- * widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
+ * are queued in the event view's log view (xmutil.c) and the list rows
+ * are marked dirty, and a timer (flushInterval, 100 ms) moves them into
+ * the widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
  * summaryRate lines a second the view only counts what it skips and
  * says so once a second.  The event view keeps at most saveLines lines,
  * trimming the oldest tenth at a time.
