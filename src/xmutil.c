@@ -242,12 +242,14 @@ xmu_expand_dup(const char *tmpl, const char *keys, const char *const *vals)
 	const char	*t, *v;
 	char		*out;
 
-	for (t = tmpl; *t != '\0'; t++)
-		if (t[0] == '%' && (v = expand_value(t[1], keys, vals)) != NULL) {
+	for (t = tmpl; *t != '\0'; t++) {
+		v = t[0] == '%' ? expand_value(t[1], keys, vals) : NULL;
+		if (v != NULL) {
 			len += strlen(v);
 			t++;
 		} else
 			len++;
+	}
 	out = xmalloc(len);
 	xmu_expand(out, len, tmpl, keys, vals);
 	return out;
