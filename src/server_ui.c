@@ -7,19 +7,16 @@
  *
  * The hub calls us for every event, possibly thousands of times a
  * second, so nothing here touches a widget from a hub callback: lines
- * are formatted into a pending buffer and the list rows are marked
- * dirty, and a timer (flushInterval, 100 ms) moves them into the
- * widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
+ * are queued in the event view's log view (xmutil.c) and the list rows
+ * are marked dirty, and a timer (flushInterval, 100 ms) moves them into
+ * the widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
  * summaryRate lines a second the view only counts what it skips and
  * says so once a second.  The event view keeps at most saveLines lines,
  * trimming the oldest tenth at a time.
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,8 +41,10 @@
 #include <Xm/Text.h>
 
 #include "evloop.h"
+#include "logcheck.h"
 #include "msglog.h"
 #include "protocol.h"
+#include "server_res.h"
 #include "server_ui.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -55,8 +54,6 @@
 enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 
 #define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
-#define VERIFY_HEAD	16384	/* bytes of a verify report kept */
-#define VERIFY_TAIL	4096	/* and of its end */
 
 /* Column widths of the client list, in characters. */
 #define COL_ID		5
@@ -65,18 +62,6 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 #define COL_MSGS	8
 
 /* A queue of line lengths (bytes and characters), used as a ring. */
-struct line_len {
-	unsigned	 bytes;
-	unsigned	 chars;
-};
-struct line_q {
-	struct line_len	*v;
-	size_t		 head;
-	size_t		 n;
-	size_t		 cap;
-};
-
-/* One row of the client list, in the order of the list (by id). */
 struct row {
 	uint64_t	 id;
 	char		*nick;
@@ -85,44 +70,6 @@ struct row {
 };
 
 /* Application resources: tunables and every message string. */
-struct ui_res {
-	int		 save_lines;
-	int		 flush_interval;
-	int		 summary_rate;
-	String		 dump_file;
-	int		 dump_lines;
-	String		 thousands;
-	String		 time_format;
-	String		 date_format;
-	String		 ev_listening;
-	String		 ev_joined;
-	String		 ev_left;
-	String		 ev_renamed;
-	String		 ev_accepted;
-	String		 ev_rejected;
-	String		 ev_log_failed;
-	String		 ev_log_ok;
-	String		 ev_summary;
-	String		 ev_summary_other;
-	String		 ev_kick;
-	String		 ev_verify;
-	String		 status_format;
-	String		 status_paused;
-	String		 status_log;
-	String		 col_id;
-	String		 col_nick;
-	String		 col_addr;
-	String		 col_msgs;
-	String		 resume_label;
-	String		 quit_question;
-	String		 about_message;
-	String		 log_error;
-	String		 verify_good;
-	String		 verify_bad;
-	String		 verify_unreadable;
-	String		 verify_failed;
-};
-
 struct server_ui {
 	Widget		 top;
 	Widget		 text;
@@ -139,7 +86,7 @@ struct server_ui {
 	Widget		 verify_text;
 	Widget		 log_dialog;
 	XmString	 pause_label;
-	struct ui_res	 r;
+	struct server_res r;
 
 	struct hub	*hub;
 	struct server_ui_info info;
@@ -147,14 +94,9 @@ struct server_ui {
 	char		*logfile;
 	bool		 started;
 
-	/* Lines waiting for the next flush, and lines in the widget. */
-	char		*pend;
-	size_t		 pendlen;
-	size_t		 pendcap;
-	struct line_q	 pq;
-	struct line_q	 wq;
+	/* The event view and its flush timer (also for list, status). */
+	struct xmu_logview *lv;
 	struct ev_timer	*flush_timer;
-	bool		 paused;
 
 	/* Summarising: lines shown in the current second, lines skipped. */
 	time_t		 win_sec;
@@ -165,8 +107,6 @@ struct server_ui {
 	/* Time stamps. */
 	time_t		 stamp_sec;
 	char		 stamp[64];
-	int		 day_year;
-	int		 day_yday;
 
 	/* The client list. */
 	struct row	*rows;
@@ -183,255 +123,19 @@ struct server_ui {
 	uint64_t	 rate_acc;
 	struct timespec	 rate_ts;
 	struct ev_timer	*tick_timer;
-
-	/* File > Verify log, run in a child process. */
-	pid_t		 vpid;
-	int		 vfd;
-	struct ev_io	*vio;
-	char		*vhead;
-	size_t		 vheadlen;
-	char		*vtail;
-	size_t		 vtaillen;
-	bool		 vcut;
-};
-
-#define RES_S(n, c, f, d)	XMU_RES_S(struct ui_res, n, c, f, d)
-#define RES_I(n, c, f, d)	XMU_RES_I(struct ui_res, n, c, f, d)
-
-/*
- * The C defaults are the English texts of resources/XChatd, so that a
- * missing app-defaults file loses nothing but the looks.
- */
-static XtResource ui_resources[] = {
-	RES_I("saveLines", "SaveLines", save_lines, 5000),
-	RES_I("flushInterval", "FlushInterval", flush_interval, 100),
-	RES_I("summaryRate", "SummaryRate", summary_rate, 200),
-	RES_S("dumpFile", "DumpFile", dump_file, ""),
-	RES_I("dumpLines", "DumpLines", dump_lines, 40),
-	RES_S("thousandsSeparator", "ThousandsSeparator", thousands, ","),
-	RES_S("timeFormat", "TimeFormat", time_format, "%H:%M:%S"),
-	RES_S("dateFormat", "DateFormat", date_format,
-	    "--- %A %d %B %Y ---"),
-	RES_S("eventListening", "EventListening", ev_listening,
-	    "xchatd %1 listening on %2, log %3"),
-	RES_S("eventJoined", "EventJoined", ev_joined,
-	    "+ #%1 %2 connected from %3"),
-	RES_S("eventLeft", "EventLeft", ev_left,
-	    "- #%1 %2 disconnected (%3), %4 messages sent"),
-	RES_S("eventRenamed", "EventRenamed", ev_renamed,
-	    "* #%1 %2 is now %3"),
-	RES_S("eventAccepted", "EventAccepted", ev_accepted,
-	    "[%1] #%2 <%3> %4"),
-	RES_S("eventRejected", "EventRejected", ev_rejected,
-	    "! #%1 <%2> message rejected: %3 (received %4, computed %5): %6"),
-	RES_S("eventLogFailed", "EventLogFailed", ev_log_failed,
-	    "!! cannot write the log %1: %2; messages are refused"),
-	RES_S("eventLogRecovered", "EventLogRecovered", ev_log_ok,
-	    "!! the log %1 is writable again; messages are accepted"),
-	RES_S("eventSummary", "EventSummary", ev_summary,
-	    "... %1 more messages in the last second (not shown)"),
-	RES_S("eventSummaryOther", "EventSummaryOther", ev_summary_other,
-	    "... %1 more messages and %2 other events in the last second "
-	    "(not shown)"),
-	RES_S("eventKick", "EventKick", ev_kick,
-	    "* kicking #%1 %2 (%3)"),
-	RES_S("eventVerify", "EventVerify", ev_verify,
-	    "* checking the log %1"),
-	RES_S("statusFormat", "StatusFormat", status_format,
-	    "Listening on %1    Clients: %2    Accepted: %3    "
-	    "Rejected: %4    Messages/s: %5"),
-	RES_S("statusPaused", "StatusPaused", status_paused,
-	    "    [display paused: %1 lines held]"),
-	RES_S("statusLogFailing", "StatusLogFailing", status_log,
-	    "    [LOG NOT WRITABLE]"),
-	RES_S("columnId", "ColumnId", col_id, "id"),
-	RES_S("columnNick", "ColumnNick", col_nick, "nick"),
-	RES_S("columnAddress", "ColumnAddress", col_addr, "address"),
-	RES_S("columnMessages", "ColumnMessages", col_msgs, "msgs"),
-	RES_S("resumeLabel", "ResumeLabel", resume_label, "Resume display"),
-	RES_S("quitQuestion", "QuitQuestion", quit_question,
-	    "Clients connected: %1.\n"
-	    "Shut the server down and disconnect them?"),
-	RES_S("aboutMessage", "AboutMessage", about_message,
-	    "xchatd %1\nThe xchat server, protocol %2.\n\n"
-	    "Listening on %3\nLog file: %4"),
-	RES_S("logErrorMessage", "LogErrorMessage", log_error,
-	    "Cannot write the message log %1:\n%2\n\n"
-	    "Messages are refused (NAK nolog) until it can be written."),
-	RES_S("verifyGood", "VerifyGood", verify_good,
-	    "The log %1 is intact."),
-	RES_S("verifyBad", "VerifyBad", verify_bad,
-	    "The log %1 has bad records."),
-	RES_S("verifyUnreadable", "VerifyUnreadable", verify_unreadable,
-	    "The log %1 cannot be read."),
-	RES_S("verifyFailed", "VerifyFailed", verify_failed,
-	    "Cannot check the log: %1"),
-};
-
-static XtResource error_resources[] = {
-	{ "errorMessage", "ErrorMessage", XtRString, sizeof(String), 0,
-	  XtRString, (XtPointer)"xchatd cannot start:\n\n%1" },
-};
-
-/*
- * Used only when no app-defaults file is found: enough to look right,
- * and the title says the file is missing, as xterm does.
- */
-static String fallbacks[] = {
-	"XChatd.title: xchatd (no app-defaults)",
-	"XChatd.iconName: xchatd",
-	"XChatd*renderTable: sans",
-	"XChatd*renderTable.sans.fontType: FONT_IS_XFT",
-	"XChatd*renderTable.sans.fontName: DejaVu Sans",
-	"XChatd*renderTable.sans.fontSize: 10",
-	"XChatd*events.renderTable: mono",
-	"XChatd*clientList.renderTable: mono",
-	"XChatd*clientsHeader.renderTable: mono",
-	"XChatd*verifyText.renderTable: mono",
-	"XChatd*renderTable.mono.fontType: FONT_IS_XFT",
-	"XChatd*renderTable.mono.fontName: DejaVu Sans Mono",
-	"XChatd*renderTable.mono.fontSize: 10",
-	"XChatd*events.rows: 30",
-	"XChatd*events.columns: 90",
-	"XChatd*events.wordWrap: True",
-	"XChatd*events.scrollHorizontal: False",
-	"XChatd*clientsPanel.width: 480",
-	"XChatd*clientList.visibleItemCount: 20",
-	"XChatd*file.labelString: File",
-	"XChatd*verify.labelString: Verify log...",
-	"XChatd*quit.labelString: Quit",
-	"XChatd*view.labelString: View",
-	"XChatd*clear.labelString: Clear",
-	"XChatd*pause.labelString: Pause display",
-	"XChatd*clients.labelString: Clients",
-	"XChatd*kick.labelString: Kick",
-	"XChatd*help.labelString: Help",
-	"XChatd*about.labelString: About...",
-	"XChatd*clientsTitle.labelString: Connected clients",
-	"XChatd*quitDialog_popup.title: xchatd: quit",
-	"XChatd*quitDialog.okLabelString: Quit",
-	"XChatd*aboutDialog_popup.title: About xchatd",
-	"XChatd*verifyDialog_popup.title: xchatd: verify log",
-	"XChatd*logDialog_popup.title: xchatd: log error",
-	"XChatd*errorDialog_popup.title: xchatd: error",
-	NULL
 };
 
 static void	evview_flush_cb(void *);
 static void	update_status(struct server_ui *);
+static void	summary_line(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void
-lq_push(struct line_q *q, unsigned bytes, unsigned chars)
-{
-	struct line_len	*nv;
-	size_t		 i;
-
-	if (q->n == q->cap) {
-		nv = xreallocarray(NULL, q->cap ? q->cap * 2 : 256,
-		    sizeof *nv);
-		for (i = 0; i < q->n; i++)
-			nv[i] = q->v[(q->head + i) % q->cap];
-		free(q->v);
-		q->v = nv;
-		q->head = 0;
-		q->cap = q->cap ? q->cap * 2 : 256;
-	}
-	q->v[(q->head + q->n) % q->cap].bytes = bytes;
-	q->v[(q->head + q->n) % q->cap].chars = chars;
-	q->n++;
-}
-
-static struct line_len
-lq_pop(struct line_q *q)
-{
-	struct line_len	 l = q->v[q->head];
-
-	q->head = (q->head + 1) % q->cap;
-	q->n--;
-	return l;
-}
-
-/*
- * Expand a message format from the resources: %1 to %9 are replaced by
- * args, %% by %, anything else is copied.  Never overflows dst.
- */
-static size_t
-expand_args(char *dst, size_t size, const char *fmt, const char **args,
-    int nargs)
-{
-	size_t		 o = 0, l;
-	const char	*a;
-
-	if (size == 0)
-		return 0;
-	for (; *fmt != '\0' && o + 1 < size; fmt++) {
-		if (fmt[0] == '%' && fmt[1] >= '1' && fmt[1] <= '9') {
-			fmt++;
-			a = (*fmt - '1' < nargs) ? args[*fmt - '1'] : "";
-			l = strlen(a);
-			if (l > size - 1 - o)
-				l = size - 1 - o;
-			memcpy(dst + o, a, l);
-			o += l;
-			continue;
-		}
-		if (fmt[0] == '%' && fmt[1] == '%')
-			fmt++;
-		dst[o++] = *fmt;
-	}
-	dst[o] = '\0';
-	return o;
-}
-
-/* A number with the thousands separator of the resources. */
+/* A number with the thousands separator of the resources (none for ids). */
 static const char *
 num(struct server_ui *ui, uint64_t v, char *buf)
 {
-	char		 d[32];
-	const char	*sep = ui != NULL ? ui->r.thousands : "";
-	size_t		 len, i, o = 0, sl = strlen(sep);
-
-	if (sl > 4)
-		sl = 4;
-	len = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v);
-	for (i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0) {
-			memcpy(buf + o, sep, sl);
-			o += sl;
-		}
-		buf[o++] = d[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* Put a UTF-8 string left-aligned in width characters, cut if longer. */
-static char *
-pad(char *o, const char *s, unsigned width, bool right)
-{
-	unsigned	 n = 0, chars = 0;
-	size_t		 i, len = strlen(s), cut = len;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (chars == width) {
-				cut = i;
-				break;
-			}
-			chars++;
-		}
-	if (right)
-		for (n = chars; n < width; n++)
-			*o++ = ' ';
-	memcpy(o, s, cut);
-	o += cut;
-	if (!right)
-		for (n = chars; n < width; n++)
-			*o++ = ' ';
-	*o = '\0';
-	return o;
+	return xmu_number(buf, v, ui != NULL ? ui->r.thousands : "");
 }
 
 static void
@@ -439,13 +143,13 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 {
 	char	 n[32], *o = buf;
 
-	o = pad(o, num(NULL, r->id, n), COL_ID, true);
+	o = xmu_pad(o, num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
-	o = pad(o, r->nick, COL_NICK, false);
+	o = xmu_pad(o, r->nick, COL_NICK, false);
 	*o++ = ' ';
-	o = pad(o, r->peer, COL_ADDR, false);
+	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
-	pad(o, num(ui, r->msgs, n), COL_MSGS, true);
+	xmu_pad(o, num(ui, r->msgs, n), COL_MSGS, true);
 }
 
 static void
@@ -453,13 +157,13 @@ set_header(struct server_ui *ui)
 {
 	char	 buf[256], *o = buf;
 
-	o = pad(o, ui->r.col_id, COL_ID, true);
+	o = xmu_pad(o, ui->r.col_id, COL_ID, true);
 	*o++ = ' ';
-	o = pad(o, ui->r.col_nick, COL_NICK, false);
+	o = xmu_pad(o, ui->r.col_nick, COL_NICK, false);
 	*o++ = ' ';
-	o = pad(o, ui->r.col_addr, COL_ADDR, false);
+	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
-	pad(o, ui->r.col_msgs, COL_MSGS, true);
+	xmu_pad(o, ui->r.col_msgs, COL_MSGS, true);
 	xmu_set_label(ui->header, buf);
 }
 
@@ -474,38 +178,12 @@ schedule_flush(struct server_ui *ui)
 		    evview_flush_cb, ui);
 }
 
-/* Append one finished line (no newline) to the pending buffer. */
+/* The log view's schedule hook. */
 static void
-pend_line(struct server_ui *ui, const char *s, size_t len)
+server_flush_schedule(void *arg)
 {
-	if (ui->pendlen + len + 2 > ui->pendcap) {
-		ui->pendcap = (ui->pendlen + len + 2) * 2;
-		ui->pend = xrealloc(ui->pend, ui->pendcap);
-	}
-	memcpy(ui->pend + ui->pendlen, s, len);
-	ui->pend[ui->pendlen + len] = '\n';
-	ui->pendlen += len + 1;
-	ui->pend[ui->pendlen] = '\0';
-	lq_push(&ui->pq, (unsigned)len + 1, (unsigned)utf8_chars(s, len) + 1);
-	schedule_flush(ui);
+	schedule_flush(arg);
 }
-
-/* Drop the oldest pending lines so that at most keep remain. */
-static void
-pend_keep(struct server_ui *ui, size_t keep)
-{
-	size_t	 off = 0;
-
-	if (ui->pq.n <= keep)
-		return;
-	while (ui->pq.n > keep)
-		off += lq_pop(&ui->pq).bytes;
-	memmove(ui->pend, ui->pend + off, ui->pendlen - off + 1);
-	ui->pendlen -= off;
-}
-
-static void
-summary_line(struct server_ui *ui);
 
 /*
  * Format and queue an event line: time stamp, then fmt expanded with
@@ -514,9 +192,9 @@ summary_line(struct server_ui *ui);
  */
 static void
 event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
-    const char **args, int nargs)
+    const char *keys, const char **args)
 {
-	char		 line[LINE_MAX_BYTES], d[256];
+	char		 line[LINE_MAX_BYTES];
 	struct timespec	 ts;
 	struct tm	 tm;
 	time_t		 now;
@@ -546,18 +224,11 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		if (strftime(ui->stamp, sizeof ui->stamp, ui->r.time_format,
 		    &tm) == 0)
 			ui->stamp[0] = '\0';
-		if (tm.tm_year != ui->day_year || tm.tm_yday != ui->day_yday) {
-			ui->day_year = tm.tm_year;
-			ui->day_yday = tm.tm_yday;
-			if (strftime(d, sizeof d, ui->r.date_format, &tm) > 0) {
-				utf8_clean(line, d, strlen(d), 0);
-				pend_line(ui, line, strlen(line));
-			}
-		}
+		xmu_logview_date(ui->lv, &tm, ui->r.date_format);
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
-	o += expand_args(line + o, sizeof line - o, fmt, args, nargs);
-	pend_line(ui, line, o);
+	o += xmu_expand(line + o, sizeof line - o, fmt, keys, args);
+	xmu_logview_add(ui->lv, line, o);
 }
 
 /* Say how many lines the last second skipped, if any. */
@@ -574,67 +245,7 @@ summary_line(struct server_ui *ui)
 	args[0] = num(ui, m, a);
 	args[1] = num(ui, o, b);
 	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
-	    ui->r.ev_summary_other, args, 2);
-}
-
-/* Is the event view scrolled to its end? */
-static bool
-at_bottom(struct server_ui *ui)
-{
-	Widget	 sb = NULL;
-	int	 value, slider, max;
-
-	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
-	if (sb == NULL)
-		return true;
-	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
-	    XmNmaximum, &max, NULL);
-	return value + slider >= max;
-}
-
-/* Move the pending lines into the widget, then trim its head. */
-static void
-flush_text(struct server_ui *ui)
-{
-	size_t		 save, off, k;
-	XmTextPosition	 pos;
-	bool		 bottom;
-
-	save = ui->r.save_lines > 0 ? (size_t)ui->r.save_lines : 1;
-	if (ui->paused) {
-		if (ui->pq.n > save + save / 10)
-			pend_keep(ui, save);
-		return;
-	}
-	if (ui->pq.n == 0)
-		return;
-	pend_keep(ui, save);
-	bottom = at_bottom(ui);
-	XmTextDisableRedisplay(ui->text);
-	if (ui->wq.n + ui->pq.n > save && ui->pq.n == save) {
-		/* The batch alone fills the view: replace everything. */
-		XmTextSetString(ui->text, "");
-		ui->wq.n = 0;
-	}
-	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), ui->pend);
-	while (ui->pq.n > 0) {
-		struct line_len l = lq_pop(&ui->pq);
-		lq_push(&ui->wq, l.bytes, l.chars);
-	}
-	ui->pendlen = 0;
-	ui->pend[0] = '\0';
-	if (ui->wq.n > save) {
-		/* Trim to 90% so that this happens once per tenth. */
-		k = ui->wq.n - (save - save / 10);
-		for (off = 0; k > 0; k--)
-			off += lq_pop(&ui->wq).chars;
-		XmTextReplace(ui->text, 0, (XmTextPosition)off, "");
-	}
-	if (bottom) {
-		pos = XmTextGetLastPosition(ui->text);
-		XmTextShowPosition(ui->text, pos);
-	}
-	XmTextEnableRedisplay(ui->text);
+	    ui->r.ev_summary_other, "mo", args);
 }
 
 /* ---- the client list --------------------------------------------------- */
@@ -719,7 +330,7 @@ evview_flush_cb(void *arg)
 		ui->win_sec = ts.tv_sec;
 		ui->win_shown = 0;
 	}
-	flush_text(ui);
+	xmu_logview_flush(ui->lv);
 	flush_list(ui);
 	if (ui->status_dirty)
 		update_status(ui);
@@ -747,14 +358,14 @@ update_status(struct server_ui *ui)
 	args[2] = num(ui, st.accepted, b);
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
-	o = expand_args(buf, sizeof buf, ui->r.status_format, args, 5);
-	if (ui->paused) {
-		args[0] = num(ui, ui->pq.n, e);
-		o += expand_args(buf + o, sizeof buf - o, ui->r.status_paused,
-		    args, 1);
+	o = xmu_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
+	if (xmu_logview_paused(ui->lv)) {
+		args[0] = num(ui, xmu_logview_held(ui->lv), e);
+		o += xmu_expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		    "n", args);
 	}
 	if (ui->log_errno != 0)
-		expand_args(buf + o, sizeof buf - o, ui->r.status_log, NULL, 0);
+		xmu_expand(buf + o, sizeof buf - o, ui->r.status_log, "", NULL);
 	xmu_set_label(ui->status, buf);
 }
 
@@ -799,7 +410,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
-	event_add(ui, LK_OTHER, ui->r.ev_joined, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_joined, "ina", args);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -840,7 +451,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = num(ui, ci->msgs, n);
-	event_add(ui, LK_OTHER, ui->r.ev_left, args, 4);
+	event_add(ui, LK_OTHER, ui->r.ev_left, "inrm", args);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
@@ -879,7 +490,7 @@ ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 	args[0] = num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
-	event_add(ui, LK_OTHER, ui->r.ev_renamed, args, 3);
+	event_add(ui, LK_OTHER, ui->r.ev_renamed, "ion", args);
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
@@ -921,6 +532,17 @@ summarised(struct server_ui *ui)
 	return true;
 }
 
+/* The nick and the text (cut to PROTO_MAX_TEXT) of a message, cleaned. */
+static void
+clean_message(const struct hub_client_info *ci, const char *text,
+    size_t len, char *nick, char *t)
+{
+	if (len > PROTO_MAX_TEXT)
+		len = PROTO_MAX_TEXT;
+	utf8_clean(t, text, len, 0);
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+}
+
 static void
 ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
     const char *md5, const char *text, size_t len)
@@ -934,16 +556,13 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 	/* Cheap test first: under a flood most lines are only counted. */
 	if (summarised(ui))
 		return;
-	if (len > PROTO_MAX_TEXT)
-		len = PROTO_MAX_TEXT;
-	utf8_clean(t, text, len, 0);
-	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	clean_message(ci, text, len, nick, t);
 	args[0] = num(NULL, n, a);
 	args[1] = num(NULL, ci->id, b);
 	args[2] = nick;
 	args[3] = t;
 	args[4] = md5;
-	event_add(ui, LK_MSG, ui->r.ev_accepted, args, 5);
+	event_add(ui, LK_MSG, ui->r.ev_accepted, "sintd", args);
 }
 
 static void
@@ -959,17 +578,14 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	ui->status_dirty = true;
 	if (summarised(ui))
 		return;
-	if (len > PROTO_MAX_TEXT)
-		len = PROTO_MAX_TEXT;
-	utf8_clean(t, text, len, 0);
-	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	clean_message(ci, text, len, nick, t);
 	args[0] = num(NULL, ci->id, a);
 	args[1] = nick;
 	args[2] = code;
 	args[3] = md5_recv != NULL ? md5_recv : "-";
 	args[4] = md5_comp != NULL ? md5_comp : "-";
 	args[5] = t;
-	event_add(ui, LK_MSG, ui->r.ev_rejected, args, 6);
+	event_add(ui, LK_MSG, ui->r.ev_rejected, "inrdct", args);
 }
 
 static void
@@ -977,7 +593,6 @@ show_log_dialog(struct server_ui *ui, int errnum)
 {
 	char		 buf[2048];
 	const char	*args[2];
-	XmString	 s;
 
 	if (ui->log_dialog == NULL) {
 		ui->log_dialog = XmCreateWarningDialog(ui->top, "logDialog",
@@ -989,11 +604,8 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	expand_args(buf, sizeof buf, ui->r.log_error, args, 2);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->log_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->log_dialog);
+	xmu_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
+	xmu_show_message(ui->log_dialog, buf);
 }
 
 static void
@@ -1006,7 +618,7 @@ ev_logstate(void *arg, int errnum)
 	args[0] = ui->logfile;
 	args[1] = errnum != 0 ? strerror(errnum) : "";
 	event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
-	    ui->r.ev_log_ok, args, 2);
+	    ui->r.ev_log_ok, "fe", args);
 	if (errnum != 0)
 		show_log_dialog(ui, errnum);
 	else if (ui->log_dialog != NULL)
@@ -1033,14 +645,15 @@ static const struct hub_events events = {
 
 /* ---- File > Verify log ------------------------------------------------- */
 
+/* The check is over (or could not start): say so and show its report. */
 static void
-verify_show(struct server_ui *ui, int status, const char *why)
+verify_show(void *arg, int status, const char *why, const char *report,
+    size_t len)
 {
-	char		 head[2048], *report;
+	struct server_ui *ui = arg;
+	char		 head[2048], *clean;
 	const char	*args[2], *fmt;
 	unsigned char	 type;
-	size_t		 len;
-	XmString	 s;
 
 	args[0] = ui->logfile;
 	args[1] = why != NULL ? why : "";
@@ -1057,160 +670,34 @@ verify_show(struct server_ui *ui, int status, const char *why)
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	expand_args(head, sizeof head, fmt, args, 2);
-	event_add(ui, LK_ALWAYS, "%1", (const char *[]){ head }, 1);
-
-	len = ui->vheadlen + ui->vtaillen + 16;
-	report = xmalloc(len + 1);
-	memcpy(report, ui->vhead != NULL ? ui->vhead : "", ui->vheadlen);
-	len = ui->vheadlen;
-	if (ui->vcut) {
-		memcpy(report + len, "\n[...]\n", 7);
-		len += 7;
-	}
-	if (ui->vtaillen > 0)
-		memcpy(report + len, ui->vtail, ui->vtaillen);
-	len += ui->vtaillen;
-	report[len] = '\0';
-	{
-		char *c = xmalloc(len * 3 + 1);
-
-		utf8_clean(c, report, len, UTF8_KEEP_NEWLINE);
-		free(report);
-		report = c;
-	}
-	s = xmu_string(head);
-	XtVaSetValues(ui->verify_dialog, XmNmessageString, s,
-	    XmNdialogType, type, NULL);
-	XmStringFree(s);
-	XmTextSetString(ui->verify_text, report);
-	free(report);
-	XtManageChild(ui->verify_dialog);
+	xmu_expand(head, sizeof head, fmt, "fe", args);
+	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
+	clean = xmalloc(len * 3 + 1);
+	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
+	XtVaSetValues(ui->verify_dialog, XmNdialogType, type, NULL);
+	XmTextSetString(ui->verify_text, clean);
+	free(clean);
+	xmu_show_message(ui->verify_dialog, head);
 	XtSetSensitive(ui->verify, True);
 }
 
-static void
-verify_read(void *arg, int fd, int ev)
-{
-	struct server_ui *ui = arg;
-	char		 buf[VERIFY_TAIL];
-	ssize_t		 n;
-	size_t		 k;
-	int		 st;
-
-	(void)ev;
-	n = read(fd, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n > 0) {
-		k = (size_t)n;
-		if (ui->vheadlen < VERIFY_HEAD) {
-			size_t take = VERIFY_HEAD - ui->vheadlen;
-
-			if (take > k)
-				take = k;
-			memcpy(ui->vhead + ui->vheadlen, buf, take);
-			ui->vheadlen += take;
-			memmove(buf, buf + take, k - take);
-			k -= take;
-		}
-		if (k > 0) {
-			if (ui->vtaillen + k > VERIFY_TAIL) {
-				size_t drop = ui->vtaillen + k - VERIFY_TAIL;
-
-				/* k <= sizeof buf == VERIFY_TAIL */
-				ui->vcut = true;
-				memmove(ui->vtail, ui->vtail + drop,
-				    ui->vtaillen - drop);
-				ui->vtaillen -= drop;
-			}
-			memcpy(ui->vtail + ui->vtaillen, buf, k);
-			ui->vtaillen += k;
-		}
-		return;
-	}
-	evloop_io_del(ui->vio);
-	ui->vio = NULL;
-	close(fd);
-	while (waitpid(ui->vpid, &st, 0) == -1 && errno == EINTR)
-		;
-	ui->vpid = 0;
-	if (WIFEXITED(st))
-		verify_show(ui, WEXITSTATUS(st), NULL);
-	else
-		verify_show(ui, 2, strsignal(WTERMSIG(st)));
-}
-
-/* In the child: close every descriptor but keep. */
-static void
-close_all_but(int keep)
-{
-	DIR		*d;
-	struct dirent	*e;
-	int		 fd, dfd, max;
-
-	if ((d = opendir("/proc/self/fd")) != NULL) {
-		dfd = dirfd(d);
-		while ((e = readdir(d)) != NULL) {
-			fd = atoi(e->d_name);
-			if (fd > 2 && fd != keep && fd != dfd)
-				close(fd);
-		}
-		closedir(d);
-		return;
-	}
-	max = (int)sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		if (fd != keep)
-			close(fd);
-}
-
-/*
- * Run msglog_verify() in a child process so that a long log never
- * stalls the server; its report comes back through a pipe.
- */
+/* Run msglog_verify() in a child process (logcheck.c). */
 static void
 verify_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	const char	*args[1];
-	FILE		*fp;
-	int		 p[2], r;
 
 	(void)w;
 	(void)call;
-	if (ui->vpid != 0 || !ui->started)
+	if (logcheck_running() || !ui->started)
 		return;
-	ui->vheadlen = ui->vtaillen = 0;
-	ui->vcut = false;
 	args[0] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_verify, args, 1);
-	if (pipe(p) == -1) {
-		verify_show(ui, 2, strerror(errno));
+	event_add(ui, LK_ALWAYS, ui->r.ev_verify, "f", args);
+	if (logcheck_start(ui->logfile, verify_show, ui) == -1) {
+		verify_show(ui, 2, strerror(errno), "", 0);
 		return;
 	}
-	fflush(NULL);
-	switch (ui->vpid = fork()) {
-	case -1:
-		ui->vpid = 0;
-		close(p[0]);
-		close(p[1]);
-		verify_show(ui, 2, strerror(errno));
-		return;
-	case 0:
-		signal(SIGPIPE, SIG_DFL);
-		close_all_but(p[1]);
-		if ((fp = fdopen(p[1], "w")) == NULL)
-			_exit(2);
-		r = msglog_verify(ui->logfile, fp, NULL);
-		fclose(fp);
-		_exit(r);
-	}
-	close(p[1]);
-	ui->vfd = p[0];
-	ui->vio = evloop_io_add(p[0], EV_READ, verify_read, ui);
 	XtSetSensitive(ui->verify, False);
 }
 
@@ -1233,7 +720,7 @@ kick_cb(Widget w, XtPointer closure, XtPointer call)
 		args[0] = num(NULL, ui->sel_id, id);
 		args[1] = ui->rows[i].nick;
 		args[2] = ui->rows[i].peer;
-		event_add(ui, LK_ALWAYS, ui->r.ev_kick, args, 3);
+		event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
 	}
 	hub_kick(ui->hub, ui->sel_id);
 }
@@ -1264,12 +751,7 @@ clear_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	XmTextSetString(ui->text, "");
-	ui->wq.n = 0;
-	ui->pq.n = 0;
-	ui->pendlen = 0;
-	if (ui->pend != NULL)
-		ui->pend[0] = '\0';
+	xmu_logview_clear(ui->lv);
 }
 
 static void
@@ -1279,14 +761,12 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	ui->paused = !ui->paused;
-	if (ui->paused)
+	xmu_logview_pause(ui->lv, !xmu_logview_paused(ui->lv));
+	if (xmu_logview_paused(ui->lv))
 		xmu_set_label(ui->pause, ui->r.resume_label);
-	else {
+	else
 		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
 		    NULL);
-		flush_text(ui);
-	}
 	update_status(ui);
 }
 
@@ -1296,7 +776,6 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	struct server_ui *ui = closure;
 	char		 buf[2048], pv[16];
 	const char	*args[4];
-	XmString	 s;
 
 	(void)w;
 	(void)call;
@@ -1305,11 +784,8 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	expand_args(buf, sizeof buf, ui->r.about_message, args, 4);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->about_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->about_dialog);
+	xmu_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
+	xmu_show_message(ui->about_dialog, buf);
 }
 
 static void
@@ -1331,7 +807,6 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 	struct hub_stats st;
 	char		 buf[1024], n[32];
 	const char	*args[1];
-	XmString	 s;
 
 	(void)w;
 	(void)call;
@@ -1343,128 +818,12 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = num(ui, st.clients, n);
-	expand_args(buf, sizeof buf, ui->r.quit_question, args, 1);
-	s = xmu_string(buf);
-	XtVaSetValues(ui->quit_dialog, XmNmessageString, s, NULL);
-	XmStringFree(s);
-	XtManageChild(ui->quit_dialog);
+	xmu_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
+	xmu_show_message(ui->quit_dialog, buf);
 }
 
 /* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
 
-static void
-dump_widget(FILE *fp, Widget top, const char *path)
-{
-	Widget		 w = XtNameToWidget(top, path);
-	Position	 x = 0, y = 0;
-	Dimension	 wd = 0, ht = 0;
-	char		*l;
-
-	if (w == NULL) {
-		fprintf(fp, "widget %s missing\n", path);
-		return;
-	}
-	if (XtIsRealized(w))
-		XtTranslateCoords(w, 0, 0, &x, &y);
-	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
-	l = XtIsSubclass(w, xmLabelWidgetClass) ||
-	    XtIsSubclass(w, xmLabelGadgetClass) ? xmu_label_text(w) :
-	    xstrdup("");
-	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
-	    XtIsManaged(w) ? "managed" : "unmanaged",
-	    XtIsSensitive(w) ? "sensitive" : "insensitive",
-	    x, y, wd, ht, l);
-	XtFree(l);
-}
-
-static void
-dump_shell(FILE *fp, Widget top, const char *name)
-{
-	Widget	 w = XtNameToWidget(top, name);
-
-	if (w == NULL) {
-		fprintf(fp, "dialog %s none\n", name);
-		return;
-	}
-	fprintf(fp, "dialog %s %s\n", name,
-	    XtIsManaged(w) ? "managed" : "unmanaged");
-	if (XtIsManaged(w)) {
-		char	 path[128];
-		char	*m = NULL;
-		XmString s = NULL;
-
-		XtVaGetValues(w, XmNmessageString, &s, NULL);
-		if (s != NULL) {
-			m = XmStringUnparse(s, NULL, XmCHARSET_TEXT,
-			    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-			XmStringFree(s);
-		}
-		for (char *c = m; c != NULL && *c != '\0'; c++)
-			if (*c == '\n')
-				*c = '|';
-		fprintf(fp, "message %s %s\n", name, m != NULL ? m : "");
-		XtFree(m);
-		snprintf(path, sizeof path, "%s.OK", name);
-		dump_widget(fp, top, path);
-		snprintf(path, sizeof path, "%s.Cancel", name);
-		dump_widget(fp, top, path);
-	}
-}
-
-/* The dump's client list: each item, selected or not, and its place. */
-static void
-dump_client_list(FILE *fp, Widget list)
-{
-	XmStringTable	 items = NULL;
-	int		 n = 0, i;
-	char		*p;
-	Position	 x, y, rx, ry;
-	Dimension	 w, h;
-
-	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
-	fprintf(fp, "clients %d\n", n);
-	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-		fprintf(fp, "client %s%s\n", p != NULL ? p : "",
-		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
-		XtFree(p);
-	}
-	for (i = 1; i <= n; i++) {
-		if (XmListPosToBounds(list, i, &x, &y, &w, &h) &&
-		    XtIsRealized(list)) {
-			XtTranslateCoords(list, x, y, &rx, &ry);
-			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
-		}
-	}
-}
-
-/* The dump's last dumpLines lines of the event view. */
-static void
-dump_events(FILE *fp, struct server_ui *ui)
-{
-	char	*all, *p, *e;
-	int	 count = 0;
-
-	fprintf(fp, "lines %zu\n", ui->wq.n);
-	all = XmTextGetString(ui->text);
-	for (p = all + strlen(all); p > all; p--)
-		if (p[-1] == '\n' && *p != '\0' && ++count >= ui->r.dump_lines)
-			break;
-	while (*p != '\0') {
-		if ((e = strchr(p, '\n')) == NULL)
-			e = p + strlen(p);
-		fprintf(fp, "event %.*s\n", (int)(e - p), p);
-		p = *e != '\0' ? e + 1 : e;
-	}
-	XtFree(all);
-}
-
-/*
- * SIGUSR1 with dumpFile set (a test hook): write the window's state
- * (title, client list, labels, dialogs, the last events) to dumpFile,
- * atomically through a rename.
- */
 static void
 server_dump_cb(void *arg)
 {
@@ -1480,7 +839,7 @@ server_dump_cb(void *arg)
 		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
 	};
 	struct server_ui *ui = arg;
-	char		 tmp[4200], *title = NULL, *p;
+	char		*p;
 	FILE		*fp;
 	size_t		 k;
 
@@ -1493,26 +852,24 @@ server_dump_cb(void *arg)
 		if (ui->skip_msgs || ui->skip_other)
 			schedule_flush(ui);
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp", ui->r.dump_file);
-	if ((fp = fopen(tmp, "w")) == NULL)
+	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
-	XtVaGetValues(ui->top, XtNtitle, &title, NULL);
-	fprintf(fp, "title %s\n", title != NULL ? title : "");
-	fprintf(fp, "paused %d\n", ui->paused);
-	fprintf(fp, "held %zu\n", ui->pq.n);
-	dump_client_list(fp, ui->list);
+	xmu_dump_title(fp, ui->top);
+	fprintf(fp, "paused %d\n", xmu_logview_paused(ui->lv));
+	fprintf(fp, "held %zu\n", xmu_logview_held(ui->lv));
+	xmu_dump_list(fp, ui->list, "clients", "client");
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
 	for (k = 0; k < XtNumber(widgets); k++)
-		dump_widget(fp, ui->top, widgets[k]);
+		xmu_dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)
-		dump_shell(fp, ui->top, dialogs[k]);
-	dump_events(fp, ui);
-	if (fclose(fp) == 0)
-		rename(tmp, ui->r.dump_file);
-	else
-		unlink(tmp);
+		xmu_dump_dialog(fp, ui->top, dialogs[k]);
+
+	/* The last dumpLines lines of the event view. */
+	fprintf(fp, "lines %zu\n", xmu_logview_lines(ui->lv));
+	xmu_logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
+	xmu_dump_close(fp, ui->r.dump_file);
 }
 
 /* ---- construction ------------------------------------------------------ */
@@ -1524,72 +881,72 @@ server_dump_cb(void *arg)
 void
 server_ui_fallbacks(XtAppContext app)
 {
-	XtAppSetFallbackResources(app, fallbacks);
+	XtAppSetFallbackResources(app, server_res_fallbacks);
 }
 
+/* File, View, Clients and Help. */
 static Widget
-menu(Widget bar, const char *cascade, const char *pulldown)
-{
-	Widget	 pd, cb;
-
-	pd = XmCreatePulldownMenu(bar, (char *)pulldown, NULL, 0);
-	cb = XtVaCreateManagedWidget(cascade, xmCascadeButtonWidgetClass,
-	    bar, XmNsubMenuId, pd, NULL);
-	if (strcmp(cascade, "help") == 0)
-		XtVaSetValues(bar, XmNmenuHelpWidget, cb, NULL);
-	return pd;
-}
-
-/* The menu bar: File, View, Clients, Help. */
-static Widget
-server_menubar_build(struct server_ui *ui, Widget mw)
+server_menu_bar(struct server_ui *ui, Widget mw)
 {
 	Widget	 bar, pd;
 
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
-	pd = menu(bar, "file", "fileMenu");
+	pd = xmu_menu(bar, "file", "fileMenu", false);
 	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
 	xmu_add_item(pd, "quit", server_quit_cb, ui);
-	pd = menu(bar, "view", "viewMenu");
+	pd = xmu_menu(bar, "view", "viewMenu", false);
 	xmu_add_item(pd, "clear", clear_cb, ui);
 	ui->pause = xmu_add_item(pd, "pause", pause_cb, ui);
 	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
-	pd = menu(bar, "clients", "clientsMenu");
+	pd = xmu_menu(bar, "clients", "clientsMenu", false);
 	ui->kick_item = xmu_add_item(pd, "kick", kick_cb, ui);
-	pd = menu(bar, "help", "helpMenu");
+	pd = xmu_menu(bar, "help", "helpMenu", true);
 	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);
 	return bar;
 }
 
-/* The clients panel: title, column header, the list, Kick. */
+/* The read-only event view and its log view. */
 static void
-server_clients_build(struct server_ui *ui, Widget pane)
+server_event_view(struct server_ui *ui, Widget pane)
+{
+	Arg	 a[1];
+
+	XtSetArg(a[0], XmNblinkRate, 0);
+	ui->text = xmu_log_text(pane, "events", a, 1);
+	ui->lv = xmu_logview_new(ui->text, ui->r.save_lines,
+	    server_flush_schedule, ui);
+}
+
+/* A label across the top of form under above (NULL: the form's top). */
+static Widget
+server_panel_label(Widget form, const char *name, Widget above)
+{
+	return XtVaCreateManagedWidget(name, xmLabelWidgetClass, form,
+	    XmNtopAttachment, above != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
+	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+}
+
+/* The clients panel: title, column header, list, Kick. */
+static void
+server_client_list(struct server_ui *ui, Widget pane)
 {
 	Widget	 panel, title;
-	Arg	 a[8];
-	int	 n;
+	Arg	 a[3];
+	int	 n = 0;
 
 	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
 	    pane, NULL);
-	title = XtVaCreateManagedWidget("clientsTitle", xmLabelWidgetClass,
-	    panel, XmNtopAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-	ui->header = XtVaCreateManagedWidget("clientsHeader",
-	    xmLabelWidgetClass, panel,
-	    XmNtopAttachment, XmATTACH_WIDGET, XmNtopWidget, title,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+	title = server_panel_label(panel, "clientsTitle", NULL);
+	ui->header = server_panel_label(panel, "clientsHeader", title);
 	ui->kick = XtVaCreateManagedWidget("kick", xmPushButtonWidgetClass,
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
 	XtAddCallback(ui->kick, XmNactivateCallback, kick_cb, ui);
-	n = 0;
 	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;
 	XtSetArg(a[n], XmNscrollBarDisplayPolicy, XmAS_NEEDED); n++;
 	XtSetArg(a[n], XmNlistSizePolicy, XmCONSTANT); n++;
@@ -1606,12 +963,12 @@ server_clients_build(struct server_ui *ui, Widget pane)
 	set_header(ui);
 }
 
-/* The Quit, About and Verify log dialogs (created unmanaged). */
+/* The quit, about and verify dialogs (unmanaged) and WM_DELETE_WINDOW. */
 static void
-server_dialogs_build(struct server_ui *ui, Widget top)
+server_dialogs(struct server_ui *ui, Widget top)
 {
-	Arg	 a[8];
-	int	 n;
+	Atom	 del;
+	Arg	 a[2];
 
 	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
 	    XmDIALOG_QUESTION, true);
@@ -1620,15 +977,13 @@ server_dialogs_build(struct server_ui *ui, Widget top)
 	    XmDIALOG_INFORMATION, false);
 	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);
-	n = 0;
-	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
-	XtSetArg(a[n], XmNeditable, False); n++;
-	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
-	XtSetArg(a[n], XmNrows, 12); n++;
-	XtSetArg(a[n], XmNcolumns, 72); n++;
-	ui->verify_text = XmCreateScrolledText(ui->verify_dialog,
-	    "verifyText", a, n);
-	XtManageChild(ui->verify_text);
+	XtSetArg(a[0], XmNrows, 12);
+	XtSetArg(a[1], XmNcolumns, 72);
+	ui->verify_text = xmu_log_text(ui->verify_dialog, "verifyText", a, 2);
+
+	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
+	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
+	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
 }
 
 /*
@@ -1641,47 +996,27 @@ server_ui_create(Widget top)
 {
 	struct server_ui *ui = xcalloc(1, sizeof *ui);
 	Widget		 mw, bar, pane;
-	Atom		 del;
-	Arg		 a[8];
-	int		 n;
 
 	ui->top = top;
 	ui->dirty_lo = SIZE_MAX;
-	ui->vfd = -1;
-	XtGetApplicationResources(top, &ui->r, ui_resources,
-	    XtNumber(ui_resources), NULL, 0);
+	XtGetApplicationResources(top, &ui->r, server_res_table,
+	    server_res_count, NULL, 0);
 	if (ui->r.save_lines < 1)
 		ui->r.save_lines = 1;
-	ui->pend = xmalloc(ui->pendcap = 4096);
-	ui->pend[0] = '\0';
-	ui->vhead = xmalloc(VERIFY_HEAD);
-	ui->vtail = xmalloc(VERIFY_TAIL);
 
 	mw = XmCreateMainWindow(top, "main", NULL, 0);
 	XtManageChild(mw);
-	bar = server_menubar_build(ui, mw);
+	bar = server_menu_bar(ui, mw);
 	pane = XtVaCreateManagedWidget("pane", xmPanedWindowWidgetClass, mw,
 	    XmNorientation, XmHORIZONTAL, NULL);
-	n = 0;
-	XtSetArg(a[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
-	XtSetArg(a[n], XmNeditable, False); n++;
-	XtSetArg(a[n], XmNcursorPositionVisible, False); n++;
-	XtSetArg(a[n], XmNblinkRate, 0); n++;
-	ui->text = XmCreateScrolledText(pane, "events", a, n);
-	XtManageChild(ui->text);
-	server_clients_build(ui, pane);
-
+	server_event_view(ui, pane);
+	server_client_list(ui, pane);
 	ui->status = XtVaCreateManagedWidget("status", xmLabelWidgetClass,
 	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
 	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
 	    XmNmessageWindow, ui->status, NULL);
 	set_kick_sensitive(ui);
-	server_dialogs_build(ui, top);
-
-	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
-	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
-	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
-
+	server_dialogs(ui, top);
 	XtRealizeWidget(top);
 	return ui;
 }
@@ -1714,7 +1049,7 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_listening, args, 3);
+	event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
 	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
 	evloop_signal(SIGUSR1, server_dump_cb, ui);
@@ -1746,10 +1081,9 @@ server_ui_error(Widget top, const char *msg)
 	XmString	 s;
 	bool		 done = false;
 
-	XtGetApplicationResources(top, &fmt, error_resources,
-	    XtNumber(error_resources), NULL, 0);
+	XtGetApplicationResources(top, &fmt, server_res_error, 1, NULL, 0);
 	args[0] = msg;
-	expand_args(buf, sizeof buf, fmt != NULL ? fmt : "%1", args, 1);
+	xmu_expand(buf, sizeof buf, fmt != NULL ? fmt : "%m", "m", args);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
 	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);

@@ -7,15 +7,40 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <Xm/Xm.h>
 #include <Xm/CascadeB.h>
 #include <Xm/MessageB.h>
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
+#include <Xm/Label.h>
+#include <Xm/List.h>
+#include <Xm/LabelG.h>
+#include <Xm/Text.h>
+
+#include "utf8.h"
 
 #include "xmalloc.h"
 #include "xmutil.h"
+
+static Widget
+menu_make(Widget bar, const char *cascade, const char *pulldown, bool help,
+    Widget *out)
+{
+	Widget	 pd, cb;
+
+	pd = XmCreatePulldownMenu(bar, (char *)pulldown, NULL, 0);
+	cb = XtVaCreateManagedWidget(cascade, xmCascadeButtonWidgetClass,
+	    bar, XmNsubMenuId, pd, NULL);
+	if (help)
+		XtVaSetValues(bar, XmNmenuHelpWidget, cb, NULL);
+	if (out != NULL)
+		*out = cb;
+	return pd;
+}
 
 /*
  * Create a pulldown menu called name (its cascade button is called
@@ -24,16 +49,18 @@
 Widget
 xmu_add_menu(Widget menubar, const char *name, Widget *cascade)
 {
-	Widget	 menu, cb;
 	char	 pname[128];
 
 	snprintf(pname, sizeof pname, "%sPulldown", name);
-	menu = XmCreatePulldownMenu(menubar, pname, NULL, 0);
-	cb = XtVaCreateManagedWidget(name, xmCascadeButtonWidgetClass,
-	    menubar, XmNsubMenuId, menu, NULL);
-	if (cascade != NULL)
-		*cascade = cb;
-	return menu;
+	return menu_make(menubar, name, pname, false, cascade);
+}
+
+/* A pulldown and its cascade; the help cascade goes to the right. */
+Widget
+xmu_menu(Widget menubar, const char *cascade, const char *pulldown,
+    bool help)
+{
+	return menu_make(menubar, cascade, pulldown, help, NULL);
 }
 
 /* A push button named name in menu; cb may be NULL. */
@@ -117,4 +144,498 @@ xmu_color(Widget w, const char *name, Pixel *out)
 		return false;
 	*out = c.pixel;
 	return true;
+}
+
+/* ---- text columns ------------------------------------------------------ */
+
+char *
+xmu_number(char *buf, uint64_t v, const char *sep)
+{
+	char		 d[32];
+	size_t		 len, i, o = 0, sl = strlen(sep);
+
+	if (sl > 4)
+		sl = 4;
+	len = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			memcpy(buf + o, sep, sl);
+			o += sl;
+		}
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *
+xmu_pad(char *o, const char *s, unsigned width, bool right)
+{
+	unsigned	 n = 0, chars = 0;
+	size_t		 i, len = strlen(s), cut = len;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (chars == width) {
+				cut = i;
+				break;
+			}
+			chars++;
+		}
+	if (right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	memcpy(o, s, cut);
+	o += cut;
+	if (!right)
+		for (n = chars; n < width; n++)
+			*o++ = ' ';
+	*o = '\0';
+	return o;
+}
+
+/* ---- templates --------------------------------------------------------- */
+
+/* The value of placeholder k, or NULL if k is no key. */
+static const char *
+expand_value(char k, const char *keys, const char *const *vals)
+{
+	const char	*p;
+
+	if (k == '%')
+		return "%";
+	if (k == '\0' || keys == NULL || (p = strchr(keys, k)) == NULL)
+		return NULL;
+	return vals[p - keys] != NULL ? vals[p - keys] : "";
+}
+
+size_t
+xmu_expand(char *dst, size_t size, const char *tmpl, const char *keys,
+    const char *const *vals)
+{
+	size_t		 o = 0, l;
+	const char	*v;
+
+	if (size == 0)
+		return 0;
+	for (; *tmpl != '\0' && o + 1 < size; tmpl++) {
+		if (tmpl[0] != '%' ||
+		    (v = expand_value(tmpl[1], keys, vals)) == NULL) {
+			dst[o++] = *tmpl;
+			continue;
+		}
+		tmpl++;
+		l = strlen(v);
+		if (l > size - 1 - o)
+			l = size - 1 - o;
+		memcpy(dst + o, v, l);
+		o += l;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+char *
+xmu_expand_dup(const char *tmpl, const char *keys, const char *const *vals)
+{
+	size_t		 len = 1;
+	const char	*t, *v;
+	char		*out;
+
+	for (t = tmpl; *t != '\0'; t++) {
+		v = t[0] == '%' ? expand_value(t[1], keys, vals) : NULL;
+		if (v != NULL) {
+			len += strlen(v);
+			t++;
+		} else
+			len++;
+	}
+	out = xmalloc(len);
+	xmu_expand(out, len, tmpl, keys, vals);
+	return out;
+}
+
+/* ---- the log view ------------------------------------------------------ */
+
+struct lv_len {
+	unsigned	 bytes;
+	unsigned	 chars;
+};
+struct lv_queue {
+	struct lv_len	*v;
+	size_t		 head;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct xmu_logview {
+	Widget		 text;
+	size_t		 save;
+	void		(*schedule)(void *);
+	void		*arg;
+	char		*pend;		/* lines waiting for the next flush */
+	size_t		 pendlen;
+	size_t		 pendcap;
+	struct lv_queue	 pq;		/* their lengths */
+	struct lv_queue	 wq;		/* lengths of the lines shown */
+	bool		 paused;
+	int		 day_year;
+	int		 day_yday;
+};
+
+static void
+lvq_push(struct lv_queue *q, unsigned bytes, unsigned chars)
+{
+	struct lv_len	*nv;
+	size_t		 i;
+
+	if (q->n == q->cap) {
+		nv = xreallocarray(NULL, q->cap ? q->cap * 2 : 256,
+		    sizeof *nv);
+		for (i = 0; i < q->n; i++)
+			nv[i] = q->v[(q->head + i) % q->cap];
+		free(q->v);
+		q->v = nv;
+		q->head = 0;
+		q->cap = q->cap ? q->cap * 2 : 256;
+	}
+	q->v[(q->head + q->n) % q->cap].bytes = bytes;
+	q->v[(q->head + q->n) % q->cap].chars = chars;
+	q->n++;
+}
+
+static struct lv_len
+lvq_pop(struct lv_queue *q)
+{
+	struct lv_len	 l = q->v[q->head];
+
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+	return l;
+}
+
+struct xmu_logview *
+xmu_logview_new(Widget text, int save, void (*schedule)(void *), void *arg)
+{
+	struct xmu_logview *lv = xcalloc(1, sizeof *lv);
+
+	lv->text = text;
+	lv->save = save > 0 ? (size_t)save : 1;
+	lv->schedule = schedule;
+	lv->arg = arg;
+	lv->pend = xmalloc(lv->pendcap = 4096);
+	lv->pend[0] = '\0';
+	lv->day_year = lv->day_yday = -1;
+	return lv;
+}
+
+void
+xmu_logview_free(struct xmu_logview *lv)
+{
+	if (lv == NULL)
+		return;
+	free(lv->pend);
+	free(lv->pq.v);
+	free(lv->wq.v);
+	free(lv);
+}
+
+void
+xmu_logview_add(struct xmu_logview *lv, const char *s, size_t len)
+{
+	if (lv->pendlen + len + 2 > lv->pendcap) {
+		lv->pendcap = (lv->pendlen + len + 2) * 2;
+		lv->pend = xrealloc(lv->pend, lv->pendcap);
+	}
+	memcpy(lv->pend + lv->pendlen, s, len);
+	lv->pend[lv->pendlen + len] = '\n';
+	lv->pendlen += len + 1;
+	lv->pend[lv->pendlen] = '\0';
+	lvq_push(&lv->pq, (unsigned)len + 1,
+	    (unsigned)utf8_chars(s, len) + 1);
+	if (lv->schedule != NULL)
+		lv->schedule(lv->arg);
+}
+
+void
+xmu_logview_date(struct xmu_logview *lv, const struct tm *tm,
+    const char *fmt)
+{
+	char	 d[256], line[1024];
+
+	if (tm->tm_year == lv->day_year && tm->tm_yday == lv->day_yday)
+		return;
+	lv->day_year = tm->tm_year;
+	lv->day_yday = tm->tm_yday;
+	if (strftime(d, sizeof d, fmt, tm) > 0) {
+		utf8_clean(line, d, strlen(d), 0);
+		xmu_logview_add(lv, line, strlen(line));
+	}
+}
+
+/* Drop the oldest queued lines so that at most keep remain. */
+static void
+logview_keep(struct xmu_logview *lv, size_t keep)
+{
+	size_t	 off = 0;
+
+	if (lv->pq.n <= keep)
+		return;
+	while (lv->pq.n > keep)
+		off += lvq_pop(&lv->pq).bytes;
+	memmove(lv->pend, lv->pend + off, lv->pendlen - off + 1);
+	lv->pendlen -= off;
+}
+
+/* Is the view scrolled to its end? */
+static bool
+logview_at_bottom(struct xmu_logview *lv)
+{
+	Widget	 sb = NULL;
+	int	 value, slider, max;
+
+	XtVaGetValues(XtParent(lv->text), XmNverticalScrollBar, &sb, NULL);
+	if (sb == NULL)
+		return true;
+	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
+	    XmNmaximum, &max, NULL);
+	return value + slider >= max;
+}
+
+void
+xmu_logview_flush(struct xmu_logview *lv)
+{
+	size_t		 save = lv->save, off, k;
+	bool		 bottom;
+
+	if (lv->paused) {
+		if (lv->pq.n > save + save / 10)
+			logview_keep(lv, save);
+		return;
+	}
+	if (lv->pq.n == 0)
+		return;
+	logview_keep(lv, save);
+	bottom = logview_at_bottom(lv);
+	XmTextDisableRedisplay(lv->text);
+	if (lv->wq.n + lv->pq.n > save && lv->pq.n == save) {
+		/* The batch alone fills the view: replace everything. */
+		XmTextSetString(lv->text, "");
+		lv->wq.n = 0;
+	}
+	XmTextInsert(lv->text, XmTextGetLastPosition(lv->text), lv->pend);
+	while (lv->pq.n > 0) {
+		struct lv_len l = lvq_pop(&lv->pq);
+		lvq_push(&lv->wq, l.bytes, l.chars);
+	}
+	lv->pendlen = 0;
+	lv->pend[0] = '\0';
+	if (lv->wq.n > save) {
+		/* Trim to 90% so that this happens once per tenth. */
+		k = lv->wq.n - (save - save / 10);
+		for (off = 0; k > 0; k--)
+			off += lvq_pop(&lv->wq).chars;
+		XmTextReplace(lv->text, 0, (XmTextPosition)off, "");
+	}
+	if (bottom)
+		XmTextShowPosition(lv->text, XmTextGetLastPosition(lv->text));
+	XmTextEnableRedisplay(lv->text);
+}
+
+void
+xmu_logview_pause(struct xmu_logview *lv, bool on)
+{
+	lv->paused = on;
+	if (!on)
+		xmu_logview_flush(lv);
+}
+
+bool
+xmu_logview_paused(const struct xmu_logview *lv)
+{
+	return lv->paused;
+}
+
+size_t
+xmu_logview_held(const struct xmu_logview *lv)
+{
+	return lv->pq.n;
+}
+
+size_t
+xmu_logview_lines(const struct xmu_logview *lv)
+{
+	return lv->wq.n;
+}
+
+void
+xmu_logview_clear(struct xmu_logview *lv)
+{
+	XmTextSetString(lv->text, "");
+	lv->wq.n = 0;
+	lv->pq.n = 0;
+	lv->pendlen = 0;
+	lv->pend[0] = '\0';
+}
+
+void
+xmu_logview_dump(struct xmu_logview *lv, FILE *fp, const char *prefix,
+    int n)
+{
+	char	*all, *p, *e;
+	int	 count = 0;
+
+	all = XmTextGetString(lv->text);
+	for (p = all + strlen(all); p > all; p--)
+		if (p[-1] == '\n' && *p != '\0' && ++count >= n)
+			break;
+	while (*p != '\0') {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		fprintf(fp, "%s %.*s\n", prefix, (int)(e - p), p);
+		p = *e != '\0' ? e + 1 : e;
+	}
+	XtFree(all);
+}
+
+void
+xmu_show_message(Widget dialog, const char *utf8)
+{
+	XmString	 s = xmu_string(utf8);
+
+	XtVaSetValues(dialog, XmNmessageString, s, NULL);
+	XmStringFree(s);
+	XtManageChild(dialog);
+}
+
+Widget
+xmu_log_text(Widget parent, const char *name, const Arg *extra, Cardinal n)
+{
+	Arg		 a[11];
+	Cardinal	 i, k = 0;
+	Widget		 w;
+
+	XtSetArg(a[k], XmNeditMode, XmMULTI_LINE_EDIT); k++;
+	XtSetArg(a[k], XmNeditable, False); k++;
+	XtSetArg(a[k], XmNcursorPositionVisible, False); k++;
+	for (i = 0; i < n && k < XtNumber(a); i++)
+		a[k++] = extra[i];
+	w = XmCreateScrolledText(parent, (char *)name, a, k);
+	XtManageChild(w);
+	return w;
+}
+
+/* ---- the SIGUSR1 dump helpers ------------------------------------------ */
+
+FILE *
+xmu_dump_open(const char *file)
+{
+	char	 tmp[4200];
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	return fopen(tmp, "w");
+}
+
+bool
+xmu_dump_close(FILE *fp, const char *file)
+{
+	char	 tmp[4200];
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	if (fclose(fp) == 0 && rename(tmp, file) == 0)
+		return true;
+	unlink(tmp);
+	return false;
+}
+
+void
+xmu_dump_title(FILE *fp, Widget top)
+{
+	char	*title = NULL;
+
+	XtVaGetValues(top, XtNtitle, &title, NULL);
+	fprintf(fp, "title %s\n", title != NULL ? title : "");
+}
+
+void
+xmu_dump_widget(FILE *fp, Widget top, const char *path)
+{
+	Widget		 w = XtNameToWidget(top, path);
+	Position	 x = 0, y = 0;
+	Dimension	 wd = 0, ht = 0;
+	char		*l;
+
+	if (w == NULL) {
+		fprintf(fp, "widget %s missing\n", path);
+		return;
+	}
+	if (XtIsRealized(w))
+		XtTranslateCoords(w, 0, 0, &x, &y);
+	XtVaGetValues(w, XmNwidth, &wd, XmNheight, &ht, NULL);
+	l = XtIsSubclass(w, xmLabelWidgetClass) ||
+	    XtIsSubclass(w, xmLabelGadgetClass) ? xmu_label_text(w) :
+	    xstrdup("");
+	fprintf(fp, "widget %s %s %s %d %d %u %u %s\n", path,
+	    XtIsManaged(w) ? "managed" : "unmanaged",
+	    XtIsSensitive(w) ? "sensitive" : "insensitive",
+	    x, y, wd, ht, l);
+	XtFree(l);
+}
+
+void
+xmu_dump_dialog(FILE *fp, Widget top, const char *name)
+{
+	Widget		 w = XtNameToWidget(top, name);
+	char		 path[128], *m = NULL;
+	XmString	 s = NULL;
+
+	if (w == NULL) {
+		fprintf(fp, "dialog %s none\n", name);
+		return;
+	}
+	fprintf(fp, "dialog %s %s\n", name,
+	    XtIsManaged(w) ? "managed" : "unmanaged");
+	if (!XtIsManaged(w))
+		return;
+	XtVaGetValues(w, XmNmessageString, &s, NULL);
+	if (s != NULL) {
+		m = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT,
+		    NULL, 0, XmOUTPUT_ALL);
+		XmStringFree(s);
+	}
+	for (char *c = m; c != NULL && *c != '\0'; c++)
+		if (*c == '\n')
+			*c = '|';
+	fprintf(fp, "message %s %s\n", name, m != NULL ? m : "");
+	XtFree(m);
+	snprintf(path, sizeof path, "%s.OK", name);
+	xmu_dump_widget(fp, top, path);
+	snprintf(path, sizeof path, "%s.Cancel", name);
+	xmu_dump_widget(fp, top, path);
+}
+
+void
+xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item)
+{
+	XmStringTable	 items = NULL;
+	int		 n = 0, i;
+	char		*p;
+	Position	 x, y, rx, ry;
+	Dimension	 w, h;
+
+	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "%s %d\n", count, n);
+	for (i = 0; i < n; i++) {
+		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
+		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+		fprintf(fp, "%s %s%s\n", item, p != NULL ? p : "",
+		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
+		XtFree(p);
+	}
+	for (i = 1; i <= n; i++)
+		if (XmListPosToBounds(list, i, &x, &y, &w, &h) &&
+		    XtIsRealized(list)) {
+			XtTranslateCoords(list, x, y, &rx, &ry);
+			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
+		}
 }

@@ -8,6 +8,9 @@
 #define XCHAT_XMUTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 #include <Xm/Xm.h>
 
@@ -44,9 +47,124 @@ char	*xmu_label_text(Widget w);
  */
 Widget	xmu_message_dialog(Widget parent, const char *name, int type,
 	    bool cancel);
+/* Set a message box's XmNmessageString from UTF-8 text and manage it. */
+void	xmu_show_message(Widget dialog, const char *utf8);
 /* Pop up a managed dialog; create with create(parent, name, NULL, 0). */
 void	xmu_popup(Widget dialog);
 /* Look up a colour by name; false if unknown or not allocatable. */
 bool	xmu_color(Widget w, const char *name, Pixel *out);
+
+/*
+ * A pulldown menu named pulldown under menubar with a cascade button
+ * named cascade; if help, the cascade becomes the bar's
+ * XmNmenuHelpWidget (placed at the right).  Returns the pulldown.
+ */
+Widget	xmu_menu(Widget menubar, const char *cascade, const char *pulldown,
+	    bool help);
+
+/*
+ * Write v in decimal into buf (21 + 6 * strlen(sep) bytes; sep is cut
+ * to 4 bytes) with sep
+ * between groups of three digits; returns buf.
+ */
+char	*xmu_number(char *buf, uint64_t v, const char *sep);
+/*
+ * Write UTF-8 s at o in a column width characters wide (cut if longer,
+ * padded with spaces on the left if right, else on the right) and
+ * terminate it; returns the end (the NUL).  o needs strlen(s) + width
+ * + 1 bytes.
+ */
+char	*xmu_pad(char *o, const char *s, unsigned width, bool right);
+
+/*
+ * Expand the template tmpl into dst (size bytes, always terminated
+ * if size > 0): %x, where x is the i-th letter of keys, becomes
+ * vals[i] (NULL counts as ""); %% is a single %; any other %x, and a
+ * lone % at the end, is copied as it is.  Output that does not fit is
+ * cut.  Returns the length written.  Allocates nothing.
+ */
+size_t	xmu_expand(char *dst, size_t size, const char *tmpl,
+	    const char *keys, const char *const *vals);
+/* The same into a new string the caller frees (aborts on no memory). */
+char	*xmu_expand_dup(const char *tmpl, const char *keys,
+	    const char *const *vals);
+
+/*
+ * A batched XmText log view.  Lines are queued by xmu_logview_add
+ * (which calls the owner's schedule(arg) so that a flush timer runs)
+ * and moved into the widget by xmu_logview_flush in one insert.  The
+ * view keeps at most save lines: when over, the head is cut in one
+ * replace down to 90% (counting characters, as XmText positions do in
+ * a UTF-8 locale).  A view scrolled to its end follows new lines.
+ * While paused, lines are held (at most save + 10%, the oldest go).
+ * The view owns its queues, not the widget.  Only allocation can fail,
+ * and that aborts.
+ */
+struct xmu_logview;
+
+struct xmu_logview *xmu_logview_new(Widget text, int save,
+	    void (*schedule)(void *), void *arg);
+/* Free the view's queues (not the widget). */
+void	xmu_logview_free(struct xmu_logview *);
+/* Queue one line of UTF-8 text s of len bytes, without its newline. */
+void	xmu_logview_add(struct xmu_logview *, const char *s, size_t len);
+/*
+ * If tm's day differs from the last one seen, queue a date line
+ * formatted by strftime with fmt (cleaned to valid UTF-8).
+ */
+void	xmu_logview_date(struct xmu_logview *, const struct tm *tm,
+	    const char *fmt);
+/* Move the queued lines into the widget (nothing while paused). */
+void	xmu_logview_flush(struct xmu_logview *);
+/* Hold (true) or release and flush (false) the queued lines. */
+void	xmu_logview_pause(struct xmu_logview *, bool);
+bool	xmu_logview_paused(const struct xmu_logview *);
+/* Lines queued but not shown, and lines in the widget. */
+size_t	xmu_logview_held(const struct xmu_logview *);
+size_t	xmu_logview_lines(const struct xmu_logview *);
+/* Empty the widget and the queue. */
+void	xmu_logview_clear(struct xmu_logview *);
+/*
+ * Write the last n lines of the widget to fp, each as prefix, a space,
+ * the line and a newline.
+ */
+void	xmu_logview_dump(struct xmu_logview *, FILE *fp, const char *prefix,
+	    int n);
+
+/*
+ * A managed read-only multi-line XmScrolledText named name under
+ * parent, with no cursor shown; extra (n args, at most 8) are added.
+ */
+Widget	xmu_log_text(Widget parent, const char *name, const Arg *extra,
+	    Cardinal n);
+
+/*
+ * Dump helpers for the SIGUSR1 test hook.  xmu_dump_open opens
+ * file.tmp for writing (NULL on failure, errno set); xmu_dump_close
+ * closes it and renames it onto file, so a reader never sees a half
+ * written dump (false if writing or renaming failed; the temporary
+ * is removed).
+ */
+FILE	*xmu_dump_open(const char *file);
+bool	xmu_dump_close(FILE *fp, const char *file);
+/* "title T" for the shell top. */
+void	xmu_dump_title(FILE *fp, Widget top);
+/*
+ * "widget PATH managed|unmanaged sensitive|insensitive X Y W H LABEL"
+ * for the widget path under top ("widget PATH missing" if none).
+ */
+void	xmu_dump_widget(FILE *fp, Widget top, const char *path);
+/*
+ * "dialog NAME none|managed|unmanaged"; if managed, its message (new
+ * lines as |) and its OK and Cancel buttons as xmu_dump_widget.
+ */
+void	xmu_dump_dialog(FILE *fp, Widget top, const char *name);
+/*
+ * "COUNT n", then "ITEM text" for each item of the XmList list (with
+ * " [selected]" if it is), then "item i x y w h" (root coordinates)
+ * for each visible one.
+ */
+void	xmu_dump_list(FILE *fp, Widget list, const char *count,
+	    const char *item);
 
 #endif
