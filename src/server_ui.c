@@ -48,6 +48,7 @@
 #include "server_ui.h"
 #include "utf8.h"
 #include "xmalloc.h"
+#include "template.h"
 #include "xmutil.h"
 
 /* Kinds of event line: only MSG and OTHER lines may be summarised. */
@@ -227,7 +228,7 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		xmu_logview_date(ui->lv, &tm, ui->r.date_format);
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
-	o += xmu_expand(line + o, sizeof line - o, fmt, keys, args);
+	o += template_expand(line + o, sizeof line - o, fmt, keys, args);
 	xmu_logview_add(ui->lv, line, o);
 }
 
@@ -358,14 +359,14 @@ update_status(struct server_ui *ui)
 	args[2] = num(ui, st.accepted, b);
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
-	o = xmu_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
+	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
 	if (xmu_logview_paused(ui->lv)) {
 		args[0] = num(ui, xmu_logview_held(ui->lv), e);
-		o += xmu_expand(buf + o, sizeof buf - o, ui->r.status_paused,
+		o += template_expand(buf + o, sizeof buf - o, ui->r.status_paused,
 		    "n", args);
 	}
 	if (ui->log_errno != 0)
-		xmu_expand(buf + o, sizeof buf - o, ui->r.status_log, "", NULL);
+		template_expand(buf + o, sizeof buf - o, ui->r.status_log, "", NULL);
 	xmu_set_label(ui->status, buf);
 }
 
@@ -604,7 +605,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	xmu_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
+	template_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
 	xmu_show_message(ui->log_dialog, buf);
 }
 
@@ -670,7 +671,7 @@ verify_show(void *arg, int status, const char *why, const char *report,
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	xmu_expand(head, sizeof head, fmt, "fe", args);
+	template_expand(head, sizeof head, fmt, "fe", args);
 	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
 	clean = xmalloc(len * 3 + 1);
 	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
@@ -784,7 +785,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	xmu_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
+	template_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
 	xmu_show_message(ui->about_dialog, buf);
 }
 
@@ -818,7 +819,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = num(ui, st.clients, n);
-	xmu_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
+	template_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
 	xmu_show_message(ui->quit_dialog, buf);
 }
 
@@ -1083,7 +1084,7 @@ server_ui_error(Widget top, const char *msg)
 
 	XtGetApplicationResources(top, &fmt, server_res_error, 1, NULL, 0);
 	args[0] = msg;
-	xmu_expand(buf, sizeof buf, fmt != NULL ? fmt : "%m", "m", args);
+	template_expand(buf, sizeof buf, fmt != NULL ? fmt : "%m", "m", args);
 	if (!XtIsRealized(top))
 		XtRealizeWidget(top);
 	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);

@@ -8,12 +8,15 @@
  */
 #include "config.h"
 
+#include <assert.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "template.h"
 #include "transcript.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -46,36 +49,17 @@ transcript_free(struct transcript *t)
 char *
 transcript_expand(const char *tmpl, const struct tkv *kv, int n)
 {
-	size_t		 cap = strlen(tmpl) + 64, len = 0, vl;
-	char		*out = xmalloc(cap);
-	const char	*v;
+	char		 keys[TKV_MAX + 1];
+	const char	*vals[TKV_MAX];
 	int		 i;
 
-	for (; *tmpl != '\0'; tmpl++) {
-		v = NULL;
-		if (tmpl[0] == '%' && tmpl[1] != '\0') {
-			if (tmpl[1] == '%')
-				v = "%";
-			for (i = 0; i < n && v == NULL; i++)
-				if (kv[i].k == tmpl[1])
-					v = kv[i].v != NULL ? kv[i].v : "";
-		}
-		if (v != NULL) {
-			tmpl++;
-			vl = strlen(v);
-		} else {
-			v = tmpl;
-			vl = 1;
-		}
-		if (len + vl + 1 > cap) {
-			cap = (len + vl + 1) * 2;
-			out = xrealloc(out, cap);
-		}
-		memcpy(out + len, v, vl);
-		len += vl;
+	assert(n >= 0 && n <= TKV_MAX);
+	for (i = 0; i < n; i++) {
+		keys[i] = kv[i].k;
+		vals[i] = kv[i].v;
 	}
-	out[len] = '\0';
-	return out;
+	keys[i] = '\0';
+	return template_expand_dup(tmpl, keys, vals);
 }
 
 /* Add a model line (taking s); return its serial number. */

@@ -48,6 +48,7 @@ struct tline {
 };
 
 /* A placeholder letter and its value, for transcript_expand(). */
+#define TKV_MAX	16		/* pairs one template may have */
 struct tkv {
 	char		 k;
 	const char	*v;
@@ -85,10 +86,10 @@ void	 transcript_init(struct transcript *t,
 /* Free the lines of t (not t itself). */
 void	 transcript_free(struct transcript *t);
 /*
- * Expand the %x placeholders of tmpl from kv (n entries); "%%" is a
- * percent sign and unknown placeholders are kept as they are.  Values
- * are not expanded again.  Returns an allocated string; aborts only if
- * memory runs out.
+ * template_expand_dup() (template.h, the one expander of both
+ * programs) with the placeholders given as n letter-value pairs, n at
+ * most TKV_MAX.  Returns an allocated string; aborts only if memory
+ * runs out.
  */
 char	*transcript_expand(const char *tmpl, const struct tkv *kv, int n);
 /*

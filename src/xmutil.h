@@ -76,18 +76,6 @@ char	*xmu_number(char *buf, uint64_t v, const char *sep);
  */
 char	*xmu_pad(char *o, const char *s, unsigned width, bool right);
 
-/*
- * Expand the template tmpl into dst (size bytes, always terminated
- * if size > 0): %x, where x is the i-th letter of keys, becomes
- * vals[i] (NULL counts as ""); %% is a single %; any other %x, and a
- * lone % at the end, is copied as it is.  Output that does not fit is
- * cut.  Returns the length written.  Allocates nothing.
- */
-size_t	xmu_expand(char *dst, size_t size, const char *tmpl,
-	    const char *keys, const char *const *vals);
-/* The same into a new string the caller frees (aborts on no memory). */
-char	*xmu_expand_dup(const char *tmpl, const char *keys,
-	    const char *const *vals);
 
 /*
  * A batched XmText log view.  Lines are queued by xmu_logview_add

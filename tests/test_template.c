@@ -1,5 +1,5 @@
 /*
- * test_xmexpand.c -- xmu_expand(), the one template expander: %x by a
+ * test_template.c -- template_expand(), the one template expander: %x by a
  * named letter, %% as %, unknown placeholders shown as they are,
  * values never expanded again, output cut to the buffer.  Needs no
  * display.
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "xmutil.h"
+#include "template.h"
 
 int
 main(void)
@@ -21,22 +21,22 @@ main(void)
 	char		 buf[64], small[8], *d;
 	size_t		 n;
 
-	n = xmu_expand(buf, sizeof buf, "#%i %n", "nied", v);
+	n = template_expand(buf, sizeof buf, "#%i %n", "nied", v);
 	CHECK_STR(buf, "#7 ana");
 	CHECK(n == strlen("#7 ana"));
-	xmu_expand(buf, sizeof buf, "100%% %q %", "nied", v);
+	template_expand(buf, sizeof buf, "100%% %q %", "nied", v);
 	CHECK_STR(buf, "100% %q %");
-	xmu_expand(buf, sizeof buf, "[%e] %d", "nied", v);
+	template_expand(buf, sizeof buf, "[%e] %d", "nied", v);
 	CHECK_STR(buf, "[] 50%x");
-	xmu_expand(buf, sizeof buf, "%n%n%%n", "n", v);
+	template_expand(buf, sizeof buf, "%n%n%%n", "n", v);
 	CHECK_STR(buf, "anaana%n");
-	xmu_expand(buf, sizeof buf, "%1 %n", "", NULL);
+	template_expand(buf, sizeof buf, "%1 %n", "", NULL);
 	CHECK_STR(buf, "%1 %n");
-	n = xmu_expand(small, sizeof small, "%n %n %n", "n", v);
+	n = template_expand(small, sizeof small, "%n %n %n", "n", v);
 	CHECK_STR(small, "ana ana");
 	CHECK(n == 7);
-	CHECK(xmu_expand(small, 0, "x", "", NULL) == 0);
-	d = xmu_expand_dup("<%n> %d %z", "nied", v);
+	CHECK(template_expand(small, 0, "x", "", NULL) == 0);
+	d = template_expand_dup("<%n> %d %z", "nied", v);
 	CHECK_STR(d, "<ana> 50%x %z");
 	free(d);
 	return unit_done("test_xmexpand");
