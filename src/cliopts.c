@@ -87,9 +87,8 @@ cliopts_resources(Cardinal *n)
 	size_t	 i;
 
 	for (i = 0; i < NROWS; i++)
-		xt_resources[i] = (XtResource){ (String)rows[i].name,
-		    (String)rows[i].class, XtRString, sizeof(String),
-		    (Cardinal)rows[i].in, XtRString, (XtPointer)rows[i].def };
+		xt_resources[i] = opthelp_resource(rows[i].name,
+		    rows[i].class, rows[i].in, rows[i].def);
 	*n = NROWS;
 	return xt_resources;
 }
@@ -103,11 +102,9 @@ cliopts_options(Cardinal *n)
 		for (i = 0; i < NROWS; i++) {
 			if (rows[i].flag == NULL)
 				continue;
-			snprintf(specifiers[i], sizeof specifiers[i], "*%s",
-			    rows[i].name);
-			xrm_options[n_options++] = (XrmOptionDescRec){
-			    (char *)rows[i].flag, specifiers[i],
-			    XrmoptionSepArg, NULL };
+			xrm_options[n_options++] = opthelp_option(
+			    rows[i].flag, rows[i].name, specifiers[i],
+			    sizeof specifiers[i], NULL);
 		}
 	}
 	*n = n_options;

@@ -55,3 +55,21 @@ opthelp_row(FILE *fp, const char *flag, const char *arg, const char *text)
 	}
 	help_wrap(fp, text, (size_t)n);
 }
+
+XtResource
+opthelp_resource(const char *name, const char *class, size_t in,
+    const char *def)
+{
+	return (XtResource){ (String)name, (String)class, XtRString,
+	    sizeof(String), (Cardinal)in, XtRString, (XtPointer)def };
+}
+
+XrmOptionDescRec
+opthelp_option(const char *flag, const char *name, char *spec,
+    size_t speclen, const char *noarg)
+{
+	snprintf(spec, speclen, "*%s", name);
+	return (XrmOptionDescRec){ (char *)flag, spec,
+	    noarg != NULL ? XrmoptionNoArg : XrmoptionSepArg,
+	    (XPointer)noarg };
+}

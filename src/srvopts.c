@@ -124,10 +124,9 @@ srvopts_resources(Cardinal *n)
 		for (i = 0; i < NROWS; i++) {
 			if (rows[i].in == NONE)
 				continue;
-			xt_resources[n_resources++] = (XtResource){
-			    (String)rows[i].name, (String)rows[i].class,
-			    XtRString, sizeof(String), (Cardinal)rows[i].in,
-			    XtRString, (XtPointer)rows[i].def };
+			xt_resources[n_resources++] = opthelp_resource(
+			    rows[i].name, rows[i].class, rows[i].in,
+			    rows[i].def);
 		}
 	}
 	*n = n_resources;
@@ -141,14 +140,9 @@ srvopts_options(Cardinal *n)
 
 	if (xrm_options[0].option == NULL) {
 		for (i = 0; i < NROWS; i++) {
-			snprintf(specifiers[i], sizeof specifiers[i], "*%s",
-			    rows[i].name);
-			xrm_options[i].option = (char *)rows[i].flag;
-			xrm_options[i].specifier = specifiers[i];
-			xrm_options[i].argKind = rows[i].arg != NULL ?
-			    XrmoptionSepArg : XrmoptionNoArg;
-			xrm_options[i].value = rows[i].arg != NULL ? NULL :
-			    (XPointer)"true";
+			xrm_options[i] = opthelp_option(rows[i].flag,
+			    rows[i].name, specifiers[i], sizeof specifiers[i],
+			    rows[i].arg != NULL ? NULL : "true");
 		}
 		xrm_options[NROWS] = (XrmOptionDescRec){ "-xrm", NULL,
 		    XrmoptionResArg, NULL };
