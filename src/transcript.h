@@ -1,7 +1,6 @@
 /*
  * transcript.h -- the client's transcript model, without a display:
- * one struct tline per line with its text, its character position and
- * its state.  It turns the client core's events into the text of each
+ * one struct tline per line with its text and its state.  It turns the client core's events into the text of each
  * kind of line (from templates the window passes in) and changes the
  * suffix of an own message when its fate is known.  The window shows
  * the lines; nothing here knows about X.
@@ -40,9 +39,7 @@ enum tline_state {
 /* One line of the model. */
 struct tline {
 	char			*s;	  /* UTF-8, no newline */
-	size_t			 chars;	  /* characters, without newline */
-	size_t			 prefix;  /* characters before the suffix */
-	long			 pos;	  /* absolute character position */
+	size_t			 prefix;  /* bytes before the suffix */
 	enum tline_state	 state;
 	bool			 mention; /* a good message naming us */
 };
@@ -59,30 +56,21 @@ struct transcript {
 	struct tline	*lines;
 	size_t		 nlines, caplines;
 	uint64_t	 first_serial;	/* serial of lines[0] */
-	long		 total;		/* abs position after last line */
 	int		 last_yday, last_year;
 	bool		 in_history;
-	char		*change_suffix;	/* the last tchange's suffix */
-	void		(*added)(void *);	/* called after each line */
+	/* Called after each new line, with its serial number. */
+	void		(*added)(void *, uint64_t, const struct tline *);
 	void		*arg;
-};
-
-/* A change of an own line, for the window to apply to what it shows. */
-struct tchange {
-	size_t		 idx;		/* index in lines[] */
-	long		 pos;		/* the line's position, before */
-	size_t		 prefix;	/* characters kept */
-	size_t		 oldchars;	/* the line's length before */
-	const char	*suffix;	/* the new suffix (the line's text) */
 };
 
 /*
  * Set up t with the strings str (kept, not copied: they must outlive
- * t); added(arg), if not NULL, is called after each new line.
+ * t); added(arg, serial, line), if not NULL, is called after each new
+ * line.  Serial numbers count the lines of t from 0.
  */
 void	 transcript_init(struct transcript *t,
-	    const struct transcript_strings *str, void (*added)(void *),
-	    void *arg);
+	    const struct transcript_strings *str,
+	    void (*added)(void *, uint64_t, const struct tline *), void *arg);
 /* Free the lines of t (not t itself). */
 void	 transcript_free(struct transcript *t);
 /*
@@ -130,12 +118,12 @@ uint64_t transcript_own(struct transcript *t, uint64_t my_id,
 /*
  * Own message serial moves to state (TL_PENDING, TL_CONFIRMED with
  * number n, TL_REJECTED with code and why, which may be NULL, or
- * TL_UNDELIVERED).  Returns false if the line was trimmed away; else
- * fills ch (valid until the next call) and moves the later lines.
+ * TL_UNDELIVERED): its suffix is written anew.  Returns the line, or
+ * NULL if it was trimmed away.
  */
-bool	 transcript_own_state(struct transcript *t, uint64_t serial,
-	    enum tline_state state, uint64_t n, const char *code,
-	    const char *why, struct tchange *ch);
+const struct tline *transcript_own_state(struct transcript *t,
+	    uint64_t serial, enum tline_state state, uint64_t n,
+	    const char *code, const char *why);
 /* Remove the first k lines (k <= nlines). */
 void	 transcript_drop_head(struct transcript *t, size_t k);
 

@@ -18,6 +18,8 @@ sys.path.insert(0, HERE)
 import xc  # noqa: E402
 
 T = os.environ["T"]
+# The continuationMark resource: the start of every continued row.
+CONT = "  \u21b3 "
 SRCDIR = os.environ.get("srcdir", HERE + "/..")
 RES = os.path.join(SRCDIR, "resources") + "/"
 FAKE = os.path.join(HERE, "xchat-fakeserver.py")
@@ -135,7 +137,9 @@ class XChat:
         with open(self.dump, "rb") as f:
             data = f.read().decode("utf-8")
         head, _, text = data.partition("transcript:\n")
-        st = {"transcript": text}
+        # Continuation rows (they begin with the continuationMark)
+        # belong to the line above them.
+        st = {"transcript": text.replace("\n" + CONT, " "), "rows": text}
         for l in head.splitlines():
             k, _, v = l.partition(": ")
             st[k] = v

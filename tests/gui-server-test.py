@@ -28,6 +28,10 @@ WMDELETE = os.path.join(BUILDDIR, "tests", "gui-server-wmdelete")
 PROCS = []
 
 
+# The continuationMark resource: the start of every continued row.
+CONT = "  \u21b3 "
+
+
 def log(*a):
     print("gui-server:", *a, file=sys.stderr, flush=True)
 
@@ -111,7 +115,7 @@ class Window:
                 xc.fail("no state dump from xchatd: " + self.stderr())
             time.sleep(0.02)
         d = {"clients": [], "items": {}, "widgets": {}, "dialogs": {},
-             "messages": {}, "events": []}
+             "messages": {}, "events": [], "rows": []}
         with open(self.dumpfile, encoding="utf-8") as f:
             for line in f.read().split("\n"):
                 key, _, rest = line.partition(" ")
@@ -138,7 +142,13 @@ class Window:
                     name, _, m = rest.partition(" ")
                     d["messages"][name] = m
                 elif key == "event":
-                    d["events"].append(rest)
+                    # A continuation row (it begins with the mark)
+                    # belongs to the event line above it.
+                    d["rows"].append(rest)
+                    if rest.startswith(CONT) and d["events"]:
+                        d["events"][-1] += " " + rest[len(CONT):]
+                    else:
+                        d["events"].append(rest)
                 elif key in ("title", "status"):
                     d[key] = rest
                 elif key in ("paused", "held", "lines"):
