@@ -964,8 +964,9 @@ client_ui_dump(struct client_ui *ui)
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	dump_users(ui, fp);
-	fprintf(fp, "input: %s\nlines: %zu\ntranscript:\n%s", in,
-	    ui->t.nlines, text);
+	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	logview_dump_screen(ui->lv, fp, "row:");
+	fprintf(fp, "transcript:\n%s", text);
 	XtFree(text);
 	XtFree(in);
 	if (fclose(fp) == EOF || rename(tmp, ui->o.dumpfile) == -1)

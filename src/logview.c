@@ -12,8 +12,10 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <X11/Intrinsic.h>
 #include <Xm/Xm.h>
@@ -551,4 +553,44 @@ logview_dump(struct logview *lv, FILE *fp, const char *prefix, int n)
 		p = *e != '\0' ? e + 1 : e;
 	}
 	XtFree(all);
+}
+
+/* Write the wide characters w[from..to) to fp as prefix and a row. */
+static void
+lv_put_row(FILE *fp, const char *prefix, const wchar_t *w, long from,
+    long to)
+{
+	char		 mb[MB_LEN_MAX];
+	mbstate_t	 st;
+	size_t		 n;
+
+	memset(&st, 0, sizeof st);
+	fprintf(fp, "%s ", prefix);
+	for (; from < to; from++)
+		if (w[from] != L'\n' &&
+		    (n = wcrtomb(mb, w[from], &st)) != (size_t)-1)
+			fwrite(mb, 1, n, fp);
+	fputc('\n', fp);
+}
+
+void
+logview_dump_screen(struct logview *lv, FILE *fp, const char *prefix)
+{
+	wchar_t		*w = XmTextGetStringWcs(lv->text);
+	long		 len = (long)wcslen(w), pos, start;
+	Position	 x, y, rowy = 0;
+
+	pos = start = (long)XmTextGetTopCharacter(lv->text);
+	for (; pos <= len; pos++) {
+		if (!XmTextPosToXY(lv->text, (XmTextPosition)pos, &x, &y))
+			break;
+		if (pos > start && y != rowy) {
+			lv_put_row(fp, prefix, w, start, pos);
+			start = pos;
+		}
+		rowy = y;
+	}
+	if (start < len)
+		lv_put_row(fp, prefix, w, start, pos < len ? pos : len);
+	XtFree((char *)w);
 }

@@ -90,6 +90,12 @@ unsigned logview_columns(const struct logview *);
  */
 bool	 logview_save(const struct logview *, FILE *fp, unsigned cols);
 /*
+ * Write the rows the widget shows now, as the toolkit laid them out
+ * (found from the position of each character on the screen), to fp,
+ * each as prefix, a space, the row and a newline.  For tests.
+ */
+void	 logview_dump_screen(struct logview *, FILE *fp, const char *prefix);
+/*
  * Write the last n rows of the widget to fp, each as prefix, a space,
  * the row and a newline.
  */

@@ -853,8 +853,8 @@ server_dump_cb(void *arg)
 	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
 	xmu_dump_title(fp, ui->top);
-	fprintf(fp, "paused %d\n", logview_paused(ui->lv));
-	fprintf(fp, "held %zu\n", logview_held(ui->lv));
+	fprintf(fp, "paused %d\nheld %zu\n", logview_paused(ui->lv),
+	    logview_held(ui->lv));
 	xmu_dump_list(fp, ui->list, "clients", "client");
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
@@ -863,10 +863,10 @@ server_dump_cb(void *arg)
 		xmu_dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
-
-	/* The last dumpLines lines of the event view. */
+	/* The last dumpLines lines of the event view; the rows shown. */
 	fprintf(fp, "lines %zu\n", logview_lines(ui->lv));
 	logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
+	logview_dump_screen(ui->lv, fp, "row");
 	xmu_dump_close(fp, ui->r.dump_file);
 }
 
