@@ -34,7 +34,7 @@
 
 struct nc_user {
 	uint64_t	 id;
-	char		 nick[PROTO_MAX_NICK + 1];	/* as the server sent it */
+	char		 nick[PROTO_MAX_NICK + 1];	/* as the server sent */
 	uint64_t	 keyhash;	/* nick_hash of its key, 0 if none */
 	bool		 refused;	/* shown escaped (see nick_refused) */
 };

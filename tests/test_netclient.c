@@ -507,7 +507,7 @@ test_commands(void)
 	CHECK(c.kind == NCC_BADNICK);
 	PARSE("/nick \xe2\x80\xae" "nimda");		/* RLO */
 	CHECK(c.kind == NCC_BADNICK);
-	PARSE("/nick \xd0\xb0na");			/* valid; the server judges */
+	PARSE("/nick \xd0\xb0na");		/* valid; the server judges */
 	CHECK(c.kind == NCC_NICK);
 	PARSE("/quit");
 	CHECK(c.kind == NCC_QUIT && c.arglen == 0);

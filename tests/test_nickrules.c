@@ -255,7 +255,8 @@ static void
 time_keys(void)
 {
 	static const char *nicks[] = { "user123", "ana", "João",
-	    "\xd0\xb0na", "ａｎａ", "李小龍", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };
+	    "\xd0\xb0na", "ａｎａ", "李小龍",
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };
 	struct timespec	 t0, t1;
 	char		 k[NICK_KEY_MAX];
 	size_t		 i, j, sum = 0, n = 20000;

@@ -125,7 +125,8 @@ ref_nick(const uint8_t *s, size_t len)
 		default:
 			break;
 		}
-		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+		if (u_hasBinaryProperty(c,
+		    UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
 		    u_hasBinaryProperty(c, UCHAR_NONCHARACTER_CODE_POINT))
 			return false;
 		first = false;
@@ -182,7 +183,8 @@ check_nick_rules(const uint8_t *data, size_t size)
 {
 	const char	*s = (const char *)data;
 	char		 k1[NICK_KEY_MAX], k2[NICK_KEY_MAX], d[PROTO_MAX_NICK];
-	char		 up[PROTO_MAX_NICK], e[NICK_SHOW_MAX], un[NICK_SHOW_MAX];
+	char		 up[PROTO_MAX_NICK], e[NICK_SHOW_MAX];
+	char		 un[NICK_SHOW_MAX];
 	uint8_t		 back[NICK_SHOW_MAX];
 	size_t		 l1, l2, el, bl, i;
 	bool		 valid = nick_valid(s, size), ascii = true;
