@@ -15,6 +15,7 @@
 
 #include "cliopts.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "opthelp.h"
 #include "protocol.h"
 
@@ -143,8 +144,8 @@ cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
 		return netio_port_valid(s);
 	case CK_NICK:
 		snprintf(why, whylen, "1 to 32 bytes of UTF-8, no spaces, "
-		    "no ':'");
-		return *s == '\0' || proto_nick_valid(s, strlen(s));
+		    "no ':', no invisible characters");
+		return *s == '\0' || nick_valid(s, strlen(s));
 	case CK_COUNT:
 		break;
 	}

@@ -40,6 +40,7 @@
 #include "log.h"
 #include "msglog.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "protocol.h"
 #include "transport.h"
 #include "xmalloc.h"
@@ -57,6 +58,7 @@ struct client {
 	unsigned	 idx;		/* in hub->clients or hub->closing */
 	char		 nick[PROTO_MAX_NICK + 1];
 	size_t		 nicklen;
+	uint64_t	 keyhash;	/* nick_hash of the nick's key */
 	char		 peer[NETIO_ADDRSTRLEN];
 	struct proto_lineq in;
 	double		 tokens;	/* flood bucket */
@@ -327,6 +329,18 @@ client_io(void *arg, int fd, int events)
 		evloop_round_request();
 }
 
+/* The hash of a nick's key; 0 if it has none (ICU failed). */
+static uint64_t
+key_hash(const char *nick, size_t len)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if ((klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return 0;
+	return nick_hash(key, klen);
+}
+
 /* A new connection: welcome it, tell it who is here, tell the others. */
 static void
 client_new(struct hub *h, int fd)
@@ -353,6 +367,7 @@ client_new(struct hub *h, int fd)
 	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id, c);
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
+	c->keyhash = key_hash(c->nick, c->nicklen);
 	netio_peer_name(fd, c->peer, sizeof c->peer);
 	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
 	c->tok_ms = h->now;
@@ -646,30 +661,30 @@ commit(struct hub *h, struct client *c)
 		h->ev->sent(h->ui, &ci);
 }
 
-/* Is nick taken by another client, or reserved as user<digits>? */
+/*
+ * Is the nick with this key (nickrules.h) taken by another client, or
+ * reserved as (a look-alike of) user<digits> of another id?  Keys are
+ * compared by their hash; ICU is called only on a match, to confirm it.
+ */
 static bool
-nick_taken(struct hub *h, struct client *c, const char *nick, size_t len)
+nick_taken(struct hub *h, struct client *c, const char *key, size_t klen)
 {
-	char		 mine[PROTO_MAX_NUM + 1];
+	char		 mine[PROTO_MAX_NUM + 1], digits[PROTO_MAX_NICK];
+	struct client	*o;
+	uint64_t	 hash = nick_hash(key, klen);
 	unsigned	 i;
-	size_t		 j;
 
-	if (len > 4 && proto_nick_equal(nick, 4, "user", 4)) {
-		for (j = 4; j < len; j++)
-			if (nick[j] < '0' || nick[j] > '9')
-				break;
-		if (j == len) {
-			snprintf(mine, sizeof mine, "%llu",
-			    (unsigned long long)c->id);
-			if (strlen(mine) != len - 4 ||
-			    memcmp(mine, nick + 4, len - 4) != 0)
-				return true;
-		}
-	}
-	for (i = 0; i < h->nclients; i++)
-		if (h->clients[i] != c && proto_nick_equal(h->clients[i]->nick,
-		    h->clients[i]->nicklen, nick, len))
+	if (nick_key_userid(key, klen, digits, sizeof digits)) {
+		snprintf(mine, sizeof mine, "%llu", (unsigned long long)c->id);
+		if (strcmp(mine, digits) != 0)
 			return true;
+	}
+	for (i = 0; i < h->nclients; i++) {
+		o = h->clients[i];
+		if (o != c && o->keyhash == hash &&
+		    nick_has_key(o->nick, o->nicklen, key, klen))
+			return true;
+	}
 	return false;
 }
 
@@ -678,8 +693,16 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
 	struct hub_client_info ci;
 	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen = 0;
 
-	if (nick_taken(h, c, m->nick.p, m->nick.len)) {
+	/* The byte rules are the parser's; these are the Unicode ones. */
+	if (!nick_valid(m->nick.p, m->nick.len) ||
+	    (klen = nick_key(m->nick.p, m->nick.len, key, sizeof key)) == 0) {
+		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		return;
+	}
+	if (nick_taken(h, c, key, klen)) {
 		queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
 		    m->nick.len));
 		return;
@@ -688,6 +711,7 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	memcpy(c->nick, m->nick.p, m->nick.len);
 	c->nick[m->nick.len] = '\0';
 	c->nicklen = m->nick.len;
+	c->keyhash = nick_hash(key, klen);
 	broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
 	    c->nicklen));
 	info_of(c, &ci);

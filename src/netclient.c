@@ -24,6 +24,7 @@
 #include "evloop.h"
 #include "netclient.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "protocol.h"
 #include "transport.h"
 #include "xmalloc.h"
@@ -33,7 +34,9 @@
 
 struct nc_user {
 	uint64_t	 id;
-	char		 nick[PROTO_MAX_NICK + 1];
+	char		 nick[PROTO_MAX_NICK + 1];	/* as the server sent */
+	uint64_t	 keyhash;	/* nick_hash of its key, 0 if none */
+	bool		 refused;	/* shown escaped (see nick_refused) */
 };
 
 struct netclient {
@@ -70,6 +73,8 @@ struct netclient {
 
 	uint64_t		 id;
 	char			 nick[PROTO_MAX_NICK + 1];
+	uint64_t		 keyhash;	/* of our nick, as nc_user's */
+	bool			 refused;
 	uint64_t		 nhistory;
 	struct nc_user		*users;
 	size_t			 nusers;
@@ -100,6 +105,22 @@ copy_str(char *dst, size_t size, const char *p, size_t len)
 		len = size - 1;
 	memcpy(dst, p, len);
 	dst[len] = '\0';
+}
+
+/*
+ * The form in which a nick from the server is shown, NUL-terminated in
+ * buf (NICK_SHOW_MAX bytes): the nick itself, or if refused (see
+ * nick_refused) its escaped form (nick_escape), which cannot pass for
+ * another nick.  Every nick the UI and the client log get is one of
+ * these.  Returns the length.
+ */
+static size_t
+shown(const char *nick, size_t len, bool refused, char *buf)
+{
+	if (refused)
+		return nick_escape(nick, len, buf, NICK_SHOW_MAX);
+	copy_str(buf, NICK_SHOW_MAX, nick, len);
+	return strlen(buf);
 }
 
 /*
@@ -192,7 +213,8 @@ emit_state(struct netclient *nc)
 static void
 log_own(struct netclient *nc, const struct nc_own *o)
 {
-	char	 verdict[48];
+	char	 verdict[48], me[NICK_SHOW_MAX];
+	size_t	 melen;
 
 	switch (o->state) {
 	case NCO_QUEUED:
@@ -211,9 +233,9 @@ log_own(struct netclient *nc, const struct nc_own *o)
 		snprintf(verdict, sizeof verdict, "undelivered");
 		break;
 	}
+	melen = shown(nc->nick, strlen(nc->nick), nc->refused, me);
 	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
-	    nc->id, nc->nick, strlen(nc->nick), o->md5, verdict, o->text,
-	    o->len);
+	    nc->id, me, melen, o->md5, verdict, o->text, o->len);
 }
 
 static void
@@ -438,7 +460,8 @@ netclient_quit(struct netclient *nc, const char *text)
 }
 
 static void
-users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len)
+users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+    uint64_t keyhash, bool refused)
 {
 	size_t	 i;
 
@@ -455,6 +478,8 @@ users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len)
 		nc->users[i].id = id;
 	}
 	copy_str(nc->users[i].nick, sizeof nc->users[i].nick, nick, len);
+	nc->users[i].keyhash = keyhash;
+	nc->users[i].refused = refused;
 }
 
 static struct nc_user *
@@ -475,6 +500,63 @@ users_del(struct netclient *nc, uint64_t id)
 
 	if (u != NULL)
 		*u = nc->users[--nc->nusers];
+}
+
+/*
+ * Would this client refuse nick (len bytes) for client id, were it the
+ * server (doc/PROTOCOL.md, <nick>)?  Yes if it is not a valid nick, or
+ * if it has the key of another client's nick here, ours included: a
+ * server that let "\u0430na" in beside "ana" (or sent "ana" twice) gets
+ * the later one shown escaped.  A nick shown escaped cannot pass for
+ * another, so it takes no key from anyone.  *hash gets the hash of the
+ * key, 0 if none.
+ * Keys are compared by hash, and confirmed with ICU only on a match.
+ */
+static bool
+nick_refused(struct netclient *nc, uint64_t id, const char *nick,
+    size_t len, uint64_t *hash)
+{
+	struct nc_user	*u;
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen, i;
+
+	*hash = 0;
+	if (!nick_valid(nick, len) ||
+	    (klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return true;
+	*hash = nick_hash(key, klen);
+	if (id != nc->id && !nc->refused && nc->keyhash == *hash &&
+	    nick_has_key(nc->nick, strlen(nc->nick), key, klen))
+		return true;
+	for (i = 0; i < nc->nusers; i++) {
+		u = &nc->users[i];
+		if (u->id != id && !u->refused && u->keyhash == *hash &&
+		    nick_has_key(u->nick, strlen(u->nick), key, klen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The shown form (see shown()) of nick for client id in a MSG or LEAVE:
+ * as decided when that client took the nick if it still has it, else
+ * judged now.
+ */
+static size_t
+shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+    char *buf)
+{
+	struct nc_user	*u = users_find(nc, id);
+	const char	*have = u != NULL ? u->nick : id == nc->id ?
+			    nc->nick : NULL;
+	bool		 refused;
+	uint64_t	 hash;
+
+	if (have != NULL && strlen(have) == len && memcmp(have, nick, len) == 0)
+		refused = u != NULL ? u->refused : nc->refused;
+	else
+		refused = nick_refused(nc, id, nick, len, &hash);
+	return shown(nick, len, refused, buf);
 }
 
 static struct nc_own *
@@ -522,12 +604,13 @@ static void
 on_message(struct netclient *nc, const struct proto_smsg *m)
 {
 	struct nc_msg	 msg;
+	char		 show[NICK_SHOW_MAX];
 
 	memset(&msg, 0, sizeof msg);
 	msg.n = m->n;
 	msg.id = m->id;
-	msg.nick = m->nick.p;
-	msg.nicklen = m->nick.len;
+	msg.nick = show;
+	msg.nicklen = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	msg.text = m->text.p;
 	msg.textlen = m->text.len;
 	msg.md5 = m->md5.p;
@@ -568,40 +651,82 @@ on_user(struct netclient *nc, enum nc_user_ev what,
     const struct proto_smsg *m)
 {
 	struct nc_user	*u;
-	char		 old[PROTO_MAX_NICK + 1];
+	char		 old[NICK_SHOW_MAX], show[NICK_SHOW_MAX];
 	const char	*oldp = NULL;
-	bool		 self = m->id == nc->id;
+	bool		 self = m->id == nc->id, refused = false;
+	uint64_t	 hash = 0;
+	size_t		 len;
 
+	if (what == NCU_LEAVE)
+		len = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
+	else {
+		refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
+		    &hash);
+		len = shown(m->nick.p, m->nick.len, refused, show);
+	}
 	if (what == NCU_NICK) {
 		if (self) {
-			snprintf(old, sizeof old, "%s", nc->nick);
+			shown(nc->nick, strlen(nc->nick), nc->refused, old);
 			oldp = old;
 			copy_str(nc->nick, sizeof nc->nick, m->nick.p,
 			    m->nick.len);
+			nc->keyhash = hash;
+			nc->refused = refused;
 		} else if ((u = users_find(nc, m->id)) != NULL) {
-			snprintf(old, sizeof old, "%s", u->nick);
+			shown(u->nick, strlen(u->nick), u->refused, old);
 			oldp = old;
 		}
 	}
 	if (what == NCU_LEAVE)
 		users_del(nc, m->id);
 	else if (!self)
-		users_set(nc, m->id, m->nick.p, m->nick.len);
+		users_set(nc, m->id, m->nick.p, m->nick.len, hash, refused);
 	if (nc->ev->user != NULL)
-		nc->ev->user(nc->arg, what, m->id, m->nick.p, m->nick.len,
-		    oldp, m->code.p, m->code.len, self);
+		nc->ev->user(nc->arg, what, m->id, show, len, oldp,
+		    m->code.p, m->code.len, self);
 }
 
 static void
 on_err(struct netclient *nc, const struct proto_smsg *m)
 {
 	enum nc_note	 what = NCN_ERR;
+	char		 show[NICK_SHOW_MAX];
+	const char	*text = m->text.p;
+	size_t		 len = m->text.len;
 
-	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0)
+	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0) {
 		what = NCN_NICKINUSE;
-	else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
+		/* The nick in it is shown as any other. */
+		if (len > 0 && !nick_valid(text, len)) {
+			len = nick_escape(text, len, show, sizeof show);
+			text = show;
+		}
+	} else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
 		what = NCN_BADNICK;
-	emit_note(nc, what, m->code.p, m->code.len, m->text.p, m->text.len);
+	emit_note(nc, what, m->code.p, m->code.len, text, len);
+}
+
+static void
+on_welcome(struct netclient *nc, const struct proto_smsg *m)
+{
+	char	 show[NICK_SHOW_MAX];
+	size_t	 len;
+
+	nc->id = m->id;
+	copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
+	nc->nusers = 0;
+	nc->nhistory = 0;
+	nc->state = NC_HISTORY;
+	nc->backoff = NC_BACKOFF_FIRST;
+	/* Even our own nick: a server may give us one we would refuse. */
+	nc->refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
+	    &nc->keyhash);
+	len = shown(m->nick.p, m->nick.len, nc->refused, show);
+	if (nc->ev->welcome != NULL)
+		nc->ev->welcome(nc->arg, m->id, show, len);
+	emit_state(nc);
+	if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
+		send_nick(nc);
 }
 
 /* Handle one frame from the server (len bytes, no LF). */
@@ -628,17 +753,7 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 			emit_note(nc, NCN_BADFRAME, NULL, 0, line, len);
 			return;
 		}
-		nc->id = m.id;
-		copy_str(nc->nick, sizeof nc->nick, m.nick.p, m.nick.len);
-		nc->nusers = 0;
-		nc->nhistory = 0;
-		nc->state = NC_HISTORY;
-		nc->backoff = NC_BACKOFF_FIRST;
-		if (nc->ev->welcome != NULL)
-			nc->ev->welcome(nc->arg, m.id, m.nick.p, m.nick.len);
-		emit_state(nc);
-		if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
-			send_nick(nc);
+		on_welcome(nc, &m);
 		break;
 	case PV_USER:
 		on_user(nc, NCU_PRESENT, &m);
@@ -994,7 +1109,7 @@ netclient_parse_command(const char *in, size_t len, struct nc_cmd *c)
 	while (c->arglen > 0 && c->arg[c->arglen - 1] == ' ')
 		c->arglen--;
 	if (w == 5 && strncasecmp(in, "/nick", 5) == 0) {
-		c->kind = proto_nick_valid(c->arg, c->arglen) ?
+		c->kind = nick_valid(c->arg, c->arglen) ?
 		    NCC_NICK : NCC_BADNICK;
 	} else if (w == 5 && strncasecmp(in, "/quit", 5) == 0) {
 		c->kind = NCC_QUIT;

@@ -104,7 +104,11 @@ enum nc_note {
 /*
  * What the core tells the UI.  Any pointer may be NULL.  Strings are
  * counted and not NUL-terminated unless stated; they live only for the
- * duration of the call.
+ * duration of the call.  Every nick (welcome, user, message, the old
+ * nick of NCU_NICK, the nick of NCN_NICKINUSE) is in the form to show:
+ * as the server sent it if this client would accept it, else escaped
+ * (nick_escape in nickrules.h: ASCII, starting with "(?) ", at most
+ * NICK_SHOW_MAX - 1 bytes) so that it cannot pass for another nick.
  */
 struct nc_events {
 	/* The state changed, or (while waiting) the countdown ticked. */

@@ -377,6 +377,18 @@ def main():
              "dead server detected", timeout=20)
     log("ok: dead server detected")
 
+    # 8b. A server that renames the client to a bidi override (issue 10,
+    #     item 6): the title and the transcript show it escaped, marked,
+    #     and never with the U+202E itself.
+    rlo = FakeServer("--rename", "\u202enimda".encode().hex())
+    fox = XChat("xchatE", rlo.port, "fox")
+    st = fox.wait(lambda s: "(?) \\u{202E}nimda" in s["title"],
+                  "escaped nick in the title")
+    xc.check(st["nick"] == "(?) \\u{202E}nimda", "nick: " + st["nick"])
+    xc.check("\u202e" not in st["title"] + st["transcript"],
+             "U+202E reached the window")
+    log("ok: a refused nick from the server shown escaped")
+
     # 9. pt_BR app-defaults are found through %L.
     if b"pt_BR.utf8" in subprocess.run(["locale", "-a"],
                                        capture_output=True).stdout:

@@ -319,6 +319,81 @@ test_handshake(void)
 	netclient_free(nc);
 }
 
+/*
+ * Issue 10, item 6: a nick from the server that this client would
+ * refuse (invalid, or the key of another nick here) is shown escaped,
+ * starting with "(?) ", in every event; a valid nick is shown as it is.
+ */
+static void
+test_shown_nicks(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 frame[256], md5[33];
+
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 user3 1\nUSER 1 ana\n"
+	    "USER 4 \xd0\xb0na\n"			/* Cyrillic a */
+	    "USER 5 ana\n"				/* the same bytes */
+	    "USER 6 \xef\xbd\x95ser3\n"		/* full-width u */
+	    "USER 7 Jo\xc3\xa3o\nUSER 8 JO\xc3\x83O\n"
+	    "USER 9 an\xe2\x80\x8b" "a\n");		/* ZWSP */
+	CHECK(has("user 0 1 ana old=- reason= self=0"));
+	CHECK(has("user 0 4 (?) \\u{0430}na old=-"));
+	CHECK(has("user 0 5 (?) ana old=-"));
+	CHECK(has("user 0 6 (?) \\u{FF55}ser3 old=-"));
+	CHECK(has("user 0 7 Jo\xc3\xa3o old=-"));
+	CHECK(has("user 0 8 JO\xc3\x83O old=-"));
+	CHECK(has("user 0 9 (?) an\\u{200B}a old=-"));
+	/* Messages: the sender's nick as decided when it was set. */
+	digest_md5_hex("oi", 2, md5);
+	snprintf(frame, sizeof frame, "MSG 1 4 \xd0\xb0na %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 1 4 (?) \\u{0430}na good=1"));
+	snprintf(frame, sizeof frame, "MSG 2 1 ana %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 2 1 ana good=1"));
+	/* History from a client gone, with the nick of one here. */
+	snprintf(frame, sizeof frame, "MSG 3 2 ANA %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 3 2 (?) ANA good=1"));
+	snprintf(frame, sizeof frame, "MSG 4 2 \xe2\x80\xae" "nimda %s oi\n",
+	    md5);
+	feed(nc, frame);
+	CHECK(has("msg 4 2 (?) \\u{202E}nimda good=1"));
+	feed(nc, "READY 8\n");
+
+	/* The server renames us to a bidi override: shown escaped. */
+	seen[0] = '\0';
+	feed(nc, "NICK 3 \xe2\x80\xae" "nimda\n");
+	CHECK(has("user 3 3 (?) \\u{202E}nimda old=user3 reason= self=1"));
+	feed(nc, "NICK 3 rui\n");
+	CHECK(has("user 3 3 rui old=(?) \\u{202E}nimda reason= self=1"));
+	/* Another takes our nick's look-alike; the holder changes case. */
+	feed(nc, "NICK 1 RUI\n");
+	CHECK(has("user 3 1 (?) RUI old=ana reason= self=0"));
+	feed(nc, "NICK 3 Rui\n");
+	CHECK(has("user 3 3 Rui old=rui reason= self=1"));
+	/* 1 is ana no more, and 5 goes: ana is free (4's is refused). */
+	feed(nc, "LEAVE 5 ana quit\nJOIN 10 ANA\n");
+	CHECK(has("user 2 5 (?) ana old=- reason=quit"));
+	CHECK(has("user 1 10 ANA old=-"));
+	feed(nc, "LEAVE 10 ANA quit\n");
+	CHECK(has("user 2 10 ANA old=- reason=quit"));
+	/* A nick in ERR nickinuse is shown the same way. */
+	feed(nc, "ERR nickinuse \xe2\x80\xae" "nimda\n");
+	CHECK(has("note 2 nickinuse (?) \\u{202E}nimda"));
+	feed(nc, "ERR nickinuse ana\n");
+	CHECK(has("note 2 nickinuse ana"));
+	netclient_free(nc);
+
+	/* A WELCOME with a nick we would refuse. */
+	nc = connected(NULL);
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 \xe2\x80\xae" "nimda 1\n");
+	CHECK(has("welcome 3 (?) \\u{202E}nimda"));
+	netclient_free(nc);
+}
+
 static void
 test_own(void)
 {
@@ -428,6 +503,12 @@ test_commands(void)
 	CHECK(c.kind == NCC_BADNICK);
 	PARSE("/nick two words");
 	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick an\xe2\x80\x8b" "a");		/* ZWSP */
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick \xe2\x80\xae" "nimda");		/* RLO */
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick \xd0\xb0na");		/* valid; the server judges */
+	CHECK(c.kind == NCC_NICK);
 	PARSE("/quit");
 	CHECK(c.kind == NCC_QUIT && c.arglen == 0);
 	PARSE("/quit até logo");
@@ -464,6 +545,7 @@ main(void)
 	evloop_init(NULL);
 	test_backoff();
 	test_handshake();
+	test_shown_nicks();
 	test_own();
 	test_mentions();
 	test_commands();

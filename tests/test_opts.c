@@ -140,8 +140,11 @@ test_client_table(void)
 	CHECK_STR(cli_error("port", "0"),
 	    "invalid port \"0\": want a number from 1 to 65535");
 	CHECK_STR(cli_error("nick", "a b"), "invalid nick \"a b\": 1 to 32 "
-	    "bytes of UTF-8, no spaces, no ':'");
+	    "bytes of UTF-8, no spaces, no ':', no invisible characters");
 	CHECK_STR(cli_error("nick", "ana"), "ok");
+	CHECK_STR(cli_error("nick", "an\xe2\x80\x8b" "a"), "invalid nick "
+	    "\"an\xe2\x80\x8b" "a\": 1 to 32 bytes of UTF-8, no spaces, "
+	    "no ':', no invisible characters");
 	CHECK_STR(cli_error("saveLines", "9"), "invalid saveLines \"9\": "
 	    "want a whole number from 10 to 10000000");
 	CHECK_STR(cli_error("connectTimeout", "x"), "invalid connectTimeout "
