@@ -430,7 +430,10 @@ listener_io(void *arg, int lfd, int events)
 	}
 }
 
-/* Refill a client's flood bucket; true if a message may pass. */
+/*
+ * Refill a client's flood bucket; true if a frame that counts (MSG,
+ * NICK; later DM, AWAY) may pass, taking a token.
+ */
 static bool
 flood_take(struct hub *h, struct client *c)
 {
@@ -451,6 +454,38 @@ flood_take(struct hub *h, struct client *c)
 		c->tokens -= 1;
 		return true;
 	}
+	return false;
+}
+
+/*
+ * A frame found the bucket empty: one strike more; past -floodkick
+ * strikes beyond the rate the client is dropped with BYE flood.
+ * Returns true if it was dropped.
+ */
+static bool
+flood_strike(struct hub *h, struct client *c)
+{
+	c->strikes += 1;
+	if (c->strikes <= h->cfg.floodkick)
+		return false;
+	client_drop(c, "flood", true);
+	return true;
+}
+
+/*
+ * The flood check of a frame that is answered "ERR flood <VERB>" when
+ * the bucket is empty (NICK; AWAY to come): true if it may pass.  If
+ * not, it has no effect but the ERR and a strike.
+ */
+static bool
+flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	if (flood_take(h, c))
+		return true;
+	queue(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
+	flood_strike(h, c);
 	return false;
 }
 
@@ -526,9 +561,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 
 	if (!flood_take(h, c)) {
 		reject(h, c, m, "flood", NULL, true);
-		c->strikes += 1;
-		if (c->strikes > h->cfg.floodkick)
-			client_drop(c, "flood", true);
+		flood_strike(h, c);
 		return;
 	}
 	if (!proto_text_valid(m->text.p, m->text.len)) {
@@ -729,7 +762,10 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    NULL, flood_take(h, c));
 		return;
 	case PCE_BADNICK:
-		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		/* A NICK counts against the bucket, valid or not. */
+		if (flood_frame(h, c, &m.verbstr))
+			queue(c, buf, proto_encode_err(buf, "badnick", NULL,
+			    0));
 		return;
 	}
 	switch (m.verb) {
@@ -737,7 +773,8 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		handle_msg(h, c, &m);
 		break;
 	case PV_NICK:
-		handle_nick(h, c, &m);
+		if (flood_frame(h, c, &m.verbstr))
+			handle_nick(h, c, &m);
 		break;
 	case PV_PING:
 		queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
