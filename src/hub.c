@@ -845,6 +845,22 @@ done:
 	proto_lineq_keep(&c->in, &s);
 }
 
+/*
+ * Client c, at i in the table, has not answered its PING in time by
+ * the clock; but the server itself may have been stopped (SIGSTOP, a
+ * suspended VM) with the PONG waiting in the socket.  Read what is
+ * waiting before judging: true if c is still silent (to be dropped),
+ * or left the table while its input was handled.
+ */
+static bool
+timed_out(struct hub *h, struct client *c, unsigned i)
+{
+	client_read(h, c);
+	if (i >= h->nclients || h->clients[i] != c)
+		return true;
+	return c->ping_sent != 0;
+}
+
 /* Once a second: PING the silent, drop the unanswering, end closings. */
 static void
 tick(void *arg)
@@ -876,8 +892,11 @@ tick(void *arg)
 				c->ping_sent = h->now;
 			}
 		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
-			client_drop(c, "timeout", true);
-			i--;
+			if (!timed_out(h, c, i))
+				continue;
+			if (i < h->nclients && h->clients[i] == c)
+				client_drop(c, "timeout", true);
+			i--;	/* another client is at i now */
 		}
 	}
 }
