@@ -918,6 +918,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->now = now_ms();
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
 	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
+	fanout_set_budget(h->fo, cfg->outbudget);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	return h;
