@@ -63,6 +63,7 @@ struct ui_res {
 	String	 note_nickinuse, note_badnick, note_err, note_bye;
 	String	 note_badframe, note_toolong, note_queuefull;
 	String	 note_saved, note_savefail, user_self;
+	String	 sfx_badtext, sfx_unknown, sfx_recovered;
 };
 
 #define SRES(name, cls, field, def) \
@@ -159,6 +160,13 @@ static XtResource ui_resources[] = {
 	SRES("noteSaveFailed", "Note", note_savefail,
 	    "Cannot save the transcript to %x: %t"),
 	SRES("userSelf", "UserSelf", user_self, "%n #%i (you)"),
+	SRES("suffixBadText", "Suffix", sfx_badtext,
+	    "  [FAILED: the text breaks the protocol (control characters "
+	    "or invalid UTF-8), not genuine]"),
+	SRES("suffixUnknownSender", "Suffix", sfx_unknown,
+	    "  [FAILED: #%i is not connected, not genuine]"),
+	SRES("suffixRecovered", "Suffix", sfx_recovered,
+	    "  [confirmed #%N: found in the history after the reconnect]"),
 };
 
 _Static_assert(XtNumber(ui_resources) == sizeof(struct ui_res) /
@@ -603,11 +611,7 @@ ev_message(void *arg, const struct nc_msg *m)
 	struct client_ui	*ui = arg;
 
 	transcript_message(&ui->t, m->id, m->nick, m->nicklen, m->text,
-	    m->textlen, m->good, m->history, m->mention);
-	if (!m->good)
-		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
-		    "digest check (got %.32s, computed %s)", m->n, m->id,
-		    m->md5, m->computed);
+	    m->textlen, m->verdict, m->history, m->mention);
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
@@ -633,6 +637,9 @@ ev_own(void *arg, struct nc_own *o)
 		break;
 	case NCO_REJECTED:
 		own_state(ui, serial, TL_REJECTED, o);
+		break;
+	case NCO_RECOVERED:
+		own_state(ui, serial, TL_RECOVERED, o);
 		break;
 	case NCO_UNDELIVERED:
 	default:
@@ -948,6 +955,9 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_undelivered = r->sfx_undelivered;
 	ts->hist_begin = r->hist_begin;
 	ts->hist_end = r->hist_end;
+	ts->sfx_badtext = r->sfx_badtext;
+	ts->sfx_unknown = r->sfx_unknown;
+	ts->sfx_recovered = r->sfx_recovered;
 }
 
 static bool
