@@ -421,11 +421,7 @@ ev_message(void *arg, const struct nc_msg *m)
 	struct client_ui	*ui = arg;
 
 	transcript_message(&ui->t, m->id, m->nick, m->nicklen, m->text,
-	    m->textlen, m->good, m->history, m->mention);
-	if (!m->good)
-		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
-		    "digest check (got %.32s, computed %s)", m->n, m->id,
-		    m->md5, m->computed);
+	    m->textlen, m->verdict, m->history, m->mention);
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
@@ -451,6 +447,9 @@ ev_own(void *arg, struct nc_own *o)
 		break;
 	case NCO_REJECTED:
 		own_state(ui, serial, TL_REJECTED, o);
+		break;
+	case NCO_RECOVERED:
+		own_state(ui, serial, TL_RECOVERED, o);
 		break;
 	case NCO_UNDELIVERED:
 	default:
@@ -768,6 +767,9 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_undelivered = r->sfx_undelivered;
 	ts->hist_begin = r->hist_begin;
 	ts->hist_end = r->hist_end;
+	ts->sfx_badtext = r->sfx_badtext;
+	ts->sfx_unknown = r->sfx_unknown;
+	ts->sfx_recovered = r->sfx_recovered;
 }
 
 /* The menu bar: File (reconnect, save, quit) and Help (about). */

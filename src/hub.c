@@ -445,7 +445,10 @@ listener_io(void *arg, int lfd, int events)
 	}
 }
 
-/* Refill a client's flood bucket; true if a message may pass. */
+/*
+ * Refill a client's flood bucket; true if a frame that counts (MSG,
+ * NICK; later DM, AWAY) may pass, taking a token.
+ */
 static bool
 flood_take(struct hub *h, struct client *c)
 {
@@ -466,6 +469,38 @@ flood_take(struct hub *h, struct client *c)
 		c->tokens -= 1;
 		return true;
 	}
+	return false;
+}
+
+/*
+ * A frame found the bucket empty: one strike more; past -floodkick
+ * strikes beyond the rate the client is dropped with BYE flood.
+ * Returns true if it was dropped.
+ */
+static bool
+flood_strike(struct hub *h, struct client *c)
+{
+	c->strikes += 1;
+	if (c->strikes <= h->cfg.floodkick)
+		return false;
+	client_drop(c, "flood", true);
+	return true;
+}
+
+/*
+ * The flood check of a frame that is answered "ERR flood <VERB>" when
+ * the bucket is empty (NICK; AWAY to come): true if it may pass.  If
+ * not, it has no effect but the ERR and a strike.
+ */
+static bool
+flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	if (flood_take(h, c))
+		return true;
+	queue(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
+	flood_strike(h, c);
 	return false;
 }
 
@@ -541,9 +576,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 
 	if (!flood_take(h, c)) {
 		reject(h, c, m, "flood", NULL, true);
-		c->strikes += 1;
-		if (c->strikes > h->cfg.floodkick)
-			client_drop(c, "flood", true);
+		flood_strike(h, c);
 		return;
 	}
 	if (!proto_text_valid(m->text.p, m->text.len)) {
@@ -753,7 +786,10 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    NULL, flood_take(h, c));
 		return;
 	case PCE_BADNICK:
-		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		/* A NICK counts against the bucket, valid or not. */
+		if (flood_frame(h, c, &m.verbstr))
+			queue(c, buf, proto_encode_err(buf, "badnick", NULL,
+			    0));
 		return;
 	}
 	switch (m.verb) {
@@ -761,7 +797,8 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		handle_msg(h, c, &m);
 		break;
 	case PV_NICK:
-		handle_nick(h, c, &m);
+		if (flood_frame(h, c, &m.verbstr))
+			handle_nick(h, c, &m);
 		break;
 	case PV_PING:
 		queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
@@ -832,6 +869,22 @@ done:
 	proto_lineq_keep(&c->in, &s);
 }
 
+/*
+ * Client c, at i in the table, has not answered its PING in time by
+ * the clock; but the server itself may have been stopped (SIGSTOP, a
+ * suspended VM) with the PONG waiting in the socket.  Read what is
+ * waiting before judging: true if c is still silent (to be dropped),
+ * or left the table while its input was handled.
+ */
+static bool
+timed_out(struct hub *h, struct client *c, unsigned i)
+{
+	client_read(h, c);
+	if (i >= h->nclients || h->clients[i] != c)
+		return true;
+	return c->ping_sent != 0;
+}
+
 /* Once a second: PING the silent, drop the unanswering, end closings. */
 static void
 tick(void *arg)
@@ -863,8 +916,11 @@ tick(void *arg)
 				c->ping_sent = h->now;
 			}
 		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
-			client_drop(c, "timeout", true);
-			i--;
+			if (!timed_out(h, c, i))
+				continue;
+			if (i < h->nclients && h->clients[i] == c)
+				client_drop(c, "timeout", true);
+			i--;	/* another client is at i now */
 		}
 	}
 }
@@ -886,6 +942,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->now = now_ms();
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
 	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
+	fanout_set_budget(h->fo, cfg->outbudget);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	return h;

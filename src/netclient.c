@@ -22,6 +22,7 @@
 #include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
+#include "log.h"
 #include "netclient.h"
 #include "netio.h"
 #include "nickrules.h"
@@ -83,6 +84,12 @@ struct netclient {
 	uint64_t		 lastseq;
 	struct nc_own		*own;		/* queued and pending, oldest first */
 	struct nc_own		*owntail;
+	struct nc_own		*lost;		/* undelivered, oldest first, until
+						   the next history is seen */
+	struct nc_own		*losttail;
+	unsigned		 nlost;
+	uint64_t		 max_n;		/* highest number seen on this
+						   connection */
 };
 
 static void	 tick_cb(void *);
@@ -191,6 +198,10 @@ netclient_free(struct netclient *nc)
 		next = o->next;
 		own_free(o);
 	}
+	for (o = nc->lost; o != NULL; o = next) {
+		next = o->next;
+		own_free(o);
+	}
 	free(nc->users);
 	free(nc->rbuf);
 	free(nc->host);
@@ -225,6 +236,9 @@ log_own(struct netclient *nc, const struct nc_own *o)
 	case NCO_CONFIRMED:
 		snprintf(verdict, sizeof verdict, "confirmed");
 		break;
+	case NCO_RECOVERED:
+		snprintf(verdict, sizeof verdict, "recovered");
+		break;
 	case NCO_REJECTED:
 		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
 		break;
@@ -232,6 +246,17 @@ log_own(struct netclient *nc, const struct nc_own *o)
 	default:
 		snprintf(verdict, sizeof verdict, "undelivered");
 		break;
+	}
+	/* Its number is logged: its relay in a later history is not. */
+	if (o->n != 0)
+		clientlog_first(nc->log, o->n, o->md5);
+	/* A recovered one was sent with the id and nick of its time. */
+	if (o->state == NCO_RECOVERED) {
+		melen = shown(o->sent_nick, strlen(o->sent_nick), nc->refused,
+		    me);
+		clientlog_record(nc->log, "out", o->n, o->sent_id, me, melen,
+		    o->md5, verdict, o->text, o->len);
+		return;
 	}
 	melen = shown(nc->nick, strlen(nc->nick), nc->refused, me);
 	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
@@ -292,6 +317,9 @@ send_msg(struct netclient *nc, struct nc_own *o)
 
 	len = proto_encode_msg(frame, o->seq, o->md5, o->text, o->len);
 	o->state = NCO_PENDING;
+	o->sent_id = nc->id;
+	snprintf(o->sent_nick, sizeof o->sent_nick, "%s", nc->nick);
+	o->floor = nc->max_n;
 	put(nc, frame, len);
 }
 
@@ -323,10 +351,49 @@ tick_arm(struct netclient *nc)
 }
 
 /*
+ * Keep an undelivered message until the next connection's history
+ * says whether the server had taken it; at most NC_LOST_MAX, the
+ * oldest forgotten first (they stay undelivered).
+ */
+static void
+lost_add(struct netclient *nc, struct nc_own *o)
+{
+	struct nc_own	*old;
+
+	o->next = NULL;
+	if (nc->losttail != NULL)
+		nc->losttail->next = o;
+	else
+		nc->lost = o;
+	nc->losttail = o;
+	if (++nc->nlost <= NC_LOST_MAX)
+		return;
+	old = nc->lost;
+	nc->lost = old->next;
+	nc->nlost--;
+	own_free(old);
+}
+
+/* The history is over: what it did not show stays undelivered. */
+static void
+lost_clear(struct netclient *nc)
+{
+	struct nc_own	*o, *next;
+
+	for (o = nc->lost; o != NULL; o = next) {
+		next = o->next;
+		own_free(o);
+	}
+	nc->lost = nc->losttail = NULL;
+	nc->nlost = 0;
+}
+
+/*
  * Close the connection (if any) for why.  Pending messages become
- * undelivered (we cannot know whether the server took them); queued
- * ones stay queued.  Unless the client was closed, a retry is
- * scheduled after the current backoff, which then doubles.
+ * undelivered (we cannot know whether the server took them; the next
+ * history may tell, see msg_recover()); queued ones stay queued.
+ * Unless the client was closed, a retry is scheduled after the current
+ * backoff, which then doubles.
  */
 static void
 drop(struct netclient *nc, enum nc_why why)
@@ -353,7 +420,7 @@ drop(struct netclient *nc, enum nc_why why)
 		own_unlink(nc, o);
 		o->state = NCO_UNDELIVERED;
 		emit_own(nc, o);
-		own_free(o);
+		lost_add(nc, o);
 	}
 	nc->why = why;
 	if (nc->state == NC_CLOSED) {
@@ -576,6 +643,20 @@ own_find(struct netclient *nc, const struct proto_str *seq)
 	return NULL;
 }
 
+/*
+ * Message n of ours from connection id is known: the server answers in
+ * order, so any later one from that connection has a higher number.
+ */
+static void
+floors_raise(struct nc_own *list, uint64_t id, uint64_t n)
+{
+	struct nc_own	*o;
+
+	for (o = list; o != NULL; o = o->next)
+		if (o->sent_id == id && o->floor < n)
+			o->floor = n;
+}
+
 static void
 on_fate(struct netclient *nc, const struct proto_smsg *m)
 {
@@ -590,6 +671,9 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 	if (m->verb == PV_OK) {
 		o->state = NCO_CONFIRMED;
 		o->n = m->n;
+		floors_raise(nc->own, o->sent_id, m->n);
+		if (m->n > nc->max_n)
+			nc->max_n = m->n;
 	} else {
 		o->state = NCO_REJECTED;
 		copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
@@ -598,6 +682,86 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 	}
 	emit_own(nc, o);
 	own_free(o);
+}
+
+/*
+ * Judge a received message: the digest, then the text rules, then (for
+ * a live one) that its sender is connected.  History carries the ids
+ * and nicks senders had when their messages were accepted: those may
+ * have left long ago, so only live messages are judged by sender.
+ */
+static enum nc_verdict
+msg_verdict(struct netclient *nc, const struct nc_msg *msg)
+{
+	if (!digest_md5_equal(msg->computed, msg->md5))
+		return NCV_DIGEST;
+	if (!proto_text_valid(msg->text, msg->textlen))
+		return NCV_TEXT;
+	if (!msg->history && users_find(nc, msg->id) == NULL)
+		return NCV_SENDER;
+	return NCV_GOOD;
+}
+
+/* Say on stderr why a message is not shown as genuine. */
+static void
+msg_warn(const struct nc_msg *msg)
+{
+	switch (msg->verdict) {
+	case NCV_DIGEST:
+		log_warnx("message %llu from #%llu failed its digest check "
+		    "(got %.32s, computed %s)", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id, msg->md5, msg->computed);
+		break;
+	case NCV_TEXT:
+		log_warnx("message %llu from #%llu has a matching digest but "
+		    "its text breaks the protocol's rules (control characters "
+		    "or invalid UTF-8)", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id);
+		break;
+	case NCV_SENDER:
+		log_warnx("message %llu names #%llu as its sender, who is "
+		    "not connected", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A good history message may be one of ours that the last connection
+ * lost before its OK: the first undelivered message it matches by the
+ * rule of netclient_send() becomes recovered (number n).  True if so.
+ */
+static bool
+msg_recover(struct netclient *nc, const struct nc_msg *msg)
+{
+	struct nc_own	*o, *prev = NULL;
+
+	for (o = nc->lost; o != NULL; prev = o, o = o->next) {
+		if (o->sent_id != msg->id || msg->n <= o->floor ||
+		    strlen(o->sent_nick) != msg->nicklen ||
+		    memcmp(o->sent_nick, msg->nick, msg->nicklen) != 0 ||
+		    !digest_md5_equal(o->md5, msg->md5) ||
+		    o->len != msg->textlen ||
+		    memcmp(o->text, msg->text, o->len) != 0)
+			continue;
+		if (prev != NULL)
+			prev->next = o->next;
+		else
+			nc->lost = o->next;
+		if (nc->losttail == o)
+			nc->losttail = prev;
+		nc->nlost--;
+		floors_raise(nc->lost, o->sent_id, msg->n);
+		o->next = NULL;
+		o->state = NCO_RECOVERED;
+		o->n = msg->n;
+		emit_own(nc, o);
+		own_free(o);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -615,15 +779,22 @@ on_message(struct netclient *nc, const struct proto_smsg *m)
 	msg.textlen = m->text.len;
 	msg.md5 = m->md5.p;
 	digest_md5_hex(m->text.p, m->text.len, msg.computed);
-	msg.good = digest_md5_equal(msg.computed, m->md5.p) &&
-	    proto_text_valid(m->text.p, m->text.len);
 	msg.history = nc->state == NC_HISTORY;
+	msg.verdict = msg_verdict(nc, &msg);
+	msg.good = msg.verdict == NCV_GOOD;
 	msg.mention = netclient_mentions(m->text.p, m->text.len, nc->nick);
 	if (msg.history)
 		nc->nhistory++;
+	if (m->n > nc->max_n)
+		nc->max_n = m->n;
+	if (!msg.good)
+		msg_warn(&msg);
 	if (nc->ev->message != NULL)
 		nc->ev->message(nc->arg, &msg);
-	if (nc->log != NULL)
+	if (msg.good && msg.history && nc->lost != NULL)
+		msg_recover(nc, &msg);
+	/* Each message is logged once, not again with every history. */
+	if (nc->log != NULL && clientlog_first(nc->log, msg.n, msg.md5))
 		clientlog_record(nc->log, msg.history ? "hist" : "in", msg.n,
 		    msg.id, msg.nick, msg.nicklen, msg.md5,
 		    msg.good ? "good" : "FAILED", msg.text, msg.textlen);
@@ -635,6 +806,7 @@ on_ready(struct netclient *nc, const struct proto_smsg *m)
 	struct nc_own	*o;
 
 	nc->state = NC_READY;
+	lost_clear(nc);
 	if (nc->ev->ready != NULL)
 		nc->ev->ready(nc->arg, m->n, nc->nhistory);
 	emit_state(nc);
@@ -677,9 +849,10 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 			oldp = old;
 		}
 	}
+	/* Only USER and JOIN make an id known; NICK renames a known one. */
 	if (what == NCU_LEAVE)
 		users_del(nc, m->id);
-	else if (!self)
+	else if (!self && (what != NCU_NICK || oldp != NULL))
 		users_set(nc, m->id, m->nick.p, m->nick.len, hash, refused);
 	if (nc->ev->user != NULL)
 		nc->ev->user(nc->arg, what, m->id, show, len, oldp,
@@ -716,6 +889,7 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
 	nc->nusers = 0;
 	nc->nhistory = 0;
+	nc->max_n = 0;
 	nc->state = NC_HISTORY;
 	nc->backoff = NC_BACKOFF_FIRST;
 	/* Even our own nick: a server may give us one we would refuse. */
@@ -900,6 +1074,27 @@ io_cb(void *arg, int fd, int events)
 }
 
 /*
+ * The server looks silent by the clock; but this process may have been
+ * stopped (^Z, a suspended machine) with the answer waiting in its
+ * socket.  Read what is waiting before judging: true if the server is
+ * still silent (no WELCOME yet, or the PING still unanswered), false
+ * if it spoke or the read ended the connection.
+ */
+static bool
+still_silent(struct netclient *nc)
+{
+	enum nc_state	 st = nc->state;
+	int		 fd = nc->fd;
+
+	if (st == NC_CONNECTING)
+		return true;
+	on_readable(nc);
+	if (nc->fd != fd || nc->state != st)
+		return false;
+	return st == NC_HANDSHAKE || nc->ping_at != 0;
+}
+
+/*
  * Once a second: count down to the next retry, give up on a connect or
  * handshake that takes too long, and PING a silent server, dropping it
  * when the PING goes unanswered.
@@ -925,7 +1120,8 @@ tick_cb(void *arg)
 		break;
 	case NC_CONNECTING:
 	case NC_HANDSHAKE:
-		if (t - nc->since >= (time_t)nc->connect_timeout) {
+		if (t - nc->since >= (time_t)nc->connect_timeout &&
+		    still_silent(nc)) {
 			snprintf(nc->err, sizeof nc->err,
 			    "no answer from %s port %s within %u s",
 			    nc->host, nc->port, nc->connect_timeout);
@@ -936,6 +1132,8 @@ tick_cb(void *arg)
 	case NC_READY:
 		if (nc->ping_at != 0 &&
 		    t - nc->ping_at >= (time_t)nc->ping_timeout) {
+			if (!still_silent(nc))
+				break;
 			snprintf(nc->err, sizeof nc->err,
 			    "no answer from the server for %ld s",
 			    (long)(t - nc->last_rx));

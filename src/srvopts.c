@@ -71,6 +71,11 @@ static const struct opt_row rows[] = {
 	  "unsent output kept per client before it is dropped as slow; "
 	  "suffix k, m, g",
 	  "a size from 8192 bytes to 4G (suffix k, m or g)" },
+	{ "-outbudget", "SIZE", "outBudget", "OutBudget", "67108864", "64m",
+	  SK_SIZE, 0, 1099511627776.0, IN(outbudget), OUT(hub.outbudget),
+	  "unsent output of all clients together; past it the clients "
+	  "with the most are dropped as slow; 0 for no limit",
+	  "a size from 0 (no limit) to 1024G (suffix k, m or g)" },
 	{ "-pinginterval", "SECS", "pingInterval", "PingInterval", "60",
 	  NULL, SK_MSECS, 0, 86400, IN(pinginterval),
 	  OUT(hub.ping_interval),

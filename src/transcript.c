@@ -168,15 +168,39 @@ transcript_ready(struct transcript *t, uint64_t hist)
 	t->in_history = false;
 }
 
-void
-transcript_message(struct transcript *t, uint64_t id, const char *nick,
-    size_t nicklen, const char *text, size_t textlen, bool good,
-    bool history, bool mention)
+/* The suffix of a received message's line, or NULL; allocated. */
+static char *
+message_suffix(struct transcript *t, uint64_t id, enum nc_verdict verdict,
+    bool history)
 {
 	const struct transcript_strings *str = t->str;
-	char			 idbuf[24], *n, *x;
+	char		 idbuf[24];
+	struct tkv	 kv;
+
+	switch (verdict) {
+	case NCV_GOOD:
+		return history ? xstrdup(str->sfx_history) : NULL;
+	case NCV_TEXT:
+		return xstrdup(str->sfx_badtext);
+	case NCV_SENDER:
+		snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
+		kv = (struct tkv){ 'i', idbuf };
+		return transcript_expand(str->sfx_unknown, &kv, 1);
+	case NCV_DIGEST:
+	default:
+		return xstrdup(str->sfx_failed);
+	}
+}
+
+void
+transcript_message(struct transcript *t, uint64_t id, const char *nick,
+    size_t nicklen, const char *text, size_t textlen,
+    enum nc_verdict verdict, bool history, bool mention)
+{
+	const struct transcript_strings *str = t->str;
+	char			 idbuf[24], *n, *x, *sfx;
 	struct tkv		 kv[4];
-	const char		*sfx;
+	bool			 good = verdict == NCV_GOOD;
 	enum tline_state	 st;
 
 	if (history && !t->in_history) {
@@ -191,9 +215,10 @@ transcript_message(struct transcript *t, uint64_t id, const char *nick,
 	kv[1] = (struct tkv){ 'i', idbuf };
 	kv[2] = (struct tkv){ 'x', x };
 	kv[3] = (struct tkv){ 'm', good ? str->mark_good : str->mark_bad };
-	sfx = !good ? str->sfx_failed : history ? str->sfx_history : NULL;
+	sfx = message_suffix(t, id, verdict, history);
 	st = !good ? TL_FAILED : history ? TL_HISTORY : TL_MESSAGE;
 	tline_add_fmt(t, str->fmt_message, kv, 4, sfx, st, good && mention);
+	free(sfx);
 	free(n);
 	free(x);
 }
@@ -257,9 +282,11 @@ own_suffix(struct transcript *t, enum tline_state st, uint64_t n,
 	case TL_PENDING:
 		return xstrdup(t->str->sfx_pending);
 	case TL_CONFIRMED:
+	case TL_RECOVERED:
 		snprintf(nbuf, sizeof nbuf, "%" PRIu64, n);
 		kv = (struct tkv){ 'N', nbuf };
-		return transcript_expand(t->str->sfx_confirmed, &kv, 1);
+		return transcript_expand(st == TL_CONFIRMED ?
+		    t->str->sfx_confirmed : t->str->sfx_recovered, &kv, 1);
 	case TL_REJECTED:
 		x = why != NULL ? utf8_clean_dup(why, strlen(why), 0) : NULL;
 		snprintf(r, sizeof r, "%s%s%s", code != NULL ? code : "",

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netclient.h"		/* enum nc_verdict */
+
 /* The templates and marks of the lines (resources of the window). */
 struct transcript_strings {
 	const char	*fmt_message, *fmt_join, *fmt_leave, *fmt_nick;
@@ -21,6 +23,10 @@ struct transcript_strings {
 	const char	*sfx_history, *sfx_failed, *sfx_pending, *sfx_queued;
 	const char	*sfx_confirmed, *sfx_rejected, *sfx_undelivered;
 	const char	*hist_begin, *hist_end;
+	/* Failed for another reason than the digest (%i: the id). */
+	const char	*sfx_badtext, *sfx_unknown;
+	/* Undelivered, then found in the history (%N: its number). */
+	const char	*sfx_recovered;
 };
 
 /* The state of a line; own messages move from QUEUED onwards. */
@@ -28,12 +34,14 @@ enum tline_state {
 	TL_PLAIN,		/* a note, date, join, leave, nick line */
 	TL_MESSAGE,		/* someone's message, digest good */
 	TL_HISTORY,		/* a message from the history, good */
-	TL_FAILED,		/* a message whose digest failed */
+	TL_FAILED,		/* a message not genuine (any nc_verdict
+				   but NCV_GOOD) */
 	TL_QUEUED,		/* own: waiting for the connection */
 	TL_PENDING,		/* own: sent, not yet confirmed */
 	TL_CONFIRMED,		/* own: committed by the server */
 	TL_REJECTED,		/* own: refused by the server */
-	TL_UNDELIVERED		/* own: lost with the connection */
+	TL_UNDELIVERED,		/* own: lost with the connection */
+	TL_RECOVERED		/* own: lost, then found in the history */
 };
 
 /* One line of the model. */
@@ -94,12 +102,14 @@ void	 transcript_welcome(struct transcript *t);
 void	 transcript_ready(struct transcript *t, uint64_t hist);
 /*
  * A message from id: nick and text as received (made displayable
- * here).  good says the digest matched; history that it is replayed;
- * mention that it names the user (ignored unless good).
+ * here).  verdict says whether it is genuine (NCV_GOOD) or why not,
+ * which the suffix of a failed line tells; history that it is
+ * replayed; mention that it names the user (ignored unless good).
  */
 void	 transcript_message(struct transcript *t, uint64_t id,
 	    const char *nick, size_t nicklen, const char *text,
-	    size_t textlen, bool good, bool history, bool mention);
+	    size_t textlen, enum nc_verdict verdict, bool history,
+	    bool mention);
 
 enum tuser_ev { TU_JOIN, TU_LEAVE, TU_NICK };
 /*
@@ -117,9 +127,9 @@ uint64_t transcript_own(struct transcript *t, uint64_t my_id,
 	    const char *my_nick, const char *text, size_t len);
 /*
  * Own message serial moves to state (TL_PENDING, TL_CONFIRMED with
- * number n, TL_REJECTED with code and why, which may be NULL, or
- * TL_UNDELIVERED): its suffix is written anew.  Returns the line, or
- * NULL if it was trimmed away.
+ * number n, TL_REJECTED with code and why, which may be NULL,
+ * TL_UNDELIVERED, or TL_RECOVERED with number n): its suffix is written
+ * anew.  Returns the line, or NULL if it was trimmed away.
  */
 const struct tline *transcript_own_state(struct transcript *t,
 	    uint64_t serial, enum tline_state state, uint64_t n,

@@ -22,7 +22,9 @@ static const struct transcript_strings strs = {
 	"+", "X", "\302\273",
 	" (h)", " [FAILED]", " [pending]", " [queued]",
 	" [confirmed #%N]", " [REJECTED: %r]", " [NOT DELIVERED]",
-	"-- history --", "-- end --"
+	"-- history --", "-- end --",
+	" [FAILED: bad text]", " [FAILED: #%i unknown]",
+	" [confirmed #%N, from history]"
 };
 
 static int	 nadded;
@@ -83,15 +85,27 @@ test_events(void)
 	CHECK_STR(last(&t), "TT = ?#7 is now rob");
 	transcript_user(&t, TU_LEAVE, 7, "rob", 3, NULL, "quit now", 4);
 	CHECK_STR(last(&t), "TT < rob#7 left (quit)");
-	transcript_message(&t, 3, "al", 2, "hi al", 5, true, false, true);
+	transcript_message(&t, 3, "al", 2, "hi al", 5, NCV_GOOD, false,
+	    true);
 	CHECK_STR(last(&t), "TT + al#3: hi al");
 	CHECK(t.lines[t.nlines - 1].state == TL_MESSAGE);
 	CHECK(t.lines[t.nlines - 1].mention);
-	transcript_message(&t, 3, "al", 2, "forged", 6, false, false, true);
+	transcript_message(&t, 3, "al", 2, "forged", 6, NCV_DIGEST, false,
+	    true);
 	CHECK_STR(last(&t), "TT X al#3: forged [FAILED]");
 	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
 	CHECK(!t.lines[t.nlines - 1].mention);	/* only good ones */
 	CHECK(t.lines[t.nlines - 1].prefix == strlen("TT X al#3: forged"));
+	/* Failed for other reasons (issue 10, item 7): each says which. */
+	transcript_message(&t, 3, "al", 2, "bell\007", 5, NCV_TEXT, false,
+	    false);
+	CHECK_STR(last(&t), "TT X al#3: bell\357\277\275 [FAILED: bad text]");
+	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
+	transcript_message(&t, 12, "al", 2, "hi", 2, NCV_SENDER, false,
+	    true);
+	CHECK_STR(last(&t), "TT X al#12: hi [FAILED: #12 unknown]");
+	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
+	CHECK(!t.lines[t.nlines - 1].mention);
 	transcript_free(&t);
 }
 
@@ -103,12 +117,12 @@ test_history(void)
 
 	transcript_init(&t, &strs, NULL, NULL);
 	transcript_welcome(&t);
-	transcript_message(&t, 1, "a", 1, "old", 3, true, true, false);
+	transcript_message(&t, 1, "a", 1, "old", 3, NCV_GOOD, true, false);
 	CHECK(t.nlines == 3);
 	CHECK_STR(t.lines[1].s, "-- history --");
 	CHECK_STR(last(&t), "TT + a#1: old (h)");
 	CHECK(t.lines[2].state == TL_HISTORY);
-	transcript_message(&t, 1, "a", 1, "old2", 4, true, true, false);
+	transcript_message(&t, 1, "a", 1, "old2", 4, NCV_GOOD, true, false);
 	CHECK(t.nlines == 4);			/* one marker only */
 	transcript_ready(&t, 2);
 	CHECK_STR(last(&t), "-- end --");
@@ -150,6 +164,11 @@ test_own(void)
 	CHECK(transcript_own_state(&t, b, TL_UNDELIVERED, 0, NULL, NULL));
 	CHECK_STR(t.lines[2].s, "TT \302\273 me#5: two [NOT DELIVERED]");
 	CHECK(t.lines[2].state == TL_UNDELIVERED);
+	/* Found in the next history (issue 10, item 7). */
+	CHECK(transcript_own_state(&t, b, TL_RECOVERED, 43, NULL, NULL));
+	CHECK_STR(t.lines[2].s,
+	    "TT \302\273 me#5: two [confirmed #43, from history]");
+	CHECK(t.lines[2].state == TL_RECOVERED);
 	transcript_drop_head(&t, 2);
 	CHECK(t.nlines == 1 && t.first_serial == 2);
 	CHECK(transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL) == NULL);

@@ -9,8 +9,9 @@
  * inside the frame and is valid; an accepted frame re-encodes from
  * its fields to the same bytes; a message the core shows as good has
  * a matching digest and a valid text, one whose digest does not match
- * is never good; nicks handed to the UI are valid nicks or the
- * escaped form of a refused one, reasons are valid; every
+ * is never good and fails for that reason, one with a good digest and
+ * a bad text fails for the text; nicks handed to the UI are valid
+ * nicks or the escaped form of a refused one, reasons are valid; every
  * frame the core writes back (NICK, PONG, MSG) is one the server's
  * parser accepts.
  * Part of xchat; see COPYING for the licence.
@@ -218,12 +219,15 @@ ev_message(void *arg, const struct nc_msg *m)
 	INVARIANT(proto_md5_valid(m->md5, PROTO_MD5_HEX));
 	digest_md5_hex(m->text, m->textlen, md5);
 	INVARIANT(strcmp(md5, m->computed) == 0);
+	INVARIANT(m->good == (m->verdict == NCV_GOOD));
 	if (m->good) {
 		INVARIANT(digest_md5_equal(md5, m->md5));
 		INVARIANT(proto_text_valid(m->text, m->textlen));
 	}
 	if (!digest_md5_equal(md5, m->md5))
-		INVARIANT(!m->good);
+		INVARIANT(m->verdict == NCV_DIGEST);
+	else if (!proto_text_valid(m->text, m->textlen))
+		INVARIANT(m->verdict == NCV_TEXT);
 	events++;
 }
 
@@ -231,7 +235,9 @@ static void
 ev_own(void *arg, struct nc_own *o)
 {
 	(void)arg;
-	INVARIANT(o->state >= NCO_QUEUED && o->state <= NCO_UNDELIVERED);
+	INVARIANT(o->state >= NCO_QUEUED && o->state <= NCO_RECOVERED);
+	if (o->state == NCO_RECOVERED)
+		INVARIANT(o->n > 0);
 	INVARIANT(memchr(o->code, '\0', sizeof o->code) != NULL);
 	events++;
 }
