@@ -41,6 +41,7 @@
 #include "log.h"
 #include "logview.h"
 #include "transcript.h"
+#include "userview.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "xmutil.h"
@@ -49,10 +50,6 @@
 #define INPUT_HISTORY	200
 
 
-struct ui_user {
-	uint64_t	 id;
-	char		*nick;
-};
 
 struct client_ui {
 	struct client_res	 r;
@@ -74,8 +71,7 @@ struct client_ui {
 	char			*hist[INPUT_HISTORY];
 	int			 nhist, histpos;
 
-	struct ui_user		*ulist;
-	size_t			 nusers;
+	struct userview		*uv;
 	uint64_t		 my_id;
 	char			 my_nick[PROTO_MAX_NICK + 1];
 	char			 status_text[512];
@@ -100,6 +96,7 @@ flush(struct client_ui *ui)
 	/* A busy conversation is shown in fewer, larger batches. */
 	ui->busy = logview_held(ui->lv) >= 100;
 	logview_flush(ui->lv);
+	userview_show(ui->uv);
 	if (ui->t.nlines > save + save / 2)
 		transcript_drop_head(&ui->t, ui->t.nlines - save);
 }
@@ -120,7 +117,8 @@ transcript_schedule(void *arg)
 	struct client_ui	*ui = arg;
 
 	if (ui->flush_timer == NULL)
-		ui->flush_timer = evloop_timer_add(ui->busy ?
+		ui->flush_timer = evloop_timer_add(ui->busy &&
+		    !logview_behind(ui->lv) ?
 		    5 * ui->o.flush_ms : ui->o.flush_ms,
 		    transcript_flush_cb, ui);
 }
@@ -203,63 +201,21 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	free(s);
 }
 
-static int
-user_cmp(const void *a, const void *b)
-{
-	const struct ui_user	*x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
+/* Our own entry changed (connected, disconnected, renamed). */
 static void
-users_refresh(struct client_ui *ui)
+users_self(struct client_ui *ui)
 {
-	XmString	*items;
-	size_t		 i, n = 0;
-	char		 buf[128];
 	struct tkv	 kv[4];
 	char		*s;
 
-	if (ui->nusers > 1)
-		qsort(ui->ulist, ui->nusers, sizeof *ui->ulist, user_cmp);
-	items = xcalloc(ui->nusers + 1, sizeof *items);
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
 		kv_conn(ui, kv);
 		s = transcript_expand(ui->r.user_self, kv, 4);
-		items[n++] = xmu_string(s);
+		userview_self(ui->uv, s);
 		free(s);
-	}
-	for (i = 0; i < ui->nusers; i++) {
-		snprintf(buf, sizeof buf, "%s #%" PRIu64, ui->ulist[i].nick,
-		    ui->ulist[i].id);
-		items[n++] = xmu_string(buf);
-	}
-	XmListDeleteAllItems(ui->users);
-	XmListAddItems(ui->users, items, (int)n, 0);
-	for (i = 0; i < n; i++)
-		XmStringFree(items[i]);
-	free(items);
-}
-
-static struct ui_user *
-user_find(struct client_ui *ui, uint64_t id)
-{
-	size_t	 i;
-
-	for (i = 0; i < ui->nusers; i++)
-		if (ui->ulist[i].id == id)
-			return &ui->ulist[i];
-	return NULL;
-}
-
-static void
-users_clear(struct client_ui *ui)
-{
-	size_t	 i;
-
-	for (i = 0; i < ui->nusers; i++)
-		free(ui->ulist[i].nick);
-	ui->nusers = 0;
+	} else
+		userview_self(ui->uv, NULL);
+	transcript_schedule(ui);
 }
 
 /* --- events from the client core --- */
@@ -315,8 +271,8 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 			kv[5].k = 't';
 			kv[5].v = whytext;
 			transcript_note(&ui->t, ui->r.note_disconnected, kv, 6);
-			users_clear(ui);
-			users_refresh(ui);
+			userlist_clear(userview_model(ui->uv));
+			users_self(ui);
 		}
 		break;
 	case NC_CLOSED:
@@ -341,8 +297,8 @@ ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 	snprintf(ui->my_nick, sizeof ui->my_nick, "%.*s", (int)len, nick);
 	ui->state = NC_HISTORY;
 	transcript_welcome(&ui->t);
-	users_clear(ui);
-	users_refresh(ui);
+	userlist_clear(userview_model(ui->uv));
+	users_self(ui);
 	set_title(ui);
 	set_status(ui, ui->r.st_connected, NULL);
 	kv_conn(ui, kv);
@@ -359,42 +315,22 @@ ev_ready(void *arg, uint64_t users, uint64_t hist)
 }
 
 static void
-user_set(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
-{
-	struct ui_user	*u;
-
-	if ((u = user_find(ui, id)) == NULL) {
-		ui->ulist = xreallocarray(ui->ulist, ui->nusers + 1,
-		    sizeof *ui->ulist);
-		u = &ui->ulist[ui->nusers++];
-		u->id = id;
-		u->nick = NULL;
-	}
-	free(u->nick);
-	u->nick = utf8_clean_dup(nick, len, 0);
-}
-
-static void
 ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
     size_t len, const char *old, const char *reason, size_t rlen, bool self)
 {
 	struct client_ui	*ui = arg;
-	struct ui_user		*u;
 	char			*n;
 
 	switch (what) {
 	case NCU_PRESENT:
 	case NCU_JOIN:
-		user_set(ui, id, nick, len);
+		userlist_set(userview_model(ui->uv), id, nick, len);
 		if (what == NCU_JOIN)
 			transcript_user(&ui->t, TU_JOIN, id, nick, len, old,
 			    reason, rlen);
 		break;
 	case NCU_LEAVE:
-		if ((u = user_find(ui, id)) != NULL) {
-			free(u->nick);
-			*u = ui->ulist[--ui->nusers];
-		}
+		userlist_del(userview_model(ui->uv), id);
 		transcript_user(&ui->t, TU_LEAVE, id, nick, len, old, reason,
 		    rlen);
 		break;
@@ -404,15 +340,16 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 			snprintf(ui->my_nick, sizeof ui->my_nick, "%s", n);
 			free(n);
 			set_title(ui);
+			users_self(ui);
 			if (ui->state == NC_READY)
 				set_status(ui, ui->r.st_connected, NULL);
-		} else if (user_find(ui, id) != NULL)
-			user_set(ui, id, nick, len);
+		} else if (userlist_find(userview_model(ui->uv), id) != NULL)
+			userlist_set(userview_model(ui->uv), id, nick, len);
 		transcript_user(&ui->t, TU_NICK, id, nick, len, old, reason,
 		    rlen);
 		break;
 	}
-	users_refresh(ui);
+	transcript_schedule(ui);
 }
 
 static void
@@ -634,14 +571,9 @@ client_about_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	if (ui->about == NULL) {
-		ui->about = XmCreateInformationDialog(ui->top, "aboutDialog",
-		    NULL, 0);
-		XtUnmanageChild(XmMessageBoxGetChild(ui->about,
-		    XmDIALOG_CANCEL_BUTTON));
-		XtUnmanageChild(XmMessageBoxGetChild(ui->about,
-		    XmDIALOG_HELP_BUTTON));
-	}
+	if (ui->about == NULL)
+		ui->about = xmu_message_dialog(ui->top, "aboutDialog",
+		    XmDIALOG_INFORMATION, false);
 	xmu_popup(ui->about);
 }
 
@@ -838,6 +770,8 @@ client_users_build(struct client_ui *ui, Widget work)
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
 	XtManageChild(ui->users);
+	ui->uv = userview_new(ui->users, ui->o.user_list_max,
+	    ui->r.user_more);
 	return sw;
 }
 
@@ -922,25 +856,6 @@ client_ui_realize(struct client_ui *ui)
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
 }
 
-static void
-dump_users(struct client_ui *ui, FILE *fp)
-{
-	XmStringTable	 items = NULL;
-	int		 n = 0, i;
-	char		*s;
-
-	XtVaGetValues(ui->users, XmNitems, &items, XmNitemCount, &n, NULL);
-	fprintf(fp, "users:");
-	for (i = 0; i < n; i++) {
-		s = NULL;
-		if (XmStringGetLtoR(items[i], XmFONTLIST_DEFAULT_TAG, &s) &&
-		    s != NULL)
-			fprintf(fp, "%s%s", i > 0 ? " | " : " ", s);
-		XtFree(s);
-	}
-	fprintf(fp, "\n");
-}
-
 /*
  * The test hook: after a flush, write what the window shows.  The file
  * is written next to the target and renamed, so a reader never sees a
@@ -965,7 +880,7 @@ client_ui_dump(struct client_ui *ui)
 	in = XmTextFieldGetString(ui->input);
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
-	dump_users(ui, fp);
+	userview_dump(ui->uv, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);
@@ -985,8 +900,7 @@ client_ui_free(struct client_ui *ui)
 	evloop_timer_del(ui->flush_timer);
 	transcript_free(&ui->t);
 	logview_free(ui->lv);
-	users_clear(ui);
-	free(ui->ulist);
+	userview_free(ui->uv);
 	for (k = 0; k < ui->nhist; k++)
 		free(ui->hist[k]);
 	if (action_ui == ui)

@@ -18,6 +18,7 @@ struct client_opts {
 	const char	*port;
 	const char	*dumpfile;	/* test hook: NULL or "" for none */
 	unsigned	 save_lines;	/* transcript lines kept */
+	unsigned	 user_list_max;	/* users shown in the list */
 	unsigned	 flush_ms;	/* batch interval for appends */
 };
 

@@ -22,6 +22,7 @@ struct cli_strings {
 	String	 nick;
 	String	 logfile;
 	String	 savelines;
+	String	 userlistmax;
 	String	 flushinterval;
 	String	 pinginterval;
 	String	 pingtimeout;
@@ -37,6 +38,7 @@ struct cli_options {
 	const char	*logfile;	/* "": the default; "none": no log */
 	const char	*dumpfile;	/* "" for none */
 	unsigned	 save_lines;
+	unsigned	 user_list_max;
 	unsigned	 flush_ms;
 	unsigned	 ping_interval;
 	unsigned	 ping_timeout;

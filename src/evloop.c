@@ -19,6 +19,7 @@
 
 /* Serve at most this many ready inputs before running the round hook. */
 #define ROUND_MAX	32
+#define X_TURN		4	/* events between turns of the X events */
 
 struct ev_io {
 	int		 fd;
@@ -46,12 +47,14 @@ static struct ev_sig	 sigs[NSIG];
 static ev_cb		 round_cb;
 static void		*round_arg;
 static int		 round_pending;
+static int		 windowed;	/* the context has a display */
 
 void
 evloop_init(void *xt_app_context)
 {
 	if (xt_app_context != NULL) {
 		app = (XtAppContext)xt_app_context;
+		windowed = 1;
 		return;
 	}
 	XtToolkitInitialize();
@@ -206,14 +209,22 @@ evloop_round_request(void)
 /*
  * XtAppMainLoop, with the round hook: after each event, if the hook
  * was requested and no other input is waiting (or ROUND_MAX inputs
- * were served since the request), run it.
+ * were served since the request), run it.  Xt serves descriptors
+ * before X events, so a socket that never runs dry (a server pouring
+ * out history) would starve the window: with a display, every
+ * X_TURN events the X events already queued get their turn.
  */
 void
 evloop_run_once(void)
 {
-	static int	 served;
+	static int	 served, since_x;
 
 	XtAppProcessEvent(app, XtIMAll);
+	if (windowed && ++since_x >= X_TURN) {
+		since_x = 0;
+		while (XtAppPending(app) & XtIMXEvent)
+			XtAppProcessEvent(app, XtIMXEvent);
+	}
 	if (!round_pending)
 		return;
 	if (++served < ROUND_MAX &&

@@ -27,11 +27,16 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* Characters moved into the widget per flush, at most (a line more). */
+#define LV_CHUNK	65536
+/* The widget holds saveLines lines of this many characters on average. */
+#define LV_LINE_CHARS	200
+
 struct lv_line {
 	char		*s;		/* display-clean UTF-8, no newline */
 	uint64_t	 serial;
 	long		 pos;		/* shown: absolute position */
-	long		 chars;		/* shown: its rows and newline */
+	long		 chars;		/* its rows and newline (queued: about) */
 	unsigned	 flags;
 };
 
@@ -49,6 +54,7 @@ struct logview {
 	long			 base;	/* absolute position of widget 0 */
 	long			 total;	/* absolute position after them */
 	unsigned		 cols;	/* the rows' width as laid out */
+	long			 maxchars;	/* the widget's budget */
 	size_t			 nhl;	/* shown lines with LV_HIGHLIGHT */
 	size_t			 unseen;	/* added below, scrolled back */
 	bool			 relayout;
@@ -194,6 +200,8 @@ logview_new(Widget text, int save, const char *mark,
 
 	lv->text = text;
 	lv->save = save > 0 ? (size_t)save : 1;
+	lv->maxchars = (long)(lv->save < 5000 ? 5000 : lv->save) *
+	    LV_LINE_CHARS;
 	lv->mark = xstrdup(mark != NULL ? mark : "");
 	if (hooks != NULL)
 		lv->h = *hooks;
@@ -236,7 +244,7 @@ logview_add(struct logview *lv, const char *s, size_t len, unsigned flags)
 	l->s = utf8_clean_dup(s, len, 0);
 	l->serial = lv->next_serial++;
 	l->pos = 0;
-	l->chars = 0;
+	l->chars = (long)utf8_chars(l->s, strlen(l->s)) + 1;	/* about */
 	l->flags = flags;
 	if (lv->h.schedule != NULL)
 		lv->h.schedule(lv->arg);
@@ -276,12 +284,13 @@ lv_highlight(struct logview *lv)
 }
 
 /*
- * Lay out lines from..nshown again at the view's width: in the widget
- * from the first one's position (replacing the rest of the text) and
- * in their positions.  Returns with redisplay disabled by the caller.
+ * Lay out lines from..to at the view's width, in the widget from the
+ * first one's position (replacing the rest of the text) and in their
+ * positions; lines before to are then shown.  Called with redisplay
+ * disabled.
  */
 static void
-lv_render_from(struct logview *lv, size_t from)
+lv_render(struct logview *lv, size_t from, size_t to)
 {
 	struct lv_line	*l;
 	size_t		 i, len = 0, cap = 4096;
@@ -291,7 +300,7 @@ lv_render_from(struct logview *lv, size_t from)
 	long		 start = pos;
 
 	buf[0] = '\0';
-	for (i = from; i < lv->n; i++) {
+	for (i = from; i < to; i++) {
 		l = lv_at(lv, i);
 		r = lv_rows(lv, l);
 		if (len + strlen(r) + 2 > cap) {
@@ -310,7 +319,7 @@ lv_render_from(struct logview *lv, size_t from)
 	    XmTextGetLastPosition(lv->text), buf);
 	free(buf);
 	lv->total = pos;
-	lv->nshown = lv->n;
+	lv->nshown = to;
 }
 
 /* The index of the shown line at widget position p (0 if none). */
@@ -354,7 +363,7 @@ lv_relayout(struct logview *lv)
 {
 	short	 cols = 0;
 	bool	 at_end = logview_at_end(lv);
-	size_t	 topline = 0, queued = lv->n - lv->nshown;
+	size_t	 topline = 0;
 	long	 top;
 
 	lv->relayout = false;
@@ -368,9 +377,7 @@ lv_relayout(struct logview *lv)
 		topline = lv_line_at(lv,
 		    (long)XmTextGetTopCharacter(lv->text));
 	XmTextDisableRedisplay(lv->text);
-	lv->n -= queued;
-	lv_render_from(lv, 0);
-	lv->n += queued;
+	lv_render(lv, 0, lv->nshown);
 	if (lv->nhl > 0)
 		lv_highlight(lv);
 	top = lv_at(lv, topline)->pos - lv->base;
@@ -378,12 +385,56 @@ lv_relayout(struct logview *lv)
 	XmTextEnableRedisplay(lv->text);
 }
 
+/* Drop the oldest queued lines beyond what the view can hold. */
+static void
+lv_trim_queued(struct logview *lv)
+{
+	size_t	 i, k = 0, queued = lv->n - lv->nshown;
+	long	 chars = 0;
+
+	for (i = lv->n; i > lv->nshown; i--) {
+		chars += lv_at(lv, i - 1)->chars;
+		if (lv->n - i + 1 > lv->save || chars > lv->maxchars) {
+			k = i - lv->nshown;
+			break;
+		}
+	}
+	if (k > 0 && k < queued)
+		lv_drop_queued(lv, k);
+}
+
+/*
+ * Cut the head when the widget holds more than saveLines lines or its
+ * character budget: to 90% of both, so that this happens once per
+ * tenth.  The last line always stays.
+ */
+static long
+lv_trim_head(struct logview *lv)
+{
+	size_t	 k = 0;
+	long	 off;
+
+	if (lv->nshown <= lv->save && lv->total - lv->base <= lv->maxchars)
+		return 0;
+	while (k + 1 < lv->nshown &&
+	    (lv->nshown - k > lv->save - lv->save / 10 ||
+	    lv->total - lv_at(lv, k)->pos > lv->maxchars - lv->maxchars / 10))
+		k++;
+	if (k == 0)
+		return 0;
+	off = lv_at(lv, k)->pos - lv->base;
+	XmTextReplace(lv->text, 0, (XmTextPosition)off, "");
+	lv->base += off;
+	lv_drop_head(lv, k);
+	return off;
+}
+
 void
 logview_flush(struct logview *lv)
 {
-	size_t	 queued, k;
+	size_t	 queued, to;
 	bool	 at_end, hl;
-	long	 top, off;
+	long	 top, chars = 0;
 
 	if (lv->paused) {
 		queued = lv->n - lv->nshown;
@@ -392,35 +443,41 @@ logview_flush(struct logview *lv)
 		return;
 	}
 	lv_relayout(lv);
-	if ((queued = lv->n - lv->nshown) == 0)
+	if (lv->n == lv->nshown)
 		return;
-	if (queued > lv->save)
-		lv_drop_queued(lv, queued - lv->save);
-	queued = lv->n - lv->nshown;
+	lv_trim_queued(lv);
+	/* At most CHUNK characters at a time, so the loop stays lively. */
+	for (to = lv->nshown; to < lv->n && (to == lv->nshown ||
+	    chars + lv_at(lv, to)->chars <= LV_CHUNK); to++)
+		chars += lv_at(lv, to)->chars;
 	at_end = logview_at_end(lv);
 	top = (long)XmTextGetTopCharacter(lv->text);
 	hl = lv->nhl > 0;
 	XmTextDisableRedisplay(lv->text);
-	if (queued == lv->save && lv->nshown > 0) {
+	if (lv->nshown > 0 && (to - lv->nshown >= lv->save ||
+	    chars >= lv->maxchars)) {
 		/* The batch alone fills the view: replace everything. */
+		to -= lv->nshown;
 		lv->base = lv->total;
 		lv_drop_head(lv, lv->nshown);
 		XmTextSetString(lv->text, "");
 	}
-	lv_render_from(lv, lv->nshown);
-	if (lv->nshown > lv->save) {
-		/* Cut to 90% so that this happens once per tenth. */
-		k = lv->nshown - (lv->save - lv->save / 10);
-		off = lv_at(lv, k)->pos - lv->base;
-		XmTextReplace(lv->text, 0, (XmTextPosition)off, "");
-		lv->base += off;
-		top -= off;
-		lv_drop_head(lv, k);
-	}
+	queued = to - lv->nshown;
+	lv_render(lv, lv->nshown, to);
+	top -= lv_trim_head(lv);
 	if (hl || lv->nhl > 0)
 		lv_highlight(lv);
 	lv_place(lv, at_end, top, queued);
 	XmTextEnableRedisplay(lv->text);
+	if (lv->n > lv->nshown && lv->h.schedule != NULL)
+		lv->h.schedule(lv->arg);
+}
+
+/* Lines are still queued after a flush (it took its share only). */
+bool
+logview_behind(const struct logview *lv)
+{
+	return !lv->paused && lv->n > lv->nshown;
 }
 
 bool

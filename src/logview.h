@@ -37,8 +37,10 @@ struct logview;
 /*
  * A view over the multi-line XmText text (which it makes read-only and
  * unwrapped: the view lays out rows itself).  It keeps at most save
- * lines: when over, the head is cut in one replace down to 90%
- * (counting characters, as XmText positions do in a UTF-8 locale).
+ * lines and save times 200 characters (at least a million): when
+ * over, the head is cut in one replace down to 90% of both (counting
+ * characters, as XmText positions do in a UTF-8 locale); queued lines
+ * beyond that are dropped unseen.
  * mark begins every continuation row (copied).  While paused, lines
  * are held (at most save + 10%, the oldest go).  The view owns its
  * lines, not the widget.  Only allocation can fail, and that aborts.
@@ -67,8 +69,13 @@ bool	 logview_set(struct logview *, uint64_t serial, const char *s,
  */
 void	 logview_date(struct logview *, const struct tm *tm,
 	    const char *fmt);
-/* Move the queued lines into the widget (nothing while paused). */
+/*
+ * Move queued lines into the widget (nothing while paused): at most
+ * 64 KiB of characters at a time; if lines are left, the schedule
+ * hook is called again (logview_behind() is then true).
+ */
 void	 logview_flush(struct logview *);
+bool	 logview_behind(const struct logview *);
 /* Hold (true) or release and flush (false) the queued lines. */
 void	 logview_pause(struct logview *, bool);
 bool	 logview_paused(const struct logview *);

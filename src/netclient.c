@@ -28,6 +28,7 @@
 #include "nickrules.h"
 #include "protocol.h"
 #include "transport.h"
+#include "u64map.h"
 #include "xmalloc.h"
 
 /* Bytes read from the socket per wakeup, at most. */
@@ -80,6 +81,8 @@ struct netclient {
 	struct nc_user		*users;
 	size_t			 nusers;
 	size_t			 capusers;
+	struct u64map		 byid;	/* id -> index in users */
+	struct u64map		 bykey;	/* keyhash -> id */
 
 	uint64_t		 lastseq;
 	struct nc_own		*own;		/* queued and pending, oldest first */
@@ -95,6 +98,7 @@ struct netclient {
 static void	 tick_cb(void *);
 static void	 io_cb(void *, int, int);
 static void	 drop(struct netclient *, enum nc_why);
+static void	 users_clear(struct netclient *);
 
 static time_t
 now(void)
@@ -203,6 +207,8 @@ netclient_free(struct netclient *nc)
 		own_free(o);
 	}
 	free(nc->users);
+	u64map_free(&nc->byid);
+	u64map_free(&nc->bykey);
 	free(nc->rbuf);
 	free(nc->host);
 	free(nc->port);
@@ -412,7 +418,7 @@ drop(struct netclient *nc, enum nc_why why)
 	nc->lq.partlen = 0;
 	nc->lq.skipping = false;
 	nc->ping_at = 0;
-	nc->nusers = 0;
+	users_clear(nc);
 	for (o = nc->own; o != NULL; o = next) {
 		next = o->next;
 		if (o->state != NCO_PENDING)
@@ -526,47 +532,63 @@ netclient_quit(struct netclient *nc, const char *text)
 	drop(nc, NCW_USER);
 }
 
+/* Forget every other user (a new connection). */
 static void
-users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
-    uint64_t keyhash, bool refused)
+users_clear(struct netclient *nc)
 {
-	size_t	 i;
-
-	for (i = 0; i < nc->nusers; i++)
-		if (nc->users[i].id == id)
-			break;
-	if (i == nc->nusers) {
-		if (nc->nusers == nc->capusers) {
-			nc->capusers = nc->capusers ? nc->capusers * 2 : 16;
-			nc->users = xreallocarray(nc->users, nc->capusers,
-			    sizeof *nc->users);
-		}
-		nc->nusers++;
-		nc->users[i].id = id;
-	}
-	copy_str(nc->users[i].nick, sizeof nc->users[i].nick, nick, len);
-	nc->users[i].keyhash = keyhash;
-	nc->users[i].refused = refused;
+	nc->nusers = 0;
+	u64map_clear(&nc->byid);
+	u64map_clear(&nc->bykey);
 }
 
 static struct nc_user *
 users_find(struct netclient *nc, uint64_t id)
 {
-	size_t	 i;
+	uint64_t	 i;
 
-	for (i = 0; i < nc->nusers; i++)
-		if (nc->users[i].id == id)
-			return &nc->users[i];
-	return NULL;
+	return u64map_get(&nc->byid, id, &i) ? &nc->users[i] : NULL;
+}
+
+static void
+users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+    uint64_t keyhash, bool refused)
+{
+	struct nc_user	*u = users_find(nc, id);
+
+	if (u == NULL) {
+		if (nc->nusers == nc->capusers) {
+			nc->capusers = nc->capusers ? nc->capusers * 2 : 16;
+			nc->users = xreallocarray(nc->users, nc->capusers,
+			    sizeof *nc->users);
+		}
+		u64map_put(&nc->byid, id, nc->nusers);
+		u = &nc->users[nc->nusers++];
+		u->id = id;
+	} else
+		u64map_del(&nc->bykey, u->keyhash, id);
+	copy_str(u->nick, sizeof u->nick, nick, len);
+	u->keyhash = keyhash;
+	u->refused = refused;
+	u64map_put(&nc->bykey, keyhash, id);
 }
 
 static void
 users_del(struct netclient *nc, uint64_t id)
 {
-	struct nc_user	*u = users_find(nc, id);
+	struct nc_user	*u = users_find(nc, id), *last;
+	size_t		 i;
 
-	if (u != NULL)
-		*u = nc->users[--nc->nusers];
+	if (u == NULL)
+		return;
+	i = (size_t)(u - nc->users);
+	u64map_del(&nc->byid, id, i);
+	u64map_del(&nc->bykey, u->keyhash, id);
+	last = &nc->users[--nc->nusers];
+	if (u != last) {
+		u64map_del(&nc->byid, last->id, nc->nusers);
+		*u = *last;
+		u64map_put(&nc->byid, u->id, i);
+	}
 }
 
 /*
@@ -585,7 +607,8 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 {
 	struct nc_user	*u;
 	char		 key[NICK_KEY_MAX];
-	size_t		 klen, i;
+	size_t		 klen, it;
+	uint64_t	 other;
 
 	*hash = 0;
 	if (!nick_valid(nick, len) ||
@@ -595,9 +618,9 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 	if (id != nc->id && !nc->refused && nc->keyhash == *hash &&
 	    nick_has_key(nc->nick, strlen(nc->nick), key, klen))
 		return true;
-	for (i = 0; i < nc->nusers; i++) {
-		u = &nc->users[i];
-		if (u->id != id && !u->refused && u->keyhash == *hash &&
+	for (it = 0; u64map_next(&nc->bykey, *hash, &it, &other);) {
+		u = users_find(nc, other);
+		if (u != NULL && u->id != id && !u->refused &&
 		    nick_has_key(u->nick, strlen(u->nick), key, klen))
 			return true;
 	}
@@ -887,7 +910,7 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 
 	nc->id = m->id;
 	copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
-	nc->nusers = 0;
+	users_clear(nc);
 	nc->nhistory = 0;
 	nc->max_n = 0;
 	nc->state = NC_HISTORY;
@@ -1240,12 +1263,17 @@ word_char(unsigned char c)
 bool
 netclient_mentions(const char *text, size_t len, const char *nick)
 {
-	size_t	 nl = strlen(nick), i;
+	size_t		 nl = strlen(nick), i;
+	unsigned char	 c0;
 
 	if (nl == 0 || nl > len)
 		return false;
+	c0 = (unsigned char)nick[0];
+	c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
 	for (i = 0; i + nl <= len; i++) {
-		if (strncasecmp(text + i, nick, nl) != 0)
+		/* The first byte alone rules out most places. */
+		if (((unsigned char)text[i] | (c0 >= 'a' && c0 <= 'z' ?
+		    0x20 : 0)) != c0 || strncasecmp(text + i, nick, nl) != 0)
 			continue;
 		if (i > 0 && word_char((unsigned char)text[i - 1]) &&
 		    word_char((unsigned char)nick[0]))

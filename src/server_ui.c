@@ -821,7 +821,6 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 }
 
 /* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
-
 static void
 server_dump_cb(void *arg)
 {
@@ -1018,6 +1017,7 @@ server_ui_create(Widget top)
 	    XmNmessageWindow, ui->status, NULL);
 	set_kick_sensitive(ui);
 	server_dialogs(ui, top);
+	evloop_signal(SIGUSR1, server_dump_cb, ui);
 	XtRealizeWidget(top);
 	return ui;
 }
@@ -1032,7 +1032,8 @@ server_ui_events(void)
 /*
  * The server is listening: remember the hub and what the window shows
  * of the server, say so in the event view, start the status updates
- * and the SIGUSR1 state dump (resource dumpFile).
+ * (the SIGUSR1 state dump runs from the window's creation on, so that
+ * a test that sees the window can always ask for it).
  */
 void
 server_ui_start(struct server_ui *ui, struct hub *hub,
@@ -1053,7 +1054,6 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
 	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
-	evloop_signal(SIGUSR1, server_dump_cb, ui);
 	update_status(ui);
 	evview_flush_cb(ui);
 }

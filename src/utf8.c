@@ -70,24 +70,33 @@ size_t
 utf8_clean(char *dst, const char *src, size_t len, int flags)
 {
 	char		*d = dst;
-	size_t		 i = 0, n;
+	size_t		 i = 0, run, n;
 	unsigned char	 c;
 
 	while (i < len) {
-		c = (unsigned char)src[i];
-		n = utf8_seq(src + i, len - i);
-		if (n == 1 && ((c < 0x20 && c != '\t' && !(c == '\n' &&
-		    (flags & UTF8_KEEP_NEWLINE))) || c == 0x7f))
-			n = 0;
-		if (n == 0) {
-			memcpy(d, UTF8_REPLACEMENT, 3);
-			d += 3;
-			i++;
+		/* A run of good characters goes in one copy. */
+		for (run = i; run < len; run += n) {
+			c = (unsigned char)src[run];
+			if (c >= 0x20 && c < 0x7f) {
+				n = 1;
+				continue;
+			}
+			if (c < 0x80)
+				break;
+			if ((n = utf8_seq(src + run, len - run)) == 0)
+				break;
+		}
+		memcpy(d, src + i, run - i);
+		d += run - i;
+		if ((i = run) == len)
+			break;
+		c = (unsigned char)src[i++];
+		if (c == '\t' || (c == '\n' && (flags & UTF8_KEEP_NEWLINE))) {
+			*d++ = (char)c;
 			continue;
 		}
-		memcpy(d, src + i, n);
-		d += n;
-		i += n;
+		memcpy(d, UTF8_REPLACEMENT, 3);
+		d += 3;
 	}
 	*d = '\0';
 	return (size_t)(d - dst);

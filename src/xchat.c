@@ -150,7 +150,7 @@ main(int argc, char **argv)
 	XtAppSetFallbackResources(app, client_res_fallbacks);
 	top = client_open(app, &argc, argv, &o);
 	co = (struct client_opts){ o.host, o.port, o.dumpfile, o.save_lines,
-	    o.flush_ms };
+	    o.user_list_max, o.flush_ms };
 	if ((err = digest_init()) != NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), err);
 		return 1;

@@ -70,22 +70,31 @@ xc_start_server() {
 	    { cat "$T/xchatd.err" >&2; fail "server did not start"; }
 }
 
-# Start an Xvfb of our own on a free display number: sets DISPLAY.
+# Start an Xvfb of our own: it picks a free display number itself and
+# writes it (-displayfd) once it accepts clients, into a file (not a
+# pipe: Xvfb dies if a pipe's reader goes before the newline).  Then
+# wait until the display answers.  Sets DISPLAY.  The wait is long
+# (60 s) because a loaded machine can be slow; it ends as soon as the
+# display is up.
 xc_start_xvfb() {
 	command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed"
-	n=$((50 + $$ % 400))
-	while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do
-		n=$((n + 1))
-	done
-	Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-	XC_PIDS="$XC_PIDS $!"
-	DISPLAY=":$n"
-	export DISPLAY
+	: >"$T/xvfb.display"
+	Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
+	    3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
+	xvfb_pid=$!
+	XC_PIDS="$XC_PIDS $xvfb_pid"
 	i=0
-	while [ $i -lt 100 ]; do
-		[ -e "/tmp/.X11-unix/X$n" ] && return 0
+	while [ $i -lt 1200 ]; do
+		n=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$T/xvfb.display")
+		if [ -n "$n" ] && DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
+			DISPLAY=":$n"
+			export DISPLAY
+			return 0
+		fi
+		kill -0 "$xvfb_pid" 2>/dev/null ||
+		    fail "Xvfb exited at start: $(tail -n 3 "$T/xvfb.log")"
 		sleep 0.05
 		i=$((i + 1))
 	done
-	fail "Xvfb :$n did not start"
+	fail "Xvfb did not start in 60 s: $(tail -n 3 "$T/xvfb.log")"
 }

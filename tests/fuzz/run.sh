@@ -59,7 +59,7 @@ base="$s/protocol.c $s/utf8.c $s/xmalloc.c $s/log.c"
 sources() {
 	case $1 in
 	frames)		echo "$base" ;;
-	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
+	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c $s/u64map.c" \
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
 			    "$s/nickrules.c" ;;
 	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;

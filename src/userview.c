@@ -1,0 +1,200 @@
+/*
+ * userview.c -- the XmList of xchat's users, kept in step with the
+ * model by replaying its edits (XmListAddItemUnselected,
+ * XmListDeletePos, XmListReplaceItemsPos) or by one rebuild.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Xm/Xm.h>
+#include <Xm/List.h>
+
+#include "template.h"
+#include "userview.h"
+#include "xmalloc.h"
+#include "xmutil.h"
+
+struct userview {
+	Widget		 list;
+	struct userlist	*ul;
+	size_t		 max;		/* users shown at most */
+	char		*more;		/* template of the last item */
+	char		*self;		/* our entry, or NULL */
+	bool		 self_shown;	/* what the widget has */
+	size_t		 shown;		/* users in the widget */
+	bool		 cut;		/* and a "more" item after them */
+	bool		 dirty;		/* our entry changed */
+};
+
+struct userview *
+userview_new(Widget list, size_t max, const char *more)
+{
+	struct userview	*uv = xcalloc(1, sizeof *uv);
+
+	uv->list = list;
+	uv->ul = userlist_new();
+	uv->max = max > 0 ? max : 1;
+	uv->more = xstrdup(more);
+	return uv;
+}
+
+void
+userview_free(struct userview *uv)
+{
+	if (uv == NULL)
+		return;
+	userlist_free(uv->ul);
+	free(uv->self);
+	free(uv->more);
+	free(uv);
+}
+
+struct userlist *
+userview_model(struct userview *uv)
+{
+	return uv->ul;
+}
+
+void
+userview_self(struct userview *uv, const char *text)
+{
+	free(uv->self);
+	uv->self = text != NULL ? xstrdup(text) : NULL;
+	uv->dirty = true;
+}
+
+/* The list item of user u (NULL: one that is gone already). */
+static XmString
+user_item(const struct ul_user *u)
+{
+	char	 buf[128];
+
+	if (u == NULL)
+		return xmu_string("");
+	snprintf(buf, sizeof buf, "%s #%" PRIu64, u->nick, u->id);
+	return xmu_string(buf);
+}
+
+/* The last item of a list cut at max users: how many more there are. */
+static XmString
+more_item(struct userview *uv)
+{
+	char		 n[24], *s;
+	const char	*keys = "n", *vals[1] = { n };
+	XmString	 x;
+
+	snprintf(n, sizeof n, "%zu", userlist_count(uv->ul) - uv->shown);
+	s = template_expand_dup(uv->more, keys, vals);
+	x = xmu_string(s);
+	free(s);
+	return x;
+}
+
+/*
+ * Show the list again: after a reset, a burst of changes, or any
+ * change among the first max users when the list is cut.
+ */
+static void
+userview_rebuild(struct userview *uv)
+{
+	size_t		 n = userlist_count(uv->ul), i, k = 0;
+	XmString	*items;
+
+	uv->shown = n < uv->max ? n : uv->max;
+	uv->cut = uv->shown < n;
+	items = xcalloc(uv->shown + 2, sizeof *items);
+	uv->self_shown = uv->self != NULL;
+	if (uv->self_shown)
+		items[k++] = xmu_string(uv->self);
+	for (i = 0; i < uv->shown; i++)
+		items[k++] = user_item(userlist_at(uv->ul, i));
+	if (uv->cut)
+		items[k++] = more_item(uv);
+	XmListDeleteAllItems(uv->list);
+	XmListAddItemsUnselected(uv->list, items, (int)k, 0);
+	for (i = 0; i < k; i++)
+		XmStringFree(items[i]);
+	free(items);
+}
+
+/*
+ * A cut list whose edits all fall after the users it shows: only its
+ * "more" item changes.  True if that was the case (and done).
+ */
+static bool
+cut_unchanged(struct userview *uv, const struct ul_op *ops, size_t n)
+{
+	size_t		 i;
+	XmString	 x;
+
+	if (!uv->cut || userlist_count(uv->ul) <= uv->max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (ops[i].pos < uv->max)
+			return false;
+	x = more_item(uv);
+	XmListReplaceItemsPos(uv->list, &x, 1,
+	    (int)uv->shown + (uv->self_shown ? 2 : 1));
+	XmStringFree(x);
+	userlist_shown(uv->ul);
+	return true;
+}
+
+void
+userview_show(struct userview *uv)
+{
+	const struct ul_op	*ops;
+	size_t			 n = userlist_edits(uv->ul, &ops), i;
+	XmString		 x;
+	int			 pos;
+
+	if (n == SIZE_MAX || uv->dirty ||
+	    (n > 0 && (uv->cut || userlist_count(uv->ul) > uv->max))) {
+		if (n != SIZE_MAX && !uv->dirty && cut_unchanged(uv, ops, n))
+			return;
+		userview_rebuild(uv);
+		uv->dirty = false;
+		userlist_shown(uv->ul);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		pos = (int)ops[i].pos + (uv->self_shown ? 2 : 1);
+		if (ops[i].kind == UL_DEL) {
+			XmListDeletePos(uv->list, pos);
+			continue;
+		}
+		x = user_item(userlist_find(uv->ul, ops[i].id));
+		if (ops[i].kind == UL_ADD)
+			XmListAddItemUnselected(uv->list, x, pos);
+		else
+			XmListReplaceItemsPos(uv->list, &x, 1, pos);
+		XmStringFree(x);
+	}
+	uv->shown = userlist_count(uv->ul);
+	userlist_shown(uv->ul);
+}
+
+void
+userview_dump(struct userview *uv, FILE *fp)
+{
+	XmStringTable	 items = NULL;
+	int		 n = 0, i;
+	char		*s;
+
+	XtVaGetValues(uv->list, XmNitems, &items, XmNitemCount, &n, NULL);
+	fprintf(fp, "users:");
+	for (i = 0; i < n; i++) {
+		s = NULL;
+		if (XmStringGetLtoR(items[i], XmFONTLIST_DEFAULT_TAG, &s) &&
+		    s != NULL)
+			fprintf(fp, "%s%s", i > 0 ? " | " : " ", s);
+		XtFree(s);
+	}
+	fprintf(fp, "\n");
+}
