@@ -380,6 +380,25 @@ def main():
     # 8b. A server that renames the client to a bidi override (issue 10,
     #     item 6): the title and the transcript show it escaped, marked,
     #     and never with the U+202E itself.
+    # 8c. A server that pours out users (issue 10, item 5): 50,000
+    #     USER lines, then a NICK for each.  The old client rebuilt its
+    #     whole list on every line (quadratic: hours); now the list
+    #     absorbs them and shows the first userListMax.  The generous
+    #     wait only tells a hang from progress.
+    crowd = FakeServer("--crowd", "50000")
+    emu = XChat("xchatCrowd", crowd.port, "emu")
+    st = emu.wait(lambda s: "… and 48000 more" in s["users"] and
+                  "renamed49999" not in s["users"] and
+                  "renamed0 #1000000" in s["users"], "the crowd", timeout=90)
+    xc.check(st["users"].count(" | ") == 2001, "list cut at userListMax")
+    emu.type_line("ainda aqui")
+    emu.wait(lambda s: "ainda aqui  [confirmed #" in s["transcript"],
+             "typing after the crowd")
+    log("ok: 50,000 users and 50,000 renames absorbed")
+    emu.proc.kill()
+    emu.proc.wait()
+    crowd.stop()
+
     rlo = FakeServer("--rename", "\u202enimda".encode().hex())
     fox = XChat("xchatE", rlo.port, "fox")
     st = fox.wait(lambda s: "(?) \\u{202E}nimda" in s["title"],

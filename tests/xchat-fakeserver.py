@@ -10,6 +10,8 @@ QUIT) and can misbehave on purpose:
   --nak CODE       answer every MSG with NAK <seq> CODE
   --rename HEX     answer every NICK by renaming the client to these
                    bytes (hex), e.g. a nick the client would refuse
+  --crowd N        greet with N phantom USER lines (ids from 1000000),
+                   then rename each of them once with NICK after READY
 
 Usage: xchat-fakeserver.py PORT [options]; it prints "ready" once
 listening and logs frames to stderr.
@@ -33,6 +35,8 @@ def main():
     nak = opts[opts.index("--nak") + 1] if "--nak" in opts else None
     rename = bytes.fromhex(opts[opts.index("--rename") + 1]) \
         if "--rename" in opts else None
+    crowd = int(opts[opts.index("--crowd") + 1]) if "--crowd" in opts \
+        else 0
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", port))
@@ -76,7 +80,15 @@ def main():
                 send(cs, b"WELCOME %d %s 1" % (cid, c["nick"]))
                 for o, oc in clients.items():
                     send(cs, b"USER %d %s" % (oc["id"], oc["nick"]))
-                send(cs, b"READY %d" % len(clients))
+                if crowd:
+                    cs.sendall(b"".join(b"USER %d crowd%d\n" %
+                                        (1000000 + i, i)
+                                        for i in range(crowd)))
+                send(cs, b"READY %d" % (len(clients) + crowd))
+                if crowd:
+                    cs.sendall(b"".join(b"NICK %d renamed%d\n" %
+                                        (1000000 + i, i)
+                                        for i in range(crowd)))
                 for o in clients:
                     send(o, b"JOIN %d %s" % (cid, c["nick"]))
                 clients[cs] = c
