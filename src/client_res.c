@@ -71,9 +71,6 @@ String client_res_fallbacks[] = {
 	"XChat*about.labelString: About...",
 	"XChat*send.labelString: Send",
 	"XChat*aboutDialog_popup.title: About xchat",
-	"XChat*aboutDialog.messageString: xchat " PACKAGE_VERSION
-	    ": a Motif chat client "
-	    "for xchatd.\\n(no app-defaults)",
 	"XChat*saveDialog_popup.title: Save transcript",
 	"XChat*status.labelString: (no app-defaults)",
 	NULL

@@ -1,11 +1,11 @@
 /*
- * client_ui.c -- the Motif window of xchat.  The transcript is kept as
- * a model (one struct tline per line, with its character position) and
- * appended to the XmText in batches from a short timer; the head is
- * trimmed in chunks.  Own messages are updated in place when their
- * fate is known.  Lines that mention the user's nick are drawn with the
- * XmText highlight (XmHIGHLIGHT_SELECTED: reverse video in the
- * transcript's colours).  Every visible string comes from resources.
+ * client_ui.c -- the Motif window of xchat: what it shows.  The client
+ * core's events become transcript lines (transcript.c) shown by the
+ * log view (logview.c) in batches from a short timer, own messages
+ * rewritten in place when their fate is known, lines that mention the
+ * user highlighted; the user list (userview.c), the title and the
+ * status line.  What the user does is in client_act.c.  Every visible
+ * string comes from resources (client_res.def).
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -36,6 +36,7 @@
 #include <Xm/TextF.h>
 
 #include "client_res.h"
+#include "client_int.h"
 #include "client_ui.h"
 #include "evloop.h"
 #include "log.h"
@@ -46,46 +47,12 @@
 #include "xmalloc.h"
 #include "xmutil.h"
 
-/* Lines of input history kept for Up/Down. */
-#define INPUT_HISTORY	200
-
-
-
-struct client_ui {
-	struct client_res	 r;
-	struct client_opts	 o;
-	struct netclient	*nc;
-
-	Widget			 top, main, text, input, send, users, status;
-	Widget			 about, savebox;
-	bool			 focused;
-
-	/* The transcript model, and the view that shows it. */
-	struct transcript_strings ts;
-	struct transcript	 t;
-	struct logview		*lv;
-	bool			 busy;		/* last batch was large */
-	struct ev_timer		*flush_timer;
-
-	/* Input history. */
-	char			*hist[INPUT_HISTORY];
-	int			 nhist, histpos;
-
-	struct userview		*uv;
-	uint64_t		 my_id;
-	char			 my_nick[PROTO_MAX_NICK + 1];
-	char			 status_text[512];
-	char			 title_text[512];
-	unsigned		 retry_secs;
-	enum nc_state		 state;
-};
-
 /*
  * Move the queued lines into the window.  The model keeps at most
  * saveLines and a half (the view keeps saveLines).
  */
-static void
-flush(struct client_ui *ui)
+void
+client_view_flush(struct client_ui *ui)
 {
 	size_t	 save = ui->o.save_lines;
 
@@ -107,7 +74,7 @@ transcript_flush_cb(void *arg)
 	struct client_ui	*ui = arg;
 
 	ui->flush_timer = NULL;
-	flush(ui);
+	client_view_flush(ui);
 }
 
 /* The view has lines queued: show them from the flush timer. */
@@ -153,31 +120,38 @@ own_state(struct client_ui *ui, uint64_t serial, enum tline_state state,
 
 /* --- title, status and user list --- */
 
-static void
-kv_conn(struct client_ui *ui, struct tkv *kv)
+/* The connection's placeholders: %h %p %i %n and %e (the transport). */
+void
+client_view_kv(struct client_ui *ui, struct tkv *kv)
 {
-	static char	 idbuf[24];
+	static char	 idbuf[24], tr[64];
+	const char	*v = ui->nc != NULL ? netclient_transport(ui->nc) : "";
+	struct tkv	 ver = { 'v', NULL };
+	char		*e;
 
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, ui->my_id);
-	kv[0].k = 'h';
-	kv[0].v = ui->o.host;
-	kv[1].k = 'p';
-	kv[1].v = ui->o.port;
-	kv[2].k = 'i';
-	kv[2].v = idbuf;
-	kv[3].k = 'n';
-	kv[3].v = ui->my_nick;
+	/* GnuTLS says "TLS1.3": the window says "TLS 1.3". */
+	ver.v = strncmp(v, "TLS", 3) == 0 && v[3] != ' ' ? v + 3 : v;
+	e = transcript_expand(*v != '\0' ? ui->r.tr_tls : ui->r.tr_plain,
+	    &ver, 1);
+	snprintf(tr, sizeof tr, "%s", e);
+	free(e);
+	kv[0] = (struct tkv){ 'h', ui->o.host };
+	kv[1] = (struct tkv){ 'p', ui->o.port };
+	kv[2] = (struct tkv){ 'i', idbuf };
+	kv[3] = (struct tkv){ 'n', ui->my_nick };
+	kv[4] = (struct tkv){ 'e', tr };
 }
 
 static void
 set_title(struct client_ui *ui)
 {
-	struct tkv	 kv[4];
+	struct tkv	 kv[KV_CONN];
 	char		*s;
 
-	kv_conn(ui, kv);
+	client_view_kv(ui, kv);
 	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
-	    ui->r.title_on : ui->r.title_off, kv, 4);
+	    ui->r.title_on : ui->r.title_off, kv, KV_CONN);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
 	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
 	free(s);
@@ -186,16 +160,14 @@ set_title(struct client_ui *ui)
 static void
 set_status(struct client_ui *ui, const char *tmpl, const char *why)
 {
-	struct tkv	 kv[6];
+	struct tkv	 kv[KV_CONN + 2];
 	char		 secs[16], *s;
 
-	kv_conn(ui, kv);
+	client_view_kv(ui, kv);
 	snprintf(secs, sizeof secs, "%u", ui->retry_secs);
-	kv[4].k = 's';
-	kv[4].v = secs;
-	kv[5].k = 't';
-	kv[5].v = why != NULL ? why : "";
-	s = transcript_expand(tmpl, kv, 6);
+	kv[KV_CONN] = (struct tkv){ 's', secs };
+	kv[KV_CONN + 1] = (struct tkv){ 't', why != NULL ? why : "" };
+	s = transcript_expand(tmpl, kv, KV_CONN + 2);
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
@@ -205,12 +177,12 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 static void
 users_self(struct client_ui *ui)
 {
-	struct tkv	 kv[4];
+	struct tkv	 kv[KV_CONN];
 	char		*s;
 
 	if (ui->state == NC_HISTORY || ui->state == NC_READY) {
-		kv_conn(ui, kv);
-		s = transcript_expand(ui->r.user_self, kv, 4);
+		client_view_kv(ui, kv);
+		s = transcript_expand(ui->r.user_self, kv, KV_CONN);
 		userview_self(ui->uv, s);
 		free(s);
 	} else
@@ -232,8 +204,28 @@ why_template(struct client_ui *ui, enum nc_why why)
 	case NCW_DEAD:		return ui->r.why_dead;
 	case NCW_PROTOCOL:	return ui->r.why_protocol;
 	case NCW_USER:		return ui->r.why_user;
+	case NCW_TLS:		return ui->r.why_tls;
+	case NCW_UNTRUSTED:	return ui->r.why_untrusted;
+	case NCW_KEYCHANGED:	return ui->r.why_keychanged;
 	default:		return "";
 	}
+}
+
+/* A note that the connection is down (why: whytext), the list emptied. */
+static void
+note_down(struct client_ui *ui, const char *tmpl, const char *whytext,
+    unsigned secs)
+{
+	struct tkv	 kv[KV_CONN + 2];
+	char		 secbuf[16];
+
+	client_view_kv(ui, kv);
+	snprintf(secbuf, sizeof secbuf, "%u", secs);
+	kv[KV_CONN] = (struct tkv){ 's', secbuf };
+	kv[KV_CONN + 1] = (struct tkv){ 't', whytext };
+	transcript_note(&ui->t, tmpl, kv, KV_CONN + 2);
+	userlist_clear(userview_model(ui->uv));
+	users_self(ui);
 }
 
 static void
@@ -241,8 +233,8 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 {
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
-	struct tkv		 kv[6], t = { 't', NULL };
-	char			*whytext, secbuf[16];
+	struct tkv		 t = { 't', NULL };
+	char			*whytext;
 
 	ui->state = st;
 	ui->retry_secs = secs;
@@ -251,6 +243,12 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
+		break;
+	case NC_SECURING:
+		set_status(ui, ui->r.st_securing, NULL);
+		break;
+	case NC_TRUST:
+		set_status(ui, ui->r.st_trust, NULL);
 		break;
 	case NC_HANDSHAKE:
 		set_status(ui, ui->r.st_handshake, NULL);
@@ -263,17 +261,12 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	case NC_WAITING:
 		set_status(ui, why == NCW_FULL ? ui->r.st_retry_full :
 		    ui->r.st_retry, whytext);
-		if (old != NC_WAITING) {
-			kv_conn(ui, kv);
-			snprintf(secbuf, sizeof secbuf, "%u", secs);
-			kv[4].k = 's';
-			kv[4].v = secbuf;
-			kv[5].k = 't';
-			kv[5].v = whytext;
-			transcript_note(&ui->t, ui->r.note_disconnected, kv, 6);
-			userlist_clear(userview_model(ui->uv));
-			users_self(ui);
-		}
+		if (old != NC_WAITING)
+			note_down(ui, ui->r.note_disconnected, whytext, secs);
+		break;
+	case NC_STOPPED:
+		set_status(ui, ui->r.st_stopped, whytext);
+		note_down(ui, ui->r.note_stopped, whytext, 0);
 		break;
 	case NC_CLOSED:
 		set_status(ui, ui->r.st_closed, whytext);
@@ -291,7 +284,7 @@ static void
 ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 {
 	struct client_ui	*ui = arg;
-	struct tkv		 kv[4];
+	struct tkv		 kv[KV_CONN];
 
 	ui->my_id = id;
 	snprintf(ui->my_nick, sizeof ui->my_nick, "%.*s", (int)len, nick);
@@ -301,8 +294,8 @@ ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 	users_self(ui);
 	set_title(ui);
 	set_status(ui, ui->r.st_connected, NULL);
-	kv_conn(ui, kv);
-	transcript_note(&ui->t, ui->r.note_connected, kv, 4);
+	client_view_kv(ui, kv);
+	transcript_note(&ui->t, ui->r.note_connected, kv, KV_CONN);
 }
 
 static void
@@ -422,253 +415,22 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	free(x);
 }
 
+/* First use: ask; a changed key: say so, loudly (no retry follows). */
+static void
+ev_trust(void *arg, enum nc_trust what, const char *fp, const char *old)
+{
+	client_trust_ask(arg, what, fp, old);
+}
+
 static const struct nc_events ui_events = {
-	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
+	ev_trust
 };
 
 const struct nc_events *
 client_ui_events(void)
 {
 	return &ui_events;
-}
-
-/* --- user actions --- */
-
-static void
-do_quit(struct client_ui *ui, const char *text)
-{
-	flush(ui);
-	if (ui->nc != NULL)
-		netclient_quit(ui->nc, text);
-	evloop_quit();
-}
-
-static void
-history_add(struct client_ui *ui, const char *s)
-{
-	if (ui->nhist > 0 && strcmp(ui->hist[ui->nhist - 1], s) == 0) {
-		ui->histpos = ui->nhist;
-		return;
-	}
-	if (ui->nhist == INPUT_HISTORY) {
-		free(ui->hist[0]);
-		memmove(ui->hist, ui->hist + 1,
-		    (INPUT_HISTORY - 1) * sizeof *ui->hist);
-		ui->nhist--;
-	}
-	ui->hist[ui->nhist++] = xstrdup(s);
-	ui->histpos = ui->nhist;
-}
-
-static void
-send_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui	*ui = closure;
-	char			*in = XmTextFieldGetString(ui->input);
-	size_t			 len = strlen(in);
-	struct nc_cmd		 c;
-	char			 lbuf[24], *arg;
-	struct tkv		 kv;
-	bool			 clear = true;
-
-	(void)w;
-	(void)call;
-	netclient_parse_command(in, len, &c);
-	arg = xstrndup(c.arg != NULL ? c.arg : "", c.arglen);
-	switch (c.kind) {
-	case NCC_EMPTY:
-		clear = false;
-		break;
-	case NCC_MSG:
-		if (netclient_send(ui->nc, arg, c.arglen) == NULL)
-			clear = false;
-		break;
-	case NCC_NICK:
-		netclient_nick(ui->nc, arg);
-		break;
-	case NCC_QUIT:
-		history_add(ui, in);
-		XtFree(in);
-		do_quit(ui, arg);
-		free(arg);
-		return;
-	case NCC_HELP:
-		transcript_note(&ui->t, ui->r.help_text, NULL, 0);
-		break;
-	case NCC_UNKNOWN:
-		transcript_note_text(&ui->t, ui->r.err_unknown, c.arg, c.arglen);
-		clear = false;
-		break;
-	case NCC_BADNICK:
-		transcript_note(&ui->t, ui->r.err_badnick, NULL, 0);
-		clear = false;
-		break;
-	case NCC_TOOLONG:
-		snprintf(lbuf, sizeof lbuf, "%zu", c.arglen);
-		kv = (struct tkv){ 'l', lbuf };
-		transcript_note(&ui->t, ui->r.err_toolong, &kv, 1);
-		clear = false;
-		break;
-	case NCC_BADTEXT:
-		transcript_note(&ui->t, ui->r.err_badtext, NULL, 0);
-		clear = false;
-		break;
-	}
-	if (c.kind != NCC_EMPTY)
-		history_add(ui, in);
-	if (clear)
-		XmTextFieldSetString(ui->input, "");
-	free(arg);
-	XtFree(in);
-	flush(ui);
-}
-
-/* Actions bound to Up and Down in the input line. */
-static struct client_ui *action_ui;
-
-static void
-history_action(Widget w, XEvent *ev, String *params, Cardinal *np)
-{
-	struct client_ui	*ui = action_ui;
-	bool			 up = *np > 0 && strcmp(params[0], "up") == 0;
-
-	(void)w;
-	(void)ev;
-	if (ui == NULL || ui->nhist == 0)
-		return;
-	if (up && ui->histpos > 0)
-		ui->histpos--;
-	else if (!up && ui->histpos < ui->nhist)
-		ui->histpos++;
-	XmTextFieldSetString(ui->input, ui->histpos < ui->nhist ?
-	    ui->hist[ui->histpos] : "");
-	XmTextFieldSetInsertionPosition(ui->input,
-	    XmTextFieldGetLastPosition(ui->input));
-}
-
-static void
-reconnect_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)call;
-	netclient_reconnect(ui->nc);
-}
-
-static void
-client_quit_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	(void)w;
-	(void)call;
-	do_quit(closure, NULL);
-}
-
-static void
-client_about_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)call;
-	if (ui->about == NULL)
-		ui->about = xmu_message_dialog(ui->top, "aboutDialog",
-		    XmDIALOG_INFORMATION, false);
-	xmu_popup(ui->about);
-}
-
-/*
- * Write what the view holds to path, in rows as wide as the window's;
- * 0, or -1 with errno set.
- */
-static int
-save_to(struct client_ui *ui, const char *path)
-{
-	FILE	*fp;
-	bool	 ok;
-	int	 e;
-
-	if ((fp = fopen(path, "w")) == NULL)
-		return -1;
-	flush(ui);
-	ok = logview_save(ui->lv, fp, logview_columns(ui->lv));
-	e = errno;
-	if (fclose(fp) == EOF)
-		return -1;
-	errno = e;
-	return ok ? 0 : -1;
-}
-
-static void
-save_ok_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui		*ui = closure;
-	XmFileSelectionBoxCallbackStruct *cbs = call;
-	char				*path = NULL;
-	struct tkv			 kv[2];
-
-	XtUnmanageChild(w);
-	if (!XmStringGetLtoR(cbs->value, XmFONTLIST_DEFAULT_TAG, &path) ||
-	    path == NULL || *path == '\0') {
-		XtFree(path);
-		return;
-	}
-	kv[0] = (struct tkv){ 'x', path };
-	if (save_to(ui, path) == 0) {
-		transcript_note(&ui->t, ui->r.note_saved, kv, 1);
-	} else {
-		kv[1] = (struct tkv){ 't', strerror(errno) };
-		transcript_note(&ui->t, ui->r.note_savefail, kv, 2);
-	}
-	XtFree(path);
-}
-
-static void
-save_cancel_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	(void)closure;
-	(void)call;
-	XtUnmanageChild(w);
-}
-
-static void
-save_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)call;
-	if (ui->savebox == NULL) {
-		ui->savebox = XmCreateFileSelectionDialog(ui->top, "saveDialog",
-		    NULL, 0);
-		XtAddCallback(ui->savebox, XmNokCallback, save_ok_cb, ui);
-		XtAddCallback(ui->savebox, XmNcancelCallback, save_cancel_cb,
-		    ui);
-		XtUnmanageChild(XmFileSelectionBoxGetChild(ui->savebox,
-		    XmDIALOG_HELP_BUTTON));
-	}
-	xmu_popup(ui->savebox);
-}
-
-static void
-wm_delete_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	(void)w;
-	(void)call;
-	do_quit(closure, NULL);
-}
-
-static void
-focus_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)cont;
-	if (ev->type == FocusIn)
-		ui->focused = true;
-	else if (ev->type == FocusOut)
-		ui->focused = false;
 }
 
 /* --- construction --- */
@@ -704,24 +466,6 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_recovered = r->sfx_recovered;
 }
 
-/* The menu bar: File (reconnect, save, quit) and Help (about). */
-static Widget
-client_menubar_build(struct client_ui *ui)
-{
-	Widget	 menubar, menu, helpcb;
-
-	menubar = XmCreateMenuBar(ui->main, "menuBar", NULL, 0);
-	menu = xmu_add_menu(menubar, "fileMenu", NULL);
-	xmu_add_item(menu, "reconnect", reconnect_cb, ui);
-	xmu_add_item(menu, "save", save_cb, ui);
-	xmu_add_item(menu, "quit", client_quit_cb, ui);
-	menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
-	XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
-	xmu_add_item(menu, "about", client_about_cb, ui);
-	XtManageChild(menubar);
-	return menubar;
-}
-
 /* The status line along the bottom of work. */
 static void
 client_status_build(struct client_ui *ui, Widget work)
@@ -731,28 +475,6 @@ client_status_build(struct client_ui *ui, Widget work)
 	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
-}
-
-/* The input line and its Send button, above the status line. */
-static void
-client_input_build(struct client_ui *ui, Widget work)
-{
-	ui->send = XtVaCreateManagedWidget("send", xmPushButtonWidgetClass,
-	    work, XmNrightAttachment, XmATTACH_FORM,
-	    XmNbottomAttachment, XmATTACH_WIDGET,
-	    XmNbottomWidget, ui->status, NULL);
-	ui->input = XtVaCreateManagedWidget("input", xmTextFieldWidgetClass,
-	    work, XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, ui->send,
-	    XmNbottomAttachment, XmATTACH_WIDGET,
-	    XmNbottomWidget, ui->status, NULL);
-	XtVaSetValues(ui->send, XmNtopAttachment, XmATTACH_OPPOSITE_WIDGET,
-	    XmNtopWidget, ui->input, NULL);
-	XtOverrideTranslations(ui->input, XtParseTranslationTable(
-	    "<Key>osfUp: xchatHistory(up)\n"
-	    "<Key>osfDown: xchatHistory(down)\n"));
-	XtAddCallback(ui->input, XmNactivateCallback, send_cb, ui);
-	XtAddCallback(ui->send, XmNactivateCallback, send_cb, ui);
 }
 
 /* The user list on the right, above the input line; its scroller. */
@@ -805,11 +527,7 @@ struct client_ui *
 client_ui_create(Widget top, const struct client_opts *o)
 {
 	struct client_ui	*ui = xcalloc(1, sizeof *ui);
-	static XtActionsRec	 actions[] = {
-		{ "xchatHistory", history_action },
-	};
 	Widget			 menubar, work, sw;
-	Atom			 wm_delete;
 
 	ui->o = *o;
 	ui->top = top;
@@ -819,9 +537,6 @@ client_ui_create(Widget top, const struct client_opts *o)
 	}
 	transcript_strings_fill(ui);
 	transcript_init(&ui->t, &ui->ts, transcript_added_cb, ui);
-	action_ui = ui;
-	XtAppAddActions(XtWidgetToApplicationContext(top), actions,
-	    XtNumber(actions));
 
 	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
 	menubar = client_menubar_build(ui);
@@ -834,11 +549,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 	XmMainWindowSetAreas(ui->main, menubar, NULL, NULL, NULL, work);
 	XtManageChild(ui->main);
 	XtVaSetValues(work, XmNinitialFocus, ui->input, NULL);
-
-	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
-	wm_delete = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
-	XmAddWMProtocolCallback(top, wm_delete, wm_delete_cb, ui);
-	XtAddEventHandler(top, FocusChangeMask, False, focus_handler, ui);
+	client_act_install(ui);
 	return ui;
 }
 
@@ -870,7 +581,7 @@ client_ui_dump(struct client_ui *ui)
 
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
-	flush(ui);
+	client_view_flush(ui);
 	snprintf(tmp, sizeof tmp, "%s.tmp", ui->o.dumpfile);
 	if ((fp = fopen(tmp, "w")) == NULL) {
 		log_warn("cannot write %s", tmp);
@@ -893,17 +604,12 @@ client_ui_dump(struct client_ui *ui)
 void
 client_ui_free(struct client_ui *ui)
 {
-	int	 k;
-
 	if (ui == NULL)
 		return;
 	evloop_timer_del(ui->flush_timer);
 	transcript_free(&ui->t);
 	logview_free(ui->lv);
 	userview_free(ui->uv);
-	for (k = 0; k < ui->nhist; k++)
-		free(ui->hist[k]);
-	if (action_ui == ui)
-		action_ui = NULL;
+	client_act_free(ui);
 	free(ui);
 }

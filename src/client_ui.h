@@ -17,6 +17,7 @@ struct client_opts {
 	const char	*host;
 	const char	*port;
 	const char	*dumpfile;	/* test hook: NULL or "" for none */
+	const char	*known;		/* the pins of server keys, or "" */
 	unsigned	 save_lines;	/* transcript lines kept */
 	unsigned	 user_list_max;	/* users shown in the list */
 	unsigned	 flush_ms;	/* batch interval for appends */

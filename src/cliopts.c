@@ -14,6 +14,7 @@
 #include <X11/StringDefs.h>
 
 #include "cliopts.h"
+#include "keys.h"
 #include "netio.h"
 #include "nickrules.h"
 #include "opthelp.h"
@@ -23,7 +24,9 @@
 enum cli_kind {
 	CK_TEXT,	/* a non-empty string */
 	CK_ANY,		/* any string */
-	CK_PORT,	/* a TCP port */
+	CK_PORT,	/* empty, or a TCP port */
+	CK_TRANSPORT,	/* auto, tls or plain */
+	CK_FP,		/* empty, or a key fingerprint */
 	CK_NICK,	/* empty, or a nick the protocol accepts */
 	CK_COUNT	/* a whole number from lo to hi */
 };
@@ -33,37 +36,52 @@ enum cli_kind {
 
 static const struct opt_row rows[] = {
 	{ "-host", "HOST", "host", "Host", "127.0.0.1", NULL, CK_TEXT, 0, 0,
-	  IN(host), OUT(host), "server's host name or address", NULL },
-	{ "-port", "N", "port", "Port", "12345", NULL, CK_PORT, 0, 0,
-	  IN(port), OUT(port), "server's TCP port", NULL },
+	  IN(host), OUT(host), "server's host name or address", NULL, NULL },
+	{ "-port", "N", "port", "Port", "", "12345, or 12346 with TLS",
+	  CK_PORT, 0, 0,
+	  IN(port), OUT(port), "server's TCP port", NULL, NULL },
 	{ "-nick", "NICK", "nick", "Nick", "", "none: keep the server's "
 	  "user<id>", CK_NICK, 0, 0, IN(nick), OUT(nick),
-	  "nick to ask for on each connect", NULL },
+	  "nick to ask for on each connect", NULL, NULL },
 	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat-client.log",
 	  CK_ANY, 0, 0, IN(logfile), OUT(logfile),
-	  "the client's own message log, or none", NULL },
+	  "the client's own message log, or none", NULL, NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,
 	  CK_COUNT, 10, 10000000, IN(savelines), OUT(save_lines),
-	  "transcript lines kept", NULL },
+	  "transcript lines kept", NULL, NULL },
 	{ NULL, NULL, "userListMax", "UserListMax", "2000", NULL, CK_COUNT,
 	  10, 1000000, IN(userlistmax), OUT(user_list_max),
 	  "users shown in the list at most (a last item counts the rest)",
-	  NULL },
+	  NULL, NULL },
 	{ NULL, NULL, "flushInterval", "FlushInterval", "50", NULL, CK_COUNT,
 	  1, 10000, IN(flushinterval), OUT(flush_ms),
-	  "milliseconds between batched transcript updates", NULL },
+	  "milliseconds between batched transcript updates", NULL, NULL },
 	{ "-pinginterval", "SECS", "pingInterval", "PingInterval", "30", NULL,
 	  CK_COUNT, 1, 86400, IN(pinginterval), OUT(ping_interval),
-	  "silence before pinging the server", NULL },
+	  "silence before pinging the server", NULL, NULL },
 	{ "-pingtimeout", "SECS", "pingTimeout", "PingTimeout", "15", NULL,
 	  CK_COUNT, 1, 86400, IN(pingtimeout), OUT(ping_timeout),
-	  "wait for its PONG before reconnecting", NULL },
+	  "wait for its PONG before reconnecting", NULL, NULL },
 	{ NULL, NULL, "connectTimeout", "ConnectTimeout", "15", NULL,
 	  CK_COUNT, 1, 86400, IN(connecttimeout), OUT(connect_timeout),
-	  "seconds for connecting and the server's greeting", NULL },
+	  "seconds for connecting and the server's greeting", NULL, NULL },
+	{ "-tls", NULL, "transport", "Transport", "", NULL, CK_TRANSPORT,
+	  0, 0, OPT_NONE, 0, "connect over TLS (the default unless the "
+	  "host is loopback)", NULL, "tls" },
+	{ "-plain", NULL, "transport", "Transport", "", NULL, CK_TRANSPORT,
+	  0, 0, OPT_NONE, 0, "connect over plain TCP (the default for a "
+	  "loopback host)", NULL, "plain" },
+	{ NULL, NULL, "transport", "Transport", "auto", NULL, CK_TRANSPORT,
+	  0, 0, IN(transport), OUT(transport),
+	  "auto (TLS unless the host is loopback), tls or plain", NULL,
+	  NULL },
+	{ "-trust", "KEY", "trust", "Trust", "", NULL, CK_FP, 0, 0,
+	  IN(trust), OUT(trust), "accept the server only with this key "
+	  "(sha256:...), without asking", NULL, NULL },
 	{ "-dumpfile", "FILE", "dumpFile", "DumpFile", "", NULL, CK_ANY, 0, 0,
 	  IN(dumpfile), OUT(dumpfile),
-	  "on SIGUSR1, write the window's state there (for tests)", NULL },
+	  "on SIGUSR1, write the window's state there (for tests)", NULL,
+	  NULL },
 };
 #define NROWS	(sizeof rows / sizeof rows[0])
 
@@ -145,7 +163,14 @@ cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
 		return true;
 	case CK_PORT:
 		snprintf(why, whylen, "want a number from 1 to 65535");
-		return netio_port_valid(s);
+		return *s == '\0' || netio_port_valid(s);
+	case CK_TRANSPORT:
+		snprintf(why, whylen, "want auto, tls or plain");
+		return strcmp(s, "auto") == 0 || strcmp(s, "tls") == 0 ||
+		    strcmp(s, "plain") == 0;
+	case CK_FP:
+		snprintf(why, whylen, "want sha256: and 64 hex digits");
+		return *s == '\0' || keys_fp_parse(s, NULL);
 	case CK_NICK:
 		snprintf(why, whylen, "1 to 32 bytes of UTF-8, no spaces, "
 		    "no ':', no invisible characters");
@@ -175,6 +200,8 @@ cliopts_check(const struct cli_strings *s, struct cli_options *o,
 
 	memset(o, 0, sizeof *o);
 	for (i = 0; i < NROWS; i++) {
+		if (rows[i].in == OPT_NONE)
+			continue;
 		v = *(char *const *)((const char *)s + rows[i].in);
 		if (v == NULL)
 			v = "";

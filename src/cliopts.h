@@ -28,15 +28,19 @@ struct cli_strings {
 	String	 pingtimeout;
 	String	 connecttimeout;
 	String	 dumpfile;
+	String	 transport;
+	String	 trust;
 };
 
 /* The checked values; the strings still belong to Xt's database. */
 struct cli_options {
 	const char	*host;
-	const char	*port;
+	const char	*port;		/* "": 12345, or 12346 over TLS */
 	const char	*nick;		/* "" to keep the server's userN */
 	const char	*logfile;	/* "": the default; "none": no log */
 	const char	*dumpfile;	/* "" for none */
+	const char	*transport;	/* "auto", "tls" or "plain" */
+	const char	*trust;		/* "" or a key fingerprint */
 	unsigned	 save_lines;
 	unsigned	 user_list_max;
 	unsigned	 flush_ms;

@@ -27,6 +27,7 @@
 #include "netio.h"
 #include "nickrules.h"
 #include "protocol.h"
+#include "tls.h"
 #include "transport.h"
 #include "u64map.h"
 #include "xmalloc.h"
@@ -52,6 +53,12 @@ struct netclient {
 	const struct nc_events	*ev;
 	void			*arg;
 	struct clientlog	*log;		/* not owned; may be NULL */
+	struct tls_creds	*tls;		/* not owned; NULL: plain */
+	char			*known;
+	char			*pin;
+	char			 tlsver[16];	/* "" unless TLS is up */
+	char			 srvkey[KEYS_FP_LEN];
+	bool			 halt;		/* the next drop stops */
 
 	enum nc_state		 state;
 	enum nc_why		 why;
@@ -157,6 +164,10 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	nc->ev = ev;
 	nc->arg = arg;
 	nc->log = cfg->log;
+	nc->tls = cfg->tls;
+	nc->known = xstrdup(cfg->known != NULL ? cfg->known : "");
+	nc->pin = cfg->pin != NULL && *cfg->pin != '\0' ?
+	    xstrdup(cfg->pin) : NULL;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
 	return nc;
@@ -212,6 +223,8 @@ netclient_free(struct netclient *nc)
 	free(nc->rbuf);
 	free(nc->host);
 	free(nc->port);
+	free(nc->known);
+	free(nc->pin);
 	free(nc);
 }
 
@@ -429,7 +442,16 @@ drop(struct netclient *nc, enum nc_why why)
 		lost_add(nc, o);
 	}
 	nc->why = why;
+	nc->tlsver[0] = '\0';
 	if (nc->state == NC_CLOSED) {
+		emit_state(nc);
+		return;
+	}
+	if (nc->halt) {
+		nc->halt = false;
+		nc->state = NC_STOPPED;
+		evloop_timer_del(nc->tick);
+		nc->tick = NULL;
 		emit_state(nc);
 		return;
 	}
@@ -452,7 +474,8 @@ do_connect(struct netclient *nc)
 		drop(nc, NCW_REFUSED);
 		return;
 	}
-	nc->conn = conn_plain_new(nc->fd);
+	nc->conn = nc->tls != NULL ? tls_client_conn(nc->tls, nc->fd, nc->host,
+	    NULL) : conn_plain_new(nc->fd);
 	nc->state = NC_CONNECTING;
 	nc->since = now();
 	nc->io = evloop_io_add(nc->fd, EV_WRITE, io_cb, nc);
@@ -1055,6 +1078,106 @@ on_readable(struct netclient *nc)
 	scan(nc, nc->rbuf, have + (size_t)n);
 }
 
+/* The transport is up and trusted: wait for WELCOME. */
+static void
+connected(struct netclient *nc)
+{
+	nc->state = NC_HANDSHAKE;
+	nc->last_rx = now();
+	nc->since = nc->last_rx;
+	io_mask(nc, (ssize_t)nc->out.len);
+	emit_state(nc);
+	/* The server may have spoken during the handshake. */
+	if (nc->tls != NULL)
+		on_readable(nc);
+}
+
+/* Drop, and stay down until the user reconnects. */
+static void
+halt(struct netclient *nc, enum nc_why why)
+{
+	nc->halt = true;
+	drop(nc, why);
+}
+
+/*
+ * Carry the TLS handshake on; once done, judge the server's key: a CA
+ * or a pin lets it through, a new key asks the user, a changed key is
+ * refused for good.
+ */
+static void
+secure(struct netclient *nc)
+{
+	struct conn_info	 ci;
+	char			 old[KEYS_FP_LEN] = "", why[256];
+
+	switch (conn_handshake(nc->conn)) {
+	case 0:
+		evloop_io_set(nc->io, conn_wants(nc->conn));
+		return;
+	case -1:
+		conn_info(nc->conn, &ci);
+		snprintf(nc->err, sizeof nc->err, "%s", ci.error);
+		drop(nc, NCW_TLS);
+		return;
+	}
+	conn_info(nc->conn, &ci);
+	snprintf(nc->tlsver, sizeof nc->tlsver, "%s", ci.version);
+	switch (tls_client_trust(nc->conn, nc->known, nc->host, nc->port,
+	    nc->pin, nc->srvkey, old, why, sizeof why)) {
+	case TLS_TRUST_CA:
+	case TLS_TRUST_PINNED:
+		connected(nc);
+		break;
+	case TLS_TRUST_NEW:
+		nc->state = NC_TRUST;
+		evloop_io_set(nc->io, 0);
+		emit_state(nc);
+		if (nc->ev->trust != NULL)
+			nc->ev->trust(nc->arg, NCT_NEW, nc->srvkey, NULL);
+		break;
+	case TLS_TRUST_CHANGED:
+		snprintf(nc->err, sizeof nc->err, "the server's key %s is not "
+		    "the one pinned for it, %s", nc->srvkey, old);
+		if (nc->ev->trust != NULL)
+			nc->ev->trust(nc->arg, NCT_CHANGED, nc->srvkey, old);
+		halt(nc, NCW_KEYCHANGED);
+		break;
+	default:
+		snprintf(nc->err, sizeof nc->err, "%s", why);
+		drop(nc, NCW_TLS);
+		break;
+	}
+}
+
+void
+netclient_trust(struct netclient *nc, bool accept)
+{
+	if (nc->state != NC_TRUST)
+		return;
+	if (!accept) {
+		snprintf(nc->err, sizeof nc->err, "the server's key was not "
+		    "trusted");
+		halt(nc, NCW_UNTRUSTED);
+		return;
+	}
+	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port))
+		log_warn("cannot pin the server's key in %s", nc->known);
+	connected(nc);
+}
+
+const char *
+netclient_transport(const struct netclient *nc)
+{
+	return nc->tlsver;
+}
+
+const char *
+netclient_server_key(const struct netclient *nc)
+{
+	return nc->tls != NULL ? nc->srvkey : "";
+}
+
 static void
 io_cb(void *arg, int fd, int events)
 {
@@ -1073,13 +1196,20 @@ io_cb(void *arg, int fd, int events)
 			drop(nc, NCW_REFUSED);
 			return;
 		}
-		nc->state = NC_HANDSHAKE;
-		nc->last_rx = now();
-		nc->since = nc->last_rx;
-		io_mask(nc, 0);
-		emit_state(nc);
+		if (nc->tls != NULL) {
+			nc->state = NC_SECURING;
+			emit_state(nc);
+			secure(nc);
+		} else
+			connected(nc);
 		return;
 	}
+	if (nc->state == NC_SECURING) {
+		secure(nc);
+		return;
+	}
+	if (nc->state == NC_TRUST)
+		return;
 	if (events & EV_READ) {
 		on_readable(nc);
 		return;
@@ -1109,7 +1239,7 @@ still_silent(struct netclient *nc)
 	enum nc_state	 st = nc->state;
 	int		 fd = nc->fd;
 
-	if (st == NC_CONNECTING)
+	if (st == NC_CONNECTING || st == NC_SECURING)
 		return true;
 	on_readable(nc);
 	if (nc->fd != fd || nc->state != st)
@@ -1142,6 +1272,7 @@ tick_cb(void *arg)
 		}
 		break;
 	case NC_CONNECTING:
+	case NC_SECURING:
 	case NC_HANDSHAKE:
 		if (t - nc->since >= (time_t)nc->connect_timeout &&
 		    still_silent(nc)) {
@@ -1173,7 +1304,8 @@ tick_cb(void *arg)
 	default:
 		break;
 	}
-	if (nc->state != NC_CLOSED && nc->state != NC_IDLE)
+	if (nc->state != NC_CLOSED && nc->state != NC_IDLE &&
+	    nc->state != NC_STOPPED)
 		tick_arm(nc);
 }
 

@@ -32,11 +32,14 @@
 enum nc_state {
 	NC_IDLE = 0,		/* not started */
 	NC_CONNECTING,		/* TCP connect in progress */
+	NC_SECURING,		/* TLS handshake in progress */
+	NC_TRUST,		/* TLS up, the user is asked about the key */
 	NC_HANDSHAKE,		/* connected, WELCOME not yet seen */
 	NC_HISTORY,		/* WELCOME seen, READY not yet */
 	NC_READY,		/* READY seen: chatting */
 	NC_WAITING,		/* disconnected, a retry is scheduled */
-	NC_CLOSED		/* quit: no retry */
+	NC_CLOSED,		/* quit: no retry */
+	NC_STOPPED		/* disconnected; no retry until asked */
 };
 
 /* Why the client is (or was last) disconnected. */
@@ -49,7 +52,16 @@ enum nc_why {
 	NCW_FULL,		/* BYE full */
 	NCW_DEAD,		/* no traffic and no PONG within the timeout */
 	NCW_PROTOCOL,		/* the server broke the protocol */
-	NCW_USER		/* File > Reconnect */
+	NCW_USER,		/* File > Reconnect */
+	NCW_TLS,		/* the TLS handshake failed (errtext) */
+	NCW_UNTRUSTED,		/* the user did not trust the server's key */
+	NCW_KEYCHANGED		/* not the key pinned for the server */
+};
+
+/* What the user is asked about a server's key. */
+enum nc_trust {
+	NCT_NEW,		/* first use: trust this key? */
+	NCT_CHANGED		/* another key is pinned: refused */
 };
 
 /* The fate of one of the user's own messages. */
@@ -162,9 +174,17 @@ struct nc_events {
 	/* A note: code and text may be empty. */
 	void	(*note)(void *arg, enum nc_note, const char *code,
 		    size_t codelen, const char *text, size_t textlen);
+	/*
+	 * The server's key needs the user (TLS): NCT_NEW, answer with
+	 * netclient_trust(); NCT_CHANGED, the connection is refused and
+	 * stays down (old: the pinned key).  fp: the server's key.
+	 */
+	void	(*trust)(void *arg, enum nc_trust, const char *fp,
+		    const char *old);
 };
 
 struct clientlog;
+struct tls_creds;
 
 struct nc_config {
 	const char	*host;
@@ -175,6 +195,9 @@ struct nc_config {
 	unsigned	 connect_timeout; /* s for connect + WELCOME */
 	struct clientlog *log;		/* messages in and out; NULL: none.
 					   Not owned: outlives the client. */
+	struct tls_creds *tls;		/* NULL: plain TCP; not owned */
+	const char	*known;		/* known_servers file (TLS pins) */
+	const char	*pin;		/* -trust fingerprint, or NULL */
 };
 
 struct netclient;
@@ -244,6 +267,20 @@ struct nc_own *netclient_send(struct netclient *, const char *, size_t);
  * reconnect.  The server's answer comes as ev->user or an ev->note.
  */
 void	 netclient_nick(struct netclient *, const char *);
+
+/*
+ * The user's answer to ev->trust(NCT_NEW): true pins the key in the
+ * known_servers file and goes on; false closes the connection, which
+ * stays down until netclient_reconnect().
+ */
+void	 netclient_trust(struct netclient *, bool accept);
+/*
+ * The transport of the current connection: "TLS1.3" (GnuTLS's name of
+ * the version) or "" for plain TCP or none.
+ */
+const char *netclient_transport(const struct netclient *);
+/* The server's key fingerprint over TLS, or "". */
+const char *netclient_server_key(const struct netclient *);
 
 /* The state of the connection (see enum nc_state). */
 enum nc_state netclient_state(const struct netclient *);

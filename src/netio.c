@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "netio.h"
@@ -317,4 +318,19 @@ outbuf_free(struct outbuf *ob)
 {
 	free(ob->buf);
 	memset(ob, 0, sizeof *ob);
+}
+
+bool
+netio_is_loopback(const char *host)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+	size_t		 n = strlen(host);
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return strcasecmp(host, "localhost") == 0 ||
+	    (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0);
 }

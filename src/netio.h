@@ -43,6 +43,13 @@ void	netio_sock_name(int fd, char *buf, size_t len);
 bool	netio_port_valid(const char *);
 
 /*
+ * True if host names this machine's loopback without a lookup: an
+ * address in 127.0.0.0/8 or ::1, "localhost" or a name ending in
+ * ".localhost" (RFC 6761).  Any other name is taken as remote.
+ */
+bool	netio_is_loopback(const char *host);
+
+/*
  * An output buffer: bytes queued for a descriptor.  off is where the
  * unsent bytes start, len how many there are.  outbuf_trim() gives
  * back the memory of an empty one, so idle connections cost little.

@@ -84,7 +84,8 @@ opthelp_options(const struct opt_row *rows, size_t n,
 		snprintf(spec[i], sizeof spec[i], "*%s", rows[i].name);
 		opts[k++] = (XrmOptionDescRec){ (char *)rows[i].flag, spec[i],
 		    rows[i].arg != NULL ? XrmoptionSepArg : XrmoptionNoArg,
-		    rows[i].arg != NULL ? NULL : (XPointer)"true" };
+		    rows[i].arg != NULL ? NULL : (XPointer)(rows[i].value ?
+		    rows[i].value : "true") };
 	}
 	return k;
 }

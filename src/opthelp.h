@@ -43,6 +43,8 @@ struct opt_row {
 	size_t		 out;		/* offset in the struct of options */
 	const char	*help;		/* -help text */
 	const char	*what;		/* "-port: 'x' is not WHAT", or NULL */
+	const char	*value;		/* set by a flag without argument:
+					   NULL for "true" */
 };
 
 /* A row's in when it has no resource (an action flag like -verifylog). */
@@ -57,8 +59,9 @@ Cardinal opthelp_resources(const struct opt_row *rows, size_t n,
 	    XtResource *res);
 /*
  * Fill opts (room for n) with an option for each of the n rows that
- * have a flag: it sets "*name" from a separate argument, or to "true"
- * if the row has no argument (a flag like -headless).  spec (n
+ * have a flag: it sets "*name" from a separate argument, or to the
+ * row's value ("true" if NULL) if the row has no argument (-headless,
+ * -tls).  spec (n
  * entries) holds the specifiers and must outlive the options.  Returns
  * how many.
  */

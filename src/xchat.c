@@ -24,8 +24,11 @@
 #include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
+#include "keys.h"
 #include "log.h"
 #include "netclient.h"
+#include "netio.h"
+#include "tls.h"
 
 static void
 client_dump_cb(void *arg)
@@ -128,6 +131,39 @@ client_log_open(const struct cli_options *o)
 	return cl;
 }
 
+/*
+ * The transport: TLS when asked for, or by default for a host that is
+ * not loopback, with the system's CAs and ~/.xchat/known_servers for
+ * the pins; the port follows (12346 over TLS, else 12345).  Exits 1 if
+ * TLS cannot be set up.
+ */
+static void
+client_transport(const struct cli_options *o, struct nc_config *cfg)
+{
+	static char	 known[4200], pin[KEYS_FP_LEN], dir[4096];
+	const char	*home = getenv("HOME");
+	char		 err[512];
+	bool		 tls;
+
+	tls = strcmp(o->transport, "tls") == 0 ||
+	    (strcmp(o->transport, "auto") == 0 && !netio_is_loopback(o->host));
+	cfg->port = *o->port != '\0' ? o->port : tls ? "12346" : "12345";
+	if (!tls)
+		return;
+	if ((cfg->tls = tls_client_creds(NULL, NULL, err, sizeof err)) ==
+	    NULL) {
+		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		exit(1);
+	}
+	snprintf(dir, sizeof dir, "%s/.xchat", home != NULL ? home : ".");
+	if (!keys_private_dir(dir, err, sizeof err))
+		log_warnx("%s: server keys cannot be pinned", err);
+	snprintf(known, sizeof known, "%s/known_servers", dir);
+	cfg->known = known;
+	if (*o->trust != '\0' && keys_fp_parse(o->trust, pin))
+		cfg->pin = pin;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,15 +185,17 @@ main(int argc, char **argv)
 	app = XtCreateApplicationContext();
 	XtAppSetFallbackResources(app, client_res_fallbacks);
 	top = client_open(app, &argc, argv, &o);
-	co = (struct client_opts){ o.host, o.port, o.dumpfile, o.save_lines,
-	    o.user_list_max, o.flush_ms };
 	if ((err = digest_init()) != NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), err);
 		return 1;
 	}
 	cl = client_log_open(&o);
 	cfg = (struct nc_config){ o.host, o.port, o.nick, o.ping_interval,
-	    o.ping_timeout, o.connect_timeout, cl };
+	    o.ping_timeout, o.connect_timeout, cl, NULL, NULL, NULL };
+	client_transport(&o, &cfg);
+	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
+	    cfg.known != NULL ? cfg.known : "", o.save_lines,
+	    o.user_list_max, o.flush_ms };
 	evloop_init(app);
 	if ((ui = client_ui_create(top, &co)) == NULL)
 		return 2;
@@ -173,6 +211,7 @@ main(int argc, char **argv)
 
 	netclient_free(the_client);
 	client_ui_free(ui);
+	tls_creds_free(cfg.tls);
 	clientlog_close(cl);
 	XtDestroyApplicationContext(app);
 	return 0;

@@ -138,8 +138,17 @@ test_client_table(void)
 	CHECK(o.save_lines == 5000 && o.flush_ms == 50);
 	CHECK(o.ping_interval == 30 && o.ping_timeout == 15);
 	CHECK(o.connect_timeout == 15);
+	CHECK_STR(o.port, "");			/* by transport */
+	CHECK_STR(o.transport, "auto");
+	CHECK_STR(o.trust, "");
 	cliopts_options(&n);
-	CHECK(n == 8);
+	CHECK(n == 11);
+
+	CHECK_STR(cli_error("transport", "tls"), "ok");
+	CHECK_STR(cli_error("transport", "ssl"), "invalid transport \"ssl\": "
+	    "want auto, tls or plain");
+	CHECK_STR(cli_error("trust", "sha256:00"), "invalid trust "
+	    "\"sha256:00\": want sha256: and 64 hex digits");
 
 	CHECK_STR(cli_error("host", ""), "invalid host \"\": empty");
 	CHECK_STR(cli_error("port", "0"),

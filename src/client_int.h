@@ -1,0 +1,80 @@
+/*
+ * client_int.h -- what the two halves of xchat's window share: the
+ * window's state (struct client_ui) and the functions of client_ui.c
+ * (the transcript, the title and status, the events of the client
+ * core, construction) that client_act.c (what the user does: the input
+ * line, menus, dialogs) calls, and the other way round.  Private to
+ * these two files.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_CLIENT_INT_H
+#define XCHAT_CLIENT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <Xm/Xm.h>
+
+#include "client_res.h"
+#include "client_ui.h"
+#include "logview.h"
+#include "netclient.h"
+#include "protocol.h"
+#include "transcript.h"
+#include "userview.h"
+
+/* Lines of input history kept for Up/Down. */
+#define INPUT_HISTORY	200
+
+struct client_ui {
+	struct client_res	 r;
+	struct client_opts	 o;
+	struct netclient	*nc;
+
+	Widget			 top, main, text, input, send, users, status;
+	Widget			 about, savebox, trustbox, changedbox, connbox;
+	bool			 focused;
+
+	/* The transcript model, and the view that shows it. */
+	struct transcript_strings ts;
+	struct transcript	 t;
+	struct logview		*lv;
+	bool			 busy;		/* last batch was large */
+	struct ev_timer		*flush_timer;
+
+	/* Input history. */
+	char			*hist[INPUT_HISTORY];
+	int			 nhist, histpos;
+
+	struct userview		*uv;
+	uint64_t		 my_id;
+	char			 my_nick[PROTO_MAX_NICK + 1];
+	char			 status_text[512];
+	char			 title_text[512];
+	unsigned		 retry_secs;
+	enum nc_state		 state;
+};
+
+/* The connection's placeholders %h %p %i %n %e (client_view_kv). */
+#define KV_CONN	5
+
+/* client_ui.c */
+/* Move queued transcript lines and list changes into the widgets. */
+void	 client_view_flush(struct client_ui *);
+/* Fill kv[0..KV_CONN) with the connection's placeholders. */
+void	 client_view_kv(struct client_ui *, struct tkv *kv);
+
+/* client_act.c */
+/* The menu bar (File, Help) under ui->main; returns it. */
+Widget	 client_menubar_build(struct client_ui *);
+/* The input line and its Send button in work, above ui->status. */
+void	 client_input_build(struct client_ui *, Widget work);
+/* Actions, WM_DELETE_WINDOW and focus tracking on the shell. */
+void	 client_act_install(struct client_ui *);
+/* Free the input history. */
+void	 client_act_free(struct client_ui *);
+/* Ask about a new server key, or show a changed one (ev->trust). */
+void	 client_trust_ask(struct client_ui *, enum nc_trust, const char *fp,
+	    const char *old);
+
+#endif
