@@ -44,6 +44,28 @@ XtResource server_res_table[] = {
 	    "!! cannot write the log %f: %e; messages are refused"),
 	RES_S("eventLogRecovered", "EventLogRecovered", ev_log_ok,
 	    "!! the log %f is writable again; messages are accepted"),
+	/* In the order of enum msglog_change. */
+	RES_S("eventLogReopened", "EventLogReopened", ev_log_change[0],
+	    "* SIGHUP: the log %f was reopened; the new file starts a new "
+	    "chain segment"),
+	RES_S("eventLogSame", "EventLogSame", ev_log_change[1],
+	    "* SIGHUP: the log %f is still the file in use; nothing to "
+	    "reopen"),
+	RES_S("eventLogReopenFailed", "EventLogReopenFailed",
+	    ev_log_change[2],
+	    "!! SIGHUP: %e; records go on to the file in use"),
+	RES_S("eventLogShrank", "EventLogShrank", ev_log_change[3],
+	    "!! the log %f shrank behind the server's back (%e): new chain "
+	    "segment"),
+	RES_S("eventLogGrew", "EventLogGrew", ev_log_change[4],
+	    "!! someone else wrote to the log %f (%e): new chain segment"),
+	RES_S("eventLogDeleted", "EventLogDeleted", ev_log_change[5],
+	    "!! the log %f was deleted: created again, new chain segment"),
+	RES_S("eventLogReplaced", "EventLogReplaced", ev_log_change[6],
+	    "!! the log %f was replaced by another file: new chain segment"),
+	RES_S("eventLogRenamed", "EventLogRenamed", ev_log_change[7],
+	    "!! the log %f was renamed: records go on to the renamed file "
+	    "until SIGHUP"),
 	RES_S("eventSummary", "EventSummary", ev_summary,
 	    "... %m more messages in the last second (not shown)"),
 	RES_S("eventSummaryOther", "EventSummaryOther", ev_summary_other,

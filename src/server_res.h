@@ -27,6 +27,7 @@ struct server_res {
 	String		 ev_rejected;
 	String		 ev_log_failed;
 	String		 ev_log_ok;
+	String		 ev_log_change[8];	/* by enum msglog_change */
 	String		 ev_summary;
 	String		 ev_summary_other;
 	String		 ev_kick;

@@ -628,6 +628,21 @@ ev_logstate(void *arg, int errnum)
 	schedule_flush(ui);
 }
 
+/* The log was reopened (SIGHUP) or changed behind the server's back. */
+static void
+ev_logchanged(void *arg, enum msglog_change what, const char *detail)
+{
+	struct server_ui *ui = arg;
+	const char	*args[2];
+
+	if ((size_t)what >= XtNumber(ui->r.ev_log_change))
+		return;
+	args[0] = ui->logfile;
+	args[1] = detail;
+	event_add(ui, LK_ALWAYS, ui->r.ev_log_change[what], "fe", args);
+	schedule_flush(ui);
+}
+
 static void
 ev_sent(void *arg, const struct hub_client_info *ci)
 {
@@ -641,6 +656,7 @@ static const struct hub_events events = {
 	.accepted = ev_accepted,
 	.rejected = ev_rejected,
 	.logstate = ev_logstate,
+	.logchanged = ev_logchanged,
 	.sent = ev_sent,
 };
 

@@ -103,7 +103,9 @@ static const struct srv_row rows[] = {
 	  "run without a window or X display", "true or false" },
 	{ "-verifylog", "FILE", "verifyLog", "VerifyLog", "", NULL, SK_FILE,
 	  0, 0, IN(verifylog), OUT(verifylog),
-	  "check FILE's records and chain, then exit", NULL },
+	  "check FILE's records and chain, then exit; more files may "
+	  "follow, oldest first (log.1 log), and their links are checked",
+	  NULL },
 	{ "-debug", NULL, "debug", "Debug", "false", NULL, SK_BOOL, 0, 0,
 	  IN(debug), OUT(debug), "more diagnostics on stderr",
 	  "true or false" },
