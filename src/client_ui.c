@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,9 +35,11 @@
 #include <Xm/Text.h>
 #include <Xm/TextF.h>
 
+#include "client_res.h"
 #include "client_ui.h"
 #include "evloop.h"
 #include "log.h"
+#include "logview.h"
 #include "transcript.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -45,124 +48,6 @@
 /* Lines of input history kept for Up/Down. */
 #define INPUT_HISTORY	200
 
-/* The window's strings and colours: all resources of class XChat. */
-struct ui_res {
-	String	 title_on, title_off;
-	String	 st_connecting, st_handshake, st_connected, st_retry;
-	String	 st_retry_full, st_closed;
-	String	 why_refused, why_closed, why_error, why_bye, why_full;
-	String	 why_dead, why_protocol, why_user;
-	String	 note_disconnected, note_connected;
-	String	 fmt_message, fmt_join, fmt_leave, fmt_nick, fmt_present;
-	String	 fmt_note, fmt_date, fmt_time;
-	String	 mark_good, mark_bad, mark_own;
-	String	 sfx_history, sfx_failed, sfx_pending, sfx_queued;
-	String	 sfx_confirmed, sfx_rejected, sfx_undelivered;
-	String	 hist_begin, hist_end;
-	String	 help_text, err_toolong, err_badtext, err_badnick, err_unknown;
-	String	 note_nickinuse, note_badnick, note_err, note_bye;
-	String	 note_badframe, note_toolong, note_queuefull;
-	String	 note_saved, note_savefail, user_self;
-};
-
-#define SRES(name, cls, field, def) \
-	XMU_RES_S(struct ui_res, name, cls, field, def)
-
-static XtResource ui_resources[] = {
-	SRES("titleConnected", "Title", title_on, "xchat: #%i %n on %h:%p"),
-	SRES("titleDisconnected", "Title", title_off,
-	    "xchat: %h:%p (disconnected)"),
-	SRES("statusConnecting", "Status", st_connecting,
-	    "Connecting to %h:%p\342\200\246"),
-	SRES("statusHandshake", "Status", st_handshake,
-	    "Connected to %h:%p, waiting for the server\342\200\246"),
-	SRES("statusConnected", "Status", st_connected,
-	    "Connected to %h:%p as #%i %n"),
-	SRES("statusRetry", "Status", st_retry,
-	    "Disconnected \342\200\224 retrying in %s s"),
-	SRES("statusRetryFull", "Status", st_retry_full,
-	    "Server full \342\200\224 retrying in %s s"),
-	SRES("statusClosed", "Status", st_closed, "Disconnected"),
-	SRES("reasonRefused", "Reason", why_refused, "%t"),
-	SRES("reasonClosed", "Reason", why_closed,
-	    "the server closed the connection"),
-	SRES("reasonError", "Reason", why_error, "connection error: %t"),
-	SRES("reasonBye", "Reason", why_bye, "the server said goodbye"),
-	SRES("reasonFull", "Reason", why_full, "the server is full"),
-	SRES("reasonDead", "Reason", why_dead,
-	    "the server stopped answering (%t)"),
-	SRES("reasonProtocol", "Reason", why_protocol,
-	    "the server broke the protocol"),
-	SRES("reasonUser", "Reason", why_user, "reconnecting as asked"),
-	SRES("noteDisconnected", "Note", note_disconnected,
-	    "Disconnected: %t; retrying in %s s"),
-	SRES("noteConnected", "Note", note_connected,
-	    "Connected to %h:%p as #%i %n"),
-	SRES("messageFormat", "Format", fmt_message, "%T %m %n#%i: %x"),
-	SRES("joinFormat", "Format", fmt_join, "%T \342\206\222 %n#%i joined"),
-	SRES("leaveFormat", "Format", fmt_leave,
-	    "%T \342\206\220 %n#%i left (%r)"),
-	SRES("nickFormat", "Format", fmt_nick,
-	    "%T \342\210\231 %o#%i is now known as %n"),
-	SRES("presentFormat", "Format", fmt_present,
-	    "%T \342\210\231 here: %x"),
-	SRES("noteFormat", "Format", fmt_note, "%T * %x"),
-	SRES("dateFormat", "DateFormat", fmt_date,
-	    "\342\200\224\342\200\224 %A, %d %B %Y \342\200\224\342\200\224"),
-	SRES("timeFormat", "TimeFormat", fmt_time, "%H:%M:%S"),
-	SRES("markGood", "Mark", mark_good, "\342\234\223"),
-	SRES("markBad", "Mark", mark_bad, "\342\234\227"),
-	SRES("markOwn", "Mark", mark_own, "\302\273"),
-	SRES("suffixHistory", "Suffix", sfx_history, "  (history)"),
-	SRES("suffixFailed", "Suffix", sfx_failed,
-	    "  [FAILED: digest mismatch, not genuine]"),
-	SRES("suffixPending", "Suffix", sfx_pending, "  [pending]"),
-	SRES("suffixQueued", "Suffix", sfx_queued,
-	    "  [queued: will be sent when connected]"),
-	SRES("suffixConfirmed", "Suffix", sfx_confirmed,
-	    "  [confirmed #%N]"),
-	SRES("suffixRejected", "Suffix", sfx_rejected, "  [REJECTED: %r]"),
-	SRES("suffixUndelivered", "Suffix", sfx_undelivered,
-	    "  [NOT DELIVERED: the connection dropped]"),
-	SRES("historyBegin", "History", hist_begin,
-	    "\342\200\224\342\200\224 earlier messages (history) "
-	    "\342\200\224\342\200\224"),
-	SRES("historyEnd", "History", hist_end,
-	    "\342\200\224\342\200\224 end of history \342\200\224\342\200\224"),
-	SRES("helpText", "HelpText", help_text,
-	    "Commands: /nick NAME changes your nick; /quit [text] leaves; "
-	    "/help shows this; //text sends a line that starts with /. "
-	    "Enter sends, Up and Down recall earlier lines."),
-	SRES("errTooLong", "Error", err_toolong,
-	    "Not sent: the message has %l bytes, over the limit of 4000. "
-	    "It is still in the input line: shorten it."),
-	SRES("errBadText", "Error", err_badtext,
-	    "Not sent: the message contains control characters or "
-	    "invalid UTF-8."),
-	SRES("errBadNick", "Error", err_badnick,
-	    "Not a valid nick: 1 to 32 bytes, no spaces and no ':'."),
-	SRES("errUnknown", "Error", err_unknown,
-	    "Unknown command %x; type /help."),
-	SRES("noteNickInUse", "Note", note_nickinuse,
-	    "The nick %x is taken; choose another with /nick."),
-	SRES("noteBadNick", "Note", note_badnick,
-	    "The server refused that nick."),
-	SRES("noteErr", "Note", note_err, "Server error: %c %x"),
-	SRES("noteBye", "Note", note_bye, "The server says goodbye: %c %x"),
-	SRES("noteBadFrame", "Note", note_badframe,
-	    "Ignored a malformed line from the server: %x"),
-	SRES("noteTooLong", "Note", note_toolong,
-	    "Ignored an over-long line from the server."),
-	SRES("noteQueueFull", "Note", note_queuefull,
-	    "Not sent: too many messages are waiting for the connection."),
-	SRES("noteSaved", "Note", note_saved, "Transcript saved to %x"),
-	SRES("noteSaveFailed", "Note", note_savefail,
-	    "Cannot save the transcript to %x: %t"),
-	SRES("userSelf", "UserSelf", user_self, "%n #%i (you)"),
-};
-
-_Static_assert(XtNumber(ui_resources) == sizeof(struct ui_res) /
-    sizeof(String), "ui_resources and struct ui_res disagree");
 
 struct ui_user {
 	uint64_t	 id;
@@ -170,7 +55,7 @@ struct ui_user {
 };
 
 struct client_ui {
-	struct ui_res		 r;
+	struct client_res	 r;
 	struct client_opts	 o;
 	struct netclient	*nc;
 
@@ -178,12 +63,11 @@ struct client_ui {
 	Widget			 about, savebox;
 	bool			 focused;
 
-	/* The transcript model, and what of it the widget shows. */
+	/* The transcript model, and the view that shows it. */
 	struct transcript_strings ts;
 	struct transcript	 t;
-	size_t			 nflushed;	/* lines already in the widget */
+	struct logview		*lv;
 	bool			 busy;		/* last batch was large */
-	long			 base;		/* abs position of widget pos 0 */
 	struct ev_timer		*flush_timer;
 
 	/* Input history. */
@@ -200,95 +84,24 @@ struct client_ui {
 	enum nc_state		 state;
 };
 
-static void	 transcript_flush_cb(void *);
-
-static void
-reapply_highlights(struct client_ui *ui)
-{
-	size_t	 i;
-
-	XmTextSetHighlight(ui->text, 0, XmTextGetLastPosition(ui->text),
-	    XmHIGHLIGHT_NORMAL);
-	for (i = 0; i < ui->nflushed; i++)
-		if (ui->t.lines[i].mention)
-			XmTextSetHighlight(ui->text,
-			    (XmTextPosition)(ui->t.lines[i].pos - ui->base),
-			    (XmTextPosition)(ui->t.lines[i].pos - ui->base +
-			    (long)ui->t.lines[i].chars), XmHIGHLIGHT_SELECTED);
-}
-
 /*
- * Append the lines not yet shown with one XmTextInsert, then trim the
- * head in one chunk when the model is saveLines/2 over saveLines.
+ * Move the queued lines into the window.  The model keeps at most
+ * saveLines and a half (the view keeps saveLines).
  */
 static void
 flush(struct client_ui *ui)
 {
-	size_t		 i, len = 0, drop, inw;
-	char		*buf, *p;
-	bool		 at_end = true, hl = false;
-	Widget		 sb = NULL;
-	int		 val, size, max;
+	size_t	 save = ui->o.save_lines;
 
 	if (ui->flush_timer != NULL) {
 		evloop_timer_del(ui->flush_timer);
 		ui->flush_timer = NULL;
 	}
-	if (ui->nflushed == ui->t.nlines)
-		return;
-	XtVaGetValues(XtParent(ui->text), XmNverticalScrollBar, &sb, NULL);
-	if (sb != NULL) {
-		XtVaGetValues(sb, XmNvalue, &val, XmNsliderSize, &size,
-		    XmNmaximum, &max, NULL);
-		at_end = val + size >= max - 1;
-	}
-	/* Lines beyond the cap that are not yet shown are never shown. */
-	drop = 0;
-	/*
-	 * Cutting the head makes Motif lay out the whole text again, so
-	 * it is done rarely: when half a saveLines over.
-	 */
-	if (ui->t.nlines > ui->o.save_lines + ui->o.save_lines / 2)
-		drop = ui->t.nlines - ui->o.save_lines;
-	inw = drop < ui->nflushed ? drop : ui->nflushed;
-	if (inw > 0) {
-		long	 end = inw < ui->nflushed ?
-		    ui->t.lines[inw].pos : ui->t.lines[ui->nflushed].pos;
-
-		XmTextReplace(ui->text, 0, (XmTextPosition)(end - ui->base),
-		    "");
-		ui->base = end;
-		hl = true;
-	}
-	if (drop > 0) {
-		transcript_drop_head(&ui->t, drop);
-		ui->nflushed = ui->nflushed > drop ? ui->nflushed - drop : 0;
-		if (ui->nflushed == 0)
-			ui->base = ui->t.nlines > 0 ? ui->t.lines[0].pos :
-			    ui->t.total;
-	}
-	for (i = ui->nflushed; i < ui->t.nlines; i++)
-		len += strlen(ui->t.lines[i].s) + 1;
-	p = buf = xmalloc(len + 1);
-	for (i = ui->nflushed; i < ui->t.nlines; i++) {
-		size_t	 l = strlen(ui->t.lines[i].s);
-
-		memcpy(p, ui->t.lines[i].s, l);
-		p += l;
-		*p++ = '\n';
-		if (ui->t.lines[i].mention)
-			hl = true;
-	}
-	*p = '\0';
-	XmTextInsert(ui->text, XmTextGetLastPosition(ui->text), buf);
-	free(buf);
 	/* A busy conversation is shown in fewer, larger batches. */
-	ui->busy = ui->t.nlines - ui->nflushed >= 100;
-	ui->nflushed = ui->t.nlines;
-	if (hl)
-		reapply_highlights(ui);
-	if (at_end)
-		XmTextShowPosition(ui->text, XmTextGetLastPosition(ui->text));
+	ui->busy = logview_held(ui->lv) >= 100;
+	logview_flush(ui->lv);
+	if (ui->t.nlines > save + save / 2)
+		transcript_drop_head(&ui->t, ui->t.nlines - save);
 }
 
 static void
@@ -300,9 +113,9 @@ transcript_flush_cb(void *arg)
 	flush(ui);
 }
 
-/* The model has a new line: show it from the flush timer. */
+/* The view has lines queued: show them from the flush timer. */
 static void
-transcript_added_cb(void *arg)
+transcript_schedule(void *arg)
 {
 	struct client_ui	*ui = arg;
 
@@ -312,27 +125,32 @@ transcript_added_cb(void *arg)
 		    transcript_flush_cb, ui);
 }
 
-/*
- * Own message serial moves to state: in the model, and in the widget
- * if the line is shown there.
- */
+/* The model has a new line: into the view (same serial numbers). */
+static void
+transcript_added_cb(void *arg, uint64_t serial, const struct tline *l)
+{
+	struct client_ui	*ui = arg;
+	uint64_t		 vs;
+
+	vs = logview_add(ui->lv, l->s, strlen(l->s),
+	    l->mention ? LV_HIGHLIGHT : 0);
+	assert(vs == serial);
+	(void)vs;
+	(void)serial;
+}
+
+/* Own message serial moves to state: in the model and the view. */
 static void
 own_state(struct client_ui *ui, uint64_t serial, enum tline_state state,
     const struct nc_own *o)
 {
-	struct tchange	 ch;
-	long		 at;
+	const struct tline	*l;
 
-	if (!transcript_own_state(&ui->t, serial, state, o->n, o->code,
-	    o->why, &ch))
-		return;		/* trimmed away */
-	if (ch.idx >= ui->nflushed)
-		return;
-	at = ch.pos - ui->base;
-	XmTextReplace(ui->text, (XmTextPosition)(at + (long)ch.prefix),
-	    (XmTextPosition)(at + (long)ch.oldchars), (char *)ch.suffix);
-	if (ui->t.lines[ch.idx].chars != ch.oldchars)
-		reapply_highlights(ui);
+	l = transcript_own_state(&ui->t, serial, state, o->n, o->code,
+	    o->why);
+	if (l != NULL)
+		logview_set(ui->lv, serial, l->s, strlen(l->s),
+		    l->mention ? LV_HIGHLIGHT : 0);
 }
 
 /* --- title, status and user list --- */
@@ -603,11 +421,7 @@ ev_message(void *arg, const struct nc_msg *m)
 	struct client_ui	*ui = arg;
 
 	transcript_message(&ui->t, m->id, m->nick, m->nicklen, m->text,
-	    m->textlen, m->good, m->history, m->mention);
-	if (!m->good)
-		log_warnx("message %" PRIu64 " from #%" PRIu64 " failed its "
-		    "digest check (got %.32s, computed %s)", m->n, m->id,
-		    m->md5, m->computed);
+	    m->textlen, m->verdict, m->history, m->mention);
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
@@ -633,6 +447,9 @@ ev_own(void *arg, struct nc_own *o)
 		break;
 	case NCO_REJECTED:
 		own_state(ui, serial, TL_REJECTED, o);
+		break;
+	case NCO_RECOVERED:
+		own_state(ui, serial, TL_RECOVERED, o);
 		break;
 	case NCO_UNDELIVERED:
 	default:
@@ -828,24 +645,26 @@ client_about_cb(Widget w, XtPointer closure, XtPointer call)
 	xmu_popup(ui->about);
 }
 
-/* Write the whole model (shown or not) to path; 0 or -1 with errno. */
+/*
+ * Write what the view holds to path, in rows as wide as the window's;
+ * 0, or -1 with errno set.
+ */
 static int
 save_to(struct client_ui *ui, const char *path)
 {
 	FILE	*fp;
-	size_t	 i;
-	int	 saved;
+	bool	 ok;
+	int	 e;
 
 	if ((fp = fopen(path, "w")) == NULL)
 		return -1;
-	for (i = 0; i < ui->t.nlines; i++)
-		fprintf(fp, "%s\n", ui->t.lines[i].s);
-	if (fclose(fp) == EOF) {
-		saved = errno;
-		errno = saved;
+	flush(ui);
+	ok = logview_save(ui->lv, fp, logview_columns(ui->lv));
+	e = errno;
+	if (fclose(fp) == EOF)
 		return -1;
-	}
-	return 0;
+	errno = e;
+	return ok ? 0 : -1;
 }
 
 static void
@@ -927,7 +746,7 @@ static void
 transcript_strings_fill(struct client_ui *ui)
 {
 	struct transcript_strings	*ts = &ui->ts;
-	const struct ui_res		*r = &ui->r;
+	const struct client_res		*r = &ui->r;
 
 	ts->fmt_message = r->fmt_message;
 	ts->fmt_join = r->fmt_join;
@@ -948,40 +767,9 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_undelivered = r->sfx_undelivered;
 	ts->hist_begin = r->hist_begin;
 	ts->hist_end = r->hist_end;
-}
-
-static bool
-check_template(const char *name, const char *v)
-{
-	if (v == NULL) {
-		fprintf(stderr, "%s: resource %s is missing\n",
-		    log_progname(), name);
-		return false;
-	}
-	if (!utf8_valid(v, strlen(v))) {
-		fprintf(stderr, "%s: resource %s is not valid UTF-8\n",
-		    log_progname(), name);
-		return false;
-	}
-	return true;
-}
-
-/* Read the window's resources into ui->r; false if one is invalid. */
-static bool
-client_res_load(struct client_ui *ui)
-{
-	static const char	*names[sizeof(struct ui_res) / sizeof(String)];
-	Cardinal		 i;
-
-	/* Xt compiles the table in place: keep the names first. */
-	for (i = 0; i < XtNumber(ui_resources) && i < XtNumber(names); i++)
-		names[i] = ui_resources[i].resource_name;
-	XtGetApplicationResources(ui->top, &ui->r, ui_resources,
-	    XtNumber(ui_resources), NULL, 0);
-	for (i = 0; i < XtNumber(names); i++)
-		if (!check_template(names[i], ((String *)&ui->r)[i]))
-			return false;
-	return true;
+	ts->sfx_badtext = r->sfx_badtext;
+	ts->sfx_unknown = r->sfx_unknown;
+	ts->sfx_recovered = r->sfx_recovered;
 }
 
 /* The menu bar: File (reconnect, save, quit) and Help (about). */
@@ -1057,6 +845,9 @@ client_users_build(struct client_ui *ui, Widget work)
 static void
 client_transcript_build(struct client_ui *ui, Widget work, Widget users_sw)
 {
+	static const struct logview_hooks hooks = {
+		transcript_schedule, NULL
+	};
 	Arg	 args[8];
 	int	 n = 0;
 
@@ -1064,9 +855,10 @@ client_transcript_build(struct client_ui *ui, Widget work, Widget users_sw)
 	XtSetArg(args[n], XmNeditable, False); n++;
 	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
 	XtSetArg(args[n], XmNtraversalOn, False); n++;
-	XtSetArg(args[n], XmNwordWrap, True); n++;
 	XtSetArg(args[n], XmNscrollHorizontal, False); n++;
 	ui->text = XmCreateScrolledText(work, "transcript", args, n);
+	ui->lv = logview_new(ui->text, (int)ui->o.save_lines, ui->r.cont_mark,
+	    &hooks, ui);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, users_sw,
@@ -1087,7 +879,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 
 	ui->o = *o;
 	ui->top = top;
-	if (!client_res_load(ui)) {
+	if (!client_res_load(top, &ui->r)) {
 		free(ui);
 		return NULL;
 	}
@@ -1174,8 +966,9 @@ client_ui_dump(struct client_ui *ui)
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	dump_users(ui, fp);
-	fprintf(fp, "input: %s\nlines: %zu\ntranscript:\n%s", in,
-	    ui->t.nlines, text);
+	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	logview_dump_screen(ui->lv, fp, "row:");
+	fprintf(fp, "transcript:\n%s", text);
 	XtFree(text);
 	XtFree(in);
 	if (fclose(fp) == EOF || rename(tmp, ui->o.dumpfile) == -1)
@@ -1191,6 +984,7 @@ client_ui_free(struct client_ui *ui)
 		return;
 	evloop_timer_del(ui->flush_timer);
 	transcript_free(&ui->t);
+	logview_free(ui->lv);
 	users_clear(ui);
 	free(ui->ulist);
 	for (k = 0; k < ui->nhist; k++)

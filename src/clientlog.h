@@ -7,6 +7,7 @@
 #ifndef XCHAT_CLIENTLOG_H
 #define XCHAT_CLIENTLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,18 @@ void	clientlog_close(struct clientlog *);
 void	clientlog_record(struct clientlog *, const char *dir, uint64_t n,
 	    uint64_t id, const char *nick, size_t nicklen, const char *md5,
 	    const char *verdict, const char *text, size_t textlen);
+
+/*
+ * Whether message n with digest md5 (32 hex digits) is to be logged:
+ * false if this log already recorded that number with that digest in
+ * this run (the same message again, as a reconnect's history replays
+ * it), true otherwise, and it is remembered.  A number at or below the
+ * highest seen with another digest (a server that started a new log)
+ * is logged again.  The numbers and digests of the last
+ * CLIENTLOG_SEEN messages are kept (16 bytes each); an older number
+ * than those is logged.  cl may be NULL (true).
+ */
+#define CLIENTLOG_SEEN	100000
+bool	clientlog_first(struct clientlog *, uint64_t n, const char *md5);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "cliopts.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "opthelp.h"
 #include "protocol.h"
 
@@ -27,52 +28,38 @@ enum cli_kind {
 	CK_COUNT	/* a whole number from lo to hi */
 };
 
-struct cli_row {
-	const char	*flag;		/* "-host", or NULL for none */
-	const char	*arg;		/* its argument in -help */
-	const char	*name;		/* resource name */
-	const char	*class;		/* resource class */
-	const char	*def;		/* default value */
-	const char	*shown;		/* default as -help shows it, or NULL */
-	enum cli_kind	 kind;
-	unsigned long	 lo, hi;	/* range of a number */
-	size_t		 in;		/* offset in struct cli_strings */
-	size_t		 out;		/* offset in struct cli_options */
-	const char	*help;		/* -help text */
-};
-
 #define IN(f)	offsetof(struct cli_strings, f)
 #define OUT(f)	offsetof(struct cli_options, f)
 
-static const struct cli_row rows[] = {
+static const struct opt_row rows[] = {
 	{ "-host", "HOST", "host", "Host", "127.0.0.1", NULL, CK_TEXT, 0, 0,
-	  IN(host), OUT(host), "server's host name or address" },
+	  IN(host), OUT(host), "server's host name or address", NULL },
 	{ "-port", "N", "port", "Port", "12345", NULL, CK_PORT, 0, 0,
-	  IN(port), OUT(port), "server's TCP port" },
+	  IN(port), OUT(port), "server's TCP port", NULL },
 	{ "-nick", "NICK", "nick", "Nick", "", "none: keep the server's "
 	  "user<id>", CK_NICK, 0, 0, IN(nick), OUT(nick),
-	  "nick to ask for on each connect" },
+	  "nick to ask for on each connect", NULL },
 	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat-client.log",
 	  CK_ANY, 0, 0, IN(logfile), OUT(logfile),
-	  "the client's own message log, or none" },
+	  "the client's own message log, or none", NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,
 	  CK_COUNT, 10, 10000000, IN(savelines), OUT(save_lines),
-	  "transcript lines kept" },
+	  "transcript lines kept", NULL },
 	{ NULL, NULL, "flushInterval", "FlushInterval", "50", NULL, CK_COUNT,
 	  1, 10000, IN(flushinterval), OUT(flush_ms),
-	  "milliseconds between batched transcript updates" },
+	  "milliseconds between batched transcript updates", NULL },
 	{ "-pinginterval", "SECS", "pingInterval", "PingInterval", "30", NULL,
 	  CK_COUNT, 1, 86400, IN(pinginterval), OUT(ping_interval),
-	  "silence before pinging the server" },
+	  "silence before pinging the server", NULL },
 	{ "-pingtimeout", "SECS", "pingTimeout", "PingTimeout", "15", NULL,
 	  CK_COUNT, 1, 86400, IN(pingtimeout), OUT(ping_timeout),
-	  "wait for its PONG before reconnecting" },
+	  "wait for its PONG before reconnecting", NULL },
 	{ NULL, NULL, "connectTimeout", "ConnectTimeout", "15", NULL,
 	  CK_COUNT, 1, 86400, IN(connecttimeout), OUT(connect_timeout),
-	  "seconds for connecting and the server's greeting" },
+	  "seconds for connecting and the server's greeting", NULL },
 	{ "-dumpfile", "FILE", "dumpFile", "DumpFile", "", NULL, CK_ANY, 0, 0,
 	  IN(dumpfile), OUT(dumpfile),
-	  "on SIGUSR1, write the window's state there (for tests)" },
+	  "on SIGUSR1, write the window's state there (for tests)", NULL },
 };
 #define NROWS	(sizeof rows / sizeof rows[0])
 
@@ -84,29 +71,20 @@ static char		 specifiers[NROWS][64];
 XtResource *
 cliopts_resources(Cardinal *n)
 {
-	size_t	 i;
+	static Cardinal	 nres;
 
-	for (i = 0; i < NROWS; i++)
-		xt_resources[i] = opthelp_resource(rows[i].name,
-		    rows[i].class, rows[i].in, rows[i].def);
-	*n = NROWS;
+	if (nres == 0)
+		nres = opthelp_resources(rows, NROWS, xt_resources);
+	*n = nres;
 	return xt_resources;
 }
 
 XrmOptionDescRec *
 cliopts_options(Cardinal *n)
 {
-	size_t	 i;
-
-	if (n_options == 0) {
-		for (i = 0; i < NROWS; i++) {
-			if (rows[i].flag == NULL)
-				continue;
-			xrm_options[n_options++] = opthelp_option(
-			    rows[i].flag, rows[i].name, specifiers[i],
-			    sizeof specifiers[i], NULL);
-		}
-	}
+	if (n_options == 0)
+		n_options = opthelp_options(rows, NROWS, xrm_options,
+		    specifiers);
 	*n = n_options;
 	return xrm_options;
 }
@@ -133,15 +111,7 @@ cliopts_usage(FILE *fp)
 	size_t	 i;
 
 	fputs(usage_head, fp);
-	for (i = 0; i < NROWS; i++) {
-		if (rows[i].flag == NULL)
-			continue;
-		snprintf(text, sizeof text, "%s [%s] (default\001%s)",
-		    rows[i].help, rows[i].name, rows[i].shown != NULL ?
-		    rows[i].shown : *rows[i].def != '\0' ? rows[i].def :
-		    "none");
-		opthelp_row(fp, rows[i].flag, rows[i].arg, text);
-	}
+	opthelp_usage(fp, rows, NROWS);
 	fputs(usage_tail, fp);
 	fputs("Resources without an option (set with -xrm):\n", fp);
 	for (i = 0; i < NROWS; i++) {
@@ -155,7 +125,7 @@ cliopts_usage(FILE *fp)
 
 /* Check s against row r, store its value at out; else say why. */
 static bool
-cli_check_row(const struct cli_row *r, const char *s, char *out, char *why,
+cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
     size_t whylen)
 {
 	unsigned long	 v;
@@ -174,8 +144,8 @@ cli_check_row(const struct cli_row *r, const char *s, char *out, char *why,
 		return netio_port_valid(s);
 	case CK_NICK:
 		snprintf(why, whylen, "1 to 32 bytes of UTF-8, no spaces, "
-		    "no ':'");
-		return *s == '\0' || proto_nick_valid(s, strlen(s));
+		    "no ':', no invisible characters");
+		return *s == '\0' || nick_valid(s, strlen(s));
 	case CK_COUNT:
 		break;
 	}
@@ -183,7 +153,7 @@ cli_check_row(const struct cli_row *r, const char *s, char *out, char *why,
 	v = strtoul(s, &end, 10);
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
 	    v < r->lo || v > r->hi) {
-		snprintf(why, whylen, "want a whole number from %lu to %lu",
+		snprintf(why, whylen, "want a whole number from %.0f to %.0f",
 		    r->lo, r->hi);
 		return false;
 	}

@@ -17,6 +17,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,11 @@ struct hist {
 
 struct fanout {
 	size_t			 slowlimit;
+	size_t			 budget;	/* all queues together; 0: none */
+	size_t			 total;		/* unsent bytes of open peers */
+	struct fanout_peer	**peers;	/* every peer not yet freed */
+	unsigned		 npeers;
+	unsigned		 cappeers;
 	const struct fanout_hooks *hooks;
 
 	struct hist		*hist;		/* the last relays, a ring */
@@ -103,7 +109,79 @@ fanout_free(struct fanout *f)
 	free(f->rsegs);
 	free(f->dirty);
 	free(f->slowq);
+	free(f->peers);
 	free(f);
+}
+
+/* Set the global output budget (see fanout.h). */
+void
+fanout_set_budget(struct fanout *f, size_t budget)
+{
+	f->budget = budget;
+}
+
+/* The unsent output of all peers together. */
+size_t
+fanout_total(const struct fanout *f)
+{
+	return f->total;
+}
+
+static void	mark_slow(struct fanout *, struct fanout_peer *);
+
+/* Is the total over the budget? */
+static bool
+over_budget(const struct fanout *f)
+{
+	return f->budget > 0 && f->total > f->budget;
+}
+
+/* The open peer with the most unsent output counted, or NULL. */
+static struct fanout_peer *
+largest(const struct fanout *f)
+{
+	struct fanout_peer *p, *big = NULL;
+	unsigned	 i;
+
+	for (i = 0; i < f->npeers; i++) {
+		p = f->peers[i];
+		if (p->state == FO_OPEN && !p->doomed && p->counted > 0 &&
+		    (big == NULL || p->counted > big->counted))
+			big = p;
+	}
+	return big;
+}
+
+/*
+ * After p's queue or state changed: count the change in the total.
+ * What counts is what the cap counts: the unsent output of an open
+ * peer beyond what is left of its welcome (a closing peer's queue is
+ * bounded in time).  Over the budget, the open peers with the most
+ * counted lose their queues and are doomed (dropped "slow" at the end
+ * of the round), largest first, until the total is within it: one scan
+ * of the peers per peer dropped.
+ */
+static void
+account(struct fanout_peer *p)
+{
+	struct fanout	*f = p->fo;
+	struct fanout_peer *big;
+	size_t		 now = 0;
+
+	if (p->state == FO_OPEN && p->out.len > p->allow)
+		now = p->out.len - p->allow;
+	if (p->counted == now)
+		return;
+	f->total = f->total - p->counted + now;
+	p->counted = now;
+	while (over_budget(f) && (big = largest(f)) != NULL) {
+		big->doomed = true;
+		outbuf_free(&big->out);
+		f->total -= big->counted;
+		big->counted = 0;
+		mark_slow(f, big);
+		evloop_round_request();
+	}
 }
 
 /* Append a peer pointer to one of the fan-out's lists. */
@@ -143,6 +221,9 @@ fanout_peer_init(struct fanout *f, struct fanout_peer *p, struct conn *cn,
     uint64_t id, void *owner)
 {
 	memset(p, 0, sizeof *p);
+	p->fo = f;
+	p->pidx = f->npeers;
+	peer_push(&f->peers, &f->npeers, &f->cappeers, p);
 	p->conn = cn;
 	p->owner = owner;
 	p->id = id;
@@ -156,6 +237,7 @@ void
 fanout_welcome_done(struct fanout_peer *p)
 {
 	p->allow = p->out.len;
+	account(p);
 }
 
 /* This round's broadcasts so far are not p's. */
@@ -176,7 +258,18 @@ fanout_peer_busy(const struct fanout_peer *p)
 void
 fanout_peer_free(struct fanout_peer *p)
 {
+	struct fanout	*f = p->fo;
+
 	outbuf_free(&p->out);
+	if (f == NULL)
+		return;			/* never set up */
+	p->state = FO_DEAD;
+	account(p);
+	if (p->pidx < f->npeers && f->peers[p->pidx] == p) {
+		f->peers[p->pidx] = f->peers[--f->npeers];
+		f->peers[p->pidx]->pidx = p->pidx;
+	}
+	p->pidx = UINT_MAX;
 }
 
 /* Give back the memory of p's queue if it is empty and grew. */
@@ -235,6 +328,7 @@ fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
 		return;
 	fanout_catch_up(f, p);
 	outbuf_append(&p->out, data, len);
+	account(p);
 	mark_dirty(f, p);
 	if (p->out.len <= cap_of(f, p) || p->state != FO_OPEN)
 		return;
@@ -244,6 +338,7 @@ fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
 			p->werr_gone = peer_gone(errno);
 		} else
 			note_sent(p);
+		account(p);
 	}
 	if (p->out.len <= cap_of(f, p) && !p->werr)
 		return;
@@ -261,6 +356,7 @@ fanout_append(struct fanout *f, struct fanout_peer *p, const void *data,
     size_t len)
 {
 	outbuf_append(&p->out, data, len);
+	account(p);
 	mark_dirty(f, p);
 }
 
@@ -320,6 +416,7 @@ fanout_catch_up(struct fanout *f, struct fanout_peer *p)
 		if (!p->doomed)
 			outbuf_append(&p->out, f->round + from, g->end - from);
 	}
+	account(p);
 	p->rpos = f->roundlen;
 	mark_dirty(f, p);
 }
@@ -483,9 +580,12 @@ fanout_flush(struct fanout_peer *p)
 	if (p->state == FO_DEAD)
 		return 0;
 	left = outbuf_flush(&p->out, p->conn);
-	if (left < 0)
+	if (left < 0) {
+		account(p);
 		return -1;
+	}
 	note_sent(p);
+	account(p);
 	if (p->io == NULL || (p->state == FO_CLOSING && left == 0))
 		return left;
 	want = (evloop_io_events(p->io) & EV_READ) | (left > 0 ? EV_WRITE : 0) |
@@ -502,10 +602,12 @@ fanout_close(struct fanout *f, struct fanout_peer *p, bool slow)
 	(void)f;
 	if (slow) {
 		outbuf_free(&p->out);
+		account(p);
 		if (p->partial)
 			return false;
 	}
 	p->state = FO_CLOSING;
+	account(p);
 	if (p->io != NULL)
 		evloop_io_set(p->io, conn_wants(p->conn));
 	return true;

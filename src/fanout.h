@@ -36,6 +36,7 @@ enum fanout_state {
  * with fanout_peer_init().
  */
 struct fanout_peer {
+	struct fanout	*fo;		/* the fan-out it belongs to */
 	struct conn	*conn;
 	struct ev_io	*io;
 	void		*owner;		/* passed to the hooks */
@@ -50,6 +51,8 @@ struct fanout_peer {
 	bool		 werr;		/* a write failed: drop it */
 	bool		 werr_gone;	/* ... because the peer closed */
 	bool		 partial;	/* a frame is half sent */
+	size_t		 counted;	/* out.len as the budget counts it */
+	unsigned	 pidx;		/* in the fan-out's list of peers */
 };
 
 /*
@@ -74,6 +77,21 @@ struct fanout *fanout_create(size_t slowlimit, unsigned history,
 void	fanout_free(struct fanout *);
 
 /*
+ * The global output budget: the unsent output of all open peers
+ * together, counted as the cap counts it (without what is left of a
+ * peer's welcome), may be at most budget bytes; 0 (the default) sets
+ * no budget.  Whenever a queue grows past it, the open peer with the
+ * most unsent output loses its queue at once, takes no more output and
+ * is dropped "slow" (with BYE if the frame boundary allows) at the end
+ * of the round; then the next largest, until the total is within the
+ * budget.  The queues of closing peers are not counted: they are
+ * bounded in time.
+ */
+void	fanout_set_budget(struct fanout *, size_t budget);
+/* The unsent output of all open peers together, as the budget counts. */
+size_t	fanout_total(const struct fanout *);
+
+/*
  * Set up p for a new connection (conn, which the owner closes) with
  * the given id and owner (given to the hooks), state FO_OPEN.
  * Broadcasts made earlier in this round are not sent to it; until
@@ -87,7 +105,11 @@ void	fanout_welcome_done(struct fanout_peer *);
 void	fanout_skip_round(struct fanout *, struct fanout_peer *);
 /* True while the fan-out still holds p (do not free it yet). */
 bool	fanout_peer_busy(const struct fanout_peer *);
-/* Free p's queue memory; an empty queue that grew gives it back. */
+/*
+ * Free p's queue memory and take it off the fan-out's list (call it
+ * before freeing the struct, and before fanout_free()); an empty
+ * queue that grew gives its memory back with fanout_peer_trim().
+ */
 void	fanout_peer_free(struct fanout_peer *);
 void	fanout_peer_trim(struct fanout_peer *);
 

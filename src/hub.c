@@ -40,6 +40,7 @@
 #include "log.h"
 #include "msglog.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "protocol.h"
 #include "transport.h"
 #include "xmalloc.h"
@@ -49,7 +50,7 @@
 #define CLOSE_GRACE	2000		/* ms to flush a closing client */
 #define TICK_MS		1000
 #define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
-#define REJ_WINDOW	1000		/* ms: one rejection record per client */
+#define REJ_WINDOW	1000		/* ms: a rejection record per client */
 #define REJ_CODES	6		/* kinds of rejection counted apart */
 
 /*
@@ -70,6 +71,7 @@ struct client {
 	unsigned	 idx;		/* in hub->clients or hub->closing */
 	char		 nick[PROTO_MAX_NICK + 1];
 	size_t		 nicklen;
+	uint64_t	 keyhash;	/* nick_hash of the nick's key */
 	char		 peer[NETIO_ADDRSTRLEN];
 	struct proto_lineq in;
 	double		 tokens;	/* flood bucket */
@@ -348,6 +350,18 @@ client_io(void *arg, int fd, int events)
 		evloop_round_request();
 }
 
+/* The hash of a nick's key; 0 if it has none (ICU failed). */
+static uint64_t
+key_hash(const char *nick, size_t len)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if ((klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return 0;
+	return nick_hash(key, klen);
+}
+
 /* A new connection: welcome it, tell it who is here, tell the others. */
 static void
 client_new(struct hub *h, int fd)
@@ -374,6 +388,7 @@ client_new(struct hub *h, int fd)
 	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id, c);
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
+	c->keyhash = key_hash(c->nick, c->nicklen);
 	netio_peer_name(fd, c->peer, sizeof c->peer);
 	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
 	c->tok_ms = h->now;
@@ -451,7 +466,10 @@ listener_io(void *arg, int lfd, int events)
 	}
 }
 
-/* Refill a client's flood bucket; true if a message may pass. */
+/*
+ * Refill a client's flood bucket; true if a frame that counts (MSG,
+ * NICK; later DM, AWAY) may pass, taking a token.
+ */
 static bool
 flood_take(struct hub *h, struct client *c)
 {
@@ -472,6 +490,38 @@ flood_take(struct hub *h, struct client *c)
 		c->tokens -= 1;
 		return true;
 	}
+	return false;
+}
+
+/*
+ * A frame found the bucket empty: one strike more; past -floodkick
+ * strikes beyond the rate the client is dropped with BYE flood.
+ * Returns true if it was dropped.
+ */
+static bool
+flood_strike(struct hub *h, struct client *c)
+{
+	c->strikes += 1;
+	if (c->strikes <= h->cfg.floodkick)
+		return false;
+	client_drop(c, "flood", true);
+	return true;
+}
+
+/*
+ * The flood check of a frame that is answered "ERR flood <VERB>" when
+ * the bucket is empty (NICK; AWAY to come): true if it may pass.  If
+ * not, it has no effect but the ERR and a strike.
+ */
+static bool
+flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	if (flood_take(h, c))
+		return true;
+	queue(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
+	flood_strike(h, c);
 	return false;
 }
 
@@ -635,9 +685,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 
 	if (!flood_take(h, c)) {
 		reject(h, c, m, "flood", NULL, true);
-		c->strikes += 1;
-		if (c->strikes > h->cfg.floodkick)
-			client_drop(c, "flood", true);
+		flood_strike(h, c);
 		return;
 	}
 	if (!proto_text_valid(m->text.p, m->text.len)) {
@@ -763,30 +811,30 @@ commit(struct hub *h, struct client *c)
 		h->ev->sent(h->ui, &ci);
 }
 
-/* Is nick taken by another client, or reserved as user<digits>? */
+/*
+ * Is the nick with this key (nickrules.h) taken by another client, or
+ * reserved as (a look-alike of) user<digits> of another id?  Keys are
+ * compared by their hash; ICU is called only on a match, to confirm it.
+ */
 static bool
-nick_taken(struct hub *h, struct client *c, const char *nick, size_t len)
+nick_taken(struct hub *h, struct client *c, const char *key, size_t klen)
 {
-	char		 mine[PROTO_MAX_NUM + 1];
+	char		 mine[PROTO_MAX_NUM + 1], digits[PROTO_MAX_NICK];
+	struct client	*o;
+	uint64_t	 hash = nick_hash(key, klen);
 	unsigned	 i;
-	size_t		 j;
 
-	if (len > 4 && proto_nick_equal(nick, 4, "user", 4)) {
-		for (j = 4; j < len; j++)
-			if (nick[j] < '0' || nick[j] > '9')
-				break;
-		if (j == len) {
-			snprintf(mine, sizeof mine, "%llu",
-			    (unsigned long long)c->id);
-			if (strlen(mine) != len - 4 ||
-			    memcmp(mine, nick + 4, len - 4) != 0)
-				return true;
-		}
-	}
-	for (i = 0; i < h->nclients; i++)
-		if (h->clients[i] != c && proto_nick_equal(h->clients[i]->nick,
-		    h->clients[i]->nicklen, nick, len))
+	if (nick_key_userid(key, klen, digits, sizeof digits)) {
+		snprintf(mine, sizeof mine, "%llu", (unsigned long long)c->id);
+		if (strcmp(mine, digits) != 0)
 			return true;
+	}
+	for (i = 0; i < h->nclients; i++) {
+		o = h->clients[i];
+		if (o != c && o->keyhash == hash &&
+		    nick_has_key(o->nick, o->nicklen, key, klen))
+			return true;
+	}
 	return false;
 }
 
@@ -795,8 +843,16 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
 	struct hub_client_info ci;
 	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen = 0;
 
-	if (nick_taken(h, c, m->nick.p, m->nick.len)) {
+	/* The byte rules are the parser's; these are the Unicode ones. */
+	if (!nick_valid(m->nick.p, m->nick.len) ||
+	    (klen = nick_key(m->nick.p, m->nick.len, key, sizeof key)) == 0) {
+		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		return;
+	}
+	if (nick_taken(h, c, key, klen)) {
 		queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
 		    m->nick.len));
 		return;
@@ -805,6 +861,7 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	memcpy(c->nick, m->nick.p, m->nick.len);
 	c->nick[m->nick.len] = '\0';
 	c->nicklen = m->nick.len;
+	c->keyhash = nick_hash(key, klen);
 	broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
 	    c->nicklen));
 	info_of(c, &ci);
@@ -846,7 +903,10 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    NULL, flood_take(h, c));
 		return;
 	case PCE_BADNICK:
-		queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		/* A NICK counts against the bucket, valid or not. */
+		if (flood_frame(h, c, &m.verbstr))
+			queue(c, buf, proto_encode_err(buf, "badnick", NULL,
+			    0));
 		return;
 	}
 	switch (m.verb) {
@@ -854,7 +914,8 @@ handle_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		handle_msg(h, c, &m);
 		break;
 	case PV_NICK:
-		handle_nick(h, c, &m);
+		if (flood_frame(h, c, &m.verbstr))
+			handle_nick(h, c, &m);
 		break;
 	case PV_PING:
 		queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
@@ -955,6 +1016,22 @@ rejects_due(struct hub *h, bool all)
 	}
 }
 
+/*
+ * Client c, at i in the table, has not answered its PING in time by
+ * the clock; but the server itself may have been stopped (SIGSTOP, a
+ * suspended VM) with the PONG waiting in the socket.  Read what is
+ * waiting before judging: true if c is still silent (to be dropped),
+ * or left the table while its input was handled.
+ */
+static bool
+timed_out(struct hub *h, struct client *c, unsigned i)
+{
+	client_read(h, c);
+	if (i >= h->nclients || h->clients[i] != c)
+		return true;
+	return c->ping_sent != 0;
+}
+
 /* Once a second: PING the silent, drop the unanswering, end closings. */
 static void
 tick(void *arg)
@@ -987,8 +1064,11 @@ tick(void *arg)
 				c->ping_sent = h->now;
 			}
 		} else if (h->now - c->ping_sent >= h->cfg.ping_timeout) {
-			client_drop(c, "timeout", true);
-			i--;
+			if (!timed_out(h, c, i))
+				continue;
+			if (i < h->nclients && h->clients[i] == c)
+				client_drop(c, "timeout", true);
+			i--;	/* another client is at i now */
 		}
 	}
 }
@@ -1010,6 +1090,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->now = now_ms();
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
 	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
+	fanout_set_budget(h->fo, cfg->outbudget);
 	msglog_set_notify(lg, log_changed, h);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);

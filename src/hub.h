@@ -23,6 +23,7 @@ struct hub_config {
 	double		 floodrate;	/* messages/s per client; 0: off */
 	unsigned	 floodkick;	/* excess flood NAKs before BYE flood */
 	size_t		 slowlimit;	/* bytes of unsent output per client */
+	size_t		 outbudget;	/* ... of all clients; 0: no limit */
 	unsigned long	 ping_interval;	/* ms of silence before a PING; 0 off */
 	unsigned long	 ping_timeout;	/* ms to wait for the PONG */
 };

@@ -75,7 +75,7 @@ struct msglog {
 	off_t		 expect;	/* its size after our last write */
 	bool		 renamed;	/* told MSGLOG_RENAMED for this file */
 
-	enum seg	 seg;		/* segment record owed before the next */
+	enum seg	 seg;		/* a segment record is owed */
 	off_t		 seg_size;	/* SHRANK, GREW: size found */
 	off_t		 seg_expect;	/* and size expected */
 	msglog_notify_cb notify;
@@ -830,7 +830,7 @@ tail_finish(struct msglog *lg, int *errnum)
  * be) whole.  Return how many of the batch's records are whole.
  */
 static size_t
-account(struct msglog *lg, off_t base, const char *head, size_t hlen,
+commit_account(struct msglog *lg, off_t base, const char *head, size_t hlen,
     size_t segstart, const char *segchain, size_t done)
 {
 	size_t	 nseg = hlen > 0, nall = nseg + lg->nrec, i, whole, end;
@@ -892,7 +892,7 @@ msglog_commit(struct msglog *lg, int *errnum)
 	if (lg->seg != SEG_NONE)
 		hlen = head_make(lg, base, head, segchain);
 	done = write_two(lg->fd, head, hlen, lg->batch, lg->blen, errnum);
-	k = account(lg, base, head, hlen, hlen > 0 && head[0] == '\n',
+	k = commit_account(lg, base, head, hlen, hlen > 0 && head[0] == '\n',
 	    segchain, done);
 out:
 	lg->nrec = 0;
@@ -957,8 +957,8 @@ struct vstate {
 	bool		 first;		/* no record of this file read yet */
 	unsigned long	 first_line;
 	bool		 have_prev;	/* a file came before this one */
-	char		 prevlast[DIGEST_CHAIN_HEX + 1];	/* its last chain */
-	bool		 linked;	/* this file's first record follows it */
+	char		 prevlast[DIGEST_CHAIN_HEX + 1];	/* its last */
+	bool		 linked;	/* this file follows it */
 	bool		 have_n;	/* last_n is this run's last number */
 	uint64_t	 last_n;
 	unsigned long	 segments;

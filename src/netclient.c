@@ -22,8 +22,10 @@
 #include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
+#include "log.h"
 #include "netclient.h"
 #include "netio.h"
+#include "nickrules.h"
 #include "protocol.h"
 #include "transport.h"
 #include "xmalloc.h"
@@ -33,7 +35,9 @@
 
 struct nc_user {
 	uint64_t	 id;
-	char		 nick[PROTO_MAX_NICK + 1];
+	char		 nick[PROTO_MAX_NICK + 1];	/* as the server sent */
+	uint64_t	 keyhash;	/* nick_hash of its key, 0 if none */
+	bool		 refused;	/* shown escaped (see nick_refused) */
 };
 
 struct netclient {
@@ -70,6 +74,8 @@ struct netclient {
 
 	uint64_t		 id;
 	char			 nick[PROTO_MAX_NICK + 1];
+	uint64_t		 keyhash;	/* of our nick, as nc_user's */
+	bool			 refused;
 	uint64_t		 nhistory;
 	struct nc_user		*users;
 	size_t			 nusers;
@@ -78,6 +84,12 @@ struct netclient {
 	uint64_t		 lastseq;
 	struct nc_own		*own;		/* queued and pending, oldest first */
 	struct nc_own		*owntail;
+	struct nc_own		*lost;		/* undelivered, oldest first, until
+						   the next history is seen */
+	struct nc_own		*losttail;
+	unsigned		 nlost;
+	uint64_t		 max_n;		/* highest number seen on this
+						   connection */
 };
 
 static void	 tick_cb(void *);
@@ -100,6 +112,22 @@ copy_str(char *dst, size_t size, const char *p, size_t len)
 		len = size - 1;
 	memcpy(dst, p, len);
 	dst[len] = '\0';
+}
+
+/*
+ * The form in which a nick from the server is shown, NUL-terminated in
+ * buf (NICK_SHOW_MAX bytes): the nick itself, or if refused (see
+ * nick_refused) its escaped form (nick_escape), which cannot pass for
+ * another nick.  Every nick the UI and the client log get is one of
+ * these.  Returns the length.
+ */
+static size_t
+shown(const char *nick, size_t len, bool refused, char *buf)
+{
+	if (refused)
+		return nick_escape(nick, len, buf, NICK_SHOW_MAX);
+	copy_str(buf, NICK_SHOW_MAX, nick, len);
+	return strlen(buf);
 }
 
 /*
@@ -170,6 +198,10 @@ netclient_free(struct netclient *nc)
 		next = o->next;
 		own_free(o);
 	}
+	for (o = nc->lost; o != NULL; o = next) {
+		next = o->next;
+		own_free(o);
+	}
 	free(nc->users);
 	free(nc->rbuf);
 	free(nc->host);
@@ -192,7 +224,8 @@ emit_state(struct netclient *nc)
 static void
 log_own(struct netclient *nc, const struct nc_own *o)
 {
-	char	 verdict[48];
+	char	 verdict[48], me[NICK_SHOW_MAX];
+	size_t	 melen;
 
 	switch (o->state) {
 	case NCO_QUEUED:
@@ -203,6 +236,9 @@ log_own(struct netclient *nc, const struct nc_own *o)
 	case NCO_CONFIRMED:
 		snprintf(verdict, sizeof verdict, "confirmed");
 		break;
+	case NCO_RECOVERED:
+		snprintf(verdict, sizeof verdict, "recovered");
+		break;
 	case NCO_REJECTED:
 		snprintf(verdict, sizeof verdict, "rejected:%s", o->code);
 		break;
@@ -211,9 +247,20 @@ log_own(struct netclient *nc, const struct nc_own *o)
 		snprintf(verdict, sizeof verdict, "undelivered");
 		break;
 	}
+	/* Its number is logged: its relay in a later history is not. */
+	if (o->n != 0)
+		clientlog_first(nc->log, o->n, o->md5);
+	/* A recovered one was sent with the id and nick of its time. */
+	if (o->state == NCO_RECOVERED) {
+		melen = shown(o->sent_nick, strlen(o->sent_nick), nc->refused,
+		    me);
+		clientlog_record(nc->log, "out", o->n, o->sent_id, me, melen,
+		    o->md5, verdict, o->text, o->len);
+		return;
+	}
+	melen = shown(nc->nick, strlen(nc->nick), nc->refused, me);
 	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
-	    nc->id, nc->nick, strlen(nc->nick), o->md5, verdict, o->text,
-	    o->len);
+	    nc->id, me, melen, o->md5, verdict, o->text, o->len);
 }
 
 static void
@@ -270,6 +317,9 @@ send_msg(struct netclient *nc, struct nc_own *o)
 
 	len = proto_encode_msg(frame, o->seq, o->md5, o->text, o->len);
 	o->state = NCO_PENDING;
+	o->sent_id = nc->id;
+	snprintf(o->sent_nick, sizeof o->sent_nick, "%s", nc->nick);
+	o->floor = nc->max_n;
 	put(nc, frame, len);
 }
 
@@ -301,10 +351,49 @@ tick_arm(struct netclient *nc)
 }
 
 /*
+ * Keep an undelivered message until the next connection's history
+ * says whether the server had taken it; at most NC_LOST_MAX, the
+ * oldest forgotten first (they stay undelivered).
+ */
+static void
+lost_add(struct netclient *nc, struct nc_own *o)
+{
+	struct nc_own	*old;
+
+	o->next = NULL;
+	if (nc->losttail != NULL)
+		nc->losttail->next = o;
+	else
+		nc->lost = o;
+	nc->losttail = o;
+	if (++nc->nlost <= NC_LOST_MAX)
+		return;
+	old = nc->lost;
+	nc->lost = old->next;
+	nc->nlost--;
+	own_free(old);
+}
+
+/* The history is over: what it did not show stays undelivered. */
+static void
+lost_clear(struct netclient *nc)
+{
+	struct nc_own	*o, *next;
+
+	for (o = nc->lost; o != NULL; o = next) {
+		next = o->next;
+		own_free(o);
+	}
+	nc->lost = nc->losttail = NULL;
+	nc->nlost = 0;
+}
+
+/*
  * Close the connection (if any) for why.  Pending messages become
- * undelivered (we cannot know whether the server took them); queued
- * ones stay queued.  Unless the client was closed, a retry is
- * scheduled after the current backoff, which then doubles.
+ * undelivered (we cannot know whether the server took them; the next
+ * history may tell, see msg_recover()); queued ones stay queued.
+ * Unless the client was closed, a retry is scheduled after the current
+ * backoff, which then doubles.
  */
 static void
 drop(struct netclient *nc, enum nc_why why)
@@ -331,7 +420,7 @@ drop(struct netclient *nc, enum nc_why why)
 		own_unlink(nc, o);
 		o->state = NCO_UNDELIVERED;
 		emit_own(nc, o);
-		own_free(o);
+		lost_add(nc, o);
 	}
 	nc->why = why;
 	if (nc->state == NC_CLOSED) {
@@ -438,7 +527,8 @@ netclient_quit(struct netclient *nc, const char *text)
 }
 
 static void
-users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len)
+users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+    uint64_t keyhash, bool refused)
 {
 	size_t	 i;
 
@@ -455,6 +545,8 @@ users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len)
 		nc->users[i].id = id;
 	}
 	copy_str(nc->users[i].nick, sizeof nc->users[i].nick, nick, len);
+	nc->users[i].keyhash = keyhash;
+	nc->users[i].refused = refused;
 }
 
 static struct nc_user *
@@ -477,6 +569,63 @@ users_del(struct netclient *nc, uint64_t id)
 		*u = nc->users[--nc->nusers];
 }
 
+/*
+ * Would this client refuse nick (len bytes) for client id, were it the
+ * server (doc/PROTOCOL.md, <nick>)?  Yes if it is not a valid nick, or
+ * if it has the key of another client's nick here, ours included: a
+ * server that let "\u0430na" in beside "ana" (or sent "ana" twice) gets
+ * the later one shown escaped.  A nick shown escaped cannot pass for
+ * another, so it takes no key from anyone.  *hash gets the hash of the
+ * key, 0 if none.
+ * Keys are compared by hash, and confirmed with ICU only on a match.
+ */
+static bool
+nick_refused(struct netclient *nc, uint64_t id, const char *nick,
+    size_t len, uint64_t *hash)
+{
+	struct nc_user	*u;
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen, i;
+
+	*hash = 0;
+	if (!nick_valid(nick, len) ||
+	    (klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return true;
+	*hash = nick_hash(key, klen);
+	if (id != nc->id && !nc->refused && nc->keyhash == *hash &&
+	    nick_has_key(nc->nick, strlen(nc->nick), key, klen))
+		return true;
+	for (i = 0; i < nc->nusers; i++) {
+		u = &nc->users[i];
+		if (u->id != id && !u->refused && u->keyhash == *hash &&
+		    nick_has_key(u->nick, strlen(u->nick), key, klen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The shown form (see shown()) of nick for client id in a MSG or LEAVE:
+ * as decided when that client took the nick if it still has it, else
+ * judged now.
+ */
+static size_t
+shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+    char *buf)
+{
+	struct nc_user	*u = users_find(nc, id);
+	const char	*have = u != NULL ? u->nick : id == nc->id ?
+			    nc->nick : NULL;
+	bool		 refused;
+	uint64_t	 hash;
+
+	if (have != NULL && strlen(have) == len && memcmp(have, nick, len) == 0)
+		refused = u != NULL ? u->refused : nc->refused;
+	else
+		refused = nick_refused(nc, id, nick, len, &hash);
+	return shown(nick, len, refused, buf);
+}
+
 static struct nc_own *
 own_find(struct netclient *nc, const struct proto_str *seq)
 {
@@ -494,6 +643,20 @@ own_find(struct netclient *nc, const struct proto_str *seq)
 	return NULL;
 }
 
+/*
+ * Message n of ours from connection id is known: the server answers in
+ * order, so any later one from that connection has a higher number.
+ */
+static void
+floors_raise(struct nc_own *list, uint64_t id, uint64_t n)
+{
+	struct nc_own	*o;
+
+	for (o = list; o != NULL; o = o->next)
+		if (o->sent_id == id && o->floor < n)
+			o->floor = n;
+}
+
 static void
 on_fate(struct netclient *nc, const struct proto_smsg *m)
 {
@@ -508,6 +671,9 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 	if (m->verb == PV_OK) {
 		o->state = NCO_CONFIRMED;
 		o->n = m->n;
+		floors_raise(nc->own, o->sent_id, m->n);
+		if (m->n > nc->max_n)
+			nc->max_n = m->n;
 	} else {
 		o->state = NCO_REJECTED;
 		copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
@@ -518,29 +684,117 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 	own_free(o);
 }
 
+/*
+ * Judge a received message: the digest, then the text rules, then (for
+ * a live one) that its sender is connected.  History carries the ids
+ * and nicks senders had when their messages were accepted: those may
+ * have left long ago, so only live messages are judged by sender.
+ */
+static enum nc_verdict
+msg_verdict(struct netclient *nc, const struct nc_msg *msg)
+{
+	if (!digest_md5_equal(msg->computed, msg->md5))
+		return NCV_DIGEST;
+	if (!proto_text_valid(msg->text, msg->textlen))
+		return NCV_TEXT;
+	if (!msg->history && users_find(nc, msg->id) == NULL)
+		return NCV_SENDER;
+	return NCV_GOOD;
+}
+
+/* Say on stderr why a message is not shown as genuine. */
+static void
+msg_warn(const struct nc_msg *msg)
+{
+	switch (msg->verdict) {
+	case NCV_DIGEST:
+		log_warnx("message %llu from #%llu failed its digest check "
+		    "(got %.32s, computed %s)", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id, msg->md5, msg->computed);
+		break;
+	case NCV_TEXT:
+		log_warnx("message %llu from #%llu has a matching digest but "
+		    "its text breaks the protocol's rules (control characters "
+		    "or invalid UTF-8)", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id);
+		break;
+	case NCV_SENDER:
+		log_warnx("message %llu names #%llu as its sender, who is "
+		    "not connected", (unsigned long long)msg->n,
+		    (unsigned long long)msg->id);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A good history message may be one of ours that the last connection
+ * lost before its OK: the first undelivered message it matches by the
+ * rule of netclient_send() becomes recovered (number n).  True if so.
+ */
+static bool
+msg_recover(struct netclient *nc, const struct nc_msg *msg)
+{
+	struct nc_own	*o, *prev = NULL;
+
+	for (o = nc->lost; o != NULL; prev = o, o = o->next) {
+		if (o->sent_id != msg->id || msg->n <= o->floor ||
+		    strlen(o->sent_nick) != msg->nicklen ||
+		    memcmp(o->sent_nick, msg->nick, msg->nicklen) != 0 ||
+		    !digest_md5_equal(o->md5, msg->md5) ||
+		    o->len != msg->textlen ||
+		    memcmp(o->text, msg->text, o->len) != 0)
+			continue;
+		if (prev != NULL)
+			prev->next = o->next;
+		else
+			nc->lost = o->next;
+		if (nc->losttail == o)
+			nc->losttail = prev;
+		nc->nlost--;
+		floors_raise(nc->lost, o->sent_id, msg->n);
+		o->next = NULL;
+		o->state = NCO_RECOVERED;
+		o->n = msg->n;
+		emit_own(nc, o);
+		own_free(o);
+		return true;
+	}
+	return false;
+}
+
 static void
 on_message(struct netclient *nc, const struct proto_smsg *m)
 {
 	struct nc_msg	 msg;
+	char		 show[NICK_SHOW_MAX];
 
 	memset(&msg, 0, sizeof msg);
 	msg.n = m->n;
 	msg.id = m->id;
-	msg.nick = m->nick.p;
-	msg.nicklen = m->nick.len;
+	msg.nick = show;
+	msg.nicklen = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	msg.text = m->text.p;
 	msg.textlen = m->text.len;
 	msg.md5 = m->md5.p;
 	digest_md5_hex(m->text.p, m->text.len, msg.computed);
-	msg.good = digest_md5_equal(msg.computed, m->md5.p) &&
-	    proto_text_valid(m->text.p, m->text.len);
 	msg.history = nc->state == NC_HISTORY;
+	msg.verdict = msg_verdict(nc, &msg);
+	msg.good = msg.verdict == NCV_GOOD;
 	msg.mention = netclient_mentions(m->text.p, m->text.len, nc->nick);
 	if (msg.history)
 		nc->nhistory++;
+	if (m->n > nc->max_n)
+		nc->max_n = m->n;
+	if (!msg.good)
+		msg_warn(&msg);
 	if (nc->ev->message != NULL)
 		nc->ev->message(nc->arg, &msg);
-	if (nc->log != NULL)
+	if (msg.good && msg.history && nc->lost != NULL)
+		msg_recover(nc, &msg);
+	/* Each message is logged once, not again with every history. */
+	if (nc->log != NULL && clientlog_first(nc->log, msg.n, msg.md5))
 		clientlog_record(nc->log, msg.history ? "hist" : "in", msg.n,
 		    msg.id, msg.nick, msg.nicklen, msg.md5,
 		    msg.good ? "good" : "FAILED", msg.text, msg.textlen);
@@ -552,6 +806,7 @@ on_ready(struct netclient *nc, const struct proto_smsg *m)
 	struct nc_own	*o;
 
 	nc->state = NC_READY;
+	lost_clear(nc);
 	if (nc->ev->ready != NULL)
 		nc->ev->ready(nc->arg, m->n, nc->nhistory);
 	emit_state(nc);
@@ -568,40 +823,84 @@ on_user(struct netclient *nc, enum nc_user_ev what,
     const struct proto_smsg *m)
 {
 	struct nc_user	*u;
-	char		 old[PROTO_MAX_NICK + 1];
+	char		 old[NICK_SHOW_MAX], show[NICK_SHOW_MAX];
 	const char	*oldp = NULL;
-	bool		 self = m->id == nc->id;
+	bool		 self = m->id == nc->id, refused = false;
+	uint64_t	 hash = 0;
+	size_t		 len;
 
+	if (what == NCU_LEAVE)
+		len = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
+	else {
+		refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
+		    &hash);
+		len = shown(m->nick.p, m->nick.len, refused, show);
+	}
 	if (what == NCU_NICK) {
 		if (self) {
-			snprintf(old, sizeof old, "%s", nc->nick);
+			shown(nc->nick, strlen(nc->nick), nc->refused, old);
 			oldp = old;
 			copy_str(nc->nick, sizeof nc->nick, m->nick.p,
 			    m->nick.len);
+			nc->keyhash = hash;
+			nc->refused = refused;
 		} else if ((u = users_find(nc, m->id)) != NULL) {
-			snprintf(old, sizeof old, "%s", u->nick);
+			shown(u->nick, strlen(u->nick), u->refused, old);
 			oldp = old;
 		}
 	}
+	/* Only USER and JOIN make an id known; NICK renames a known one. */
 	if (what == NCU_LEAVE)
 		users_del(nc, m->id);
-	else if (!self)
-		users_set(nc, m->id, m->nick.p, m->nick.len);
+	else if (!self && (what != NCU_NICK || oldp != NULL))
+		users_set(nc, m->id, m->nick.p, m->nick.len, hash, refused);
 	if (nc->ev->user != NULL)
-		nc->ev->user(nc->arg, what, m->id, m->nick.p, m->nick.len,
-		    oldp, m->code.p, m->code.len, self);
+		nc->ev->user(nc->arg, what, m->id, show, len, oldp,
+		    m->code.p, m->code.len, self);
 }
 
 static void
 on_err(struct netclient *nc, const struct proto_smsg *m)
 {
 	enum nc_note	 what = NCN_ERR;
+	char		 show[NICK_SHOW_MAX];
+	const char	*text = m->text.p;
+	size_t		 len = m->text.len;
 
-	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0)
+	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0) {
 		what = NCN_NICKINUSE;
-	else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
+		/* The nick in it is shown as any other. */
+		if (len > 0 && !nick_valid(text, len)) {
+			len = nick_escape(text, len, show, sizeof show);
+			text = show;
+		}
+	} else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
 		what = NCN_BADNICK;
-	emit_note(nc, what, m->code.p, m->code.len, m->text.p, m->text.len);
+	emit_note(nc, what, m->code.p, m->code.len, text, len);
+}
+
+static void
+on_welcome(struct netclient *nc, const struct proto_smsg *m)
+{
+	char	 show[NICK_SHOW_MAX];
+	size_t	 len;
+
+	nc->id = m->id;
+	copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
+	nc->nusers = 0;
+	nc->nhistory = 0;
+	nc->max_n = 0;
+	nc->state = NC_HISTORY;
+	nc->backoff = NC_BACKOFF_FIRST;
+	/* Even our own nick: a server may give us one we would refuse. */
+	nc->refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
+	    &nc->keyhash);
+	len = shown(m->nick.p, m->nick.len, nc->refused, show);
+	if (nc->ev->welcome != NULL)
+		nc->ev->welcome(nc->arg, m->id, show, len);
+	emit_state(nc);
+	if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
+		send_nick(nc);
 }
 
 /* Handle one frame from the server (len bytes, no LF). */
@@ -628,17 +927,7 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 			emit_note(nc, NCN_BADFRAME, NULL, 0, line, len);
 			return;
 		}
-		nc->id = m.id;
-		copy_str(nc->nick, sizeof nc->nick, m.nick.p, m.nick.len);
-		nc->nusers = 0;
-		nc->nhistory = 0;
-		nc->state = NC_HISTORY;
-		nc->backoff = NC_BACKOFF_FIRST;
-		if (nc->ev->welcome != NULL)
-			nc->ev->welcome(nc->arg, m.id, m.nick.p, m.nick.len);
-		emit_state(nc);
-		if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
-			send_nick(nc);
+		on_welcome(nc, &m);
 		break;
 	case PV_USER:
 		on_user(nc, NCU_PRESENT, &m);
@@ -785,6 +1074,27 @@ io_cb(void *arg, int fd, int events)
 }
 
 /*
+ * The server looks silent by the clock; but this process may have been
+ * stopped (^Z, a suspended machine) with the answer waiting in its
+ * socket.  Read what is waiting before judging: true if the server is
+ * still silent (no WELCOME yet, or the PING still unanswered), false
+ * if it spoke or the read ended the connection.
+ */
+static bool
+still_silent(struct netclient *nc)
+{
+	enum nc_state	 st = nc->state;
+	int		 fd = nc->fd;
+
+	if (st == NC_CONNECTING)
+		return true;
+	on_readable(nc);
+	if (nc->fd != fd || nc->state != st)
+		return false;
+	return st == NC_HANDSHAKE || nc->ping_at != 0;
+}
+
+/*
  * Once a second: count down to the next retry, give up on a connect or
  * handshake that takes too long, and PING a silent server, dropping it
  * when the PING goes unanswered.
@@ -810,7 +1120,8 @@ tick_cb(void *arg)
 		break;
 	case NC_CONNECTING:
 	case NC_HANDSHAKE:
-		if (t - nc->since >= (time_t)nc->connect_timeout) {
+		if (t - nc->since >= (time_t)nc->connect_timeout &&
+		    still_silent(nc)) {
 			snprintf(nc->err, sizeof nc->err,
 			    "no answer from %s port %s within %u s",
 			    nc->host, nc->port, nc->connect_timeout);
@@ -821,6 +1132,8 @@ tick_cb(void *arg)
 	case NC_READY:
 		if (nc->ping_at != 0 &&
 		    t - nc->ping_at >= (time_t)nc->ping_timeout) {
+			if (!still_silent(nc))
+				break;
 			snprintf(nc->err, sizeof nc->err,
 			    "no answer from the server for %ld s",
 			    (long)(t - nc->last_rx));
@@ -994,7 +1307,7 @@ netclient_parse_command(const char *in, size_t len, struct nc_cmd *c)
 	while (c->arglen > 0 && c->arg[c->arglen - 1] == ' ')
 		c->arglen--;
 	if (w == 5 && strncasecmp(in, "/nick", 5) == 0) {
-		c->kind = proto_nick_valid(c->arg, c->arglen) ?
+		c->kind = nick_valid(c->arg, c->arglen) ?
 		    NCC_NICK : NCC_BADNICK;
 	} else if (w == 5 && strncasecmp(in, "/quit", 5) == 0) {
 		c->kind = NCC_QUIT;

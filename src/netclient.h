@@ -23,6 +23,12 @@
 /* At most this many messages typed while disconnected wait to be sent. */
 #define NC_QUEUE_MAX		100
 
+/*
+ * At most this many undelivered messages are remembered until the next
+ * connection's history shows whether the server had taken them.
+ */
+#define NC_LOST_MAX		100
+
 enum nc_state {
 	NC_IDLE = 0,		/* not started */
 	NC_CONNECTING,		/* TCP connect in progress */
@@ -52,13 +58,19 @@ enum nc_own_state {
 	NCO_PENDING,		/* sent, no OK/NAK yet */
 	NCO_CONFIRMED,		/* OK <seq> <n> */
 	NCO_REJECTED,		/* NAK <seq> <code> */
-	NCO_UNDELIVERED		/* the connection dropped before the OK */
+	NCO_UNDELIVERED,	/* the connection dropped before the OK */
+	NCO_RECOVERED		/* undelivered, then found in the history
+				   of the next connection (number n) */
 };
 
 struct nc_own {
 	uint64_t		 seq;
-	uint64_t		 n;		/* when confirmed */
+	uint64_t		 n;		/* when confirmed or recovered */
 	enum nc_own_state	 state;
+	/* Where it was sent, to know it again in a later history: */
+	uint64_t		 sent_id;	/* our id on that connection */
+	char			 sent_nick[PROTO_MAX_NICK + 1];
+	uint64_t		 floor;		/* its number, if any, is above */
 	char			*text;
 	size_t			 len;
 	char			 md5[PROTO_MD5_HEX + 1];
@@ -66,6 +78,21 @@ struct nc_own {
 	char			*why;		/* NAK human text or NULL */
 	void			*ui;		/* the UI's handle */
 	struct nc_own		*next;
+};
+
+/*
+ * What the client makes of a received message: only NCV_GOOD may be
+ * shown as genuine.  The first failure that applies, in the order of
+ * the list.  A zeroed verdict is a failure, never genuine (and a bool
+ * "good" converts to the right one of the first two).
+ */
+enum nc_verdict {
+	NCV_DIGEST = 0,		/* the digest does not match the text */
+	NCV_GOOD = 1,
+	NCV_TEXT,		/* the digest matches, but the text breaks
+				   the text rules (control bytes, bad UTF-8) */
+	NCV_SENDER		/* live, from an id that is not connected
+				   (no USER/JOIN for it, or it left) */
 };
 
 /* A message received from another client (live or history). */
@@ -78,7 +105,8 @@ struct nc_msg {
 	size_t		 textlen;
 	const char	*md5;		/* as received, 32 hex digits */
 	char		 computed[PROTO_MD5_HEX + 1];
-	bool		 good;		/* the digest matched */
+	enum nc_verdict	 verdict;
+	bool		 good;		/* verdict == NCV_GOOD */
 	bool		 history;	/* replayed before READY */
 	bool		 mention;	/* the text mentions our nick */
 };
@@ -104,7 +132,11 @@ enum nc_note {
 /*
  * What the core tells the UI.  Any pointer may be NULL.  Strings are
  * counted and not NUL-terminated unless stated; they live only for the
- * duration of the call.
+ * duration of the call.  Every nick (welcome, user, message, the old
+ * nick of NCU_NICK, the nick of NCN_NICKINUSE) is in the form to show:
+ * as the server sent it if this client would accept it, else escaped
+ * (nick_escape in nickrules.h: ASCII, starting with "(?) ", at most
+ * NICK_SHOW_MAX - 1 bytes) so that it cannot pass for another nick.
  */
 struct nc_events {
 	/* The state changed, or (while waiting) the countdown ticked. */
@@ -123,7 +155,9 @@ struct nc_events {
 		    const char *reason, size_t reasonlen, bool self);
 	/* A message from someone else. */
 	void	(*message)(void *arg, const struct nc_msg *);
-	/* One of our own messages was created or changed state. */
+	/* One of our own messages was created or changed state.  An
+	   undelivered one may later become NCO_RECOVERED (see
+	   netclient_send()). */
 	void	(*own)(void *arg, struct nc_own *);
 	/* A note: code and text may be empty. */
 	void	(*note)(void *arg, enum nc_note, const char *code,
@@ -190,6 +224,17 @@ void	 netclient_quit(struct netclient *, const char *text);
  * Send a message.  It is shown at once through ev->own: pending when
  * connected, queued when not (sent after the next READY).  The client
  * owns the returned record (valid until its final state is reported).
+ * A message still pending when the connection drops is reported
+ * undelivered; if the next connection's history then holds it, it is
+ * reported again as NCO_RECOVERED with its number.  The rule, which
+ * must hold for it (in v1 nothing proves the message was ours): a
+ * history MSG from the id we had when we sent it, with the nick we had
+ * then, the same digest and the same text, numbered above every
+ * message we had seen on that connection before sending it and above
+ * the number of each earlier message of ours confirmed or recovered
+ * from it; undelivered messages are matched in the order they were
+ * sent, each to one history message.  Those the next history does not
+ * show stay undelivered.
  * Returns NULL (with an NCN_QUEUEFULL note) when NC_QUEUE_MAX messages
  * wait.  The text must already be valid (see netclient_parse_command()).
  */

@@ -56,20 +56,52 @@ opthelp_row(FILE *fp, const char *flag, const char *arg, const char *text)
 	help_wrap(fp, text, (size_t)n);
 }
 
-XtResource
-opthelp_resource(const char *name, const char *class, size_t in,
-    const char *def)
+Cardinal
+opthelp_resources(const struct opt_row *rows, size_t n, XtResource *res)
 {
-	return (XtResource){ (String)name, (String)class, XtRString,
-	    sizeof(String), (Cardinal)in, XtRString, (XtPointer)def };
+	Cardinal	 k = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].in != OPT_NONE)
+			res[k++] = (XtResource){ (String)rows[i].name,
+			    (String)rows[i].class, XtRString, sizeof(String),
+			    (Cardinal)rows[i].in, XtRString,
+			    (XtPointer)rows[i].def };
+	return k;
 }
 
-XrmOptionDescRec
-opthelp_option(const char *flag, const char *name, char *spec,
-    size_t speclen, const char *noarg)
+Cardinal
+opthelp_options(const struct opt_row *rows, size_t n,
+    XrmOptionDescRec *opts, char (*spec)[64])
 {
-	snprintf(spec, speclen, "*%s", name);
-	return (XrmOptionDescRec){ (char *)flag, spec,
-	    noarg != NULL ? XrmoptionNoArg : XrmoptionSepArg,
-	    (XPointer)noarg };
+	Cardinal	 k = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].flag == NULL)
+			continue;
+		snprintf(spec[i], sizeof spec[i], "*%s", rows[i].name);
+		opts[k++] = (XrmOptionDescRec){ (char *)rows[i].flag, spec[i],
+		    rows[i].arg != NULL ? XrmoptionSepArg : XrmoptionNoArg,
+		    rows[i].arg != NULL ? NULL : (XPointer)"true" };
+	}
+	return k;
+}
+
+void
+opthelp_usage(FILE *fp, const struct opt_row *rows, size_t n)
+{
+	char	 text[512];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].flag == NULL)
+			continue;
+		snprintf(text, sizeof text, "%s [%s] (default\001%s)",
+		    rows[i].help, rows[i].name, rows[i].shown != NULL ?
+		    rows[i].shown : *rows[i].def != '\0' ? rows[i].def :
+		    "none");
+		opthelp_row(fp, rows[i].flag, rows[i].arg, text);
+	}
 }

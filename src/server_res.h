@@ -10,44 +10,14 @@
 
 #include <Xm/Xm.h>
 
+/* The resources, read into one struct: its members from server_res.def. */
+#define RES_S(n, c, f, d)	String f;
+#define RES_I(n, c, f, d)	int f;
 struct server_res {
-	int		 save_lines;
-	int		 flush_interval;
-	int		 summary_rate;
-	String		 dump_file;
-	int		 dump_lines;
-	String		 thousands;
-	String		 time_format;
-	String		 date_format;
-	String		 ev_listening;
-	String		 ev_joined;
-	String		 ev_left;
-	String		 ev_renamed;
-	String		 ev_accepted;
-	String		 ev_rejected;
-	String		 ev_log_failed;
-	String		 ev_log_ok;
-	String		 ev_log_change[8];	/* by enum msglog_change */
-	String		 ev_summary;
-	String		 ev_summary_other;
-	String		 ev_kick;
-	String		 ev_verify;
-	String		 status_format;
-	String		 status_paused;
-	String		 status_log;
-	String		 col_id;
-	String		 col_nick;
-	String		 col_addr;
-	String		 col_msgs;
-	String		 resume_label;
-	String		 quit_question;
-	String		 about_message;
-	String		 log_error;
-	String		 verify_good;
-	String		 verify_bad;
-	String		 verify_unreadable;
-	String		 verify_failed;
+#include "server_res.def"
 };
+#undef RES_S
+#undef RES_I
 
 /* The window's resources, read with XtGetApplicationResources. */
 extern XtResource	server_res_table[];

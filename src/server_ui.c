@@ -42,6 +42,7 @@
 
 #include "evloop.h"
 #include "logcheck.h"
+#include "logview.h"
 #include "msglog.h"
 #include "protocol.h"
 #include "server_res.h"
@@ -96,7 +97,7 @@ struct server_ui {
 	bool		 started;
 
 	/* The event view and its flush timer (also for list, status). */
-	struct xmu_logview *lv;
+	struct logview	*lv;
 	struct ev_timer	*flush_timer;
 
 	/* Summarising: lines shown in the current second, lines skipped. */
@@ -170,20 +171,16 @@ set_header(struct server_ui *ui)
 
 /* ---- the event view ---------------------------------------------------- */
 
+/* Flush the view soon (also the log view's schedule hook). */
 static void
-schedule_flush(struct server_ui *ui)
+schedule_flush(void *arg)
 {
+	struct server_ui	*ui = arg;
+
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add((unsigned long)
 		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
 		    evview_flush_cb, ui);
-}
-
-/* The log view's schedule hook. */
-static void
-server_flush_schedule(void *arg)
-{
-	schedule_flush(arg);
 }
 
 /*
@@ -225,11 +222,11 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 		if (strftime(ui->stamp, sizeof ui->stamp, ui->r.time_format,
 		    &tm) == 0)
 			ui->stamp[0] = '\0';
-		xmu_logview_date(ui->lv, &tm, ui->r.date_format);
+		logview_date(ui->lv, &tm, ui->r.date_format);
 	}
 	o = (size_t)snprintf(line, sizeof line, "%s ", ui->stamp);
 	o += template_expand(line + o, sizeof line - o, fmt, keys, args);
-	xmu_logview_add(ui->lv, line, o);
+	logview_add(ui->lv, line, o, 0);
 }
 
 /* Say how many lines the last second skipped, if any. */
@@ -331,7 +328,7 @@ evview_flush_cb(void *arg)
 		ui->win_sec = ts.tv_sec;
 		ui->win_shown = 0;
 	}
-	xmu_logview_flush(ui->lv);
+	logview_flush(ui->lv);
 	flush_list(ui);
 	if (ui->status_dirty)
 		update_status(ui);
@@ -360,8 +357,8 @@ update_status(struct server_ui *ui)
 	args[3] = num(ui, st.rejected, c);
 	args[4] = num(ui, ui->rate, d);
 	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
-	if (xmu_logview_paused(ui->lv)) {
-		args[0] = num(ui, xmu_logview_held(ui->lv), e);
+	if (logview_paused(ui->lv)) {
+		args[0] = num(ui, logview_held(ui->lv), e);
 		o += template_expand(buf + o, sizeof buf - o, ui->r.status_paused,
 		    "n", args);
 	}
@@ -633,13 +630,39 @@ static void
 ev_logchanged(void *arg, enum msglog_change what, const char *detail)
 {
 	struct server_ui *ui = arg;
-	const char	*args[2];
+	const char	*args[2], *fmt = NULL;
 
-	if ((size_t)what >= XtNumber(ui->r.ev_log_change))
+	switch (what) {
+	case MSGLOG_REOPENED:
+		fmt = ui->r.ev_log_reopened;
+		break;
+	case MSGLOG_SAME:
+		fmt = ui->r.ev_log_same;
+		break;
+	case MSGLOG_REOPEN_FAILED:
+		fmt = ui->r.ev_log_reopen_failed;
+		break;
+	case MSGLOG_SHRANK:
+		fmt = ui->r.ev_log_shrank;
+		break;
+	case MSGLOG_GREW:
+		fmt = ui->r.ev_log_grew;
+		break;
+	case MSGLOG_DELETED:
+		fmt = ui->r.ev_log_deleted;
+		break;
+	case MSGLOG_REPLACED:
+		fmt = ui->r.ev_log_replaced;
+		break;
+	case MSGLOG_RENAMED:
+		fmt = ui->r.ev_log_renamed;
+		break;
+	}
+	if (fmt == NULL)
 		return;
 	args[0] = ui->logfile;
 	args[1] = detail;
-	event_add(ui, LK_ALWAYS, ui->r.ev_log_change[what], "fe", args);
+	event_add(ui, LK_ALWAYS, fmt, "fe", args);
 	schedule_flush(ui);
 }
 
@@ -768,7 +791,7 @@ clear_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	xmu_logview_clear(ui->lv);
+	logview_clear(ui->lv);
 }
 
 static void
@@ -778,8 +801,8 @@ pause_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	xmu_logview_pause(ui->lv, !xmu_logview_paused(ui->lv));
-	if (xmu_logview_paused(ui->lv))
+	logview_pause(ui->lv, !logview_paused(ui->lv));
+	if (logview_paused(ui->lv))
 		xmu_set_label(ui->pause, ui->r.resume_label);
 	else
 		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
@@ -872,8 +895,8 @@ server_dump_cb(void *arg)
 	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
 	xmu_dump_title(fp, ui->top);
-	fprintf(fp, "paused %d\n", xmu_logview_paused(ui->lv));
-	fprintf(fp, "held %zu\n", xmu_logview_held(ui->lv));
+	fprintf(fp, "paused %d\nheld %zu\n", logview_paused(ui->lv),
+	    logview_held(ui->lv));
 	xmu_dump_list(fp, ui->list, "clients", "client");
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
@@ -882,10 +905,10 @@ server_dump_cb(void *arg)
 		xmu_dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
-
-	/* The last dumpLines lines of the event view. */
-	fprintf(fp, "lines %zu\n", xmu_logview_lines(ui->lv));
-	xmu_logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
+	/* The last dumpLines lines of the event view; the rows shown. */
+	fprintf(fp, "lines %zu\n", logview_lines(ui->lv));
+	logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
+	logview_dump_screen(ui->lv, fp, "row");
 	xmu_dump_close(fp, ui->r.dump_file);
 }
 
@@ -929,12 +952,15 @@ server_menu_bar(struct server_ui *ui, Widget mw)
 static void
 server_event_view(struct server_ui *ui, Widget pane)
 {
+	static const struct logview_hooks hooks = {
+		schedule_flush, NULL
+	};
 	Arg	 a[1];
 
 	XtSetArg(a[0], XmNblinkRate, 0);
 	ui->text = xmu_log_text(pane, "events", a, 1);
-	ui->lv = xmu_logview_new(ui->text, ui->r.save_lines,
-	    server_flush_schedule, ui);
+	ui->lv = logview_new(ui->text, ui->r.save_lines, ui->r.cont_mark,
+	    &hooks, ui);
 }
 
 /* A label across the top of form under above (NULL: the form's top). */

@@ -37,26 +37,11 @@ enum srv_kind {
 	SK_WINDOW	/* read by the window (server_ui.c), not checked here */
 };
 
-struct srv_row {
-	const char	*flag;		/* "-port" */
-	const char	*arg;		/* its argument in -help, or NULL */
-	const char	*name;		/* resource name */
-	const char	*class;		/* resource class */
-	const char	*def;		/* default value */
-	const char	*shown;		/* default as -help shows it, or NULL */
-	enum srv_kind	 kind;
-	double		 lo, hi;	/* range of a number */
-	size_t		 in;		/* offset in struct srv_strings */
-	size_t		 out;		/* offset in struct srv_options */
-	const char	*help;		/* -help text */
-	const char	*what;		/* "-port: 'x' is not WHAT" */
-};
-
 #define IN(f)	offsetof(struct srv_strings, f)
 #define OUT(f)	offsetof(struct srv_options, f)
-#define NONE	((size_t)-1)
+#define NONE	OPT_NONE
 
-static const struct srv_row rows[] = {
+static const struct opt_row rows[] = {
 	{ "-listen", "ADDR", "listenAddress", "ListenAddress", "127.0.0.1",
 	  NULL, SK_TEXT, 0, 0, IN(listen), OUT(listen),
 	  "address to listen on, IPv4 or IPv6", "an address" },
@@ -86,6 +71,11 @@ static const struct srv_row rows[] = {
 	  "unsent output kept per client before it is dropped as slow; "
 	  "suffix k, m, g",
 	  "a size from 8192 bytes to 4G (suffix k, m or g)" },
+	{ "-outbudget", "SIZE", "outBudget", "OutBudget", "67108864", "64m",
+	  SK_SIZE, 0, 1099511627776.0, IN(outbudget), OUT(hub.outbudget),
+	  "unsent output of all clients together; past it the clients "
+	  "with the most are dropped as slow; 0 for no limit",
+	  "a size from 0 (no limit) to 1024G (suffix k, m or g)" },
 	{ "-pinginterval", "SECS", "pingInterval", "PingInterval", "60",
 	  NULL, SK_MSECS, 0, 86400, IN(pinginterval),
 	  OUT(hub.ping_interval),
@@ -120,36 +110,24 @@ static char		 specifiers[NROWS][64];
 XtResource *
 srvopts_resources(Cardinal *n)
 {
-	size_t	 i;
-
-	if (n_resources == 0) {
-		for (i = 0; i < NROWS; i++) {
-			if (rows[i].in == NONE)
-				continue;
-			xt_resources[n_resources++] = opthelp_resource(
-			    rows[i].name, rows[i].class, rows[i].in,
-			    rows[i].def);
-		}
-	}
+	if (n_resources == 0)
+		n_resources = opthelp_resources(rows, NROWS, xt_resources);
 	*n = n_resources;
 	return xt_resources;
 }
 
+/* The options of the table, and -xrm for a run without a display. */
 XrmOptionDescRec *
 srvopts_options(Cardinal *n)
 {
-	size_t	 i;
+	static Cardinal	 nopt;
 
-	if (xrm_options[0].option == NULL) {
-		for (i = 0; i < NROWS; i++) {
-			xrm_options[i] = opthelp_option(rows[i].flag,
-			    rows[i].name, specifiers[i], sizeof specifiers[i],
-			    rows[i].arg != NULL ? NULL : "true");
-		}
-		xrm_options[NROWS] = (XrmOptionDescRec){ "-xrm", NULL,
+	if (nopt == 0) {
+		nopt = opthelp_options(rows, NROWS, xrm_options, specifiers);
+		xrm_options[nopt++] = (XrmOptionDescRec){ "-xrm", NULL,
 		    XrmoptionResArg, NULL };
 	}
-	*n = NROWS + 1;
+	*n = nopt;
 	return xrm_options;
 }
 
@@ -171,17 +149,8 @@ static const char usage_tail[] =
 void
 srvopts_usage(FILE *fp)
 {
-	char	 text[512];
-	size_t	 i;
-
 	fputs(usage_head, fp);
-	for (i = 0; i < NROWS; i++) {
-		snprintf(text, sizeof text, "%s [%s] (default\001%s)",
-		    rows[i].help, rows[i].name, rows[i].shown != NULL ?
-		    rows[i].shown : *rows[i].def != '\0' ? rows[i].def :
-		    "none");
-		opthelp_row(fp, rows[i].flag, rows[i].arg, text);
-	}
+	opthelp_usage(fp, rows, NROWS);
 	fputs(usage_tail, fp);
 }
 
@@ -257,7 +226,7 @@ parse_decimal(const char *s, double lo, double hi, double *out)
 
 /* Check one row's string s and store its value at out. */
 static bool
-srv_check_row(const struct srv_row *r, const char *s, char *out)
+srv_check_row(const struct opt_row *r, const char *s, char *out)
 {
 	unsigned long long v;
 	double		 d;

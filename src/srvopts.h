@@ -27,6 +27,7 @@ struct srv_strings {
 	char	*floodrate;
 	char	*floodkick;
 	char	*slowlimit;
+	char	*outbudget;
 	char	*pinginterval;
 	char	*pingtimeout;
 	char	*headless;

@@ -1,9 +1,9 @@
 /*
  * transcript.c -- the client's transcript model: the text and state of
  * each line, without a display.  Every line gets a date line before it
- * when the local day changed; own messages keep the number of
- * characters before their suffix, so that the suffix alone can be
- * replaced when the server answers.
+ * when the local day changed; own messages keep the number of bytes
+ * before their suffix, so that the suffix alone can be replaced when
+ * the server answers.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -23,7 +23,7 @@
 
 void
 transcript_init(struct transcript *t, const struct transcript_strings *str,
-    void (*added)(void *), void *arg)
+    void (*added)(void *, uint64_t, const struct tline *), void *arg)
 {
 	memset(t, 0, sizeof *t);
 	t->str = str;
@@ -40,8 +40,6 @@ transcript_free(struct transcript *t)
 	for (i = 0; i < t->nlines; i++)
 		free(t->lines[i].s);
 	free(t->lines);
-	free(t->change_suffix);
-	t->change_suffix = NULL;
 	t->lines = NULL;
 	t->nlines = t->caplines = 0;
 }
@@ -76,14 +74,11 @@ tline_add(struct transcript *t, char *s, size_t prefix,
 	}
 	l = &t->lines[t->nlines++];
 	l->s = s;
-	l->chars = utf8_chars(s, strlen(s));
 	l->prefix = prefix;
-	l->pos = t->total;
 	l->state = state;
 	l->mention = mention;
-	t->total += (long)l->chars + 1;
 	if (t->added != NULL)
-		t->added(t->arg);
+		t->added(t->arg, t->first_serial + t->nlines - 1, l);
 	return t->first_serial + t->nlines - 1;
 }
 
@@ -123,7 +118,7 @@ tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
 	for (i = 0; i < n && i < 11; i++)
 		all[i + 1] = kv[i];
 	s = transcript_expand(tmpl, all, i + 1);
-	prefix = utf8_chars(s, strlen(s));
+	prefix = strlen(s);
 	if (suffix != NULL && *suffix != '\0') {
 		full = xmalloc(strlen(s) + strlen(suffix) + 1);
 		strcpy(full, s);
@@ -173,15 +168,39 @@ transcript_ready(struct transcript *t, uint64_t hist)
 	t->in_history = false;
 }
 
-void
-transcript_message(struct transcript *t, uint64_t id, const char *nick,
-    size_t nicklen, const char *text, size_t textlen, bool good,
-    bool history, bool mention)
+/* The suffix of a received message's line, or NULL; allocated. */
+static char *
+message_suffix(struct transcript *t, uint64_t id, enum nc_verdict verdict,
+    bool history)
 {
 	const struct transcript_strings *str = t->str;
-	char			 idbuf[24], *n, *x;
+	char		 idbuf[24];
+	struct tkv	 kv;
+
+	switch (verdict) {
+	case NCV_GOOD:
+		return history ? xstrdup(str->sfx_history) : NULL;
+	case NCV_TEXT:
+		return xstrdup(str->sfx_badtext);
+	case NCV_SENDER:
+		snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
+		kv = (struct tkv){ 'i', idbuf };
+		return transcript_expand(str->sfx_unknown, &kv, 1);
+	case NCV_DIGEST:
+	default:
+		return xstrdup(str->sfx_failed);
+	}
+}
+
+void
+transcript_message(struct transcript *t, uint64_t id, const char *nick,
+    size_t nicklen, const char *text, size_t textlen,
+    enum nc_verdict verdict, bool history, bool mention)
+{
+	const struct transcript_strings *str = t->str;
+	char			 idbuf[24], *n, *x, *sfx;
 	struct tkv		 kv[4];
-	const char		*sfx;
+	bool			 good = verdict == NCV_GOOD;
 	enum tline_state	 st;
 
 	if (history && !t->in_history) {
@@ -196,9 +215,10 @@ transcript_message(struct transcript *t, uint64_t id, const char *nick,
 	kv[1] = (struct tkv){ 'i', idbuf };
 	kv[2] = (struct tkv){ 'x', x };
 	kv[3] = (struct tkv){ 'm', good ? str->mark_good : str->mark_bad };
-	sfx = !good ? str->sfx_failed : history ? str->sfx_history : NULL;
+	sfx = message_suffix(t, id, verdict, history);
 	st = !good ? TL_FAILED : history ? TL_HISTORY : TL_MESSAGE;
 	tline_add_fmt(t, str->fmt_message, kv, 4, sfx, st, good && mention);
+	free(sfx);
 	free(n);
 	free(x);
 }
@@ -262,9 +282,11 @@ own_suffix(struct transcript *t, enum tline_state st, uint64_t n,
 	case TL_PENDING:
 		return xstrdup(t->str->sfx_pending);
 	case TL_CONFIRMED:
+	case TL_RECOVERED:
 		snprintf(nbuf, sizeof nbuf, "%" PRIu64, n);
 		kv = (struct tkv){ 'N', nbuf };
-		return transcript_expand(t->str->sfx_confirmed, &kv, 1);
+		return transcript_expand(st == TL_CONFIRMED ?
+		    t->str->sfx_confirmed : t->str->sfx_recovered, &kv, 1);
 	case TL_REJECTED:
 		x = why != NULL ? utf8_clean_dup(why, strlen(why), 0) : NULL;
 		snprintf(r, sizeof r, "%s%s%s", code != NULL ? code : "",
@@ -278,57 +300,25 @@ own_suffix(struct transcript *t, enum tline_state st, uint64_t n,
 	}
 }
 
-/* The byte offset in s of its character number chars. */
-static size_t
-char_offset(const char *s, size_t chars)
-{
-	const char	*p;
-	size_t		 i;
-
-	for (p = s, i = 0; *p != '\0'; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80) {
-			if (i == chars)
-				break;
-			i++;
-		}
-	}
-	return (size_t)(p - s);
-}
-
-bool
+const struct tline *
 transcript_own_state(struct transcript *t, uint64_t serial,
-    enum tline_state state, uint64_t n, const char *code, const char *why,
-    struct tchange *ch)
+    enum tline_state state, uint64_t n, const char *code, const char *why)
 {
 	struct tline	*l;
-	size_t		 idx, pbytes, i;
 	char		*s, *sfx;
-	long		 delta;
 
 	if (serial < t->first_serial || serial - t->first_serial >= t->nlines)
-		return false;		/* trimmed away */
-	idx = (size_t)(serial - t->first_serial);
-	l = &t->lines[idx];
+		return NULL;		/* trimmed away */
+	l = &t->lines[serial - t->first_serial];
 	sfx = own_suffix(t, state, n, code, why);
-	pbytes = char_offset(l->s, l->prefix);
-	s = xmalloc(pbytes + strlen(sfx) + 1);
-	memcpy(s, l->s, pbytes);
-	strcpy(s + pbytes, sfx);
-	ch->idx = idx;
-	ch->pos = l->pos;
-	ch->prefix = l->prefix;
-	ch->oldchars = l->chars;
-	free(t->change_suffix);
-	ch->suffix = t->change_suffix = sfx;
+	s = xmalloc(l->prefix + strlen(sfx) + 1);
+	memcpy(s, l->s, l->prefix);
+	strcpy(s + l->prefix, sfx);
+	free(sfx);
 	free(l->s);
 	l->s = s;
-	l->chars = utf8_chars(s, strlen(s));
 	l->state = state;
-	delta = (long)l->chars - (long)ch->oldchars;
-	for (i = idx + 1; i < t->nlines; i++)
-		t->lines[i].pos += delta;
-	t->total += delta;
-	return true;
+	return l;
 }
 
 void

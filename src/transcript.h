@@ -1,7 +1,6 @@
 /*
  * transcript.h -- the client's transcript model, without a display:
- * one struct tline per line with its text, its character position and
- * its state.  It turns the client core's events into the text of each
+ * one struct tline per line with its text and its state.  It turns the client core's events into the text of each
  * kind of line (from templates the window passes in) and changes the
  * suffix of an own message when its fate is known.  The window shows
  * the lines; nothing here knows about X.
@@ -14,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netclient.h"		/* enum nc_verdict */
+
 /* The templates and marks of the lines (resources of the window). */
 struct transcript_strings {
 	const char	*fmt_message, *fmt_join, *fmt_leave, *fmt_nick;
@@ -22,6 +23,10 @@ struct transcript_strings {
 	const char	*sfx_history, *sfx_failed, *sfx_pending, *sfx_queued;
 	const char	*sfx_confirmed, *sfx_rejected, *sfx_undelivered;
 	const char	*hist_begin, *hist_end;
+	/* Failed for another reason than the digest (%i: the id). */
+	const char	*sfx_badtext, *sfx_unknown;
+	/* Undelivered, then found in the history (%N: its number). */
+	const char	*sfx_recovered;
 };
 
 /* The state of a line; own messages move from QUEUED onwards. */
@@ -29,20 +34,20 @@ enum tline_state {
 	TL_PLAIN,		/* a note, date, join, leave, nick line */
 	TL_MESSAGE,		/* someone's message, digest good */
 	TL_HISTORY,		/* a message from the history, good */
-	TL_FAILED,		/* a message whose digest failed */
+	TL_FAILED,		/* a message not genuine (any nc_verdict
+				   but NCV_GOOD) */
 	TL_QUEUED,		/* own: waiting for the connection */
 	TL_PENDING,		/* own: sent, not yet confirmed */
 	TL_CONFIRMED,		/* own: committed by the server */
 	TL_REJECTED,		/* own: refused by the server */
-	TL_UNDELIVERED		/* own: lost with the connection */
+	TL_UNDELIVERED,		/* own: lost with the connection */
+	TL_RECOVERED		/* own: lost, then found in the history */
 };
 
 /* One line of the model. */
 struct tline {
 	char			*s;	  /* UTF-8, no newline */
-	size_t			 chars;	  /* characters, without newline */
-	size_t			 prefix;  /* characters before the suffix */
-	long			 pos;	  /* absolute character position */
+	size_t			 prefix;  /* bytes before the suffix */
 	enum tline_state	 state;
 	bool			 mention; /* a good message naming us */
 };
@@ -59,30 +64,21 @@ struct transcript {
 	struct tline	*lines;
 	size_t		 nlines, caplines;
 	uint64_t	 first_serial;	/* serial of lines[0] */
-	long		 total;		/* abs position after last line */
 	int		 last_yday, last_year;
 	bool		 in_history;
-	char		*change_suffix;	/* the last tchange's suffix */
-	void		(*added)(void *);	/* called after each line */
+	/* Called after each new line, with its serial number. */
+	void		(*added)(void *, uint64_t, const struct tline *);
 	void		*arg;
-};
-
-/* A change of an own line, for the window to apply to what it shows. */
-struct tchange {
-	size_t		 idx;		/* index in lines[] */
-	long		 pos;		/* the line's position, before */
-	size_t		 prefix;	/* characters kept */
-	size_t		 oldchars;	/* the line's length before */
-	const char	*suffix;	/* the new suffix (the line's text) */
 };
 
 /*
  * Set up t with the strings str (kept, not copied: they must outlive
- * t); added(arg), if not NULL, is called after each new line.
+ * t); added(arg, serial, line), if not NULL, is called after each new
+ * line.  Serial numbers count the lines of t from 0.
  */
 void	 transcript_init(struct transcript *t,
-	    const struct transcript_strings *str, void (*added)(void *),
-	    void *arg);
+	    const struct transcript_strings *str,
+	    void (*added)(void *, uint64_t, const struct tline *), void *arg);
 /* Free the lines of t (not t itself). */
 void	 transcript_free(struct transcript *t);
 /*
@@ -106,12 +102,14 @@ void	 transcript_welcome(struct transcript *t);
 void	 transcript_ready(struct transcript *t, uint64_t hist);
 /*
  * A message from id: nick and text as received (made displayable
- * here).  good says the digest matched; history that it is replayed;
- * mention that it names the user (ignored unless good).
+ * here).  verdict says whether it is genuine (NCV_GOOD) or why not,
+ * which the suffix of a failed line tells; history that it is
+ * replayed; mention that it names the user (ignored unless good).
  */
 void	 transcript_message(struct transcript *t, uint64_t id,
 	    const char *nick, size_t nicklen, const char *text,
-	    size_t textlen, bool good, bool history, bool mention);
+	    size_t textlen, enum nc_verdict verdict, bool history,
+	    bool mention);
 
 enum tuser_ev { TU_JOIN, TU_LEAVE, TU_NICK };
 /*
@@ -129,13 +127,13 @@ uint64_t transcript_own(struct transcript *t, uint64_t my_id,
 	    const char *my_nick, const char *text, size_t len);
 /*
  * Own message serial moves to state (TL_PENDING, TL_CONFIRMED with
- * number n, TL_REJECTED with code and why, which may be NULL, or
- * TL_UNDELIVERED).  Returns false if the line was trimmed away; else
- * fills ch (valid until the next call) and moves the later lines.
+ * number n, TL_REJECTED with code and why, which may be NULL,
+ * TL_UNDELIVERED, or TL_RECOVERED with number n): its suffix is written
+ * anew.  Returns the line, or NULL if it was trimmed away.
  */
-bool	 transcript_own_state(struct transcript *t, uint64_t serial,
-	    enum tline_state state, uint64_t n, const char *code,
-	    const char *why, struct tchange *ch);
+const struct tline *transcript_own_state(struct transcript *t,
+	    uint64_t serial, enum tline_state state, uint64_t n,
+	    const char *code, const char *why);
 /* Remove the first k lines (k <= nlines). */
 void	 transcript_drop_head(struct transcript *t, size_t k);
 

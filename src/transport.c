@@ -1,6 +1,7 @@
 /*
  * transport.c -- connections (struct conn) and the plain TCP transport:
  * recv() to read, sendmsg() with MSG_NOSIGNAL|MSG_DONTWAIT to write.
+ * The TLS transport is in tls.c.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -54,6 +55,27 @@ plain_wants(const struct conn *c)
 	return 0;
 }
 
+static int
+plain_handshake(struct conn *c)
+{
+	(void)c;
+	return 1;
+}
+
+static size_t
+plain_pending(const struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+plain_info(const struct conn *c, struct conn_info *info)
+{
+	(void)c;
+	memset(info, 0, sizeof *info);
+}
+
 static void
 plain_free(struct conn *c)
 {
@@ -62,7 +84,8 @@ plain_free(struct conn *c)
 }
 
 static const struct conn_ops plain_ops = {
-	plain_read, plain_writev, plain_shutdown, plain_wants, plain_free
+	plain_read, plain_writev, plain_shutdown, plain_wants,
+	plain_handshake, plain_pending, plain_info, plain_free
 };
 
 /* A connection over fd with the given transport; owns fd. */
@@ -135,6 +158,27 @@ int
 conn_wants(const struct conn *c)
 {
 	return c->ops->wants(c);
+}
+
+/* Carry the handshake on (see transport.h). */
+int
+conn_handshake(struct conn *c)
+{
+	return c->ops->handshake(c);
+}
+
+/* Decoded bytes not yet read. */
+size_t
+conn_pending(const struct conn *c)
+{
+	return c->ops->pending(c);
+}
+
+/* The connection's description. */
+void
+conn_info(const struct conn *c, struct conn_info *info)
+{
+	c->ops->info(c, info);
 }
 
 /* Close and free; NULL is fine. */

@@ -14,18 +14,31 @@
 
 struct conn;				/* one connection, opaque to users */
 
+/* What a connection says about itself (conn_info). */
+struct conn_info {
+	int	 tls;		/* 1 over TLS, 0 plain TCP */
+	char	 version[16];	/* "TLS1.3", or "" */
+	char	 alpn[16];	/* the protocol ALPN chose, or "" */
+	char	 peer_key[72];	/* the peer certificate's key, or "" */
+	char	 error[160];	/* why the handshake failed, or "" */
+};
+
 /*
  * A transport.  read and writev behave like recv() and sendmsg() on a
  * non-blocking socket (never raising SIGPIPE); shutdown half-closes
  * our side; wants returns the EV_READ|EV_WRITE the transport itself
- * needs now (a TLS handshake), 0 for plain TCP; free closes the
- * descriptor and frees the transport's state.
+ * needs now (a TLS handshake), 0 for plain TCP; handshake, pending and
+ * info are conn_handshake(), conn_pending() and conn_info(); free
+ * closes the descriptor and frees the transport's state.
  */
 struct conn_ops {
 	ssize_t	(*read)(struct conn *, void *buf, size_t len);
 	ssize_t	(*writev)(struct conn *, const struct iovec *, int iovcnt);
 	int	(*shutdown)(struct conn *);
 	int	(*wants)(const struct conn *);
+	int	(*handshake)(struct conn *);
+	size_t	(*pending)(const struct conn *);
+	void	(*info)(const struct conn *, struct conn_info *);
 	void	(*free)(struct conn *);
 };
 
@@ -72,6 +85,25 @@ int	 conn_shutdown(struct conn *);
  * for plain TCP.
  */
 int	 conn_wants(const struct conn *);
+
+/*
+ * Carry the transport's handshake on: 1 when it is done (at once for
+ * plain TCP), 0 while it goes on (wait for what conn_wants() says),
+ * -1 if it failed (conn_info() says why; close the connection).
+ * conn_read and conn_writev report EAGAIN until it is done.
+ */
+int	 conn_handshake(struct conn *);
+
+/*
+ * Bytes the transport has already taken from the socket and decoded
+ * but conn_read() has not returned yet (TLS).  The descriptor will not
+ * become readable for them: a caller that stops reading while this is
+ * not 0 must come back by itself.
+ */
+size_t	 conn_pending(const struct conn *);
+
+/* What the connection says about itself, into *info. */
+void	 conn_info(const struct conn *, struct conn_info *info);
 
 /* Close the descriptor and free the connection; NULL is fine. */
 void	 conn_close(struct conn *);

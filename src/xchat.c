@@ -19,44 +19,13 @@
 #include <Xm/Xm.h>
 
 #include "cliopts.h"
+#include "client_res.h"
 #include "client_ui.h"
 #include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
 #include "log.h"
 #include "netclient.h"
-
-/*
- * Used only when no app-defaults file is found at all: enough for a
- * usable, Unicode-capable window, visibly marked.
- */
-static String fallbacks[] = {
-	"XChat*renderTable: xft",
-	"XChat*renderTable.xft.fontType: FONT_IS_XFT",
-	"XChat*renderTable.xft.fontName: DejaVu Sans Mono",
-	"XChat*renderTable.xft.fontSize: 10",
-	"XChat.geometry: 860x520",
-	"XChat*transcript.rows: 24",
-	"XChat*transcript.columns: 80",
-	"XChat*users.visibleItemCount: 12",
-	"XChat*users.width: 170",
-	"XChat*fileMenu.labelString: File",
-	"XChat*fileMenu.mnemonic: F",
-	"XChat*reconnect.labelString: Reconnect",
-	"XChat*save.labelString: Save transcript...",
-	"XChat*quit.labelString: Quit",
-	"XChat*helpMenu.labelString: Help",
-	"XChat*helpMenu.mnemonic: H",
-	"XChat*about.labelString: About...",
-	"XChat*send.labelString: Send",
-	"XChat*aboutDialog_popup.title: About xchat",
-	"XChat*aboutDialog.messageString: xchat " PACKAGE_VERSION
-	    ": a Motif chat client "
-	    "for xchatd.\\n(no app-defaults)",
-	"XChat*saveDialog_popup.title: Save transcript",
-	"XChat*status.labelString: (no app-defaults)",
-	NULL
-};
 
 static void
 client_dump_cb(void *arg)
@@ -178,7 +147,7 @@ main(int argc, char **argv)
 	XtSetLanguageProc(NULL, NULL, NULL);
 	XtToolkitInitialize();
 	app = XtCreateApplicationContext();
-	XtAppSetFallbackResources(app, fallbacks);
+	XtAppSetFallbackResources(app, client_res_fallbacks);
 	top = client_open(app, &argc, argv, &o);
 	co = (struct client_opts){ o.host, o.port, o.dumpfile, o.save_lines,
 	    o.flush_ms };

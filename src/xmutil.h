@@ -78,48 +78,6 @@ char	*xmu_pad(char *o, const char *s, unsigned width, bool right);
 
 
 /*
- * A batched XmText log view.  Lines are queued by xmu_logview_add
- * (which calls the owner's schedule(arg) so that a flush timer runs)
- * and moved into the widget by xmu_logview_flush in one insert.  The
- * view keeps at most save lines: when over, the head is cut in one
- * replace down to 90% (counting characters, as XmText positions do in
- * a UTF-8 locale).  A view scrolled to its end follows new lines.
- * While paused, lines are held (at most save + 10%, the oldest go).
- * The view owns its queues, not the widget.  Only allocation can fail,
- * and that aborts.
- */
-struct xmu_logview;
-
-struct xmu_logview *xmu_logview_new(Widget text, int save,
-	    void (*schedule)(void *), void *arg);
-/* Free the view's queues (not the widget). */
-void	xmu_logview_free(struct xmu_logview *);
-/* Queue one line of UTF-8 text s of len bytes, without its newline. */
-void	xmu_logview_add(struct xmu_logview *, const char *s, size_t len);
-/*
- * If tm's day differs from the last one seen, queue a date line
- * formatted by strftime with fmt (cleaned to valid UTF-8).
- */
-void	xmu_logview_date(struct xmu_logview *, const struct tm *tm,
-	    const char *fmt);
-/* Move the queued lines into the widget (nothing while paused). */
-void	xmu_logview_flush(struct xmu_logview *);
-/* Hold (true) or release and flush (false) the queued lines. */
-void	xmu_logview_pause(struct xmu_logview *, bool);
-bool	xmu_logview_paused(const struct xmu_logview *);
-/* Lines queued but not shown, and lines in the widget. */
-size_t	xmu_logview_held(const struct xmu_logview *);
-size_t	xmu_logview_lines(const struct xmu_logview *);
-/* Empty the widget and the queue. */
-void	xmu_logview_clear(struct xmu_logview *);
-/*
- * Write the last n lines of the widget to fp, each as prefix, a space,
- * the line and a newline.
- */
-void	xmu_logview_dump(struct xmu_logview *, FILE *fp, const char *prefix,
-	    int n);
-
-/*
  * A managed read-only multi-line XmScrolledText named name under
  * parent, with no cursor shown; extra (n args, at most 8) are added.
  */

@@ -2,7 +2,8 @@
 src/: no C function is longer than 80 lines, no main() than 60; no file but protocol.c
 spells a frame (a string literal that starts with a verb of the wire
 protocol and a space or newline); no static function has the name of
-a function in another file.  Prints each offence; exit 1 if any.
+a function in another file; no file but nickrules.c includes an ICU
+header (<unicode/...>).  Prints each offence; exit 1 if any.
 """
 import os
 import re
@@ -16,6 +17,8 @@ FRAME = re.compile(r'"(%s)[ \\]' % "|".join(VERBS))
 COMMENT = re.compile(r'^\s*\*')
 # Diagnostics on stderr may name a frame; they are not frames.
 DIAG = re.compile(r'\b(log_(warnx?|info|debug)|fatalx?)\(')
+# ICU is nickrules.c's alone (STYLE.md).
+ICU = re.compile(r'^\s*#\s*include\s*<unicode/')
 # tmux style: the return type on one line, "name(" at column 0.
 DEF = re.compile(r'^([a-z_][a-z0-9_]*)\(')
 
@@ -47,6 +50,13 @@ def main():
     owner = {}
     statics = []
     for name in sorted(os.listdir(src)):
+        if name.endswith((".c", ".h")) and name != "nickrules.c":
+            with open(os.path.join(src, name), encoding="utf-8") as f:
+                for n, text in enumerate(f, 1):
+                    if ICU.match(text):
+                        print("%s:%d: ICU included outside nickrules.c"
+                              % (name, n))
+                        bad += 1
         if not name.endswith(".c"):
             continue
         path = os.path.join(src, name)

@@ -1,7 +1,8 @@
 """e2e-docs.py -- every option of xchatd and xchat (from their -help)
 is described in the OPTIONS section of the program's man page, and
 every resource (each ("name", "Class") pair of string literals in the
-program's sources, the way XtResource rows spell them) in its
+program's sources, the way XtResource rows spell them, and each row of
+its src/*_res.def tables) in its
 RESOURCES section and in its app-defaults file (a commented-out
 "!XChatd.name: value" line counts: it documents the default)."""
 import os
@@ -15,17 +16,20 @@ from xc import check
 
 SRC = xc.SRCDIR
 PAIR = re.compile(r'"([a-z][A-Za-z0-9]*)",\s*"([A-Z][A-Za-z0-9]*)"')
+# A row of a resource table file (src/*_res.def): RES_S(name, Class, ...
+DEFROW = re.compile(r'^RES_[A-Z]\(([a-z][A-Za-z0-9]*),\s*([A-Z][A-Za-z0-9]*),',
+                    re.M)
 FLAG = re.compile(r'^  (-[A-Za-z]+)\b', re.M)
 PROGRAMS = [("xchatd", "XChatd", xc.XCHATD), ("xchat", "XChat", xc.XCHAT)]
 
 
 def sources(prog):
-    """The .c files Makefile.am builds prog from."""
+    """The .c and .def files Makefile.am builds prog from."""
     with open(os.path.join(SRC, "Makefile.am")) as f:
         text = f.read().replace("\\\n", " ")
     m = re.search(r'^src_%s_SOURCES\s*=(.*)$' % prog, text, re.M)
     check(m is not None, "no src_%s_SOURCES in Makefile.am" % prog)
-    return [p for p in m.group(1).split() if p.endswith(".c")]
+    return [p for p in m.group(1).split() if p.endswith((".c", ".def"))]
 
 
 def resources(prog, cls):
@@ -34,7 +38,8 @@ def resources(prog, cls):
     names = set()
     for path in sources(prog):
         with open(os.path.join(SRC, path), encoding="utf-8") as f:
-            for name, klass in PAIR.findall(f.read()):
+            text = f.read()
+            for name, klass in PAIR.findall(text) + DEFROW.findall(text):
                 if (name, klass) not in (("xchat", "XChat"),
                                          ("xchatd", "XChatd")):
                     names.add(name)

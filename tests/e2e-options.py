@@ -26,7 +26,8 @@ def run(*args, env=None, timeout=10):
 rc, out = run("-help")
 check(rc == 0, "-help exits 0")
 for opt in ["-listen", "-port", "-logfile", "-maxclients", "-history",
-            "-floodrate", "-floodkick", "-slowlimit", "-pinginterval",
+            "-floodrate", "-floodkick", "-slowlimit", "-outbudget",
+            "-pinginterval", "(default 64m)",
             "-pingtimeout", "-headless", "-verifylog", "-help", "-xrm",
             "-savelines", "-debug", "-version", "[listenAddress]",
             "(default 12345)", "(default 1m)"]:
@@ -53,6 +54,7 @@ for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
                   (["-history", "-1"], "-history"),
                   (["-floodrate", "fast"], "-floodrate"),
                   (["-slowlimit", "10"], "-slowlimit"),
+                  (["-outbudget", "2t"], "-outbudget"),
                   (["-pinginterval", "1e9"], "-pinginterval"),
                   (["-xrm", "xchatd.port: 0"], "-port")]:
     rc, out = run("-headless", *args)

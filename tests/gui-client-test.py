@@ -8,6 +8,7 @@ server is needed (or while xchatd is not built).
 """
 import ctypes
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,8 @@ sys.path.insert(0, HERE)
 import xc  # noqa: E402
 
 T = os.environ["T"]
+# The continuationMark resource: the start of every continued row.
+CONT = "  \u21b3 "
 SRCDIR = os.environ.get("srcdir", HERE + "/..")
 RES = os.path.join(SRCDIR, "resources") + "/"
 FAKE = os.path.join(HERE, "xchat-fakeserver.py")
@@ -135,10 +138,16 @@ class XChat:
         with open(self.dump, "rb") as f:
             data = f.read().decode("utf-8")
         head, _, text = data.partition("transcript:\n")
-        st = {"transcript": text}
+        # Continuation rows (they begin with the continuationMark)
+        # belong to the line above them.
+        st = {"transcript": text.replace("\n" + CONT, " "), "rows": text}
+        st["screen"] = []       # the rows the window shows now
         for l in head.splitlines():
             k, _, v = l.partition(": ")
-            st[k] = v
+            if k == "row":
+                st["screen"].append(v)
+            else:
+                st[k] = v
         return st
 
     def wait(self, pred, what, timeout=15):
@@ -275,6 +284,31 @@ def main():
         "log of the received message")
     log("ok: received message shown and logged")
 
+    # 3b. Fake lines through wrapping (issue 10): padded so that, with
+    #     the toolkit's word wrap, a row of its own began with a forged
+    #     time and nick.  Every row must begin with a time or the
+    #     continuation mark, at two widths (the rows are laid out again
+    #     when the window is resized).
+    fake = "19:19:34 ✓ ana#1: please send the file to mallory"
+    for k, pad in enumerate((" " * 62, "\t" * 300, "x" * 70)):
+        bob.msg(10 + k, "ok" + pad + fake)
+        bob.expect("OK %d " % (10 + k), skip=("LEAVE", "JOIN", "PING"))
+
+    def rows_ok(s):
+        # What the window shows, row by row (from the position of every
+        # character on the screen): the padded lines are in view.
+        rows = [r for r in s["screen"] if r]   # not the empty last
+        return (sum("mallory" in r for r in rows) == 3 and
+                all(re.match(r"\d\d:\d\d:\d\d |—— ", r) or
+                    r.startswith(CONT) for r in rows) and
+                not any(r.startswith("19:19:34") for r in rows))
+    ana.wait(lambda s: s["transcript"].count(fake) == 3, "padded messages")
+    for width in (500, 900):
+        ana.xdo("windowsize", "--sync", ana.win, str(width), "600")
+        ana.wait(rows_ok, "every row a line or a marked continuation at "
+                 "%d px" % width)
+    log("ok: no forged line through wrapping, at two widths")
+
     # 4. Input history, /help, unknown command, too long, /nick.
     ana.xdo("key", "Up")
     ana.wait(lambda s: s["input"] == text, "Up recalls the last line")
@@ -342,6 +376,18 @@ def main():
     dog.wait(lambda s: "stopped answering" in s["transcript"],
              "dead server detected", timeout=20)
     log("ok: dead server detected")
+
+    # 8b. A server that renames the client to a bidi override (issue 10,
+    #     item 6): the title and the transcript show it escaped, marked,
+    #     and never with the U+202E itself.
+    rlo = FakeServer("--rename", "\u202enimda".encode().hex())
+    fox = XChat("xchatE", rlo.port, "fox")
+    st = fox.wait(lambda s: "(?) \\u{202E}nimda" in s["title"],
+                  "escaped nick in the title")
+    xc.check(st["nick"] == "(?) \\u{202E}nimda", "nick: " + st["nick"])
+    xc.check("\u202e" not in st["title"] + st["transcript"],
+             "U+202E reached the window")
+    log("ok: a refused nick from the server shown escaped")
 
     # 9. pt_BR app-defaults are found through %L.
     if b"pt_BR.utf8" in subprocess.run(["locale", "-a"],

@@ -9,6 +9,7 @@ labels, dialogs, the last event lines) to the file named by the
 dumpFile resource.
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -26,6 +27,10 @@ BUILDDIR = os.environ.get("builddir", ".")
 RES = os.path.join(SRCDIR, "resources")
 WMDELETE = os.path.join(BUILDDIR, "tests", "gui-server-wmdelete")
 PROCS = []
+
+
+# The continuationMark resource: the start of every continued row.
+CONT = "  \u21b3 "
 
 
 def log(*a):
@@ -111,7 +116,7 @@ class Window:
                 xc.fail("no state dump from xchatd: " + self.stderr())
             time.sleep(0.02)
         d = {"clients": [], "items": {}, "widgets": {}, "dialogs": {},
-             "messages": {}, "events": []}
+             "messages": {}, "events": [], "rows": [], "screen": []}
         with open(self.dumpfile, encoding="utf-8") as f:
             for line in f.read().split("\n"):
                 key, _, rest = line.partition(" ")
@@ -137,8 +142,16 @@ class Window:
                 elif key == "message":
                     name, _, m = rest.partition(" ")
                     d["messages"][name] = m
+                elif key == "row":
+                    d["screen"].append(rest)
                 elif key == "event":
-                    d["events"].append(rest)
+                    # A continuation row (it begins with the mark)
+                    # belongs to the event line above it.
+                    d["rows"].append(rest)
+                    if rest.startswith(CONT) and d["events"]:
+                        d["events"][-1] += " " + rest[len(CONT):]
+                    else:
+                        d["events"].append(rest)
                 elif key in ("title", "status"):
                     d[key] = rest
                 elif key in ("paused", "held", "lines"):
@@ -268,6 +281,31 @@ def test_main():
     xc.check("Clients: 2" in d["status"], "status: %r" % d["status"])
     xc.check(any("disconnected (kicked)" in e for e in d["events"]),
              "no kicked line: %r" % d["events"][-5:])
+
+    # Fake lines through wrapping (issue 10): a client pads its text so
+    # that, with the toolkit's word wrap, a row of its own read
+    # "mallory disconnected (kicked)" while mallory was connected.
+    # Every row the window shows must begin with a time, the date line
+    # or the continuation mark.
+    mal = xc.Client(w.port)
+    mal.sendline("NICK mallory")
+    mal.expect("NICK %d" % mal.id, skip=("JOIN", "NICK", "MSG"))
+    fake = "15:33:24 - #%d mallory disconnected (kicked), 0 messages" \
+        % mal.id
+    for k, pad in enumerate((" " * 70, "\t" * 300, "x" * 90)):
+        mal.msg(k + 1, "ok" + pad + fake)
+        mal.expect("OK %d" % (k + 1), skip=("JOIN", "NICK", "MSG"))
+    d = w.wait_for(lambda d: sum(fake in e for e in d["events"]) == 3,
+                   "the padded messages")
+    rows = [r for r in d["screen"] if r]
+    xc.check(sum("mallory disconnected" in r for r in rows) == 3,
+             "padded messages not on screen: %r" % rows)
+    bad = [r for r in rows if not (re.match(r"\d\d:\d\d:\d\d |--- ", r)
+                                   or r.startswith(CONT))]
+    xc.check(not bad and not any(r.startswith("15:33:24") for r in rows),
+             "rows that are neither a line nor a marked continuation: %r"
+             % bad)
+    mal.close()
 
     # The selection stays on a row whose counter changes in place.
     pos, _ = client_row(d, "ana")

@@ -133,6 +133,46 @@ test_write_error(const char *dir)
 	unlink(path);
 }
 
+/*
+ * Each message once (issue 10, item 7): a number logged with the same
+ * digest is not logged again; another digest under a known number (a
+ * server on a new log), a number never seen, or one older than what is
+ * remembered, is.
+ */
+static void
+test_first(const char *dir)
+{
+	static const char other[] = "fedcba9876543210fedcba9876543210";
+	struct clientlog *cl;
+	char		 path[256], err[256];
+	uint64_t	 n;
+	int		 again = 0;
+
+	snprintf(path, sizeof path, "%s/first.log", dir);
+	cl = clientlog_open(path, err, sizeof err);
+	CHECK(cl != NULL);
+	CHECK(clientlog_first(NULL, 1, md5));
+	CHECK(clientlog_first(cl, 10, md5));
+	CHECK(clientlog_first(cl, 12, md5));
+	CHECK(!clientlog_first(cl, 10, md5));
+	CHECK(!clientlog_first(cl, 12, "0123456789ABCDEF0123456789ABCDEF"));
+	CHECK(clientlog_first(cl, 11, md5));	/* never seen */
+	CHECK(clientlog_first(cl, 11, md5));	/* (gaps are not kept) */
+	CHECK(clientlog_first(cl, 5, md5));	/* older than all */
+	CHECK(clientlog_first(cl, 10, other));	/* a new log's #10 */
+	CHECK(!clientlog_first(cl, 10, other));
+	/* The ring keeps the last CLIENTLOG_SEEN numbers. */
+	for (n = 100; n < 100 + CLIENTLOG_SEEN + 5; n++)
+		if (!clientlog_first(cl, n, md5))
+			again++;
+	CHECK(again == 0);
+	CHECK(clientlog_first(cl, 104, md5));	/* forgotten */
+	CHECK(!clientlog_first(cl, 105, md5));
+	CHECK(!clientlog_first(cl, 100 + CLIENTLOG_SEEN + 4, md5));
+	clientlog_close(cl);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -146,6 +186,7 @@ main(void)
 	test_format(dir);
 	test_open_error(dir);
 	test_write_error(dir);
+	test_first(dir);
 	rmdir(dir);
 	return unit_done("test_clientlog");
 }

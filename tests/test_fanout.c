@@ -444,6 +444,71 @@ test_no_bye_after_half_frame(void)
 	teardown();
 }
 
+static bool
+peer1_dropped(void)
+{
+	return peers[1].drops > 0;
+}
+
+static bool
+budget_drained(void)
+{
+	peer_recv(&peers[0]);
+	peer_recv(&peers[2]);
+	return fanout_total(fo) == 0;
+}
+
+/*
+ * The global budget (issue 10, item 7: each idle non-reading client
+ * could hold the full cap, so a thousand of them held a gigabyte):
+ * three peers that do not read, each under its own cap.  When the
+ * total goes over the budget, the peer with the most unsent output
+ * loses its queue at once, takes no more and is dropped "slow" at the
+ * end of the round; only as many as it takes to get back within the
+ * budget.  The total follows the queues as they drain.
+ */
+static void
+test_budget(void)
+{
+	char		 frame[1000];
+	unsigned	 i, k;
+
+	setup(NPEER, 65536, 4096);
+	fanout_set_budget(fo, 14 * sizeof frame);
+	memset(frame, 'z', sizeof frame);
+	frame[sizeof frame - 1] = '\n';
+	for (i = 0; i < NPEER; i++)
+		CHECK(fill_socket(&peers[i]) > 0);
+	for (k = 0; k < 12; k++)
+		fanout_queue(fo, &peers[1].fp, frame, sizeof frame);
+	CHECK(fanout_total(fo) == 12 * sizeof frame);
+	for (k = 0; k < 2; k++)
+		fanout_queue(fo, &peers[0].fp, frame, sizeof frame);
+	CHECK(fanout_total(fo) == 14 * sizeof frame);	/* not over */
+	CHECK(!peers[1].fp.doomed && !peers[0].fp.doomed);
+	/* Over: the largest (1, with 12) goes, not the one that grew. */
+	fanout_queue(fo, &peers[0].fp, frame, sizeof frame);
+	CHECK(peers[1].fp.doomed && peers[1].fp.out.len == 0);
+	CHECK(!peers[0].fp.doomed && peers[0].fp.out.len == 3 * sizeof frame);
+	CHECK(fanout_total(fo) == 3 * sizeof frame);
+	for (k = 3; k < 8; k++)
+		fanout_queue(fo, &peers[0].fp, frame, sizeof frame);
+	for (k = 0; k < 4; k++)
+		fanout_queue(fo, &peers[2].fp, frame, sizeof frame);
+	fanout_queue(fo, &peers[1].fp, frame, sizeof frame);
+	CHECK(peers[1].fp.out.len == 0);	/* takes no more */
+	CHECK(fanout_total(fo) == 12 * sizeof frame);
+	CHECK(wait_until(peer1_dropped, 2000));
+	CHECK(peers[1].drops == 1 && strcmp(peers[1].reason, "slow") == 0);
+	CHECK(peers[1].fp.state == FO_CLOSING && peers[1].bye);
+	CHECK(peers[0].drops == 0 && peers[2].drops == 0);
+	/* The others read: their queues, and the total, drain to 0. */
+	CHECK(wait_until(budget_drained, 5000));
+	CHECK(peers[0].drops == 0 && peers[2].drops == 0);
+	CHECK(peers[0].fp.counted == 0 && peers[2].fp.counted == 0);
+	teardown();
+}
+
 int
 main(void)
 {
@@ -452,5 +517,6 @@ main(void)
 	test_partial();
 	test_cap();
 	test_no_bye_after_half_frame();
+	test_budget();
 	return unit_done("test_fanout");
 }

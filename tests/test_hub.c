@@ -84,8 +84,9 @@ static const struct hub_events events = {
 	.rejected = ev_rejected,
 };
 
-/* The hub of the current case. */
+/* The hub of the current case, and settings a case may change first. */
 static struct hub	*h;
+static unsigned		 floodkick = 1000;
 static struct msglog	*lg;
 static char		 path[64];
 static int		 port;
@@ -306,7 +307,7 @@ setup(unsigned maxclients)
 	cfg.maxclients = maxclients;
 	cfg.history = 2;
 	cfg.floodrate = 1;
-	cfg.floodkick = 1000;
+	cfg.floodkick = floodkick;
 	cfg.slowlimit = 16384;
 	cfg.ping_timeout = 1000;
 	h = hub_create(&cfg, lg, &events, NULL);
@@ -401,6 +402,52 @@ test_nicks(void)
 	CHECK_STR(sync_recv(a), "");
 	CHECK_STR(sync_recv(b), "");
 	teardown();
+	tc_free(a);
+	tc_free(b);
+}
+
+/*
+ * The attack of issue 10, item 5: one client changes its nick as fast
+ * as it can, and every client must process every change.  NICK counts
+ * against the flood bucket like MSG: past it, "ERR flood NICK" and no
+ * effect; a client that keeps at it is dropped with BYE flood.  (Before
+ * the fix all 400 changes were relayed.)
+ */
+static void
+test_nick_flood(void)
+{
+	struct tc	*a, *b;
+	char		 buf[400 * 16], *r;
+	size_t		 len = 0;
+	int		 i, nicks;
+
+	floodkick = 100;
+	setup(3);
+	a = tc_ready();
+	b = tc_ready();
+	recv_until(a, "JOIN 2 ");
+	/* The bucket holds 2 at rate 1: two pass, the third does not. */
+	say(b, "NICK n1\nNICK n2\nNICK n3\nNICK a:b\n");
+	r = sync_recv(b);
+	CHECK_STR(r, "NICK 2 n1\nNICK 2 n2\nERR flood NICK\nERR flood NICK\n");
+	r = sync_recv(a);
+	CHECK_STR(r, "NICK 2 n1\nNICK 2 n2\n");
+	/* Keep flooding: dropped with BYE flood past -floodkick. */
+	for (i = 0; i < 400; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+		    "NICK x%d\n", i);
+	say(b, buf);
+	r = recv_until(a, "LEAVE ");
+	CHECK(strstr(r, "LEAVE 2 n2 flood\n") != NULL);
+	for (nicks = 0; (r = strstr(r, "NICK ")) != NULL; r++)
+		nicks++;
+	CHECK(nicks <= 5);		/* what the rate lets through */
+	r = recv_until(b, "BYE ");
+	CHECK(strstr(r, "BYE flood\n") != NULL);
+	CHECK(strstr(r, "ERR flood NICK\n") != NULL);
+	CHECK_STR(last_reason, "flood");
+	teardown();
+	floodkick = 1000;
 	tc_free(a);
 	tc_free(b);
 }
@@ -524,6 +571,7 @@ main(void)
 	test_welcome();
 	test_relay_flood();
 	test_nicks();
+	test_nick_flood();
 	test_history();
 	test_full();
 	test_slow();

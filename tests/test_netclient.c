@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "clientlog.h"
 #include "digest.h"
 #include "evloop.h"
 #include "netclient.h"
@@ -92,10 +94,11 @@ static void
 ev_message(void *arg, const struct nc_msg *m)
 {
 	(void)arg;
-	add("msg %llu %llu %.*s good=%d hist=%d mention=%d text=%.*s",
-	    (unsigned long long)m->n, (unsigned long long)m->id,
-	    (int)m->nicklen, m->nick, m->good, m->history, m->mention,
-	    (int)m->textlen, m->text);
+	add("msg %llu %llu %.*s good=%d hist=%d mention=%d text=%.*s "
+	    "verdict=%d", (unsigned long long)m->n,
+	    (unsigned long long)m->id, (int)m->nicklen, m->nick, m->good,
+	    m->history, m->mention, (int)m->textlen, m->text,
+	    (int)m->verdict);
 }
 
 static void
@@ -319,6 +322,81 @@ test_handshake(void)
 	netclient_free(nc);
 }
 
+/*
+ * Issue 10, item 6: a nick from the server that this client would
+ * refuse (invalid, or the key of another nick here) is shown escaped,
+ * starting with "(?) ", in every event; a valid nick is shown as it is.
+ */
+static void
+test_shown_nicks(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 frame[256], md5[33];
+
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 user3 1\nUSER 1 ana\n"
+	    "USER 4 \xd0\xb0na\n"			/* Cyrillic a */
+	    "USER 5 ana\n"				/* the same bytes */
+	    "USER 6 \xef\xbd\x95ser3\n"		/* full-width u */
+	    "USER 7 Jo\xc3\xa3o\nUSER 8 JO\xc3\x83O\n"
+	    "USER 9 an\xe2\x80\x8b" "a\n");		/* ZWSP */
+	CHECK(has("user 0 1 ana old=- reason= self=0"));
+	CHECK(has("user 0 4 (?) \\u{0430}na old=-"));
+	CHECK(has("user 0 5 (?) ana old=-"));
+	CHECK(has("user 0 6 (?) \\u{FF55}ser3 old=-"));
+	CHECK(has("user 0 7 Jo\xc3\xa3o old=-"));
+	CHECK(has("user 0 8 JO\xc3\x83O old=-"));
+	CHECK(has("user 0 9 (?) an\\u{200B}a old=-"));
+	/* Messages: the sender's nick as decided when it was set. */
+	digest_md5_hex("oi", 2, md5);
+	snprintf(frame, sizeof frame, "MSG 1 4 \xd0\xb0na %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 1 4 (?) \\u{0430}na good=1"));
+	snprintf(frame, sizeof frame, "MSG 2 1 ana %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 2 1 ana good=1"));
+	/* History from a client gone, with the nick of one here. */
+	snprintf(frame, sizeof frame, "MSG 3 2 ANA %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 3 2 (?) ANA good=1"));
+	snprintf(frame, sizeof frame, "MSG 4 2 \xe2\x80\xae" "nimda %s oi\n",
+	    md5);
+	feed(nc, frame);
+	CHECK(has("msg 4 2 (?) \\u{202E}nimda good=1"));
+	feed(nc, "READY 8\n");
+
+	/* The server renames us to a bidi override: shown escaped. */
+	seen[0] = '\0';
+	feed(nc, "NICK 3 \xe2\x80\xae" "nimda\n");
+	CHECK(has("user 3 3 (?) \\u{202E}nimda old=user3 reason= self=1"));
+	feed(nc, "NICK 3 rui\n");
+	CHECK(has("user 3 3 rui old=(?) \\u{202E}nimda reason= self=1"));
+	/* Another takes our nick's look-alike; the holder changes case. */
+	feed(nc, "NICK 1 RUI\n");
+	CHECK(has("user 3 1 (?) RUI old=ana reason= self=0"));
+	feed(nc, "NICK 3 Rui\n");
+	CHECK(has("user 3 3 Rui old=rui reason= self=1"));
+	/* 1 is ana no more, and 5 goes: ana is free (4's is refused). */
+	feed(nc, "LEAVE 5 ana quit\nJOIN 10 ANA\n");
+	CHECK(has("user 2 5 (?) ana old=- reason=quit"));
+	CHECK(has("user 1 10 ANA old=-"));
+	feed(nc, "LEAVE 10 ANA quit\n");
+	CHECK(has("user 2 10 ANA old=- reason=quit"));
+	/* A nick in ERR nickinuse is shown the same way. */
+	feed(nc, "ERR nickinuse \xe2\x80\xae" "nimda\n");
+	CHECK(has("note 2 nickinuse (?) \\u{202E}nimda"));
+	feed(nc, "ERR nickinuse ana\n");
+	CHECK(has("note 2 nickinuse ana"));
+	netclient_free(nc);
+
+	/* A WELCOME with a nick we would refuse. */
+	nc = connected(NULL);
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 \xe2\x80\xae" "nimda 1\n");
+	CHECK(has("welcome 3 (?) \\u{202E}nimda"));
+	netclient_free(nc);
+}
+
 static void
 test_own(void)
 {
@@ -392,6 +470,266 @@ test_own(void)
 	netclient_free(nc);
 }
 
+/* A relay of text from id/nick, numbered n, with its right digest. */
+static void
+relay(struct netclient *nc, unsigned n, unsigned id, const char *nick,
+    const char *text)
+{
+	char	 frame[4200], md5[33];
+
+	digest_md5_hex(text, strlen(text), md5);
+	snprintf(frame, sizeof frame, "MSG %u %u %s %s %s\n", n, id, nick,
+	    md5, text);
+	feed(nc, frame);
+}
+
+/*
+ * Issue 10, item 7: a message whose digest matches but whose text
+ * breaks the text rules was shown as a digest mismatch ("got X,
+ * computed X"); a live MSG from an id that never joined, or that left,
+ * was shown as genuine.  Each now fails for its own reason.
+ */
+static void
+test_verdicts(void)
+{
+	struct netclient	*nc = connected(NULL);
+
+	seen[0] = '\0';
+	feed(nc, "WELCOME 3 user3 1\nUSER 1 ana\n");
+	/* History: the sender may have left long ago; that is fine. */
+	relay(nc, 1, 9, "old", "from the past");
+	CHECK(has("msg 1 9 old good=1 hist=1 mention=0 text=from the past "
+	    "verdict=1"));
+	feed(nc, "READY 1\n");
+	relay(nc, 2, 1, "ana", "olá");
+	CHECK(has("msg 2 1 ana good=1 hist=0 mention=0 text=olá verdict=1"));
+	/* Right digest, text with a control byte: NCV_TEXT. */
+	relay(nc, 3, 1, "ana", "bell\007");
+	CHECK(has("msg 3 1 ana good=0 hist=0 mention=0 text=bell\007 "
+	    "verdict=2"));
+	/* Wrong digest: NCV_DIGEST, before anything else. */
+	feed(nc, "MSG 4 7 eve 00000000000000000000000000000000 x\001\n");
+	CHECK(has("msg 4 7 eve good=0 hist=0 mention=0 text=x\001 "
+	    "verdict=0"));
+	/* Live from an id that never joined, or from ourselves. */
+	relay(nc, 5, 7, "eve", "I am ana");
+	CHECK(has("msg 5 7 eve good=0 hist=0 mention=0 text=I am ana "
+	    "verdict=3"));
+	relay(nc, 6, 3, "user3", "me?");
+	CHECK(has("msg 6 3 user3 good=0 hist=0 mention=0 text=me? "
+	    "verdict=3"));
+	/* A NICK for an unknown id does not make it known. */
+	feed(nc, "NICK 7 eve2\n");
+	relay(nc, 7, 7, "eve2", "now?");
+	CHECK(has("msg 7 7 eve2 good=0 hist=0 mention=0 text=now? "
+	    "verdict=3"));
+	/* Joined: genuine; renamed: still; left: no more. */
+	feed(nc, "JOIN 8 bea\nNICK 8 beatriz\n");
+	relay(nc, 8, 8, "beatriz", "oi");
+	CHECK(has("msg 8 8 beatriz good=1 hist=0 mention=0 text=oi "
+	    "verdict=1"));
+	feed(nc, "LEAVE 8 beatriz quit\n");
+	relay(nc, 9, 8, "beatriz", "ghost");
+	CHECK(has("msg 9 8 beatriz good=0 hist=0 mention=0 text=ghost "
+	    "verdict=3"));
+	netclient_free(nc);
+}
+
+/* Connect nc again (new id), with the given history, and READY. */
+static void
+reconnect(struct netclient *nc, unsigned id, const char *history)
+{
+	char	 frame[256];
+
+	attach(nc);
+	snprintf(frame, sizeof frame, "WELCOME %u user%u 1\n", id, id);
+	feed(nc, frame);
+	feed(nc, history);
+	feed(nc, "READY 0\n");
+}
+
+/* The history frame of message n: text from id/nick, right digest. */
+static char *
+hist_frame(unsigned n, unsigned id, const char *nick, const char *text)
+{
+	static char	 frames[8][256];
+	static int	 k;
+	char		 md5[33];
+
+	k = (k + 1) % 8;
+	digest_md5_hex(text, strlen(text), md5);
+	snprintf(frames[k], sizeof frames[k], "MSG %u %u %s %s %s\n", n, id,
+	    nick, md5, text);
+	return frames[k];
+}
+
+/*
+ * Issue 10, item 7: a message typed during an outage was left "NOT
+ * DELIVERED" although the server had accepted it and the next
+ * connection's history showed it.  Now it is recovered, by a rule
+ * strict enough not to take another's message for ours.
+ */
+static void
+test_recover(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 out[8192], hist[2048];
+
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 ana\n");
+	relay(nc, 4, 1, "ana", "antes");
+	feed(nc, "READY 1\nNICK 2 rui\n");
+	netclient_send(nc, "ok", 2);		/* seq 1: OK 5 */
+	netclient_send(nc, "ok", 2);		/* seq 2: lost, was #7 */
+	netclient_send(nc, "tchau", 5);		/* seq 3: lost, never taken */
+	netclient_send(nc, "de novo", 7);	/* seq 4: lost, was #9 */
+	feed(nc, "OK 1 5\n");
+	output(nc, out, sizeof out);
+	seen[0] = '\0';
+	server_close(nc);
+	CHECK(has("own 2 state 4"));
+	CHECK(has("own 3 state 4"));
+	CHECK(has("own 4 state 4"));
+
+	/*
+	 * The history: #5 (ours, already confirmed: must not be taken for
+	 * seq 2), #6 the same text from another id, #7 ours, #8 our text
+	 * from another nick, #9 ours; seq 3 is not there.
+	 */
+	snprintf(hist, sizeof hist, "%s%s%s%s%s%s",
+	    hist_frame(4, 1, "ana", "antes"), hist_frame(5, 2, "rui", "ok"),
+	    hist_frame(6, 1, "ana", "ok"), hist_frame(7, 2, "rui", "ok"),
+	    hist_frame(8, 2, "ruiz", "de novo"),
+	    hist_frame(9, 2, "rui", "de novo"));
+	seen[0] = '\0';
+	reconnect(nc, 10, hist);
+	CHECK(has("own 2 state 5 n 7 code= text=ok"));
+	CHECK(has("own 4 state 5 n 9 code= text=de novo"));
+	CHECK(strstr(seen, "own 3 state 5") == NULL);
+	CHECK(strstr(seen, "state 5 n 5 ") == NULL);
+	CHECK(strstr(seen, "state 5 n 6 ") == NULL);
+	CHECK(strstr(seen, "state 5 n 8 ") == NULL);
+
+	/* After READY nothing more is matched (seq 3 stays lost). */
+	seen[0] = '\0';
+	server_close(nc);
+	reconnect(nc, 11, hist_frame(10, 2, "rui", "tchau"));
+	CHECK(strstr(seen, "own 3 state 5") == NULL);
+	netclient_free(nc);
+}
+
+/* The lines of path, or -1. */
+static int
+file_lines(const char *path)
+{
+	FILE	*fp = fopen(path, "r");
+	int	 c, n = 0;
+
+	if (fp == NULL)
+		return -1;
+	while ((c = getc(fp)) != EOF)
+		if (c == '\n')
+			n++;
+	fclose(fp);
+	return n;
+}
+
+/*
+ * Issue 10, item 7: the client wrote every history line to its log on
+ * every connect (9.9 MB for 100k lines).  Each message is logged once.
+ */
+static void
+test_log_once(void)
+{
+	struct nc_config	 cfg = { "127.0.0.1", closed_port(), NULL, 0, 0,
+				    0, NULL };
+	struct netclient	*nc;
+	char			 path[] = "/tmp/test_netclient.XXXXXX";
+	char			 err[256], hist[2048], out[8192];
+	int			 fd;
+
+	fd = mkstemp(path);
+	CHECK(fd != -1);
+	close(fd);
+	cfg.log = clientlog_open(path, err, sizeof err);
+	CHECK(cfg.log != NULL);
+	nc = netclient_new(&cfg, &events, NULL);
+	attach(nc);
+	snprintf(hist, sizeof hist, "%s%s%s", hist_frame(1, 1, "ana", "um"),
+	    hist_frame(2, 1, "ana", "dois"), hist_frame(3, 1, "ana", "três"));
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 ana\n");
+	feed(nc, hist);
+	feed(nc, "READY 1\n");
+	CHECK(file_lines(path) == 3);
+	relay(nc, 4, 1, "ana", "quatro");		/* live */
+	netclient_send(nc, "cinco", 5);
+	feed(nc, "OK 1 5\n");				/* pending, confirmed */
+	output(nc, out, sizeof out);
+	CHECK(file_lines(path) == 6);
+
+	/* The same history again, and one new: one line more. */
+	server_close(nc);
+	snprintf(hist, sizeof hist, "%s%s%s%s", hist_frame(2, 1, "ana", "dois"),
+	    hist_frame(3, 1, "ana", "três"), hist_frame(4, 1, "ana", "quatro"),
+	    hist_frame(5, 2, "user2", "cinco"));
+	strcat(hist, hist_frame(6, 1, "ana", "seis"));
+	reconnect(nc, 3, hist);
+	CHECK(file_lines(path) == 7);
+	/* A server on a new log: same numbers, other messages: logged. */
+	server_close(nc);
+	snprintf(hist, sizeof hist, "%s%s", hist_frame(1, 1, "bia", "novo"),
+	    hist_frame(2, 1, "ana", "dois"));
+	reconnect(nc, 4, hist);
+	CHECK(file_lines(path) == 8);
+	netclient_free(nc);
+	clientlog_close(cfg.log);
+	unlink(path);
+}
+
+/*
+ * The client process is stopped (^Z) longer than its ping timeout with
+ * the server's PONG waiting in the socket (issue 10, item 7, from the
+ * client's side): it must read it before judging the server dead.
+ * (Before, the one-second tick ran first and dropped the connection.)
+ */
+static void
+test_stopped(void)
+{
+	struct nc_config	 cfg = { "127.0.0.1", closed_port(), NULL, 1, 1,
+				    0, NULL };
+	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
+	struct timespec		 ts, end;
+	char			 out[8192];
+	int			 rounds;
+
+	attach(nc);
+	feed(nc, "WELCOME 2 user2 1\nREADY 0\n");
+	out[0] = '\0';
+	for (rounds = 0; rounds < 100 && strstr(out, "PING xc1") == NULL;
+	    rounds++) {
+		evloop_run_once();
+		output(nc, out, sizeof out);
+	}
+	CHECK(strstr(out, "PING xc1\n") != NULL);
+	CHECK(write(peer, "PONG xc1\n", 9) == 9);
+	/* Stopped: the loop does not run for longer than the timeout. */
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 3;
+	do {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 100 * 1000 * 1000;
+		nanosleep(&ts, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	} while (ts.tv_sec < end.tv_sec ||
+	    (ts.tv_sec == end.tv_sec && ts.tv_nsec < end.tv_nsec));
+	/* Continued: the loop runs until the PONG is read (or dropped). */
+	seen[0] = '\0';
+	for (rounds = 0; rounds < 10 && unread() > 0; rounds++)
+		evloop_run_once();
+	CHECK(netclient_state(nc) == NC_READY);
+	CHECK(strstr(seen, "why 6") == NULL);
+	netclient_free(nc);
+}
+
 static void
 test_mentions(void)
 {
@@ -428,6 +766,12 @@ test_commands(void)
 	CHECK(c.kind == NCC_BADNICK);
 	PARSE("/nick two words");
 	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick an\xe2\x80\x8b" "a");		/* ZWSP */
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick \xe2\x80\xae" "nimda");		/* RLO */
+	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick \xd0\xb0na");		/* valid; the server judges */
+	CHECK(c.kind == NCC_NICK);
 	PARSE("/quit");
 	CHECK(c.kind == NCC_QUIT && c.arglen == 0);
 	PARSE("/quit até logo");
@@ -464,7 +808,12 @@ main(void)
 	evloop_init(NULL);
 	test_backoff();
 	test_handshake();
+	test_shown_nicks();
 	test_own();
+	test_verdicts();
+	test_recover();
+	test_log_once();
+	test_stopped();
 	test_mentions();
 	test_commands();
 	if (failures != 0) {

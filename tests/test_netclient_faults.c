@@ -239,7 +239,8 @@ test_garbage(int fd)
 	/* 1. Garbage before WELCOME is marked; WELCOME then works. */
 	puts_fd(fd, "HTTP/1.1 400 Bad Request\r\n\x01\x02\xff\n");
 	CHECK(run_until(&seen.badframe, 2, 5));
-	puts_fd(fd, "WELCOME 1 user1 1\nREADY 0\n");
+	/* Its messages come from ana (#1), who is connected. */
+	puts_fd(fd, "WELCOME 2 user2 1\nUSER 1 ana\nREADY 1\n");
 	CHECK(run_until(&seen.readies, 1, 5));
 	CHECK(seen.state == NC_READY);
 

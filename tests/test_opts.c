@@ -86,6 +86,7 @@ test_server_table(void)
 	CHECK(o.hub.maxclients == 1000 && o.hub.history == 20);
 	CHECK(o.hub.floodrate == 20 && o.hub.floodkick == 500);
 	CHECK(o.hub.slowlimit == 1048576);
+	CHECK(o.hub.outbudget == 64 * 1048576);
 	CHECK(o.hub.ping_interval == 60000 && o.hub.ping_timeout == 30000);
 	CHECK(!o.headless && !o.debug && o.verifylog == NULL);
 
@@ -107,6 +108,10 @@ test_server_table(void)
 	CHECK_STR(srv_error("slowLimit", "4g"), "ok");
 	CHECK_STR(srv_error("slowLimit", "5g"), "-slowlimit: '5g' is not a "
 	    "size from 8192 bytes to 4G (suffix k, m or g)");
+	CHECK_STR(srv_error("outBudget", "0"), "ok");
+	CHECK_STR(srv_error("outBudget", "1024g"), "ok");
+	CHECK_STR(srv_error("outBudget", "1025g"), "-outbudget: '1025g' is "
+	    "not a size from 0 (no limit) to 1024G (suffix k, m or g)");
 	CHECK_STR(srv_error("pingTimeout", "0.05"), "-pingtimeout: '0.05' "
 	    "is not a number of seconds from 0.1 to 86400");
 	CHECK_STR(srv_error("floodRate", "2.5"), "ok");
@@ -140,8 +145,11 @@ test_client_table(void)
 	CHECK_STR(cli_error("port", "0"),
 	    "invalid port \"0\": want a number from 1 to 65535");
 	CHECK_STR(cli_error("nick", "a b"), "invalid nick \"a b\": 1 to 32 "
-	    "bytes of UTF-8, no spaces, no ':'");
+	    "bytes of UTF-8, no spaces, no ':', no invisible characters");
 	CHECK_STR(cli_error("nick", "ana"), "ok");
+	CHECK_STR(cli_error("nick", "an\xe2\x80\x8b" "a"), "invalid nick "
+	    "\"an\xe2\x80\x8b" "a\": 1 to 32 bytes of UTF-8, no spaces, "
+	    "no ':', no invisible characters");
 	CHECK_STR(cli_error("saveLines", "9"), "invalid saveLines \"9\": "
 	    "want a whole number from 10 to 10000000");
 	CHECK_STR(cli_error("connectTimeout", "x"), "invalid connectTimeout "

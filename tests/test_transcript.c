@@ -2,8 +2,8 @@
  * test_transcript.c -- the client's transcript model without a
  * display: the text and state of the line each event adds, the date
  * line, history markers, and the suffix changes of own messages
- * (pending, confirmed, rejected, not delivered) with the positions of
- * the lines after them.
+ * (pending, confirmed, rejected, not delivered), which keep the text
+ * before the suffix and leave the other lines alone.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -22,15 +22,21 @@ static const struct transcript_strings strs = {
 	"+", "X", "\302\273",
 	" (h)", " [FAILED]", " [pending]", " [queued]",
 	" [confirmed #%N]", " [REJECTED: %r]", " [NOT DELIVERED]",
-	"-- history --", "-- end --"
+	"-- history --", "-- end --",
+	" [FAILED: bad text]", " [FAILED: #%i unknown]",
+	" [confirmed #%N, from history]"
 };
 
 static int	 nadded;
+static uint64_t	 last_serial;
 
 static void
-count_added(void *arg)
+count_added(void *arg, uint64_t serial, const struct tline *l)
 {
 	(void)arg;
+	(void)l;
+	CHECK(serial == (uint64_t)nadded);	/* serials count from 0 */
+	last_serial = serial;
 	nadded++;
 }
 
@@ -79,15 +85,27 @@ test_events(void)
 	CHECK_STR(last(&t), "TT = ?#7 is now rob");
 	transcript_user(&t, TU_LEAVE, 7, "rob", 3, NULL, "quit now", 4);
 	CHECK_STR(last(&t), "TT < rob#7 left (quit)");
-	transcript_message(&t, 3, "al", 2, "hi al", 5, true, false, true);
+	transcript_message(&t, 3, "al", 2, "hi al", 5, NCV_GOOD, false,
+	    true);
 	CHECK_STR(last(&t), "TT + al#3: hi al");
 	CHECK(t.lines[t.nlines - 1].state == TL_MESSAGE);
 	CHECK(t.lines[t.nlines - 1].mention);
-	transcript_message(&t, 3, "al", 2, "forged", 6, false, false, true);
+	transcript_message(&t, 3, "al", 2, "forged", 6, NCV_DIGEST, false,
+	    true);
 	CHECK_STR(last(&t), "TT X al#3: forged [FAILED]");
 	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
 	CHECK(!t.lines[t.nlines - 1].mention);	/* only good ones */
 	CHECK(t.lines[t.nlines - 1].prefix == strlen("TT X al#3: forged"));
+	/* Failed for other reasons (issue 10, item 7): each says which. */
+	transcript_message(&t, 3, "al", 2, "bell\007", 5, NCV_TEXT, false,
+	    false);
+	CHECK_STR(last(&t), "TT X al#3: bell\357\277\275 [FAILED: bad text]");
+	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
+	transcript_message(&t, 12, "al", 2, "hi", 2, NCV_SENDER, false,
+	    true);
+	CHECK_STR(last(&t), "TT X al#12: hi [FAILED: #12 unknown]");
+	CHECK(t.lines[t.nlines - 1].state == TL_FAILED);
+	CHECK(!t.lines[t.nlines - 1].mention);
 	transcript_free(&t);
 }
 
@@ -99,12 +117,12 @@ test_history(void)
 
 	transcript_init(&t, &strs, NULL, NULL);
 	transcript_welcome(&t);
-	transcript_message(&t, 1, "a", 1, "old", 3, true, true, false);
+	transcript_message(&t, 1, "a", 1, "old", 3, NCV_GOOD, true, false);
 	CHECK(t.nlines == 3);
 	CHECK_STR(t.lines[1].s, "-- history --");
 	CHECK_STR(last(&t), "TT + a#1: old (h)");
 	CHECK(t.lines[2].state == TL_HISTORY);
-	transcript_message(&t, 1, "a", 1, "old2", 4, true, true, false);
+	transcript_message(&t, 1, "a", 1, "old2", 4, NCV_GOOD, true, false);
 	CHECK(t.nlines == 4);			/* one marker only */
 	transcript_ready(&t, 2);
 	CHECK_STR(last(&t), "-- end --");
@@ -119,43 +137,43 @@ static void
 test_own(void)
 {
 	struct transcript	 t;
-	struct tchange		 ch;
+	const struct tline	*l;
 	uint64_t		 a, b;
-	long			 pos;
 
 	transcript_init(&t, &strs, NULL, NULL);
 	a = transcript_own(&t, 5, "me", "one", 3);
 	CHECK_STR(last(&t), "TT \302\273 me#5: one [queued]");
 	CHECK(t.lines[1].state == TL_QUEUED);
-	CHECK(t.lines[1].prefix == strlen("TT x me#5: one"));
+	CHECK(t.lines[1].prefix == strlen("TT \302\273 me#5: one"));
 	b = transcript_own(&t, 5, "me", "two", 3);
-	pos = t.lines[2].pos;
-	CHECK(transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL, &ch));
+	l = transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL);
+	CHECK(l == &t.lines[1]);
 	CHECK_STR(t.lines[1].s, "TT \302\273 me#5: one [pending]");
 	CHECK(t.lines[1].state == TL_PENDING);
-	CHECK(ch.idx == 1 && ch.prefix == t.lines[1].prefix);
-	CHECK(ch.oldchars == strlen("TT x me#5: one [queued]"));
-	CHECK_STR(ch.suffix, " [pending]");
-	CHECK(t.lines[2].pos == pos + 1);	/* one character longer */
-	CHECK(t.total == t.lines[2].pos + (long)t.lines[2].chars + 1);
-	CHECK(transcript_own_state(&t, a, TL_CONFIRMED, 42, NULL, NULL, &ch));
+	CHECK(t.lines[1].prefix == strlen("TT \302\273 me#5: one"));
+	CHECK_STR(t.lines[2].s, "TT \302\273 me#5: two [queued]");
+	CHECK(transcript_own_state(&t, a, TL_CONFIRMED, 42, NULL, NULL));
 	CHECK_STR(t.lines[1].s, "TT \302\273 me#5: one [confirmed #42]");
 	CHECK(t.lines[1].state == TL_CONFIRMED);
 	CHECK(transcript_own_state(&t, b, TL_REJECTED, 0, "E_FLOOD",
-	    "too\001fast", &ch));
+	    "too\001fast"));
 	CHECK_STR(t.lines[2].s,
 	    "TT \302\273 me#5: two [REJECTED: E_FLOOD too\357\277\275fast]");
-	CHECK(transcript_own_state(&t, b, TL_REJECTED, 0, "E_X", NULL, &ch));
-	CHECK_STR(ch.suffix, " [REJECTED: E_X]");
-	CHECK(transcript_own_state(&t, b, TL_UNDELIVERED, 0, NULL, NULL,
-	    &ch));
+	CHECK(transcript_own_state(&t, b, TL_REJECTED, 0, "E_X", NULL));
+	CHECK_STR(t.lines[2].s, "TT \302\273 me#5: two [REJECTED: E_X]");
+	CHECK(transcript_own_state(&t, b, TL_UNDELIVERED, 0, NULL, NULL));
 	CHECK_STR(t.lines[2].s, "TT \302\273 me#5: two [NOT DELIVERED]");
 	CHECK(t.lines[2].state == TL_UNDELIVERED);
+	/* Found in the next history (issue 10, item 7). */
+	CHECK(transcript_own_state(&t, b, TL_RECOVERED, 43, NULL, NULL));
+	CHECK_STR(t.lines[2].s,
+	    "TT \302\273 me#5: two [confirmed #43, from history]");
+	CHECK(t.lines[2].state == TL_RECOVERED);
 	transcript_drop_head(&t, 2);
 	CHECK(t.nlines == 1 && t.first_serial == 2);
-	CHECK(!transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL, &ch));
-	CHECK(transcript_own_state(&t, b, TL_PENDING, 0, NULL, NULL, &ch));
-	CHECK(ch.idx == 0);
+	CHECK(transcript_own_state(&t, a, TL_PENDING, 0, NULL, NULL) == NULL);
+	l = transcript_own_state(&t, b, TL_PENDING, 0, NULL, NULL);
+	CHECK(l == &t.lines[0]);
 	transcript_free(&t);
 }
 

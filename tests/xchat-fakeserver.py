@@ -8,6 +8,8 @@ QUIT) and can misbehave on purpose:
   --deaf           never answer PING (and send nothing): a dead server
   --full           answer every connection with BYE full
   --nak CODE       answer every MSG with NAK <seq> CODE
+  --rename HEX     answer every NICK by renaming the client to these
+                   bytes (hex), e.g. a nick the client would refuse
 
 Usage: xchat-fakeserver.py PORT [options]; it prints "ready" once
 listening and logs frames to stderr.
@@ -29,6 +31,8 @@ def main():
     deaf = "--deaf" in opts
     full = "--full" in opts
     nak = opts[opts.index("--nak") + 1] if "--nak" in opts else None
+    rename = bytes.fromhex(opts[opts.index("--rename") + 1]) \
+        if "--rename" in opts else None
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", port))
@@ -107,9 +111,9 @@ def main():
                              (n[0], c["id"], c["nick"], dig, f[3]))
                     send(s, b"OK %s %d" % (f[1], n[0]))
                 elif f[0] == b"NICK" and len(f) == 2:
-                    c["nick"] = f[1]
+                    c["nick"] = rename or f[1]
                     for o in clients:
-                        send(o, b"NICK %d %s" % (c["id"], f[1]))
+                        send(o, b"NICK %d %s" % (c["id"], c["nick"]))
                 elif f[0] == b"PING" and len(f) == 2:
                     send(s, b"PONG " + f[1])
                 elif f[0] == b"PONG":

@@ -4,7 +4,7 @@
 # something is missing.  Also generates the pt_BR.UTF-8 locale.
 set -e
 PKGS="build-essential autoconf automake pkg-config libmotif-dev
-libgcrypt20-dev libxft-dev xvfb xdotool x11-utils x11-apps x11-xserver-utils
+libgcrypt20-dev libgnutls28-dev libicu-dev libxft-dev xvfb xdotool x11-utils x11-apps x11-xserver-utils
 imagemagick fonts-dejavu-core xfonts-base locales python3 clang
 libclang-rt-14-dev valgrind"
 

@@ -9,7 +9,9 @@
  * inside the frame and is valid; an accepted frame re-encodes from
  * its fields to the same bytes; a message the core shows as good has
  * a matching digest and a valid text, one whose digest does not match
- * is never good; nicks and reasons handed to the UI are valid; every
+ * is never good and fails for that reason, one with a good digest and
+ * a bad text fails for the text; nicks handed to the UI are valid
+ * nicks or the escaped form of a refused one, reasons are valid; every
  * frame the core writes back (NICK, PONG, MSG) is one the server's
  * parser accepts.
  * Part of xchat; see COPYING for the licence.
@@ -32,6 +34,7 @@
 #include "evloop.h"
 #include "fuzz.h"
 #include "netclient.h"
+#include "nickrules.h"
 #include "protocol.h"
 
 static bool
@@ -156,12 +159,29 @@ ev_state(void *arg, enum nc_state s, enum nc_why why, unsigned secs)
 	events++;
 }
 
+/* A nick as the core shows it: a valid nick, or nick_escape's form. */
+static bool
+shown_ok(const char *nick, size_t len)
+{
+	size_t	 i;
+
+	if (nick_valid(nick, len))
+		return true;
+	if (len < 4 || len >= NICK_SHOW_MAX ||
+	    memcmp(nick, NICK_REFUSED_MARK, 4) != 0)
+		return false;
+	for (i = 0; i < len; i++)
+		if (nick[i] < 0x20 || nick[i] > 0x7e)
+			return false;
+	return true;
+}
+
 static void
 ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 {
 	(void)arg;
 	(void)id;
-	INVARIANT(proto_nick_valid(nick, len));
+	INVARIANT(shown_ok(nick, len));
 	events++;
 }
 
@@ -181,9 +201,9 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 	(void)arg;
 	(void)id;
 	(void)self;
-	INVARIANT(proto_nick_valid(nick, len));
+	INVARIANT(shown_ok(nick, len));
 	if (old != NULL)
-		INVARIANT(strlen(old) <= PROTO_MAX_NICK);
+		INVARIANT(shown_ok(old, strlen(old)));
 	if (what == NCU_LEAVE)
 		INVARIANT(proto_reason_valid(reason, rlen));
 	events++;
@@ -195,16 +215,19 @@ ev_message(void *arg, const struct nc_msg *m)
 	char	 md5[PROTO_MD5_HEX + 1];
 
 	(void)arg;
-	INVARIANT(proto_nick_valid(m->nick, m->nicklen));
+	INVARIANT(shown_ok(m->nick, m->nicklen));
 	INVARIANT(proto_md5_valid(m->md5, PROTO_MD5_HEX));
 	digest_md5_hex(m->text, m->textlen, md5);
 	INVARIANT(strcmp(md5, m->computed) == 0);
+	INVARIANT(m->good == (m->verdict == NCV_GOOD));
 	if (m->good) {
 		INVARIANT(digest_md5_equal(md5, m->md5));
 		INVARIANT(proto_text_valid(m->text, m->textlen));
 	}
 	if (!digest_md5_equal(md5, m->md5))
-		INVARIANT(!m->good);
+		INVARIANT(m->verdict == NCV_DIGEST);
+	else if (!proto_text_valid(m->text, m->textlen))
+		INVARIANT(m->verdict == NCV_TEXT);
 	events++;
 }
 
@@ -212,7 +235,9 @@ static void
 ev_own(void *arg, struct nc_own *o)
 {
 	(void)arg;
-	INVARIANT(o->state >= NCO_QUEUED && o->state <= NCO_UNDELIVERED);
+	INVARIANT(o->state >= NCO_QUEUED && o->state <= NCO_RECOVERED);
+	if (o->state == NCO_RECOVERED)
+		INVARIANT(o->n > 0);
 	INVARIANT(memchr(o->code, '\0', sizeof o->code) != NULL);
 	events++;
 }

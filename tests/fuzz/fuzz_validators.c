@@ -11,6 +11,15 @@
  * proto_nick_equal is reflexive, symmetric and ASCII-case-blind;
  * digests: MD5 hex is 32 lower-case digits, equal to itself in upper
  * case, and digest_md5_lower is idempotent.
+ * Nick rules (src/nickrules.c): nick_valid holds exactly for nicks
+ * proto_nick_valid accepts whose code points (decoded here by ICU's
+ * U8_NEXT, not by utf8.c) are none of Cc, Cf, Z*, Cn, Co, Cs,
+ * default-ignorable or noncharacters, with no mark first; a valid
+ * nick has a non-empty key; keys are deterministic, fit NICK_KEY_MAX
+ * and ignore the case of an all-ASCII nick; nick_key_userid's digits
+ * give back the same key; nick_escape is ASCII, starts with the
+ * marker, is never a valid nick, fits NICK_SHOW_MAX and, for what
+ * proto_nick_valid accepts, decodes back to the input.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -19,8 +28,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "digest.h"
 #include "fuzz.h"
+#include "nickrules.h"
 #include "protocol.h"
 
 /* An independent UTF-8 check: decode each code point, then judge it. */
@@ -84,6 +97,142 @@ fold(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* Independent of nickrules.c: ICU's decoder and properties. */
+static bool
+ref_nick(const uint8_t *s, size_t len)
+{
+	int32_t		 i = 0, n = (int32_t)len;
+	UChar32		 c;
+	bool		 first = true;
+
+	if (!proto_nick_valid((const char *)s, len))
+		return false;
+	while (i < n) {
+		U8_NEXT(s, i, n, c);
+		if (c < 0)
+			return false;
+		switch (u_charType(c)) {
+		case U_CONTROL_CHAR: case U_FORMAT_CHAR:
+		case U_SPACE_SEPARATOR: case U_LINE_SEPARATOR:
+		case U_PARAGRAPH_SEPARATOR: case U_UNASSIGNED:
+		case U_PRIVATE_USE_CHAR: case U_SURROGATE:
+			return false;
+		case U_NON_SPACING_MARK: case U_ENCLOSING_MARK:
+		case U_COMBINING_SPACING_MARK:
+			if (first)
+				return false;
+			break;
+		default:
+			break;
+		}
+		if (u_hasBinaryProperty(c,
+		    UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+		    u_hasBinaryProperty(c, UCHAR_NONCHARACTER_CODE_POINT))
+			return false;
+		first = false;
+	}
+	return true;
+}
+
+/* Undo nick_escape (without its marker) into out; false if malformed. */
+static bool
+unescape(const char *e, size_t len, uint8_t *out, size_t *outlen)
+{
+	size_t		 i = 0, o = 0;
+	unsigned long	 c;
+	char		*end;
+
+	while (i < len) {
+		if (e[i] != '\\') {
+			out[o++] = (uint8_t)e[i++];
+			continue;
+		}
+		if (i + 1 < len && e[i + 1] == '\\') {
+			out[o++] = '\\';
+			i += 2;
+			continue;
+		}
+		if (i + 3 >= len || e[i + 1] != 'u' || e[i + 2] != '{')
+			return false;
+		c = strtoul(e + i + 3, &end, 16);
+		if (*end != '}' || c > 0x10ffff)
+			return false;
+		i = (size_t)(end - e) + 1;
+		if (c < 0x80)
+			out[o++] = (uint8_t)c;
+		else if (c < 0x800) {
+			out[o++] = (uint8_t)(0xc0 | c >> 6);
+			out[o++] = (uint8_t)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			out[o++] = (uint8_t)(0xe0 | c >> 12);
+			out[o++] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
+			out[o++] = (uint8_t)(0x80 | (c & 0x3f));
+		} else {
+			out[o++] = (uint8_t)(0xf0 | c >> 18);
+			out[o++] = (uint8_t)(0x80 | (c >> 12 & 0x3f));
+			out[o++] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
+			out[o++] = (uint8_t)(0x80 | (c & 0x3f));
+		}
+	}
+	*outlen = o;
+	return true;
+}
+
+static void
+check_nick_rules(const uint8_t *data, size_t size)
+{
+	const char	*s = (const char *)data;
+	char		 k1[NICK_KEY_MAX], k2[NICK_KEY_MAX], d[PROTO_MAX_NICK];
+	char		 up[PROTO_MAX_NICK], e[NICK_SHOW_MAX];
+	char		 un[NICK_SHOW_MAX];
+	uint8_t		 back[NICK_SHOW_MAX];
+	size_t		 l1, l2, el, bl, i;
+	bool		 valid = nick_valid(s, size), ascii = true;
+
+	INVARIANT(valid == ref_nick(data, size));
+	if (valid)
+		INVARIANT(proto_nick_valid(s, size));
+	if (size == 0 || size > PROTO_MAX_NICK || !proto_utf8_valid(s, size))
+		return;
+	l1 = nick_key(s, size, k1, sizeof k1);
+	l2 = nick_key(s, size, k2, sizeof k2);
+	INVARIANT(l1 == l2 && memcmp(k1, k2, l1) == 0);
+	INVARIANT(l1 < NICK_KEY_MAX && (l1 == 0 || k1[l1] == '\0'));
+	if (valid)
+		INVARIANT(l1 > 0);
+	if (l1 > 0)
+		INVARIANT(nick_has_key(s, size, k1, l1) &&
+		    nick_hash(k1, l1) == nick_hash(k2, l2));
+	for (i = 0; i < size; i++) {
+		up[i] = (char)((data[i] >= 'a' && data[i] <= 'z') ?
+		    data[i] - 32 : data[i]);
+		ascii = ascii && data[i] < 0x80;
+	}
+	if (ascii && l1 > 0)
+		INVARIANT(nick_has_key(up, size, k1, l1));
+	if (l1 > 0 && nick_key_userid(k1, l1, d, sizeof d)) {
+		memcpy(up, "user", 4);
+		l2 = strlen(d);
+		INVARIANT(l2 > 0 && 4 + l2 <= PROTO_MAX_NICK);
+		memcpy(up + 4, d, l2);
+		INVARIANT(all((const uint8_t *)d, l2, digit));
+		INVARIANT(nick_has_key(up, 4 + l2, k1, l1));
+	}
+	/* The shown form of a refused nick. */
+	el = nick_escape(s, size, e, sizeof e);
+	INVARIANT(el == strlen(e) && el < NICK_SHOW_MAX);
+	INVARIANT(memcmp(e, NICK_REFUSED_MARK, 4) == 0);
+	for (i = 0; i < el; i++)
+		INVARIANT(e[i] >= 0x20 && e[i] < 0x7f);
+	INVARIANT(!nick_valid(e, el) && !proto_nick_valid(e, el));
+	/* Whole and reversible for what a server frame can carry. */
+	if (!proto_nick_valid(s, size))
+		return;
+	memcpy(un, e + 4, el - 4);
+	INVARIANT(unescape(un, el - 4, back, &bl));
+	INVARIANT(bl == size && memcmp(back, data, size) == 0);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -142,6 +291,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		INVARIANT(proto_nick_equal(s, half, s + half, size - half) ==
 		    want);
 	}
+
+	check_nick_rules(data, size);
 
 	/* Digests. */
 	digest_md5_hex(s, size, md5);

@@ -88,6 +88,14 @@ put("server", "session",
     b"\nREADY 1\nNICK 3 fuzzer\nOK 1 8\nNAK 2 flood\nPING tok\n"
     b"JOIN 4 rui\nMSG 9 4 rui " + md5(b"x") + b" x\nLEAVE 4 rui quit\n"
     b"ERR nickinuse fuzzer\nBYE shutdown\n")
+# A server that lets look-alikes in and renames us to a bidi override.
+put("server", "session-nicks",
+    "WELCOME 3 user3 1\nUSER 1 ana\nUSER 4 аna\nUSER 5 ana\n"
+    "USER 6 an\u200ba\nMSG 5 4 аna {h} {t}\nMSG 6 2 ANA {h} {t}\n"
+    "READY 4\nNICK 3 \u202enimda\nNICK 1 \u202enimda\nNICK 3 Ana\n"
+    "JOIN 7 \u3164\nLEAVE 5 ana quit\nLEAVE 4 аna quit\n"
+    "ERR nickinuse \u202enimda\n".format(h=H.decode(), t=OLA.decode())
+    .encode())
 put("server", "session-bad",
     b"WELCOME 3 user3 1\nREADY 0\nMSG 9 4 rui " + b"f" * 32 + b" x\n" +
     b"z" * 5000 + b"\nOK 77 1\nWELCOME 4 x 1\n\x00\x01\x02\n")
@@ -101,6 +109,16 @@ vals = [b"", b"a", OLA, b"a\tb", b"a\x01b", b"\x7f", b"\xff\xfe",
         b"abcdef", b"t" * 64, b"t" * 65]
 for i, v in enumerate(vals):
     put("validators", "v%02d" % i, v)
+# Nick rules (issue 10, item 6): look-alikes, invisible and bidi code
+# points, the Hangul fillers, a leading mark, the widest key.
+nicks = ["аna", "ａｎａ", "ANA", "userl", "ｕｓｅｒ1", "João", "joão",
+         "Jo\u0061\u0303o", "JOÃO", "an\u200ba", "an\u200da",
+         "\u202enimda", "ana\u00a0", "a\u2028b", "a\u0085b",
+         "ana\U000e0041", "ana\uffff", "ana\ue000", "\u115fa", "\u1160a",
+         "\u3164", "a\uffa0", "\u0301ana", "ana\ufe0f", "\ufdfa" * 10,
+         "a\\b{}", "user0", "userO", "rnary", "Ελένη", "ana0"]
+for i, v in enumerate(nicks):
+    put("validators", "nick%02d" % i, v.encode())
 
 # Escape: texts with every class of byte.
 esc = [b"", b"plain", OLA, b"a\tb\\c", b"\\x41", b"\\t\\\\", b"\\", b"\\q",

@@ -42,6 +42,8 @@ san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 cflags="-g -O1 -Wall -Wextra -Wno-unused-parameter $san -I$builddir -I$srcdir/src -I$here"
 gcry=$(pkg-config --cflags --libs libgcrypt 2>/dev/null || libgcrypt-config --cflags --libs)
 xt=$(pkg-config --cflags --libs xt 2>/dev/null || echo "-lXt -lX11")
+icu=$(pkg-config --cflags --libs icu-uc icu-i18n 2>/dev/null ||
+    echo "-licui18n -licuuc -licudata")
 
 # Can clang link a fuzzer here (libclang-rt-dev installed)?
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
@@ -58,15 +60,17 @@ sources() {
 	case $1 in
 	frames)		echo "$base" ;;
 	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
-			    "$s/netio.c $s/transport.c $s/evloop.c" ;;
-	validators)	echo "$base $s/digest.c" ;;
+			    "$s/netio.c $s/transport.c $s/evloop.c" \
+			    "$s/nickrules.c" ;;
+	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;
 	escape|logverify) echo "$base $s/digest.c $s/msglog.c" ;;
 	*)		return 1 ;;
 	esac
 }
 libs() {
 	case $1 in
-	server)		echo "$gcry $xt" ;;
+	server)		echo "$gcry $xt $icu" ;;
+	validators)	echo "$gcry $icu" ;;
 	frames)		echo "" ;;
 	*)		echo "$gcry" ;;
 	esac

@@ -1,0 +1,332 @@
+/*
+ * keys.c -- key and certificate files and fingerprints, with GnuTLS:
+ * gnutls_x509_privkey_generate for the Ed25519 key,
+ * gnutls_x509_crt_* for the self-signed certificate, and the key id
+ * (SHA-256 of the DER SubjectPublicKeyInfo) for the fingerprint.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+#include "keys.h"
+
+/* "sha256:" and the hex of a 32-byte key id. */
+static void
+fp_format(const unsigned char *id, char fp[KEYS_FP_LEN])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	int			 i;
+
+	memcpy(fp, "sha256:", 7);
+	for (i = 0; i < 32; i++) {
+		fp[7 + 2 * i] = hex[id[i] >> 4];
+		fp[8 + 2 * i] = hex[id[i] & 15];
+	}
+	fp[71] = '\0';
+}
+
+bool
+keys_fp_parse(const char *s, char fp[KEYS_FP_LEN])
+{
+	char	 buf[KEYS_FP_LEN];
+	int	 i;
+
+	if (strncmp(s, "sha256:", 7) != 0 || strlen(s) != 71)
+		return false;
+	memcpy(buf, "sha256:", 7);
+	for (i = 7; i < 71; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			buf[i] = s[i];
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			buf[i] = s[i];
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			buf[i] = (char)(s[i] - 'A' + 'a');
+		else
+			return false;
+	}
+	buf[71] = '\0';
+	if (fp != NULL)
+		memcpy(fp, buf, KEYS_FP_LEN);
+	return true;
+}
+
+bool
+keys_private_dir(const char *dir, char *err, size_t errlen)
+{
+	char		 path[4096], *p;
+	struct stat	 st;
+
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		snprintf(err, errlen, "state directory name too long");
+		return false;
+	}
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", path,
+			    strerror(errno));
+			return false;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", path,
+		    strerror(errno));
+		return false;
+	}
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", path);
+		return false;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "%s may be written by others (owner "
+		    "uid %ld, mode %04o): it must be yours and not group or "
+		    "world writable", path, (long)st.st_uid,
+		    (unsigned)(st.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
+/* Write data to path, mode 0600, through a temporary file. */
+static bool
+write_private(const char *path, const gnutls_datum_t *data, char *err,
+    size_t errlen)
+{
+	char	 tmp[4200];
+	int	 fd, e;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "cannot create %s: %s", tmp,
+		    strerror(errno));
+		return false;
+	}
+	if (write(fd, data->data, data->size) != (ssize_t)data->size ||
+	    fsync(fd) == -1) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
+		return false;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		e = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
+		return false;
+	}
+	return true;
+}
+
+/* A self-signed v3 certificate for k with common name cn. */
+static int
+make_cert(gnutls_x509_crt_t c, gnutls_x509_privkey_t k, const char *cn)
+{
+	unsigned char	 serial[16];
+	time_t		 now = time(NULL);
+	int		 r;
+
+	if ((r = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial)) < 0)
+		return r;
+	serial[0] &= 0x7f;		/* a positive serial number */
+	if ((r = gnutls_x509_crt_set_version(c, 3)) < 0 ||
+	    (r = gnutls_x509_crt_set_serial(c, serial, sizeof serial)) < 0 ||
+	    (r = gnutls_x509_crt_set_activation_time(c, now - 3600)) < 0 ||
+	    (r = gnutls_x509_crt_set_expiration_time(c,
+	    GNUTLS_X509_NO_WELL_DEFINED_EXPIRATION)) < 0 ||
+	    (r = gnutls_x509_crt_set_dn_by_oid(c, GNUTLS_OID_X520_COMMON_NAME,
+	    0, cn, (unsigned)strlen(cn))) < 0 ||
+	    (r = gnutls_x509_crt_set_issuer_dn_by_oid(c,
+	    GNUTLS_OID_X520_COMMON_NAME, 0, cn, (unsigned)strlen(cn))) < 0 ||
+	    (r = gnutls_x509_crt_set_key(c, k)) < 0 ||
+	    (r = gnutls_x509_crt_set_basic_constraints(c, 0, -1)) < 0 ||
+	    (r = gnutls_x509_crt_set_key_usage(c,
+	    GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0)
+		return r;
+	return gnutls_x509_crt_sign2(c, c, k, GNUTLS_DIG_SHA512, 0);
+}
+
+bool
+keys_generate(const char *keyfile, const char *certfile, const char *cn,
+    char *err, size_t errlen)
+{
+	gnutls_x509_privkey_t	 k = NULL;
+	gnutls_x509_crt_t	 c = NULL;
+	gnutls_datum_t		 kpem = { NULL, 0 }, cpem = { NULL, 0 };
+	bool			 ok = false;
+	int			 r;
+
+	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
+	    (r = gnutls_x509_privkey_generate(k, GNUTLS_PK_EDDSA_ED25519, 256,
+	    0)) < 0 ||
+	    (r = gnutls_x509_crt_init(&c)) < 0 ||
+	    (r = make_cert(c, k, cn)) < 0 ||
+	    (r = gnutls_x509_privkey_export2_pkcs8(k, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN, &kpem)) < 0 ||
+	    (r = gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, &cpem)) < 0) {
+		snprintf(err, errlen, "cannot make a key and certificate: %s",
+		    gnutls_strerror(r));
+		goto out;
+	}
+	ok = write_private(keyfile, &kpem, err, errlen) &&
+	    write_private(certfile, &cpem, err, errlen);
+out:
+	gnutls_free(kpem.data);
+	gnutls_free(cpem.data);
+	if (c != NULL)
+		gnutls_x509_crt_deinit(c);
+	if (k != NULL)
+		gnutls_x509_privkey_deinit(k);
+	return ok;
+}
+
+/* Read path into d (gnutls_free it); false with a message. */
+static bool
+load(const char *path, const char *what, gnutls_datum_t *d, char *err,
+    size_t errlen)
+{
+	FILE	*fp;
+	long	 n;
+
+	d->data = NULL;
+	d->size = 0;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
+		    strerror(errno));
+		return false;
+	}
+	if (fseek(fp, 0, SEEK_END) == -1 || (n = ftell(fp)) < 0 ||
+	    n > 1024 * 1024 || fseek(fp, 0, SEEK_SET) == -1) {
+		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
+		    n > 1024 * 1024 ? "over 1 MiB" : strerror(errno));
+		fclose(fp);
+		return false;
+	}
+	d->data = gnutls_malloc((size_t)n + 1);
+	if (d->data == NULL || fread(d->data, 1, (size_t)n, fp) != (size_t)n) {
+		snprintf(err, errlen, "cannot read the %s %s", what, path);
+		gnutls_free(d->data);
+		d->data = NULL;
+		fclose(fp);
+		return false;
+	}
+	d->size = (unsigned)n;
+	d->data[n] = '\0';
+	fclose(fp);
+	return true;
+}
+
+/* Refuse a key file that others may use. */
+static bool
+key_mode_ok(const char *keyfile, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (stat(keyfile, &st) == -1) {
+		snprintf(err, errlen, "cannot read the key file %s: %s",
+		    keyfile, strerror(errno));
+		return false;
+	}
+	if ((st.st_mode & 007) != 0) {
+		snprintf(err, errlen, "the key file %s is open to others "
+		    "(mode %04o): chmod o-rwx %s", keyfile,
+		    (unsigned)(st.st_mode & 07777), keyfile);
+		return false;
+	}
+	return true;
+}
+
+bool
+keys_check_pair(const char *keyfile, const char *certfile,
+    char fp[KEYS_FP_LEN], char *err, size_t errlen)
+{
+	gnutls_datum_t		 kd = { NULL, 0 }, cd = { NULL, 0 };
+	gnutls_x509_privkey_t	 k = NULL;
+	gnutls_x509_crt_t	 c = NULL;
+	unsigned char		 kid[64], cid[64];
+	size_t			 klen = sizeof kid, clen = sizeof cid;
+	bool			 ok = false;
+	int			 r;
+
+	if (!key_mode_ok(keyfile, err, errlen) ||
+	    !load(keyfile, "key file", &kd, err, errlen) ||
+	    !load(certfile, "certificate", &cd, err, errlen))
+		goto out;
+	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
+	    (r = gnutls_x509_privkey_import2(k, &kd, GNUTLS_X509_FMT_PEM, NULL,
+	    0)) < 0 ||
+	    (r = gnutls_x509_privkey_get_key_id(k, GNUTLS_KEYID_USE_SHA256,
+	    kid, &klen)) < 0) {
+		snprintf(err, errlen, "the key file %s holds no key GnuTLS "
+		    "can read: %s", keyfile, gnutls_strerror(r));
+		goto out;
+	}
+	if ((r = gnutls_x509_crt_init(&c)) < 0 ||
+	    (r = gnutls_x509_crt_import(c, &cd, GNUTLS_X509_FMT_PEM)) < 0 ||
+	    (r = gnutls_x509_crt_get_key_id(c, GNUTLS_KEYID_USE_SHA256, cid,
+	    &clen)) < 0) {
+		snprintf(err, errlen, "%s is not a PEM certificate GnuTLS can "
+		    "read: %s", certfile, gnutls_strerror(r));
+		goto out;
+	}
+	if (klen != 32 || clen != 32 || memcmp(kid, cid, 32) != 0) {
+		snprintf(err, errlen, "the key in %s does not match the "
+		    "certificate %s", keyfile, certfile);
+		goto out;
+	}
+	fp_format(cid, fp);
+	ok = true;
+out:
+	if (kd.data != NULL)
+		gnutls_memset(kd.data, 0, kd.size);
+	gnutls_free(kd.data);
+	gnutls_free(cd.data);
+	if (c != NULL)
+		gnutls_x509_crt_deinit(c);
+	if (k != NULL)
+		gnutls_x509_privkey_deinit(k);
+	return ok;
+}
+
+bool
+keys_cert_fingerprint(const void *der, size_t len, char fp[KEYS_FP_LEN])
+{
+	gnutls_x509_crt_t	 c;
+	gnutls_datum_t		 d = { (unsigned char *)der, (unsigned)len };
+	unsigned char		 id[64];
+	size_t			 idlen = sizeof id;
+	bool			 ok;
+
+	if (gnutls_x509_crt_init(&c) < 0)
+		return false;
+	ok = gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_DER) >= 0 &&
+	    gnutls_x509_crt_get_key_id(c, GNUTLS_KEYID_USE_SHA256, id,
+	    &idlen) >= 0 && idlen == 32;
+	if (ok)
+		fp_format(id, fp);
+	gnutls_x509_crt_deinit(c);
+	return ok;
+}

@@ -1,0 +1,596 @@
+/*
+ * logview.c -- the batched XmText log view of both windows.  The view
+ * keeps its lines in a ring: the first nshown are in the widget (each
+ * with its absolute character position and length as laid out), the
+ * rest are queued until the next flush.  XmText costs about 130 ms per
+ * 1,000 lines inserted one by one and under 10 ms in batches of 100
+ * (MOTIF-NOTES.md), so lines go in with one insert per flush, and the
+ * head is cut in chunks.  The widget does not wrap: textwrap() lays
+ * out the rows, marking each continuation, and a change of width lays
+ * them out again.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <X11/Intrinsic.h>
+#include <Xm/Xm.h>
+#include <Xm/ScrollBar.h>
+#include <Xm/Text.h>
+
+#include "logview.h"
+#include "textwrap.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+struct lv_line {
+	char		*s;		/* display-clean UTF-8, no newline */
+	uint64_t	 serial;
+	long		 pos;		/* shown: absolute position */
+	long		 chars;		/* shown: its rows and newline */
+	unsigned	 flags;
+};
+
+struct logview {
+	Widget			 text;
+	size_t			 save;
+	char			*mark;
+	struct logview_hooks	 h;
+	void			*arg;
+
+	struct lv_line		*v;	/* ring of lines, oldest first */
+	size_t			 head, n, cap;
+	size_t			 nshown;	/* v[0..nshown) are shown */
+	uint64_t		 next_serial;
+	long			 base;	/* absolute position of widget 0 */
+	long			 total;	/* absolute position after them */
+	unsigned		 cols;	/* the rows' width as laid out */
+	size_t			 nhl;	/* shown lines with LV_HIGHLIGHT */
+	size_t			 unseen;	/* added below, scrolled back */
+	bool			 relayout;
+	bool			 paused;
+	int			 day_year, day_yday;
+};
+
+static struct lv_line *
+lv_at(const struct logview *lv, size_t i)
+{
+	return &lv->v[(lv->head + i) % lv->cap];
+}
+
+static void
+lv_grow(struct logview *lv)
+{
+	struct lv_line	*nv;
+	size_t		 i, ncap = lv->cap ? lv->cap * 2 : 256;
+
+	nv = xreallocarray(NULL, ncap, sizeof *nv);
+	for (i = 0; i < lv->n; i++)
+		nv[i] = *lv_at(lv, i);
+	free(lv->v);
+	lv->v = nv;
+	lv->cap = ncap;
+	lv->head = 0;
+}
+
+/* Forget the first k shown lines (the widget is the caller's). */
+static void
+lv_drop_head(struct logview *lv, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++) {
+		if (lv_at(lv, i)->flags & LV_HIGHLIGHT)
+			lv->nhl--;
+		free(lv_at(lv, i)->s);
+	}
+	lv->head = (lv->head + k) % lv->cap;
+	lv->n -= k;
+	lv->nshown -= k;
+}
+
+/* Forget the oldest k queued lines. */
+static void
+lv_drop_queued(struct logview *lv, size_t k)
+{
+	size_t	 i;
+
+	for (i = lv->nshown; i < lv->nshown + k; i++)
+		free(lv_at(lv, i)->s);
+	for (i = lv->nshown; i + k < lv->n; i++)
+		*lv_at(lv, i) = *lv_at(lv, i + k);
+	lv->n -= k;
+}
+
+/* The index of line serial, or lv->n if the view has none. */
+static size_t
+lv_find(const struct logview *lv, uint64_t serial)
+{
+	size_t	 lo = 0, hi = lv->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (lv_at(lv, mid)->serial < serial)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < lv->n && lv_at(lv, lo)->serial == serial ? lo : lv->n;
+}
+
+/* The rows of line l at the view's width; allocated. */
+static char *
+lv_rows(const struct logview *lv, const struct lv_line *l)
+{
+	return textwrap(l->s, strlen(l->s), lv->cols, lv->mark, NULL);
+}
+
+static Widget
+lv_scrollbar(const struct logview *lv)
+{
+	Widget	 sb = NULL;
+
+	XtVaGetValues(XtParent(lv->text), XmNverticalScrollBar, &sb, NULL);
+	return sb;
+}
+
+bool
+logview_at_end(const struct logview *lv)
+{
+	Widget	 sb = lv_scrollbar(lv);
+	int	 value, slider, max;
+
+	if (sb == NULL)
+		return true;
+	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
+	    XmNmaximum, &max, NULL);
+	return value + slider >= max;
+}
+
+/* The user moved the scroll bar: back at the end, nothing is unseen. */
+static void
+lv_scrolled_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct logview	*lv = closure;
+
+	(void)w;
+	(void)call;
+	if (lv->unseen > 0 && logview_at_end(lv)) {
+		lv->unseen = 0;
+		if (lv->h.below != NULL)
+			lv->h.below(lv->arg, 0);
+	}
+}
+
+/* The widget changed size: lay the rows out again if its width did. */
+static void
+lv_resized(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	struct logview	*lv = closure;
+	short		 cols = 0;
+
+	(void)cont;
+	if (ev->type != ConfigureNotify)
+		return;
+	XtVaGetValues(w, XmNcolumns, &cols, NULL);
+	if (cols > 0 && (unsigned)cols != lv->cols) {
+		lv->relayout = true;
+		if (lv->h.schedule != NULL)
+			lv->h.schedule(lv->arg);
+	}
+}
+
+struct logview *
+logview_new(Widget text, int save, const char *mark,
+    const struct logview_hooks *hooks, void *arg)
+{
+	struct logview	*lv = xcalloc(1, sizeof *lv);
+	Widget		 sb;
+	short		 cols = 0;
+
+	lv->text = text;
+	lv->save = save > 0 ? (size_t)save : 1;
+	lv->mark = xstrdup(mark != NULL ? mark : "");
+	if (hooks != NULL)
+		lv->h = *hooks;
+	lv->arg = arg;
+	lv->day_year = lv->day_yday = -1;
+	XtVaSetValues(text, XmNwordWrap, False, XmNeditable, False,
+	    XmNautoShowCursorPosition, False, NULL);
+	XtVaGetValues(text, XmNcolumns, &cols, NULL);
+	lv->cols = cols > 0 ? (unsigned)cols : 80;
+	XtAddEventHandler(text, StructureNotifyMask, False, lv_resized, lv);
+	if ((sb = lv_scrollbar(lv)) != NULL) {
+		XtAddCallback(sb, XmNvalueChangedCallback, lv_scrolled_cb, lv);
+		XtAddCallback(sb, XmNdragCallback, lv_scrolled_cb, lv);
+	}
+	return lv;
+}
+
+void
+logview_free(struct logview *lv)
+{
+	size_t	 i;
+
+	if (lv == NULL)
+		return;
+	for (i = 0; i < lv->n; i++)
+		free(lv_at(lv, i)->s);
+	free(lv->v);
+	free(lv->mark);
+	free(lv);
+}
+
+uint64_t
+logview_add(struct logview *lv, const char *s, size_t len, unsigned flags)
+{
+	struct lv_line	*l;
+
+	if (lv->n == lv->cap)
+		lv_grow(lv);
+	l = lv_at(lv, lv->n++);
+	l->s = utf8_clean_dup(s, len, 0);
+	l->serial = lv->next_serial++;
+	l->pos = 0;
+	l->chars = 0;
+	l->flags = flags;
+	if (lv->h.schedule != NULL)
+		lv->h.schedule(lv->arg);
+	return l->serial;
+}
+
+void
+logview_date(struct logview *lv, const struct tm *tm, const char *fmt)
+{
+	char	 d[256];
+
+	if (tm->tm_year == lv->day_year && tm->tm_yday == lv->day_yday)
+		return;
+	lv->day_year = tm->tm_year;
+	lv->day_yday = tm->tm_yday;
+	if (strftime(d, sizeof d, fmt, tm) > 0)
+		logview_add(lv, d, strlen(d), 0);
+}
+
+/* Draw the highlight of every shown line that has one. */
+static void
+lv_highlight(struct logview *lv)
+{
+	struct lv_line	*l;
+	size_t		 i;
+
+	XmTextSetHighlight(lv->text, 0, XmTextGetLastPosition(lv->text),
+	    XmHIGHLIGHT_NORMAL);
+	for (i = 0; i < lv->nshown && lv->nhl > 0; i++) {
+		l = lv_at(lv, i);
+		if (l->flags & LV_HIGHLIGHT)
+			XmTextSetHighlight(lv->text,
+			    (XmTextPosition)(l->pos - lv->base),
+			    (XmTextPosition)(l->pos - lv->base + l->chars - 1),
+			    XmHIGHLIGHT_SELECTED);
+	}
+}
+
+/*
+ * Lay out lines from..nshown again at the view's width: in the widget
+ * from the first one's position (replacing the rest of the text) and
+ * in their positions.  Returns with redisplay disabled by the caller.
+ */
+static void
+lv_render_from(struct logview *lv, size_t from)
+{
+	struct lv_line	*l;
+	size_t		 i, len = 0, cap = 4096;
+	char		*buf = xmalloc(cap), *r;
+	long		 pos = from < lv->nshown ? lv_at(lv, from)->pos :
+			    lv->total;
+	long		 start = pos;
+
+	buf[0] = '\0';
+	for (i = from; i < lv->n; i++) {
+		l = lv_at(lv, i);
+		r = lv_rows(lv, l);
+		if (len + strlen(r) + 2 > cap) {
+			cap = (len + strlen(r) + 2) * 2;
+			buf = xrealloc(buf, cap);
+		}
+		len += (size_t)sprintf(buf + len, "%s\n", r);
+		l->pos = pos;
+		l->chars = (long)utf8_chars(r, strlen(r)) + 1;
+		pos += l->chars;
+		if (i >= lv->nshown && (l->flags & LV_HIGHLIGHT))
+			lv->nhl++;
+		free(r);
+	}
+	XmTextReplace(lv->text, (XmTextPosition)(start - lv->base),
+	    XmTextGetLastPosition(lv->text), buf);
+	free(buf);
+	lv->total = pos;
+	lv->nshown = lv->n;
+}
+
+/* The index of the shown line at widget position p (0 if none). */
+static size_t
+lv_line_at(const struct logview *lv, long p)
+{
+	size_t	 lo = 0, hi = lv->nshown, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (lv_at(lv, mid)->pos - lv->base <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Keep the view where it was (top line index keep) or at its end. */
+static void
+lv_place(struct logview *lv, bool at_end, long top, size_t added)
+{
+	if (at_end) {
+		XmTextShowPosition(lv->text, XmTextGetLastPosition(lv->text));
+		if (lv->unseen > 0 && lv->h.below != NULL)
+			lv->h.below(lv->arg, 0);
+		lv->unseen = 0;
+		return;
+	}
+	XmTextSetTopCharacter(lv->text, (XmTextPosition)(top > 0 ? top : 0));
+	if (added > 0) {
+		lv->unseen += added;
+		if (lv->h.below != NULL)
+			lv->h.below(lv->arg, lv->unseen);
+	}
+}
+
+/* The width changed: lay out every shown line again. */
+static void
+lv_relayout(struct logview *lv)
+{
+	short	 cols = 0;
+	bool	 at_end = logview_at_end(lv);
+	size_t	 topline = 0, queued = lv->n - lv->nshown;
+	long	 top;
+
+	lv->relayout = false;
+	XtVaGetValues(lv->text, XmNcolumns, &cols, NULL);
+	if (cols <= 0 || (unsigned)cols == lv->cols)
+		return;
+	lv->cols = (unsigned)cols;
+	if (lv->nshown == 0)
+		return;
+	if (!at_end)
+		topline = lv_line_at(lv,
+		    (long)XmTextGetTopCharacter(lv->text));
+	XmTextDisableRedisplay(lv->text);
+	lv->n -= queued;
+	lv_render_from(lv, 0);
+	lv->n += queued;
+	if (lv->nhl > 0)
+		lv_highlight(lv);
+	top = lv_at(lv, topline)->pos - lv->base;
+	lv_place(lv, at_end, top, 0);
+	XmTextEnableRedisplay(lv->text);
+}
+
+void
+logview_flush(struct logview *lv)
+{
+	size_t	 queued, k;
+	bool	 at_end, hl;
+	long	 top, off;
+
+	if (lv->paused) {
+		queued = lv->n - lv->nshown;
+		if (queued > lv->save + lv->save / 10)
+			lv_drop_queued(lv, queued - lv->save);
+		return;
+	}
+	lv_relayout(lv);
+	if ((queued = lv->n - lv->nshown) == 0)
+		return;
+	if (queued > lv->save)
+		lv_drop_queued(lv, queued - lv->save);
+	queued = lv->n - lv->nshown;
+	at_end = logview_at_end(lv);
+	top = (long)XmTextGetTopCharacter(lv->text);
+	hl = lv->nhl > 0;
+	XmTextDisableRedisplay(lv->text);
+	if (queued == lv->save && lv->nshown > 0) {
+		/* The batch alone fills the view: replace everything. */
+		lv->base = lv->total;
+		lv_drop_head(lv, lv->nshown);
+		XmTextSetString(lv->text, "");
+	}
+	lv_render_from(lv, lv->nshown);
+	if (lv->nshown > lv->save) {
+		/* Cut to 90% so that this happens once per tenth. */
+		k = lv->nshown - (lv->save - lv->save / 10);
+		off = lv_at(lv, k)->pos - lv->base;
+		XmTextReplace(lv->text, 0, (XmTextPosition)off, "");
+		lv->base += off;
+		top -= off;
+		lv_drop_head(lv, k);
+	}
+	if (hl || lv->nhl > 0)
+		lv_highlight(lv);
+	lv_place(lv, at_end, top, queued);
+	XmTextEnableRedisplay(lv->text);
+}
+
+bool
+logview_set(struct logview *lv, uint64_t serial, const char *s, size_t len,
+    unsigned flags)
+{
+	size_t		 i = lv_find(lv, serial), j;
+	struct lv_line	*l;
+	char		*r;
+	long		 chars, delta, top;
+	bool		 at_end, hl;
+
+	if (i == lv->n)
+		return false;
+	l = lv_at(lv, i);
+	free(l->s);
+	l->s = utf8_clean_dup(s, len, 0);
+	hl = (l->flags | flags) & LV_HIGHLIGHT;
+	if (i >= lv->nshown) {
+		l->flags = flags;
+		return true;
+	}
+	lv->nhl += (flags & LV_HIGHLIGHT) != 0;
+	lv->nhl -= (l->flags & LV_HIGHLIGHT) != 0;
+	l->flags = flags;
+	at_end = logview_at_end(lv);
+	top = (long)XmTextGetTopCharacter(lv->text);
+	r = lv_rows(lv, l);
+	chars = (long)utf8_chars(r, strlen(r)) + 1;
+	XmTextDisableRedisplay(lv->text);
+	XmTextReplace(lv->text, (XmTextPosition)(l->pos - lv->base),
+	    (XmTextPosition)(l->pos - lv->base + l->chars - 1), r);
+	free(r);
+	delta = chars - l->chars;
+	l->chars = chars;
+	for (j = i + 1; j < lv->nshown; j++)
+		lv_at(lv, j)->pos += delta;
+	lv->total += delta;
+	if (hl || (delta != 0 && lv->nhl > 0))
+		lv_highlight(lv);
+	if (at_end)
+		lv_place(lv, true, 0, 0);
+	else
+		XmTextSetTopCharacter(lv->text, (XmTextPosition)top);
+	XmTextEnableRedisplay(lv->text);
+	return true;
+}
+
+void
+logview_pause(struct logview *lv, bool on)
+{
+	lv->paused = on;
+	if (!on)
+		logview_flush(lv);
+}
+
+bool
+logview_paused(const struct logview *lv)
+{
+	return lv->paused;
+}
+
+size_t
+logview_held(const struct logview *lv)
+{
+	return lv->n - lv->nshown;
+}
+
+size_t
+logview_lines(const struct logview *lv)
+{
+	return lv->nshown;
+}
+
+void
+logview_clear(struct logview *lv)
+{
+	size_t	 i;
+
+	for (i = 0; i < lv->n; i++)
+		free(lv_at(lv, i)->s);
+	lv->head = lv->n = lv->nshown = lv->nhl = lv->unseen = 0;
+	lv->base = lv->total;
+	XmTextSetString(lv->text, "");
+}
+
+void
+logview_follow(struct logview *lv)
+{
+	logview_flush(lv);
+	lv_place(lv, true, 0, 0);
+}
+
+unsigned
+logview_columns(const struct logview *lv)
+{
+	return lv->cols;
+}
+
+bool
+logview_save(const struct logview *lv, FILE *fp, unsigned cols)
+{
+	size_t	 i;
+	char	*r;
+	int	 e = 0;
+
+	for (i = 0; i < lv->n && e >= 0; i++) {
+		r = textwrap(lv_at(lv, i)->s, strlen(lv_at(lv, i)->s), cols,
+		    lv->mark, NULL);
+		e = fprintf(fp, "%s\n", r);
+		free(r);
+	}
+	return e >= 0 && !ferror(fp);
+}
+
+void
+logview_dump(struct logview *lv, FILE *fp, const char *prefix, int n)
+{
+	char	*all, *p, *e;
+	int	 count = 0;
+
+	all = XmTextGetString(lv->text);
+	for (p = all + strlen(all); p > all; p--)
+		if (p[-1] == '\n' && *p != '\0' && ++count >= n)
+			break;
+	while (*p != '\0') {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		fprintf(fp, "%s %.*s\n", prefix, (int)(e - p), p);
+		p = *e != '\0' ? e + 1 : e;
+	}
+	XtFree(all);
+}
+
+/* Write the wide characters w[from..to) to fp as prefix and a row. */
+static void
+lv_put_row(FILE *fp, const char *prefix, const wchar_t *w, long from,
+    long to)
+{
+	char		 mb[MB_LEN_MAX];
+	mbstate_t	 st;
+	size_t		 n;
+
+	memset(&st, 0, sizeof st);
+	fprintf(fp, "%s ", prefix);
+	for (; from < to; from++)
+		if (w[from] != L'\n' &&
+		    (n = wcrtomb(mb, w[from], &st)) != (size_t)-1)
+			fwrite(mb, 1, n, fp);
+	fputc('\n', fp);
+}
+
+void
+logview_dump_screen(struct logview *lv, FILE *fp, const char *prefix)
+{
+	wchar_t		*w = XmTextGetStringWcs(lv->text);
+	long		 len = (long)wcslen(w), pos, start;
+	Position	 x, y, rowy = 0;
+
+	pos = start = (long)XmTextGetTopCharacter(lv->text);
+	for (; pos <= len; pos++) {
+		if (!XmTextPosToXY(lv->text, (XmTextPosition)pos, &x, &y))
+			break;
+		if (pos > start && y != rowy) {
+			lv_put_row(fp, prefix, w, start, pos);
+			start = pos;
+		}
+		rowy = y;
+	}
+	if (start < len)
+		lv_put_row(fp, prefix, w, start, pos < len ? pos : len);
+	XtFree((char *)w);
+}
