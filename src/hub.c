@@ -50,6 +50,19 @@
 #define CLOSE_GRACE	2000		/* ms to flush a closing client */
 #define TICK_MS		1000
 #define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
+#define REJ_WINDOW	1000		/* ms: a rejection record per client */
+#define REJ_CODES	6		/* kinds of rejection counted apart */
+
+/*
+ * A client's rejections counted since its last rejection record: what
+ * a client can make the log grow by is bounded by time, not by how
+ * fast it sends (see reject_log()).
+ */
+struct rejsum {
+	uint64_t	 count;
+	uint64_t	 bytes;		/* of their texts */
+	struct msglog_count codes[REJ_CODES];
+};
 
 struct client {
 	struct fanout_peer fp;		/* conn, io, state, output queue */
@@ -68,6 +81,8 @@ struct client {
 	uint64_t	 ping_sent;	/* ms; 0: no PING outstanding */
 	uint64_t	 deadline;	/* ms; closing clients */
 	uint64_t	 msgs;
+	uint64_t	 rej_next;	/* ms: no rejection record before */
+	struct rejsum	 rej;		/* rejections not recorded yet */
 	struct client	*next_dead;
 };
 
@@ -118,6 +133,7 @@ struct hub {
 	struct client	*pend_from;
 
 	bool		 log_failing;
+	char		*start_peer;	/* start record not written yet */
 	uint64_t	 emfile_warned;	/* ms */
 	struct hub_stats st;
 };
@@ -127,6 +143,10 @@ static void	client_flush(void *);
 static void	client_drop(void *, const char *reason, bool bye);
 static void	commit(struct hub *, struct client *);
 static void	round_end(void *);
+static void	rejects_write(struct hub *, struct client *);
+static void	log_state(struct hub *, int);
+static void	log_start_write(struct hub *);
+static void	log_changed(void *, enum msglog_change, const char *);
 
 static uint64_t
 now_ms(void)
@@ -220,6 +240,7 @@ client_drop(void *arg, const char *reason, bool bye)
 	if (h->pend_from == c && (h->npend > 0 ||
 	    msglog_pending(h->log) > 0))
 		commit(h, c);
+	rejects_write(h, c);
 	remove_at(h->clients, &h->nclients, c->idx);
 	broadcast(h, NULL, buf, proto_encode_leave(buf, c->id, c->nick,
 	    c->nicklen, reason));
@@ -519,13 +540,115 @@ pend_new(struct hub *h, struct client *c)
 	return p;
 }
 
-/* Record a rejected message in the log batch and answer NAK. */
+/* Start a log batch if none is open (the time stamp of its records). */
+static void
+batch_open(struct hub *h)
+{
+	if (msglog_pending(h->log) == 0)
+		msglog_begin(h->log);
+}
+
+/* Count a rejection in the client's summary, by code. */
+static void
+rejects_count(struct client *c, const char *code, size_t textlen)
+{
+	struct rejsum	*s = &c->rej;
+	size_t		 i;
+
+	for (i = 0; i < REJ_CODES - 1 && s->codes[i].code != NULL; i++)
+		if (strcmp(s->codes[i].code, code) == 0)
+			break;
+	if (s->codes[i].code == NULL)
+		s->codes[i].code = code;
+	else if (strcmp(s->codes[i].code, code) != 0)
+		s->codes[i].code = "other";	/* more kinds than slots */
+	s->codes[i].n++;
+	s->count++;
+	s->bytes += textlen;
+}
+
+/* Queue a "rejects" record of what the client's summary counted. */
+static void
+rejects_add(struct hub *h, struct client *c)
+{
+	struct msglog_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	batch_open(h);
+	msglog_add_rejects(h->log, &r, c->rej.bytes, c->rej.codes,
+	    REJ_CODES);
+	memset(&c->rej, 0, sizeof c->rej);
+}
+
+/*
+ * Write a leaving client's summary: with the batch being built if
+ * there is one (the read that builds it commits it), else now.
+ */
+static void
+rejects_write(struct hub *h, struct client *c)
+{
+	bool	 batch = msglog_pending(h->log) > 0;
+	int	 err;
+
+	if (c->rej.count == 0)
+		return;
+	rejects_add(h, c);
+	if (!batch) {
+		msglog_commit(h->log, &err);
+		log_state(h, err);
+	}
+}
+
+/*
+ * Record a rejection, within the client's budget: the first of a
+ * burst (none recorded in the last REJ_WINDOW ms) as a record with its
+ * text cut to MSGLOG_CUT bytes (its length and both digests kept);
+ * the others are counted and summed up in one "rejects" record a
+ * window later (tick), at the next rejection after that, or when the
+ * client leaves.  Unless record is set it is only counted.
+ */
+static void
+reject_log(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const char *code, const char *md5_comp, bool record)
+{
+	struct msglog_rec r;
+
+	if (!record || h->now < c->rej_next) {
+		rejects_count(c, code, m->text.len);
+		return;
+	}
+	c->rej_next = h->now + REJ_WINDOW;
+	if (c->rej.count > 0) {
+		rejects_count(c, code, m->text.len);
+		rejects_add(h, c);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	r.md5_recv = m->md5.len == DIGEST_MD5_HEX &&
+	    proto_md5_valid(m->md5.p, m->md5.len) ? m->md5.p : NULL;
+	r.md5_comp = md5_comp;
+	r.verdict = code;
+	r.text = m->text.p;
+	r.textlen = m->text.len;
+	r.cut = MSGLOG_CUT;
+	batch_open(h);
+	msglog_add(h->log, &r);
+}
+
+/* Record a rejected message (reject_log) and answer NAK. */
 static void
 reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
     const char *code, const char *md5_comp, bool record)
 {
 	struct hub_client_info ci;
-	struct msglog_rec r;
 	struct pending	*p;
 	char		 md5[DIGEST_MD5_HEX + 1];
 	bool		 hash_ok = m->md5.len == DIGEST_MD5_HEX &&
@@ -536,21 +659,7 @@ reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		digest_md5_hex(m->text.p, m->text.len, md5);
 		md5_comp = md5;
 	}
-	if (record) {
-		memset(&r, 0, sizeof r);
-		r.id = c->id;
-		r.nick = c->nick;
-		r.nicklen = c->nicklen;
-		r.peer = c->peer;
-		r.md5_recv = hash_ok ? m->md5.p : NULL;
-		r.md5_comp = md5_comp;
-		r.verdict = code;
-		r.text = m->text.p;
-		r.textlen = m->text.len;
-		if (msglog_pending(h->log) == 0)
-			msglog_begin(h->log);
-		msglog_add(h->log, &r);
-	}
+	reject_log(h, c, m, code, md5_comp, record);
 	p = pend_new(h, c);
 	p->code = code;
 	memcpy(p->seq, m->seq.p, m->seq.len);
@@ -596,6 +705,11 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	memcpy(p->md5, md5, sizeof p->md5);
 	p->text = m->text.p;
 	p->textlen = m->text.len;
+	if (h->start_peer != NULL) {
+		/* Nothing is accepted before the run's start record. */
+		p->rec = SIZE_MAX;
+		return;
+	}
 
 	memset(&r, 0, sizeof r);
 	r.n = p->n;
@@ -636,7 +750,8 @@ log_state(struct hub *h, int err)
 /*
  * Write the log batch, then acknowledge and relay the messages whose
  * records made it to the file; the others get NAK nolog and their
- * numbers are given back.
+ * numbers are given back (but for a torn record that the log will
+ * finish: its number is in the file).
  */
 static void
 commit(struct hub *h, struct client *c)
@@ -645,10 +760,12 @@ commit(struct hub *h, struct client *c)
 	struct pending	*p;
 	size_t		 i, written, acc = 0, nrec;
 	int		 err = 0;
+	bool		 kept;
 	char		 ok[PROTO_MAX_FRAME];
 
 	nrec = msglog_pending(h->log);
 	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
+	kept = nrec > 0 && msglog_torn_kept(h->log);
 	if (nrec > 0)
 		log_state(h, err);
 
@@ -658,7 +775,7 @@ commit(struct hub *h, struct client *c)
 		if (p->code != NULL)
 			continue;
 		if (p->rec >= written) {
-			if (p->n < h->next_n)
+			if (p->n < h->next_n && !(kept && p->rec == written))
 				h->next_n = p->n;
 			h->st.rejected++;
 			continue;
@@ -827,6 +944,8 @@ client_read(struct hub *h, struct client *c)
 	size_t		 have, len;
 	ssize_t		 n;
 
+	if (h->start_peer != NULL && msglog_pending(h->log) == 0)
+		log_start_write(h);
 	have = proto_lineq_prepend(&c->in, h->rbuf);
 	n = conn_read(c->fp.conn, h->rbuf + have, RBUF);
 	if (n <= 0) {
@@ -870,6 +989,34 @@ done:
 }
 
 /*
+ * Write the clients' summaries whose window is over (all of them if
+ * all is set), in one batch.  Not while a batch is being built.
+ */
+static void
+rejects_due(struct hub *h, bool all)
+{
+	struct client	*c;
+	unsigned	 i;
+	bool		 any = false;
+	int		 err;
+
+	if (msglog_pending(h->log) > 0)
+		return;
+	for (i = 0; i < h->nclients; i++) {
+		c = h->clients[i];
+		if (c->rej.count > 0 && (all || h->now >= c->rej_next)) {
+			rejects_add(h, c);
+			c->rej_next = h->now + REJ_WINDOW;
+			any = true;
+		}
+	}
+	if (any) {
+		msglog_commit(h->log, &err);
+		log_state(h, err);
+	}
+}
+
+/*
  * Client c, at i in the table, has not answered its PING in time by
  * the clock; but the server itself may have been stopped (SIGSTOP, a
  * suspended VM) with the PONG waiting in the socket.  Read what is
@@ -903,6 +1050,7 @@ tick(void *arg)
 			i--;
 		}
 	}
+	rejects_due(h, false);
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
 		fanout_peer_trim(&c->fp);	/* once a second, not more */
@@ -943,6 +1091,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
 	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
 	fanout_set_budget(h->fo, cfg->outbudget);
+	msglog_set_notify(lg, log_changed, h);
 	evloop_set_round_hook(round_end, h);
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	return h;
@@ -955,30 +1104,109 @@ hub_listen(struct hub *h, int fd)
 	h->lio = evloop_io_add(fd, EV_READ, listener_io, h);
 }
 
-/* Write the "start" record that opens each run of the server. */
-void
-hub_log_start(struct hub *h, const char *listen_name)
+/*
+ * Write the start record of this run (h->start_peer: the listening
+ * address).  Until it is in the file no message is accepted, so that
+ * a run's numbers always follow its start record.
+ */
+static void
+log_start_write(struct hub *h)
 {
 	struct msglog_rec r;
 	char		 text[256], md5[DIGEST_MD5_HEX + 1];
 	int		 err;
 
 	snprintf(text, sizeof text, "%s %s started, listening on %s",
-	    PACKAGE_NAME "d", PACKAGE_VERSION, listen_name);
+	    PACKAGE_NAME "d", PACKAGE_VERSION, h->start_peer);
 	digest_md5_hex(text, strlen(text), md5);
 	memset(&r, 0, sizeof r);
 	r.nick = "xchatd";
 	r.nicklen = 6;
-	r.peer = listen_name;
+	r.peer = h->start_peer;
 	r.md5_comp = md5;
 	r.verdict = "start";
 	r.text = text;
 	r.textlen = strlen(text);
 	msglog_begin(h->log);
 	msglog_add(h->log, &r);
-	if (msglog_commit(h->log, &err) != 1) {
-		errno = err;
-		log_warn("cannot write to log %s", msglog_path(h->log));
+	if (msglog_commit(h->log, &err) == 1) {
+		free(h->start_peer);
+		h->start_peer = NULL;
+	}
+	log_state(h, err);
+}
+
+/* Write the "start" record that opens each run of the server. */
+void
+hub_log_start(struct hub *h, const char *listen_name)
+{
+	free(h->start_peer);
+	h->start_peer = xstrdup(listen_name);
+	log_start_write(h);
+}
+
+/* What msglog saw happen to its file: say so on stderr and to the UI. */
+static void
+log_changed(void *arg, enum msglog_change what, const char *detail)
+{
+	struct hub	*h = arg;
+	const char	*path = msglog_path(h->log);
+
+	switch (what) {
+	case MSGLOG_REOPENED:
+		log_info("SIGHUP: log %s reopened: a new file, which starts "
+		    "a new chain segment", path);
+		break;
+	case MSGLOG_SAME:
+		log_info("SIGHUP: log %s is still the file in use; nothing "
+		    "to reopen", path);
+		break;
+	case MSGLOG_REOPEN_FAILED:
+		log_warnx("SIGHUP: %s; records go on to the file in use",
+		    detail);
+		break;
+	case MSGLOG_SHRANK:
+		log_warnx("log %s shrank behind our back (%s): new chain "
+		    "segment", path, detail);
+		break;
+	case MSGLOG_GREW:
+		log_warnx("log %s was written to by someone else (%s): new "
+		    "chain segment", path, detail);
+		break;
+	case MSGLOG_DELETED:
+		log_warnx("log %s was deleted: created again, new chain "
+		    "segment", path);
+		break;
+	case MSGLOG_REPLACED:
+		log_warnx("log %s was replaced by another file: writing to "
+		    "that one, new chain segment", path);
+		break;
+	case MSGLOG_RENAMED:
+		log_warnx("log %s was renamed: records go on to the renamed "
+		    "file until SIGHUP", path);
+		break;
+	}
+	if (h->ev->logchanged != NULL)
+		h->ev->logchanged(h->ui, what, detail);
+}
+
+/*
+ * SIGHUP: open the log's path again; a new file there starts with its
+ * segment record at once.  Clients are not disturbed.
+ */
+void
+hub_log_reopen(struct hub *h)
+{
+	char	 err[512];
+	int	 e;
+
+	h->now = now_ms();
+	if (msglog_pending(h->log) > 0 || h->npend > 0)
+		return;		/* not between batches: cannot happen */
+	if (msglog_reopen(h->log, err, sizeof err) == 0) {
+		msglog_commit(h->log, &e);
+		if (e != 0 || h->log_failing)
+			log_state(h, e);
 	}
 }
 
@@ -1034,6 +1262,8 @@ hub_shutdown(struct hub *h)
 		h->lio = NULL;
 		close(h->lfd);
 	}
+	h->now = now_ms();
+	rejects_due(h, true);
 	for (i = 0; i < h->nclients; i++)
 		fanout_catch_up(h->fo, &h->clients[i]->fp);
 	while (h->nclients > 0) {
@@ -1077,5 +1307,7 @@ hub_free(struct hub *h)
 	free(h->closing);
 	free(h->rbuf);
 	free(h->pend);
+	free(h->start_peer);
+	msglog_set_notify(h->log, NULL, NULL);
 	free(h);
 }

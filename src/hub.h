@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct msglog;
+#include "msglog.h"
+
 struct hub;
 
 struct hub_config {
@@ -52,6 +53,9 @@ struct hub_events {
 		    const char *code, const char *md5_recv,
 		    const char *md5_comp, const char *text, size_t len);
 	void	(*logstate)(void *ui, int errnum);	/* 0: recovered */
+	/* The log file was reopened or changed behind our back. */
+	void	(*logchanged)(void *ui, enum msglog_change,
+		    const char *detail);
 	void	(*sent)(void *ui, const struct hub_client_info *);
 };
 
@@ -79,8 +83,18 @@ struct hub *hub_create(const struct hub_config *, struct msglog *,
  */
 void	hub_listen(struct hub *, int fd);
 
-/* Write the "start" record of this run to the log; a failure is logged. */
+/*
+ * Write the "start" record of this run to the log.  If it cannot be
+ * written, messages are refused (NAK nolog) until it can be.
+ */
 void	hub_log_start(struct hub *, const char *listen_name);
+
+/*
+ * SIGHUP: open the log at its path again (msglog_reopen).  A new file
+ * there gets a segment record at once; the clients stay.  What happens
+ * is told on stderr and through hub_events.logchanged.
+ */
+void	hub_log_reopen(struct hub *);
 
 /* Drop client id with BYE kicked; false if no such client is open. */
 bool	hub_kick(struct hub *, uint64_t id);

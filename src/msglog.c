@@ -10,6 +10,19 @@
  * appears verbatim; chain is SHA-256, in hex, of the previous record's
  * chain (64 zeros for the first record) followed by this record's bytes
  * up to and including the TAB before the chain.
+ *
+ * The verdict says what kind of record it is.  accepted, and the
+ * rejection codes badhash, badtext and flood: a message and its text,
+ * which for a rejection may be cut (the escaped text ends with \c and
+ * the whole text's length; md5-computed is still the whole text's).
+ * start: the server started (the chain goes on).  rejects: one
+ * client's rejections counted, not recorded one by one; its text is
+ * "count=N bytes=N" and "code=N" for each code.  segment: a new chain
+ * segment (a new file after SIGHUP, or a file changed behind our
+ * back); its text is "reason=R prev=C" and maybe "size=N expected=N",
+ * and its chain starts from C, the last chain value this server wrote,
+ * instead of the record before it, so that a rotated file verifies on
+ * its own and a series of files can be checked link by link.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -17,9 +30,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +49,37 @@
 
 #define GENESIS	"0000000000000000000000000000000000000000000000000000000000000000"
 #define TAILREAD	(64 * 1024)
+#define HEADMAX		512	/* a newline and a segment record */
+
+/* Why a new chain segment starts (the reason= of a segment record). */
+enum seg {
+	SEG_NONE,
+	SEG_REOPEN,
+	SEG_SHRANK,
+	SEG_GREW,
+	SEG_DELETED,
+	SEG_REPLACED
+};
+
+static const char *const seg_reasons[] = {
+	NULL, "reopen", "shrank", "grew", "deleted", "replaced"
+};
 
 struct msglog {
 	int		 fd;
 	char		*path;
 	bool		 seekable;
 	char		 chain[DIGEST_CHAIN_HEX + 1];
+	dev_t		 dev;		/* of the open file */
+	ino_t		 ino;
+	off_t		 expect;	/* its size after our last write */
+	bool		 renamed;	/* told MSGLOG_RENAMED for this file */
+
+	enum seg	 seg;		/* a segment record is owed */
+	off_t		 seg_size;	/* SHRANK, GREW: size found */
+	off_t		 seg_expect;	/* and size expected */
+	msglog_notify_cb notify;
+	void		*notify_arg;
 
 	char		 stamp[64];	/* time of the current batch */
 	time_t		 stamp_sec;
@@ -55,6 +95,7 @@ struct msglog {
 
 	char		*tail;		/* unwritten end of a torn record */
 	size_t		 taillen;
+	bool		 torn_kept;	/* the last commit kept a tail */
 };
 
 static bool	is_hex(const char *, size_t);
@@ -124,62 +165,113 @@ again:
 }
 
 /*
- * Open (creating if needed) the log at path for appending.  The file
- * is opened non-blocking so that a FIFO nobody reads cannot stall the
- * server.  If the file has records, the chain goes on from the last
- * one.  Return NULL with a sentence in err on failure; on success err
- * may hold a warning (empty string otherwise).
+ * Open path as a log file: created if needed, non-blocking so that a
+ * FIFO nobody reads cannot stall the server.  A regular file is opened
+ * read-write (the tail must be readable) and locked; if cur is not
+ * NULL and path is that file already, the lock is not tried (we hold
+ * it) and 0 is returned with *fdp == -1.  Return 0, or -1 with a
+ * sentence in err.
  */
-struct msglog *
-msglog_open(const char *path, char *err, size_t errlen)
+static int
+log_open_path(const char *path, const struct stat *cur, int *fdp,
+    struct stat *st, char *err, size_t errlen)
 {
-	struct msglog	*lg;
-	struct stat	 st;
+	int	 fd, rfd, e;
 
-	err[0] = '\0';
-	lg = xcalloc(1, sizeof *lg);
-	lg->path = xstrdup(path);
-	memcpy(lg->chain, GENESIS, sizeof lg->chain);
-	lg->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK |
+	*fdp = -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK |
 	    O_CLOEXEC, 0644);
-	if (lg->fd == -1 || fstat(lg->fd, &st) == -1) {
+	if (fd == -1 || fstat(fd, st) == -1) {
+		e = errno;
 		snprintf(err, errlen, "cannot open log file %s: %s", path,
-		    strerror(errno));
+		    strerror(e));
 		goto fail;
 	}
-	if (S_ISREG(st.st_mode)) {
-		int	 rfd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
-
-		/* Reading the tail needs a readable descriptor. */
-		if (rfd == -1) {
+	if (cur != NULL && st->st_dev == cur->st_dev &&
+	    st->st_ino == cur->st_ino) {
+		close(fd);
+		return 0;
+	}
+	if (S_ISREG(st->st_mode)) {
+		if ((rfd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) == -1) {
+			e = errno;
 			snprintf(err, errlen, "cannot read log file %s: %s",
-			    path, strerror(errno));
+			    path, strerror(e));
 			goto fail;
 		}
-		close(lg->fd);
-		lg->fd = rfd;
-		lg->seekable = true;
+		close(fd);
+		fd = rfd;
 		/*
 		 * One server per log: a second one would cut or extend
 		 * the file from its own idea of the size.  Taken before
 		 * anything is read or cut, so a refused start touches
 		 * nothing.
 		 */
-		if (flock(lg->fd, LOCK_EX | LOCK_NB) == -1) {
-			if (errno == EWOULDBLOCK)
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			e = errno;
+			if (e == EWOULDBLOCK)
 				snprintf(err, errlen, "log file %s is in use "
 				    "by another xchatd (it holds the lock)",
 				    path);
 			else
 				snprintf(err, errlen, "cannot lock log file "
-				    "%s: %s", path, strerror(errno));
+				    "%s: %s", path, strerror(e));
 			goto fail;
 		}
-		if (read_tail(lg, err, errlen) == -1) {
+	}
+	*fdp = fd;
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Make fd (opened by log_open_path, with st) the log's file. */
+static void
+log_use_fd(struct msglog *lg, int fd, const struct stat *st)
+{
+	if (lg->fd != -1)
+		close(lg->fd);
+	lg->fd = fd;
+	lg->seekable = S_ISREG(st->st_mode);
+	lg->dev = st->st_dev;
+	lg->ino = st->st_ino;
+	lg->expect = st->st_size;
+	lg->renamed = false;
+	lg->taillen = 0;	/* a torn record's start is not in this file */
+}
+
+/*
+ * Open (creating if needed) the log at path for appending.  If the
+ * file has records, the chain goes on from the last one.  Return NULL
+ * with a sentence in err on failure; on success err may hold a
+ * warning (empty string otherwise).
+ */
+struct msglog *
+msglog_open(const char *path, char *err, size_t errlen)
+{
+	struct msglog	*lg;
+	struct stat	 st;
+	int		 fd;
+
+	err[0] = '\0';
+	lg = xcalloc(1, sizeof *lg);
+	lg->fd = -1;
+	lg->path = xstrdup(path);
+	memcpy(lg->chain, GENESIS, sizeof lg->chain);
+	if (log_open_path(path, NULL, &fd, &st, err, errlen) == -1)
+		goto fail;
+	log_use_fd(lg, fd, &st);
+	if (lg->seekable) {
+		if (read_tail(lg, err, errlen) == -1 ||
+		    fstat(lg->fd, &st) == -1) {
 			snprintf(err, errlen, "cannot read log file %s: %s",
 			    path, strerror(errno));
 			goto fail;
 		}
+		lg->expect = st.st_size;
 	}
 	return lg;
 fail:
@@ -210,6 +302,103 @@ msglog_path(const struct msglog *lg)
 	return lg->path;
 }
 
+void
+msglog_set_notify(struct msglog *lg, msglog_notify_cb fn, void *arg)
+{
+	lg->notify = fn;
+	lg->notify_arg = arg;
+}
+
+static void
+tell(struct msglog *lg, enum msglog_change what, const char *detail)
+{
+	if (lg->notify != NULL)
+		lg->notify(lg->notify_arg, what, detail);
+}
+
+/* A segment record is owed: say why, to the log and to the caller. */
+static void
+owe_segment(struct msglog *lg, enum seg why, off_t size, off_t expect)
+{
+	static const enum msglog_change change[] = {
+		MSGLOG_SAME, MSGLOG_REOPENED, MSGLOG_SHRANK, MSGLOG_GREW,
+		MSGLOG_DELETED, MSGLOG_REPLACED
+	};
+	char	 detail[96] = "";
+
+	lg->seg = why;
+	lg->seg_size = size;
+	lg->seg_expect = expect;
+	if (why == SEG_SHRANK || why == SEG_GREW)
+		snprintf(detail, sizeof detail, "%lld bytes, %lld expected",
+		    (long long)size, (long long)expect);
+	tell(lg, change[why], detail);
+}
+
+int
+msglog_reopen(struct msglog *lg, char *err, size_t errlen)
+{
+	struct stat	 cur, st;
+	int		 fd;
+
+	err[0] = '\0';
+	if (fstat(lg->fd, &cur) == -1)
+		memset(&cur, 0, sizeof cur);
+	if (log_open_path(lg->path, &cur, &fd, &st, err, errlen) == -1) {
+		tell(lg, MSGLOG_REOPEN_FAILED, err);
+		return -1;
+	}
+	if (fd == -1) {
+		tell(lg, MSGLOG_SAME, "");
+		return 0;
+	}
+	log_use_fd(lg, fd, &st);
+	owe_segment(lg, SEG_REOPEN, 0, 0);
+	return 0;
+}
+
+/*
+ * Compare the open file with what we last wrote to it and with the
+ * path, before a write.  A deleted file is replaced by a new one at
+ * the path; a renamed one is written to until msglog_reopen.  Return
+ * the open file's size (from fstat), -1 if it is not a regular file,
+ * or -2 with *errnum set if a deleted file cannot be created again.
+ */
+static off_t
+file_check(struct msglog *lg, int *errnum)
+{
+	struct stat	 st, pst;
+	char		 err[256];
+	bool		 there;
+	int		 fd;
+
+	if (!lg->seekable || fstat(lg->fd, &st) == -1)
+		return -1;
+	if (st.st_nlink == 0) {
+		/* Deleted: what we write would be lost with the fd. */
+		there = stat(lg->path, &pst) == 0;
+		if (log_open_path(lg->path, NULL, &fd, &st, err,
+		    sizeof err) == -1) {
+			*errnum = errno != 0 ? errno : EIO;
+			return -2;
+		}
+		log_use_fd(lg, fd, &st);
+		owe_segment(lg, there ? SEG_REPLACED : SEG_DELETED, 0, 0);
+		return lg->seekable ? st.st_size : -1;
+	}
+	if (!lg->renamed && (stat(lg->path, &pst) == -1 ||
+	    pst.st_dev != st.st_dev || pst.st_ino != st.st_ino)) {
+		lg->renamed = true;
+		tell(lg, MSGLOG_RENAMED, "");
+	}
+	if (st.st_size != lg->expect) {
+		owe_segment(lg, st.st_size < lg->expect ? SEG_SHRANK :
+		    SEG_GREW, st.st_size, lg->expect);
+		lg->expect = st.st_size;
+	}
+	return st.st_size;
+}
+
 /* Fix the batch's time stamp; the date part is formatted once a second. */
 void
 msglog_begin(struct msglog *lg)
@@ -228,41 +417,79 @@ msglog_begin(struct msglog *lg)
 	    (int)(ts.tv_nsec / 1000000));
 }
 
+/*
+ * Escape the character at s (at most len bytes) into d; *used gets how
+ * many bytes of s it took.  Return how many bytes it wrote (1 to 4).
+ */
+static size_t
+escape_one(const unsigned char *s, size_t len, char *d, size_t *used)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 c = s[0];
+	size_t			 n;
+
+	*used = 1;
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		d[0] = (char)c;
+		return 1;
+	}
+	if (c == '\\' || c == '\t') {
+		d[0] = '\\';
+		d[1] = c == '\t' ? 't' : '\\';
+		return 2;
+	}
+	if (c >= 0x80 && (n = utf8_seq((const char *)s, len)) > 1) {
+		memcpy(d, s, n);
+		*used = n;
+		return n;
+	}
+	d[0] = '\\';
+	d[1] = 'x';
+	d[2] = hex[c >> 4];
+	d[3] = hex[c & 15];
+	return 4;
+}
+
 size_t
 msglog_escape(const char *src, size_t len, char *dst)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*s = (const unsigned char *)src;
 	char			*d = dst;
-	size_t			 i = 0, n;
+	size_t			 i = 0, used;
 
 	while (i < len) {
-		unsigned char	 c = s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			*d++ = (char)c;
-			i++;
-		} else if (c == '\\') {
-			*d++ = '\\';
-			*d++ = '\\';
-			i++;
-		} else if (c == '\t') {
-			*d++ = '\\';
-			*d++ = 't';
-			i++;
-		} else if (c >= 0x80 && (n = utf8_seq(src + i, len - i)) > 1) {
-			memcpy(d, s + i, n);
-			d += n;
-			i += n;
-		} else {
-			*d++ = '\\';
-			*d++ = 'x';
-			*d++ = hex[c >> 4];
-			*d++ = hex[c & 15];
-			i++;
-		}
+		d += escape_one(s + i, len - i, d, &used);
+		i += used;
 	}
 	return (size_t)(d - dst);
+}
+
+/*
+ * Escape src as msglog_escape does, but stop before the escaped text
+ * would pass max bytes; then add \c and len (the whole length).  dst
+ * needs max + 4 + 20 bytes.  A text that fits is escaped whole.
+ */
+static size_t
+escape_cut(const char *src, size_t len, char *dst, size_t max)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	char			 one[8];
+	size_t			 i = 0, o = 0, n, used;
+
+	while (i < len) {
+		n = escape_one(s + i, len - i, one, &used);
+		if (o + n > max)
+			break;
+		memcpy(dst + o, one, n);
+		o += n;
+		i += used;
+	}
+	if (i < len) {
+		dst[o++] = '\\';
+		dst[o++] = 'c';
+		o = (size_t)(proto_put_u64(dst + o, len) - dst);
+	}
+	return o;
 }
 
 static int
@@ -277,13 +504,21 @@ hexval(char c)
 	return -1;
 }
 
-long
-msglog_unescape(const char *src, size_t len, char *dst)
+/*
+ * Undo the escaping into dst.  With full != NULL a text may end in \c
+ * and a number, the length of the text it was cut from, stored in
+ * *full (else *full is -1).  Return the length, or -1 if malformed.
+ */
+static long
+unescape(const char *src, size_t len, char *dst, long long *full)
 {
-	char	*d = dst;
-	size_t	 i;
-	int	 h, l;
+	char		*d = dst;
+	uint64_t	 v;
+	size_t		 i;
+	int		 h, l;
 
+	if (full != NULL)
+		*full = -1;
 	for (i = 0; i < len; i++) {
 		if (src[i] == '\t' || src[i] == '\n')
 			return -1;
@@ -310,11 +545,23 @@ msglog_unescape(const char *src, size_t len, char *dst)
 			*d++ = (char)(h << 4 | l);
 			i += 2;
 			break;
+		case 'c':
+			if (full == NULL || !proto_num_parse(src + i + 1,
+			    len - i - 1, &v) || v > (uint64_t)LLONG_MAX)
+				return -1;
+			*full = (long long)v;
+			return (long)(d - dst);
 		default:
 			return -1;
 		}
 	}
 	return (long)(d - dst);
+}
+
+long
+msglog_unescape(const char *src, size_t len, char *dst)
+{
+	return unescape(src, len, dst, NULL);
 }
 
 static char *
@@ -329,6 +576,43 @@ batch_reserve(struct msglog *lg, size_t n)
 		lg->bcap = cap;
 	}
 	return lg->batch + lg->blen;
+}
+
+/*
+ * Write the fields of r, each followed by TAB, at p (room for 256
+ * bytes, nick, peer and 4 times the text); return the end.
+ */
+static char *
+put_fields(char *p, const char *stamp, const struct msglog_rec *r)
+{
+	p = proto_put_str(p, stamp);
+	*p++ = '\t';
+	if (r->n == 0)
+		*p++ = '-';
+	else
+		p = proto_put_u64(p, r->n);
+	*p++ = '\t';
+	p = proto_put_u64(p, r->id);
+	*p++ = '\t';
+	p = proto_put(p, r->nick, r->nicklen);
+	*p++ = '\t';
+	p = proto_put_str(p, r->peer);
+	*p++ = '\t';
+	if (r->md5_recv == NULL)
+		*p++ = '-';
+	else
+		p = proto_put(p, r->md5_recv, DIGEST_MD5_HEX);
+	*p++ = '\t';
+	p = proto_put(p, r->md5_comp, DIGEST_MD5_HEX);
+	*p++ = '\t';
+	p = proto_put_str(p, r->verdict);
+	*p++ = '\t';
+	if (r->cut > 0)
+		p += escape_cut(r->text, r->textlen, p, r->cut);
+	else
+		p += msglog_escape(r->text, r->textlen, p);
+	*p++ = '\t';
+	return p;
 }
 
 /*
@@ -352,32 +636,8 @@ msglog_add(struct msglog *lg, const struct msglog_rec *r)
 		    sizeof *lg->chains);
 	}
 	start = batch_reserve(lg, 256 + r->nicklen + strlen(r->peer) +
-	    4 * r->textlen + DIGEST_CHAIN_HEX);
-	p = start;
-	p = proto_put_str(p, lg->stamp);
-	*p++ = '\t';
-	if (r->n == 0)
-		*p++ = '-';
-	else
-		p = proto_put_u64(p, r->n);
-	*p++ = '\t';
-	p = proto_put_u64(p, r->id);
-	*p++ = '\t';
-	p = proto_put(p, r->nick, r->nicklen);
-	*p++ = '\t';
-	p = proto_put_str(p, r->peer);
-	*p++ = '\t';
-	if (r->md5_recv == NULL)
-		*p++ = '-';
-	else
-		p = proto_put(p, r->md5_recv, DIGEST_MD5_HEX);
-	*p++ = '\t';
-	p = proto_put(p, r->md5_comp, DIGEST_MD5_HEX);
-	*p++ = '\t';
-	p = proto_put_str(p, r->verdict);
-	*p++ = '\t';
-	p += msglog_escape(r->text, r->textlen, p);
-	*p++ = '\t';
+	    (r->cut > 0 ? r->cut + 32 : 4 * r->textlen) + DIGEST_CHAIN_HEX);
+	p = put_fields(start, lg->stamp, r);
 
 	idx = lg->nrec;
 	prev = idx == 0 ? lg->chain : lg->chains[idx - 1];
@@ -391,9 +651,46 @@ msglog_add(struct msglog *lg, const struct msglog_rec *r)
 }
 
 size_t
+msglog_add_rejects(struct msglog *lg, const struct msglog_rec *who,
+    uint64_t bytes, const struct msglog_count *c, size_t ncodes)
+{
+	struct msglog_rec r = *who;
+	char		 text[512], md5[DIGEST_MD5_HEX + 1], *p, *end;
+	uint64_t	 total = 0;
+	size_t		 i;
+
+	for (i = 0; i < ncodes; i++)
+		total += c[i].n;
+	p = text + snprintf(text, sizeof text, "count=%llu bytes=%llu",
+	    (unsigned long long)total, (unsigned long long)bytes);
+	end = text + sizeof text;
+	for (i = 0; i < ncodes && p < end; i++)
+		if (c[i].n > 0)
+			p += snprintf(p, (size_t)(end - p), " %s=%llu",
+			    c[i].code, (unsigned long long)c[i].n);
+	if (p >= end)
+		p = end - 1;
+	digest_md5_hex(text, (size_t)(p - text), md5);
+	r.n = 0;
+	r.md5_recv = NULL;
+	r.md5_comp = md5;
+	r.verdict = "rejects";
+	r.text = text;
+	r.textlen = (size_t)(p - text);
+	r.cut = 0;
+	return msglog_add(lg, &r);
+}
+
+size_t
 msglog_pending(const struct msglog *lg)
 {
 	return lg->nrec;
+}
+
+bool
+msglog_torn_kept(const struct msglog *lg)
+{
+	return lg->torn_kept;
 }
 
 /* The size of a regular log file now, or -1 (not one, or no fstat). */
@@ -407,15 +704,31 @@ file_size(const struct msglog *lg)
 	return st.st_size;
 }
 
-/* Write buf fully if the descriptor takes it; return bytes written. */
+/*
+ * Write a then b with writev until all is written or the descriptor
+ * takes no more; return the bytes written (errno in *errnum if short).
+ */
 static size_t
-write_some(int fd, const char *buf, size_t len, int *errnum)
+write_two(int fd, const char *a, size_t alen, const char *b, size_t blen,
+    int *errnum)
 {
-	size_t	 done = 0;
-	ssize_t	 n;
+	struct iovec	 iov[2];
+	size_t		 done = 0, total = alen + blen, off;
+	ssize_t		 n;
+	int		 k;
 
-	while (done < len) {
-		n = write(fd, buf + done, len - done);
+	while (done < total) {
+		k = 0;
+		if (done < alen) {
+			iov[k].iov_base = (char *)a + done;
+			iov[k++].iov_len = alen - done;
+		}
+		off = done < alen ? 0 : done - alen;
+		if (blen > off) {
+			iov[k].iov_base = (char *)b + off;
+			iov[k++].iov_len = blen - off;
+		}
+		n = writev(fd, iov, k);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -431,47 +744,156 @@ write_some(int fd, const char *buf, size_t len, int *errnum)
 	return done;
 }
 
+/*
+ * Format the owed segment record into head (after a newline if the
+ * file does not end with one), chained from the last value written,
+ * and chain the batch after it.  Return the head's length; segchain
+ * gets the segment record's chain value.
+ */
+static size_t
+head_make(struct msglog *lg, off_t size, char *head,
+    char segchain[DIGEST_CHAIN_HEX + 1])
+{
+	struct msglog_rec r;
+	char		 text[256], md5[DIGEST_MD5_HEX + 1], c = '\n', *p;
+	const char	*prev;
+	size_t		 k, start, len;
+
+	p = head;
+	if (size > 0 && pread(lg->fd, &c, 1, size - 1) == 1 && c != '\n')
+		*p++ = '\n';
+	len = (size_t)snprintf(text, sizeof text, "reason=%s prev=%s",
+	    seg_reasons[lg->seg], lg->chain);
+	if (lg->seg == SEG_SHRANK || lg->seg == SEG_GREW)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		    " size=%lld expected=%lld", (long long)lg->seg_size,
+		    (long long)lg->seg_expect);
+	digest_md5_hex(text, len, md5);
+	memset(&r, 0, sizeof r);
+	r.nick = "xchatd";
+	r.nicklen = 6;
+	r.peer = "-";
+	r.md5_comp = md5;
+	r.verdict = "segment";
+	r.text = text;
+	r.textlen = len;
+	if (lg->stamp[0] == '\0')
+		msglog_begin(lg);
+	start = (size_t)(p - head);
+	p = put_fields(p, lg->stamp, &r);
+	digest_chain_hex(lg->chain, head + start, (size_t)(p - head) - start,
+	    segchain);
+	p = proto_put(p, segchain, DIGEST_CHAIN_HEX);
+	*p++ = '\n';
+	len = (size_t)(p - head);
+
+	/* The batch now follows the segment record. */
+	for (prev = segchain, start = 0, k = 0; k < lg->nrec; k++) {
+		p = lg->batch + lg->ends[k] - 1 - DIGEST_CHAIN_HEX;
+		digest_chain_hex(prev, lg->batch + start,
+		    (size_t)(p - lg->batch) - start, lg->chains[k]);
+		memcpy(p, lg->chains[k], DIGEST_CHAIN_HEX);
+		prev = lg->chains[k];
+		start = lg->ends[k];
+	}
+	return len;
+}
+
+/* Finish a record torn by an earlier write; false if still unfinished. */
+static bool
+tail_finish(struct msglog *lg, int *errnum)
+{
+	size_t	 done;
+
+	if (lg->taillen == 0)
+		return true;
+	if (lg->seg != SEG_NONE) {
+		/* The file changed: its start may be gone.  Drop it. */
+		lg->taillen = 0;
+		return true;
+	}
+	done = write_two(lg->fd, lg->tail, lg->taillen, NULL, 0, errnum);
+	memmove(lg->tail, lg->tail + done, lg->taillen - done);
+	lg->taillen -= done;
+	if (lg->expect >= 0)
+		lg->expect += (off_t)done;
+	return lg->taillen == 0;
+}
+
+/*
+ * After a write of done bytes of head (hlen bytes: maybe a newline,
+ * then a segment record from segstart) and the batch: which records
+ * are whole in the file?  A torn one is cut off if the file still ends
+ * with exactly what we wrote (sizes from fstat: base is the size
+ * before the write), else its rest is kept to be written first next
+ * time.  The chain moves on past the last record that is (or will
+ * be) whole.  Return how many of the batch's records are whole.
+ */
+static size_t
+commit_account(struct msglog *lg, off_t base, const char *head, size_t hlen,
+    size_t segstart, const char *segchain, size_t done)
+{
+	size_t	 nseg = hlen > 0, nall = nseg + lg->nrec, i, whole, end;
+	bool	 torn;
+
+#define REC_END(i) (nseg && (i) == 0 ? hlen : hlen + lg->ends[(i) - nseg])
+#define REC_CHAIN(i) (nseg && (i) == 0 ? segchain : lg->chains[(i) - nseg])
+	whole = done < segstart ? done : segstart;
+	for (i = 0; i < nall && REC_END(i) <= done; i++)
+		whole = REC_END(i);
+	torn = i < nall && done > whole;
+	if (torn && base >= 0 && file_size(lg) == base + (off_t)done &&
+	    ftruncate(lg->fd, base + (off_t)whole) == 0) {
+		done = whole;
+		torn = false;
+	}
+	if (torn) {
+		/* Finished by the next write: its number stays used. */
+		end = REC_END(i);
+		lg->taillen = end - done;
+		lg->tail = xrealloc(lg->tail, lg->taillen);
+		if (i < nseg)
+			memcpy(lg->tail, head + done, lg->taillen);
+		else
+			memcpy(lg->tail, lg->batch + (done - hlen),
+			    lg->taillen);
+		lg->torn_kept = i >= nseg;
+	}
+	if (torn || i > 0)
+		memcpy(lg->chain, REC_CHAIN(torn ? i : i - 1),
+		    DIGEST_CHAIN_HEX);
+	if (nseg && (torn || i > 0))
+		lg->seg = SEG_NONE;
+	if (base >= 0)
+		lg->expect = base + (off_t)done;
+	else if (lg->seekable)
+		lg->expect = file_size(lg);
+#undef REC_END
+#undef REC_CHAIN
+	return i > nseg ? i - nseg : 0;
+}
+
 size_t
 msglog_commit(struct msglog *lg, int *errnum)
 {
-	size_t	 done, k;
-	off_t	 base;
+	char		 head[HEADMAX], segchain[DIGEST_CHAIN_HEX + 1];
+	size_t		 hlen = 0, done, k = 0;
+	off_t		 base;
 
 	*errnum = 0;
-	if (lg->nrec == 0)
+	lg->torn_kept = false;
+	if (lg->nrec == 0 && lg->seg == SEG_NONE)
 		return 0;
-	/* First finish a record torn by an earlier partial write. */
-	if (lg->taillen > 0) {
-		done = write_some(lg->fd, lg->tail, lg->taillen, errnum);
-		memmove(lg->tail, lg->tail + done, lg->taillen - done);
-		lg->taillen -= done;
-		if (lg->taillen > 0) {
-			k = 0;
-			goto out;
-		}
-	}
-	base = file_size(lg);
-	done = write_some(lg->fd, lg->batch, lg->blen, errnum);
-	for (k = 0; k < lg->nrec && lg->ends[k] <= done; k++)
-		;
-	if (k < lg->nrec && done > (k == 0 ? 0 : lg->ends[k - 1])) {
-		size_t	 whole = k == 0 ? 0 : lg->ends[k - 1];
-
-		/*
-		 * A torn record: cut it off if the file still ends with
-		 * exactly what we wrote (the sizes come from fstat, never
-		 * from memory: the file may have been truncated or copied
-		 * behind our back); else finish it later.
-		 */
-		if (base == -1 || file_size(lg) != base + (off_t)done ||
-		    ftruncate(lg->fd, base + (off_t)whole) == -1) {
-			lg->taillen = lg->ends[k] - done;
-			lg->tail = xrealloc(lg->tail, lg->taillen);
-			memcpy(lg->tail, lg->batch + done, lg->taillen);
-		}
-	}
-	if (k > 0)
-		memcpy(lg->chain, lg->chains[k - 1], sizeof lg->chain);
+	base = file_check(lg, errnum);
+	if (base == -2 || !tail_finish(lg, errnum))
+		goto out;
+	if (base >= 0)
+		base = lg->expect;	/* the fstat size, plus a tail */
+	if (lg->seg != SEG_NONE)
+		hlen = head_make(lg, base, head, segchain);
+	done = write_two(lg->fd, head, hlen, lg->batch, lg->blen, errnum);
+	k = commit_account(lg, base, head, hlen, hlen > 0 && head[0] == '\n',
+	    segchain, done);
 out:
 	lg->nrec = 0;
 	lg->blen = 0;
@@ -529,22 +951,29 @@ is_stamp(const char *s, size_t len)
 	return true;
 }
 
-/*
- * Check one record (without its newline) against the previous chain
- * value.  Return NULL if it is good, or why it is bad.  *chain gets
- * the record's own chain field when it has one, so that one altered
- * record does not condemn all those after it.
- */
+/* What the verifier carries from record to record and file to file. */
+struct vstate {
+	char		 chain[DIGEST_CHAIN_HEX + 1];	/* the last record's */
+	bool		 first;		/* no record of this file read yet */
+	unsigned long	 first_line;
+	bool		 have_prev;	/* a file came before this one */
+	char		 prevlast[DIGEST_CHAIN_HEX + 1];	/* its last */
+	bool		 linked;	/* this file follows it */
+	bool		 have_n;	/* last_n is this run's last number */
+	uint64_t	 last_n;
+	unsigned long	 segments;
+	char		*text;		/* the record's text, unescaped */
+};
+
+#define IS(f, s) ((f).len == sizeof(s) - 1 && memcmp((f).p, s, (f).len) == 0)
+#define IS_DASH(f) ((f).len == 1 && (f).p[0] == '-')
+
+/* Split a record at TAB into f; NULL, or why it cannot be. */
 static const char *
-check_record(char *line, size_t len, char chain[DIGEST_CHAIN_HEX + 1],
-    char *text)
+split_fields(char *line, size_t len, struct proto_str f[MSGLOG_FIELDS])
 {
-	struct proto_str f[MSGLOG_FIELDS];
-	char		 md5[DIGEST_MD5_HEX + 1], want[DIGEST_CHAIN_HEX + 1];
-	const char	*why = NULL;
-	char		*p = line, *end = line + len, *tab;
-	long		 tlen;
-	int		 n = 0;
+	char	*p = line, *end = line + len, *tab = NULL;
+	int	 n = 0;
 
 	while (n < MSGLOG_FIELDS) {
 		tab = memchr(p, '\t', (size_t)(end - p));
@@ -560,75 +989,279 @@ check_record(char *line, size_t len, char chain[DIGEST_CHAIN_HEX + 1],
 		return "wrong number of fields";
 	if (f[9].len != DIGEST_CHAIN_HEX || !is_lower_hex(f[9].p, f[9].len))
 		return "malformed chain value";
-	digest_chain_hex(chain, line, (size_t)(f[9].p - line), want);
-	memcpy(chain, f[9].p, DIGEST_CHAIN_HEX);
-	if (memcmp(want, f[9].p, DIGEST_CHAIN_HEX) != 0)
+	return NULL;
+}
+
+/*
+ * Split the text of a server record ("key=value key=value ...", keys
+ * of lower-case letters, values without spaces) into kv; return how
+ * many words, or -1 if it is not of that form or has more than max.
+ */
+static int
+split_kv(const char *s, size_t len, struct proto_str (*kv)[2], int max)
+{
+	const char	*w = s, *end = s + len, *sp, *eq;
+	int		 n = 0;
+	size_t		 i;
+
+	while (w < end) {
+		sp = memchr(w, ' ', (size_t)(end - w));
+		if (sp == NULL)
+			sp = end;
+		eq = memchr(w, '=', (size_t)(sp - w));
+		if (n == max || eq == NULL || eq == w || eq + 1 == sp)
+			return -1;
+		for (i = 0; w + i < eq; i++)
+			if (w[i] < 'a' || w[i] > 'z')
+				return -1;
+		kv[n][0].p = w;
+		kv[n][0].len = (size_t)(eq - w);
+		kv[n][1].p = eq + 1;
+		kv[n++][1].len = (size_t)(sp - eq - 1);
+		if (sp + 1 == end)
+			return -1;	/* a trailing space */
+		w = sp + 1;
+	}
+	return n == 0 ? -1 : n;
+}
+
+/*
+ * A segment record's text: "reason=R prev=C" and maybe more numbers;
+ * true if well formed, with *prev pointing at C.
+ */
+static bool
+segment_text(const char *s, size_t len, const char **prev)
+{
+	struct proto_str kv[8][2];
+	uint64_t	 v;
+	size_t		 i;
+	int		 n, k;
+
+	if ((n = split_kv(s, len, kv, 8)) < 2 || !IS(kv[0][0], "reason") ||
+	    !IS(kv[1][0], "prev") || kv[1][1].len != DIGEST_CHAIN_HEX ||
+	    !is_lower_hex(kv[1][1].p, DIGEST_CHAIN_HEX))
+		return false;
+	for (i = 1; i < sizeof seg_reasons / sizeof seg_reasons[0]; i++)
+		if (kv[0][1].len == strlen(seg_reasons[i]) &&
+		    memcmp(kv[0][1].p, seg_reasons[i], kv[0][1].len) == 0)
+			break;
+	if (i == sizeof seg_reasons / sizeof seg_reasons[0])
+		return false;
+	for (k = 2; k < n; k++)
+		if (!proto_num_parse(kv[k][1].p, kv[k][1].len, &v))
+			return false;
+	*prev = kv[1][1].p;
+	return true;
+}
+
+/*
+ * A rejects record's text: "count=N bytes=N" then "code=N" for each
+ * code, the Ns of the codes adding up to count; true if so.
+ */
+static bool
+rejects_text(const char *s, size_t len)
+{
+	struct proto_str kv[16][2];
+	uint64_t	 count, bytes, v, sum = 0;
+	int		 n, k;
+
+	if ((n = split_kv(s, len, kv, 16)) < 3 || !IS(kv[0][0], "count") ||
+	    !IS(kv[1][0], "bytes") ||
+	    !proto_num_parse(kv[0][1].p, kv[0][1].len, &count) ||
+	    !proto_num_parse(kv[1][1].p, kv[1][1].len, &bytes))
+		return false;
+	for (k = 2; k < n; k++) {
+		if (!proto_num_parse(kv[k][1].p, kv[k][1].len, &v) ||
+		    v == 0 || sum + v < sum)
+			return false;
+		sum += v;
+	}
+	return count > 0 && sum == count;
+}
+
+/*
+ * The chain of a record: from the last record's value, or for a
+ * segment record from the value its text names (which must be the
+ * last record's, unless it is the file's first).  The first record of
+ * a file also says whether the file follows the one before.
+ */
+static const char *
+check_chain(const struct proto_str *f, const char *line, struct vstate *st)
+{
+	char		 want[DIGEST_CHAIN_HEX + 1];
+	const char	*prev = st->chain, *named = NULL, *why = NULL;
+	char		 text[1024];
+	long		 tlen;
+
+	if (IS(f[7], "segment")) {
+		st->segments++;
+		tlen = f[8].len < sizeof text ?
+		    unescape(f[8].p, f[8].len, text, NULL) : -1;
+		if (tlen >= 0 && segment_text(text, (size_t)tlen, &named)) {
+			if (!st->first &&
+			    memcmp(named, st->chain, DIGEST_CHAIN_HEX) != 0)
+				why = "a new chain segment that does not "
+				    "follow the record before it (records "
+				    "were removed or changed behind the "
+				    "server's back)";
+			prev = named;
+		}
+	}
+	if (st->first) {
+		st->linked = named != NULL && st->have_prev &&
+		    memcmp(named, st->prevlast, DIGEST_CHAIN_HEX) == 0;
+		if (!st->linked)
+			st->have_n = false;
+		st->first = false;
+	}
+	digest_chain_hex(prev, line, (size_t)(f[9].p - line), want);
+	memcpy(st->chain, f[9].p, DIGEST_CHAIN_HEX);
+	if (why == NULL && memcmp(want, f[9].p, DIGEST_CHAIN_HEX) != 0)
 		why = "chain broken (a record before it was removed, added "
 		    "or altered)";
+	return why;
+}
+
+/*
+ * The fields every record has; the text is unescaped into st->text
+ * (*tlen bytes; *full is the length it was cut from, or -1) and its
+ * MD5 checked unless it was cut.
+ */
+static const char *
+check_fields(const struct proto_str *f, struct vstate *st, long *tlen,
+    long long *full)
+{
+	char	 md5[DIGEST_MD5_HEX + 1];
 
 	if (!is_stamp(f[0].p, f[0].len))
 		return "malformed time";
-	if (!(f[1].len == 1 && f[1].p[0] == '-') && !is_num(f[1].p, f[1].len))
+	if (!IS_DASH(f[1]) && !is_num(f[1].p, f[1].len))
 		return "malformed message number";
 	if (!is_num(f[2].p, f[2].len))
 		return "malformed client id";
 	if (f[3].len == 0 || f[4].len == 0)
 		return "empty nick or peer";
-	if (!(f[5].len == 1 && f[5].p[0] == '-') &&
-	    !proto_md5_valid(f[5].p, f[5].len))
+	if (!IS_DASH(f[5]) && !proto_md5_valid(f[5].p, f[5].len))
 		return "malformed received digest";
 	if (f[6].len != DIGEST_MD5_HEX || !is_lower_hex(f[6].p, f[6].len))
 		return "malformed computed digest";
-	if ((tlen = msglog_unescape(f[8].p, f[8].len, text)) < 0)
+	if ((*tlen = unescape(f[8].p, f[8].len, st->text, full)) < 0)
 		return "malformed text escape";
-	digest_md5_hex(text, (size_t)tlen, md5);
+	if (*full >= 0)
+		return *full > *tlen ? NULL : "cut text not shorter than the "
+		    "length it gives";
+	digest_md5_hex(st->text, (size_t)*tlen, md5);
 	if (memcmp(md5, f[6].p, DIGEST_MD5_HEX) != 0)
 		return "MD5 of the text does not match (text altered)";
+	return NULL;
+}
 
-#define VERDICT(s) (f[7].len == sizeof(s) - 1 && \
-	memcmp(f[7].p, s, sizeof(s) - 1) == 0)
-	if (VERDICT("accepted")) {
-		if (f[1].len == 1 && f[1].p[0] == '-')
-			return "accepted record without a message number";
-		if (f[5].len != DIGEST_MD5_HEX ||
-		    !digest_md5_equal(f[5].p, md5))
-			return "accepted record whose received digest "
-			    "does not match";
-		if (!proto_text_valid(text, (size_t)tlen))
-			return "accepted record with an invalid text";
-		if (!proto_nick_valid(f[3].p, f[3].len))
-			return "accepted record with an invalid nick";
-	} else if (VERDICT("badhash")) {
-		if (f[5].len == DIGEST_MD5_HEX &&
-		    digest_md5_equal(f[5].p, md5))
+/* An accepted record: whole, digests equal, numbers going up. */
+static const char *
+check_accepted(const struct proto_str *f, struct vstate *st, long tlen,
+    long long full)
+{
+	uint64_t	 n;
+
+	if (IS_DASH(f[1]))
+		return "accepted record without a message number";
+	if (full >= 0)
+		return "accepted record with a cut text";
+	if (f[5].len != DIGEST_MD5_HEX || !digest_md5_equal(f[5].p, f[6].p))
+		return "accepted record whose received digest does not match";
+	if (!proto_text_valid(st->text, (size_t)tlen))
+		return "accepted record with an invalid text";
+	if (!proto_nick_valid(f[3].p, f[3].len))
+		return "accepted record with an invalid nick";
+	(void)proto_num_parse(f[1].p, f[1].len, &n);
+	if (st->have_n && n <= st->last_n) {
+		st->last_n = n;
+		return "message number not above the one before it (within "
+		    "a run of the server numbers only go up: a record was "
+		    "repeated or moved)";
+	}
+	st->last_n = n;
+	st->have_n = true;
+	return NULL;
+}
+
+/* The rules of each kind of record (its verdict). */
+static const char *
+check_kind(const struct proto_str *f, struct vstate *st, long tlen,
+    long long full)
+{
+	const char	*dummy;
+
+	if (IS(f[7], "accepted"))
+		return check_accepted(f, st, tlen, full);
+	if (IS(f[7], "badhash") || IS(f[7], "badtext") || IS(f[7], "flood")) {
+		if (IS(f[7], "badhash") &&
+		    f[5].len == DIGEST_MD5_HEX &&
+		    digest_md5_equal(f[5].p, f[6].p))
 			return "badhash record whose digests match";
-	} else if (!VERDICT("badtext") && !VERDICT("flood") &&
-	    !VERDICT("start"))
+		return NULL;
+	}
+	if (full >= 0)
+		return "cut text in a record that is not a rejection";
+	if (IS(f[7], "start")) {
+		st->have_n = false;	/* a new run numbers from 1 */
+		return NULL;
+	}
+	if (!IS(f[7], "rejects") && !IS(f[7], "segment"))
 		return "unknown verdict";
-#undef VERDICT
+	if (!IS_DASH(f[1]) || !IS_DASH(f[5]))
+		return "message number or received digest in a server record";
+	if (IS(f[7], "rejects"))
+		return rejects_text(st->text, (size_t)tlen) ? NULL :
+		    "malformed rejects record";
+	return segment_text(st->text, (size_t)tlen, &dummy) ? NULL :
+	    "malformed segment record";
+}
+
+/*
+ * Check one record (without its newline).  Return NULL if it is good,
+ * or why it is bad.  st->chain gets the record's own chain field when
+ * it has one, so that one altered record does not condemn all those
+ * after it.
+ */
+static const char *
+check_record(char *line, size_t len, struct vstate *st)
+{
+	struct proto_str f[MSGLOG_FIELDS];
+	const char	*why, *bad;
+	long		 tlen;
+	long long	 full;
+
+	if ((why = split_fields(line, len, f)) != NULL)
+		return why;
+	why = check_chain(f, line, st);
+	if ((bad = check_fields(f, st, &tlen, &full)) != NULL ||
+	    (bad = check_kind(f, st, tlen, full)) != NULL)
+		return bad;
 	return why;
 }
 
-int
-msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
+/* Check one file, going on from st; print and count into v. */
+static int
+verify_one(const char *path, FILE *out, struct vstate *st,
+    struct msglog_verdict *v)
 {
 	FILE		*fp;
-	char		*line = NULL, *text = NULL;
-	char		 chain[DIGEST_CHAIN_HEX + 1];
-	size_t		 cap = 0, tcap = 0;
+	char		*line = NULL;
+	size_t		 cap = 0;
 	ssize_t		 len;
 	unsigned long	 lineno = 0;
 	const char	*why;
-	struct msglog_verdict vv;
 
-	if (v == NULL)
-		v = &vv;
 	memset(v, 0, sizeof *v);
 	if ((fp = fopen(path, "r")) == NULL) {
 		fprintf(out, "%s: cannot open: %s\n", path, strerror(errno));
 		return 2;
 	}
-	memcpy(chain, GENESIS, sizeof chain);
+	memcpy(st->chain, GENESIS, sizeof st->chain);
+	st->first = true;
+	st->first_line = 0;
+	st->segments = 0;
 	while ((len = getline(&line, &cap, fp)) != -1) {
 		lineno++;
 		if (line[len - 1] != '\n') {
@@ -640,11 +1273,10 @@ msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
 		}
 		line[--len] = '\0';
 		v->records++;
-		if ((size_t)len + 1 > tcap) {
-			tcap = (size_t)len + 1;
-			text = xrealloc(text, tcap);
-		}
-		why = check_record(line, (size_t)len, chain, text);
+		st->text = xrealloc(st->text, (size_t)len + 1);
+		why = check_record(line, (size_t)len, st);
+		if (!st->first && st->first_line == 0)
+			st->first_line = lineno;
 		if (why == NULL)
 			v->good++;
 		else {
@@ -653,18 +1285,86 @@ msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
 			    why);
 		}
 	}
+	free(line);
 	if (ferror(fp)) {
 		fprintf(out, "%s: read error: %s\n", path, strerror(errno));
 		fclose(fp);
-		free(line);
-		free(text);
 		return 2;
 	}
 	fclose(fp);
-	free(line);
-	free(text);
-	fprintf(out, "%s: %lu records, %lu good, %lu bad%s\n", path,
+	v->segments = st->segments;
+	fprintf(out, "%s: %lu records, %lu good, %lu bad%s", path,
 	    v->records, v->good, v->bad,
 	    v->torn ? ", torn last line ignored" : "");
+	if (v->segments > 0)
+		fprintf(out, ", %lu segment record%s", v->segments,
+		    v->segments == 1 ? "" : "s");
+	fputc('\n', out);
 	return v->bad == 0 ? 0 : 1;
+}
+
+/* Add one file's verdict to the total. */
+static void
+verdict_add(struct msglog_verdict *v, const struct msglog_verdict *one)
+{
+	v->records += one->records;
+	v->good += one->good;
+	v->bad += one->bad;
+	v->torn = v->torn || one->torn;
+	v->segments += one->segments;
+}
+
+int
+msglog_verify_files(const char *const *paths, size_t n, FILE *out,
+    struct msglog_verdict *v)
+{
+	struct msglog_verdict one, vv;
+	struct vstate	 st;
+	const char	*prevpath = NULL;
+	size_t		 i;
+	int		 rc = 0, r;
+
+	if (v == NULL)
+		v = &vv;
+	memset(v, 0, sizeof *v);
+	memset(&st, 0, sizeof st);
+	for (i = 0; i < n; i++) {
+		st.have_prev = prevpath != NULL;
+		r = verify_one(paths[i], out, &st, &one);
+		verdict_add(v, &one);
+		if (r == 2) {
+			rc = 2;
+			prevpath = NULL;
+			st.have_n = false;
+			continue;
+		}
+		if (r == 1 && rc == 0)
+			rc = 1;
+		if (one.records == 0)
+			continue;	/* an empty file: link across it */
+		if (prevpath != NULL && !st.linked) {
+			fprintf(out, "%s:%lu: does not follow %s: its first "
+			    "record is not a segment record that names the "
+			    "last chain value of %s (a file is missing, out "
+			    "of order, or records were cut off its end)\n",
+			    paths[i], st.first_line, prevpath, prevpath);
+			v->links_bad++;
+			if (rc == 0)
+				rc = 1;
+		}
+		prevpath = paths[i];
+		memcpy(st.prevlast, st.chain, sizeof st.prevlast);
+	}
+	if (n > 1)
+		fprintf(out, "%zu files: %lu records, %lu good, %lu bad, "
+		    "%lu broken links between files\n", n, v->records,
+		    v->good, v->bad, v->links_bad);
+	free(st.text);
+	return rc;
+}
+
+int
+msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
+{
+	return msglog_verify_files(&path, 1, out, v);
 }

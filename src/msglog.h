@@ -17,6 +17,12 @@
 
 struct msglog;
 
+/*
+ * A rejected text is recorded cut to at most this many escaped bytes,
+ * followed by \c and its whole length in bytes (msglog_rec.cut).
+ */
+#define MSGLOG_CUT	200
+
 /* What one record says.  n == 0 means "no message number". */
 struct msglog_rec {
 	uint64_t	 n;
@@ -29,7 +35,34 @@ struct msglog_rec {
 	const char	*verdict;	/* accepted badhash badtext flood start */
 	const char	*text;
 	size_t		 textlen;
+	size_t		 cut;		/* 0: whole text; else MSGLOG_CUT */
 };
+
+/* One kind of rejection and how many of it (msglog_add_rejects). */
+struct msglog_count {
+	const char	*code;		/* a lower-case word: badhash ... */
+	uint64_t	 n;
+};
+
+/*
+ * What happened to the log file, as told to the notify callback.  All
+ * but MSGLOG_SAME, MSGLOG_RENAMED and MSGLOG_REOPEN_FAILED mean that
+ * the next write starts a new chain segment with a "segment" record.
+ */
+enum msglog_change {
+	MSGLOG_REOPENED,	/* msglog_reopen: a new file at the path */
+	MSGLOG_SAME,		/* msglog_reopen: the path is the open file */
+	MSGLOG_REOPEN_FAILED,	/* msglog_reopen: the old file is kept */
+	MSGLOG_SHRANK,		/* truncated behind our back */
+	MSGLOG_GREW,		/* written to by someone else */
+	MSGLOG_DELETED,		/* deleted: created again at the path */
+	MSGLOG_REPLACED,	/* deleted, another file at the path */
+	MSGLOG_RENAMED		/* renamed: written to until msglog_reopen */
+};
+
+/* detail: sizes (SHRANK, GREW) or an error (REOPEN_FAILED), or "". */
+typedef void (*msglog_notify_cb)(void *arg, enum msglog_change,
+	    const char *detail);
 
 /*
  * Open (or create, 0600) the log at path for appending.  An existing
@@ -42,6 +75,19 @@ struct msglog *msglog_open(const char *path, char *err, size_t errlen);
 void	msglog_close(struct msglog *);
 /* The path given to msglog_open(), owned by the log. */
 const char *msglog_path(const struct msglog *);
+/* Tell fn(arg, ...) what happens to the file (see enum msglog_change). */
+void	msglog_set_notify(struct msglog *, msglog_notify_cb, void *arg);
+/*
+ * Open the path again (SIGHUP: logrotate renamed the file).  If it is
+ * another file than the one open, it is created if needed and locked,
+ * the old one is closed, and the next write (msglog_commit, even of an
+ * empty batch) starts it with a "segment" record that names the last
+ * chain value written to the old file.  Return 0 if the path is now
+ * the open file (MSGLOG_REOPENED or MSGLOG_SAME is told), -1 with a
+ * sentence in err if it cannot be opened or locked (the old file is
+ * kept; MSGLOG_REOPEN_FAILED).  Call only between batches.
+ */
+int	msglog_reopen(struct msglog *, char *err, size_t errlen);
 
 /* Start a batch: fixes the time stamp of the records that follow. */
 void	msglog_begin(struct msglog *);
@@ -50,12 +96,31 @@ size_t	msglog_add(struct msglog *, const struct msglog_rec *);
 /* How many records the current batch holds, not yet written. */
 size_t	msglog_pending(const struct msglog *);
 /*
+ * Queue a "rejects" record: who (id, nick and peer of a rec) had
+ * rejections that were counted rather than recorded one by one: the
+ * n of each code (codes with n == 0 are left out), bytes of text in
+ * all.  Return its index in the batch.
+ */
+size_t	msglog_add_rejects(struct msglog *, const struct msglog_rec *who,
+	    uint64_t bytes, const struct msglog_count *, size_t ncodes);
+/*
  * Write the batch with one write().  Return how many of its records
  * are now in the file (all of them unless the write failed); those
  * that are not are forgotten and the chain goes on from the last one
- * written.  On failure *errnum is set.
+ * written.  On failure *errnum is set.  Before writing, the file is
+ * compared with what this log last wrote to it (fstat of the open
+ * file and stat of the path): a file that shrank or grew behind our
+ * back, or was deleted or replaced (then the path is opened again),
+ * gets a "segment" record before the batch, as msglog_reopen's new
+ * file does; one of those may be all that is written.
  */
 size_t	msglog_commit(struct msglog *, int *errnum);
+/*
+ * After msglog_commit: true if the first record it did not write
+ * whole is in the file in part and will be finished by the next write
+ * (the file could not be cut back), so that its number is used.
+ */
+bool	msglog_torn_kept(const struct msglog *);
 
 /* Escape a text as the log stores it; dst needs 4 * len bytes. */
 size_t	msglog_escape(const char *src, size_t len, char *dst);
@@ -63,7 +128,8 @@ size_t	msglog_escape(const char *src, size_t len, char *dst);
 long	msglog_unescape(const char *src, size_t len, char *dst);
 
 /*
- * Check every record of a log file: its fields, its MD5 and the chain.
+ * Check every record of a log file: its fields, its MD5, the chain,
+ * and that message numbers only increase within a run of the server.
  * Print a line for each bad record and a summary to out; return 0 if
  * every record is good, 1 if any is bad, 2 if the file cannot be read.
  */
@@ -72,7 +138,19 @@ struct msglog_verdict {
 	unsigned long	 good;
 	unsigned long	 bad;
 	bool		 torn;		/* last line incomplete */
+	unsigned long	 segments;	/* "segment" records */
+	unsigned long	 links_bad;	/* files that do not follow the last */
 };
 int	msglog_verify(const char *path, FILE *out, struct msglog_verdict *);
+/*
+ * The same for n files, oldest first (log.2 log.1 log): each is
+ * checked alone, and each file's first record must be a "segment"
+ * record that names the last chain value of the file before it (empty
+ * files are skipped).  The verdict adds up all the files; the return
+ * is 2 if any file cannot be read, else 1 if any record is bad or any
+ * link broken, else 0.
+ */
+int	msglog_verify_files(const char *const *paths, size_t n, FILE *out,
+	    struct msglog_verdict *);
 
 #endif

@@ -625,6 +625,47 @@ ev_logstate(void *arg, int errnum)
 	schedule_flush(ui);
 }
 
+/* The log was reopened (SIGHUP) or changed behind the server's back. */
+static void
+ev_logchanged(void *arg, enum msglog_change what, const char *detail)
+{
+	struct server_ui *ui = arg;
+	const char	*args[2], *fmt = NULL;
+
+	switch (what) {
+	case MSGLOG_REOPENED:
+		fmt = ui->r.ev_log_reopened;
+		break;
+	case MSGLOG_SAME:
+		fmt = ui->r.ev_log_same;
+		break;
+	case MSGLOG_REOPEN_FAILED:
+		fmt = ui->r.ev_log_reopen_failed;
+		break;
+	case MSGLOG_SHRANK:
+		fmt = ui->r.ev_log_shrank;
+		break;
+	case MSGLOG_GREW:
+		fmt = ui->r.ev_log_grew;
+		break;
+	case MSGLOG_DELETED:
+		fmt = ui->r.ev_log_deleted;
+		break;
+	case MSGLOG_REPLACED:
+		fmt = ui->r.ev_log_replaced;
+		break;
+	case MSGLOG_RENAMED:
+		fmt = ui->r.ev_log_renamed;
+		break;
+	}
+	if (fmt == NULL)
+		return;
+	args[0] = ui->logfile;
+	args[1] = detail;
+	event_add(ui, LK_ALWAYS, fmt, "fe", args);
+	schedule_flush(ui);
+}
+
 static void
 ev_sent(void *arg, const struct hub_client_info *ci)
 {
@@ -638,6 +679,7 @@ static const struct hub_events events = {
 	.accepted = ev_accepted,
 	.rejected = ev_rejected,
 	.logstate = ev_logstate,
+	.logchanged = ev_logchanged,
 	.sent = ev_sent,
 };
 

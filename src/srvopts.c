@@ -93,7 +93,9 @@ static const struct opt_row rows[] = {
 	  "run without a window or X display", "true or false", NULL },
 	{ "-verifylog", "FILE", "verifyLog", "VerifyLog", "", NULL, SK_FILE,
 	  0, 0, IN(verifylog), OUT(verifylog),
-	  "check FILE's records and chain, then exit", NULL, NULL },
+	  "check FILE's records and chain, then exit; more files may "
+	  "follow, oldest first (log.1 log), and their links are checked",
+	  NULL, NULL },
 	{ "-debug", NULL, "debug", "Debug", "false", NULL, SK_BOOL, 0, 0,
 	  IN(debug), OUT(debug), "more diagnostics on stderr",
 	  "true or false", NULL },

@@ -34,6 +34,8 @@
 
 static struct hub	*hub;
 static struct msglog	*mlog;
+static const char	**vfiles;	/* -verifylog FILE and those after */
+static size_t		 nvfiles;
 
 static void
 xchatd_quit_cb(void *arg)
@@ -55,6 +57,14 @@ stats_cb(void *arg)
 	    st.clients, (unsigned long long)st.connections,
 	    (unsigned long long)st.accepted, (unsigned long long)st.rejected,
 	    (unsigned long long)st.deliveries);
+}
+
+/* SIGHUP: reopen the log at its path (logrotate); clients stay. */
+static void
+hup_cb(void *arg)
+{
+	(void)arg;
+	hub_log_reopen(hub);
 }
 
 static void
@@ -181,6 +191,29 @@ server_early_flags(int argc, char **argv)
 }
 
 /*
+ * With -verifylog, the arguments left that are not options are more
+ * files to check after its own (vfiles); take them out of av.
+ */
+static int
+take_files(int ac, char **av, const char *first)
+{
+	int	 i, k = 1;
+
+	vfiles = calloc((size_t)ac + 1, sizeof *vfiles);
+	if (vfiles == NULL)
+		fatal("calloc");
+	vfiles[nvfiles++] = first;
+	for (i = 1; i < ac; i++) {
+		if (av[i][0] != '-')
+			vfiles[nvfiles++] = av[i];
+		else
+			av[k++] = av[i];
+	}
+	av[k] = NULL;
+	return k;
+}
+
+/*
  * First pass without a display: is it headless?  Are the values sane?
  * Bad values and unknown options exit 2 here, before any display.
  */
@@ -199,6 +232,8 @@ options_first_pass(int argc, char **argv, struct srv_options *o)
 	srvopts_load(&ac, av, &s);
 	check_strings(&s, o);
 	log_init("xchatd", o->debug);
+	if (o->verifylog != NULL)
+		ac = take_files(ac, av, o->verifylog);
 	if (!check_leftovers(ac, av, o->headless || o->verifylog != NULL)) {
 		free(av);
 		exit(2);
@@ -206,9 +241,9 @@ options_first_pass(int argc, char **argv, struct srv_options *o)
 	free(av);
 }
 
-/* -verifylog: check the file and return the exit status. */
+/* -verifylog: check the files and return the exit status. */
 static int
-verify_only(const char *file)
+verify_only(void)
 {
 	const char	*e;
 	int		 rc;
@@ -217,8 +252,9 @@ verify_only(const char *file)
 		log_warnx("%s", e);
 		return 2;
 	}
-	rc = msglog_verify(file, stdout, NULL);
+	rc = msglog_verify_files(vfiles, nvfiles, stdout, NULL);
 	fflush(stdout);
+	free(vfiles);
 	return rc;
 }
 
@@ -293,23 +329,24 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	hub = hub_create(&o->hub, mlog, ui != NULL ? server_ui_events() :
 	    NULL, ui);
 	hub_listen(hub, lfd);
-	hub_log_start(hub, lname);
 	evloop_signal(SIGTERM, xchatd_quit_cb, NULL);
 	evloop_signal(SIGINT, xchatd_quit_cb, NULL);
-	evloop_signal(SIGHUP, xchatd_quit_cb, NULL);
+	evloop_signal(SIGHUP, hup_cb, NULL);
 	if (ui == NULL)
 		evloop_signal(SIGUSR1, stats_cb, NULL);
 
-	log_info("listening on %s, logging to %s", lname, o->logfile);
-	if (o->headless)
-		log_info("connect with: xchat -host %s -port %s "
-		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
 	if (ui != NULL) {
 		uinfo.listen_name = lname;
 		uinfo.logfile = o->logfile;
 		uinfo.quit = ui_quit;
 		server_ui_start(ui, hub, &uinfo);
 	}
+	/* After the window is up: it shows a log that cannot be written. */
+	hub_log_start(hub, lname);
+	log_info("listening on %s, logging to %s", lname, o->logfile);
+	if (o->headless)
+		log_info("connect with: xchat -host %s -port %s "
+		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
 }
 
 int
@@ -326,7 +363,7 @@ main(int argc, char **argv)
 	XtSetLanguageProc(NULL, NULL, NULL);
 	options_first_pass(argc, argv, &o);
 	if (o.verifylog != NULL)
-		return verify_only(o.verifylog);
+		return verify_only();
 	if (o.headless)
 		evloop_init(NULL);
 	else

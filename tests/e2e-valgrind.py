@@ -1,13 +1,16 @@
 """e2e-valgrind.py -- the headless server under valgrind memcheck for a
 representative session: handshakes with history, NICK (good, taken,
-bad), MSGs (accepted, badhash, badtext, flood), unknown verbs, a
-too-long frame, PING, a frame in pieces, a reset mid-frame, a
-half-close after a MSG, QUIT, a slow reader dropped, SIGTERM.  It
-requires zero memcheck errors and zero definitely lost bytes.  Skipped
-(77) without valgrind or when xchatd is built with ASan."""
+bad), MSGs (accepted, badhash, badtext, flood: rejection records and
+summaries), the log renamed and reopened on SIGHUP then truncated
+behind the server's back, unknown verbs, a too-long frame, PING, a
+frame in pieces, a reset mid-frame, a half-close after a MSG, QUIT, a
+slow reader dropped, SIGTERM.  It requires zero memcheck errors and
+zero definitely lost bytes.  Skipped (77) without valgrind or when
+xchatd is built with ASan."""
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -72,6 +75,21 @@ try:
                     for i in range(10, 310)))
     res = [b.line(timeout=30) for _ in range(300)]
     check(any(r.endswith(b" flood") for r in res), "NAK flood: %r" % res)
+    # the log rotated (rename + SIGHUP), then truncated behind its back
+    os.rename(srv.log, srv.log + ".1")
+    srv.proc.send_signal(signal.SIGHUP)
+    deadline = time.time() + 60
+    while not (os.path.exists(srv.log) and
+               b"\tsegment\t" in open(srv.log, "rb").read()):
+        check(time.time() < deadline and srv.proc.poll() is None,
+              "no segment record after SIGHUP")
+        time.sleep(0.05)
+    os.truncate(srv.log, 0)
+    f = xc.Client(srv.port, timeout=20)
+    f.msg(1, "depois do logrotate")
+    f.expect("OK 1 ")
+    f.sock.close()
+    a.expect("LEAVE %d " % f.id, skip=("JOIN", "MSG"))
     # reset mid-frame
     c = xc.Client(srv.port, timeout=20)
     c.send(b"MSG 1 %s half" % md5("half").encode())

@@ -468,6 +468,34 @@ def test_log_failure():
     w.kill()
 
 
+def test_log_rotation():
+    """SIGHUP keeps the window and its clients and says the log was
+    reopened; a log renamed or truncated behind the server's back is
+    shown too."""
+    w = Window("-floodrate", "0")
+    c = xc.Client(w.port)
+    w.proc.send_signal(signal.SIGHUP)
+    w.wait_for(lambda d: any("nothing to reopen" in e for e in d["events"]),
+               "the SIGHUP line (same file)")
+    os.rename(w.log, w.log + ".1")
+    c.msg(1, "renomeado")
+    c.expect("OK 1 1", skip=("JOIN", "LEAVE"))
+    w.wait_for(lambda d: any("was renamed" in e for e in d["events"]),
+               "the renamed line")
+    w.proc.send_signal(signal.SIGHUP)
+    w.wait_for(lambda d: any("was reopened" in e for e in d["events"]),
+               "the SIGHUP line (new file)")
+    os.truncate(w.log, 0)
+    c.msg(2, "truncado")
+    c.expect("OK 2 2", skip=("JOIN", "LEAVE"))
+    d = w.wait_for(lambda d: any("shrank" in e for e in d["events"]),
+                   "the shrank line")
+    xc.check(w.proc.poll() is None and d["nclients"] == 1,
+             "after SIGHUP: %r" % d["clients"])
+    c.close()
+    w.kill()
+
+
 def test_portuguese():
     """Under LANG=pt_BR.UTF-8 the labels come from the pt_BR file."""
     try:
@@ -559,7 +587,8 @@ def main():
     try:
         for t in (test_main, test_summary, test_wm_delete_idle,
                   test_startup_errors,
-                  test_log_failure, test_portuguese, test_fallbacks):
+                  test_log_failure, test_log_rotation, test_portuguese,
+                  test_fallbacks):
             log(t.__name__)
             t()
     finally:

@@ -11,7 +11,13 @@
  * in LF (a torn last line is cut); a log that verified good stays
  * good with one more record appended; records that msglog_add writes
  * from the input's pieces (accepted, badtext, badhash, with any bytes
- * as text) always verify, and stay good when junk follows them.
+ * as text, rejections cut to MSGLOG_CUT, a "rejects" summary) always
+ * verify, and stay good when junk follows them.  Segments: after a
+ * reopen (the file renamed) both files verify alone and together in
+ * order, not in the other order; a file truncated behind the log's
+ * back to any size gets a segment record and has at most two bad
+ * records (a cut line, the segment that does not follow it), none if
+ * it was emptied; a deleted file is created again and verifies.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -32,7 +38,7 @@
 #include "protocol.h"
 
 static char	 dir[] = "/tmp/xchat-fuzz-log.XXXXXX";
-static char	 raw[64], built[64];
+static char	 raw[64], built[64], older[64];
 static FILE	*devnull;
 
 static void
@@ -84,7 +90,52 @@ ends_in_lf(const char *path)
 	return c == '\n';
 }
 
-/* Add one record with text t; kind 0 accepted/badtext, 1 badhash. */
+/* Add a "start" record, as the server does when it starts. */
+static void
+add_start(struct msglog *lg)
+{
+	struct msglog_rec r;
+	char		 md5[33];
+
+	digest_md5_hex("started", 7, md5);
+	memset(&r, 0, sizeof r);
+	r.nick = "xchatd";
+	r.nicklen = 6;
+	r.peer = "127.0.0.1:12345";
+	r.md5_comp = md5;
+	r.verdict = "start";
+	r.text = "started";
+	r.textlen = 7;
+	msglog_add(lg, &r);
+}
+
+/* Add a "rejects" record whose counts come from the text's bytes. */
+static void
+add_rejects(struct msglog *lg, const char *t, size_t len)
+{
+	static const char *const codes[] = { "badhash", "flood", "badtext" };
+	struct msglog_count c[3];
+	struct msglog_rec who;
+	size_t		 i;
+
+	memset(&who, 0, sizeof who);
+	who.id = 9;
+	who.nick = "eve";
+	who.nicklen = 3;
+	who.peer = "127.0.0.1:6666";
+	for (i = 0; i < 3; i++) {
+		c[i].code = codes[i];
+		c[i].n = i < len ? (unsigned char)t[i] : 1;
+	}
+	if (c[0].n + c[1].n + c[2].n == 0)
+		c[2].n = 1;
+	msglog_add_rejects(lg, &who, len, c, 3);
+}
+
+/*
+ * Add one record with text t; kind 0 accepted/badtext, 1 badhash,
+ * 2 a rejection cut to MSGLOG_CUT, 3 a rejects summary.
+ */
 static void
 add_record(struct msglog *lg, const char *t, size_t len, int kind,
     uint64_t n)
@@ -108,7 +159,15 @@ add_record(struct msglog *lg, const char *t, size_t len, int kind,
 	r.md5_comp = comp;
 	r.text = t;
 	r.textlen = len;
-	if (kind == 1) {
+	if (kind == 3) {
+		add_rejects(lg, t, len);
+		return;
+	}
+	if (kind == 2) {
+		r.md5_recv = NULL;
+		r.verdict = "flood";
+		r.cut = MSGLOG_CUT;
+	} else if (kind == 1) {
 		r.md5_recv = other;
 		r.verdict = "badhash";
 	} else if (proto_text_valid(t, len)) {
@@ -128,7 +187,69 @@ cleanup(void)
 {
 	unlink(raw);
 	unlink(built);
+	unlink(older);
 	rmdir(dir);
+}
+
+/* Write one accepted record numbered n and commit it. */
+static void
+append_one(struct msglog *lg, uint64_t n)
+{
+	int	 e;
+
+	msglog_begin(lg);
+	add_record(lg, "more", 4, 0, n);
+	INVARIANT(msglog_commit(lg, &e) == 1 && e == 0);
+}
+
+/* 4. Rotation, truncation and deletion behind the log's back. */
+static void
+check_segments(const uint8_t *data, size_t size)
+{
+	struct msglog_verdict v;
+	struct msglog	*lg;
+	const char	*pair[2];
+	char		 err[512];
+	off_t		 sz, t;
+	int		 r;
+
+	unlink(built);
+	unlink(older);
+	lg = msglog_open(built, err, sizeof err);
+	INVARIANT(lg != NULL);
+	append_one(lg, 1);
+	INVARIANT(rename(built, older) == 0);
+	INVARIANT(msglog_reopen(lg, err, sizeof err) == 0);
+	append_one(lg, 2);
+	INVARIANT(msglog_verify(older, devnull, &v) == 0);
+	INVARIANT(msglog_verify(built, devnull, &v) == 0 &&
+	    v.records == 2 && v.segments == 1);
+	pair[0] = older;
+	pair[1] = built;
+	INVARIANT(msglog_verify_files(pair, 2, devnull, &v) == 0 &&
+	    v.links_bad == 0);
+	pair[0] = built;
+	pair[1] = older;
+	INVARIANT(msglog_verify_files(pair, 2, devnull, &v) == 1 &&
+	    v.links_bad == 1 && v.bad == 0);
+
+	/* Truncated to a size the input picks. */
+	sz = file_size(built);
+	t = size >= 2 ? (off_t)((data[size - 1] << 8 | data[size - 2]) %
+	    (sz + 1)) : 0;
+	INVARIANT(truncate(built, t) == 0);
+	append_one(lg, 3);
+	r = msglog_verify(built, devnull, &v);
+	INVARIANT(!v.torn && v.bad <= 2);
+	if (t == 0 || t == sz)
+		INVARIANT(r == 0 && v.bad == 0);
+
+	/* Deleted: created again, with a segment record. */
+	unlink(built);
+	append_one(lg, 4);
+	INVARIANT(msglog_verify(built, devnull, &v) == 0 &&
+	    v.records == 2 && v.segments == 1);
+	msglog_close(lg);
 }
 
 int
@@ -140,6 +261,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	snprintf(raw, sizeof raw, "%s/raw", dir);
 	snprintf(built, sizeof built, "%s/built", dir);
+	snprintf(older, sizeof older, "%s/built.1", dir);
 	devnull = fopen("/dev/null", "w");
 	atexit(cleanup);
 	return 0;
@@ -170,16 +292,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	INVARIANT(r1 == (v1.bad == 0 ? 0 : 1));
 
 	/* 2. Opening it for appending cuts a torn tail; a good log stays
-	   good with a record more. */
+	   good with a new run's records more (start, then number 1). */
 	lg = msglog_open(raw, err, sizeof err);
 	INVARIANT(lg != NULL);
 	INVARIANT(ends_in_lf(raw));
 	msglog_begin(lg);
+	add_start(lg);
 	add_record(lg, "appended", 8, 0, 1);
-	INVARIANT(msglog_commit(lg, &e) == 1);
+	INVARIANT(msglog_commit(lg, &e) == 2);
 	msglog_close(lg);
 	r3 = msglog_verify(raw, devnull, &v3);
-	INVARIANT(v3.records == v1.records + 1 && !v3.torn);
+	INVARIANT(v3.records == v1.records + 2 && !v3.torn);
 	if (v1.bad == 0)
 		INVARIANT(r3 == 0 && v3.good == v3.records);
 
@@ -194,7 +317,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = i == k - 1 ? size - off : piece;
 
 		add_record(lg, (const char *)data + off, len,
-		    (int)(i == 2), i + 1);
+		    (int)(i == 0 ? 0 : (i + data[0] / 4) % 4), i + 1);
 	}
 	INVARIANT(msglog_commit(lg, &e) == k);
 	msglog_close(lg);
@@ -205,5 +328,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file(built, data, size, true);
 	r3 = msglog_verify(built, devnull, &v3);
 	INVARIANT(v3.records >= k && v3.good >= k);
+
+	check_segments(data, size);
 	return 0;
 }

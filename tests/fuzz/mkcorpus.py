@@ -157,3 +157,41 @@ put("logverify", "good", log)
 put("logverify", "tampered", log.replace("Olá".encode(), b"Ola!"))
 put("logverify", "torn", log + log[:40])
 put("logverify", "fields", b"a\tb\tc\n\n\t\t\t\t\t\t\t\t\t\n")
+
+
+# The record kinds of issue 10: a rejection cut short (\c and its
+# length), a "rejects" summary, "segment" records (a rotated file's
+# first record, and one in the middle that follows), numbers that
+# repeat within a run.
+def srv(prev, verdict, text, n=b"-", recv=b"-", comp=None):
+    body = b"\t".join([b"2026-12-02T10:00:00.000Z", n, b"3", b"eve",
+                       b"127.0.0.1:6666", recv, comp or md5(text),
+                       verdict, text]) + b"\t"
+    c = chain(prev, body)
+    return body + c + b"\n", c
+
+
+r, c = rec(g, b"-", b"", b"start", b"-")
+kinds = r
+r, c = srv(c, b"badhash", b"AAAA\\c3900", recv=b"0" * 32,
+           comp=md5(b"A" * 3900))
+kinds += r
+r, c = srv(c, b"rejects", b"count=7 bytes=900 badhash=5 flood=2")
+kinds += r
+r, c = rec(c, b"1", OLA)
+kinds += r
+last = c
+seg = b"reason=shrank prev=" + c + b" size=0 expected=400"
+r, c = srv(c, b"segment", seg)
+kinds += r
+r, c = rec(c, b"2", b"depois")
+kinds += r
+put("logverify", "kinds", kinds)
+r, c = srv(b"9" * 64, b"segment", b"reason=reopen prev=" + b"9" * 64)
+rotated = r
+r, c = rec(c, b"7", b"rodado")
+rotated += r
+put("logverify", "rotated", rotated)
+r, c = rec(last, b"1", OLA)
+put("logverify", "renumbered", kinds[:kinds.index(b"\tsegment\t")]
+    .rsplit(b"\n", 1)[0] + b"\n" + r)
