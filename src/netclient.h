@@ -32,14 +32,14 @@
 enum nc_state {
 	NC_IDLE = 0,		/* not started */
 	NC_CONNECTING,		/* TCP connect in progress */
-	NC_SECURING,		/* TLS handshake in progress */
-	NC_TRUST,		/* TLS up, the user is asked about the key */
 	NC_HANDSHAKE,		/* connected, WELCOME not yet seen */
 	NC_HISTORY,		/* WELCOME seen, READY not yet */
 	NC_READY,		/* READY seen: chatting */
 	NC_WAITING,		/* disconnected, a retry is scheduled */
 	NC_CLOSED,		/* quit: no retry */
-	NC_STOPPED		/* disconnected; no retry until asked */
+	NC_STOPPED,		/* disconnected; no retry until asked */
+	NC_SECURING,		/* connected, TLS handshake in progress */
+	NC_TRUST		/* TLS up, the user is asked about the key */
 };
 
 /* Why the client is (or was last) disconnected. */

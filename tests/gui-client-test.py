@@ -73,7 +73,7 @@ class RealServer:
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(T, "xchatd.err"), "ab"))
         PROCS.append(self.proc)
-        end = time.time() + 10
+        end = time.time() + 60
         while time.time() < end:
             try:
                 xc.socket.create_connection(("127.0.0.1", self.port),
@@ -111,8 +111,14 @@ class XChat:
             stderr=open(os.path.join(T, name + ".err"), "ab"))
         PROCS.append(self.proc)
         self.win = None
-        end = time.time() + 10
+        # A loaded machine may take long to map a window: wait on the
+        # condition (with a deadline that only a hang reaches), and
+        # stop at once if xchat exits.
+        end = time.time() + 60
         while time.time() < end and self.win is None:
+            if self.proc.poll() is not None:
+                xc.fail("%s exited (%d): %s" % (name, self.proc.returncode,
+                        open(os.path.join(T, name + ".err")).read()))
             r = subprocess.run(["xdotool", "search", "--onlyvisible",
                                 "--classname", name],
                                capture_output=True, text=True)
@@ -150,7 +156,7 @@ class XChat:
                 st[k] = v
         return st
 
-    def wait(self, pred, what, timeout=15):
+    def wait(self, pred, what, timeout=40):
         end = time.time() + timeout
         while True:
             st = self.state()

@@ -47,7 +47,7 @@ def xdo(*args, check=True, timeout=15):
     return r.stdout.decode().split()
 
 
-def find_window(*how, timeout=10):
+def find_window(*how, timeout=60):
     """Window ids that xdotool search finds (waits up to timeout)."""
     r = subprocess.run(["timeout", str(timeout), "xdotool", "search",
                         "--sync", "--onlyvisible"] + list(how),
@@ -160,7 +160,7 @@ class Window:
                     d["nclients"] = int(rest)
         return d
 
-    def wait_for(self, pred, what, timeout=20):
+    def wait_for(self, pred, what, timeout=40):
         deadline = time.time() + timeout
         while True:
             d = self.dump()

@@ -44,6 +44,7 @@ gcry=$(pkg-config --cflags --libs libgcrypt 2>/dev/null || libgcrypt-config --cf
 xt=$(pkg-config --cflags --libs xt 2>/dev/null || echo "-lXt -lX11")
 icu=$(pkg-config --cflags --libs icu-uc icu-i18n 2>/dev/null ||
     echo "-licui18n -licuuc -licudata")
+gnutls=$(pkg-config --cflags --libs gnutls 2>/dev/null || echo "-lgnutls")
 
 # Can clang link a fuzzer here (libclang-rt-dev installed)?
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
@@ -59,7 +60,8 @@ base="$s/protocol.c $s/utf8.c $s/xmalloc.c $s/log.c"
 sources() {
 	case $1 in
 	frames)		echo "$base" ;;
-	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c $s/u64map.c" \
+	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
+			    "$s/u64map.c $s/tls.c $s/keys.c" \
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
 			    "$s/nickrules.c" ;;
 	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;
@@ -69,7 +71,7 @@ sources() {
 }
 libs() {
 	case $1 in
-	server)		echo "$gcry $xt $icu" ;;
+	server)		echo "$gcry $xt $icu $gnutls" ;;
 	validators)	echo "$gcry $icu" ;;
 	frames)		echo "" ;;
 	*)		echo "$gcry" ;;
