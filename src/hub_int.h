@@ -1,0 +1,151 @@
+/*
+ * hub_int.h -- the server core's own state, shared by hub.c (the
+ * client table, accepting, the TLS handshake, each client's lifecycle,
+ * keepalive) and hubmsg.c (what clients send: the dispatch of frames,
+ * flood control, nicks, messages checked, logged, answered and
+ * relayed, rejections within a budget).  Private to those two files;
+ * everything else uses hub.h.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_HUB_INT_H
+#define XCHAT_HUB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "fanout.h"
+#include "hub.h"
+#include "msglog.h"
+#include "netio.h"
+#include "protocol.h"
+
+#define RBUF		(256 * 1024)	/* bytes read per wakeup */
+#define ACCEPT_MAX	64		/* connections accepted per wakeup */
+#define CLOSE_GRACE	2000		/* ms to flush a closing client */
+#define TICK_MS		1000
+#define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
+#define REJ_WINDOW	1000		/* ms: a rejection record per client */
+#define REJ_CODES	6		/* kinds of rejection counted apart */
+
+/*
+ * A client's rejections counted since its last rejection record: what
+ * a client can make the log grow by is bounded by time, not by how
+ * fast it sends (see reject_log()).
+ */
+struct rejsum {
+	uint64_t	 count;
+	uint64_t	 bytes;		/* of their texts */
+	struct msglog_count codes[REJ_CODES];
+};
+
+struct client {
+	struct fanout_peer fp;		/* conn, io, state, output queue */
+	struct hub	*hub;
+	uint64_t	 id;
+	unsigned	 idx;		/* in hub->clients or hub->closing */
+	char		 nick[PROTO_MAX_NICK + 1];
+	size_t		 nicklen;
+	uint64_t	 keyhash;	/* nick_hash of the nick's key */
+	char		 peer[NETIO_ADDRSTRLEN];
+	struct proto_lineq in;
+	double		 tokens;	/* flood bucket */
+	double		 strikes;	/* flood NAKs beyond the bucket */
+	uint64_t	 tok_ms;
+	uint64_t	 last_rx;	/* ms */
+	uint64_t	 ping_sent;	/* ms; 0: no PING outstanding */
+	uint64_t	 deadline;	/* ms; closing clients */
+	uint64_t	 msgs;
+	uint64_t	 rej_next;	/* ms: no rejection record before */
+	struct rejsum	 rej;		/* rejections not recorded yet */
+	struct client	*next_dead;
+};
+
+/*
+ * A MSG of the current read, waiting for the log write: accepted (code
+ * NULL) or rejected (code set).  Answers go out in the order of the
+ * MSGs once the batch is written.
+ */
+struct pending {
+	const char	*code;
+	size_t		 rec;		/* index in the log batch */
+	uint64_t	 n;
+	char		 seq[PROTO_MAX_SEQ + 1];
+	char		 md5[DIGEST_MD5_HEX + 1];
+	const char	*text;
+	size_t		 textlen;
+};
+
+struct hub {
+	struct hub_config cfg;
+	struct msglog	*log;
+	const struct hub_events *ev;
+	void		*ui;
+
+	int		 lfd;
+	struct ev_io	*lio;
+	struct ev_timer	*pause;
+
+	struct client	**clients;	/* open clients */
+	unsigned	 nclients;
+	unsigned	 capclients;
+	struct client	**closing;	/* flushing their last frames */
+	unsigned	 nclosing;
+	unsigned	 capclosing;
+	struct client	*dead;		/* to free at the end of the round */
+
+	uint64_t	 next_id;
+	uint64_t	 next_n;
+	uint64_t	 now;		/* ms, monotonic */
+	struct ev_timer	*tick;
+
+	char		*rbuf;		/* RBUF + PROTO_MAX_FRAME */
+
+	struct fanout	*fo;		/* output: round, queues, cap */
+	struct pending	*pend;
+	size_t		 npend;
+	size_t		 cappend;
+	struct client	*pend_from;
+
+	bool		 log_failing;
+	char		*start_peer;	/* start record not written yet */
+	uint64_t	 emfile_warned;	/* ms */
+	struct hub_stats st;
+};
+
+/* hub.c */
+/* Milliseconds of a monotonic clock. */
+uint64_t hub_now_ms(void);
+/* What the window is told about client c. */
+void	 hub_info_of(const struct client *c, struct hub_client_info *ci);
+/* Queue a frame for one client (capped, in order). */
+void	 hub_queue(struct client *c, const char *data, size_t len);
+/* Send a frame to every open client but except (which may be NULL). */
+void	 hub_broadcast(struct hub *h, struct client *except,
+	    const char *data, size_t len);
+/*
+ * Take client arg out of the conversation with reason; with bye it gets
+ * "BYE <reason>" first.  Also the fan-out's drop hook.
+ */
+void	 hub_drop(void *arg, const char *reason, bool bye);
+
+/* hubmsg.c */
+/* Handle one frame (len bytes, no LF) from client c. */
+void	 hub_frame(struct hub *h, struct client *c, const char *line,
+	    size_t len);
+/* Write the read's batch to the log, then answer and relay it. */
+void	 hub_commit(struct hub *h, struct client *c);
+/* The hash of a nick's uniqueness key; 0 if it has none. */
+uint64_t hub_key_hash(const char *nick, size_t len);
+/* Write client c's counted rejections, if any, as one record. */
+void	 hub_rejects_write(struct hub *h, struct client *c);
+/* Write the summaries that are due (all of them with all). */
+void	 hub_rejects_due(struct hub *h, bool all);
+/* Write the start record of this run (see hub_log_start). */
+void	 hub_log_start_write(struct hub *h);
+/* msglog's notification that its file changed (msglog_set_notify). */
+void	 hub_log_changed(void *arg, enum msglog_change what,
+	    const char *detail);
+
+#endif

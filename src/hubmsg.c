@@ -1,0 +1,645 @@
+/*
+ * hubmsg.c -- what clients send to the server: the dispatch of frames,
+ * the flood bucket (MSG, NICK), nicks (validity and look-alikes), and
+ * the message pipeline: a MSG is checked, queued in the log's batch,
+ * and once the batch is written (one write per read) answered with OK
+ * or NAK and relayed.  Rejections are recorded within a budget: one
+ * record per client per second, the rest counted (rejects_*).  The
+ * log's start record and its changes behind the server's back are told
+ * to the window from here.
+ * Part of xchat; see COPYING for the licence.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "evloop.h"
+#include "fanout.h"
+#include "hub.h"
+#include "hub_int.h"
+#include "log.h"
+#include "msglog.h"
+#include "nickrules.h"
+#include "protocol.h"
+#include "xmalloc.h"
+
+static void	log_state(struct hub *, int);
+
+/* The hash of a nick's key; 0 if it has none (ICU failed). */
+uint64_t
+hub_key_hash(const char *nick, size_t len)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if ((klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return 0;
+	return nick_hash(key, klen);
+}
+
+/*
+ * Refill a client's flood bucket; true if a frame that counts (MSG,
+ * NICK; later DM, AWAY) may pass, taking a token.
+ */
+static bool
+flood_take(struct hub *h, struct client *c)
+{
+	double	 r = h->cfg.floodrate, cap = r * 2 < 1 ? 1 : r * 2;
+	double	 dt;
+
+	if (r <= 0)
+		return true;
+	dt = (double)(h->now - c->tok_ms) / 1000.0;
+	c->tok_ms = h->now;
+	c->tokens += dt * r;
+	if (c->tokens > cap)
+		c->tokens = cap;
+	c->strikes -= dt * r;
+	if (c->strikes < 0)
+		c->strikes = 0;
+	if (c->tokens >= 1) {
+		c->tokens -= 1;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A frame found the bucket empty: one strike more; past -floodkick
+ * strikes beyond the rate the client is dropped with BYE flood.
+ * Returns true if it was dropped.
+ */
+static bool
+flood_strike(struct hub *h, struct client *c)
+{
+	c->strikes += 1;
+	if (c->strikes <= h->cfg.floodkick)
+		return false;
+	hub_drop(c, "flood", true);
+	return true;
+}
+
+/*
+ * The flood check of a frame that is answered "ERR flood <VERB>" when
+ * the bucket is empty (NICK; AWAY to come): true if it may pass.  If
+ * not, it has no effect but the ERR and a strike.
+ */
+static bool
+flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	if (flood_take(h, c))
+		return true;
+	hub_queue(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
+	flood_strike(h, c);
+	return false;
+}
+
+static struct pending *
+pend_new(struct hub *h, struct client *c)
+{
+	struct pending	*p;
+
+	if (h->npend == h->cappend) {
+		h->cappend = h->cappend == 0 ? 256 : h->cappend * 2;
+		h->pend = xreallocarray(h->pend, h->cappend, sizeof *h->pend);
+	}
+	p = &h->pend[h->npend++];
+	p->code = NULL;
+	h->pend_from = c;
+	return p;
+}
+
+/* Start a log batch if none is open (the time stamp of its records). */
+static void
+batch_open(struct hub *h)
+{
+	if (msglog_pending(h->log) == 0)
+		msglog_begin(h->log);
+}
+
+/* Count a rejection in the client's summary, by code. */
+static void
+rejects_count(struct client *c, const char *code, size_t textlen)
+{
+	struct rejsum	*s = &c->rej;
+	size_t		 i;
+
+	for (i = 0; i < REJ_CODES - 1 && s->codes[i].code != NULL; i++)
+		if (strcmp(s->codes[i].code, code) == 0)
+			break;
+	if (s->codes[i].code == NULL)
+		s->codes[i].code = code;
+	else if (strcmp(s->codes[i].code, code) != 0)
+		s->codes[i].code = "other";	/* more kinds than slots */
+	s->codes[i].n++;
+	s->count++;
+	s->bytes += textlen;
+}
+
+/* Queue a "rejects" record of what the client's summary counted. */
+static void
+rejects_add(struct hub *h, struct client *c)
+{
+	struct msglog_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	batch_open(h);
+	msglog_add_rejects(h->log, &r, c->rej.bytes, c->rej.codes,
+	    REJ_CODES);
+	memset(&c->rej, 0, sizeof c->rej);
+}
+
+/*
+ * Write a leaving client's summary: with the batch being built if
+ * there is one (the read that builds it commits it), else now.
+ */
+void
+hub_rejects_write(struct hub *h, struct client *c)
+{
+	bool	 batch = msglog_pending(h->log) > 0;
+	int	 err;
+
+	if (c->rej.count == 0)
+		return;
+	rejects_add(h, c);
+	if (!batch) {
+		msglog_commit(h->log, &err);
+		log_state(h, err);
+	}
+}
+
+/*
+ * Record a rejection, within the client's budget: the first of a
+ * burst (none recorded in the last REJ_WINDOW ms) as a record with its
+ * text cut to MSGLOG_CUT bytes (its length and both digests kept);
+ * the others are counted and summed up in one "rejects" record a
+ * window later (tick), at the next rejection after that, or when the
+ * client leaves.  Unless record is set it is only counted.
+ */
+static void
+reject_log(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const char *code, const char *md5_comp, bool record)
+{
+	struct msglog_rec r;
+
+	if (!record || h->now < c->rej_next) {
+		rejects_count(c, code, m->text.len);
+		return;
+	}
+	c->rej_next = h->now + REJ_WINDOW;
+	if (c->rej.count > 0) {
+		rejects_count(c, code, m->text.len);
+		rejects_add(h, c);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	r.md5_recv = m->md5.len == DIGEST_MD5_HEX &&
+	    proto_md5_valid(m->md5.p, m->md5.len) ? m->md5.p : NULL;
+	r.md5_comp = md5_comp;
+	r.verdict = code;
+	r.text = m->text.p;
+	r.textlen = m->text.len;
+	r.cut = MSGLOG_CUT;
+	batch_open(h);
+	msglog_add(h->log, &r);
+}
+
+/* Record a rejected message (reject_log) and answer NAK. */
+static void
+reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const char *code, const char *md5_comp, bool record)
+{
+	struct hub_client_info ci;
+	struct pending	*p;
+	char		 md5[DIGEST_MD5_HEX + 1];
+	bool		 hash_ok = m->md5.len == DIGEST_MD5_HEX &&
+			    proto_md5_valid(m->md5.p, m->md5.len);
+
+	h->st.rejected++;
+	if (md5_comp == NULL) {
+		digest_md5_hex(m->text.p, m->text.len, md5);
+		md5_comp = md5;
+	}
+	reject_log(h, c, m, code, md5_comp, record);
+	p = pend_new(h, c);
+	p->code = code;
+	memcpy(p->seq, m->seq.p, m->seq.len);
+	p->seq[m->seq.len] = '\0';
+	if (h->ev->rejected != NULL) {
+		char	 recv[DIGEST_MD5_HEX + 1];
+
+		snprintf(recv, sizeof recv, "%.*s", hash_ok ? 32 : 1,
+		    hash_ok ? m->md5.p : "-");
+		hub_info_of(c, &ci);
+		h->ev->rejected(h->ui, &ci, code, recv, md5_comp, m->text.p,
+		    m->text.len);
+	}
+}
+
+/* A MSG whose shape is right: flood, text rules, digest, then accept. */
+static void
+handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	struct msglog_rec r;
+	struct pending	*p;
+	char		 md5[DIGEST_MD5_HEX + 1];
+
+	if (!flood_take(h, c)) {
+		reject(h, c, m, "flood", NULL, true);
+		flood_strike(h, c);
+		return;
+	}
+	if (!proto_text_valid(m->text.p, m->text.len)) {
+		reject(h, c, m, "badtext", NULL, true);
+		return;
+	}
+	digest_md5_hex(m->text.p, m->text.len, md5);
+	if (!digest_md5_equal(md5, m->md5.p)) {
+		reject(h, c, m, "badhash", md5, true);
+		return;
+	}
+
+	p = pend_new(h, c);
+	p->n = h->next_n++;
+	memcpy(p->seq, m->seq.p, m->seq.len);
+	p->seq[m->seq.len] = '\0';
+	memcpy(p->md5, md5, sizeof p->md5);
+	p->text = m->text.p;
+	p->textlen = m->text.len;
+	if (h->start_peer != NULL) {
+		/* Nothing is accepted before the run's start record. */
+		p->rec = SIZE_MAX;
+		return;
+	}
+
+	memset(&r, 0, sizeof r);
+	r.n = p->n;
+	r.id = c->id;
+	r.nick = c->nick;
+	r.nicklen = c->nicklen;
+	r.peer = c->peer;
+	r.md5_recv = m->md5.p;
+	r.md5_comp = md5;
+	r.verdict = "accepted";
+	r.text = m->text.p;
+	r.textlen = m->text.len;
+	if (msglog_pending(h->log) == 0)
+		msglog_begin(h->log);
+	p->rec = msglog_add(h->log, &r);
+}
+
+/* After a log write: say when the log starts or stops failing. */
+static void
+log_state(struct hub *h, int err)
+{
+	if (err != 0 && !h->log_failing) {
+		h->log_failing = true;
+		errno = err;
+		log_warn("cannot write log %s; refusing messages (NAK nolog) "
+		    "until it can", msglog_path(h->log));
+		if (h->ev->logstate != NULL)
+			h->ev->logstate(h->ui, err);
+	} else if (err == 0 && h->log_failing) {
+		h->log_failing = false;
+		log_warnx("log %s writable again; accepting messages",
+		    msglog_path(h->log));
+		if (h->ev->logstate != NULL)
+			h->ev->logstate(h->ui, 0);
+	}
+}
+
+/*
+ * Write the log batch, then acknowledge and relay the messages whose
+ * records made it to the file; the others get NAK nolog and their
+ * numbers are given back (but for a torn record that the log will
+ * finish: its number is in the file).
+ */
+void
+hub_commit(struct hub *h, struct client *c)
+{
+	struct hub_client_info ci;
+	struct pending	*p;
+	size_t		 i, written, acc = 0, nrec;
+	int		 err = 0;
+	bool		 kept;
+	char		 ok[PROTO_MAX_FRAME];
+
+	nrec = msglog_pending(h->log);
+	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
+	kept = nrec > 0 && msglog_torn_kept(h->log);
+	if (nrec > 0)
+		log_state(h, err);
+
+	hub_info_of(c, &ci);
+	for (i = 0; i < h->npend; i++) {
+		p = &h->pend[i];
+		if (p->code != NULL)
+			continue;
+		if (p->rec >= written) {
+			if (p->n < h->next_n && !(kept && p->rec == written))
+				h->next_n = p->n;
+			h->st.rejected++;
+			continue;
+		}
+		fanout_relay_add(h->fo, p->n, c->id, c->nick, c->nicklen,
+		    p->md5, p->text, p->textlen);
+		c->msgs++;
+		acc++;
+		h->st.accepted++;
+		if (h->ev->accepted != NULL) {
+			ci.msgs = c->msgs;
+			h->ev->accepted(h->ui, &ci, p->n, p->md5, p->text,
+			    p->textlen);
+		}
+	}
+	if (acc > 0) {
+		fanout_relay_send(h->fo, h->nclients, c->id);
+		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
+	}
+	for (i = 0; i < h->npend; i++) {
+		p = &h->pend[i];
+		if (p->code != NULL || p->rec >= written) {
+			hub_queue(c, ok, proto_encode_nak(ok, p->seq,
+			    strlen(p->seq), p->code != NULL ? p->code :
+			    "nolog"));
+			continue;
+		}
+		hub_queue(c, ok, proto_encode_ok(ok, p->seq, strlen(p->seq),
+		    p->n));
+	}
+	h->npend = 0;
+	if (h->ev->sent != NULL && acc > 0)
+		h->ev->sent(h->ui, &ci);
+}
+
+/*
+ * Is the nick with this key (nickrules.h) taken by another client, or
+ * reserved as (a look-alike of) user<digits> of another id?  Keys are
+ * compared by their hash; ICU is called only on a match, to confirm it.
+ */
+static bool
+nick_taken(struct hub *h, struct client *c, const char *key, size_t klen)
+{
+	char		 mine[PROTO_MAX_NUM + 1], digits[PROTO_MAX_NICK];
+	struct client	*o;
+	uint64_t	 hash = nick_hash(key, klen);
+	unsigned	 i;
+
+	if (nick_key_userid(key, klen, digits, sizeof digits)) {
+		snprintf(mine, sizeof mine, "%llu", (unsigned long long)c->id);
+		if (strcmp(mine, digits) != 0)
+			return true;
+	}
+	for (i = 0; i < h->nclients; i++) {
+		o = h->clients[i];
+		if (o != c && o->keyhash == hash &&
+		    nick_has_key(o->nick, o->nicklen, key, klen))
+			return true;
+	}
+	return false;
+}
+
+static void
+handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	struct hub_client_info ci;
+	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen = 0;
+
+	/* The byte rules are the parser's; these are the Unicode ones. */
+	if (!nick_valid(m->nick.p, m->nick.len) ||
+	    (klen = nick_key(m->nick.p, m->nick.len, key, sizeof key)) == 0) {
+		hub_queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		return;
+	}
+	if (nick_taken(h, c, key, klen)) {
+		hub_queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
+		    m->nick.len));
+		return;
+	}
+	memcpy(old, c->nick, c->nicklen + 1);
+	memcpy(c->nick, m->nick.p, m->nick.len);
+	c->nick[m->nick.len] = '\0';
+	c->nicklen = m->nick.len;
+	c->keyhash = nick_hash(key, klen);
+	hub_broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
+	    c->nicklen));
+	hub_info_of(c, &ci);
+	if (h->ev->renamed != NULL)
+		h->ev->renamed(h->ui, &ci, old);
+}
+
+void
+hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
+{
+	struct proto_cmsg m;
+	enum proto_cerr	 e;
+	char		 echo[PROTO_MAX_VERB_ECHO], buf[PROTO_MAX_FRAME];
+	size_t		 elen;
+
+	e = proto_parse_client(line, len, &m);
+	/* Keep the order of events: commit messages before other frames. */
+	if ((h->npend > 0 || msglog_pending(h->log) > 0) &&
+	    !(m.verb == PV_MSG && (e == PCE_OK || e == PCE_BADHASH ||
+	    e == PCE_BADTEXT)))
+		hub_commit(h, c);
+	switch (e) {
+	case PCE_OK:
+		break;
+	case PCE_EMPTY:
+		return;
+	case PCE_UNKNOWN:
+		elen = proto_verb_echo(m.verbstr.p, m.verbstr.len, echo);
+		hub_queue(c, buf, proto_encode_err(buf, "unknown", echo, elen));
+		return;
+	case PCE_SYNTAX:
+		hub_queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
+		    m.verbstr.len));
+		return;
+	case PCE_BADHASH:
+	case PCE_BADTEXT:
+		/* Shape errors: take a token, record only if one was left. */
+		reject(h, c, &m, e == PCE_BADHASH ? "badhash" : "badtext",
+		    NULL, flood_take(h, c));
+		return;
+	case PCE_BADNICK:
+		/* A NICK counts against the bucket, valid or not. */
+		if (flood_frame(h, c, &m.verbstr))
+			hub_queue(c, buf, proto_encode_err(buf, "badnick", NULL,
+			    0));
+		return;
+	}
+	switch (m.verb) {
+	case PV_MSG:
+		handle_msg(h, c, &m);
+		break;
+	case PV_NICK:
+		if (flood_frame(h, c, &m.verbstr))
+			handle_nick(h, c, &m);
+		break;
+	case PV_PING:
+		hub_queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
+		break;
+	case PV_PONG:
+		break;
+	case PV_ERR:
+		log_debug("client %llu reports: %.*s",
+		    (unsigned long long)c->id, (int)m.text.len, m.text.p);
+		break;
+	case PV_QUIT:
+		hub_drop(c, "quit", true);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Write the clients' summaries whose window is over (all of them if
+ * all is set), in one batch.  Not while a batch is being built.
+ */
+void
+hub_rejects_due(struct hub *h, bool all)
+{
+	struct client	*c;
+	unsigned	 i;
+	bool		 any = false;
+	int		 err;
+
+	if (msglog_pending(h->log) > 0)
+		return;
+	for (i = 0; i < h->nclients; i++) {
+		c = h->clients[i];
+		if (c->rej.count > 0 && (all || h->now >= c->rej_next)) {
+			rejects_add(h, c);
+			c->rej_next = h->now + REJ_WINDOW;
+			any = true;
+		}
+	}
+	if (any) {
+		msglog_commit(h->log, &err);
+		log_state(h, err);
+	}
+}
+
+/*
+ * Write the start record of this run (h->start_peer: the listening
+ * address).  Until it is in the file no message is accepted, so that
+ * a run's numbers always follow its start record.
+ */
+void
+hub_log_start_write(struct hub *h)
+{
+	struct msglog_rec r;
+	char		 text[256], md5[DIGEST_MD5_HEX + 1];
+	int		 err;
+
+	snprintf(text, sizeof text, "%s %s started, listening on %s",
+	    PACKAGE_NAME "d", PACKAGE_VERSION, h->start_peer);
+	digest_md5_hex(text, strlen(text), md5);
+	memset(&r, 0, sizeof r);
+	r.nick = "xchatd";
+	r.nicklen = 6;
+	r.peer = h->start_peer;
+	r.md5_comp = md5;
+	r.verdict = "start";
+	r.text = text;
+	r.textlen = strlen(text);
+	msglog_begin(h->log);
+	msglog_add(h->log, &r);
+	if (msglog_commit(h->log, &err) == 1) {
+		free(h->start_peer);
+		h->start_peer = NULL;
+	}
+	log_state(h, err);
+}
+
+/* Write the "start" record that opens each run of the server. */
+void
+hub_log_start(struct hub *h, const char *listen_name)
+{
+	free(h->start_peer);
+	h->start_peer = xstrdup(listen_name);
+	hub_log_start_write(h);
+}
+
+/* What msglog saw happen to its file: say so on stderr and to the UI. */
+void
+hub_log_changed(void *arg, enum msglog_change what, const char *detail)
+{
+	struct hub	*h = arg;
+	const char	*path = msglog_path(h->log);
+
+	switch (what) {
+	case MSGLOG_REOPENED:
+		log_info("SIGHUP: log %s reopened: a new file, which starts "
+		    "a new chain segment", path);
+		break;
+	case MSGLOG_SAME:
+		log_info("SIGHUP: log %s is still the file in use; nothing "
+		    "to reopen", path);
+		break;
+	case MSGLOG_REOPEN_FAILED:
+		log_warnx("SIGHUP: %s; records go on to the file in use",
+		    detail);
+		break;
+	case MSGLOG_SHRANK:
+		log_warnx("log %s shrank behind our back (%s): new chain "
+		    "segment", path, detail);
+		break;
+	case MSGLOG_GREW:
+		log_warnx("log %s was written to by someone else (%s): new "
+		    "chain segment", path, detail);
+		break;
+	case MSGLOG_DELETED:
+		log_warnx("log %s was deleted: created again, new chain "
+		    "segment", path);
+		break;
+	case MSGLOG_REPLACED:
+		log_warnx("log %s was replaced by another file: writing to "
+		    "that one, new chain segment", path);
+		break;
+	case MSGLOG_RENAMED:
+		log_warnx("log %s was renamed: records go on to the renamed "
+		    "file until SIGHUP", path);
+		break;
+	}
+	if (h->ev->logchanged != NULL)
+		h->ev->logchanged(h->ui, what, detail);
+}
+
+/*
+ * SIGHUP: open the log's path again; a new file there starts with its
+ * segment record at once.  Clients are not disturbed.
+ */
+void
+hub_log_reopen(struct hub *h)
+{
+	char	 err[512];
+	int	 e;
+
+	h->now = hub_now_ms();
+	if (msglog_pending(h->log) > 0 || h->npend > 0)
+		return;		/* not between batches: cannot happen */
+	if (msglog_reopen(h->log, err, sizeof err) == 0) {
+		msglog_commit(h->log, &e);
+		if (e != 0 || h->log_failing)
+			log_state(h, e);
+	}
+}
+
