@@ -1,13 +1,13 @@
 /*
- * server_ui.c -- xchatd's Motif window: a menu bar, a read-only event
- * view, the list of connected clients with a Kick button, a status
- * line and the dialogs (quit, about, verify log, errors).  Every string
- * comes from resources of class XChatd.
+ * server_ui.c -- xchatd's Motif window: what it shows.  A read-only
+ * event view, the list of connected clients with a Kick button and a
+ * status line; the menus and dialogs are in server_act.c.  Every string
+ * comes from resources of class XChatd (server_res.def).
  * Part of xchat; see COPYING for the licence.
  *
  * The hub calls us for every event, possibly thousands of times a
  * second, so nothing here touches a widget from a hub callback: lines
- * are queued in the event view's log view (xmutil.c) and the list rows
+ * are queued in the event view's log view (logview.c) and the list rows
  * are marked dirty, and a timer (flushInterval, 100 ms) moves them into
  * the widgets with one XmTextInsert and one XmListReplaceItemsPos.  Past
  * summaryRate lines a second the view only counts what it skips and
@@ -46,96 +46,20 @@
 #include "msglog.h"
 #include "protocol.h"
 #include "server_res.h"
+#include "server_int.h"
 #include "server_ui.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "template.h"
 #include "xmutil.h"
 
-/* Kinds of event line: only MSG and OTHER lines may be summarised. */
-enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
-
-#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
-
-/* Column widths of the client list, in characters. */
-#define COL_ID		5
-#define COL_NICK	16
-#define COL_ADDR	22
-#define COL_MSGS	8
-
-/* A queue of line lengths (bytes and characters), used as a ring. */
-struct row {
-	uint64_t	 id;
-	char		*nick;
-	char		*peer;
-	uint64_t	 msgs;
-};
-
-/* Application resources: tunables and every message string. */
-struct server_ui {
-	Widget		 top;
-	Widget		 text;
-	Widget		 list;
-	Widget		 kick;
-	Widget		 kick_item;
-	Widget		 status;
-	Widget		 header;
-	Widget		 pause;
-	Widget		 verify;
-	Widget		 quit_dialog;
-	Widget		 about_dialog;
-	Widget		 verify_dialog;
-	Widget		 verify_text;
-	Widget		 log_dialog;
-	XmString	 pause_label;
-	struct server_res r;
-
-	struct hub	*hub;
-	struct server_ui_info info;
-	char		*listen_name;
-	char		*logfile;
-	bool		 started;
-
-	/* The event view and its flush timer (also for list, status). */
-	struct logview	*lv;
-	struct ev_timer	*flush_timer;
-
-	/* Summarising: lines shown in the current second, lines skipped. */
-	time_t		 win_sec;
-	unsigned	 win_shown;
-	uint64_t	 skip_msgs;
-	uint64_t	 skip_other;
-
-	/* Time stamps. */
-	time_t		 stamp_sec;
-	char		 stamp[64];
-
-	/* The client list. */
-	struct row	*rows;
-	size_t		 nrows;
-	size_t		 caprows;
-	size_t		 dirty_lo;	/* first dirty row, or nrows */
-	size_t		 dirty_hi;	/* one past the last dirty row */
-	uint64_t	 sel_id;	/* selected client, 0 for none */
-
-	/* Status line. */
-	bool		 status_dirty;
-	int		 log_errno;
-	uint64_t	 rate;
-	uint64_t	 rate_acc;
-	struct timespec	 rate_ts;
-	struct ev_timer	*tick_timer;
-};
-
-static void	evview_flush_cb(void *);
-static void	update_status(struct server_ui *);
 static void	summary_line(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
 
 /* A number with the thousands separator of the resources (none for ids). */
-static const char *
-num(struct server_ui *ui, uint64_t v, char *buf)
+const char *
+server_num(struct server_ui *ui, uint64_t v, char *buf)
 {
 	return xmu_number(buf, v, ui != NULL ? ui->r.thousands : "");
 }
@@ -145,13 +69,13 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 {
 	char	 n[32], *o = buf;
 
-	o = xmu_pad(o, num(NULL, r->id, n), COL_ID, true);
+	o = xmu_pad(o, server_num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
 	o = xmu_pad(o, r->nick, COL_NICK, false);
 	*o++ = ' ';
 	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
-	xmu_pad(o, num(ui, r->msgs, n), COL_MSGS, true);
+	xmu_pad(o, server_num(ui, r->msgs, n), COL_MSGS, true);
 }
 
 static void
@@ -172,15 +96,15 @@ set_header(struct server_ui *ui)
 /* ---- the event view ---------------------------------------------------- */
 
 /* Flush the view soon (also the log view's schedule hook). */
-static void
-schedule_flush(void *arg)
+void
+server_schedule_flush(void *arg)
 {
 	struct server_ui	*ui = arg;
 
 	if (ui->flush_timer == NULL)
 		ui->flush_timer = evloop_timer_add((unsigned long)
 		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
-		    evview_flush_cb, ui);
+		    server_flush_cb, ui);
 }
 
 /*
@@ -188,8 +112,8 @@ schedule_flush(void *arg)
  * args.  A date line comes first when the day has changed.  Past
  * summaryRate lines in a second, MSG and OTHER lines are only counted.
  */
-static void
-event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
+void
+server_event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
     const char *keys, const char **args)
 {
 	char		 line[LINE_MAX_BYTES];
@@ -210,7 +134,7 @@ event_add(struct server_ui *ui, enum line_kind kind, const char *fmt,
 			ui->skip_msgs++;
 		else
 			ui->skip_other++;
-		schedule_flush(ui);
+		server_schedule_flush(ui);
 		return;
 	}
 	ui->win_shown++;
@@ -240,9 +164,9 @@ summary_line(struct server_ui *ui)
 	if (m == 0 && o == 0)
 		return;
 	ui->skip_msgs = ui->skip_other = 0;
-	args[0] = num(ui, m, a);
-	args[1] = num(ui, o, b);
-	event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
+	args[0] = server_num(ui, m, a);
+	args[1] = server_num(ui, o, b);
+	server_event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
 	    ui->r.ev_summary_other, "mo", args);
 }
 
@@ -270,7 +194,7 @@ row_dirty(struct server_ui *ui, size_t i)
 		ui->dirty_lo = i;
 	if (ui->dirty_hi < i + 1)
 		ui->dirty_hi = i + 1;
-	schedule_flush(ui);
+	server_schedule_flush(ui);
 }
 
 /* Replace the dirty span of the list in one call, keeping the selection. */
@@ -315,8 +239,8 @@ set_kick_sensitive(struct server_ui *ui)
 }
 
 /* The flush timer: event lines, dirty rows, status line. */
-static void
-evview_flush_cb(void *arg)
+void
+server_flush_cb(void *arg)
 {
 	struct server_ui *ui = arg;
 	struct timespec	 ts;
@@ -331,16 +255,16 @@ evview_flush_cb(void *arg)
 	logview_flush(ui->lv);
 	flush_list(ui);
 	if (ui->status_dirty)
-		update_status(ui);
+		server_update_status(ui);
 	/* Skipped lines are reported when their second is over. */
 	if (ui->skip_msgs || ui->skip_other)
-		schedule_flush(ui);
+		server_schedule_flush(ui);
 }
 
 /* ---- status line ------------------------------------------------------- */
 
-static void
-update_status(struct server_ui *ui)
+void
+server_update_status(struct server_ui *ui)
 {
 	struct hub_stats st;
 	char		 buf[1024], a[32], b[32], c[32], d[32], e[32];
@@ -352,13 +276,13 @@ update_status(struct server_ui *ui)
 		return;
 	hub_stats(ui->hub, &st);
 	args[0] = ui->listen_name;
-	args[1] = num(ui, st.clients, a);
-	args[2] = num(ui, st.accepted, b);
-	args[3] = num(ui, st.rejected, c);
-	args[4] = num(ui, ui->rate, d);
+	args[1] = server_num(ui, st.clients, a);
+	args[2] = server_num(ui, st.accepted, b);
+	args[3] = server_num(ui, st.rejected, c);
+	args[4] = server_num(ui, ui->rate, d);
 	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
 	if (logview_paused(ui->lv)) {
-		args[0] = num(ui, logview_held(ui->lv), e);
+		args[0] = server_num(ui, logview_held(ui->lv), e);
 		o += template_expand(buf + o, sizeof buf - o, ui->r.status_paused,
 		    "n", args);
 	}
@@ -387,9 +311,9 @@ status_tick_cb(void *arg)
 		ui->rate_acc = st.accepted;
 		ui->rate_ts = ts;
 	}
-	update_status(ui);
+	server_update_status(ui);
 	if (ui->skip_msgs || ui->skip_other)
-		schedule_flush(ui);
+		server_schedule_flush(ui);
 }
 
 /* ---- hub events -------------------------------------------------------- */
@@ -405,10 +329,10 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	size_t		 i;
 
 	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
-	args[0] = num(NULL, ci->id, id);
+	args[0] = server_num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = ci->peer;
-	event_add(ui, LK_OTHER, ui->r.ev_joined, "ina", args);
+	server_event_add(ui, LK_OTHER, ui->r.ev_joined, "ina", args);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -433,7 +357,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 		ui->dirty_hi++;
 	}
 	ui->status_dirty = true;
-	schedule_flush(ui);
+	server_schedule_flush(ui);
 }
 
 static void
@@ -445,11 +369,11 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	size_t		 i;
 
 	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
-	args[0] = num(NULL, ci->id, id);
+	args[0] = server_num(NULL, ci->id, id);
 	args[1] = nick;
 	args[2] = reason;
-	args[3] = num(ui, ci->msgs, n);
-	event_add(ui, LK_OTHER, ui->r.ev_left, "inrm", args);
+	args[3] = server_num(ui, ci->msgs, n);
+	server_event_add(ui, LK_OTHER, ui->r.ev_left, "inrm", args);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
@@ -471,7 +395,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 		}
 	}
 	ui->status_dirty = true;
-	schedule_flush(ui);
+	server_schedule_flush(ui);
 }
 
 static void
@@ -485,10 +409,10 @@ ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 
 	utf8_clean(o, old, strlen(old), 0);
 	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
-	args[0] = num(NULL, ci->id, id);
+	args[0] = server_num(NULL, ci->id, id);
 	args[1] = o;
 	args[2] = nick;
-	event_add(ui, LK_OTHER, ui->r.ev_renamed, "ion", args);
+	server_event_add(ui, LK_OTHER, ui->r.ev_renamed, "ion", args);
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
@@ -526,7 +450,7 @@ summarised(struct server_ui *ui)
 	if (ts.tv_sec != ui->win_sec)
 		return false;
 	ui->skip_msgs++;
-	schedule_flush(ui);
+	server_schedule_flush(ui);
 	return true;
 }
 
@@ -555,12 +479,12 @@ ev_accepted(void *arg, const struct hub_client_info *ci, uint64_t n,
 	if (summarised(ui))
 		return;
 	clean_message(ci, text, len, nick, t);
-	args[0] = num(NULL, n, a);
-	args[1] = num(NULL, ci->id, b);
+	args[0] = server_num(NULL, n, a);
+	args[1] = server_num(NULL, ci->id, b);
 	args[2] = nick;
 	args[3] = t;
 	args[4] = md5;
-	event_add(ui, LK_MSG, ui->r.ev_accepted, "sintd", args);
+	server_event_add(ui, LK_MSG, ui->r.ev_accepted, "sintd", args);
 }
 
 static void
@@ -577,13 +501,13 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 	if (summarised(ui))
 		return;
 	clean_message(ci, text, len, nick, t);
-	args[0] = num(NULL, ci->id, a);
+	args[0] = server_num(NULL, ci->id, a);
 	args[1] = nick;
 	args[2] = code;
 	args[3] = md5_recv != NULL ? md5_recv : "-";
 	args[4] = md5_comp != NULL ? md5_comp : "-";
 	args[5] = t;
-	event_add(ui, LK_MSG, ui->r.ev_rejected, "inrdct", args);
+	server_event_add(ui, LK_MSG, ui->r.ev_rejected, "inrdct", args);
 }
 
 static void
@@ -615,14 +539,14 @@ ev_logstate(void *arg, int errnum)
 	ui->log_errno = errnum;
 	args[0] = ui->logfile;
 	args[1] = errnum != 0 ? strerror(errnum) : "";
-	event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
+	server_event_add(ui, LK_ALWAYS, errnum != 0 ? ui->r.ev_log_failed :
 	    ui->r.ev_log_ok, "fe", args);
 	if (errnum != 0)
 		show_log_dialog(ui, errnum);
 	else if (ui->log_dialog != NULL)
 		XtUnmanageChild(ui->log_dialog);
 	ui->status_dirty = true;
-	schedule_flush(ui);
+	server_schedule_flush(ui);
 }
 
 /* The log was reopened (SIGHUP) or changed behind the server's back. */
@@ -662,8 +586,8 @@ ev_logchanged(void *arg, enum msglog_change what, const char *detail)
 		return;
 	args[0] = ui->logfile;
 	args[1] = detail;
-	event_add(ui, LK_ALWAYS, fmt, "fe", args);
-	schedule_flush(ui);
+	server_event_add(ui, LK_ALWAYS, fmt, "fe", args);
+	server_schedule_flush(ui);
 }
 
 static void
@@ -685,66 +609,8 @@ static const struct hub_events events = {
 
 /* ---- File > Verify log ------------------------------------------------- */
 
-/* The check is over (or could not start): say so and show its report. */
-static void
-verify_show(void *arg, int status, const char *why, const char *report,
-    size_t len)
-{
-	struct server_ui *ui = arg;
-	char		 head[2048], *clean;
-	const char	*args[2], *fmt;
-	unsigned char	 type;
-
-	args[0] = ui->logfile;
-	args[1] = why != NULL ? why : "";
-	if (why != NULL) {
-		fmt = ui->r.verify_failed;
-		type = XmDIALOG_ERROR;
-	} else if (status == 0) {
-		fmt = ui->r.verify_good;
-		type = XmDIALOG_INFORMATION;
-	} else if (status == 1) {
-		fmt = ui->r.verify_bad;
-		type = XmDIALOG_WARNING;
-	} else {
-		fmt = ui->r.verify_unreadable;
-		type = XmDIALOG_ERROR;
-	}
-	template_expand(head, sizeof head, fmt, "fe", args);
-	event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
-	clean = xmalloc(len * 3 + 1);
-	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
-	XtVaSetValues(ui->verify_dialog, XmNdialogType, type, NULL);
-	XmTextSetString(ui->verify_text, clean);
-	free(clean);
-	xmu_show_message(ui->verify_dialog, head);
-	XtSetSensitive(ui->verify, True);
-}
-
-/* Run msglog_verify() in a child process (logcheck.c). */
-static void
-verify_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-	const char	*args[1];
-
-	(void)w;
-	(void)call;
-	if (logcheck_running() || !ui->started)
-		return;
-	args[0] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_verify, "f", args);
-	if (logcheck_start(ui->logfile, verify_show, ui) == -1) {
-		verify_show(ui, 2, strerror(errno), "", 0);
-		return;
-	}
-	XtSetSensitive(ui->verify, False);
-}
-
-/* ---- other menu actions ------------------------------------------------ */
-
-static void
-kick_cb(Widget w, XtPointer closure, XtPointer call)
+void
+server_kick_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	char		 id[32];
@@ -757,10 +623,10 @@ kick_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	i = row_find(ui, ui->sel_id);
 	if (i < ui->nrows && ui->rows[i].id == ui->sel_id) {
-		args[0] = num(NULL, ui->sel_id, id);
+		args[0] = server_num(NULL, ui->sel_id, id);
 		args[1] = ui->rows[i].nick;
 		args[2] = ui->rows[i].peer;
-		event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
+		server_event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
 	}
 	hub_kick(ui->hub, ui->sel_id);
 }
@@ -784,135 +650,6 @@ select_cb(Widget w, XtPointer closure, XtPointer call)
 	set_kick_sensitive(ui);
 }
 
-static void
-clear_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
-	logview_clear(ui->lv);
-}
-
-static void
-pause_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
-	logview_pause(ui->lv, !logview_paused(ui->lv));
-	if (logview_paused(ui->lv))
-		xmu_set_label(ui->pause, ui->r.resume_label);
-	else
-		XtVaSetValues(ui->pause, XmNlabelString, ui->pause_label,
-		    NULL);
-	update_status(ui);
-}
-
-static void
-server_about_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-	char		 buf[2048], pv[16];
-	const char	*args[4];
-
-	(void)w;
-	(void)call;
-	snprintf(pv, sizeof pv, "%d", PROTO_VERSION);
-	args[0] = PACKAGE_VERSION;
-	args[1] = pv;
-	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
-	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	template_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
-	xmu_show_message(ui->about_dialog, buf);
-}
-
-static void
-quit_ok_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
-	if (ui->info.quit != NULL)
-		ui->info.quit();
-}
-
-/* File > Quit and WM_DELETE_WINDOW: ask first if anyone is connected. */
-static void
-server_quit_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-	struct hub_stats st;
-	char		 buf[1024], n[32];
-	const char	*args[1];
-
-	(void)w;
-	(void)call;
-	if (!ui->started)
-		return;
-	hub_stats(ui->hub, &st);
-	if (st.clients == 0) {
-		quit_ok_cb(NULL, ui, NULL);
-		return;
-	}
-	args[0] = num(ui, st.clients, n);
-	template_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
-	xmu_show_message(ui->quit_dialog, buf);
-}
-
-/* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
-static void
-server_dump_cb(void *arg)
-{
-	static const char *widgets[] = {
-		"*menuBar.file", "*fileMenu.verify", "*fileMenu.quit",
-		"*menuBar.view", "*viewMenu.clear", "*viewMenu.pause",
-		"*menuBar.clients", "*clientsMenu.kick", "*menuBar.help",
-		"*helpMenu.about", "*clientsPanel.clientsTitle",
-		"*clientsPanel.clientsHeader", "*clientsPanel.kick",
-		"*clientList", "*events", "*status",
-	};
-	static const char *dialogs[] = {
-		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
-	};
-	struct server_ui *ui = arg;
-	char		*p;
-	FILE		*fp;
-	size_t		 k;
-
-	if (ui->r.dump_file == NULL || ui->r.dump_file[0] == '\0')
-		return;
-	evview_flush_cb(ui);
-	if (ui->flush_timer != NULL) {
-		evloop_timer_del(ui->flush_timer);
-		ui->flush_timer = NULL;
-		if (ui->skip_msgs || ui->skip_other)
-			schedule_flush(ui);
-	}
-	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
-		return;
-	xmu_dump_title(fp, ui->top);
-	fprintf(fp, "paused %d\nheld %zu\n", logview_paused(ui->lv),
-	    logview_held(ui->lv));
-	xmu_dump_list(fp, ui->list, "clients", "client");
-	p = xmu_label_text(ui->status);
-	fprintf(fp, "status %s\n", p);
-	XtFree(p);
-	for (k = 0; k < XtNumber(widgets); k++)
-		xmu_dump_widget(fp, ui->top, widgets[k]);
-	for (k = 0; k < XtNumber(dialogs); k++)
-		xmu_dump_dialog(fp, ui->top, dialogs[k]);
-	/* The last dumpLines lines of the event view; the rows shown. */
-	fprintf(fp, "lines %zu\n", logview_lines(ui->lv));
-	logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
-	logview_dump_screen(ui->lv, fp, "row");
-	xmu_dump_close(fp, ui->r.dump_file);
-}
-
-/* ---- construction ------------------------------------------------------ */
-
 /*
  * Install the compiled-in fallback resources, used only when no
  * app-defaults file for class XChatd is found.
@@ -923,36 +660,12 @@ server_ui_fallbacks(XtAppContext app)
 	XtAppSetFallbackResources(app, server_res_fallbacks);
 }
 
-/* File, View, Clients and Help. */
-static Widget
-server_menu_bar(struct server_ui *ui, Widget mw)
-{
-	Widget	 bar, pd;
-
-	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
-	pd = xmu_menu(bar, "file", "fileMenu", false);
-	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
-	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
-	    NULL);
-	xmu_add_item(pd, "quit", server_quit_cb, ui);
-	pd = xmu_menu(bar, "view", "viewMenu", false);
-	xmu_add_item(pd, "clear", clear_cb, ui);
-	ui->pause = xmu_add_item(pd, "pause", pause_cb, ui);
-	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
-	pd = xmu_menu(bar, "clients", "clientsMenu", false);
-	ui->kick_item = xmu_add_item(pd, "kick", kick_cb, ui);
-	pd = xmu_menu(bar, "help", "helpMenu", true);
-	xmu_add_item(pd, "about", server_about_cb, ui);
-	XtManageChild(bar);
-	return bar;
-}
-
 /* The read-only event view and its log view. */
 static void
 server_event_view(struct server_ui *ui, Widget pane)
 {
 	static const struct logview_hooks hooks = {
-		schedule_flush, NULL
+		server_schedule_flush, NULL
 	};
 	Arg	 a[1];
 
@@ -988,7 +701,7 @@ server_client_list(struct server_ui *ui, Widget pane)
 	ui->kick = XtVaCreateManagedWidget("kick", xmPushButtonWidgetClass,
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
-	XtAddCallback(ui->kick, XmNactivateCallback, kick_cb, ui);
+	XtAddCallback(ui->kick, XmNactivateCallback, server_kick_cb, ui);
 	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;
 	XtSetArg(a[n], XmNscrollBarDisplayPolicy, XmAS_NEEDED); n++;
 	XtSetArg(a[n], XmNlistSizePolicy, XmCONSTANT); n++;
@@ -1003,29 +716,6 @@ server_client_list(struct server_ui *ui, Widget pane)
 	XtAddCallback(ui->list, XmNdefaultActionCallback, select_cb, ui);
 	XtManageChild(ui->list);
 	set_header(ui);
-}
-
-/* The quit, about and verify dialogs (unmanaged) and WM_DELETE_WINDOW. */
-static void
-server_dialogs(struct server_ui *ui, Widget top)
-{
-	Atom	 del;
-	Arg	 a[2];
-
-	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
-	    XmDIALOG_QUESTION, true);
-	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
-	ui->about_dialog = xmu_message_dialog(top, "aboutDialog",
-	    XmDIALOG_INFORMATION, false);
-	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
-	    XmDIALOG_INFORMATION, false);
-	XtSetArg(a[0], XmNrows, 12);
-	XtSetArg(a[1], XmNcolumns, 72);
-	ui->verify_text = xmu_log_text(ui->verify_dialog, "verifyText", a, 2);
-
-	XtVaSetValues(top, XmNdeleteResponse, XmDO_NOTHING, NULL);
-	del = XmInternAtom(XtDisplay(top), "WM_DELETE_WINDOW", False);
-	XmAddWMProtocolCallback(top, del, server_quit_cb, ui);
 }
 
 /*
@@ -1093,50 +783,10 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
-	event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
+	server_event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
 	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
-	update_status(ui);
-	evview_flush_cb(ui);
+	server_update_status(ui);
+	server_flush_cb(ui);
 }
 
-static void
-error_done_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	(void)w;
-	(void)call;
-	*(bool *)closure = true;
-}
-
-/*
- * Show a start-up error in a modal dialog over toplevel and return
- * when the operator dismisses it (OK, or the window manager closing
- * it).  The caller then exits.
- */
-void
-server_ui_error(Widget top, const char *msg)
-{
-	XtAppContext	 app = XtWidgetToApplicationContext(top);
-	Widget		 d;
-	String		 fmt = NULL;
-	char		 buf[2048];
-	const char	*args[1];
-	XmString	 s;
-	bool		 done = false;
-
-	XtGetApplicationResources(top, &fmt, server_res_error, 1, NULL, 0);
-	args[0] = msg;
-	template_expand(buf, sizeof buf, fmt != NULL ? fmt : "%m", "m", args);
-	if (!XtIsRealized(top))
-		XtRealizeWidget(top);
-	d = xmu_message_dialog(top, "errorDialog", XmDIALOG_ERROR, false);
-	s = xmu_string(buf);
-	XtVaSetValues(d, XmNmessageString, s, XmNdialogStyle,
-	    XmDIALOG_FULL_APPLICATION_MODAL, NULL);
-	XmStringFree(s);
-	XtAddCallback(d, XmNokCallback, error_done_cb, &done);
-	XtAddCallback(d, XmNunmapCallback, error_done_cb, &done);
-	XtManageChild(d);
-	while (!done)
-		XtAppProcessEvent(app, XtIMAll);
-}

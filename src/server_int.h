@@ -1,0 +1,122 @@
+/*
+ * server_int.h -- what the two halves of xchatd's window share: the
+ * window's state (struct server_ui), and the functions of server_ui.c
+ * (the event view, the client list, the status line, the hub's events,
+ * construction) and of server_act.c (the menus and dialogs, the test
+ * hook) that the other calls.  Private to these two files.
+ * Part of xchat; see COPYING for the licence.
+ */
+#ifndef XCHAT_SERVER_INT_H
+#define XCHAT_SERVER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <Xm/Xm.h>
+
+#include "evloop.h"
+#include "hub.h"
+#include "logview.h"
+#include "protocol.h"
+#include "server_res.h"
+#include "server_ui.h"
+
+/* Kinds of event line: only MSG and OTHER lines may be summarised. */
+enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
+
+#define LINE_MAX_BYTES	(PROTO_MAX_TEXT * 3 + 1024)
+
+/* Column widths of the client list, in characters. */
+#define COL_ID		5
+#define COL_NICK	16
+#define COL_ADDR	22
+#define COL_MSGS	8
+
+/* A queue of line lengths (bytes and characters), used as a ring. */
+struct row {
+	uint64_t	 id;
+	char		*nick;
+	char		*peer;
+	uint64_t	 msgs;
+};
+
+/* Application resources: tunables and every message string. */
+struct server_ui {
+	Widget		 top;
+	Widget		 text;
+	Widget		 list;
+	Widget		 kick;
+	Widget		 kick_item;
+	Widget		 status;
+	Widget		 header;
+	Widget		 pause;
+	Widget		 verify;
+	Widget		 quit_dialog;
+	Widget		 about_dialog;
+	Widget		 verify_dialog;
+	Widget		 verify_text;
+	Widget		 log_dialog;
+	XmString	 pause_label;
+	struct server_res r;
+
+	struct hub	*hub;
+	struct server_ui_info info;
+	char		*listen_name;
+	char		*logfile;
+	bool		 started;
+
+	/* The event view and its flush timer (also for list, status). */
+	struct logview	*lv;
+	struct ev_timer	*flush_timer;
+
+	/* Summarising: lines shown in the current second, lines skipped. */
+	time_t		 win_sec;
+	unsigned	 win_shown;
+	uint64_t	 skip_msgs;
+	uint64_t	 skip_other;
+
+	/* Time stamps. */
+	time_t		 stamp_sec;
+	char		 stamp[64];
+
+	/* The client list. */
+	struct row	*rows;
+	size_t		 nrows;
+	size_t		 caprows;
+	size_t		 dirty_lo;	/* first dirty row, or nrows */
+	size_t		 dirty_hi;	/* one past the last dirty row */
+	uint64_t	 sel_id;	/* selected client, 0 for none */
+
+	/* Status line. */
+	bool		 status_dirty;
+	int		 log_errno;
+	uint64_t	 rate;
+	uint64_t	 rate_acc;
+	struct timespec	 rate_ts;
+	struct ev_timer	*tick_timer;
+};
+
+/* server_ui.c */
+/* Queue an event line: the time, then fmt expanded with keys/args. */
+void	 server_event_add(struct server_ui *, enum line_kind,
+	    const char *fmt, const char *keys, const char **args);
+/* Flush the view soon; and the flush itself (a timer callback). */
+void	 server_schedule_flush(void *);
+void	 server_flush_cb(void *);
+/* Redraw the status line. */
+void	 server_update_status(struct server_ui *);
+/* v in decimal with the thousands separator, into buf (32 bytes). */
+const char *server_num(struct server_ui *, uint64_t v, char *buf);
+/* Clients > Kick and the Kick button: drop the selected client. */
+void	 server_kick_cb(Widget, XtPointer, XtPointer);
+
+/* server_act.c */
+/* The menu bar (File, View, Clients, Help) in the main window mw. */
+Widget	 server_menu_bar(struct server_ui *, Widget mw);
+/* The dialogs made up front (quit, about, verify, log error). */
+void	 server_dialogs(struct server_ui *, Widget top);
+/* The SIGUSR1 test hook: write the window's state to dumpFile. */
+void	 server_dump_cb(void *);
+
+#endif
