@@ -43,10 +43,13 @@
 #include "netio.h"
 #include "nickrules.h"
 #include "protocol.h"
+#include "tls.h"
 #include "transport.h"
 #include "xmalloc.h"
 
 static void	client_read(struct hub *, struct client *);
+static void	client_io(void *, int, int);
+static void	rereads(struct hub *);
 static void	client_flush(void *);
 static void	round_end(void *);
 
@@ -66,6 +69,7 @@ hub_info_of(const struct client *c, struct hub_client_info *ci)
 	ci->nick = c->nick;
 	ci->peer = c->peer;
 	ci->msgs = c->msgs;
+	ci->tls = c->tls;
 }
 
 /* Append a client pointer to one of the hub's arrays. */
@@ -214,6 +218,8 @@ round_end(void *arg)
 	struct client	*c, *keep;
 	unsigned	 i;
 
+	if (h->nreread > 0)
+		rereads(h);
 	if (fanout_round_pending(h->fo)) {
 		for (i = 0; i < h->nclients; i++)
 			fanout_round_send(h->fo, &h->clients[i]->fp);
@@ -248,23 +254,49 @@ client_io(void *arg, int fd, int events)
 		client_flush(c);
 	if ((events & EV_READ) && c->fp.state == FO_OPEN)
 		client_read(h, c);
+	/* Input TLS already holds will not wake us: read it this round. */
+	if (c->fp.state == FO_OPEN && !c->reread &&
+	    conn_pending(c->fp.conn) > 0) {
+		c->reread = true;
+		h->nreread++;
+		evloop_round_request();
+	}
 	if (fanout_reap_pending(h->fo))
 		evloop_round_request();
 }
 
-/* A new connection: welcome it, tell it who is here, tell the others. */
+/* Read again from the clients whose transport holds input. */
 static void
-client_new(struct hub *h, int fd)
+rereads(struct hub *h)
+{
+	struct client	*c;
+	unsigned	 i;
+
+	for (i = 0; i < h->nclients && h->nreread > 0; i++) {
+		c = h->clients[i];
+		if (!c->reread)
+			continue;
+		c->reread = false;
+		h->nreread--;
+		client_io(c, conn_fd(c->fp.conn), EV_READ);
+	}
+	h->nreread = 0;
+}
+
+/*
+ * A new connection cn (plain, or TLS with its handshake done): welcome
+ * it, tell it who is here, tell the others.
+ */
+static void
+client_new(struct hub *h, struct conn *cn, bool tls)
 {
 	struct client	*c;
 	struct hub_client_info ci;
 	char		 buf[PROTO_MAX_FRAME];
 	unsigned	 i;
-	int		 one = 1;
+	int		 one = 1, fd = conn_fd(cn);
 
 	if (h->nclients >= h->cfg.maxclients) {
-		struct conn	*cn = conn_plain_new(fd);
-
 		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
 			log_debug("BYE full: %s", strerror(errno));
 		conn_close(cn);
@@ -275,7 +307,8 @@ client_new(struct hub *h, int fd)
 	c->hub = h;
 	c->id = h->next_id++;
 	/* Earlier broadcasts are not its; the welcome is never "slow". */
-	fanout_peer_init(h->fo, &c->fp, conn_plain_new(fd), c->id, c);
+	fanout_peer_init(h->fo, &c->fp, cn, c->id, c);
+	c->tls = tls;
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
 	c->keyhash = hub_key_hash(c->nick, c->nicklen);
@@ -314,19 +347,111 @@ client_new(struct hub *h, int fd)
 		h->ev->joined(h->ui, &ci);
 }
 
+/* Take every listener off (0) or back on (EV_READ). */
+static void
+listeners_set(struct hub *h, int events)
+{
+	unsigned	 i;
+
+	for (i = 0; i < h->nlisteners; i++)
+		evloop_io_set(h->listeners[i].io, events);
+}
+
 static void
 accept_resume(void *arg)
 {
 	struct hub	*h = arg;
 
 	h->pause = NULL;
-	evloop_io_set(h->lio, EV_READ);
+	listeners_set(h, EV_READ);
+}
+
+static void
+shake_free(struct shake *s)
+{
+	struct hub	*h = s->hub;
+
+	h->shakes[s->idx] = h->shakes[--h->nshakes];
+	h->shakes[s->idx]->idx = s->idx;
+	evloop_io_del(s->io);
+	conn_close(s->conn);
+	free(s);
+}
+
+/* Carry a TLS handshake on; once done, the connection is a client. */
+static void
+shake_io(void *arg, int fd, int events)
+{
+	struct shake	*s = arg;
+	struct hub	*h = s->hub;
+	struct conn	*cn = s->conn;
+	struct conn_info ci;
+
+	(void)fd;
+	(void)events;
+	h->now = hub_now_ms();
+	switch (conn_handshake(cn)) {
+	case 0:
+		evloop_io_set(s->io, conn_wants(cn));
+		return;
+	case -1:
+		conn_info(cn, &ci);
+		log_debug("TLS client %d: %s", conn_fd(cn), ci.error);
+		shake_free(s);
+		return;
+	}
+	s->conn = NULL;
+	shake_free(s);
+	client_new(h, cn, true);
+}
+
+/* An accepted TLS connection: its handshake begins. */
+static void
+shake_new(struct hub *h, struct tls_creds *tls, int fd)
+{
+	struct shake	*s;
+
+	/* Handshakes count against maxclients (no BYE before TLS). */
+	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
+		close(fd);
+		return;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->hub = h;
+	s->conn = tls_server_conn(tls, fd);
+	s->since = h->now;
+	if (h->nshakes == h->capshakes) {
+		h->capshakes = h->capshakes ? h->capshakes * 2 : 16;
+		h->shakes = xreallocarray(h->shakes, h->capshakes,
+		    sizeof *h->shakes);
+	}
+	s->idx = h->nshakes;
+	h->shakes[h->nshakes++] = s;
+	s->io = evloop_io_add(fd, EV_READ, shake_io, s);
+	shake_io(s, fd, EV_READ);
+}
+
+/* Drop the handshakes that took longer than HUB_HANDSHAKE_MS. */
+static void
+shakes_expire(struct hub *h)
+{
+	unsigned	 i;
+
+	for (i = 0; i < h->nshakes; i++) {
+		if (h->now - h->shakes[i]->since < HUB_HANDSHAKE_MS)
+			continue;
+		log_debug("TLS client %d: no handshake in %d s",
+		    conn_fd(h->shakes[i]->conn), HUB_HANDSHAKE_MS / 1000);
+		shake_free(h->shakes[i]);
+		i--;
+	}
 }
 
 static void
 listener_io(void *arg, int lfd, int events)
 {
-	struct hub	*h = arg;
+	struct listener	*l = arg;
+	struct hub	*h = l->hub;
 	int		 fd, i;
 
 	(void)events;
@@ -345,14 +470,17 @@ listener_io(void *arg, int lfd, int events)
 					    "connections until clients leave)");
 					h->emfile_warned = h->now;
 				}
-				evloop_io_set(h->lio, 0);
+				listeners_set(h, 0);
 				h->pause = evloop_timer_add(EMFILE_PAUSE,
 				    accept_resume, h);
 				break;
 			}
 			continue;	/* ECONNABORTED, EINTR, EPROTO... */
 		}
-		client_new(h, fd);
+		if (l->tls != NULL)
+			shake_new(h, l->tls, fd);
+		else
+			client_new(h, conn_plain_new(fd), false);
 	}
 }
 
@@ -437,6 +565,7 @@ tick(void *arg)
 
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	h->now = hub_now_ms();
+	shakes_expire(h);
 	for (i = 0; i < h->nclosing; i++) {
 		c = h->closing[i];
 		if (h->now >= c->deadline) {
@@ -478,7 +607,6 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->log = lg;
 	h->ev = ev != NULL ? ev : &none;
 	h->ui = ui;
-	h->lfd = -1;
 	h->next_id = 1;
 	h->next_n = 1;
 	h->now = hub_now_ms();
@@ -491,11 +619,37 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	return h;
 }
 
+static void
+listener_add(struct hub *h, int fd, struct tls_creds *tls)
+{
+	struct listener	*l;
+	unsigned	 i;
+
+	h->listeners = xreallocarray(h->listeners, h->nlisteners + 1,
+	    sizeof *h->listeners);
+	/* The array moved: the io callbacks hold pointers into it. */
+	for (i = 0; i < h->nlisteners; i++)
+		evloop_io_del(h->listeners[i].io);
+	l = &h->listeners[h->nlisteners++];
+	l->hub = h;
+	l->fd = fd;
+	l->tls = tls;
+	for (i = 0; i < h->nlisteners; i++)
+		h->listeners[i].io = evloop_io_add(h->listeners[i].fd,
+		    h->pause != NULL ? 0 : EV_READ, listener_io,
+		    &h->listeners[i]);
+}
+
 void
 hub_listen(struct hub *h, int fd)
 {
-	h->lfd = fd;
-	h->lio = evloop_io_add(fd, EV_READ, listener_io, h);
+	listener_add(h, fd, NULL);
+}
+
+void
+hub_listen_tls(struct hub *h, int fd, struct tls_creds *tls)
+{
+	listener_add(h, fd, tls);
 }
 
 bool
@@ -545,11 +699,13 @@ hub_shutdown(struct hub *h)
 	struct client	*c;
 	unsigned	 i;
 
-	if (h->lio != NULL) {
-		evloop_io_del(h->lio);
-		h->lio = NULL;
-		close(h->lfd);
+	while (h->nlisteners > 0) {
+		h->nlisteners--;
+		evloop_io_del(h->listeners[h->nlisteners].io);
+		close(h->listeners[h->nlisteners].fd);
 	}
+	while (h->nshakes > 0)
+		shake_free(h->shakes[0]);
 	h->now = hub_now_ms();
 	hub_rejects_due(h, true);
 	for (i = 0; i < h->nclients; i++)
@@ -593,9 +749,12 @@ hub_free(struct hub *h)
 	evloop_timer_del(h->pause);
 	free(h->clients);
 	free(h->closing);
+	free(h->listeners);
+	free(h->shakes);
 	free(h->rbuf);
 	free(h->pend);
 	free(h->start_peer);
+	free(h->start_detail);
 	msglog_set_notify(h->log, NULL, NULL);
 	free(h);
 }

@@ -16,6 +16,7 @@
 #include "msglog.h"
 
 struct hub;
+struct tls_creds;
 
 struct hub_config {
 	unsigned	 maxclients;	/* BYE full past this many */
@@ -34,6 +35,7 @@ struct hub_client_info {
 	const char	*nick;
 	const char	*peer;
 	uint64_t	 msgs;		/* messages accepted from it */
+	bool		 tls;		/* connected over TLS */
 };
 
 /*
@@ -82,12 +84,24 @@ struct hub *hub_create(const struct hub_config *, struct msglog *,
  * pauses briefly and a warning is logged.
  */
 void	hub_listen(struct hub *, int fd);
+/*
+ * Accept TLS clients on fd with the server's credentials tls (kept,
+ * not owned).  A handshake runs inside the event loop and counts
+ * against maxclients; one not done in HUB_HANDSHAKE_MS is dropped; a
+ * client whose handshake is done gets its id and WELCOME like any.
+ */
+void	hub_listen_tls(struct hub *, int fd, struct tls_creds *tls);
+/* Milliseconds a TLS handshake may take (PROTOCOL.md: 10 s). */
+#define HUB_HANDSHAKE_MS	10000
 
 /*
- * Write the "start" record of this run to the log.  If it cannot be
- * written, messages are refused (NAK nolog) until it can be.
+ * Write the "start" record of this run to the log, its text saying
+ * where the server listens (listen_name, and detail: TLS, the key's
+ * fingerprint, plain text exposed).  If it cannot be written, messages
+ * are refused (NAK nolog) until it can be.
  */
-void	hub_log_start(struct hub *, const char *listen_name);
+void	hub_log_start(struct hub *, const char *listen_name,
+	    const char *detail);
 
 /*
  * SIGHUP: open the log at its path again (msglog_reopen).  A new file

@@ -40,6 +40,23 @@ struct rejsum {
 	struct msglog_count codes[REJ_CODES];
 };
 
+/* A listening socket; tls NULL for plain TCP. */
+struct listener {
+	struct hub	*hub;
+	int		 fd;
+	struct ev_io	*io;
+	struct tls_creds *tls;		/* not owned */
+};
+
+/* A TLS connection whose handshake is not done yet: not a client. */
+struct shake {
+	struct hub	*hub;
+	struct conn	*conn;
+	struct ev_io	*io;
+	uint64_t	 since;		/* ms */
+	unsigned	 idx;		/* in hub->shakes */
+};
+
 struct client {
 	struct fanout_peer fp;		/* conn, io, state, output queue */
 	struct hub	*hub;
@@ -57,6 +74,8 @@ struct client {
 	uint64_t	 ping_sent;	/* ms; 0: no PING outstanding */
 	uint64_t	 deadline;	/* ms; closing clients */
 	uint64_t	 msgs;
+	bool		 tls;		/* over TLS */
+	bool		 reread;	/* TLS holds input: read again */
 	uint64_t	 rej_next;	/* ms: no rejection record before */
 	struct rejsum	 rej;		/* rejections not recorded yet */
 	struct client	*next_dead;
@@ -83,9 +102,12 @@ struct hub {
 	const struct hub_events *ev;
 	void		*ui;
 
-	int		 lfd;
-	struct ev_io	*lio;
+	struct listener	*listeners;	/* plain and TLS */
+	unsigned	 nlisteners;
 	struct ev_timer	*pause;
+	struct shake	**shakes;	/* TLS handshakes in progress */
+	unsigned	 nshakes;
+	unsigned	 capshakes;
 
 	struct client	**clients;	/* open clients */
 	unsigned	 nclients;
@@ -94,6 +116,7 @@ struct hub {
 	unsigned	 nclosing;
 	unsigned	 capclosing;
 	struct client	*dead;		/* to free at the end of the round */
+	unsigned	 nreread;	/* clients with reread set */
 
 	uint64_t	 next_id;
 	uint64_t	 next_n;
@@ -110,6 +133,7 @@ struct hub {
 
 	bool		 log_failing;
 	char		*start_peer;	/* start record not written yet */
+	char		*start_detail;	/* and the rest of its text */
 	uint64_t	 emfile_warned;	/* ms */
 	struct hub_stats st;
 };

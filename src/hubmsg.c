@@ -546,11 +546,13 @@ void
 hub_log_start_write(struct hub *h)
 {
 	struct msglog_rec r;
-	char		 text[256], md5[DIGEST_MD5_HEX + 1];
+	char		 text[1024], md5[DIGEST_MD5_HEX + 1];
 	int		 err;
 
-	snprintf(text, sizeof text, "%s %s started, listening on %s",
-	    PACKAGE_NAME "d", PACKAGE_VERSION, h->start_peer);
+	snprintf(text, sizeof text, "%s %s started, listening on %s%s%s",
+	    PACKAGE_NAME "d", PACKAGE_VERSION, h->start_peer,
+	    h->start_detail != NULL && *h->start_detail != '\0' ? "; " : "",
+	    h->start_detail != NULL ? h->start_detail : "");
 	digest_md5_hex(text, strlen(text), md5);
 	memset(&r, 0, sizeof r);
 	r.nick = "xchatd";
@@ -571,10 +573,12 @@ hub_log_start_write(struct hub *h)
 
 /* Write the "start" record that opens each run of the server. */
 void
-hub_log_start(struct hub *h, const char *listen_name)
+hub_log_start(struct hub *h, const char *listen_name, const char *detail)
 {
 	free(h->start_peer);
+	free(h->start_detail);
 	h->start_peer = xstrdup(listen_name);
+	h->start_detail = xstrdup(detail != NULL ? detail : "");
 	hub_log_start_write(h);
 }
 

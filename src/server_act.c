@@ -121,7 +121,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	char		 buf[2048], pv[16];
-	const char	*args[4];
+	const char	*args[6];
 
 	(void)w;
 	(void)call;
@@ -130,8 +130,30 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	template_expand(buf, sizeof buf, ui->r.about_message, "vpal", args);
+	args[4] = ui->tls_name != NULL && *ui->tls_name != '\0' ?
+	    ui->tls_name : ui->r.no_tls;
+	args[5] = ui->fingerprint != NULL && *ui->fingerprint != '\0' ?
+	    ui->fingerprint : ui->r.no_tls;
+	template_expand(buf, sizeof buf, ui->r.about_message, "vpaltk", args);
 	xmu_show_message(ui->about_dialog, buf);
+}
+
+/* File > Server key: the fingerprint to read out to users. */
+static void
+server_key_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct server_ui *ui = closure;
+	char		 buf[2048];
+	const char	*args[2];
+
+	(void)w;
+	(void)call;
+	args[0] = ui->tls_name != NULL && *ui->tls_name != '\0' ?
+	    ui->tls_name : ui->r.no_tls;
+	args[1] = ui->fingerprint != NULL && *ui->fingerprint != '\0' ?
+	    ui->fingerprint : ui->r.no_tls;
+	template_expand(buf, sizeof buf, ui->r.key_message, "tk", args);
+	xmu_show_message(ui->key_dialog, buf);
 }
 
 static void
@@ -173,7 +195,8 @@ void
 server_dump_cb(void *arg)
 {
 	static const char *widgets[] = {
-		"*menuBar.file", "*fileMenu.verify", "*fileMenu.quit",
+		"*menuBar.file", "*fileMenu.verify", "*fileMenu.serverKey",
+		"*fileMenu.quit",
 		"*menuBar.view", "*viewMenu.clear", "*viewMenu.pause",
 		"*menuBar.clients", "*clientsMenu.kick", "*menuBar.help",
 		"*helpMenu.about", "*clientsPanel.clientsTitle",
@@ -181,6 +204,7 @@ server_dump_cb(void *arg)
 		"*clientList", "*events", "*status",
 	};
 	static const char *dialogs[] = {
+		"*serverKeyDialog",
 		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
 	};
 	struct server_ui *ui = arg;
@@ -228,6 +252,7 @@ server_menu_bar(struct server_ui *ui, Widget mw)
 	bar = XmCreateMenuBar(mw, "menuBar", NULL, 0);
 	pd = xmu_menu(bar, "file", "fileMenu", false);
 	ui->verify = xmu_add_item(pd, "verify", verify_cb, ui);
+	xmu_add_item(pd, "serverKey", server_key_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
 	xmu_add_item(pd, "quit", server_quit_cb, ui);
@@ -254,6 +279,8 @@ server_dialogs(struct server_ui *ui, Widget top)
 	    XmDIALOG_QUESTION, true);
 	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
 	ui->about_dialog = xmu_message_dialog(top, "aboutDialog",
+	    XmDIALOG_INFORMATION, false);
+	ui->key_dialog = xmu_message_dialog(top, "serverKeyDialog",
 	    XmDIALOG_INFORMATION, false);
 	ui->verify_dialog = xmu_message_dialog(top, "verifyDialog",
 	    XmDIALOG_INFORMATION, false);

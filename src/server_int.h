@@ -32,6 +32,7 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 #define COL_NICK	16
 #define COL_ADDR	22
 #define COL_MSGS	8
+#define COL_VIA		5
 
 /* A queue of line lengths (bytes and characters), used as a ring. */
 struct row {
@@ -39,6 +40,7 @@ struct row {
 	char		*nick;
 	char		*peer;
 	uint64_t	 msgs;
+	bool		 tls;
 };
 
 /* Application resources: tunables and every message string. */
@@ -57,12 +59,15 @@ struct server_ui {
 	Widget		 verify_dialog;
 	Widget		 verify_text;
 	Widget		 log_dialog;
+	Widget		 key_dialog;
 	XmString	 pause_label;
 	struct server_res r;
 
 	struct hub	*hub;
 	struct server_ui_info info;
 	char		*listen_name;
+	char		*tls_name;
+	char		*fingerprint;
 	char		*logfile;
 	bool		 started;
 

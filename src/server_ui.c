@@ -75,7 +75,9 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 	*o++ = ' ';
 	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
-	xmu_pad(o, server_num(ui, r->msgs, n), COL_MSGS, true);
+	o = xmu_pad(o, server_num(ui, r->msgs, n), COL_MSGS, true);
+	*o++ = ' ';
+	xmu_pad(o, r->tls ? ui->r.via_tls : ui->r.via_plain, COL_VIA, false);
 }
 
 static void
@@ -89,7 +91,9 @@ set_header(struct server_ui *ui)
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
-	xmu_pad(o, ui->r.col_msgs, COL_MSGS, true);
+	o = xmu_pad(o, ui->r.col_msgs, COL_MSGS, true);
+	*o++ = ' ';
+	xmu_pad(o, ui->r.col_via, COL_VIA, false);
 	xmu_set_label(ui->header, buf);
 }
 
@@ -348,6 +352,7 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	r->nick = xstrdup(nick);
 	r->peer = xstrdup(ci->peer);
 	r->msgs = ci->msgs;
+	r->tls = ci->tls;
 	format_row(ui, r, buf);
 	s = xmu_string(buf);
 	XmListAddItemUnselected(ui->list, s, (int)i + 1);
@@ -776,6 +781,8 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	ui->hub = hub;
 	ui->info = *info;
 	ui->listen_name = xstrdup(info->listen_name);
+	ui->tls_name = xstrdup(info->tls_name);
+	ui->fingerprint = xstrdup(info->fingerprint);
 	ui->logfile = xstrdup(info->logfile);
 	ui->info.listen_name = ui->listen_name;
 	ui->info.logfile = ui->logfile;
@@ -784,6 +791,13 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;
 	server_event_add(ui, LK_ALWAYS, ui->r.ev_listening, "val", args);
+	args[0] = ui->tls_name;
+	args[1] = ui->fingerprint;
+	if (*ui->tls_name != '\0')
+		server_event_add(ui, LK_ALWAYS, ui->r.ev_tls, "tk", args);
+	args[0] = ui->listen_name;
+	if (info->exposed)
+		server_event_add(ui, LK_ALWAYS, ui->r.ev_exposed, "a", args);
 	clock_gettime(CLOCK_MONOTONIC, &ui->rate_ts);
 	ui->tick_timer = evloop_timer_add(1000, status_tick_cb, ui);
 	server_update_status(ui);

@@ -7,6 +7,8 @@
 #ifndef XCHAT_SERVER_UI_H
 #define XCHAT_SERVER_UI_H
 
+#include <stdbool.h>
+
 #include <X11/Intrinsic.h>
 
 #include "hub.h"
@@ -15,7 +17,10 @@ struct server_ui;
 
 /* What the window needs to know about the running server. */
 struct server_ui_info {
-	const char	*listen_name;	/* "127.0.0.1:12345" */
+	const char	*listen_name;	/* plain TCP: "127.0.0.1:12345" */
+	const char	*tls_name;	/* TLS: "0.0.0.0:12346", or "" */
+	const char	*fingerprint;	/* the server key's, or "" */
+	bool		 exposed;	/* plain TCP beyond loopback */
 	const char	*logfile;
 	void		(*quit)(void);	/* shut the server down */
 };

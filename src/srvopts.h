@@ -21,6 +21,12 @@
 struct srv_strings {
 	char	*listen;
 	char	*port;
+	char	*tlsport;
+	char	*tlscert;
+	char	*tlskey;
+	char	*statedir;
+	char	*insecure;
+	char	*fingerprint;
 	char	*logfile;
 	char	*maxclients;
 	char	*history;
@@ -39,6 +45,12 @@ struct srv_strings {
 struct srv_options {
 	const char	*listen;
 	const char	*port;
+	unsigned	 tlsport;	/* 0: no TLS */
+	const char	*tlscert;	/* NULL: made in statedir */
+	const char	*tlskey;
+	const char	*statedir;	/* "~/" expanded by the user */
+	bool		 insecure;	/* plain TCP beyond loopback */
+	bool		 fingerprint;	/* print it and exit */
 	const char	*logfile;
 	bool		 headless;
 	bool		 debug;

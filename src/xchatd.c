@@ -25,15 +25,19 @@
 #include "digest.h"
 #include "evloop.h"
 #include "hub.h"
+#include "keys.h"
 #include "log.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
 #include "server_ui.h"
 #include "srvopts.h"
+#include "tls.h"
 
 static struct hub	*hub;
 static struct msglog	*mlog;
+static struct tls_creds	*tls;		/* NULL: no TLS */
+static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
 static const char	**vfiles;	/* -verifylog FILE and those after */
 static size_t		 nvfiles;
 
@@ -302,33 +306,143 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	return server_ui_create(*topp);
 }
 
+/*
+ * The server's TLS credentials: -tlscert and -tlskey, or a key and a
+ * self-signed certificate made once in the state directory and kept.
+ * NULL with a message in err if they cannot be had.
+ */
+static struct tls_creds *
+server_creds(const struct srv_options *o, char *err, size_t errlen)
+{
+	static char	 dir[4096], cert[4200], key[4200];
+	const char	*home = getenv("HOME"), *c = o->tlscert, *k = o->tlskey;
+	char		 cn[256];
+	bool		 hc, hk;
+
+	if ((c == NULL) != (k == NULL)) {
+		snprintf(err, errlen, "-tlscert and -tlskey go together");
+		return NULL;
+	}
+	if (c == NULL) {
+		if (strncmp(o->statedir, "~/", 2) == 0)
+			snprintf(dir, sizeof dir, "%s/%s", home != NULL ?
+			    home : "", o->statedir + 2);
+		else
+			snprintf(dir, sizeof dir, "%s", o->statedir);
+		if (!keys_private_dir(dir, err, errlen))
+			return NULL;
+		snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+		snprintf(key, sizeof key, "%s/key.pem", dir);
+		hc = access(cert, F_OK) == 0;
+		hk = access(key, F_OK) == 0;
+		if (hc != hk) {
+			snprintf(err, errlen, "%s is there without %s: put it "
+			    "back, or remove both for a new key", hc ? cert :
+			    key, hc ? key : cert);
+			return NULL;
+		}
+		if (gethostname(cn, sizeof cn) != 0 || cn[0] == '\0')
+			snprintf(cn, sizeof cn, "xchatd");
+		cn[sizeof cn - 1] = '\0';
+		if (!hc && !keys_generate(key, cert, cn, err, errlen))
+			return NULL;
+		if (!hc)
+			log_info("made a new key and certificate in %s", dir);
+		c = cert;
+		k = key;
+	}
+	return tls_server_creds(c, k, err, errlen);
+}
+
+/* -fingerprint: print the server key's fingerprint (made if need be). */
+static int
+print_fingerprint(const struct srv_options *o)
+{
+	struct tls_creds	*cr;
+	char			 err[10000];
+
+	if ((cr = server_creds(o, err, sizeof err)) == NULL) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	printf("%s\n", tls_creds_fingerprint(cr));
+	tls_creds_free(cr);
+	return 0;
+}
+
+/*
+ * Listen: plain TCP on the listen address if it is loopback or
+ * -insecure says so, else on loopback only; TLS on the listen address
+ * at tlsPort.  A server that cannot listen touches no file: exits 1.
+ * Names what it did in sv (and the start record's text in detail).
+ */
+static void
+server_listen(const struct srv_options *o, Widget top,
+    struct server_ui_info *sv, char *detail, size_t dlen)
+{
+	static char	 pname[NETIO_ADDRSTRLEN], tname[NETIO_ADDRSTRLEN];
+	static char	 fp[KEYS_FP_LEN];
+	bool		 local = netio_is_loopback(o->listen);
+	const char	*paddr = o->listen;
+	char		 err[10000], port[16];
+	int		 pfd, tfd = -1;
+
+	if (!local && !o->insecure)
+		paddr = strchr(o->listen, ':') != NULL ? "::1" : "127.0.0.1";
+	if ((pfd = netio_listen(paddr, o->port, err, sizeof err)) == -1)
+		startup_error(top, err);
+	netio_sock_name(pfd, pname, sizeof pname);
+	snprintf(port, sizeof port, "%u", o->tlsport);
+	if (o->tlsport != 0 && ((tls = server_creds(o, err, sizeof err)) ==
+	    NULL || (tfd = netio_listen(o->listen, port, err,
+	    sizeof err)) == -1))
+		startup_error(top, err);
+	if (tfd != -1) {
+		netio_sock_name(tfd, tname, sizeof tname);
+		snprintf(fp, sizeof fp, "%s", tls_creds_fingerprint(tls));
+	}
+	sv->listen_name = pname;
+	sv->tls_name = tname;
+	sv->fingerprint = fp;
+	sv->exposed = !local && o->insecure;
+	snprintf(detail, dlen, "%s%s%s%s%s", tfd != -1 ? "TLS on " : "",
+	    tname, tfd != -1 ? ", server key " : "", fp,
+	    sv->exposed ? "; plain text exposed beyond loopback" : "");
+	hubfds[0] = pfd;
+	hubfds[1] = tfd;
+	if (!local && !o->insecure)
+		log_info("plain text on %s only (loopback); TLS on %s; "
+		    "-insecure serves plain text on %s too", pname, tname,
+		    o->listen);
+	if (sv->exposed)
+		log_warnx("plain text is exposed on %s: anyone on the path "
+		    "can read and change every message (-insecure)", pname);
+}
+
 /* Listen, open the log and start the hub; exits 1 on a failure. */
 static void
 server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 {
-	static char		 lname[NETIO_ADDRSTRLEN];
 	static struct server_ui_info uinfo;
 	const char		*e;
-	char			 err[512];
-	int			 lfd;
+	char			 err[512], detail[512];
 
 	if ((e = digest_init()) != NULL)
 		startup_error(top, e);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(o->hub.maxclients);
 
-	/* Listen first: a server that cannot listen touches no file. */
-	if ((lfd = netio_listen(o->listen, o->port, err, sizeof err)) == -1)
-		startup_error(top, err);
+	server_listen(o, top, &uinfo, detail, sizeof detail);
 	if ((mlog = msglog_open(o->logfile, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	if (err[0] != '\0')
 		log_warnx("%s", err);
-	netio_sock_name(lfd, lname, sizeof lname);
 
 	hub = hub_create(&o->hub, mlog, ui != NULL ? server_ui_events() :
 	    NULL, ui);
-	hub_listen(hub, lfd);
+	hub_listen(hub, hubfds[0]);
+	if (hubfds[1] != -1)
+		hub_listen_tls(hub, hubfds[1], tls);
 	evloop_signal(SIGTERM, xchatd_quit_cb, NULL);
 	evloop_signal(SIGINT, xchatd_quit_cb, NULL);
 	evloop_signal(SIGHUP, hup_cb, NULL);
@@ -336,14 +450,17 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 		evloop_signal(SIGUSR1, stats_cb, NULL);
 
 	if (ui != NULL) {
-		uinfo.listen_name = lname;
 		uinfo.logfile = o->logfile;
 		uinfo.quit = ui_quit;
 		server_ui_start(ui, hub, &uinfo);
 	}
 	/* After the window is up: it shows a log that cannot be written. */
-	hub_log_start(hub, lname);
-	log_info("listening on %s, logging to %s", lname, o->logfile);
+	hub_log_start(hub, uinfo.listen_name, detail);
+	log_info("listening on %s, logging to %s", uinfo.listen_name,
+	    o->logfile);
+	if (*uinfo.tls_name != '\0')
+		log_info("TLS on %s, server key %s", uinfo.tls_name,
+		    uinfo.fingerprint);
 	if (o->headless)
 		log_info("connect with: xchat -host %s -port %s "
 		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
@@ -364,6 +481,8 @@ main(int argc, char **argv)
 	options_first_pass(argc, argv, &o);
 	if (o.verifylog != NULL)
 		return verify_only();
+	if (o.fingerprint)
+		return print_fingerprint(&o);
 	if (o.headless)
 		evloop_init(NULL);
 	else
@@ -374,5 +493,6 @@ main(int argc, char **argv)
 	log_info("shutting down");
 	hub_free(hub);
 	msglog_close(mlog);
+	tls_creds_free(tls);
 	return 0;
 }
