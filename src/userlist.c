@@ -195,7 +195,9 @@ ensure_sorted(const struct userlist *cul)
 	struct userlist	*ul = (struct userlist *)(uintptr_t)cul;
 
 	if (ul->unsorted) {
-		qsort(ul->sorted, ul->n, sizeof *ul->sorted, qsort_cmp);
+		if (ul->n > 1)
+			qsort(ul->sorted, ul->n, sizeof *ul->sorted,
+			    qsort_cmp);
 		ul->unsorted = false;
 	}
 }

@@ -86,6 +86,13 @@ static void
 test_order(void)
 {
 	struct userlist	*ul = userlist_new();
+	const struct ul_op *ops;
+
+	/* An empty list cleared and shown (UBSan: no qsort of NULL). */
+	userlist_clear(ul);
+	CHECK(userlist_edits(ul, &ops) == SIZE_MAX);
+	userlist_shown(ul);
+	CHECK(userlist_count(ul) == 0 && userlist_at(ul, 0) == NULL);
 
 	CHECK(userlist_set(ul, 3, "bob", 3));
 	CHECK(userlist_set(ul, 1, "Ana", 3));
