@@ -33,6 +33,7 @@
 #include "server_ui.h"
 #include "srvopts.h"
 #include "tls.h"
+#include "xmutil.h"
 
 static struct hub	*hub;
 static struct msglog	*mlog;
@@ -275,11 +276,13 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	XtAppContext		 app;
 	Display			*dpy;
 	Cardinal		 n;
+	char			 dname[256];
 
 	XtToolkitInitialize();
 	app = XtCreateApplicationContext();
 	server_ui_fallbacks(app);
 	opts = srvopts_options(&n);
+	snprintf(dname, sizeof dname, "%s", xmu_display_name(*argcp, argv));
 	dpy = XtOpenDisplay(app, NULL, "xchatd", "XChatd", opts, n, argcp,
 	    argv);
 	/*
@@ -289,7 +292,7 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	setlocale(LC_NUMERIC, "C");
 	if (dpy == NULL) {
 		log_warnx("cannot open display '%s'; use -headless to "
-		    "run without a window", XDisplayName(NULL));
+		    "run without a window", dname);
 		exit(1);
 	}
 	if (*argcp > 1) {
