@@ -453,6 +453,11 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 	size_t		 elen;
 
 	e = proto_parse_client(line, len, &m);
+	/* DM and AWAY are not served yet: unknown, as before. */
+	if (m.verb == PV_DM || m.verb == PV_AWAY) {
+		m.verb = PV_NONE;
+		e = PCE_UNKNOWN;
+	}
 	/* Keep the order of events: commit messages before other frames. */
 	if ((h->npend > 0 || msglog_pending(h->log) > 0) &&
 	    !(m.verb == PV_MSG && (e == PCE_OK || e == PCE_BADHASH ||
