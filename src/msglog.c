@@ -1,28 +1,52 @@
 /*
- * msglog.c -- the append-only message log and its verifier.
+ * msglog.c -- the append-only message log, its verifier and the reader
+ * of its last messages.
  *
- * A record is one line of ten fields separated by TAB:
- *   time  n  id  nick  peer  md5-received  md5-computed  verdict  text  chain
- * time is UTC with milliseconds (2026-11-27T09:01:02.345Z); n is the
- * message number or "-"; md5-received is "-" when none was given; the
- * text is escaped (backslash as \\, TAB as \t, other control bytes and
- * bytes that are not UTF-8 as \xHH), so a text without TAB or backslash
- * appears verbatim; chain is SHA-256, in hex, of the previous record's
- * chain (64 zeros for the first record) followed by this record's bytes
- * up to and including the TAB before the chain.
+ * A record is one line of fields separated by TAB.  Log format 2
+ * (every record written now) has fifteen:
+ *   time n id nick peer md5-received md5-computed verdict
+ *   to tokey key spki sig text chain
+ * and log format 1 (before keys, still read and verified) the ten
+ * without to, tokey, key, spki and sig; a record's field count tells
+ * its layout.  time is UTC with milliseconds (2026-11-27T09:01:02.345Z);
+ * n is the message number or "-"; md5-received is "-" when none was
+ * given.  to is a DM's recipient id and tokey its key fingerprint;
+ * key is the sender's key fingerprint ("sha256:" and 64 hex digits)
+ * and spki its public key, the base64 (padded) of its DER
+ * SubjectPublicKeyInfo, whose SHA-256 the fingerprint is (both or
+ * neither); sig the Ed25519 signature as received (88 characters of
+ * base64) -- each "-" when there is none.  The text is escaped
+ * (backslash as \\, TAB as \t, other control bytes and bytes that are
+ * not UTF-8 as \xHH), so a text without TAB or backslash appears
+ * verbatim; chain is SHA-256, in hex, of the previous record's chain
+ * (64 zeros for the first record) followed by this record's bytes up
+ * to and including the TAB before the chain.
  *
- * The verdict says what kind of record it is.  accepted, and the
- * rejection codes badhash, badtext and flood: a message and its text,
- * which for a rejection may be cut (the escaped text ends with \c and
- * the whole text's length; md5-computed is still the whole text's).
- * start: the server started (the chain goes on).  rejects: one
- * client's rejections counted, not recorded one by one; its text is
- * "count=N bytes=N" and "code=N" for each code.  segment: a new chain
- * segment (a new file after SIGHUP, or a file changed behind our
- * back); its text is "reason=R prev=C" and maybe "size=N expected=N",
- * and its chain starts from C, the last chain value this server wrote,
- * instead of the record before it, so that a rotated file verifies on
- * its own and a series of files can be checked link by link.
+ * The verdict says what kind of record it is.  accepted (a MSG, or a
+ * DM when to is set), and the rejection codes badhash, badtext, flood,
+ * badsig and nouser: a message and its text, which for a rejection may
+ * be cut (the escaped text ends with \c and the whole text's length;
+ * md5-computed is still the whole text's).  A signed accepted message
+ * verifies (PROTOCOL.md's signed bytes: "xchat/2 msg" NUL text, or
+ * "xchat/2 dm" NUL tokey-or-"-" NUL text) against spki; a rejected one
+ * need not (badsig says why it was refused), and may have a sig without
+ * a key (an anonymous client's).  start: the server started (the chain
+ * goes on); its text says "log format 2" in a run that writes format
+ * 2, where message numbers go on from the run before (they only go up
+ * for the life of the log) and a record of the old layout is bad; in
+ * an older run (a start record without those words) numbers began at
+ * 1 again.  rejects: one client's rejections counted, not recorded one
+ * by one; its text is "count=N bytes=N" and "code=N" for each code.
+ * segment: a new chain segment (a new file after SIGHUP, or a file
+ * changed behind our back); its text is "reason=R prev=C", maybe
+ * "size=N expected=N", and "last=N", the last message number written
+ * before it (left out if none), so that a rotated file with no message
+ * yet still tells where the numbers are; its chain starts from C, the
+ * last chain value this server wrote, instead of the record before it,
+ * so that a rotated file verifies on its own and a series of files can
+ * be checked link by link.  A file whose first record is a segment
+ * record of format 2 is in a format 2 run.  Server records (start,
+ * rejects, segment) have no recipient, key or signature.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -42,6 +66,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "keys.h"
 #include "msglog.h"
 #include "protocol.h"
 #include "utf8.h"
@@ -49,7 +74,10 @@
 
 #define GENESIS	"0000000000000000000000000000000000000000000000000000000000000000"
 #define TAILREAD	(64 * 1024)
-#define HEADMAX		512	/* a newline and a segment record */
+/* Bytes of a record besides nick, peer and text (and the chain). */
+#define RECROOM		(256 + 2 * KEYS_FP_LEN + MSGLOG_SPKI_MAX + \
+			    KEYS_SIG_B64)
+#define HEADMAX		(RECROOM + 64)	/* a newline and a segment record */
 
 /* Why a new chain segment starts (the reason= of a segment record). */
 enum seg {
@@ -90,15 +118,19 @@ struct msglog {
 	size_t		 bcap;
 	size_t		*ends;		/* end offset of each record */
 	char		(*chains)[DIGEST_CHAIN_HEX + 1];
+	uint64_t	*nums;		/* message number of each, or 0 */
 	size_t		 nrec;
 	size_t		 recap;
 
 	char		*tail;		/* unwritten end of a torn record */
 	size_t		 taillen;
 	bool		 torn_kept;	/* the last commit kept a tail */
+	uint64_t	 last_n;	/* the last message number written
+					   (or found by msglog_history) */
 };
 
 static bool	is_hex(const char *, size_t);
+static bool	is_lower_hex(const char *, size_t);
 
 /*
  * Find the chain value of the last record in fd (a regular file).  A
@@ -291,6 +323,7 @@ msglog_close(struct msglog *lg)
 	free(lg->batch);
 	free(lg->ends);
 	free(lg->chains);
+	free(lg->nums);
 	free(lg->tail);
 	free(lg->path);
 	free(lg);
@@ -586,9 +619,81 @@ batch_reserve(struct msglog *lg, size_t n)
 	return lg->batch + lg->blen;
 }
 
+/* True if s (len bytes) is padded base64 (RFC 4648). */
+static bool
+is_b64(const char *s, size_t len)
+{
+	size_t	 i, pad = 0;
+
+	if (len == 0 || len % 4 != 0)
+		return false;
+	while (pad < 2 && s[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
+		    s[i] == '/'))
+			return false;
+	return true;
+}
+
+/* A key fingerprint as PROTOCOL.md writes it: sha256: and 64 hex. */
+static bool
+is_fp(const char *s, size_t len)
+{
+	return len == KEYS_FP_LEN - 1 && memcmp(s, "sha256:", 7) == 0 &&
+	    is_lower_hex(s + 7, len - 7);
+}
+
+/* A signature: 64 bytes in padded base64. */
+static bool
+is_sig(const char *s, size_t len)
+{
+	return len == KEYS_SIG_B64 && is_b64(s, len) &&
+	    s[len - 1] == '=' && s[len - 2] == '=';
+}
+
+/* Write s, or "-" if it is NULL or not ok; then a TAB. */
+static char *
+put_opt(char *p, const char *s, bool (*ok)(const char *, size_t))
+{
+	if (s == NULL || !ok(s, strnlen(s, MSGLOG_SPKI_MAX + 1)))
+		*p++ = '-';
+	else
+		p = proto_put_str(p, s);
+	*p++ = '\t';
+	return p;
+}
+
+static bool
+is_spki(const char *s, size_t len)
+{
+	return len <= MSGLOG_SPKI_MAX && is_b64(s, len);
+}
+
+/* The format 2 fields of r: to tokey key spki sig, each with a TAB. */
+static char *
+put_fields2(char *p, const struct msglog_rec *r)
+{
+	bool	 keyed = r->key != NULL && r->spki != NULL &&
+		    is_fp(r->key, strnlen(r->key, KEYS_FP_LEN)) &&
+		    is_spki(r->spki, strnlen(r->spki, MSGLOG_SPKI_MAX + 1));
+
+	if (r->to == 0)
+		*p++ = '-';
+	else
+		p = proto_put_u64(p, r->to);
+	*p++ = '\t';
+	p = put_opt(p, r->to != 0 ? r->tokey : NULL, is_fp);
+	p = put_opt(p, keyed ? r->key : NULL, is_fp);
+	p = put_opt(p, keyed ? r->spki : NULL, is_spki);
+	return put_opt(p, r->sig, is_sig);
+}
+
 /*
- * Write the fields of r, each followed by TAB, at p (room for 256
- * bytes, nick, peer and 4 times the text); return the end.
+ * Write the fields of r, each followed by TAB, at p (room for
+ * RECROOM bytes, nick, peer and 4 times the text); return the end.
  */
 static char *
 put_fields(char *p, const char *stamp, const struct msglog_rec *r)
@@ -615,6 +720,7 @@ put_fields(char *p, const char *stamp, const struct msglog_rec *r)
 	*p++ = '\t';
 	p = proto_put_str(p, r->verdict);
 	*p++ = '\t';
+	p = put_fields2(p, r);
 	if (r->cut > 0)
 		p += escape_cut(r->text, r->textlen, p, r->cut);
 	else
@@ -642,12 +748,15 @@ msglog_add(struct msglog *lg, const struct msglog_rec *r)
 		    sizeof *lg->ends);
 		lg->chains = xreallocarray(lg->chains, lg->recap,
 		    sizeof *lg->chains);
+		lg->nums = xreallocarray(lg->nums, lg->recap,
+		    sizeof *lg->nums);
 	}
-	start = batch_reserve(lg, 256 + r->nicklen + strlen(r->peer) +
+	start = batch_reserve(lg, RECROOM + r->nicklen + strlen(r->peer) +
 	    (r->cut > 0 ? r->cut + 32 : 4 * r->textlen) + DIGEST_CHAIN_HEX);
 	p = put_fields(start, lg->stamp, r);
 
 	idx = lg->nrec;
+	lg->nums[idx] = r->n;
 	prev = idx == 0 ? lg->chain : lg->chains[idx - 1];
 	digest_chain_hex(prev, start, (size_t)(p - start), lg->chains[idx]);
 	p = proto_put(p, lg->chains[idx], DIGEST_CHAIN_HEX);
@@ -776,6 +885,9 @@ head_make(struct msglog *lg, off_t size, char *head,
 		len += (size_t)snprintf(text + len, sizeof text - len,
 		    " size=%lld expected=%lld", (long long)lg->seg_size,
 		    (long long)lg->seg_expect);
+	if (lg->last_n > 0)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		    " last=%llu", (unsigned long long)lg->last_n);
 	digest_md5_hex(text, len, md5);
 	memset(&r, 0, sizeof r);
 	r.nick = "xchatd";
@@ -885,7 +997,7 @@ size_t
 msglog_commit(struct msglog *lg, int *errnum)
 {
 	char		 head[HEADMAX], segchain[DIGEST_CHAIN_HEX + 1];
-	size_t		 hlen = 0, done, k = 0;
+	size_t		 hlen = 0, done, k = 0, i;
 	off_t		 base;
 
 	*errnum = 0;
@@ -902,6 +1014,10 @@ msglog_commit(struct msglog *lg, int *errnum)
 	done = write_two(lg->fd, head, hlen, lg->batch, lg->blen, errnum);
 	k = commit_account(lg, base, head, hlen, hlen > 0 && head[0] == '\n',
 	    segchain, done);
+	/* The numbers now in the file (a kept torn record's too). */
+	for (i = 0; i < k + (lg->torn_kept ? 1 : 0); i++)
+		if (lg->nums[i] > lg->last_n)
+			lg->last_n = lg->nums[i];
 out:
 	lg->nrec = 0;
 	lg->blen = 0;
@@ -959,6 +1075,203 @@ is_stamp(const char *s, size_t len)
 	return true;
 }
 
+/* A record split into its fields; in format 1, to .. sig are "-". */
+struct lrec {
+	int		 format;	/* 1 or 2 */
+	struct proto_str time, n, id, nick, peer, md5r, md5c, verdict;
+	struct proto_str to, tokey, key, spki, sig, text, chain;
+};
+
+#define IS(f, s) ((f).len == sizeof(s) - 1 && memcmp((f).p, s, (f).len) == 0)
+#define IS_DASH(f) ((f).len == 1 && (f).p[0] == '-')
+
+/*
+ * Split a record (without its newline) at TAB: ten fields are log
+ * format 1, fifteen log format 2.  NULL, or why it cannot be split.
+ */
+static const char *
+split_record(const char *line, size_t len, struct lrec *r)
+{
+	static const struct proto_str dash = { "-", 1 };
+	struct proto_str f[MSGLOG_FIELDS_2];
+	const char	*p = line, *end = line + len, *tab;
+	int		 n = 0;
+
+	for (;;) {
+		tab = memchr(p, '\t', (size_t)(end - p));
+		f[n].p = p;
+		f[n++].len = (size_t)((tab != NULL ? tab : end) - p);
+		if (tab == NULL)
+			break;
+		if (n == MSGLOG_FIELDS_2)
+			return "wrong number of fields";
+		p = tab + 1;
+	}
+	if (n != MSGLOG_FIELDS && n != MSGLOG_FIELDS_2)
+		return "wrong number of fields";
+	r->format = n == MSGLOG_FIELDS ? 1 : 2;
+	r->time = f[0];
+	r->n = f[1];
+	r->id = f[2];
+	r->nick = f[3];
+	r->peer = f[4];
+	r->md5r = f[5];
+	r->md5c = f[6];
+	r->verdict = f[7];
+	if (r->format == 1) {
+		r->to = r->tokey = r->key = r->spki = r->sig = dash;
+		r->text = f[8];
+	} else {
+		r->to = f[8];
+		r->tokey = f[9];
+		r->key = f[10];
+		r->spki = f[11];
+		r->sig = f[12];
+		r->text = f[13];
+	}
+	r->chain = f[n - 1];
+	if (r->chain.len != DIGEST_CHAIN_HEX ||
+	    !is_lower_hex(r->chain.p, r->chain.len))
+		return "malformed chain value";
+	return NULL;
+}
+
+/*
+ * The public keys the verifier has met, by their base64 SPKI as the
+ * log writes it: each is parsed once (GnuTLS), and counts the messages
+ * it signed.  Keys beyond VKEY_PUBS are parsed again for each
+ * signature rather than kept (a hostile log may hold millions).
+ */
+#define VKEY_PUBS	65536
+
+struct vkey {
+	char		*spki;		/* as in the log, NUL-ended */
+	size_t		 spkilen;
+	uint32_t	 hash;
+	struct keys_pub	*pub;		/* NULL if not kept or not a key */
+	bool		 valid;		/* Ed25519, written canonically */
+	char		 fp[KEYS_FP_LEN];
+	unsigned long	 good;		/* messages signed and good */
+	unsigned long	 unsig;		/* messages it sent unsigned */
+};
+
+struct vkeys {
+	struct vkey	**slot;		/* open addressing, cap a power of 2 */
+	size_t		 cap;
+	size_t		 n;
+	size_t		 pubs;		/* entries that keep their pub */
+};
+
+static uint32_t
+fnv1a(const char *s, size_t len)
+{
+	uint32_t	 h = 2166136261u;
+
+	while (len-- > 0) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+vkeys_grow(struct vkeys *t)
+{
+	struct vkey	**old = t->slot;
+	size_t		  oldcap = t->cap, i, j;
+
+	t->cap = t->cap == 0 ? 64 : t->cap * 2;
+	t->slot = xcalloc(t->cap, sizeof *t->slot);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		for (j = old[i]->hash & (t->cap - 1); t->slot[j] != NULL;
+		    j = (j + 1) & (t->cap - 1))
+			;
+		t->slot[j] = old[i];
+	}
+	free(old);
+}
+
+/* A key met for the first time: valid if canonical Ed25519 SPKI. */
+static struct vkey *
+vkey_new(struct vkeys *t, const char *spki, size_t len, uint32_t h)
+{
+	struct vkey	*k = xcalloc(1, sizeof *k);
+	char		 canon[KEYS_SPKI_B64 + 1];
+
+	k->spki = xmalloc(len + 1);
+	memcpy(k->spki, spki, len);
+	k->spki[len] = '\0';
+	k->spkilen = len;
+	k->hash = h;
+	k->pub = keys_pub_from_spki_b64(spki, len);
+	if (k->pub != NULL && keys_pub_spki_b64(k->pub, canon) &&
+	    strlen(canon) == len && memcmp(canon, spki, len) == 0) {
+		k->valid = true;
+		keys_pub_fingerprint(k->pub, k->fp);
+	}
+	if (!k->valid || t->pubs >= VKEY_PUBS) {
+		keys_pub_free(k->pub);
+		k->pub = NULL;
+	} else
+		t->pubs++;
+	return k;
+}
+
+/* The key whose SPKI is spki (len bytes of base64), met or new. */
+static struct vkey *
+vkey_get(struct vkeys *t, const char *spki, size_t len)
+{
+	uint32_t	 h = fnv1a(spki, len);
+	struct vkey	*k;
+	size_t		 j;
+
+	if ((t->n + 1) * 4 > t->cap * 3)
+		vkeys_grow(t);
+	for (j = h & (t->cap - 1); (k = t->slot[j]) != NULL;
+	    j = (j + 1) & (t->cap - 1))
+		if (k->hash == h && k->spkilen == len &&
+		    memcmp(k->spki, spki, len) == 0)
+			return k;
+	t->slot[j] = vkey_new(t, spki, len, h);
+	t->n++;
+	return t->slot[j];
+}
+
+/* Does sig (base64) sign the len bytes at data with k (valid)? */
+static bool
+vkey_verify(const struct vkey *k, const char *data, size_t len,
+    const char *sig, size_t siglen)
+{
+	struct keys_pub	*pub = k->pub;
+	bool		 ok;
+
+	if (pub == NULL &&
+	    (pub = keys_pub_from_spki_b64(k->spki, k->spkilen)) == NULL)
+		return false;
+	ok = keys_verify(pub, data, len, sig, siglen);
+	if (pub != k->pub)
+		keys_pub_free(pub);
+	return ok;
+}
+
+static void
+vkeys_free(struct vkeys *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->cap; i++) {
+		if (t->slot[i] == NULL)
+			continue;
+		keys_pub_free(t->slot[i]->pub);
+		free(t->slot[i]->spki);
+		free(t->slot[i]);
+	}
+	free(t->slot);
+	memset(t, 0, sizeof *t);
+}
+
 /* What the verifier carries from record to record and file to file. */
 struct vstate {
 	char		 chain[DIGEST_CHAIN_HEX + 1];	/* the last record's */
@@ -967,38 +1280,16 @@ struct vstate {
 	bool		 have_prev;	/* a file came before this one */
 	char		 prevlast[DIGEST_CHAIN_HEX + 1];	/* its last */
 	bool		 linked;	/* this file follows it */
-	bool		 have_n;	/* last_n is this run's last number */
+	bool		 have_n;	/* last_n is the number to pass */
 	uint64_t	 last_n;
+	bool		 run2;		/* in a log format 2 run */
 	unsigned long	 segments;
 	char		*text;		/* the record's text, unescaped */
+	char		*signed_bytes;	/* what its signature covers */
+	size_t		 cap;		/* of both */
+	struct vkeys	 keys;
+	struct msglog_verdict *v;	/* this file's counts */
 };
-
-#define IS(f, s) ((f).len == sizeof(s) - 1 && memcmp((f).p, s, (f).len) == 0)
-#define IS_DASH(f) ((f).len == 1 && (f).p[0] == '-')
-
-/* Split a record at TAB into f; NULL, or why it cannot be. */
-static const char *
-split_fields(char *line, size_t len, struct proto_str f[MSGLOG_FIELDS])
-{
-	char	*p = line, *end = line + len, *tab = NULL;
-	int	 n = 0;
-
-	while (n < MSGLOG_FIELDS) {
-		tab = memchr(p, '\t', (size_t)(end - p));
-		f[n].p = p;
-		if (tab == NULL) {
-			f[n++].len = (size_t)(end - p);
-			break;
-		}
-		f[n++].len = (size_t)(tab - p);
-		p = tab + 1;
-	}
-	if (n != MSGLOG_FIELDS || tab != NULL)
-		return "wrong number of fields";
-	if (f[9].len != DIGEST_CHAIN_HEX || !is_lower_hex(f[9].p, f[9].len))
-		return "malformed chain value";
-	return NULL;
-}
 
 /*
  * Split the text of a server record ("key=value key=value ...", keys
@@ -1034,17 +1325,19 @@ split_kv(const char *s, size_t len, struct proto_str (*kv)[2], int max)
 }
 
 /*
- * A segment record's text: "reason=R prev=C" and maybe more numbers;
- * true if well formed, with *prev pointing at C.
+ * A segment record's text: "reason=R prev=C" and maybe more numbers
+ * (size=, expected=, last=); true if well formed, with *prev pointing
+ * at C and *last the value of last= (0 if none).
  */
 static bool
-segment_text(const char *s, size_t len, const char **prev)
+segment_text(const char *s, size_t len, const char **prev, uint64_t *last)
 {
 	struct proto_str kv[8][2];
 	uint64_t	 v;
 	size_t		 i;
 	int		 n, k;
 
+	*last = 0;
 	if ((n = split_kv(s, len, kv, 8)) < 2 || !IS(kv[0][0], "reason") ||
 	    !IS(kv[1][0], "prev") || kv[1][1].len != DIGEST_CHAIN_HEX ||
 	    !is_lower_hex(kv[1][1].p, DIGEST_CHAIN_HEX))
@@ -1055,9 +1348,12 @@ segment_text(const char *s, size_t len, const char **prev)
 			break;
 	if (i == sizeof seg_reasons / sizeof seg_reasons[0])
 		return false;
-	for (k = 2; k < n; k++)
+	for (k = 2; k < n; k++) {
 		if (!proto_num_parse(kv[k][1].p, kv[k][1].len, &v))
 			return false;
+		if (IS(kv[k][0], "last"))
+			*last = v;
+	}
 	*prev = kv[1][1].p;
 	return true;
 }
@@ -1088,24 +1384,54 @@ rejects_text(const char *s, size_t len)
 }
 
 /*
+ * The log format a start record's text names ("... log format 2,
+ * ..."): 0 if it names none (older servers), -1 if the words are
+ * there without a number this verifier can read.
+ */
+static int
+start_format(const char *s, size_t len)
+{
+	static const char	 w[] = "log format ";
+	const char		*p = s, *end = s + len, *d, *q;
+	uint64_t		 v;
+
+	while ((p = memmem(p, (size_t)(end - p), w, sizeof w - 1)) != NULL) {
+		if (p == s || p[-1] == ' ') {
+			d = p + sizeof w - 1;
+			for (q = d; q < end && *q >= '0' && *q <= '9'; q++)
+				;
+			if ((q == end || *q == ',' || *q == ';' ||
+			    *q == ' ') && proto_num_parse(d,
+			    (size_t)(q - d), &v) && v < 1000)
+				return (int)v;
+			return -1;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/*
  * The chain of a record: from the last record's value, or for a
  * segment record from the value its text names (which must be the
  * last record's, unless it is the file's first).  The first record of
  * a file also says whether the file follows the one before.
  */
 static const char *
-check_chain(const struct proto_str *f, const char *line, struct vstate *st)
+check_chain(const struct lrec *r, const char *line, struct vstate *st)
 {
 	char		 want[DIGEST_CHAIN_HEX + 1];
 	const char	*prev = st->chain, *named = NULL, *why = NULL;
 	char		 text[1024];
+	uint64_t	 last;
 	long		 tlen;
 
-	if (IS(f[7], "segment")) {
+	if (IS(r->verdict, "segment")) {
 		st->segments++;
-		tlen = f[8].len < sizeof text ?
-		    unescape(f[8].p, f[8].len, text, NULL) : -1;
-		if (tlen >= 0 && segment_text(text, (size_t)tlen, &named)) {
+		tlen = r->text.len < sizeof text ?
+		    unescape(r->text.p, r->text.len, text, NULL) : -1;
+		if (tlen >= 0 &&
+		    segment_text(text, (size_t)tlen, &named, &last)) {
 			if (!st->first &&
 			    memcmp(named, st->chain, DIGEST_CHAIN_HEX) != 0)
 				why = "a new chain segment that does not "
@@ -1122,9 +1448,9 @@ check_chain(const struct proto_str *f, const char *line, struct vstate *st)
 			st->have_n = false;
 		st->first = false;
 	}
-	digest_chain_hex(prev, line, (size_t)(f[9].p - line), want);
-	memcpy(st->chain, f[9].p, DIGEST_CHAIN_HEX);
-	if (why == NULL && memcmp(want, f[9].p, DIGEST_CHAIN_HEX) != 0)
+	digest_chain_hex(prev, line, (size_t)(r->chain.p - line), want);
+	memcpy(st->chain, r->chain.p, DIGEST_CHAIN_HEX);
+	if (why == NULL && memcmp(want, r->chain.p, DIGEST_CHAIN_HEX) != 0)
 		why = "chain broken (a record before it was removed, added "
 		    "or altered)";
 	return why;
@@ -1136,93 +1462,211 @@ check_chain(const struct proto_str *f, const char *line, struct vstate *st)
  * MD5 checked unless it was cut.
  */
 static const char *
-check_fields(const struct proto_str *f, struct vstate *st, long *tlen,
+check_fields(const struct lrec *r, struct vstate *st, long *tlen,
     long long *full)
 {
 	char	 md5[DIGEST_MD5_HEX + 1];
 
-	if (!is_stamp(f[0].p, f[0].len))
+	if (!is_stamp(r->time.p, r->time.len))
 		return "malformed time";
-	if (!IS_DASH(f[1]) && !is_num(f[1].p, f[1].len))
+	if (!IS_DASH(r->n) && !is_num(r->n.p, r->n.len))
 		return "malformed message number";
-	if (!is_num(f[2].p, f[2].len))
+	if (!is_num(r->id.p, r->id.len))
 		return "malformed client id";
-	if (f[3].len == 0 || f[4].len == 0)
+	if (r->nick.len == 0 || r->peer.len == 0)
 		return "empty nick or peer";
-	if (!IS_DASH(f[5]) && !proto_md5_valid(f[5].p, f[5].len))
+	if (!IS_DASH(r->md5r) && !proto_md5_valid(r->md5r.p, r->md5r.len))
 		return "malformed received digest";
-	if (f[6].len != DIGEST_MD5_HEX || !is_lower_hex(f[6].p, f[6].len))
+	if (r->md5c.len != DIGEST_MD5_HEX ||
+	    !is_lower_hex(r->md5c.p, r->md5c.len))
 		return "malformed computed digest";
-	if ((*tlen = unescape(f[8].p, f[8].len, st->text, full)) < 0)
+	if ((*tlen = unescape(r->text.p, r->text.len, st->text, full)) < 0)
 		return "malformed text escape";
 	if (*full >= 0)
 		return *full > *tlen ? NULL : "cut text not shorter than the "
 		    "length it gives";
 	digest_md5_hex(st->text, (size_t)*tlen, md5);
-	if (memcmp(md5, f[6].p, DIGEST_MD5_HEX) != 0)
+	if (memcmp(md5, r->md5c.p, DIGEST_MD5_HEX) != 0)
 		return "MD5 of the text does not match (text altered)";
+	return NULL;
+}
+
+/*
+ * The fields of log format 2: a recipient (and its key), the sender's
+ * key and public key, a signature.  A public key must be an Ed25519
+ * SubjectPublicKeyInfo whose SHA-256 is the key fingerprint; *kp gets
+ * it (NULL if the record has none or it is bad).
+ */
+static const char *
+check_fields2(const struct lrec *r, struct vstate *st, struct vkey **kp)
+{
+	struct vkey	*k;
+
+	*kp = NULL;
+	if (!IS_DASH(r->to) && !is_num(r->to.p, r->to.len))
+		return "malformed recipient id";
+	if (!IS_DASH(r->tokey) && !is_fp(r->tokey.p, r->tokey.len))
+		return "malformed recipient key";
+	if (!IS_DASH(r->tokey) && IS_DASH(r->to))
+		return "a recipient key without a recipient";
+	if (IS_DASH(r->key) != IS_DASH(r->spki))
+		return "a key without its public key (spki), or a public key "
+		    "without its key";
+	if (!IS_DASH(r->sig) && !is_sig(r->sig.p, r->sig.len))
+		return "malformed signature (not 88 characters of base64)";
+	if (IS_DASH(r->key))
+		return NULL;
+	if (!is_fp(r->key.p, r->key.len))
+		return "malformed key fingerprint";
+	if (!is_spki(r->spki.p, r->spki.len))
+		return "malformed public key (spki is not base64)";
+	k = vkey_get(&st->keys, r->spki.p, r->spki.len);
+	if (!k->valid)
+		return "the public key (spki) is not the base64 DER "
+		    "SubjectPublicKeyInfo of an Ed25519 key";
+	if (memcmp(k->fp, r->key.p, KEYS_FP_LEN - 1) != 0)
+		return "the public key (spki) does not hash to the key "
+		    "fingerprint (key or public key altered)";
+	*kp = k;
+	return NULL;
+}
+
+/*
+ * The signature of an accepted message, over what PROTOCOL.md says a
+ * MSG or a DM signs, with the record's public key k; counted.
+ */
+static const char *
+check_sig(const struct lrec *r, struct vstate *st, struct vkey *k,
+    long tlen)
+{
+	char	 rkey[KEYS_FP_LEN];
+	size_t	 n;
+
+	if (IS_DASH(r->sig)) {
+		st->v->unsigned_msgs++;
+		if (k != NULL)
+			k->unsig++;
+		return NULL;
+	}
+	if (k == NULL) {
+		st->v->sig_bad++;
+		return "a signature without the signer's key (key and spki "
+		    "are -)";
+	}
+	if (IS_DASH(r->to))
+		n = keys_signed_msg(st->signed_bytes, st->text, (size_t)tlen);
+	else {
+		snprintf(rkey, sizeof rkey, "%.*s", (int)r->tokey.len,
+		    r->tokey.p);
+		n = keys_signed_dm(st->signed_bytes, rkey, st->text,
+		    (size_t)tlen);
+	}
+	if (!vkey_verify(k, st->signed_bytes, n, r->sig.p, r->sig.len)) {
+		st->v->sig_bad++;
+		return "signature does not verify (text, key or signature "
+		    "altered)";
+	}
+	st->v->signed_good++;
+	k->good++;
 	return NULL;
 }
 
 /* An accepted record: whole, digests equal, numbers going up. */
 static const char *
-check_accepted(const struct proto_str *f, struct vstate *st, long tlen,
+check_accepted(const struct lrec *r, struct vstate *st, long tlen,
     long long full)
 {
 	uint64_t	 n;
 
-	if (IS_DASH(f[1]))
+	if (IS_DASH(r->n))
 		return "accepted record without a message number";
 	if (full >= 0)
 		return "accepted record with a cut text";
-	if (f[5].len != DIGEST_MD5_HEX || !digest_md5_equal(f[5].p, f[6].p))
+	if (r->md5r.len != DIGEST_MD5_HEX ||
+	    !digest_md5_equal(r->md5r.p, r->md5c.p))
 		return "accepted record whose received digest does not match";
 	if (!proto_text_valid(st->text, (size_t)tlen))
 		return "accepted record with an invalid text";
-	if (!proto_nick_valid(f[3].p, f[3].len))
+	if (!proto_nick_valid(r->nick.p, r->nick.len))
 		return "accepted record with an invalid nick";
-	(void)proto_num_parse(f[1].p, f[1].len, &n);
+	(void)proto_num_parse(r->n.p, r->n.len, &n);
 	if (st->have_n && n <= st->last_n) {
 		st->last_n = n;
-		return "message number not above the one before it (within "
-		    "a run of the server numbers only go up: a record was "
-		    "repeated or moved)";
+		return st->run2 ? "message number not above the one before "
+		    "it (in log format 2 numbers only go up: a record was "
+		    "repeated or moved)" : "message number not above the "
+		    "one before it (within a run of the server numbers "
+		    "only go up: a record was repeated or moved)";
 	}
 	st->last_n = n;
 	st->have_n = true;
 	return NULL;
 }
 
+/*
+ * A start record: the run it begins is in log format 2 if its text
+ * says so; a run of format 1 numbers from 1 again.
+ */
+static const char *
+check_start(const struct lrec *r, struct vstate *st, long tlen)
+{
+	int	 f = start_format(st->text, (size_t)tlen);
+
+	st->run2 = f == 2 && r->format == 2;
+	if (!st->run2)
+		st->have_n = false;
+	if (f == 2 && r->format != 2)
+		return "a start record that says " MSGLOG_FORMAT_WORDS
+		    " in the old layout (10 fields)";
+	if (f != 0 && f != 1 && f != 2)
+		return "a start record of a log format this verifier does "
+		    "not know";
+	return NULL;
+}
+
+static bool
+is_rejection(const struct proto_str *verdict)
+{
+	return IS(*verdict, "badhash") || IS(*verdict, "badtext") ||
+	    IS(*verdict, "flood") || IS(*verdict, "badsig") ||
+	    IS(*verdict, "nouser");
+}
+
 /* The rules of each kind of record (its verdict). */
 static const char *
-check_kind(const struct proto_str *f, struct vstate *st, long tlen,
-    long long full)
+check_kind(const struct lrec *r, struct vstate *st, long tlen,
+    long long full, struct vkey *k)
 {
-	const char	*dummy;
+	const char	*why, *sig, *dummy;
+	uint64_t	 last;
 
-	if (IS(f[7], "accepted"))
-		return check_accepted(f, st, tlen, full);
-	if (IS(f[7], "badhash") || IS(f[7], "badtext") || IS(f[7], "flood")) {
-		if (IS(f[7], "badhash") &&
-		    f[5].len == DIGEST_MD5_HEX &&
-		    digest_md5_equal(f[5].p, f[6].p))
+	if (IS(r->verdict, "accepted")) {
+		why = check_accepted(r, st, tlen, full);
+		sig = full < 0 ? check_sig(r, st, k, tlen) : NULL;
+		return why != NULL ? why : sig;
+	}
+	if (is_rejection(&r->verdict)) {
+		if (IS(r->verdict, "badhash") &&
+		    r->md5r.len == DIGEST_MD5_HEX &&
+		    digest_md5_equal(r->md5r.p, r->md5c.p))
 			return "badhash record whose digests match";
 		return NULL;
 	}
 	if (full >= 0)
 		return "cut text in a record that is not a rejection";
-	if (IS(f[7], "start")) {
-		st->have_n = false;	/* a new run numbers from 1 */
-		return NULL;
-	}
-	if (!IS(f[7], "rejects") && !IS(f[7], "segment"))
+	if (!IS_DASH(r->to) || !IS_DASH(r->tokey) || !IS_DASH(r->key) ||
+	    !IS_DASH(r->sig))
+		return "a recipient, key or signature in a server record";
+	if (IS(r->verdict, "start"))
+		return check_start(r, st, tlen);
+	if (!IS(r->verdict, "rejects") && !IS(r->verdict, "segment"))
 		return "unknown verdict";
-	if (!IS_DASH(f[1]) || !IS_DASH(f[5]))
+	if (!IS_DASH(r->n) || !IS_DASH(r->md5r))
 		return "message number or received digest in a server record";
-	if (IS(f[7], "rejects"))
+	if (IS(r->verdict, "rejects"))
 		return rejects_text(st->text, (size_t)tlen) ? NULL :
 		    "malformed rejects record";
-	return segment_text(st->text, (size_t)tlen, &dummy) ? NULL :
+	return segment_text(st->text, (size_t)tlen, &dummy, &last) ? NULL :
 	    "malformed segment record";
 }
 
@@ -1230,23 +1674,42 @@ check_kind(const struct proto_str *f, struct vstate *st, long tlen,
  * Check one record (without its newline).  Return NULL if it is good,
  * or why it is bad.  st->chain gets the record's own chain field when
  * it has one, so that one altered record does not condemn all those
- * after it.
+ * after it.  A file that begins with a segment record of format 2 is
+ * a format 2 run; a start record begins a run of its own format.
  */
 static const char *
 check_record(char *line, size_t len, struct vstate *st)
 {
-	struct proto_str f[MSGLOG_FIELDS];
+	struct lrec	 r;
+	struct vkey	*k;
 	const char	*why, *bad;
 	long		 tlen;
 	long long	 full;
 
-	if ((why = split_fields(line, len, f)) != NULL)
+	if ((why = split_record(line, len, &r)) != NULL)
 		return why;
-	why = check_chain(f, line, st);
-	if ((bad = check_fields(f, st, &tlen, &full)) != NULL ||
-	    (bad = check_kind(f, st, tlen, full)) != NULL)
-		return bad;
-	return why;
+	if (st->first)
+		st->run2 = IS(r.verdict, "segment") && r.format == 2;
+	why = check_chain(&r, line, st);
+	if (st->run2 && r.format == 1 && !IS(r.verdict, "start"))
+		bad = "a record in the old layout (10 fields) inside a log "
+		    "format 2 run";
+	else if ((bad = check_fields(&r, st, &tlen, &full)) == NULL &&
+	    (bad = check_fields2(&r, st, &k)) == NULL)
+		bad = check_kind(&r, st, tlen, full, k);
+	return bad != NULL ? bad : why;
+}
+
+/* Room for a record of len bytes in st's buffers. */
+static void
+vstate_room(struct vstate *st, size_t len)
+{
+	if (len + 1 <= st->cap)
+		return;
+	st->cap = len + 1;
+	st->text = xrealloc(st->text, st->cap);
+	st->signed_bytes = xrealloc(st->signed_bytes,
+	    st->cap + 16 + KEYS_FP_LEN);
 }
 
 /* Check one file, going on from st; print and count into v. */
@@ -1270,6 +1733,7 @@ verify_one(const char *path, FILE *out, struct vstate *st,
 	st->first = true;
 	st->first_line = 0;
 	st->segments = 0;
+	st->v = v;
 	while ((len = getline(&line, &cap, fp)) != -1) {
 		lineno++;
 		if (line[len - 1] != '\n') {
@@ -1281,7 +1745,7 @@ verify_one(const char *path, FILE *out, struct vstate *st,
 		}
 		line[--len] = '\0';
 		v->records++;
-		st->text = xrealloc(st->text, (size_t)len + 1);
+		vstate_room(st, (size_t)len);
 		why = check_record(line, (size_t)len, st);
 		if (!st->first && st->first_line == 0)
 			st->first_line = lineno;
@@ -1320,6 +1784,44 @@ verdict_add(struct msglog_verdict *v, const struct msglog_verdict *one)
 	v->bad += one->bad;
 	v->torn = v->torn || one->torn;
 	v->segments += one->segments;
+	v->signed_good += one->signed_good;
+	v->sig_bad += one->sig_bad;
+	v->unsigned_msgs += one->unsigned_msgs;
+}
+
+static int
+vkey_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct vkey *const *)a)->fp,
+	    (*(struct vkey *const *)b)->fp);
+}
+
+/*
+ * After the summary: the messages by signature, then one line per key
+ * that sent any (sorted by fingerprint).  v->keys gets their number.
+ */
+static void
+print_keys(FILE *out, const char *label, struct msglog_verdict *v,
+    const struct vkeys *t)
+{
+	struct vkey	**list;
+	size_t		  i, n = 0;
+
+	fprintf(out, "%s: %lu messages: %lu signed and good, %lu with a bad "
+	    "signature, %lu unsigned\n", label, v->signed_good + v->sig_bad +
+	    v->unsigned_msgs, v->signed_good, v->sig_bad, v->unsigned_msgs);
+	list = xreallocarray(NULL, t->n + 1, sizeof *list);
+	for (i = 0; i < t->cap; i++)
+		if (t->slot[i] != NULL &&
+		    t->slot[i]->good + t->slot[i]->unsig > 0)
+			list[n++] = t->slot[i];
+	qsort(list, n, sizeof *list, vkey_cmp);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s: key %s: %lu signed and good, %lu "
+		    "unsigned\n", label, list[i]->fp, list[i]->good,
+		    list[i]->unsig);
+	v->keys = n;
+	free(list);
 }
 
 int
@@ -1329,6 +1831,7 @@ msglog_verify_files(const char *const *paths, size_t n, FILE *out,
 	struct msglog_verdict one, vv;
 	struct vstate	 st;
 	const char	*prevpath = NULL;
+	char		 label[64];
 	size_t		 i;
 	int		 rc = 0, r;
 
@@ -1367,7 +1870,11 @@ msglog_verify_files(const char *const *paths, size_t n, FILE *out,
 		fprintf(out, "%zu files: %lu records, %lu good, %lu bad, "
 		    "%lu broken links between files\n", n, v->records,
 		    v->good, v->bad, v->links_bad);
+	snprintf(label, sizeof label, "%zu files", n);
+	print_keys(out, n == 1 ? paths[0] : label, v, &st.keys);
+	vkeys_free(&st.keys);
 	free(st.text);
+	free(st.signed_bytes);
 	return rc;
 }
 
@@ -1376,3 +1883,4 @@ msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
 {
 	return msglog_verify_files(&path, 1, out, v);
 }
+

@@ -13,7 +13,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Fields of a record: log format 1 (before keys) and log format 2. */
 #define MSGLOG_FIELDS	10
+#define MSGLOG_FIELDS_2	15
+
+/*
+ * The words a start record's text holds in a run that writes log
+ * format 2 ("xchatd 1.1 started, log format 2, listening on ...").
+ * In such a run message numbers go on from the run before (a start
+ * record does not let them begin again) and a record of the old
+ * layout is bad.  Every record msglog writes has the format 2 layout.
+ */
+#define MSGLOG_FORMAT_WORDS	"log format 2"
 
 struct msglog;
 
@@ -32,7 +43,8 @@ struct msglog_rec {
 	const char	*peer;
 	const char	*md5_recv;	/* 32 hex digits, or NULL */
 	const char	*md5_comp;	/* 32 lower-case hex digits */
-	const char	*verdict;	/* accepted badhash badtext flood start */
+	const char	*verdict;	/* accepted badhash badtext flood
+					   badsig nouser start */
 	const char	*text;
 	size_t		 textlen;
 	size_t		 cut;		/* 0: whole text; else MSGLOG_CUT */
@@ -43,6 +55,14 @@ struct msglog_rec {
 	const char	*spki;		/* its public key, base64 DER SPKI */
 	const char	*sig;		/* the signature, base64 (88) */
 };
+/*
+ * msglog_add writes tokey and key only if they are fingerprints
+ * ("sha256:" and 64 hex digits), spki only if it is padded base64 of
+ * at most MSGLOG_SPKI_MAX characters, key and spki only together, sig
+ * only if it is 88 characters of padded base64, tokey only with a to;
+ * anything else as "-".
+ */
+#define MSGLOG_SPKI_MAX	512
 
 /* One kind of rejection and how many of it (msglog_add_rejects). */
 struct msglog_count {
@@ -141,6 +161,12 @@ struct msglog_tail {
 int	msglog_history(struct msglog *, unsigned max,
 	    void (*fn)(void *arg, const struct msglog_msg *), void *arg,
 	    struct msglog_tail *tail);
+/*
+ * For tests: the size of msglog_history's first window (64 KiB by
+ * default; each next one is twice the last, up to 8 MiB); 0 restores
+ * the default.
+ */
+void	msglog_history_window(size_t first);
 /* Queue a record in the batch; return its index in the batch. */
 size_t	msglog_add(struct msglog *, const struct msglog_rec *);
 /* How many records the current batch holds, not yet written. */
@@ -179,9 +205,14 @@ long	msglog_unescape(const char *src, size_t len, char *dst);
 
 /*
  * Check every record of a log file: its fields, its MD5, the chain,
- * and that message numbers only increase within a run of the server.
- * Print a line for each bad record and a summary to out; return 0 if
- * every record is good, 1 if any is bad, 2 if the file cannot be read.
+ * that message numbers only increase (within a run of the server in
+ * log format 1, for the life of the log in log format 2), and every
+ * signature of an accepted message (Ed25519, against the public key
+ * the record carries, which must have the fingerprint it names).
+ * Print a line for each bad record and a summary to out, then how
+ * many messages are signed and good, have a bad signature or are
+ * unsigned, and the same per key; return 0 if every record is good,
+ * 1 if any is bad, 2 if the file cannot be read.
  */
 struct msglog_verdict {
 	unsigned long	 records;
@@ -190,6 +221,11 @@ struct msglog_verdict {
 	bool		 torn;		/* last line incomplete */
 	unsigned long	 segments;	/* "segment" records */
 	unsigned long	 links_bad;	/* files that do not follow the last */
+	/* Accepted messages (MSG and DM) by their signature: */
+	unsigned long	 signed_good;	/* signed, and the signature good */
+	unsigned long	 sig_bad;	/* signed, and it does not verify */
+	unsigned long	 unsigned_msgs;	/* no signature */
+	unsigned long	 keys;		/* keys that sent a message */
 };
 int	msglog_verify(const char *path, FILE *out, struct msglog_verdict *);
 /*

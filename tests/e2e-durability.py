@@ -60,9 +60,9 @@ for t in ts:
 with lock:
     acked = set(oks)
 check(len(acked) > 100, "some messages were OK'd (%d)" % len(acked))
-texts = set(r[8] for r in (l.split("\t") for l in
+texts = set(r[8] for r in (xc.record(l) for l in
             open(logpath, encoding="utf-8").read().splitlines())
-            if len(r) == 10 and r[7] == "accepted")
+            if r.format is not None and r[7] == "accepted")
 missing = acked - texts
 check(not missing, "%d OK'd messages missing from the log, e.g. %r" %
       (len(missing), sorted(missing)[:3]))
@@ -82,7 +82,7 @@ with xc.Server(logfile=logpath) as srv2:
     a.expect("BYE shutdown")
 rc, out = verify(logpath)
 check(rc == 0, "verifylog after restart: %s" % out)
-recs = [l.split("\t") for l in open(logpath, encoding="utf-8").read().splitlines()]
+recs = [xc.record(l) for l in open(logpath, encoding="utf-8").read().splitlines()]
 check(recs[-1][8] == "after restart" and
       sum(1 for r in recs if r[7] == "start") == 2, "two runs in one log")
 

@@ -32,7 +32,7 @@ def verify(*paths):
 
 def records(path):
     with open(path, "rb") as f:
-        return [l.decode("utf-8", "replace").split("\t")
+        return [xc.record(l.decode("utf-8", "replace"))
                 for l in f.read().splitlines()]
 
 

@@ -58,8 +58,8 @@ try:
         check(b"\0" not in data, "NUL bytes in the log (%d of %d bytes)"
               % (data.count(b"\0"), len(data)))
         check(data.endswith(b"\n"), "the log ends in a torn record")
-        got = [l.split(b"\t")[8].decode() for l in data.splitlines()
-               if l.split(b"\t")[7] == b"accepted"]
+        got = [xc.record(l)[8].decode() for l in data.splitlines()
+               if xc.record(l)[7] == b"accepted"]
         check(got == after, "OK'd messages after the truncation missing: "
               "%d in the log, %d OK'd" % (len(got), len(after)))
         srv.stop()

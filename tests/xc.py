@@ -42,6 +42,29 @@ def check(cond, msg):
         fail(msg)
 
 
+class Record(list):
+    """A log record as a list in the old layout's order (time n id nick
+    peer md5-received md5-computed verdict text chain) whatever its
+    format, so that r[7] is the verdict and r[8] the text; .format is 1
+    or 2 (None for a line of neither shape), .to .tokey .key .spki .sig
+    the fields of log format 2 ("-" in format 1)."""
+
+
+def record(line):
+    """Split a log line (str or bytes, without its LF) into a Record."""
+    tab, dash = ("\t", "-") if isinstance(line, str) else (b"\t", b"-")
+    f = line.split(tab)
+    if len(f) == 15:
+        r = Record(f[:8] + f[13:])
+        r.format = 2
+        r.to, r.tokey, r.key, r.spki, r.sig = f[8:13]
+    else:
+        r = Record(f)
+        r.format = 1 if len(f) == 10 else None
+        r.to = r.tokey = r.key = r.spki = r.sig = dash
+    return r
+
+
 class Server:
     """A headless xchatd on a free port, with its own log file."""
 
@@ -49,7 +72,11 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="xchat-e2e.")
         self.port = free_port()
         self.log = logfile or os.path.join(self.dir, "mensagens_log.txt")
+        # Its own TLS port and state directory: tests run in parallel.
+        self.tlsport = free_port()
         cmd = [XCHATD, "-headless", "-port", str(self.port),
+               "-tlsport", str(self.tlsport),
+               "-statedir", os.path.join(self.dir, "state"),
                "-logfile", self.log] + list(args)
         if wrap:
             cmd = wrap + cmd
@@ -92,7 +119,7 @@ class Server:
             return f.read().decode("utf-8", "replace")
 
     def records(self):
-        return [l.split("\t") for l in self.logtext().splitlines()]
+        return [record(l) for l in self.logtext().splitlines()]
 
     def __enter__(self):
         return self

@@ -65,7 +65,7 @@ sources() {
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
 			    "$s/nickrules.c" ;;
 	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;
-	escape|logverify) echo "$base $s/digest.c $s/msglog.c" ;;
+	escape|logverify) echo "$base $s/digest.c $s/msglog.c $s/keys.c" ;;
 	*)		return 1 ;;
 	esac
 }
@@ -74,6 +74,7 @@ libs() {
 	server)		echo "$gcry $xt $icu $gnutls" ;;
 	validators)	echo "$gcry $icu" ;;
 	frames)		echo "" ;;
+	escape|logverify) echo "$gcry $gnutls" ;;
 	*)		echo "$gcry" ;;
 	esac
 }
