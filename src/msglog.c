@@ -1884,3 +1884,307 @@ msglog_verify(const char *path, FILE *out, struct msglog_verdict *v)
 	return msglog_verify_files(&path, 1, out, v);
 }
 
+/*
+ * msglog_history: the end of the log read backwards, a window at a
+ * time.  Messages are kept as copies (newest first) until the reading
+ * stops, then given to the callback oldest first.
+ */
+#define HIST_FIRST	(64 * 1024)
+#define HIST_WINDOW_MAX	(8 * 1024 * 1024)
+#define HIST_LINE_MAX	(64 * 1024)	/* longer lines are not records */
+
+static size_t	 hist_first = HIST_FIRST;
+
+void
+msglog_history_window(size_t first)
+{
+	hist_first = first > 0 ? first : HIST_FIRST;
+}
+
+struct hmsg {
+	char		*buf;		/* the fields, then the text */
+	struct msglog_msg m;
+};
+
+struct hist {
+	unsigned	 max;
+	struct hmsg	*msgs;		/* newest first */
+	size_t		 n;
+	size_t		 cap;
+	bool		 have_n;	/* tail->last_n is known */
+	struct msglog_tail *tail;
+};
+
+/* A copy of field f of the line copied to buf (line at its start). */
+static const char *
+hist_field(char *buf, const char *line, struct proto_str f)
+{
+	char	*p = buf + (f.p - line);
+
+	p[f.len] = '\0';	/* the TAB after it, or the line's end */
+	return p;
+}
+
+/*
+ * Are the fields of an accepted message sound (the text whole, its
+ * MD5 right, keys and signature well formed)?  Its text is unescaped
+ * into text (room for r->text.len bytes); *tlen gets its length.
+ */
+static bool
+hist_sound(const struct lrec *r, char *text, long *tlen)
+{
+	char	 md5[DIGEST_MD5_HEX + 1];
+
+	if (!is_stamp(r->time.p, r->time.len) || !is_num(r->n.p, r->n.len) ||
+	    !is_num(r->id.p, r->id.len) ||
+	    !proto_nick_valid(r->nick.p, r->nick.len) ||
+	    r->md5c.len != DIGEST_MD5_HEX ||
+	    !is_lower_hex(r->md5c.p, DIGEST_MD5_HEX) ||
+	    r->md5r.len != DIGEST_MD5_HEX ||
+	    !digest_md5_equal(r->md5r.p, r->md5c.p))
+		return false;
+	if (IS_DASH(r->key) != IS_DASH(r->spki) ||
+	    (!IS_DASH(r->key) && (!is_fp(r->key.p, r->key.len) ||
+	    !is_spki(r->spki.p, r->spki.len))) ||
+	    (!IS_DASH(r->sig) && !is_sig(r->sig.p, r->sig.len)))
+		return false;
+	if ((*tlen = unescape(r->text.p, r->text.len, text, NULL)) < 0 ||
+	    !proto_text_valid(text, (size_t)*tlen))
+		return false;
+	digest_md5_hex(text, (size_t)*tlen, md5);
+	return memcmp(md5, r->md5c.p, DIGEST_MD5_HEX) == 0;
+}
+
+/* Keep a copy of an accepted message (line, len bytes); false if bad. */
+static bool
+hist_take(struct hist *h, const char *line, size_t len,
+    const struct lrec *r)
+{
+	struct hmsg	*hm;
+	char		*buf = xmalloc(2 * len + 2);
+	long		 tlen;
+	uint64_t	 v;
+
+	if (!hist_sound(r, buf + len + 1, &tlen)) {
+		free(buf);
+		return false;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	buf[len + 1 + tlen] = '\0';
+	if (h->n == h->cap) {
+		h->cap = h->cap == 0 ? 64 : h->cap * 2;
+		h->msgs = xreallocarray(h->msgs, h->cap, sizeof *h->msgs);
+	}
+	hm = &h->msgs[h->n++];
+	memset(hm, 0, sizeof *hm);
+	hm->buf = buf;
+	(void)proto_num_parse(r->n.p, r->n.len, &v);
+	hm->m.n = v;
+	(void)proto_num_parse(r->id.p, r->id.len, &v);
+	hm->m.id = v;
+	hm->m.stamp = hist_field(buf, line, r->time);
+	hm->m.nick = hist_field(buf, line, r->nick);
+	hm->m.nicklen = r->nick.len;
+	hm->m.md5 = hist_field(buf, line, r->md5c);
+	if (!IS_DASH(r->key)) {
+		hm->m.key = hist_field(buf, line, r->key);
+		hm->m.spki = hist_field(buf, line, r->spki);
+	}
+	if (!IS_DASH(r->sig))
+		hm->m.sig = hist_field(buf, line, r->sig);
+	hm->m.text = buf + len + 1;
+	hm->m.textlen = (size_t)tlen;
+	return true;
+}
+
+/* A segment record's last=, or 0. */
+static uint64_t
+hist_segment_last(const struct lrec *r)
+{
+	char		 text[1024];
+	const char	*prev;
+	uint64_t	 last;
+	long		 tlen;
+
+	if (r->text.len >= sizeof text ||
+	    (tlen = unescape(r->text.p, r->text.len, text, NULL)) < 0 ||
+	    !segment_text(text, (size_t)tlen, &prev, &last))
+		return 0;
+	return last;
+}
+
+/* One record read (newest first); true once reading may stop. */
+static bool
+hist_line(struct hist *h, const char *line, size_t len)
+{
+	struct msglog_tail *t = h->tail;
+	struct lrec	 r;
+	uint64_t	 v;
+
+	t->records++;
+	if (split_record(line, len, &r) != NULL ||
+	    !proto_num_parse(r.id.p, r.id.len, &v)) {
+		t->skipped++;
+		goto out;
+	}
+	if (v > t->max_id)
+		t->max_id = v;
+	if (!IS_DASH(r.n) && proto_num_parse(r.n.p, r.n.len, &v)) {
+		h->have_n = true;
+		if (v > t->last_n)
+			t->last_n = v;
+	}
+	if (IS(r.verdict, "segment") && (v = hist_segment_last(&r)) > 0) {
+		h->have_n = true;
+		if (v > t->last_n)
+			t->last_n = v;
+	}
+	if (IS(r.verdict, "accepted") && IS_DASH(r.to) && h->n < h->max &&
+	    !hist_take(h, line, len, &r))
+		t->skipped++;
+out:
+	return h->n >= h->max && h->have_n;
+}
+
+/*
+ * The complete lines of buf (len bytes, from file offset lo), newest
+ * first.  The head of buf before its first newline is a line only if
+ * lo is 0; else its length goes to *carry (it is kept for the next
+ * window).  Return true once reading may stop.
+ */
+static bool
+hist_lines(struct hist *h, const char *buf, size_t len, off_t lo,
+    size_t *carry)
+{
+	const char	*q;
+	size_t		 e = len;
+
+	*carry = 0;
+	while (e > 0) {
+		/* buf[e - 1] is a newline; find the line before it. */
+		q = e > 1 ? memrchr(buf, '\n', e - 1) : NULL;
+		if (q == NULL && lo > 0) {
+			*carry = e;
+			return false;
+		}
+		if (q == NULL)
+			return hist_line(h, buf, e - 1);
+		if (hist_line(h, q + 1, (size_t)(buf + e - 1 - q - 1)))
+			return true;
+		e = (size_t)(q - buf) + 1;
+	}
+	return false;
+}
+
+/*
+ * Read the window before lo into the buffer, ahead of the carry (the
+ * first carry bytes of the buffer, a line's end).  Return how many
+ * bytes were read (lo moves back by as many), or -1.
+ */
+static ssize_t
+hist_read(int fd, char **buf, size_t *cap, size_t window, off_t *lo,
+    size_t carry)
+{
+	size_t	 want = *lo < (off_t)window ? (size_t)*lo : window, got = 0;
+	ssize_t	 n;
+
+	if (want + carry > *cap) {
+		*cap = want + carry;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memmove(*buf + want, *buf, carry);
+	while (got < want) {
+		n = pread(fd, *buf + got, want - got, *lo - (off_t)want +
+		    (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;	/* the file shrank */
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	*lo -= (off_t)want;
+	return (ssize_t)want;
+}
+
+/*
+ * Give the messages kept to fn, oldest first, and free them (all of
+ * them if fn is NULL).
+ */
+static void
+hist_deliver(struct hist *h, void (*fn)(void *, const struct msglog_msg *),
+    void *arg)
+{
+	size_t	 i;
+
+	for (i = h->n; i-- > 0;) {
+		if (fn != NULL)
+			fn(arg, &h->msgs[i].m);
+		free(h->msgs[i].buf);
+	}
+	free(h->msgs);
+}
+
+int
+msglog_history(struct msglog *lg, unsigned max,
+    void (*fn)(void *arg, const struct msglog_msg *), void *arg,
+    struct msglog_tail *tail)
+{
+	struct hist	 h;
+	struct stat	 st;
+	char		*buf = NULL, *nl;
+	size_t		 cap = 0, carry = 0, window = hist_first;
+	ssize_t		 got;
+	off_t		 lo;
+	bool		 done = false, skipping = false, first = true;
+	int		 e;
+
+	memset(tail, 0, sizeof *tail);
+	memset(&h, 0, sizeof h);
+	h.max = max;
+	h.tail = tail;
+	if (!lg->seekable)
+		return 0;
+	if (fstat(lg->fd, &st) == -1)
+		return -1;
+	lo = st.st_size;
+	while (!done && lo > 0) {
+		if ((got = hist_read(lg->fd, &buf, &cap, window, &lo,
+		    carry)) == -1)
+			goto fail;
+		if (window < HIST_WINDOW_MAX)
+			window *= 2;
+		if (skipping || first) {
+			/* Drop what follows the last newline read. */
+			nl = memrchr(buf, '\n', (size_t)got + carry);
+			if (nl == NULL && lo > 0) {
+				carry = 0;
+				continue;
+			}
+			if (!first || nl != buf + got + carry - 1)
+				tail->skipped++;
+			carry = nl == NULL ? 0 : (size_t)(nl - buf) + 1;
+			got = 0;
+			skipping = first = false;
+		}
+		done = hist_lines(&h, buf, (size_t)got + carry, lo, &carry);
+		if (carry > HIST_LINE_MAX) {
+			skipping = true;	/* not a record: pass over it */
+			carry = 0;
+		}
+	}
+	free(buf);
+	if (tail->last_n > lg->last_n)
+		lg->last_n = tail->last_n;
+	hist_deliver(&h, fn, arg);
+	return 0;
+fail:
+	e = errno;
+	free(buf);
+	hist_deliver(&h, NULL, NULL);
+	errno = e;
+	return -1;
+}
