@@ -18,6 +18,14 @@
  * back to any size gets a segment record and has at most two bad
  * records (a cut line, the segment that does not follow it), none if
  * it was emptied; a deleted file is created again and verifies.
+ * Log format 2: records with keys and signatures written from the
+ * input's pieces (signed MSGs, signed DMs to a keyed or an anonymous
+ * recipient, keyed but unsigned, anonymous, badsig rejections with a
+ * signature and no key) after a start record of format 2 always
+ * verify, each signature counted good; one more accepted record whose
+ * signature covers other bytes is the one bad record, its signature
+ * counted bad; a message numbered again after a second start record
+ * of format 2 is bad.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -34,12 +42,24 @@
 
 #include "digest.h"
 #include "fuzz.h"
+#include "keys.h"
 #include "msglog.h"
 #include "protocol.h"
 
 static char	 dir[] = "/tmp/xchat-fuzz-log.XXXXXX";
-static char	 raw[64], built[64], older[64];
+static char	 raw[64], built[64], older[64], keyfile[64];
 static FILE	*devnull;
+static struct keys_signer *signer;
+
+/* RFC 8032, section 7.1, TEST 1 (as in tests/test_keys.c). */
+static const char rfc_key[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n"
+    "-----END PRIVATE KEY-----\n";
+static const char rfc_spki[] =
+    "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+static const char rfc_fp[] = "sha256:06e3fd8fda29bb60ab59557de61edb0aecdb"
+    "231134be30e75b455f8e1b792fa9";
 
 static void
 write_file(const char *path, const uint8_t *data, size_t size, bool append)
@@ -90,22 +110,27 @@ ends_in_lf(const char *path)
 	return c == '\n';
 }
 
-/* Add a "start" record, as the server does when it starts. */
+/*
+ * Add a "start" record, as the server does when it starts: of log
+ * format 2 (numbers go on), or not (they begin again at 1).
+ */
 static void
-add_start(struct msglog *lg)
+add_start(struct msglog *lg, bool format2)
 {
 	struct msglog_rec r;
+	const char	*text = format2 ? "started, " MSGLOG_FORMAT_WORDS :
+			    "started";
 	char		 md5[33];
 
-	digest_md5_hex("started", 7, md5);
+	digest_md5_hex(text, strlen(text), md5);
 	memset(&r, 0, sizeof r);
 	r.nick = "xchatd";
 	r.nicklen = 6;
 	r.peer = "127.0.0.1:12345";
 	r.md5_comp = md5;
 	r.verdict = "start";
-	r.text = "started";
-	r.textlen = 7;
+	r.text = text;
+	r.textlen = strlen(text);
 	msglog_add(lg, &r);
 }
 
@@ -188,6 +213,7 @@ cleanup(void)
 	unlink(raw);
 	unlink(built);
 	unlink(older);
+	unlink(keyfile);
 	rmdir(dir);
 }
 
@@ -252,9 +278,105 @@ check_segments(const uint8_t *data, size_t size)
 	msglog_close(lg);
 }
 
+/*
+ * Add a format 2 record with text t: kind 0 a signed MSG, 1 a signed
+ * DM to a keyed recipient, 2 one to an anonymous one, 3 keyed and
+ * unsigned, 4 anonymous; an invalid text is a badsig rejection with a
+ * signature and no key.  With other set, the signature covers other
+ * bytes than the text.  Return 1 if a good signature was written.
+ */
+static int
+add_keyed(struct msglog *lg, const char *t, size_t len, int kind,
+    uint64_t n, bool other)
+{
+	struct msglog_rec r;
+	char		 md5[33], sig[KEYS_SIG_B64 + 1], *buf;
+	size_t		 blen;
+
+	digest_md5_hex(t, len, md5);
+	memset(&r, 0, sizeof r);
+	r.id = 7;
+	r.nick = "ana";
+	r.nicklen = 3;
+	r.peer = "127.0.0.1:4242";
+	r.md5_recv = md5;
+	r.md5_comp = md5;
+	r.text = t;
+	r.textlen = len;
+	buf = malloc(len + 16 + KEYS_FP_LEN);
+	INVARIANT(buf != NULL);
+	r.to = kind == 1 || kind == 2 ? 9 : 0;
+	r.tokey = kind == 1 ? rfc_fp : NULL;
+	blen = r.to != 0 ? keys_signed_dm(buf, kind == 1 ? rfc_fp : "-", t,
+	    len) : keys_signed_msg(buf, t, len);
+	INVARIANT(keys_sign(signer, buf, other ? blen - 1 : blen, sig));
+	free(buf);
+	if (!proto_text_valid(t, len)) {
+		r.verdict = "badsig";
+		r.cut = MSGLOG_CUT;
+		r.sig = sig;
+		r.to = 0;
+		msglog_add(lg, &r);
+		return 0;
+	}
+	r.n = n;
+	r.verdict = "accepted";
+	if (kind <= 3) {
+		r.key = rfc_fp;
+		r.spki = rfc_spki;
+	}
+	if (kind <= 2)
+		r.sig = sig;
+	msglog_add(lg, &r);
+	return kind <= 2;
+}
+
+/* 5. Log format 2: signatures of the input's pieces. */
+static void
+check_signed(const uint8_t *data, size_t size)
+{
+	struct msglog_verdict v;
+	struct msglog	*lg;
+	char		 err[512];
+	size_t		 k, piece, off, i;
+	unsigned long	 good = 0, acc = 0;
+	int		 e;
+
+	unlink(built);
+	lg = msglog_open(built, err, sizeof err);
+	INVARIANT(lg != NULL);
+	msglog_begin(lg);
+	add_start(lg, true);
+	k = size > 1 ? (size_t)(data[1] % 5) + 1 : 1;
+	piece = size / k;
+	for (i = 0, off = 0; i < k; i++, off += piece) {
+		size_t len = i == k - 1 ? size - off : piece;
+
+		acc += proto_text_valid((const char *)data + off, len);
+		good += (unsigned long)add_keyed(lg, (const char *)data + off,
+		    len, (int)((i + (size > 2 ? data[2] : 0)) % 5), i + 1,
+		    false);
+	}
+	INVARIANT(msglog_commit(lg, &e) == k + 1);
+	INVARIANT(msglog_verify(built, devnull, &v) == 0 &&
+	    v.good == k + 1 && v.signed_good == good && v.sig_bad == 0 &&
+	    v.signed_good + v.unsigned_msgs == acc);
+
+	/* A signature over other bytes; a number used again. */
+	add_keyed(lg, "outro", 5, (int)(size % 3), k + 1, true);
+	add_start(lg, true);
+	add_record(lg, "de novo", 7, 0, k + 1);
+	INVARIANT(msglog_commit(lg, &e) == 3);
+	msglog_close(lg);
+	INVARIANT(msglog_verify(built, devnull, &v) == 1 && v.bad == 2 &&
+	    v.sig_bad == 1 && v.signed_good == good);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char	 err[256];
+
 	(void)argc;
 	(void)argv;
 	if (digest_init() != NULL || mkdtemp(dir) == NULL)
@@ -262,6 +384,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(raw, sizeof raw, "%s/raw", dir);
 	snprintf(built, sizeof built, "%s/built", dir);
 	snprintf(older, sizeof older, "%s/built.1", dir);
+	snprintf(keyfile, sizeof keyfile, "%s/k.pem", dir);
+	write_file(keyfile, (const uint8_t *)rfc_key, strlen(rfc_key), false);
+	signer = keys_signer_load(keyfile, err, sizeof err);
+	if (signer == NULL)
+		abort();
 	devnull = fopen("/dev/null", "w");
 	atexit(cleanup);
 	return 0;
@@ -297,7 +424,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	INVARIANT(lg != NULL);
 	INVARIANT(ends_in_lf(raw));
 	msglog_begin(lg);
-	add_start(lg);
+	add_start(lg, false);
 	add_record(lg, "appended", 8, 0, 1);
 	INVARIANT(msglog_commit(lg, &e) == 2);
 	msglog_close(lg);
@@ -330,5 +457,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	INVARIANT(v3.records >= k && v3.good >= k);
 
 	check_segments(data, size);
+	check_signed(data, size);
 	return 0;
 }

@@ -19,6 +19,8 @@ def put(target, name, data):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
+    if target == "logverify":         # logs are history's input too
+        put("loghistory", name, data)
 
 
 OLA = "Olá, tudo bem?".encode()
@@ -195,3 +197,69 @@ put("logverify", "rotated", rotated)
 r, c = rec(last, b"1", OLA)
 put("logverify", "renumbered", kinds[:kinds.index(b"\tsegment\t")]
     .rsplit(b"\n", 1)[0] + b"\n" + r)
+
+
+# Log format 2 (issue 12): fifteen fields, keys and signatures made with
+# RFC 8032's TEST 1 key (Ed25519 is deterministic: these are the
+# signatures keys.c and OpenSSL make for those bytes).
+RFC_FP = (b"sha256:06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f"
+          b"8e1b792fa9")
+RFC_SPKI = b"MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+SIGS = {
+    "Olá, assinado".encode(): b"zrHAheDj0gzlxILlYyV4QJeoijjLEjZPhHu5e99mNcp"
+    b"L9hDyZGa8IlJR9XZIgQtLkfeutO/EvjDAtoA4z+yzAA==",
+    "só para mim".encode(): b"9WV/HZq+fB/xc6KaVoqrvUDjnbwAQ/F3wFWcbg5q/rzW"
+    b"BzXWRBwGF9aJRShzfqaYsqZshgjnYbb8Ytt5VQgMBA==",
+    b"/me assina": b"30t3PtHh+qmmJSoEaeYKAl+fnT+gPexaMn331xfoDW30F8QHxF5saD9"
+    b"2P3LWq3OvVUpeGj5FatLL3UQp+rIMDw==",
+}
+
+
+def rec2(prev, n, text, verdict=b"accepted", to=b"-", tokey=b"-",
+         keyed=False, signed=False, recv=None, ident=b"1"):
+    m = md5(text)
+    esc_text = text.replace(b"\\", b"\\\\").replace(b"\t", b"\\t")
+    body = b"\t".join([b"2026-12-02T09:01:02.345Z", n, ident, b"ana",
+                       b"127.0.0.1:5555", recv or m, m, verdict, to, tokey,
+                       RFC_FP if keyed else b"-",
+                       RFC_SPKI if keyed else b"-",
+                       SIGS[text] if signed else b"-", esc_text]) + b"\t"
+    c = chain(prev, body)
+    return body + c + b"\n", c
+
+
+START2 = b"xchatd 1.1 started, log format 2, listening on 127.0.0.1:12345"
+v2 = b""
+r, c = rec2(g, b"-", START2, b"start", recv=b"-", ident=b"0")
+v2 += r
+r, c = rec2(c, b"1", "Olá, assinado".encode(), keyed=True, signed=True)
+v2 += r
+r, c = rec2(c, b"2", "só para mim".encode(), to=b"1", tokey=RFC_FP,
+            keyed=True, signed=True)
+v2 += r
+r, c = rec2(c, b"3", b"/me assina", keyed=True, signed=True)
+v2 += r
+r, c = rec2(c, b"4", b"com chave, sem assinatura", keyed=True)
+v2 += r
+r, c = rec2(c, b"5", b"privada, anonima", to=b"2")
+v2 += r
+r, c = rec2(c, b"-", b"x", b"badsig", recv=b"-")
+v2 += r
+v2_first = v2
+r, c = rec2(c, b"-", START2, b"start", recv=b"-", ident=b"0")
+v2 += r
+r, c = rec2(c, b"6", b"a numeracao continua")
+v2 += r
+seg = b"reason=reopen prev=" + c + b" last=6"
+v2last = c
+put("logverify", "format2", v2)
+put("logverify", "format2-edited", v2.replace("assinado".encode(),
+                                              "ASSINADO".encode()))
+put("logverify", "format2-old-layout", v2 + log)
+put("loghistory", "mixed", log + v2)
+r, c = rec2(v2last, b"-", seg, b"segment", recv=b"-", ident=b"0")
+put("loghistory", "segment-last", r)
+put("loghistory", "dm-last", v2_first)
+for name in ("log-format1", "log-format1.1"):
+    with open(os.path.join(here, "..", "data", name), "rb") as f:
+        put("logverify", name, f.read())
