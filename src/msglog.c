@@ -2014,7 +2014,11 @@ hist_segment_last(const struct lrec *r)
 	return last;
 }
 
-/* One record read (newest first); true once reading may stop. */
+/*
+ * One record read (newest first); true once reading may stop.  A line
+ * longer than any record can be is passed over unread (line is NULL
+ * when it was not even kept).
+ */
 static bool
 hist_line(struct hist *h, const char *line, size_t len)
 {
@@ -2023,7 +2027,8 @@ hist_line(struct hist *h, const char *line, size_t len)
 	uint64_t	 v;
 
 	t->records++;
-	if (split_record(line, len, &r) != NULL ||
+	if (line == NULL || len > HIST_LINE_MAX ||
+	    split_record(line, len, &r) != NULL ||
 	    !proto_num_parse(r.id.p, r.id.len, &v)) {
 		t->skipped++;
 		goto out;
@@ -2164,8 +2169,10 @@ msglog_history(struct msglog *lg, unsigned max,
 				carry = 0;
 				continue;
 			}
-			if (!first || nl != buf + got + carry - 1)
-				tail->skipped++;
+			if (skipping)	/* the long line's start is found */
+				(void)hist_line(&h, NULL, 0);
+			else if (nl != buf + got + carry - 1)
+				tail->skipped++;	/* a torn tail */
 			carry = nl == NULL ? 0 : (size_t)(nl - buf) + 1;
 			got = 0;
 			skipping = first = false;
