@@ -56,7 +56,7 @@ history_free(struct history *hs)
 
 /* Copy len bytes of s to *p and NUL-terminate; return the copy. */
 static const char *
-put(char **p, const char *s, size_t len)
+hist_put(char **p, const char *s, size_t len)
 {
 	char	*d = *p;
 
@@ -92,14 +92,16 @@ history_add(struct history *hs, const struct hist_msg *m)
 	}
 	p = e->buf;
 	e->m = *m;
-	e->m.time = put(&p, m->time, PROTO_TIME_LEN);
-	e->m.nick = put(&p, m->nick, m->nicklen);
-	e->m.md5 = put(&p, m->md5, PROTO_MD5_HEX);
-	e->m.sig = m->sig != NULL ? put(&p, m->sig, strlen(m->sig)) : NULL;
-	e->m.key = m->key != NULL ? put(&p, m->key, strlen(m->key)) : NULL;
-	e->m.spki = m->spki != NULL ? put(&p, m->spki, strlen(m->spki)) :
+	e->m.time = hist_put(&p, m->time, PROTO_TIME_LEN);
+	e->m.nick = hist_put(&p, m->nick, m->nicklen);
+	e->m.md5 = hist_put(&p, m->md5, PROTO_MD5_HEX);
+	e->m.sig = m->sig != NULL ? hist_put(&p, m->sig, strlen(m->sig)) :
 	    NULL;
-	e->m.text = put(&p, m->text, m->textlen);
+	e->m.key = m->key != NULL ? hist_put(&p, m->key, strlen(m->key)) :
+	    NULL;
+	e->m.spki = m->spki != NULL ? hist_put(&p, m->spki,
+	    strlen(m->spki)) : NULL;
+	e->m.text = hist_put(&p, m->text, m->textlen);
 	hs->head = (hs->head + 1) % hs->size;
 	if (hs->count < hs->size)
 		hs->count++;
