@@ -69,7 +69,7 @@ class RealServer:
     def start(self):
         self.proc = subprocess.Popen(
             [xc.XCHATD, "-headless", "-port", str(self.port),
-             "-logfile", self.log],
+             "-tlsport", "0", "-logfile", self.log],
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(T, "xchatd.err"), "ab"))
         PROCS.append(self.proc)

@@ -79,6 +79,8 @@ class Window:
         for k in [k for k, v in e.items() if v is None]:
             del e[k]
         cmd = [xc.XCHATD, "-port", str(self.port), "-logfile", self.log,
+               "-tlsport", str(xc.free_port()),
+               "-statedir", os.path.join(T, "state-%d" % Window.count),
                "-xrm", "*dumpFile: " + self.dumpfile] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=open(self.errfile, "wb"),
                                      stderr=subprocess.STDOUT, env=e)
