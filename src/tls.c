@@ -185,6 +185,8 @@ tls_handshake(struct conn *c)
 	t->hs = -1;
 	snprintf(t->error, sizeof t->error, "TLS handshake failed: %s",
 	    gnutls_strerror(r));
+	/* Tell the peer why (no_application_protocol, ...); best effort. */
+	(void)gnutls_alert_send_appropriate(t->s, r);
 	return -1;
 }
 
