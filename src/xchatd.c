@@ -324,9 +324,15 @@ server_creds(const struct srv_options *o, char *err, size_t errlen)
 		return NULL;
 	}
 	if (c == NULL) {
+		if (strncmp(o->statedir, "~/", 2) == 0 &&
+		    (home == NULL || *home == '\0')) {
+			snprintf(err, errlen, "HOME is not set: name the state "
+			    "directory with -statedir (or use -tlsport 0)");
+			return NULL;
+		}
 		if (strncmp(o->statedir, "~/", 2) == 0)
-			snprintf(dir, sizeof dir, "%s/%s", home != NULL ?
-			    home : "", o->statedir + 2);
+			snprintf(dir, sizeof dir, "%s/%s", home,
+			    o->statedir + 2);
 		else
 			snprintf(dir, sizeof dir, "%s", o->statedir);
 		if (!keys_private_dir(dir, err, errlen))
