@@ -4,12 +4,12 @@ same fingerprint after a restart and from -fingerprint, equal to what
 openssl computes over the key (when openssl is installed), the
 certificate the TLS clients get; -tlscert/-tlskey used as given.  Each
 bad setup is one clear line on stderr and exit status 1 with nothing
-written (no log, no key made): a key or certificate that is missing or
-unreadable, a key open to others (0644), a key that does not match the
-certificate, -tlscert without -tlskey and the reverse, corrupt, empty
-or huge PEM files, a directory or a FIFO for a file, a state directory that is a file, group or world
-writable, or holds only one of the two files, no HOME and no
--statedir."""
+written (no log, no key made): a key or certificate that is missing,
+unreadable (as root: read by nobody), a directory or a FIFO, a key open
+to others (0644), a key that does not match the certificate, -tlscert
+without -tlskey and the reverse, corrupt, empty or huge PEM files, a
+state directory that is a file, group or world writable, or holds only
+one of the two files, no HOME and no -statedir."""
 import hashlib
 import os
 import shutil
@@ -55,15 +55,15 @@ def fingerprint(statedir=None, env=None, *args):
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
-def refused(what, args, want, env=None):
+def refused(what, args, want, env=None, **kw):
     """A server started with args must exit 1 before serving, with one
     line on stderr that contains every string in want, and create no
-    log file."""
+    log file.  kw go to Popen (user=...)."""
     log = os.path.join(T, "never.log")
     cmd = [xc.XCHATD, "-headless", "-port", str(xc.free_port()),
            "-tlsport", str(xc.free_port()), "-logfile", log] + list(args)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         env=env, cwd=T)
+                         env=env, cwd="/", **kw)
     try:
         out, err = p.communicate(timeout=30)
     except subprocess.TimeoutExpired:
@@ -197,18 +197,33 @@ refused("a key that is a FIFO", ["-tlscert", gcert, "-tlskey", fifo],
         [fifo, "not a regular file"])
 refused("a certificate that is a FIFO", ["-tlscert", fifo, "-tlskey",
         gkey], [fifo, "not a regular file"])
-if os.geteuid() != 0:
-    os.chmod(gkey, 0)
-    refused("an unreadable key", ["-tlscert", gcert, "-tlskey", gkey],
-            [gkey, "Permission denied"])
-    os.chmod(gkey, 0o600)
-    os.chmod(gcert, 0)
-    refused("an unreadable certificate", ["-tlscert", gcert, "-tlskey",
-            gkey], [gcert, "Permission denied"])
-    os.chmod(gcert, 0o644)
+# Unreadable files: mode 000; root reads those, so as root the server
+# runs as nobody, on files of root's that nobody may not read.
+unr = tempfile.mkdtemp(prefix="xchat-unreadable.")
+os.chmod(unr, 0o711)
+ukey = os.path.join(unr, "k.pem")
+ucert = os.path.join(unr, "c.pem")
+shutil.copy(gkey, ukey)
+shutil.copy(gcert, ucert)
+os.chmod(ucert, 0o644)
+if os.geteuid() == 0:
+    nobody = dict(user=65534, group=65534, extra_groups=[])
+    os.chmod(ukey, 0o600)
+    refused("an unreadable key", ["-tlscert", ucert, "-tlskey", ukey],
+            [ukey, "Permission denied"], **nobody)
+    os.chown(ukey, 65534, 65534)
+    os.chmod(ucert, 0o600)
+    refused("an unreadable certificate", ["-tlscert", ucert, "-tlskey",
+            ukey], [ucert, "Permission denied"], **nobody)
 else:
-    print("e2e-tls-files: running as root: mode 000 files are readable; "
-          "the directory cases stand for unreadable files")
+    os.chmod(ukey, 0)
+    refused("an unreadable key", ["-tlscert", ucert, "-tlskey", ukey],
+            [ukey, "Permission denied"])
+    os.chmod(ukey, 0o600)
+    os.chmod(ucert, 0)
+    refused("an unreadable certificate", ["-tlscert", ucert, "-tlskey",
+            ukey], [ucert, "Permission denied"])
+shutil.rmtree(unr)
 os.chmod(gkey, 0o644)
 refused("a key open to others", ["-tlscert", gcert, "-tlskey", gkey],
         [gkey, "open to others", "0644"])
