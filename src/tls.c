@@ -215,6 +215,32 @@ tls_broken(struct tls_conn *t, int r)
 }
 
 /*
+ * After data: is there more input for GnuTLS now?  A TCP close without
+ * close_notify is a fatal error to GnuTLS, after which it sends nothing
+ * more; seen in the same read as the data before it, it would take the
+ * answers to that data with it (a client that half-closes after its
+ * last MSG would never get the OK).  So a close that follows data is
+ * seen here first, with a peek: the caller gets the data now, its
+ * answers can still be sent, and the next read reports the end.
+ * Between records GnuTLS holds no raw input (it reads a record's exact
+ * length), so the socket tells all.
+ */
+static bool
+more_input(struct conn *c, struct tls_conn *t)
+{
+	char	 b;
+	ssize_t	 r;
+
+	if (gnutls_record_check_pending(t->s) > 0)
+		return true;
+	r = recv(conn_fd(c), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r == 0)
+		t->eof = 1;
+	return r > 0 || (r == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR);
+}
+
+/*
  * Read records while there is room for a whole one, so that no record
  * is left half read inside GnuTLS (the descriptor would not wake the
  * caller for it).
@@ -231,6 +257,8 @@ tls_read(struct conn *c, void *buf, size_t len)
 		return -1;
 	while (!t->eof && t->fail == 0 && got < len &&
 	    (got == 0 || len - got >= RECORD_MAX)) {
+		if (got > 0 && !more_input(c, t))
+			break;
 		n = gnutls_record_recv(t->s, p + got, len - got);
 		if (n > 0)
 			got += (size_t)n;

@@ -6,7 +6,8 @@ a ClientHello and no Finished), during which plain and TLS clients keep
 being served and new ones get in, and after which every one is dropped
 by the 10 s handshake limit and the server's descriptors come back;
 a close_notify alert, a forged alert record and a TCP reset in the
-middle of a frame; a 1 MiB frame over TLS; ALPN values other than
+middle of a frame; a half-close (with and without close_notify) right
+after a MSG, answered; a 1 MiB frame over TLS; ALPN values other than
 xchat/2 and TLS 1.2 refused (no id used up); a TLS client that never
 reads, dropped by the slow cap with the server's memory bounded.  At
 the end every OK'd message is in the log and -verifylog passes."""
@@ -317,12 +318,72 @@ for how in ("close_notify", "forged alert", "reset"):
     both(a, b, how + " mid-frame")
 fds_back("alerts and reset")
 
+# 4b. A half-close right after a MSG, twenty times each way (it is a
+# race): a TCP half-close (FIN, no close_notify) and a close_notify then
+# FIN.  The server still answers OK (as it does over plain TCP), then
+# closes.  The OK must not be lost when the FIN comes with the MSG.
+
+
+def half_close(how, i):
+    s = raw(srv.tlsport, timeout=8)
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    o = xc.tls_context(cafile=srv.cert).wrap_bio(inc, out)
+    while True:
+        try:
+            o.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            s.sendall(out.read())
+            d = s.recv(65536)
+            check(d, "closed during the handshake")
+            inc.write(d)
+    text = "meio fechado (%s) %d" % (how, i)
+    o.write(b"MSG 1 %s %s\n" % (md5(text).encode(), text.encode()))
+    if how == "close_notify":
+        try:
+            o.unwrap()
+        except ssl.SSLWantReadError:
+            pass
+    s.sendall(out.read())       # the MSG (and close_notify), then FIN
+    s.shutdown(socket.SHUT_WR)
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            inc.write(d)
+    except ConnectionResetError:
+        pass
+    s.close()
+    inc.write_eof()
+    got = b""
+    try:
+        while True:
+            d = o.read(65536)
+            if not d:
+                break
+            got += d
+    except ssl.SSLError:
+        pass                    # the server's close may be ragged
+    ok = [l for l in got.split(b"\n") if l.startswith(b"OK 1 ")]
+    check(ok, "%s %d: no OK after the half-close; got %r"
+          % (how, i, got[-200:]))
+    oks.add(int(ok[0].split(b" ")[2]))
+
+
+for how in ("TCP", "close_notify"):
+    for i in range(20):
+        half_close(how, i)
+both(a, b, "half-close over TLS")
+fds_back("half-close over TLS")
+next_id[0] = None
+
 # 5. A 1 MiB frame over TLS: ERR toolong, the connection goes on; and a
 # reset in the middle of a handshake.
 c = srv.tls_client(timeout=20)
-next_id[0] += 1
-a.expect("JOIN %d " % c.id, timeout=8)
-b.expect("JOIN %d " % c.id, timeout=8)
+next_id[0] = c.id + 1
+a.expect("JOIN %d " % c.id, timeout=8, skip=("JOIN", "LEAVE", "MSG"))
+b.expect("JOIN %d " % c.id, timeout=8, skip=("JOIN", "LEAVE", "MSG"))
 c.send(junk.replace(b"\n", b"."))
 both(a, b, "1 MiB frame over TLS")
 c.send(b"\nPING vivo\n")
