@@ -215,15 +215,15 @@ tls_broken(struct tls_conn *t, int r)
 }
 
 /*
- * After data: is there more input for GnuTLS now?  A TCP close without
- * close_notify is a fatal error to GnuTLS, after which it sends nothing
- * more; seen in the same read as the data before it, it would take the
- * answers to that data with it (a client that half-closes after its
- * last MSG would never get the OK).  So a close that follows data is
- * seen here first, with a peek: the caller gets the data now, its
- * answers can still be sent, and the next read reports the end.
- * Between records GnuTLS holds no raw input (it reads a record's exact
- * length), so the socket tells all.
+ * Is there input for GnuTLS now?  A TCP close without close_notify is a
+ * fatal error to GnuTLS, after which it sends nothing more: met in the
+ * read that got the last MSG, or before the OK queued for it went out,
+ * it would take that OK with it (a client that half-closes after its
+ * last MSG would never learn its fate).  So a close is seen here first,
+ * with a peek, and GnuTLS never meets it: the caller gets the data, or
+ * the end (0), and what it still has to send can be sent.  Between
+ * records GnuTLS holds no raw input (it reads a record's exact
+ * length), and within one the socket decides as well.
  */
 static bool
 more_input(struct conn *c, struct tls_conn *t)
@@ -257,7 +257,7 @@ tls_read(struct conn *c, void *buf, size_t len)
 		return -1;
 	while (!t->eof && t->fail == 0 && got < len &&
 	    (got == 0 || len - got >= RECORD_MAX)) {
-		if (got > 0 && !more_input(c, t))
+		if (!more_input(c, t))
 			break;
 		n = gnutls_record_recv(t->s, p + got, len - got);
 		if (n > 0)
