@@ -575,16 +575,18 @@ client_ui_realize(struct client_ui *ui)
 void
 client_ui_dump(struct client_ui *ui)
 {
-	char		 tmp[4096];
+	static const char *dialogs[] = {
+		"*trustDialog", "*keyChangedDialog", "*connectionDialog",
+	};
 	FILE		*fp;
 	char		*text, *in;
+	size_t		 k;
 
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
 	client_view_flush(ui);
-	snprintf(tmp, sizeof tmp, "%s.tmp", ui->o.dumpfile);
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		log_warn("cannot write %s", tmp);
+	if ((fp = xmu_dump_open(ui->o.dumpfile)) == NULL) {
+		log_warn("cannot write %s", ui->o.dumpfile);
 		return;
 	}
 	text = XmTextGetString(ui->text);
@@ -592,12 +594,14 @@ client_ui_dump(struct client_ui *ui)
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	userview_dump(ui->uv, fp);
+	for (k = 0; k < XtNumber(dialogs); k++)
+		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);
 	XtFree(text);
 	XtFree(in);
-	if (fclose(fp) == EOF || rename(tmp, ui->o.dumpfile) == -1)
+	if (!xmu_dump_close(fp, ui->o.dumpfile))
 		log_warn("cannot write %s", ui->o.dumpfile);
 }
 

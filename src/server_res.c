@@ -48,7 +48,7 @@ String server_res_fallbacks[] = {
 	"XChatd*events.rows: 30",
 	"XChatd*events.columns: 90",
 		"XChatd*events.scrollHorizontal: False",
-	"XChatd*clientsPanel.width: 480",
+	"XChatd*clientsPanel.width: 540",
 	"XChatd*clientList.visibleItemCount: 20",
 	"XChatd*file.labelString: File",
 	"XChatd*verify.labelString: Verify log...",

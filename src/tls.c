@@ -402,6 +402,22 @@ tls_info(const struct conn *c, struct conn_info *info)
 		info->peer_key[0] = '\0';
 }
 
+/* The key of the peer's certificate (see tls.h). */
+struct keys_pub *
+tls_peer_pub(const struct conn *c)
+{
+	struct tls_conn		*t = conn_state(c);
+	const gnutls_datum_t	*certs;
+	unsigned		 n = 0;
+
+	if (t->hs != 1)
+		return NULL;
+	certs = gnutls_certificate_get_peers(t->s, &n);
+	if (certs == NULL || n == 0)
+		return NULL;
+	return keys_pub_from_cert(certs[0].data, certs[0].size);
+}
+
 static void
 tls_free(struct conn *c)
 {

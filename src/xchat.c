@@ -29,6 +29,7 @@
 #include "netclient.h"
 #include "netio.h"
 #include "tls.h"
+#include "xmutil.h"
 
 static void
 client_dump_cb(void *arg)
@@ -82,15 +83,16 @@ client_open(XtAppContext app, int *argcp, char **argv,
 	Widget			 top;
 	Cardinal		 n;
 	const char		*cs;
-	char			 err[512];
+	char			 err[512], dname[256];
 
 	opts = cliopts_options(&n);
+	snprintf(dname, sizeof dname, "%s", xmu_display_name(*argcp, argv));
 	dpy = XtOpenDisplay(app, NULL, "xchat", "XChat", opts, n, argcp,
 	    argv);
 	if (dpy == NULL) {
 		fprintf(stderr, "%s: cannot open display '%s' (is DISPLAY "
 		    "set? xchat needs an X session)\n", log_progname(),
-		    XDisplayName(NULL));
+		    dname);
 		exit(1);
 	}
 	top = XtVaAppCreateShell(NULL, "XChat", applicationShellWidgetClass,

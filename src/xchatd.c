@@ -27,17 +27,20 @@
 #include "hub.h"
 #include "keys.h"
 #include "log.h"
+#include "accounts.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
 #include "server_ui.h"
 #include "srvopts.h"
 #include "tls.h"
+#include "xmutil.h"
 
 static struct hub	*hub;
 static struct msglog	*mlog;
 static struct tls_creds	*tls;		/* NULL: no TLS */
 static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
+static struct accounts	*accounts;	/* the registry */
 static const char	**vfiles;	/* -verifylog FILE and those after */
 static size_t		 nvfiles;
 
@@ -63,12 +66,24 @@ stats_cb(void *arg)
 	    (unsigned long long)st.deliveries);
 }
 
-/* SIGHUP: reopen the log at its path (logrotate); clients stay. */
+/*
+ * SIGHUP: reopen the log at its path (logrotate) and read the accounts
+ * file again; clients stay.
+ */
 static void
 hup_cb(void *arg)
 {
+	char	 err[512];
+
 	(void)arg;
 	hub_log_reopen(hub);
+	if (accounts == NULL)
+		return;
+	if (accounts_reload(accounts, err, sizeof err))
+		log_info("SIGHUP: %s read again: %zu registered nicks",
+		    accounts_path(accounts), accounts_count(accounts));
+	else
+		log_warnx("SIGHUP: %s; the registry read before is kept", err);
 }
 
 static void
@@ -275,11 +290,13 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	XtAppContext		 app;
 	Display			*dpy;
 	Cardinal		 n;
+	char			 dname[256];
 
 	XtToolkitInitialize();
 	app = XtCreateApplicationContext();
 	server_ui_fallbacks(app);
 	opts = srvopts_options(&n);
+	snprintf(dname, sizeof dname, "%s", xmu_display_name(*argcp, argv));
 	dpy = XtOpenDisplay(app, NULL, "xchatd", "XChatd", opts, n, argcp,
 	    argv);
 	/*
@@ -289,7 +306,7 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	setlocale(LC_NUMERIC, "C");
 	if (dpy == NULL) {
 		log_warnx("cannot open display '%s'; use -headless to "
-		    "run without a window", XDisplayName(NULL));
+		    "run without a window", dname);
 		exit(1);
 	}
 	if (*argcp > 1) {
@@ -311,11 +328,31 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
  * self-signed certificate made once in the state directory and kept.
  * NULL with a message in err if they cannot be had.
  */
+/* The state directory, with "~/" expanded, made mode 0700 if need be. */
+static const char *
+state_dir(const struct srv_options *o, char *err, size_t errlen)
+{
+	static char	 dir[4096];
+	const char	*home = getenv("HOME");
+
+	if (strncmp(o->statedir, "~/", 2) == 0 &&
+	    (home == NULL || *home == '\0')) {
+		snprintf(err, errlen, "HOME is not set: name the state "
+		    "directory with -statedir");
+		return NULL;
+	}
+	if (strncmp(o->statedir, "~/", 2) == 0)
+		snprintf(dir, sizeof dir, "%s/%s", home, o->statedir + 2);
+	else
+		snprintf(dir, sizeof dir, "%s", o->statedir);
+	return keys_private_dir(dir, err, errlen) ? dir : NULL;
+}
+
 static struct tls_creds *
 server_creds(const struct srv_options *o, char *err, size_t errlen)
 {
-	static char	 dir[4096], cert[4200], key[4200];
-	const char	*home = getenv("HOME"), *c = o->tlscert, *k = o->tlskey;
+	static char	 cert[4200], key[4200];
+	const char	*dir, *c = o->tlscert, *k = o->tlskey;
 	char		 cn[256];
 	bool		 hc, hk;
 
@@ -324,18 +361,7 @@ server_creds(const struct srv_options *o, char *err, size_t errlen)
 		return NULL;
 	}
 	if (c == NULL) {
-		if (strncmp(o->statedir, "~/", 2) == 0 &&
-		    (home == NULL || *home == '\0')) {
-			snprintf(err, errlen, "HOME is not set: name the state "
-			    "directory with -statedir (or use -tlsport 0)");
-			return NULL;
-		}
-		if (strncmp(o->statedir, "~/", 2) == 0)
-			snprintf(dir, sizeof dir, "%s/%s", home,
-			    o->statedir + 2);
-		else
-			snprintf(dir, sizeof dir, "%s", o->statedir);
-		if (!keys_private_dir(dir, err, errlen))
+		if ((dir = state_dir(o, err, errlen)) == NULL)
 			return NULL;
 		snprintf(cert, sizeof cert, "%s/cert.pem", dir);
 		snprintf(key, sizeof key, "%s/key.pem", dir);
@@ -425,6 +451,31 @@ server_listen(const struct srv_options *o, Widget top,
 		    "can read and change every message (-insecure)", pname);
 }
 
+/*
+ * The accounts file: -accounts, or accounts.txt in the state directory
+ * (made if need be, so a registration can be written there).
+ */
+static void
+accounts_open(struct srv_options *o, Widget top)
+{
+	static char	 path[4200];
+	const char	*dir;
+	char		 err[4500];
+
+	if (o->accounts == NULL) {
+		if ((dir = state_dir(o, err, sizeof err)) == NULL)
+			startup_error(top, err);
+		snprintf(path, sizeof path, "%s/accounts.txt", dir);
+		o->accounts = path;
+	}
+	if ((accounts = accounts_load(o->accounts, err, sizeof err)) == NULL)
+		startup_error(top, err);
+	o->hub.accounts = accounts;
+	if (o->hub.access == HUB_MEMBERS && accounts_count(accounts) == 0)
+		log_warnx("-access members with no key in %s: nobody can "
+		    "come in", o->accounts);
+}
+
 /* Listen, open the log and start the hub; exits 1 on a failure. */
 static void
 server_start(struct srv_options *o, struct server_ui *ui, Widget top)
@@ -439,6 +490,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	raise_fd_limit(o->hub.maxclients);
 
 	server_listen(o, top, &uinfo, detail, sizeof detail);
+	accounts_open(o, top);
 	if ((mlog = msglog_open(o->logfile, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	if (err[0] != '\0')
@@ -499,6 +551,7 @@ main(int argc, char **argv)
 	log_info("shutting down");
 	hub_free(hub);
 	msglog_close(mlog);
+	accounts_free(accounts);
 	tls_creds_free(tls);
 	return 0;
 }

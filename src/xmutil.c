@@ -46,6 +46,20 @@ menu_make(Widget bar, const char *cascade, const char *pulldown, bool help,
  * Create a pulldown menu called name (its cascade button is called
  * name too, so "*fileMenu.labelString" labels it) under menubar.
  */
+const char *
+xmu_display_name(int argc, char **argv)
+{
+	size_t	 len;
+	int	 i;
+
+	for (i = 1; i + 1 < argc; i++) {
+		len = strlen(argv[i]);
+		if (len >= 4 && strncmp(argv[i], "-display", len) == 0)
+			return XDisplayName(argv[i + 1]);
+	}
+	return XDisplayName(NULL);
+}
+
 Widget
 xmu_add_menu(Widget menubar, const char *name, Widget *cascade)
 {

@@ -27,6 +27,14 @@
 	{ n, c, XtRInt, sizeof(int), \
 	  XtOffsetOf(st, f), XtRImmediate, (XtPointer)(d) }
 
+/*
+ * The display a program will try: the value of -display in argv (or
+ * of an abbreviation Xt accepts, -disp...), else $DISPLAY as
+ * XDisplayName() says.  Read before XtOpenDisplay, which consumes it,
+ * so that an error names the display actually tried.  Never NULL.
+ */
+const char *xmu_display_name(int argc, char **argv);
+
 /* A pulldown menu named name under menubar; returns the pulldown. */
 Widget	xmu_add_menu(Widget menubar, const char *name, Widget *cascade);
 /* A push button named name in menu calling cb(w, data, call). */

@@ -69,6 +69,13 @@ check(rc == 2 and "-bogus" in out, "unknown option without -headless: %r" % out)
 rc, out = run("-port", "1")
 check(rc == 1 and "display" in out and "-headless" in out,
       "no display: %r" % out)
+# The error names the display actually tried (issue 13), not $DISPLAY.
+rc, out = run("-port", "1", "-display", ":99.0", env={"DISPLAY": ":77"})
+check(rc == 1 and "':99.0'" in out, "-display named: %r" % out)
+r = subprocess.run([xc.XCHAT, "-display", ":98.0"], capture_output=True,
+                   timeout=10, env=dict(os.environ, DISPLAY=":77"))
+check(r.returncode == 1 and b"':98.0'" in r.stderr,
+      "xchat -display named: %r" % r.stderr)
 
 # A port in use: exit 1 and say so.
 s = socket.socket()

@@ -9,7 +9,8 @@ unreadable (as root: read by nobody), a directory or a FIFO, a key open
 to others (0644), a key that does not match the certificate, -tlscert
 without -tlskey and the reverse, corrupt, empty or huge PEM files, a
 state directory that is a file, group or world writable, or holds only
-one of the two files, no HOME and no -statedir."""
+one of the two files, no HOME and no -statedir (even with -tlsport 0:
+the accounts file lives there too)."""
 import hashlib
 import os
 import shutil
@@ -175,8 +176,9 @@ with xc.Server("-tlscert", gcert, "-tlskey", gkey, "-statedir",
     c = srv.tls_client()
     check(c.id == 1, "a TLS client with the given certificate")
     check(srv.stop() == 0, "exit 0")
-check(not os.path.exists(unused), "a state directory was made though "
-      "-tlscert and -tlskey were given")
+check(not os.path.exists(os.path.join(unused, "key.pem")) and
+      not os.path.exists(os.path.join(unused, "cert.pem")),
+      "a key was made though -tlscert and -tlskey were given")
 
 # 6. Bad setups: one line, exit 1, nothing written.
 s0 = snapshot(T)
@@ -312,17 +314,24 @@ env["HOME"] = ""
 refused("an empty HOME, no -statedir", [], ["HOME", "-statedir"], env=env)
 rc, out, err = fingerprint(None, env)
 check(rc == 1 and "HOME" in err, "-fingerprint without HOME: %r" % err)
-# -tlsport 0 needs no key, so no HOME either.
+# The state directory holds the accounts file too: -tlsport 0 needs it
+# all the same; with -statedir, no HOME is needed.
 env.pop("HOME")
+refused("-tlsport 0, no HOME, no -statedir", ["-tlsport", "0"],
+        ["HOME", "-statedir"], env=env)
 port = xc.free_port()
 log = os.path.join(T, "plain.log")
 p = subprocess.Popen([xc.XCHATD, "-headless", "-port", str(port),
-                      "-tlsport", "0", "-logfile", log], env=env, cwd=T,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-line = p.stderr.readline().decode()
-check("listening on" in line, "-tlsport 0 without HOME: %r" % line)
+                      "-tlsport", str(xc.free_port()), "-statedir",
+                      os.path.join(T, "nohome"), "-logfile", log], env=env,
+                     cwd=T, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+line = b""
+while b"TLS on" not in line:
+    l = p.stderr.readline()
+    check(l, "-statedir without HOME: %r" % line)
+    line += l
 c = xc.Client(port)
-check(c.id == 1, "plain only, no HOME: a client")
+check(c.id == 1, "no HOME, -statedir: a client")
 p.terminate()
 check(p.wait(timeout=20) == 0, "exit 0")
 p.stderr.close()

@@ -61,15 +61,18 @@ class FakeServer:
 class RealServer:
     """xchatd -headless that can be stopped and restarted on its port."""
 
-    def __init__(self):
+    def __init__(self, statedir="state"):
         self.port = xc.free_port()
-        self.log = os.path.join(T, "server.log")
+        self.tlsport = xc.free_port()
+        self.statedir = os.path.join(T, statedir)
+        self.log = os.path.join(T, "server-%s.log" % statedir)
         self.start()
 
     def start(self):
         self.proc = subprocess.Popen(
             [xc.XCHATD, "-headless", "-port", str(self.port),
-             "-tlsport", "0", "-logfile", self.log],
+             "-tlsport", str(self.tlsport), "-statedir", self.statedir,
+             "-logfile", self.log],
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(T, "xchatd.err"), "ab"))
         PROCS.append(self.proc)
@@ -96,11 +99,13 @@ class RealServer:
 
 
 class XChat:
-    def __init__(self, name, port, nick, *extra, lang="C.UTF-8"):
+    def __init__(self, name, port, nick, *extra, lang="C.UTF-8", home=None):
         self.name = name
         self.dump = os.path.join(T, name + ".dump")
         self.logfile = os.path.join(T, name + ".log")
         env = dict(os.environ, LANG=lang, LC_ALL=lang, XAPPLRESDIR=RES)
+        # The client's own directory (~/.xchat: TLS pins) is the test's.
+        env["HOME"] = home or os.path.join(T, "home")
         if lang.startswith("pt_BR"):
             env["XAPPLRESDIR"] = locale_tree()
         env.pop("XFILESEARCHPATH", None)
@@ -148,10 +153,21 @@ class XChat:
         # belong to the line above them.
         st = {"transcript": text.replace("\n" + CONT, " "), "rows": text}
         st["screen"] = []       # the rows the window shows now
+        st["dialogs"] = {}      # name -> managed, unmanaged or none
+        st["messages"] = {}     # name -> text of a managed dialog
         for l in head.splitlines():
             k, _, v = l.partition(": ")
             if k == "row":
                 st["screen"].append(v)
+            elif l.startswith("dialog "):
+                f = l.split(" ")
+                st["dialogs"][f[1]] = f[2]
+            elif l.startswith("message "):
+                f = l.split(" ", 2)
+                st["messages"][f[1]] = f[2] if len(f) > 2 else ""
+            elif l.startswith("widget "):
+                f = l.split(" ")
+                st.setdefault("widgets", {})[f[1]] = f[2:]
             else:
                 st[k] = v
         return st
@@ -167,6 +183,15 @@ class XChat:
                     encoding="utf-8").read()))
                 xc.fail("%s: timed out waiting for %s" % (self.name, what))
             time.sleep(0.2)
+
+    def click(self, st, path):
+        """Click the middle of a widget of the last dump, as a person."""
+        f = st.get("widgets", {}).get(path)
+        xc.check(f is not None and f[0] == "managed", "%s not shown" % path)
+        x, y, w, h = (int(v) for v in f[2:6])
+        subprocess.run(["xdotool", "mousemove", "--sync", str(x + w // 2),
+                        str(y + h // 2)], check=True)
+        subprocess.run(["xdotool", "click", "1"], check=True)
 
     def xdo(self, *args):
         subprocess.run(["xdotool", "windowfocus", "--sync", self.win],
@@ -240,6 +265,96 @@ def wm_delete(win):
 def frame_fields(line):
     f = line.split(b" ", 5)
     return {"n": f[1], "id": f[2], "nick": f[3], "md5": f[4], "text": f[5]}
+
+
+def server_key(statedir):
+    r = subprocess.run([xc.XCHATD, "-fingerprint", "-statedir", statedir],
+                       capture_output=True, text=True, timeout=30)
+    xc.check(r.returncode == 0 and r.stdout.startswith("sha256:"),
+             "xchatd -fingerprint: %r %r" % (r.stdout, r.stderr))
+    return r.stdout.strip()
+
+
+def server_connections(srv):
+    """The headless server's count of connections so far (SIGUSR1)."""
+    err = os.path.join(T, "xchatd.err")
+    before = open(err, "rb").read().count(b"connections so far")
+    srv.proc.send_signal(signal.SIGUSR1)
+    end = time.time() + 20
+    while open(err, "rb").read().count(b"connections so far") == before:
+        xc.check(time.time() < end, "no statistics line from xchatd")
+        time.sleep(0.05)
+    line = [l for l in open(err, "rb").read().split(b"\n")
+            if b"connections so far" in l][-1].decode()
+    return int(re.search(r"(\d+) connections so far", line).group(1))
+
+
+def tls_checks():
+    srv = RealServer("state-tls")
+    home = os.path.join(T, "home-tls")
+    known = os.path.join(home, ".xchat", "known_servers")
+    fp1 = server_key(srv.statedir)
+    kit = XChat("xchatTls", srv.tlsport, "kit", "-tls", home=home)
+    st = kit.wait(lambda s: s["dialogs"].get("*trustDialog") == "managed",
+                  "the first-use question")
+    xc.check(fp1 in st["messages"]["*trustDialog"].replace("|", ""),
+             "fingerprint in the question: %r" % st["messages"])
+    xc.check("trust its key" in st["status"], "status " + st["status"])
+    kit.click(st, "*trustDialog.OK")
+    st = kit.wait(lambda s: s["status"].startswith("Connected to") and
+                  "(TLS 1.3)" in s["status"], "connected over TLS")
+    xc.check("(TLS 1.3)" in st["title"], "title " + st["title"])
+    pins = open(known).read()
+    xc.check("|127.0.0.1|%d|" % srv.tlsport in pins, "pin: %r" % pins)
+    xc.check(os.stat(known).st_mode & 0o777 == 0o600, "pins not 0600")
+    kit.proc.kill()
+    kit.proc.wait()
+    log("ok: first use asked, the key pinned, TLS 1.3")
+
+    kit = XChat("xchatTls2", srv.tlsport, "kit", "-tls", home=home)
+    st = kit.wait(lambda s: s["status"].startswith("Connected to"),
+                  "connected without a question")
+    xc.check(st["dialogs"].get("*trustDialog") == "none", "asked again")
+    kit.proc.kill()
+    kit.proc.wait()
+    log("ok: a pinned server connects without asking")
+
+    # The same host and port with another key.
+    srv.stop()
+    srv.statedir = os.path.join(T, "state-tls-other")
+    srv.start()
+    fp2 = server_key(srv.statedir)
+    kit = XChat("xchatTls3", srv.tlsport, "kit", "-tls", home=home)
+    st = kit.wait(lambda s: s["dialogs"].get("*keyChangedDialog") ==
+                  "managed", "the changed-key warning")
+    m = st["messages"]["*keyChangedDialog"].replace("|", "")
+    xc.check(fp1 in m and fp2 in m and known in m, "warning: %r" % m)
+    xc.check("Reconnect" in st["status"], "status " + st["status"])
+    # No retry: the server sees no new connection for several backoffs.
+    n = server_connections(srv)
+    time.sleep(4)
+    xc.check(server_connections(srv) == n, "the client retried")
+    st = kit.state()
+    xc.check(st["transcript"].count("Not retrying") == 1, "retry notes")
+    xc.check(open(known).read() == pins, "the pins changed")
+    kit.proc.kill()
+    kit.proc.wait()
+    log("ok: a changed key refused, both keys shown, no retry")
+
+    # -trust: no question, no pin written.
+    home2 = os.path.join(T, "home-trust")
+    kit = XChat("xchatTls4", srv.tlsport, "kit", "-tls", "-trust", fp2,
+                home=home2)
+    st = kit.wait(lambda s: s["status"].startswith("Connected to"),
+                  "connected with -trust")
+    xc.check(st["dialogs"].get("*trustDialog") == "none", "asked with -trust")
+    xc.check(not os.path.exists(os.path.join(home2, ".xchat",
+                                             "known_servers")),
+             "-trust wrote a pin")
+    kit.proc.kill()
+    kit.proc.wait()
+    srv.stop()
+    log("ok: -trust connects without asking")
 
 
 def main():
@@ -404,6 +519,13 @@ def main():
     emu.proc.kill()
     emu.proc.wait()
     crowd.stop()
+
+    # 8d. TLS (issue 11).  A new server: the first use asks, with the
+    #     fingerprint that xchatd -fingerprint prints; trusted, the key
+    #     is pinned and the client connects over TLS 1.3.  Next time no
+    #     question.  The server's key changes: refused with both keys
+    #     shown, and no retry.  -trust connects without asking or pins.
+    tls_checks()
 
     rlo = FakeServer("--rename", "\u202enimda".encode().hex())
     fox = XChat("xchatE", rlo.port, "fox")

@@ -78,9 +78,10 @@ class Window:
             e.update(env)
         for k in [k for k, v in e.items() if v is None]:
             del e[k]
+        self.tlsport = xc.free_port()
+        self.statedir = os.path.join(T, "state-%d" % Window.count)
         cmd = [xc.XCHATD, "-port", str(self.port), "-logfile", self.log,
-               "-tlsport", str(xc.free_port()),
-               "-statedir", os.path.join(T, "state-%d" % Window.count),
+               "-tlsport", str(self.tlsport), "-statedir", self.statedir,
                "-xrm", "*dumpFile: " + self.dumpfile] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=open(self.errfile, "wb"),
                                      stderr=subprocess.STDOUT, env=e)
