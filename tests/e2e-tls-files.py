@@ -161,6 +161,22 @@ check(rc == 0 and out.strip() == f2, "-fingerprint again: %r" % out)
 okey = os.path.join(other, "key.pem")
 ocert = os.path.join(other, "cert.pem")
 
+# 4b. Servers started at once on a new state directory make one key
+# between them, not a mix of two (a key that matches no certificate)
+# nor a different key each: eight -fingerprint at once, three times.
+for k in range(3):
+    d = os.path.join(T, "race%d" % k)
+    ps = [subprocess.Popen([xc.XCHATD, "-fingerprint", "-statedir", d],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           cwd=T) for _ in range(8)]
+    outs = [(p.communicate(timeout=60), p.returncode) for p in ps]
+    fps = set(o[0].decode() for o, rc in outs)
+    check(all(rc == 0 for o, rc in outs) and len(fps) == 1,
+          "eight at once made %d keys: %r" % (len(fps), outs))
+    rc, out, err = fingerprint(d)
+    check(rc == 0 and out in fps, "after the race: %d %r %r"
+          % (rc, out, err))
+
 # 5. -tlscert and -tlskey as given; no state directory is made.
 given = os.path.join(T, "given")
 os.mkdir(given, 0o700)
