@@ -143,8 +143,7 @@ history_each(const struct history *hs, uint64_t after,
 				hi = mid;
 		}
 		first = lo;
-		if (hs->count - first > HISTORY_HELLO_MAX)
-			first = hs->count - HISTORY_HELLO_MAX;
+		/* At most what the ring holds: it is all kept. */
 	}
 	for (i = first; i < hs->count; i++)
 		fn(arg, at(hs, i));

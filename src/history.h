@@ -52,8 +52,8 @@ unsigned history_count(const struct history *);
 /*
  * Call fn for the kept messages a client is owed, oldest first: with
  * after == 0 (v1, or HELLO 0) the last replay of them; else those
- * numbered above after, at most the newest HISTORY_HELLO_MAX.  Return
- * how many.
+ * numbered above after, at most the newest max(replay,
+ * HISTORY_HELLO_MAX) (all it keeps).  Return how many.
  */
 unsigned history_each(const struct history *, uint64_t after,
 	    void (*fn)(void *arg, const struct hist_msg *), void *arg);
