@@ -462,7 +462,10 @@ with xc.Server("-floodrate", "0", "-slowlimit", "64k", env=ASAN) as srv2:
         peak = max(peak, rss(pid2))
     check(dropped, "a TLS client that never reads was not dropped after "
           "%d messages of %d bytes" % (sent, len(big)))
-    check(peak - r0 < 16 * 1024, "RSS grew by %d KiB for a never-reading "
+    # ASan's allocator and shadow memory grow too (+9 MiB seen).
+    limit = 32 * 1024 if b"__asan_init" in subprocess.run(
+        ["nm", xc.XCHATD], capture_output=True).stdout else 16 * 1024
+    check(peak - r0 < limit, "RSS grew by %d KiB for a never-reading "
           "TLS client (slow limit 64 KiB)" % (peak - r0))
     t.msg(sent + 1, "ainda aqui")
     t.expect("OK %d " % (sent + 1), timeout=8)
