@@ -477,7 +477,8 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	char		 buf[PROTO_MAX_FRAME];
 	int		 one = 1, fd = conn_fd(cn);
 
-	if (h->nclients >= h->cfg.maxclients) {
+	/* Handshakes under way count too (a TLS newcomer's is off already). */
+	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
 		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
 			log_debug("BYE full: %s", strerror(errno));
 		conn_close(cn);

@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <locale.h>
 #include <signal.h>
@@ -323,11 +325,6 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	return server_ui_create(*topp);
 }
 
-/*
- * The server's TLS credentials: -tlscert and -tlskey, or a key and a
- * self-signed certificate made once in the state directory and kept.
- * NULL with a message in err if they cannot be had.
- */
 /* The state directory, with "~/" expanded, made mode 0700 if need be. */
 static const char *
 state_dir(const struct srv_options *o, char *err, size_t errlen)
@@ -335,21 +332,71 @@ state_dir(const struct srv_options *o, char *err, size_t errlen)
 	static char	 dir[4096];
 	const char	*home = getenv("HOME");
 
+	if (strncmp(o->statedir, "~/", 2) == 0 &&
+	    (home == NULL || *home == '\0')) {
+		snprintf(err, errlen, "HOME is not set: name the state "
+		    "directory with -statedir");
+		return NULL;
+	}
 	if (strncmp(o->statedir, "~/", 2) == 0)
-		snprintf(dir, sizeof dir, "%s/%s", home != NULL ? home : "",
-		    o->statedir + 2);
+		snprintf(dir, sizeof dir, "%s/%s", home, o->statedir + 2);
 	else
 		snprintf(dir, sizeof dir, "%s", o->statedir);
 	return keys_private_dir(dir, err, errlen) ? dir : NULL;
 }
 
+/*
+ * The state directory's key and certificate: made now if neither is
+ * there.  Under a lock on the directory (flock), so that servers started
+ * at once on a new directory make one pair between them, not a key of
+ * one and a certificate of another.  False with a message in err.
+ */
+static bool
+state_pair(const char *dir, const char *cert, const char *key, char *err,
+    size_t errlen)
+{
+	char	 cn[256];
+	bool	 hc, hk, ok = false;
+	int	 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(fd, LOCK_EX) == -1) {
+		snprintf(err, errlen, "cannot lock %s: %s", dir,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return false;
+	}
+	hc = access(cert, F_OK) == 0;
+	hk = access(key, F_OK) == 0;
+	if (hc != hk)
+		snprintf(err, errlen, "%s is there without %s: put it back, "
+		    "or remove both for a new key", hc ? cert : key,
+		    hc ? key : cert);
+	else if (hc)
+		ok = true;
+	else {
+		if (gethostname(cn, sizeof cn) != 0 || cn[0] == '\0')
+			snprintf(cn, sizeof cn, "xchatd");
+		cn[sizeof cn - 1] = '\0';
+		ok = keys_generate(key, cert, cn, err, errlen);
+		if (ok)
+			log_info("made a new key and certificate in %s", dir);
+	}
+	close(fd);		/* and the lock with it */
+	return ok;
+}
+
+/*
+ * The server's TLS credentials: -tlscert and -tlskey, or a key and a
+ * self-signed certificate made once in the state directory and kept.
+ * NULL with a message in err if they cannot be had.
+ */
 static struct tls_creds *
 server_creds(const struct srv_options *o, char *err, size_t errlen)
 {
 	static char	 cert[4200], key[4200];
 	const char	*dir, *c = o->tlscert, *k = o->tlskey;
-	char		 cn[256];
-	bool		 hc, hk;
 
 	if ((c == NULL) != (k == NULL)) {
 		snprintf(err, errlen, "-tlscert and -tlskey go together");
@@ -360,21 +407,8 @@ server_creds(const struct srv_options *o, char *err, size_t errlen)
 			return NULL;
 		snprintf(cert, sizeof cert, "%s/cert.pem", dir);
 		snprintf(key, sizeof key, "%s/key.pem", dir);
-		hc = access(cert, F_OK) == 0;
-		hk = access(key, F_OK) == 0;
-		if (hc != hk) {
-			snprintf(err, errlen, "%s is there without %s: put it "
-			    "back, or remove both for a new key", hc ? cert :
-			    key, hc ? key : cert);
+		if (!state_pair(dir, cert, key, err, errlen))
 			return NULL;
-		}
-		if (gethostname(cn, sizeof cn) != 0 || cn[0] == '\0')
-			snprintf(cn, sizeof cn, "xchatd");
-		cn[sizeof cn - 1] = '\0';
-		if (!hc && !keys_generate(key, cert, cn, err, errlen))
-			return NULL;
-		if (!hc)
-			log_info("made a new key and certificate in %s", dir);
 		c = cert;
 		k = key;
 	}

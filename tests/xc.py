@@ -1,12 +1,15 @@
 """xc.py -- helpers for xchat's end-to-end tests: scripted protocol
-clients, MD5 of texts, starting a headless xchatd on a free port.
+clients (plain TCP or TLS 1.3), MD5 of texts, starting a headless
+xchatd on free ports (plain and TLS) with its own state directory.
 
 Every test imports it:  sys.path.insert(0, srcdir/tests); import xc
 """
 import hashlib
 import os
+import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -43,14 +46,45 @@ def check(cond, msg):
 
 
 class Server:
-    """A headless xchatd on a free port, with its own log file."""
+    """A headless xchatd on free ports, with its own log file and state
+    directory (so that no test touches ~/.xchatd or port 12346).
 
-    def __init__(self, *args, logfile=None, wrap=None, env=None):
+    It listens for plain TCP on self.port and, unless tls=False or the
+    arguments give -tlsport themselves, for TLS on self.tlsport, with
+    the key and certificate it makes in self.statedir (self.cert; its
+    fingerprint is self.fingerprint).  client() connects over plain TCP,
+    or over TLS if transport="tls" here or tls=True there."""
+
+    def __init__(self, *args, logfile=None, wrap=None, env=None, tls=True,
+                 transport="plain"):
         self.dir = tempfile.mkdtemp(prefix="xchat-e2e.")
         self.port = free_port()
         self.log = logfile or os.path.join(self.dir, "mensagens_log.txt")
+        self.statedir = os.path.join(self.dir, "state")
+        self.cert = os.path.join(self.statedir, "cert.pem")
+        self.transport = transport
+        self.tlsport = 0
+        self.fingerprint = None
+        args = list(args)
+        extra = []
+        if "-tlsport" in args:
+            self.tlsport = int(args[args.index("-tlsport") + 1])
+        elif tls:
+            self.tlsport = free_port()
+            extra += ["-tlsport", str(self.tlsport)]
+        else:
+            extra += ["-tlsport", "0"]
+        if "-statedir" in args:
+            self.statedir = args[args.index("-statedir") + 1]
+            self.cert = os.path.join(self.statedir, "cert.pem")
+        elif "-tlscert" not in args:
+            extra += ["-statedir", self.statedir]
+        if "-tlscert" in args:
+            self.cert = args[args.index("-tlscert") + 1]
+        check(self.tlsport != 0 or transport == "plain",
+              "a TLS transport needs a TLS port")
         cmd = [XCHATD, "-headless", "-port", str(self.port),
-               "-logfile", self.log] + list(args)
+               "-logfile", self.log] + extra + args
         if wrap:
             cmd = wrap + cmd
         self.err = open(os.path.join(self.dir, "xchatd.err"), "w+b")
@@ -59,24 +93,45 @@ class Server:
             e.update(env)
         self.proc = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
                                      env=e)
+        # Wait for the start-up lines rather than connecting, which
+        # would use up client id 1; the TLS line comes after the other.
+        want = "TLS on " if self.tlsport != 0 else "listening on"
         deadline = time.time() + 10
+        if wrap:
+            deadline += 50          # valgrind starts slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 fail("xchatd exited at start: " + self.stderr())
-            # Wait for the start-up line rather than connecting, which
-            # would use up client id 1.
-            if "listening on" in self.stderr():
+            m = re.search(r"TLS on \S+, server key (sha256:[0-9a-f]{64})\n",
+                          self.stderr())
+            if m:
+                self.fingerprint = m.group(1)
+            if "listening on" in self.stderr() and \
+                    (self.tlsport == 0 or self.fingerprint):
                 return
             time.sleep(0.02)
-        fail("xchatd did not start listening")
+        fail("xchatd did not start listening: " + self.stderr())
 
     def stderr(self):
         self.err.flush()
         with open(os.path.join(self.dir, "xchatd.err"), "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def client(self, **kw):
+    def client(self, tls=None, **kw):
+        """A Client over this server's default transport, or over TLS
+        (tls=True) or plain TCP (tls=False); kw as for Client."""
+        if tls is None:
+            tls = self.transport == "tls"
+        if tls:
+            kw.setdefault("cafile", self.cert)
+            return Client(self.tlsport, tls=True, **kw)
         return Client(self.port, **kw)
+
+    def tls_client(self, **kw):
+        return self.client(tls=True, **kw)
+
+    def plain_client(self, **kw):
+        return self.client(tls=False, **kw)
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         if self.proc.poll() is None:
@@ -103,11 +158,53 @@ class Server:
             self.proc.wait()
 
 
+def tls_context(cafile=None, alpn=None, maxver=None):
+    """A client context for TLS 1.3 (maxver may lower the ceiling, for
+    tests of refusal).  With cafile the server must present exactly
+    that (self-signed) certificate; the name is not checked (tests
+    connect to an address).  alpn: a list of protocol names to offer."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    if maxver is not None:
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        ctx.maximum_version = maxver
+    else:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    if cafile is not None:
+        ctx.load_verify_locations(cafile)
+        # A self-signed end-entity certificate is its own anchor.
+        ctx.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    else:
+        ctx.verify_mode = ssl.CERT_NONE
+    if alpn:
+        ctx.set_alpn_protocols(list(alpn))
+    return ctx
+
+
+def tls_connect(port, host="127.0.0.1", timeout=5, **kw):
+    """A TLS socket to port, its handshake done (raises ssl.SSLError or
+    OSError if it fails); kw as for tls_context."""
+    s = socket.create_connection((host, port), timeout)
+    try:
+        return tls_context(**kw).wrap_socket(s)
+    except BaseException:
+        s.close()
+        raise
+
+
 class Client:
     """A scripted protocol client with a line reader and timeouts."""
 
-    def __init__(self, port, host="127.0.0.1", handshake=True, timeout=5):
-        self.sock = socket.create_connection((host, port), timeout)
+    def __init__(self, port, host="127.0.0.1", handshake=True, timeout=5,
+                 tls=False, cafile=None, alpn=None):
+        """tls: over TLS 1.3, verifying the server's certificate against
+        cafile if given, offering the ALPN protocols alpn (a list)."""
+        if tls:
+            self.sock = tls_connect(port, host, timeout, cafile=cafile,
+                                    alpn=alpn)
+        else:
+            self.sock = socket.create_connection((host, port), timeout)
+        self.tls = tls
         self.sock.settimeout(timeout)
         self.buf = b""
         self.timeout = timeout
@@ -165,6 +262,8 @@ class Client:
                 d = self.sock.recv(65536)
             except socket.timeout:
                 raise TimeoutError("no frame; have %r" % self.buf[:200])
+            except ssl.SSLError as e:      # an alert, a bad record
+                raise EOFError("TLS: %s; have %r" % (e, self.buf[:200]))
             if not d:
                 raise EOFError("connection closed; have %r" % self.buf[:200])
             self.buf += d
@@ -198,7 +297,7 @@ class Client:
             return True
         except TimeoutError:
             return False
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLError):
             return True
 
     def close(self):
