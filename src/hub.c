@@ -148,6 +148,10 @@ unlist(struct hub *h, struct client *c)
 
 	remove_at(h->clients, &h->nclients, c->idx);
 	u64map_del(&h->byid, c->id, (uint64_t)(uintptr_t)c);
+	if (c->reread) {
+		c->reread = false;
+		h->nreread--;
+	}
 	if (c->paused) {
 		for (i = 0; i < h->nheld; i++)
 			if (h->held[i] == c) {
@@ -330,8 +334,12 @@ rereads(struct hub *h)
 		c->reread = false;
 		h->nreread--;
 		client_io(c, conn_fd(c->fp.conn), EV_READ);
+		if (i < h->nclients && h->clients[i] != c)
+			i--;	/* c left: another client is at i now */
 	}
-	h->nreread = 0;
+	/* Those that still hold input (set again above): next round. */
+	if (h->nreread > 0)
+		evloop_round_request();
 }
 
 /* Why c may not come in ("denied", or "kicked" with *text), or NULL. */

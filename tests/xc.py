@@ -119,9 +119,10 @@ class Server:
 
     def client(self, tls=None, **kw):
         """A Client over this server's default transport, or over TLS
-        (tls=True) or plain TCP (tls=False); kw as for Client."""
+        (tls=True) or plain TCP (tls=False); kw as for Client (v2=True:
+        a version 2 client, over TLS)."""
         if tls is None:
-            tls = self.transport == "tls"
+            tls = self.transport == "tls" or kw.get("v2", False)
         if tls:
             kw.setdefault("cafile", self.cert)
             return Client(self.tlsport, tls=True, **kw)
@@ -158,7 +159,56 @@ class Server:
             self.proc.wait()
 
 
-def tls_context(cafile=None, alpn=None, maxver=None):
+class Key:
+    """An Ed25519 key and a self-signed certificate for it, made with
+    openssl in dir (name.key, name.crt); sign() signs bytes, and
+    fingerprint is what xchat calls the key (sha256 of its DER SPKI)."""
+
+    def __init__(self, dir, name):
+        self.key = os.path.join(dir, name + ".key")
+        self.crt = os.path.join(dir, name + ".crt")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519",
+                        "-out", self.key], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["openssl", "req", "-new", "-x509", "-key", self.key,
+                        "-out", self.crt, "-subj", "/CN=" + name, "-days",
+                        "30"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        der = subprocess.run(["openssl", "pkey", "-in", self.key, "-pubout",
+                              "-outform", "DER"], check=True,
+                             stdout=subprocess.PIPE).stdout
+        self.spki = der
+        self.fingerprint = "sha256:" + hashlib.sha256(der).hexdigest()
+        from cryptography.hazmat.primitives.serialization import \
+            load_pem_private_key
+        with open(self.key, "rb") as f:
+            self._k = load_pem_private_key(f.read(), None)
+
+    def sign(self, data):
+        """The base64 (88 characters) Ed25519 signature of data."""
+        import base64
+        return base64.b64encode(self._k.sign(data)).decode()
+
+    def sign_msg(self, text):
+        if isinstance(text, str):
+            text = text.encode()
+        return self.sign(b"xchat/2 msg\0" + text)
+
+
+def verify(spki_der, sig_b64, data):
+    """True if sig_b64 is a good Ed25519 signature of data by the key
+    whose DER SubjectPublicKeyInfo is spki_der."""
+    import base64
+    from cryptography.hazmat.primitives.serialization import \
+        load_der_public_key
+    try:
+        load_der_public_key(spki_der).verify(base64.b64decode(sig_b64), data)
+        return True
+    except Exception:
+        return False
+
+
+def tls_context(cafile=None, alpn=None, maxver=None, cert=None):
     """A client context for TLS 1.3 (maxver may lower the ceiling, for
     tests of refusal).  With cafile the server must present exactly
     that (self-signed) certificate; the name is not checked (tests
@@ -178,6 +228,8 @@ def tls_context(cafile=None, alpn=None, maxver=None):
         ctx.verify_mode = ssl.CERT_NONE
     if alpn:
         ctx.set_alpn_protocols(list(alpn))
+    if cert is not None:
+        ctx.load_cert_chain(cert.crt, cert.key)
     return ctx
 
 
@@ -196,15 +248,25 @@ class Client:
     """A scripted protocol client with a line reader and timeouts."""
 
     def __init__(self, port, host="127.0.0.1", handshake=True, timeout=5,
-                 tls=False, cafile=None, alpn=None):
+                 tls=False, cafile=None, alpn=None, v2=False, key=None,
+                 hello=0):
         """tls: over TLS 1.3, verifying the server's certificate against
-        cafile if given, offering the ALPN protocols alpn (a list)."""
+        cafile if given, offering the ALPN protocols alpn (a list).
+        v2: offer xchat/2 and say HELLO <hello> before the handshake,
+        presenting key (a Key) if given."""
+        if v2:
+            tls = True
+            alpn = ["xchat/2"]
         if tls:
             self.sock = tls_connect(port, host, timeout, cafile=cafile,
-                                    alpn=alpn)
+                                    alpn=alpn, cert=key)
         else:
             self.sock = socket.create_connection((host, port), timeout)
         self.tls = tls
+        self.v2 = v2
+        self.keyobj = key
+        self.key = None
+        self.hello = hello
         self.sock.settimeout(timeout)
         self.buf = b""
         self.timeout = timeout
@@ -216,9 +278,15 @@ class Client:
             self.handshake()
 
     def handshake(self):
+        if self.v2:
+            self.sendline("HELLO %d" % self.hello)
         w = self.expect("WELCOME")
         f = w.split(b" ")
-        check(len(f) == 4 and f[3] == b"1", "bad WELCOME: %r" % w)
+        if self.v2:
+            check(len(f) == 5 and f[3] == b"2", "bad v2 WELCOME: %r" % w)
+            self.key = f[4].decode()
+        else:
+            check(len(f) == 4 and f[3] == b"1", "bad WELCOME: %r" % w)
         self.id = int(f[1])
         self.nick = f[2].decode()
         while True:
@@ -244,10 +312,18 @@ class Client:
             data = data.encode()
         self.send(data + b"\n")
 
-    def msg(self, seq, text, digest=None):
+    def msg(self, seq, text, digest=None, sig=None):
+        """MSG; on a v2 connection with sig (default: signed with the
+        client's key if it has one, else "-")."""
         if isinstance(text, str):
             text = text.encode()
         d = digest if digest is not None else md5(text)
+        if self.v2:
+            if sig is None:
+                sig = self.keyobj.sign_msg(text) if self.keyobj else "-"
+            self.sendline(b"MSG %s %s %s %s" % (str(seq).encode(),
+                          d.encode(), sig.encode(), text))
+            return
         self.sendline(b"MSG %s %s %s" % (str(seq).encode(), d.encode(), text))
 
     def line(self, timeout=None):
