@@ -278,6 +278,7 @@ class Client:
             self.handshake()
 
     def handshake(self):
+        self.v2 = getattr(self, "v2", False)
         if self.v2:
             self.sendline("HELLO %d" % self.hello)
         w = self.expect("WELCOME")
