@@ -538,6 +538,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 
 	if (ui != NULL) {
 		uinfo.logfile = o->logfile;
+		uinfo.accounts = accounts;
 		uinfo.quit = ui_quit;
 		server_ui_start(ui, hub, &uinfo);
 	}
