@@ -2,8 +2,8 @@
  * server_act.c -- what the operator does in xchatd's window: the menus
  * (File: Verify log, Quit; View: Clear, Pause; Clients: Kick, Ban key,
  * Accounts; Help: About) and their dialogs, the start-up error dialog,
- * and the SIGUSR1 state dump that the GUI tests read.  server_ui.c shows; this file
- * acts.
+ * and the SIGUSR1 state dump that the GUI tests read.  server_ui.c
+ * shows; this file acts.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
