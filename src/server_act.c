@@ -424,23 +424,34 @@ acct_selected(Widget list)
 	return p;
 }
 
-/* Show the key of the selected line, selected (so it can be pasted). */
+/*
+ * Show the key of the selected line; when the operator picked it
+ * (pick), select it too, so it can be pasted.  A refill that keeps the
+ * line leaves the field (and the PRIMARY selection) alone.
+ */
 static void
-acct_show_key(struct server_ui *ui)
+acct_show_key(struct server_ui *ui, bool pick)
 {
 	struct acct_dialog *d = &ui->acct;
 	int		 r = acct_selected(d->regs), b = acct_selected(d->bans);
 	const char	*key = "";
+	char		*old;
+	bool		 same;
 
 	if (r > 0 && (size_t)r <= d->nregs)
 		key = d->keys[r - 1];
 	else if (b > 0 && (size_t)b <= d->nbans)
 		key = d->banned[b - 1];
+	XtSetSensitive(d->remove, r > 0);
+	old = XmTextFieldGetString(d->key);
+	same = old != NULL && strcmp(old, key) == 0;
+	XtFree(old);
+	if (same && !pick)
+		return;
 	XmTextFieldSetString(d->key, (char *)key);
-	if (*key != '\0')
+	if (pick && *key != '\0')
 		XmTextFieldSetSelection(d->key, 0, (XmTextPosition)strlen(key),
 		    XtLastTimestampProcessed(XtDisplay(d->key)));
-	XtSetSensitive(d->remove, r > 0);
 }
 
 /* Find s in v (n strings); its position (1-based), or 0. */
@@ -490,7 +501,7 @@ acct_fill(struct server_ui *ui)
 	xmu_set_label(d->regs_title, buf);
 	template_expand(buf, sizeof buf, ui->r.bans_title, "c", args + 2);
 	xmu_set_label(d->bans_title, buf);
-	acct_show_key(ui);
+	acct_show_key(ui, false);
 	d->dirty = false;
 }
 
@@ -503,7 +514,7 @@ acct_select_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)call;
 	XmListDeselectAllItems(w == ui->acct.regs ? ui->acct.bans :
 	    ui->acct.regs);
-	acct_show_key(ui);
+	acct_show_key(ui, true);
 }
 
 /* The operator said yes: remove the registration. */
