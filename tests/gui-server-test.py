@@ -2,7 +2,7 @@
 """gui-server-test.py -- the GUI tests of xchatd's window, run by
 gui-server.sh under a private Xvfb (DISPLAY set).  xchatd runs with its
 window; scripted protocol clients (xc.py; keyed ones over TLS with a
-client certificate, KeyedClient below) talk to it; the window is
+client certificate, xc.Key) talk to it; the window is
 driven with xdotool clicks and tests/gui-server-wmdelete, and its state
 is read back through the test hook: SIGUSR1 makes xchatd write the
 widget state (title, list items and their positions, status line,
@@ -11,13 +11,11 @@ the file named by the dumpFile resource.  With XC_SHOTS set to a
 directory, screenshots of the main window and the dialogs are saved
 there (i12w-*.png) for a person to look at.
 """
-import hashlib
 import os
 import re
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -67,81 +65,6 @@ def shot(name):
         return
     subprocess.run(["import", "-window", "root",
                     os.path.join(SHOTS, "i12w-%s.png" % name)], check=True)
-
-
-def make_key(name):
-    """An Ed25519 key and a self-signed certificate for it, made with
-    openssl in T; returns (cert, key, fingerprint), the fingerprint as
-    the protocol writes it: sha256: and the SHA-256 of the key's DER
-    SubjectPublicKeyInfo."""
-    key = os.path.join(T, name + "-key.pem")
-    cert = os.path.join(T, name + "-cert.pem")
-    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                    key], check=True, stderr=subprocess.DEVNULL)
-    subprocess.run(["openssl", "req", "-new", "-x509", "-key", key, "-out",
-                    cert, "-subj", "/CN=" + name, "-days", "2"],
-                   check=True, stderr=subprocess.DEVNULL)
-    der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout",
-                          "-outform", "DER"], check=True,
-                         stdout=subprocess.PIPE).stdout
-    return cert, key, "sha256:" + hashlib.sha256(der).hexdigest()
-
-
-class KeyedClient(xc.Client):
-    """A version 2 client over TLS (ALPN xchat/2), keyed when given a
-    certificate (else anonymous).  It says HELLO 0 first; if welcome,
-    it reads the welcome (WELCOME <id> <nick> 2 <key>) as xc.Client
-    does."""
-
-    def __init__(self, port, cert=None, key=None, welcome=True):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-        if cert is not None:
-            ctx.load_cert_chain(cert, key)
-        ctx.set_alpn_protocols(["xchat/2"])
-        self.sock = ctx.wrap_socket(socket.create_connection(
-            ("127.0.0.1", port), 10))
-        self.sock.settimeout(10)
-        xc.check(self.sock.selected_alpn_protocol() == "xchat/2",
-                 "ALPN xchat/2 not chosen")
-        self.buf = b""
-        self.timeout = 10
-        self.id = self.nick = self.key = None
-        self.users = []
-        self.history = []
-        self.sendline("HELLO 0")
-        if welcome:
-            self.handshake()
-
-    def handshake(self):
-        w = self.expect("WELCOME")
-        f = w.decode().split(" ")
-        xc.check(len(f) == 5 and f[3] == "2", "bad v2 WELCOME: %r" % w)
-        self.id, self.nick, self.key = int(f[1]), f[2], f[4]
-        while True:
-            l = self.line()
-            if l.startswith((b"USER ", b"AWAY ")):
-                self.users.append(l)
-            elif l.startswith(b"MSG "):
-                self.history.append(l)
-            elif l.startswith(b"READY "):
-                return
-            else:
-                xc.fail("unexpected frame in v2 handshake: %r" % l)
-
-    def msg(self, seq, text, digest=None):
-        """An unsigned version 2 MSG (signature -)."""
-        t = text.encode()
-        self.sendline(b"MSG %d %s - %s" % (seq, (digest or xc.md5(t))
-                                          .encode(), t))
-
-    def closed(self, timeout=None):
-        try:
-            return super().closed(timeout)
-        except ssl.SSLError:
-            return True
 
 
 def click(x, y):
@@ -560,8 +483,9 @@ def test_keys():
         return
     acc = os.path.join(T, "accounts-keys.txt")
     w = Window("-accounts", acc, "-floodrate", "0")
-    ana_cert, ana_pem, ana_fp = make_key("ana")
-    ana = KeyedClient(w.tlsport, ana_cert, ana_pem)
+    ana_key = xc.Key(T, "ana")
+    ana_fp = ana_key.fingerprint
+    ana = xc.Client(w.tlsport, v2=True, key=ana_key, timeout=10)
     xc.check(ana.key == ana_fp, "WELCOME key %r, not %r" % (ana.key, ana_fp))
     ana.sendline("NICK ana")
     ana.expect("NICK %d ana" % ana.id)
@@ -570,7 +494,7 @@ def test_keys():
     rui = xc.Client(w.port)
     rui.sendline("NICK rui")
     rui.expect("NICK %d rui" % rui.id, skip=("JOIN", "NICK"))
-    anon = KeyedClient(w.tlsport)
+    anon = xc.Client(w.tlsport, v2=True, timeout=10)
     xc.check(anon.key == "-", "anonymous WELCOME key %r" % anon.key)
 
     d = w.wait_for(lambda d: d["nclients"] == 3, "three clients")
@@ -607,8 +531,9 @@ def test_keys():
     xc.check(acc in d["widgets"]["*accountsDialog.accountsPathLabel"]
              ["label"], "path label %r" %
              d["widgets"]["*accountsDialog.accountsPathLabel"])
-    bia_cert, bia_pem, bia_fp = make_key("bia")
-    bia = KeyedClient(w.tlsport, bia_cert, bia_pem)
+    bia_key = xc.Key(T, "bia")
+    bia_fp = bia_key.fingerprint
+    bia = xc.Client(w.tlsport, v2=True, key=bia_key, timeout=10)
     bia.sendline("NICK bia")
     bia.expect("NICK %d bia" % bia.id, skip=("JOIN", "NICK"))
     w.wait_for(lambda d: len(d.get("accounts", [])) == 2 and
@@ -658,7 +583,8 @@ def test_keys():
     xc.check(ana.closed(), "banned client not disconnected")
     xc.check("!%s\n" % ana_fp in read_file(acc), "no ban line: %r" %
              read_file(acc))
-    again = KeyedClient(w.tlsport, ana_cert, ana_pem, welcome=False)
+    again = xc.Client(w.tlsport, v2=True, key=ana_key, handshake=False)
+    again.sendline("HELLO 0")
     again.expect("BYE kicked banned")
     d = w.wait_for(lambda d: "Denied: 1" in d["status"] and
                    client_row(d, "ana")[0] is None, "ana gone, denied")
@@ -680,8 +606,10 @@ def test_keys():
     dialog_ok(w, "*banDialog", ("#%d bia" % bia.id, bia_fp))
     dialog_ok(w, "*accountsErrorDialog", ("Cannot ban the key of #%d bia"
                                           % bia.id, acc, "Is a directory"))
-    bia.msg(1, "ainda aqui")
+    bia.msg(1, "ainda aqui")           # signed with bia's key
     bia.expect("OK 1", skip=("JOIN", "NICK", "LEAVE", "MSG"))
+    w.wait_for(lambda d: "Signatures: 1, bad 0" in d["status"],
+               "the signature counted")
     d = accounts_open(w)
     click(*w.center(d, "*accountsDialog.reloadAccounts"))
     dialog_ok(w, "*accountsErrorDialog", ("Cannot read the accounts file "
@@ -844,8 +772,9 @@ def test_portuguese():
         log("SKIPPED the keyed part of test_portuguese: no openssl")
         w.kill()
         return
-    cert, pem, fp = make_key("joana")
-    k = KeyedClient(w.tlsport, cert, pem)
+    joana = xc.Key(T, "joana")
+    fp = joana.fingerprint
+    k = xc.Client(w.tlsport, v2=True, key=joana, timeout=10)
     k.sendline("NICK joana")
     k.expect("NICK %d joana" % k.id)
     c = xc.Client(w.port)
