@@ -2,8 +2,8 @@
  * server_ui.c -- xchatd's Motif window: what it shows.  A read-only
  * event view, the list of connected clients (with their keys) with
  * Ban key and Kick buttons and a status line; the menus and dialogs
- * are in server_act.c.  Every string
- * comes from resources of class XChatd (server_res.def).
+ * are in server_act.c.  Every string comes from resources of class
+ * XChatd (server_res.def).
  * Part of xchat; see COPYING for the licence.
  *
  * The hub calls us for every event, possibly thousands of times a
