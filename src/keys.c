@@ -12,12 +12,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
@@ -208,14 +210,27 @@ static bool
 load(const char *path, const char *what, gnutls_datum_t *d, char *err,
     size_t errlen)
 {
-	FILE	*fp;
-	long	 n;
+	FILE		*fp;
+	struct stat	 st;
+	long		 n = 0;
+	int		 fd;
 
+	memset(&st, 0, sizeof st);
 	d->data = NULL;
 	d->size = 0;
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* O_NONBLOCK: a FIFO must not hang us; only a regular file will do. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
 		    strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
+		    !S_ISREG(st.st_mode) ? (S_ISDIR(st.st_mode) ?
+		    "it is a directory" : "not a regular file") :
+		    strerror(errno));
+		close(fd);
 		return false;
 	}
 	if (fseek(fp, 0, SEEK_END) == -1 || (n = ftell(fp)) < 0 ||
@@ -250,7 +265,7 @@ key_mode_ok(const char *keyfile, char *err, size_t errlen)
 		    keyfile, strerror(errno));
 		return false;
 	}
-	if ((st.st_mode & 007) != 0) {
+	if (S_ISREG(st.st_mode) && (st.st_mode & 007) != 0) {
 		snprintf(err, errlen, "the key file %s is open to others "
 		    "(mode %04o): chmod o-rwx %s", keyfile,
 		    (unsigned)(st.st_mode & 07777), keyfile);
@@ -329,4 +344,202 @@ keys_cert_fingerprint(const void *der, size_t len, char fp[KEYS_FP_LEN])
 		fp_format(id, fp);
 	gnutls_x509_crt_deinit(c);
 	return ok;
+}
+
+/* ---- signatures -------------------------------------------------------- */
+
+struct keys_signer {
+	gnutls_privkey_t	 key;
+};
+
+struct keys_pub {
+	gnutls_pubkey_t		 key;
+	char			 fp[KEYS_FP_LEN];
+};
+
+struct keys_signer *
+keys_signer_load(const char *keyfile, char *err, size_t errlen)
+{
+	struct keys_signer	*s;
+	gnutls_datum_t		 d = { NULL, 0 };
+	int			 r;
+
+	if (!key_mode_ok(keyfile, err, errlen) ||
+	    !load(keyfile, "key file", &d, err, errlen))
+		return NULL;
+	s = calloc(1, sizeof *s);
+	if (s == NULL || (r = gnutls_privkey_init(&s->key)) < 0 ||
+	    (r = gnutls_privkey_import_x509_raw(s->key, &d,
+	    GNUTLS_X509_FMT_PEM, NULL, 0)) < 0 ||
+	    gnutls_privkey_get_pk_algorithm(s->key, NULL) !=
+	    GNUTLS_PK_EDDSA_ED25519) {
+		snprintf(err, errlen, "the key file %s holds no Ed25519 key "
+		    "GnuTLS can read", keyfile);
+		keys_signer_free(s);
+		s = NULL;
+	}
+	gnutls_memset(d.data, 0, d.size);
+	gnutls_free(d.data);
+	return s;
+}
+
+void
+keys_signer_free(struct keys_signer *s)
+{
+	if (s == NULL)
+		return;
+	if (s->key != NULL)
+		gnutls_privkey_deinit(s->key);
+	free(s);
+}
+
+bool
+keys_sign(struct keys_signer *s, const void *data, size_t len,
+    char sig[KEYS_SIG_B64 + 1])
+{
+	gnutls_datum_t	 d = { (unsigned char *)(uintptr_t)data,
+			    (unsigned)len }, raw = { NULL, 0 }, b64 = { NULL, 0 };
+	bool		 ok;
+
+	ok = gnutls_privkey_sign_data2(s->key, GNUTLS_SIGN_EDDSA_ED25519, 0,
+	    &d, &raw) >= 0 && raw.size == 64 &&
+	    gnutls_base64_encode2(&raw, &b64) >= 0 &&
+	    b64.size == KEYS_SIG_B64;
+	if (ok) {
+		memcpy(sig, b64.data, KEYS_SIG_B64);
+		sig[KEYS_SIG_B64] = '\0';
+	}
+	gnutls_free(raw.data);
+	gnutls_free(b64.data);
+	return ok;
+}
+
+/* Wrap an imported public key: Ed25519 only; its fingerprint. */
+static struct keys_pub *
+pub_wrap(gnutls_pubkey_t k)
+{
+	struct keys_pub	*p;
+	unsigned char	 id[64];
+	size_t		 idlen = sizeof id;
+
+	if (gnutls_pubkey_get_pk_algorithm(k, NULL) !=
+	    GNUTLS_PK_EDDSA_ED25519 ||
+	    gnutls_pubkey_get_key_id(k, GNUTLS_KEYID_USE_SHA256, id,
+	    &idlen) < 0 || idlen != 32 ||
+	    (p = calloc(1, sizeof *p)) == NULL) {
+		gnutls_pubkey_deinit(k);
+		return NULL;
+	}
+	p->key = k;
+	fp_format(id, p->fp);
+	return p;
+}
+
+struct keys_pub *
+keys_pub_from_cert(const void *der, size_t len)
+{
+	gnutls_pubkey_t	 k;
+	gnutls_datum_t	 d = { (unsigned char *)(uintptr_t)der,
+			    (unsigned)len };
+
+	if (gnutls_pubkey_init(&k) < 0)
+		return NULL;
+	if (gnutls_pubkey_import_x509_raw(k, &d, GNUTLS_X509_FMT_DER, 0) < 0) {
+		gnutls_pubkey_deinit(k);
+		return NULL;
+	}
+	return pub_wrap(k);
+}
+
+struct keys_pub *
+keys_pub_from_spki_b64(const char *b64, size_t len)
+{
+	gnutls_pubkey_t	 k;
+	gnutls_datum_t	 in = { (unsigned char *)(uintptr_t)b64,
+			    (unsigned)len }, der = { NULL, 0 };
+	int		 r;
+
+	if (len == 0 || len > 1024 || gnutls_base64_decode2(&in, &der) < 0)
+		return NULL;
+	if (gnutls_pubkey_init(&k) < 0) {
+		gnutls_free(der.data);
+		return NULL;
+	}
+	r = gnutls_pubkey_import(k, &der, GNUTLS_X509_FMT_DER);
+	gnutls_free(der.data);
+	if (r < 0) {
+		gnutls_pubkey_deinit(k);
+		return NULL;
+	}
+	return pub_wrap(k);
+}
+
+void
+keys_pub_free(struct keys_pub *p)
+{
+	if (p == NULL)
+		return;
+	gnutls_pubkey_deinit(p->key);
+	free(p);
+}
+
+void
+keys_pub_fingerprint(const struct keys_pub *p, char fp[KEYS_FP_LEN])
+{
+	memcpy(fp, p->fp, KEYS_FP_LEN);
+}
+
+bool
+keys_pub_spki_b64(const struct keys_pub *p, char out[KEYS_SPKI_B64 + 1])
+{
+	gnutls_datum_t	 der = { NULL, 0 }, b64 = { NULL, 0 };
+	bool		 ok;
+
+	ok = gnutls_pubkey_export2(p->key, GNUTLS_X509_FMT_DER, &der) >= 0 &&
+	    gnutls_base64_encode2(&der, &b64) >= 0 &&
+	    b64.size <= KEYS_SPKI_B64;
+	if (ok) {
+		memcpy(out, b64.data, b64.size);
+		out[b64.size] = '\0';
+	}
+	gnutls_free(der.data);
+	gnutls_free(b64.data);
+	return ok;
+}
+
+bool
+keys_verify(const struct keys_pub *p, const void *data, size_t len,
+    const char *sig, size_t siglen)
+{
+	gnutls_datum_t	 d = { (unsigned char *)(uintptr_t)data,
+			    (unsigned)len }, in = { (unsigned char *)(uintptr_t)sig,
+			    (unsigned)siglen }, raw = { NULL, 0 };
+	bool		 ok;
+
+	if (siglen != KEYS_SIG_B64 || gnutls_base64_decode2(&in, &raw) < 0)
+		return false;
+	ok = raw.size == 64 && gnutls_pubkey_verify_data2(p->key,
+	    GNUTLS_SIGN_EDDSA_ED25519, 0, &d, &raw) >= 0;
+	gnutls_free(raw.data);
+	return ok;
+}
+
+size_t
+keys_signed_msg(char *out, const char *text, size_t len)
+{
+	memcpy(out, "xchat/2 msg", 12);		/* the NUL included */
+	memcpy(out + 12, text, len);
+	return 12 + len;
+}
+
+size_t
+keys_signed_dm(char *out, const char *rkey, const char *text, size_t len)
+{
+	size_t	 klen = strlen(rkey);
+
+	memcpy(out, "xchat/2 dm", 11);		/* the NUL included */
+	memcpy(out + 11, rkey, klen);
+	out[11 + klen] = '\0';
+	memcpy(out + 12 + klen, text, len);
+	return 12 + klen + len;
 }

@@ -51,6 +51,56 @@ bool	keys_cert_fingerprint(const void *der, size_t len,
 	    char fp[KEYS_FP_LEN]);
 
 /*
+ * Signatures (Ed25519, RFC 8032, as PROTOCOL.md's version 2 signs
+ * messages), with GnuTLS.  A signer is a private key read from a PEM
+ * file; a public key comes from a certificate (the server gets it from
+ * the TLS handshake) or from a DER SubjectPublicKeyInfo in base64 (a
+ * KEY frame, a log record).  Signatures travel as 88 characters of
+ * padded base64.
+ */
+#define KEYS_SIG_B64	88	/* base64 characters of a signature */
+#define KEYS_SPKI_B64	64	/* base64 of an Ed25519 SPKI (44 bytes) */
+
+struct keys_signer;
+struct keys_pub;
+
+/* The key in keyfile (PEM, not open to others); NULL with err. */
+struct keys_signer *keys_signer_load(const char *keyfile, char *err,
+	    size_t errlen);
+void	keys_signer_free(struct keys_signer *);
+/* Sign len bytes into sig (KEYS_SIG_B64 + 1 bytes); false on failure. */
+bool	keys_sign(struct keys_signer *, const void *data, size_t len,
+	    char sig[KEYS_SIG_B64 + 1]);
+
+/*
+ * A public key from a DER certificate, or from the base64 of a DER
+ * SubjectPublicKeyInfo (len bytes); NULL if it does not parse or is
+ * not Ed25519.
+ */
+struct keys_pub *keys_pub_from_cert(const void *der, size_t len);
+struct keys_pub *keys_pub_from_spki_b64(const char *b64, size_t len);
+void	keys_pub_free(struct keys_pub *);
+/* Its fingerprint, and its SPKI in base64 (KEYS_SPKI_B64 + 1 bytes). */
+void	keys_pub_fingerprint(const struct keys_pub *, char fp[KEYS_FP_LEN]);
+bool	keys_pub_spki_b64(const struct keys_pub *,
+	    char out[KEYS_SPKI_B64 + 1]);
+/*
+ * True if sig (siglen characters of base64) is a good signature of
+ * the len bytes at data by pub.
+ */
+bool	keys_verify(const struct keys_pub *, const void *data, size_t len,
+	    const char *sig, size_t siglen);
+
+/*
+ * The bytes version 2 signs: "xchat/2 msg" NUL text, or
+ * "xchat/2 dm" NUL recipient-key-or-"-" NUL text.  out needs len + 16
+ * (MSG) or len + 16 + KEYS_FP_LEN (DM) bytes; returns the length.
+ */
+size_t	keys_signed_msg(char *out, const char *text, size_t len);
+size_t	keys_signed_dm(char *out, const char *rkey, const char *text,
+	    size_t len);
+
+/*
  * True if s is a well-formed fingerprint: "sha256:" and 64 lower-case
  * hex digits (upper case is accepted and folded into fp, which may be
  * NULL).

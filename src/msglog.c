@@ -417,6 +417,14 @@ msglog_begin(struct msglog *lg)
 	    (int)(ts.tv_nsec / 1000000));
 }
 
+const char *
+msglog_stamp(struct msglog *lg)
+{
+	if (lg->stamp[0] == '\0')
+		msglog_begin(lg);
+	return lg->stamp;
+}
+
 /*
  * Escape the character at s (at most len bytes) into d; *used gets how
  * many bytes of s it took.  Return how many bytes it wrote (1 to 4).

@@ -36,6 +36,12 @@ struct msglog_rec {
 	const char	*text;
 	size_t		 textlen;
 	size_t		 cut;		/* 0: whole text; else MSGLOG_CUT */
+	/* Format 2 (version 2 of the protocol); NULL or 0 is "-": */
+	uint64_t	 to;		/* a DM's recipient id */
+	const char	*tokey;		/* a DM's recipient key (sha256:...) */
+	const char	*key;		/* the sender's key fingerprint */
+	const char	*spki;		/* its public key, base64 DER SPKI */
+	const char	*sig;		/* the signature, base64 (88) */
 };
 
 /* One kind of rejection and how many of it (msglog_add_rejects). */
@@ -91,6 +97,50 @@ int	msglog_reopen(struct msglog *, char *err, size_t errlen);
 
 /* Start a batch: fixes the time stamp of the records that follow. */
 void	msglog_begin(struct msglog *);
+/*
+ * The time stamp of the current batch (2026-11-27T09:01:02.345Z, UTC),
+ * as its records get it: the <time> of the v2 frames of its messages.
+ */
+const char *msglog_stamp(struct msglog *);
+
+/*
+ * An accepted message read back from the log (msglog_history): the
+ * pointers are valid only during the callback.  key, spki and sig are
+ * NULL for "-" (and always NULL in a format 1 record).
+ */
+struct msglog_msg {
+	uint64_t	 n;
+	uint64_t	 id;
+	const char	*stamp;		/* 24 bytes and a NUL */
+	const char	*nick;
+	size_t		 nicklen;
+	const char	*md5;		/* 32 lower-case hex digits */
+	const char	*key;
+	const char	*spki;
+	const char	*sig;
+	const char	*text;		/* unescaped */
+	size_t		 textlen;
+};
+/* What msglog_history found besides the messages. */
+struct msglog_tail {
+	uint64_t	 last_n;	/* the highest message number (MSG or
+					   DM, or a segment's last=), 0: none */
+	uint64_t	 max_id;	/* the highest client id in the records
+					   read */
+	unsigned long	 records;	/* records read to find them */
+	unsigned long	 skipped;	/* malformed records passed over */
+};
+/*
+ * Read the end of the open log backwards (a window at a time, so that
+ * a log of any size costs only what is read) until max accepted
+ * messages that are not DMs are found or the file begins; call fn for
+ * each, oldest first; fill tail.  A record that cannot be parsed is
+ * skipped and counted, never fatal; both record layouts are read.
+ * Return 0, or -1 with errno if the file cannot be read.
+ */
+int	msglog_history(struct msglog *, unsigned max,
+	    void (*fn)(void *arg, const struct msglog_msg *), void *arg,
+	    struct msglog_tail *tail);
 /* Queue a record in the batch; return its index in the batch. */
 size_t	msglog_add(struct msglog *, const struct msglog_rec *);
 /* How many records the current batch holds, not yet written. */

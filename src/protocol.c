@@ -128,6 +128,90 @@ proto_reason_valid(const char *s, size_t len)
 	return true;
 }
 
+static bool
+lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static bool
+b64_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+/* "-", or "sha256:" and 64 lower-case hex digits. */
+bool
+proto_key_valid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 1 && s[0] == '-')
+		return true;
+	if (len != PROTO_KEY_LEN || memcmp(s, "sha256:", 7) != 0)
+		return false;
+	for (i = 7; i < len; i++)
+		if (!lower_hex(s[i]))
+			return false;
+	return true;
+}
+
+/* "-", or 64 bytes in padded base64: 86 characters and "==". */
+bool
+proto_sig_valid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 1 && s[0] == '-')
+		return true;
+	if (len != PROTO_SIG_B64 || s[86] != '=' || s[87] != '=')
+		return false;
+	for (i = 0; i < 86; i++)
+		if (!b64_char(s[i]))
+			return false;
+	/* The last character before the padding carries 2 bits only. */
+	return strchr("AQgw", s[85]) != NULL;
+}
+
+/* YYYY-MM-DDTHH:MM:SS.mmmZ. */
+bool
+proto_time_valid(const char *s, size_t len)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	size_t		 i;
+
+	if (len != PROTO_TIME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return false;
+	return true;
+}
+
+bool
+proto_away_valid(const char *s, size_t len)
+{
+	return len <= PROTO_MAX_AWAY && proto_text_valid(s, len);
+}
+
+/* 1 to PROTO_MAX_SPKI characters of padded base64. */
+bool
+proto_spki_valid(const char *s, size_t len)
+{
+	size_t	 i, pad = 0;
+
+	if (len == 0 || len > PROTO_MAX_SPKI || len % 4 != 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=' && i + 2 >= len)
+			pad++;
+		else if (pad > 0 || !b64_char(s[i]))
+			return false;
+	}
+	return true;
+}
+
 /*
  * Parse a decimal number of 1 to PROTO_MAX_NUM digits that fits in 64
  * bits.  Leading zeros are refused, except for "0" itself.
@@ -175,7 +259,7 @@ proto_nick_equal(const char *a, size_t alen, const char *b, size_t blen)
 
 /*
  * Copy the saved partial frame of q to dst (which must have room for
- * PROTO_MAX_FRAME bytes) and forget it; return its length.  The caller
+ * PROTO_MAX_FRAME_V2 bytes) and forget it; return its length.  The caller
  * appends newly read bytes after it and scans the whole.
  */
 size_t
@@ -207,7 +291,7 @@ proto_scan_next(struct proto_lineq *q, struct proto_scan *s,
     const char **line, size_t *len)
 {
 	const char	*nl;
-	size_t		 n;
+	size_t		 n, max = q->max != 0 ? q->max : PROTO_MAX_FRAME;
 
 	while (s->p < s->end) {
 		nl = memchr(s->p, '\n', (size_t)(s->end - s->p));
@@ -221,8 +305,8 @@ proto_scan_next(struct proto_lineq *q, struct proto_scan *s,
 			continue;
 		}
 		if (nl == NULL) {
-			if (s->end - s->p >= PROTO_MAX_FRAME) {
-				/* 4096 bytes and no LF: too long already. */
+			if ((size_t)(s->end - s->p) >= max) {
+				/* max bytes and no LF: too long already. */
 				s->p = s->end;
 				q->skipping = true;
 				return PS_TOOLONG;
@@ -232,7 +316,7 @@ proto_scan_next(struct proto_lineq *q, struct proto_scan *s,
 		n = (size_t)(nl - s->p);
 		*line = s->p;
 		s->p = nl + 1;
-		if (n + 1 > PROTO_MAX_FRAME)
+		if (n + 1 > max)
 			return PS_TOOLONG;
 		if (n > 0 && (*line)[n - 1] == '\r')
 			n--;
@@ -257,10 +341,10 @@ proto_lineq_keep(struct proto_lineq *q, const struct proto_scan *s)
 		q->partlen = 0;
 		return;
 	}
-	if (n >= PROTO_MAX_FRAME)	/* cannot happen: see scan_next */
-		n = PROTO_MAX_FRAME - 1;
+	if (n >= PROTO_MAX_FRAME_V2)	/* cannot happen: see scan_next */
+		n = PROTO_MAX_FRAME_V2 - 1;
 	if (q->part == NULL)
-		q->part = xmalloc(PROTO_MAX_FRAME);
+		q->part = xmalloc(PROTO_MAX_FRAME_V2);
 	memmove(q->part, s->p, n);
 	q->partlen = n;
 }
@@ -286,7 +370,21 @@ static const struct {
 	{ "USER", 4, PV_USER },		{ "READY", 5, PV_READY },
 	{ "WELCOME", 7, PV_WELCOME },	{ "QUIT", 4, PV_QUIT },
 	{ "ERR", 3, PV_ERR },		{ "BYE", 3, PV_BYE },
+	{ "HELLO", 5, PV_HELLO },	{ "DM", 2, PV_DM },
+	{ "AWAY", 4, PV_AWAY },		{ "KEY", 3, PV_KEY },
 };
+
+/* The name of a verb ("" for PV_NONE). */
+const char *
+proto_verb_name(enum proto_verb v)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (verbs[i].verb == v)
+			return verbs[i].name;
+	return "";
+}
 
 /* Look a verb up, case-sensitively; PV_NONE if unknown. */
 enum proto_verb
@@ -360,16 +458,81 @@ next_space(const char *s, const char *end)
 	return sp == NULL ? end : sp;
 }
 
+/* The next field of [p, end): its bytes, and where the one after starts. */
+static struct proto_str
+field_at(const char **pp, const char *end, bool *more)
+{
+	const char	*p = *pp, *sp = next_space(p, end);
+	struct proto_str f = { p, (size_t)(sp - p) };
+
+	*more = sp < end;
+	*pp = sp < end ? sp + 1 : end;
+	return f;
+}
+
 /*
- * Parse a frame a client sent (without CR LF).  Fill m with what was
- * found and return what the server must answer if it is malformed.
- * For MSG, only the shape is checked here (seq, md5 and presence of
- * text); flood, text rules and the digest are the hub's business.
+ * MSG <seq> <md5> [<sig>] <text> and DM <seq> <to> <md5> [<sig>]
+ * <text>, from p (the first argument) on: shape only, left to right.
+ */
+static enum proto_cerr
+parse_message(const char *p, const char *end, bool args, int version,
+    struct proto_cmsg *m)
+{
+	struct proto_str f;
+	bool		 more = args;
+
+	if (!more)
+		return PCE_SYNTAX;
+	m->seq = field_at(&p, end, &more);
+	if (!proto_seq_valid(m->seq.p, m->seq.len))
+		return PCE_SYNTAX;
+	if (m->verb == PV_DM) {
+		if (!more)
+			return PCE_BADHASH;
+		f = field_at(&p, end, &more);
+		if (!proto_num_parse(f.p, f.len, &m->num))
+			m->num = 0;	/* names no client: nouser */
+	}
+	if (!more)
+		return PCE_BADHASH;
+	m->md5 = field_at(&p, end, &more);
+	if (!proto_md5_valid(m->md5.p, m->md5.len)) {
+		m->text.p = p;
+		m->text.len = (size_t)(end - p);
+		return PCE_BADHASH;
+	}
+	if (version >= PROTO_V2 && more)
+		m->sig = field_at(&p, end, &more);
+	if (!more || p == end)
+		return PCE_BADTEXT;
+	m->text.p = p;
+	m->text.len = (size_t)(end - p);
+	return PCE_OK;
+}
+
+/* One decimal argument (HELLO <n>, KEY <id>). */
+static enum proto_cerr
+parse_number(const char *p, const char *end, bool args, struct proto_cmsg *m)
+{
+	if (!args || next_space(p, end) != end ||
+	    !proto_num_parse(p, (size_t)(end - p), &m->num))
+		return PCE_SYNTAX;
+	return PCE_OK;
+}
+
+/*
+ * Parse a frame a client sent (without CR LF) on a connection of the
+ * given protocol version.  Fill m with what was found and return what
+ * the server must answer if it is malformed.  For MSG and DM only the
+ * shape is checked here; flood, text rules, the digest, the signature
+ * and the recipient are the hub's business.
  */
 enum proto_cerr
-proto_parse_client(const char *line, size_t len, struct proto_cmsg *m)
+proto_parse_client_v(const char *line, size_t len, int version,
+    struct proto_cmsg *m)
 {
 	const char	*end = line + len, *p, *sp;
+	bool		 args;
 
 	memset(m, 0, sizeof *m);
 	if (len == 0)
@@ -378,37 +541,15 @@ proto_parse_client(const char *line, size_t len, struct proto_cmsg *m)
 	m->verbstr.p = line;
 	m->verbstr.len = (size_t)(sp - line);
 	m->verb = proto_verb_lookup(line, m->verbstr.len);
-	p = sp < end ? sp + 1 : end;	/* start of the arguments */
+	args = sp != end;
+	p = args ? sp + 1 : end;	/* start of the arguments */
 
 	switch (m->verb) {
 	case PV_MSG:
-		if (sp == end)
-			return PCE_SYNTAX;
-		sp = next_space(p, end);
-		m->seq.p = p;
-		m->seq.len = (size_t)(sp - p);
-		if (!proto_seq_valid(m->seq.p, m->seq.len))
-			return PCE_SYNTAX;
-		if (sp == end)
-			return PCE_BADHASH;
-		p = sp + 1;
-		sp = next_space(p, end);
-		m->md5.p = p;
-		m->md5.len = (size_t)(sp - p);
-		if (!proto_md5_valid(m->md5.p, m->md5.len)) {
-			if (sp != end) {
-				m->text.p = sp + 1;
-				m->text.len = (size_t)(end - (sp + 1));
-			}
-			return PCE_BADHASH;
-		}
-		if (sp == end || sp + 1 == end)
-			return PCE_BADTEXT;
-		m->text.p = sp + 1;
-		m->text.len = (size_t)(end - (sp + 1));
-		return PCE_OK;
+	case PV_DM:
+		return parse_message(p, end, args, version, m);
 	case PV_NICK:
-		if (sp == end)
+		if (!args)
 			return PCE_SYNTAX;
 		m->nick.p = p;
 		m->nick.len = (size_t)(end - p);
@@ -417,26 +558,40 @@ proto_parse_client(const char *line, size_t len, struct proto_cmsg *m)
 		return PCE_OK;
 	case PV_PING:
 	case PV_PONG:
-		if (sp == end)
-			return PCE_SYNTAX;
 		m->token.p = p;
 		m->token.len = (size_t)(end - p);
-		if (!proto_token_valid(m->token.p, m->token.len))
+		if (!args || !proto_token_valid(m->token.p, m->token.len))
 			return PCE_SYNTAX;
 		return PCE_OK;
-	case PV_QUIT:
+	case PV_AWAY:
 		m->text.p = p;
 		m->text.len = (size_t)(end - p);
+		if (args && !proto_away_valid(p, m->text.len))
+			return PCE_SYNTAX;
 		return PCE_OK;
+	case PV_HELLO:
+	case PV_KEY:
+		if (version < PROTO_V2)
+			break;
+		return parse_number(p, end, args, m);
+	case PV_QUIT:
 	case PV_ERR:
-		/* A client's report (ERR toolong): never answered. */
+		/* QUIT's text; a client's ERR (ERR toolong): never answered. */
 		m->text.p = p;
 		m->text.len = (size_t)(end - p);
 		return PCE_OK;
 	default:
-		m->verb = PV_NONE;
-		return PCE_UNKNOWN;
+		break;
 	}
+	m->verb = PV_NONE;
+	return PCE_UNKNOWN;
+}
+
+/* A frame of a version 1 connection. */
+enum proto_cerr
+proto_parse_client(const char *line, size_t len, struct proto_cmsg *m)
+{
+	return proto_parse_client_v(line, len, PROTO_V1, m);
 }
 
 /* Parse a field that must be a decimal number. */
@@ -453,52 +608,12 @@ nick_field(const struct proto_str *f, struct proto_str *out)
 	return proto_nick_valid(f->p, f->len);
 }
 
-/*
- * Parse a frame the server sent (without CR LF) into m.  Every field is
- * checked; return false if the frame is malformed or its verb unknown.
- * MSG text is returned as sent: the caller checks it and its digest.
- */
-bool
-proto_parse_server(const char *line, size_t len, struct proto_smsg *m)
+/* The frames that are the same in every version: OK NAK ERR BYE PING. */
+static bool
+parse_server_rest(struct proto_str *f, int n, const char *line, size_t len,
+    struct proto_smsg *m)
 {
-	struct proto_str f[6];
-	int		 n;
-
-	memset(m, 0, sizeof *m);
-	/* Fields a short frame lacks stay empty, never stack garbage. */
-	memset(f, 0, sizeof f);
-	if (len == 0)
-		return false;
-	n = proto_split(line, len, f, 6);
-	m->verb = proto_verb_lookup(f[0].p, f[0].len);
 	switch (m->verb) {
-	case PV_WELCOME:
-		n = proto_split(line, len, f, 5);
-		return n == 4 && num_field(&f[1], &m->id) &&
-		    nick_field(&f[2], &m->nick) && num_field(&f[3], &m->n);
-	case PV_USER:
-	case PV_JOIN:
-	case PV_NICK:
-		n = proto_split(line, len, f, 4);
-		return n == 3 && num_field(&f[1], &m->id) &&
-		    nick_field(&f[2], &m->nick);
-	case PV_LEAVE:
-		n = proto_split(line, len, f, 5);
-		m->code = f[3];
-		return n == 4 && num_field(&f[1], &m->id) &&
-		    nick_field(&f[2], &m->nick) &&
-		    proto_reason_valid(f[3].p, f[3].len);
-	case PV_READY:
-		n = proto_split(line, len, f, 3);
-		return n == 2 && num_field(&f[1], &m->n);
-	case PV_MSG:
-		if (n != 6)
-			return false;
-		m->md5 = f[4];
-		m->text = f[5];
-		return num_field(&f[1], &m->n) && num_field(&f[2], &m->id) &&
-		    nick_field(&f[3], &m->nick) &&
-		    proto_md5_valid(f[4].p, f[4].len);
 	case PV_OK:
 		n = proto_split(line, len, f, 4);
 		m->seq = f[1];
@@ -529,8 +644,128 @@ proto_parse_server(const char *line, size_t len, struct proto_smsg *m)
 		m->token = f[1];
 		return n == 2 && proto_token_valid(f[1].p, f[1].len);
 	default:
+		(void)n;
 		return false;
 	}
+}
+
+/*
+ * A relayed MSG or DM: "<n> <id> <nick> <md5> <text>" in v1,
+ * "<n> <time> <id> <nick> <md5> <sig> <text>" in v2.
+ */
+static bool
+parse_relay(const char *line, size_t len, int version, struct proto_smsg *m)
+{
+	struct proto_str f[8];
+	int		 k = 0, want = version >= PROTO_V2 ? 8 : 6;
+
+	memset(f, 0, sizeof f);
+	if (proto_split(line, len, f, want) != want)
+		return false;
+	if (!num_field(&f[++k], &m->n))
+		return false;
+	if (version >= PROTO_V2) {
+		m->time = f[++k];
+		if (!proto_time_valid(m->time.p, m->time.len))
+			return false;
+	}
+	if (!num_field(&f[++k], &m->id) || !nick_field(&f[++k], &m->nick))
+		return false;
+	m->md5 = f[++k];
+	if (!proto_md5_valid(m->md5.p, m->md5.len))
+		return false;
+	if (version >= PROTO_V2) {
+		m->sig = f[++k];
+		if (!proto_sig_valid(m->sig.p, m->sig.len))
+			return false;
+	}
+	m->text = f[++k];
+	return true;
+}
+
+/* "<id> <nick>", and in v2 " <key>" (which may be missing). */
+static bool
+parse_id_nick_key(const struct proto_str *f, int n, int base,
+    int version, struct proto_smsg *m)
+{
+	if (n == base + 1 && version >= PROTO_V2) {
+		m->key = f[base];
+		if (!proto_key_valid(m->key.p, m->key.len))
+			return false;
+	} else if (n != base)
+		return false;
+	return num_field(&f[1], &m->id) && nick_field(&f[2], &m->nick);
+}
+
+/*
+ * Parse a frame the server sent (without CR LF) on a connection of the
+ * given protocol version into m.  Every field is checked; return false
+ * if the frame is malformed or its verb unknown.  MSG and DM text is
+ * returned as sent: the caller checks it, its digest and signature.
+ */
+bool
+proto_parse_server_v(const char *line, size_t len, int version,
+    struct proto_smsg *m)
+{
+	struct proto_str f[6];
+	int		 n;
+
+	memset(m, 0, sizeof *m);
+	/* Fields a short frame lacks stay empty, never stack garbage. */
+	memset(f, 0, sizeof f);
+	if (len == 0)
+		return false;
+	n = proto_split(line, len, f, 6);
+	m->verb = proto_verb_lookup(f[0].p, f[0].len);
+	switch (m->verb) {
+	case PV_WELCOME:
+		n = proto_split(line, len, f, 6);
+		return n >= 4 && num_field(&f[3], &m->n) &&
+		    parse_id_nick_key(f, n, 4, version, m);
+	case PV_USER:
+	case PV_JOIN:
+		n = proto_split(line, len, f, 5);
+		return parse_id_nick_key(f, n, 3, version, m);
+	case PV_NICK:
+		n = proto_split(line, len, f, 4);
+		return n == 3 && num_field(&f[1], &m->id) &&
+		    nick_field(&f[2], &m->nick);
+	case PV_LEAVE:
+		n = proto_split(line, len, f, 5);
+		m->code = f[3];
+		return n == 4 && num_field(&f[1], &m->id) &&
+		    nick_field(&f[2], &m->nick) &&
+		    proto_reason_valid(f[3].p, f[3].len);
+	case PV_READY:
+		n = proto_split(line, len, f, 3);
+		return n == 2 && num_field(&f[1], &m->n);
+	case PV_MSG:
+	case PV_DM:
+		return parse_relay(line, len, version, m);
+	case PV_AWAY:
+		n = proto_split(line, len, f, 3);
+		if (n == 3)
+			m->text = f[2];
+		return n >= 2 && num_field(&f[1], &m->id) &&
+		    (n == 2 || proto_away_valid(f[2].p, f[2].len));
+	case PV_KEY:
+		n = proto_split(line, len, f, 5);
+		m->key = f[2];
+		m->spki = f[3];
+		return n == 4 && num_field(&f[1], &m->id) &&
+		    proto_key_valid(f[2].p, f[2].len) &&
+		    (f[3].len == 1 ? f[3].p[0] == '-' :
+		    proto_spki_valid(f[3].p, f[3].len));
+	default:
+		return parse_server_rest(f, n, line, len, m);
+	}
+}
+
+/* A frame of a version 1 connection. */
+bool
+proto_parse_server(const char *line, size_t len, struct proto_smsg *m)
+{
+	return proto_parse_server_v(line, len, PROTO_V1, m);
 }
 
 char *
@@ -757,6 +992,23 @@ proto_encode_bye(char *dst, const char *reason)
 	return encode_verb_arg(dst, "BYE", 3, reason, strlen(reason));
 }
 
+/* "BYE <reason> <text>\n"; text (human, valid, at most 200 bytes). */
+size_t
+proto_encode_bye_text(char *dst, const char *reason, const char *text,
+    size_t len)
+{
+	size_t	 n = proto_encode_bye(dst, reason);
+	char	*p = dst + n - 1;
+
+	assert(len <= PROTO_MAX_AWAY);
+	if (len == 0)
+		return n;
+	*p++ = ' ';
+	p = proto_put(p, text, len);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
 /* "MSG <seq> <md5> <text>\n": a client's message (md5 lower case). */
 size_t
 proto_encode_msg(char *dst, uint64_t seq, const char *md5hex,
@@ -792,4 +1044,204 @@ proto_encode_quit(char *dst, const char *text, size_t textlen)
 	if (textlen > PROTO_MAX_FRAME - 7)
 		textlen = PROTO_MAX_FRAME - 7;
 	return encode_verb_arg(dst, "QUIT", 4, text, textlen);
+}
+
+/* ---- version 2, and the frames it added to both versions ---------- */
+
+/* " <key>", a key or "-". */
+static char *
+put_key(char *p, const char *key)
+{
+	size_t	 len = strlen(key);
+
+	assert(len <= PROTO_KEY_LEN);
+	*p++ = ' ';
+	return proto_put(p, key, len);
+}
+
+/* "WELCOME <id> <nick> 2 <key>\n". */
+size_t
+proto_encode_welcome_v2(char *dst, uint64_t id, const char *nick,
+    size_t nicklen, const char *key)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, "WELCOME", 7, id, nick, nicklen);
+	p = proto_put(p, " 2", 2);
+	p = put_key(p, key);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* USER or JOIN, with " <key>" unless key is NULL (v1). */
+static size_t
+encode_user_join(char *dst, const char *verb, size_t verblen, uint64_t id,
+    const char *nick, size_t nicklen, const char *key)
+{
+	char	*p;
+
+	assert(nicklen <= PROTO_MAX_NICK);
+	p = encode_id_nick(dst, verb, verblen, id, nick, nicklen);
+	if (key != NULL)
+		p = put_key(p, key);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+size_t
+proto_encode_user_v(char *dst, uint64_t id, const char *nick,
+    size_t nicklen, const char *key)
+{
+	return encode_user_join(dst, "USER", 4, id, nick, nicklen, key);
+}
+
+size_t
+proto_encode_join_v(char *dst, uint64_t id, const char *nick,
+    size_t nicklen, const char *key)
+{
+	return encode_user_join(dst, "JOIN", 4, id, nick, nicklen, key);
+}
+
+/*
+ * A relayed MSG or DM for a receiver of the given version (v1 leaves
+ * time and sig out).
+ */
+size_t
+proto_encode_relay_v(char *dst, int version, enum proto_verb verb,
+    uint64_t n, const char *time, uint64_t id, const char *nick,
+    size_t nicklen, const char *md5hex, const char *sig, const char *text,
+    size_t textlen)
+{
+	char	*p = dst;
+
+	assert(textlen <= PROTO_MAX_TEXT && nicklen <= PROTO_MAX_NICK);
+	p = verb == PV_DM ? proto_put(p, "DM ", 3) : proto_put(p, "MSG ", 4);
+	p = proto_put_u64(p, n);
+	*p++ = ' ';
+	if (version >= PROTO_V2) {
+		p = proto_put(p, time, PROTO_TIME_LEN);
+		*p++ = ' ';
+	}
+	p = proto_put_u64(p, id);
+	*p++ = ' ';
+	p = proto_put(p, nick, nicklen);
+	*p++ = ' ';
+	p = proto_put(p, md5hex, PROTO_MD5_HEX);
+	if (version >= PROTO_V2) {
+		assert(strlen(sig) <= PROTO_SIG_B64);
+		*p++ = ' ';
+		p = proto_put_str(p, sig);
+	}
+	*p++ = ' ';
+	p = proto_put(p, text, textlen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "AWAY <id>\n" (back) or "AWAY <id> <text>\n". */
+size_t
+proto_encode_away_id(char *dst, uint64_t id, const char *text,
+    size_t textlen)
+{
+	char	*p = proto_put(dst, "AWAY ", 5);
+
+	assert(textlen <= PROTO_MAX_AWAY);
+	p = proto_put_u64(p, id);
+	if (textlen > 0) {
+		*p++ = ' ';
+		p = proto_put(p, text, textlen);
+	}
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "KEY <id> <key> <spki>\n" (spki "-" for none). */
+size_t
+proto_encode_key(char *dst, uint64_t id, const char *key, const char *spki,
+    size_t spkilen)
+{
+	char	*p = proto_put(dst, "KEY ", 4);
+
+	assert(spkilen <= PROTO_MAX_SPKI);
+	p = proto_put_u64(p, id);
+	p = put_key(p, key);
+	*p++ = ' ';
+	p = proto_put(p, spki, spkilen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "HELLO <n>\n": the last message number this client has seen. */
+size_t
+proto_encode_hello(char *dst, uint64_t n)
+{
+	char	*p = proto_put(dst, "HELLO ", 6);
+
+	p = proto_put_u64(p, n);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+/* "<verb> <seq> [<to>] <md5> [<sig>] <text>\n" of a client. */
+static size_t
+encode_own(char *dst, const char *verb, size_t verblen, uint64_t seq,
+    const uint64_t *to, const char *md5hex, const char *sig,
+    const char *text, size_t textlen)
+{
+	char	*p = proto_put(dst, verb, verblen);
+
+	assert(textlen <= PROTO_MAX_TEXT);
+	*p++ = ' ';
+	p = proto_put_u64(p, seq);
+	if (to != NULL) {
+		*p++ = ' ';
+		p = proto_put_u64(p, *to);
+	}
+	*p++ = ' ';
+	p = proto_put(p, md5hex, PROTO_MD5_HEX);
+	if (sig != NULL) {
+		assert(strlen(sig) <= PROTO_SIG_B64);
+		*p++ = ' ';
+		p = proto_put_str(p, sig);
+	}
+	*p++ = ' ';
+	p = proto_put(p, text, textlen);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
+size_t
+proto_encode_msg_v2(char *dst, uint64_t seq, const char *md5hex,
+    const char *sig, const char *text, size_t textlen)
+{
+	return encode_own(dst, "MSG", 3, seq, NULL, md5hex, sig, text,
+	    textlen);
+}
+
+size_t
+proto_encode_dm(char *dst, int version, uint64_t seq, uint64_t to,
+    const char *md5hex, const char *sig, const char *text, size_t textlen)
+{
+	return encode_own(dst, "DM", 2, seq, &to, md5hex,
+	    version >= PROTO_V2 ? sig : NULL, text, textlen);
+}
+
+/* "AWAY\n" or "AWAY <text>\n". */
+size_t
+proto_encode_away(char *dst, const char *text, size_t textlen)
+{
+	assert(textlen <= PROTO_MAX_AWAY);
+	return encode_verb_arg(dst, "AWAY", 4, text, textlen);
+}
+
+/* "KEY <id>\n". */
+size_t
+proto_encode_keyreq(char *dst, uint64_t id)
+{
+	char	*p = proto_put(dst, "KEY ", 4);
+
+	p = proto_put_u64(p, id);
+	*p++ = '\n';
+	return (size_t)(p - dst);
 }

@@ -22,6 +22,20 @@
 #define PROTO_MAX_VERB_ECHO	32	/* bytes of <VERB> in ERR unknown */
 #define PROTO_MAX_NUM		20	/* digits of <id>, <n>, <users> */
 
+/* Version 2 (TLS with ALPN xchat/2). */
+#define PROTO_V1		1
+#define PROTO_V2		2
+/*
+ * A v2 frame may be longer than 4096 bytes: a 4000-byte text with its
+ * signature and time does not fit (doc/PROTOCOL.md, readings).
+ */
+#define PROTO_MAX_FRAME_V2	4352
+#define PROTO_SIG_B64		88	/* base64 of a 64-byte signature */
+#define PROTO_KEY_LEN		71	/* "sha256:" + 64 hex digits */
+#define PROTO_TIME_LEN		24	/* YYYY-MM-DDTHH:MM:SS.mmmZ */
+#define PROTO_MAX_AWAY		200	/* bytes of an AWAY text */
+#define PROTO_MAX_SPKI		200	/* base64 of a public key (KEY) */
+
 /* A counted, not NUL-terminated, piece of a frame. */
 struct proto_str {
 	const char	*p;
@@ -32,7 +46,8 @@ struct proto_str {
 enum proto_verb {
 	PV_NONE = 0,
 	PV_WELCOME, PV_USER, PV_READY, PV_MSG, PV_OK, PV_NAK, PV_JOIN,
-	PV_LEAVE, PV_NICK, PV_PING, PV_PONG, PV_QUIT, PV_ERR, PV_BYE
+	PV_LEAVE, PV_NICK, PV_PING, PV_PONG, PV_QUIT, PV_ERR, PV_BYE,
+	PV_HELLO, PV_DM, PV_AWAY, PV_KEY
 };
 
 /*
@@ -53,6 +68,18 @@ bool	proto_md5_valid(const char *, size_t);
 bool	proto_token_valid(const char *, size_t);
 bool	proto_reason_valid(const char *, size_t);
 bool	proto_num_parse(const char *, size_t, uint64_t *);
+/*
+ * Version 2 fields: a key ("-" or "sha256:" and 64 lower-case hex
+ * digits), a signature ("-" or 88 characters of padded base64), a
+ * time (YYYY-MM-DDTHH:MM:SS.mmmZ, digits where digits go), an AWAY
+ * text (a text of at most PROTO_MAX_AWAY bytes), the base64 of a
+ * public key in a KEY frame (1 to PROTO_MAX_SPKI base64 characters).
+ */
+bool	proto_key_valid(const char *, size_t);
+bool	proto_sig_valid(const char *, size_t);
+bool	proto_time_valid(const char *, size_t);
+bool	proto_away_valid(const char *, size_t);
+bool	proto_spki_valid(const char *, size_t);
 bool	proto_nick_equal(const char *, size_t, const char *, size_t);
 
 /*
@@ -66,6 +93,7 @@ struct proto_lineq {
 	char	*part;		/* partial frame, allocated on first use */
 	size_t	 partlen;
 	bool	 skipping;	/* inside a too-long frame: drop to LF */
+	size_t	 max;		/* frame limit; 0: PROTO_MAX_FRAME */
 };
 
 struct proto_scan {
@@ -80,8 +108,8 @@ enum proto_scan_result {
 };
 
 /*
- * Copy the saved partial frame to dst (room for PROTO_MAX_FRAME bytes)
- * and forget it; return its length.  New bytes go after it.
+ * Copy the saved partial frame to dst (room for PROTO_MAX_FRAME_V2
+ * bytes) and forget it; return its length.  New bytes go after it.
  */
 size_t	proto_lineq_prepend(struct proto_lineq *, char *dst);
 /* Start scanning len bytes at buf (not copied: keep them alive). */
@@ -109,6 +137,8 @@ void	proto_lineq_free(struct proto_lineq *);
  * 0x21-0x7E as '?'; returns the length.
  */
 enum proto_verb proto_verb_lookup(const char *, size_t);
+/* The name of a verb, "" for PV_NONE. */
+const char	*proto_verb_name(enum proto_verb);
 int	proto_split(const char *, size_t, struct proto_str *, int max);
 size_t	proto_verb_echo(const char *, size_t, char *dst);
 
@@ -126,11 +156,14 @@ enum proto_cerr {
 struct proto_cmsg {
 	enum proto_verb	 verb;
 	struct proto_str verbstr;	/* the verb as sent */
-	struct proto_str seq;		/* MSG */
-	struct proto_str md5;		/* MSG */
-	struct proto_str text;		/* MSG, QUIT (may be empty) */
+	struct proto_str seq;		/* MSG DM */
+	struct proto_str md5;		/* MSG DM */
+	struct proto_str sig;		/* MSG DM in v2 (shape unchecked) */
+	struct proto_str text;		/* MSG DM QUIT AWAY (may be empty) */
 	struct proto_str nick;		/* NICK */
 	struct proto_str token;		/* PING, PONG */
+	uint64_t	 num;		/* HELLO: <n>; DM: <to-id>, 0 if it
+					   is not a number; KEY: <id> */
 };
 
 /*
@@ -140,6 +173,14 @@ struct proto_cmsg {
  * md5, text present); flood, text rules and the digest are the hub's.
  */
 enum proto_cerr proto_parse_client(const char *, size_t, struct proto_cmsg *);
+/*
+ * The same for a connection of protocol version (PROTO_V1 or
+ * PROTO_V2): v2 adds HELLO and KEY and the <sig> of MSG and DM.  In
+ * both, DM's <to-id> is not checked here (a bad one names no client:
+ * the hub answers nouser), AWAY's text is (else PCE_SYNTAX).
+ */
+enum proto_cerr proto_parse_client_v(const char *, size_t, int version,
+	    struct proto_cmsg *);
 
 /* A frame from the server, as a client reads it. */
 struct proto_smsg {
@@ -153,6 +194,10 @@ struct proto_smsg {
 	struct proto_str seq;		/* OK NAK */
 	struct proto_str code;		/* NAK ERR: code; LEAVE BYE: reason */
 	struct proto_str token;		/* PING PONG */
+	struct proto_str key;		/* v2 WELCOME USER JOIN; KEY */
+	struct proto_str time;		/* v2 MSG DM */
+	struct proto_str sig;		/* v2 MSG DM */
+	struct proto_str spki;		/* KEY */
 };
 
 /*
@@ -162,6 +207,9 @@ struct proto_smsg {
  * checks it and its digest.
  */
 bool	proto_parse_server(const char *, size_t, struct proto_smsg *);
+/* The same for a connection of protocol version (PROTO_V1, PROTO_V2). */
+bool	proto_parse_server_v(const char *, size_t, int version,
+	    struct proto_smsg *);
 
 /*
  * Encoding.  The proto_put_* helpers append to a buffer the caller has
@@ -200,6 +248,9 @@ size_t	proto_encode_leave(char *dst, uint64_t id, const char *nick,
 size_t	proto_encode_nick(char *dst, uint64_t id, const char *nick,
 	    size_t nicklen);
 size_t	proto_encode_bye(char *dst, const char *reason);
+/* "BYE <reason> <text>": text valid, at most PROTO_MAX_AWAY bytes. */
+size_t	proto_encode_bye_text(char *dst, const char *reason,
+	    const char *text, size_t len);
 
 /*
  * The relay of an accepted message, "MSG <n> <id> <nick> <md5>
@@ -227,5 +278,48 @@ size_t	proto_encode_ping(char *dst, const char *token, size_t len);
 size_t	proto_encode_pong(char *dst, const char *token, size_t len);
 size_t	proto_encode_err(char *dst, const char *code, const char *arg,
 	    size_t arglen);
+
+/*
+ * Version 2 and the frames of both versions it added.  The caller
+ * gives PROTO_MAX_FRAME_V2 + 64 bytes; key and sig are "-" when there
+ * is none (key NULL in the *_v encoders: the v1 frame); time is
+ * PROTO_TIME_LEN bytes.
+ */
+/* "WELCOME <id> <nick> 2 <key>", "USER/JOIN <id> <nick> <key>". */
+size_t	proto_encode_welcome_v2(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen, const char *key);
+size_t	proto_encode_user_v(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen, const char *key);
+size_t	proto_encode_join_v(char *dst, uint64_t id, const char *nick,
+	    size_t nicklen, const char *key);
+/*
+ * A relayed message, verb PV_MSG or PV_DM: in v1
+ * "<verb> <n> <id> <nick> <md5> <text>", in v2
+ * "<verb> <n> <time> <id> <nick> <md5> <sig> <text>".
+ */
+size_t	proto_encode_relay_v(char *dst, int version, enum proto_verb verb,
+	    uint64_t n, const char *time, uint64_t id, const char *nick,
+	    size_t nicklen, const char *md5hex, const char *sig,
+	    const char *text, size_t textlen);
+/* "AWAY <id>" or "AWAY <id> <text>" (textlen 0: back). */
+size_t	proto_encode_away_id(char *dst, uint64_t id, const char *text,
+	    size_t textlen);
+/* "KEY <id> <key> <spki>": a client's public key (base64 DER). */
+size_t	proto_encode_key(char *dst, uint64_t id, const char *key,
+	    const char *spki, size_t spkilen);
+
+/* Client to server. */
+size_t	proto_encode_hello(char *dst, uint64_t n);
+/* "MSG <seq> <md5> <sig> <text>" (v2). */
+size_t	proto_encode_msg_v2(char *dst, uint64_t seq, const char *md5hex,
+	    const char *sig, const char *text, size_t textlen);
+/* "DM <seq> <to> <md5> <text>", in v2 with <sig> before the text. */
+size_t	proto_encode_dm(char *dst, int version, uint64_t seq, uint64_t to,
+	    const char *md5hex, const char *sig, const char *text,
+	    size_t textlen);
+/* "AWAY" or "AWAY <text>". */
+size_t	proto_encode_away(char *dst, const char *text, size_t textlen);
+/* "KEY <id>": ask for a client's public key (v2). */
+size_t	proto_encode_keyreq(char *dst, uint64_t id);
 
 #endif

@@ -412,6 +412,142 @@ test_digest(void)
 	    "75af58fb73abd30a442a9cc9f1286c06"));
 }
 
+/* Version 2: its fields, the v2 frames both ways, longer frames. */
+static void
+test_version2(void)
+{
+	static const char key[] = "sha256:0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef";
+	static const char md5[] = "0cc175b9c0f1b6a831c399e269772661";
+	static const char tm[] = "2026-12-02T16:40:00.123Z";
+	char		 sig[89], buf[PROTO_MAX_FRAME_V2 + 64], text[4001];
+	struct proto_cmsg c;
+	struct proto_smsg m;
+	size_t		 n;
+
+	memset(sig, 'A', 86);
+	memcpy(sig + 86, "==", 3);
+	CHECK(proto_key_valid(S(key)) && proto_key_valid(S("-")));
+	CHECK(!proto_key_valid(S("sha256:0123")) && !proto_key_valid(S("")));
+	CHECK(!proto_key_valid(S("SHA256:0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef")));
+	CHECK(proto_sig_valid(sig, 88) && proto_sig_valid(S("-")));
+	sig[85] = 'B';			/* unused bits set: not canonical */
+	CHECK(!proto_sig_valid(sig, 88));
+	sig[85] = 'w';
+	CHECK(!proto_sig_valid(sig, 87) && !proto_sig_valid(S("--")));
+	CHECK(proto_time_valid(S(tm)));
+	CHECK(!proto_time_valid(S("2026-12-02 16:40:00.123Z")));
+	CHECK(proto_away_valid(S("almoço")) && !proto_away_valid(S("a\nb")));
+	memset(text, 'x', 201);
+	CHECK(!proto_away_valid(text, 201) && proto_away_valid(text, 200));
+
+	/* Client frames. */
+	CHECK(proto_parse_client_v(S("HELLO 0"), PROTO_V2, &c) == PCE_OK &&
+	    c.verb == PV_HELLO && c.num == 0);
+	CHECK(proto_parse_client_v(S("HELLO 42"), PROTO_V2, &c) == PCE_OK &&
+	    c.num == 42);
+	CHECK(proto_parse_client_v(S("HELLO"), PROTO_V2, &c) == PCE_SYNTAX);
+	CHECK(proto_parse_client_v(S("HELLO 1 2"), PROTO_V2, &c) ==
+	    PCE_SYNTAX);
+	CHECK(proto_parse_client_v(S("HELLO 1"), PROTO_V1, &c) ==
+	    PCE_UNKNOWN);
+	n = (size_t)snprintf(buf, sizeof buf, "MSG 7 %s %s olá mundo", md5,
+	    sig);
+	CHECK(proto_parse_client_v(buf, n, PROTO_V2, &c) == PCE_OK &&
+	    c.sig.len == 88 && c.text.len == strlen("olá mundo"));
+	/* In v1 the same frame is a text that starts with the signature. */
+	CHECK(proto_parse_client_v(buf, n, PROTO_V1, &c) == PCE_OK &&
+	    c.sig.len == 0 && c.text.len == 89 + strlen("olá mundo"));
+	n = (size_t)snprintf(buf, sizeof buf, "MSG 7 %s %s", md5, sig);
+	CHECK(proto_parse_client_v(buf, n, PROTO_V2, &c) == PCE_BADTEXT);
+	n = (size_t)snprintf(buf, sizeof buf, "DM 3 12 %s - oi", md5);
+	CHECK(proto_parse_client_v(buf, n, PROTO_V2, &c) == PCE_OK &&
+	    c.verb == PV_DM && c.num == 12 && c.sig.len == 1 &&
+	    c.text.len == 2);
+	n = (size_t)snprintf(buf, sizeof buf, "DM 3 x %s - oi", md5);
+	CHECK(proto_parse_client_v(buf, n, PROTO_V2, &c) == PCE_OK &&
+	    c.num == 0);			/* nobody: nouser */
+	n = (size_t)snprintf(buf, sizeof buf, "DM 3 12 %s oi", md5);
+	CHECK(proto_parse_client_v(buf, n, PROTO_V1, &c) == PCE_OK &&
+	    c.num == 12 && c.text.len == 2);
+	CHECK(proto_parse_client_v(S("DM x"), PROTO_V1, &c) == PCE_SYNTAX);
+	CHECK(proto_parse_client_v(S("AWAY"), PROTO_V1, &c) == PCE_OK &&
+	    c.verb == PV_AWAY && c.text.len == 0);
+	CHECK(proto_parse_client_v(S("AWAY no almoço"), PROTO_V2, &c) ==
+	    PCE_OK && c.text.len == strlen("no almoço"));
+	CHECK(proto_parse_client_v(S("AWAY a\001"), PROTO_V2, &c) ==
+	    PCE_SYNTAX);
+	CHECK(proto_parse_client_v(S("KEY 5"), PROTO_V2, &c) == PCE_OK &&
+	    c.verb == PV_KEY && c.num == 5);
+
+	/* Server frames, exact bytes and back. */
+	n = proto_encode_welcome_v2(buf, 3, "ana", 3, key);
+	CHECK(n == strlen("WELCOME 3 ana 2 ") + 71 + 1);
+	CHECK(proto_parse_server_v(buf, n - 1, PROTO_V2, &m) &&
+	    m.n == 2 && m.key.len == 71);
+	n = proto_encode_user_v(buf, 4, "rui", 3, "-");
+	CHECK(n == 13 && memcmp(buf, "USER 4 rui -\n", 13) == 0);
+	n = proto_encode_join_v(buf, 4, "rui", 3, NULL);
+	CHECK(n == 11 && memcmp(buf, "JOIN 4 rui\n", 11) == 0);
+	n = proto_encode_relay_v(buf, PROTO_V2, PV_MSG, 9, tm, 4, "rui", 3,
+	    md5, sig, "a b", 3);
+	CHECK(proto_parse_server_v(buf, n - 1, PROTO_V2, &m) &&
+	    m.verb == PV_MSG && m.n == 9 && m.id == 4 && m.sig.len == 88 &&
+	    m.time.len == 24 && m.text.len == 3);
+	CHECK(!proto_parse_server_v(buf, n - 1, PROTO_V1, &m));
+	n = proto_encode_relay_v(buf, PROTO_V1, PV_DM, 9, tm, 4, "rui", 3,
+	    md5, sig, "a b", 3);
+	CHECK(n == strlen("DM 9 4 rui ") + 32 + 5 &&
+	    proto_parse_server_v(buf, n - 1, PROTO_V1, &m) &&
+	    m.verb == PV_DM && m.text.len == 3);
+	n = proto_encode_away_id(buf, 4, "fora", 4);
+	CHECK(n == 12 && memcmp(buf, "AWAY 4 fora\n", 12) == 0);
+	CHECK(proto_parse_server_v(buf, n - 1, PROTO_V1, &m) && m.id == 4 &&
+	    m.text.len == 4);
+	n = proto_encode_key(buf, 4, key, "MCowBQYDK2VwAyEA", 16);
+	CHECK(proto_parse_server_v(buf, n - 1, PROTO_V2, &m) &&
+	    m.verb == PV_KEY && m.spki.len == 16);
+	n = proto_encode_hello(buf, 17);
+	CHECK(n == 9 && memcmp(buf, "HELLO 17\n", 9) == 0);
+	n = proto_encode_dm(buf, PROTO_V2, 5, 6, md5, "-", "x", 1);
+	CHECK(n == strlen("DM 5 6 ") + 32 + 5);
+	n = proto_encode_away(buf, NULL, 0);
+	CHECK(n == 5 && memcmp(buf, "AWAY\n", 5) == 0);
+	n = proto_encode_keyreq(buf, 8);
+	CHECK(n == 6 && memcmp(buf, "KEY 8\n", 6) == 0);
+
+	/* A v2 connection's frames may be longer than 4096 bytes. */
+	{
+		struct proto_lineq	 q = { NULL, 0, false, 0 };
+		struct proto_scan	 sc;
+		const char		*line;
+		size_t			 len;
+		static char		 big[4300];
+
+		memset(big, 'y', sizeof big);
+		big[4199] = '\n';
+		proto_scan_init(&sc, big, 4200);
+		CHECK(proto_scan_next(&q, &sc, &line, &len) == PS_TOOLONG);
+		q.max = PROTO_MAX_FRAME_V2;
+		q.skipping = false;
+		proto_scan_init(&sc, big, 4200);
+		CHECK(proto_scan_next(&q, &sc, &line, &len) == PS_FRAME &&
+		    len == 4199);
+		proto_lineq_free(&q);
+	}
+
+	/* The longest v2 frames fit in PROTO_MAX_FRAME_V2. */
+	memset(text, 'x', 4000);
+	n = proto_encode_relay_v(buf, PROTO_V2, PV_MSG, UINT64_MAX, tm,
+	    UINT64_MAX, "12345678901234567890123456789012", 32, md5, sig, text,
+	    4000);
+	CHECK(n <= PROTO_MAX_FRAME_V2);
+	n = proto_encode_dm(buf, PROTO_V2, 999999999999999999ULL, UINT64_MAX,
+	    md5, sig, text, 4000);
+	CHECK(n <= PROTO_MAX_FRAME_V2);
+}
+
 int
 main(void)
 {
@@ -425,5 +561,6 @@ main(void)
 	test_encode_relay_max();
 	test_encode_client();
 	test_digest();
+	test_version2();
 	return unit_done("test_protocol");
 }
