@@ -38,6 +38,8 @@ source=$(dpkg-parsechangelog -l debian/changelog -S Source)
     die "debian/changelog is at $dver, configure.ac at $version"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/xchat-deb.XXXXXX") || die "mktemp"
+# Tests run as root start servers as nobody, who must reach the build.
+chmod 755 "$scratch"
 trap 'rm -rf "$scratch"' 0
 cp "$tarball" "$scratch/${source}_$version.orig.tar.gz"
 tar -C "$scratch" -xzf "$tarball" || die "cannot unpack $tarball"
