@@ -54,6 +54,10 @@
 #include "template.h"
 #include "xmutil.h"
 
+/* The window's icon (made by tools/icons.sh from icons/xchatd.svg). */
+#include "../icons/xchatd.xbm"
+#include "../icons/xchatd-mask.xbm"
+
 static void	summary_line(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -851,6 +855,8 @@ server_ui_create(Widget top)
 	server_set_sensitive(ui);
 	server_dialogs(ui, top);
 	evloop_signal(SIGUSR1, server_dump_cb, ui);
+	xmu_set_icon(top, xchatd_bits, xchatd_mask_bits, xchatd_width,
+	    xchatd_height);
 	XtRealizeWidget(top);
 	return ui;
 }

@@ -550,7 +550,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 		log_info("TLS on %s, server key %s", uinfo.tls_name,
 		    uinfo.fingerprint);
 	if (o->headless)
-		log_info("connect with: xchat -host %s -port %s "
+		log_info("connect with: " XCHAT_NAME " -host %s -port %s "
 		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
 }
 
