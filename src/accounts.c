@@ -433,3 +433,15 @@ accounts_at(const struct accounts *a, size_t i, const char **nick,
 	*nick = a->regs[i].nick;
 	*key = a->regs[i].key;
 }
+
+size_t
+accounts_nbans(const struct accounts *a)
+{
+	return a->nbans;
+}
+
+const char *
+accounts_ban_at(const struct accounts *a, size_t i)
+{
+	return a->bans[i];
+}

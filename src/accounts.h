@@ -67,5 +67,8 @@ bool	 accounts_remove(struct accounts *, const char *nick, char *err,
 size_t	 accounts_count(const struct accounts *);
 void	 accounts_at(const struct accounts *, size_t i, const char **nick,
 	    const char **key);
+/* The banned keys, in file order, for a window to list. */
+size_t	 accounts_nbans(const struct accounts *);
+const char *accounts_ban_at(const struct accounts *, size_t i);
 
 #endif

@@ -91,7 +91,7 @@ do_quit(struct client_ui *ui, const char *text)
 }
 
 static void
-history_add(struct client_ui *ui, const char *s)
+recall_add(struct client_ui *ui, const char *s)
 {
 	if (ui->nhist > 0 && strcmp(ui->hist[ui->nhist - 1], s) == 0) {
 		ui->histpos = ui->nhist;
@@ -134,7 +134,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		netclient_nick(ui->nc, arg);
 		break;
 	case NCC_QUIT:
-		history_add(ui, in);
+		recall_add(ui, in);
 		XtFree(in);
 		do_quit(ui, arg);
 		free(arg);
@@ -162,7 +162,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		break;
 	}
 	if (c.kind != NCC_EMPTY)
-		history_add(ui, in);
+		recall_add(ui, in);
 	if (clear)
 		XmTextFieldSetString(ui->input, "");
 	free(arg);

@@ -53,6 +53,10 @@ struct client_ui {
 	char			 title_text[512];
 	unsigned		 retry_secs;
 	enum nc_state		 state;
+
+	/* The icon: messages that came while iconified, urgency set. */
+	unsigned		 unread;
+	bool			 iconic, urgent;
 };
 
 /* The connection's placeholders %h %p %i %n %e (client_view_kv). */

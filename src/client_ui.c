@@ -47,6 +47,10 @@
 #include "xmalloc.h"
 #include "xmutil.h"
 
+/* The window's icon (made by tools/icons.sh from icons/xchat.svg). */
+#include "../icons/xchat.xbm"
+#include "../icons/xchat-mask.xbm"
+
 /*
  * Move the queued lines into the window.  The model keeps at most
  * saveLines and a half (the view keeps saveLines).
@@ -143,6 +147,82 @@ client_view_kv(struct client_ui *ui, struct tkv *kv)
 	kv[4] = (struct tkv){ 'e', tr };
 }
 
+/* --- the icon: its picture, its name, the urgency hint --- */
+
+/* The icon's name: iconLabel, or iconLabelUnread while unread > 0. */
+static void
+icon_label_show(struct client_ui *ui)
+{
+	struct tkv	 kv[KV_CONN + 1];
+	char		 n[16], *s;
+
+	client_view_kv(ui, kv);
+	snprintf(n, sizeof n, "%u", ui->unread);
+	kv[KV_CONN] = (struct tkv){ 'u', n };
+	s = transcript_expand(ui->unread > 0 ? ui->r.icon_unread :
+	    ui->r.icon_label, kv, KV_CONN + 1);
+	XtVaSetValues(ui->top, XmNiconName, s, NULL);
+	free(s);
+}
+
+/*
+ * The window manager unmaps an iconified window and maps it again when
+ * it is opened: then its messages count as read.  Focus ends urgency.
+ */
+static void
+icon_event_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)cont;
+	if (ev->type == UnmapNotify)
+		ui->iconic = true;
+	else if (ev->type == MapNotify) {
+		ui->iconic = false;
+		if (ui->unread > 0) {
+			ui->unread = 0;
+			icon_label_show(ui);
+		}
+	} else if (ev->type == FocusIn && ui->urgent) {
+		ui->urgent = false;
+		XtVaSetValues(ui->top, XtNurgency, False, NULL);
+	}
+}
+
+/*
+ * A message from someone else: counted in the icon's name while the
+ * window is iconified; a mention while the window does not have the
+ * focus sets the urgency hint (WM_HINTS) until it gets the focus.
+ */
+static void
+icon_message(struct client_ui *ui, bool mention)
+{
+	if (ui->iconic) {
+		ui->unread++;
+		icon_label_show(ui);
+	}
+	if (mention && !ui->focused && !ui->urgent &&
+	    XtIsRealized(ui->top)) {
+		ui->urgent = true;
+		XtVaSetValues(ui->top, XtNurgency, True, NULL);
+	}
+}
+
+/* The picture and name of the window's icon, and their events. */
+static void
+icon_install(struct client_ui *ui)
+{
+	Boolean	 iconic = False;
+
+	xmu_set_icon(ui->top, xchat_bits, xchat_mask_bits, xchat_width,
+	    xchat_height);
+	XtVaGetValues(ui->top, XtNiconic, &iconic, NULL);
+	ui->iconic = iconic;
+	XtAddEventHandler(ui->top, StructureNotifyMask | FocusChangeMask,
+	    False, icon_event_handler, ui);
+}
+
 static void
 set_title(struct client_ui *ui)
 {
@@ -153,8 +233,9 @@ set_title(struct client_ui *ui)
 	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
 	    ui->r.title_on : ui->r.title_off, kv, KV_CONN);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
-	XtVaSetValues(ui->top, XmNtitle, s, XmNiconName, s, NULL);
+	XtVaSetValues(ui->top, XmNtitle, s, NULL);
 	free(s);
+	icon_label_show(ui);
 }
 
 static void
@@ -355,6 +436,8 @@ ev_message(void *arg, const struct nc_msg *m)
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
+	if (!m->history)
+		icon_message(ui, m->good && m->mention);
 }
 
 static void
@@ -562,6 +645,7 @@ client_ui_set_client(struct client_ui *ui, struct netclient *nc)
 void
 client_ui_realize(struct client_ui *ui)
 {
+	icon_install(ui);
 	set_title(ui);
 	XtRealizeWidget(ui->top);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);

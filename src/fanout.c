@@ -36,14 +36,14 @@ struct rseg {
 	size_t		 start;
 	size_t		 end;
 	uint64_t	 except;	/* peer id left out, or 0 */
+	unsigned	 vmask;		/* the versions that get it */
 };
 
-/* A relay kept for newcomers. */
-struct hist {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
-};
+#define VBIT(v)		(1u << (v))
+#define VALL		(VBIT(PROTO_V1) | VBIT(PROTO_V2))
+
+/* Does peer p get segment g? */
+#define GETS(p, g)	((g)->except != (p)->id && ((g)->vmask & (p)->vbit))
 
 struct fanout {
 	size_t			 slowlimit;
@@ -54,10 +54,7 @@ struct fanout {
 	unsigned		 cappeers;
 	const struct fanout_hooks *hooks;
 
-	struct hist		*hist;		/* the last relays, a ring */
-	unsigned		 nhist;		/* its size: -history */
-	unsigned		 hhead;		/* next slot to write */
-	unsigned		 hcount;
+	unsigned		 nv2;		/* peers speaking version 2 */
 
 	char			*round;		/* this round's broadcasts */
 	size_t			 roundlen;
@@ -66,9 +63,12 @@ struct fanout {
 	unsigned		 nrsegs;
 	unsigned		 caprsegs;
 
-	char			*bc;		/* relays of this batch */
+	char			*bc;		/* relays of this batch, v1 */
 	size_t			 bclen;
 	size_t			 bccap;
+	char			*bc2;		/* and in version 2 */
+	size_t			 bc2len;
+	size_t			 bc2cap;
 
 	struct fanout_peer	**dirty;	/* output queued this round */
 	unsigned		 ndirty;
@@ -80,16 +80,12 @@ struct fanout {
 
 /* Create a fan-out (see fanout.h). */
 struct fanout *
-fanout_create(size_t slowlimit, unsigned history,
-    const struct fanout_hooks *hooks)
+fanout_create(size_t slowlimit, const struct fanout_hooks *hooks)
 {
 	struct fanout	*f = xcalloc(1, sizeof *f);
 
 	f->slowlimit = slowlimit;
 	f->hooks = hooks;
-	f->nhist = history;
-	if (history > 0)
-		f->hist = xcalloc(history, sizeof *f->hist);
 	return f;
 }
 
@@ -97,14 +93,10 @@ fanout_create(size_t slowlimit, unsigned history,
 void
 fanout_free(struct fanout *f)
 {
-	unsigned	 i;
-
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nhist; i++)
-		free(f->hist[i].buf);
-	free(f->hist);
 	free(f->bc);
+	free(f->bc2);
 	free(f->round);
 	free(f->rsegs);
 	free(f->dirty);
@@ -228,8 +220,20 @@ fanout_peer_init(struct fanout *f, struct fanout_peer *p, struct conn *cn,
 	p->owner = owner;
 	p->id = id;
 	p->state = FO_OPEN;
+	p->vbit = VBIT(PROTO_V1);
 	p->rpos = f->roundlen;		/* earlier broadcasts are not its */
 	p->allow = SIZE_MAX / 4;	/* the welcome is never "slow" */
+}
+
+/* The peer speaks version (PROTO_V1 or PROTO_V2; 0: none) from now on. */
+void
+fanout_peer_version(struct fanout_peer *p, int version)
+{
+	if (p->vbit == VBIT(PROTO_V2))
+		p->fo->nv2--;
+	p->vbit = version == 0 ? 0 : VBIT(version);
+	if (version == PROTO_V2)
+		p->fo->nv2++;
 }
 
 /* The welcome is queued: what is left of it is its burst allowance. */
@@ -265,6 +269,9 @@ fanout_peer_free(struct fanout_peer *p)
 		return;			/* never set up */
 	p->state = FO_DEAD;
 	account(p);
+	if (p->vbit == VBIT(PROTO_V2))
+		f->nv2--;
+	p->vbit = 0;
 	if (p->pidx < f->npeers && f->peers[p->pidx] == p) {
 		f->peers[p->pidx] = f->peers[--f->npeers];
 		f->peers[p->pidx]->pidx = p->pidx;
@@ -365,6 +372,16 @@ void
 fanout_broadcast(struct fanout *f, unsigned nopen, uint64_t except,
     const void *data, size_t len)
 {
+	fanout_broadcast_v(f, nopen, except, 0, data, len);
+}
+
+/* The same, for the peers of one version only (0: all). */
+void
+fanout_broadcast_v(struct fanout *f, unsigned nopen, uint64_t except,
+    int version, const void *data, size_t len)
+{
+	unsigned	 mask = version == 0 ? VALL : VBIT(version);
+
 	struct rseg	*g;
 
 	if (nopen == 0 || (nopen == 1 && except != 0))
@@ -377,7 +394,8 @@ fanout_broadcast(struct fanout *f, unsigned nopen, uint64_t except,
 	}
 	memcpy(f->round + f->roundlen, data, len);
 	g = f->nrsegs > 0 ? &f->rsegs[f->nrsegs - 1] : NULL;
-	if (g != NULL && g->except == except && g->end == f->roundlen)
+	if (g != NULL && g->except == except && g->vmask == mask &&
+	    g->end == f->roundlen)
 		g->end += len;
 	else {
 		if (f->nrsegs == f->caprsegs) {
@@ -389,6 +407,7 @@ fanout_broadcast(struct fanout *f, unsigned nopen, uint64_t except,
 		g->start = f->roundlen;
 		g->end = f->roundlen + len;
 		g->except = except;
+		g->vmask = mask;
 	}
 	f->roundlen += len;
 	evloop_round_request();
@@ -410,7 +429,7 @@ fanout_catch_up(struct fanout *f, struct fanout_peer *p)
 		return;
 	for (i = 0; i < f->nrsegs; i++) {
 		g = &f->rsegs[i];
-		if (g->end <= p->rpos || g->except == p->id)
+		if (g->end <= p->rpos || !GETS(p, g))
 			continue;
 		from = g->start > p->rpos ? g->start : p->rpos;
 		if (!p->doomed)
@@ -457,7 +476,7 @@ send_round(struct fanout *f, struct fanout_peer *p)
 		want = 0;
 		for (i = 0; i < f->nrsegs && n < ROUND_IOV; i++) {
 			g = &f->rsegs[i];
-			if (g->end <= p->rpos || g->except == p->id)
+			if (g->end <= p->rpos || !GETS(p, g))
 				continue;
 			from = g->start > p->rpos ? g->start : p->rpos;
 			iov[n].iov_base = f->round + from;
@@ -613,64 +632,48 @@ fanout_close(struct fanout *f, struct fanout_peer *p, bool slow)
 	return true;
 }
 
-/* Encode a relay into the batch and keep it for newcomers. */
-void
-fanout_relay_add(struct fanout *f, uint64_t n, uint64_t id, const char *nick,
-    size_t nicklen, const char *md5hex, const char *text, size_t textlen)
+/* Room for one more relay of at most PROTO_MAX_FRAME_V2 + 64 bytes. */
+static char *
+batch_room(char **buf, size_t *len, size_t *cap)
 {
-	size_t	 need = f->bclen + PROTO_MAX_FRAME + 128, len;
-	char	*q;
+	size_t	 need = *len + PROTO_MAX_FRAME_V2 + 64;
 
-	if (need > f->bccap) {
-		f->bccap = need * 2;
-		f->bc = xrealloc(f->bc, f->bccap);
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = xrealloc(*buf, *cap);
 	}
-	q = f->bc + f->bclen;
-	len = proto_encode_relay(q, n, id, nick, nicklen, md5hex, text,
-	    textlen);
-	f->bclen += len;
-	fanout_history_add(f, q, len);
+	return *buf + *len;
 }
 
-/* Broadcast the batch to all open peers but except, and empty it. */
+/* Encode a relay into the batch of each version some peer speaks. */
+void
+fanout_relay_add(struct fanout *f, const struct hist_msg *m)
+{
+	char	*q;
+
+	q = batch_room(&f->bc, &f->bclen, &f->bccap);
+	f->bclen += proto_encode_relay_v(q, PROTO_V1, PV_MSG, m->n, m->time,
+	    m->id, m->nick, m->nicklen, m->md5, NULL, m->text, m->textlen);
+	if (f->nv2 == 0)
+		return;
+	q = batch_room(&f->bc2, &f->bc2len, &f->bc2cap);
+	f->bc2len += proto_encode_relay_v(q, PROTO_V2, PV_MSG, m->n, m->time,
+	    m->id, m->nick, m->nicklen, m->md5, m->sig != NULL ? m->sig : "-",
+	    m->text, m->textlen);
+}
+
+/* Broadcast the batches to all open peers but except; empty them. */
 void
 fanout_relay_send(struct fanout *f, unsigned nopen, uint64_t except)
 {
 	if (f->bclen > 0)
-		fanout_broadcast(f, nopen, except, f->bc, f->bclen);
+		fanout_broadcast_v(f, nopen, except, PROTO_V1, f->bc,
+		    f->bclen);
+	if (f->bc2len > 0)
+		fanout_broadcast_v(f, nopen, except, PROTO_V2, f->bc2,
+		    f->bc2len);
 	f->bclen = 0;
-}
-
-/* Keep a relay for newcomers, replacing the oldest. */
-void
-fanout_history_add(struct fanout *f, const char *frame, size_t len)
-{
-	struct hist	*e;
-
-	if (f->nhist == 0)
-		return;
-	e = &f->hist[f->hhead];
-	if (e->cap < len) {
-		e->cap = len < 256 ? 256 : len;
-		e->buf = xrealloc(e->buf, e->cap);
-	}
-	memcpy(e->buf, frame, len);
-	e->len = len;
-	f->hhead = (f->hhead + 1) % f->nhist;
-	if (f->hcount < f->nhist)
-		f->hcount++;
-}
-
-/* Queue the kept relays, oldest first, for a newcomer. */
-void
-fanout_history_send(struct fanout *f, struct fanout_peer *p)
-{
-	unsigned	 i, slot;
-
-	for (i = 0; i < f->hcount; i++) {
-		slot = (f->hhead + f->nhist - f->hcount + i) % f->nhist;
-		fanout_queue(f, p, f->hist[slot].buf, f->hist[slot].len);
-	}
+	f->bc2len = 0;
 }
 
 /*

@@ -2,9 +2,11 @@
  * fanout.h -- the server's output engine: the round buffer (frames
  * broadcast during one event round, kept once for everybody and sent
  * to each peer with one writev at the end of the round), per-peer
- * output queues with a hard cap, reaping the peers that stay over it,
- * and the history of relays replayed to newcomers.  It encodes only
- * relays and knows nothing of the client table: the hub owns the
+ * output queues with a hard cap, reaping the peers that stay over it.
+ * Peers speak version 1 or 2 of the protocol: a broadcast may be for
+ * one version only, and relays are encoded once per version some peer
+ * speaks.  It encodes only relays and knows nothing of the client
+ * table: the hub owns the
  * peers and their lifecycle, and is called back through hooks.
  * Part of xchat; see COPYING for the licence.
  */
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "history.h"
 #include "netio.h"
 
 struct conn;
@@ -41,6 +44,7 @@ struct fanout_peer {
 	struct ev_io	*io;
 	void		*owner;		/* passed to the hooks */
 	uint64_t	 id;		/* left out of its own broadcasts */
+	unsigned	 vbit;		/* 1 << its protocol version */
 	enum fanout_state state;
 	struct outbuf	 out;		/* what its socket did not take */
 	size_t		 allow;		/* rest of the welcome burst */
@@ -68,12 +72,10 @@ struct fanout_hooks {
 
 /*
  * Create a fan-out whose peers may have slowlimit bytes unsent (plus
- * their welcome), keeping the last history relays for newcomers.
- * Never fails (xmalloc); free with fanout_free(), which frees the
- * round, the history and the lists, not the peers.
+ * their welcome).  Never fails (xmalloc); free with fanout_free(),
+ * which frees the round and the lists, not the peers.
  */
-struct fanout *fanout_create(size_t slowlimit, unsigned history,
-	    const struct fanout_hooks *);
+struct fanout *fanout_create(size_t slowlimit, const struct fanout_hooks *);
 void	fanout_free(struct fanout *);
 
 /*
@@ -99,6 +101,11 @@ size_t	fanout_total(const struct fanout *);
  */
 void	fanout_peer_init(struct fanout *, struct fanout_peer *,
 	    struct conn *, uint64_t id, void *owner);
+/*
+ * p speaks version (PROTO_V1, the default, or PROTO_V2) from now on;
+ * with 0 it takes no broadcast (a v2 client before its HELLO).
+ */
+void	fanout_peer_version(struct fanout_peer *, int version);
 /* The welcome is queued: from now on it counts against the cap. */
 void	fanout_welcome_done(struct fanout_peer *);
 /* Broadcasts made so far this round are not p's (its own JOIN). */
@@ -129,6 +136,9 @@ void	fanout_queue(struct fanout *, struct fanout_peer *, const void *,
  */
 void	fanout_broadcast(struct fanout *, unsigned nopen, uint64_t except,
 	    const void *, size_t);
+/* The same, for the peers that speak version only (0: every peer). */
+void	fanout_broadcast_v(struct fanout *, unsigned nopen, uint64_t except,
+	    int version, const void *, size_t);
 
 /* Copy the round's broadcasts p has not had into its own queue. */
 void	fanout_catch_up(struct fanout *, struct fanout_peer *);
@@ -167,22 +177,13 @@ void	fanout_round_end(struct fanout *);
 bool	fanout_reap_pending(const struct fanout *);
 
 /*
- * Relays: fanout_relay_add() encodes an accepted message's relay
- * (proto_encode_relay) into the current batch and keeps it in the
- * history; fanout_relay_send() broadcasts the batch (one segment of
- * the round) to all open peers but except, and empties it.
+ * Relays: fanout_relay_add() encodes an accepted message's relay in
+ * the current batch, in version 1 and (if a peer speaks it) version
+ * 2; fanout_relay_send() broadcasts the batch (one segment of the
+ * round per version) to all open peers but except, and empties it.
  */
-void	fanout_relay_add(struct fanout *, uint64_t n, uint64_t id,
-	    const char *nick, size_t nicklen, const char *md5hex,
-	    const char *text, size_t textlen);
+void	fanout_relay_add(struct fanout *, const struct hist_msg *);
 void	fanout_relay_send(struct fanout *, unsigned nopen, uint64_t except);
-
-/*
- * History: keep a copy of a relay (the oldest of the last "history"
- * is replaced), and queue the kept ones, oldest first, for a newcomer.
- */
-void	fanout_history_add(struct fanout *, const char *, size_t);
-void	fanout_history_send(struct fanout *, struct fanout_peer *);
 
 /*
  * At shutdown: write the queues of the n closing peers pp[], waiting

@@ -38,6 +38,9 @@
 #include "fanout.h"
 #include "hub.h"
 #include "hub_int.h"
+#include "accounts.h"
+#include "history.h"
+#include "keys.h"
 #include "log.h"
 #include "msglog.h"
 #include "netio.h"
@@ -52,6 +55,7 @@ static void	client_io(void *, int, int);
 static void	rereads(struct hub *);
 static void	client_flush(void *);
 static void	round_end(void *);
+static void	resume_held(struct hub *);
 
 uint64_t
 hub_now_ms(void)
@@ -70,6 +74,17 @@ hub_info_of(const struct client *c, struct hub_client_info *ci)
 	ci->peer = c->peer;
 	ci->msgs = c->msgs;
 	ci->tls = c->tls;
+	ci->version = c->version;
+	ci->key = c->key[0] != '\0' ? c->key : NULL;
+}
+
+struct client *
+hub_client_by_id(struct hub *h, uint64_t id)
+{
+	uint64_t	 v;
+
+	return u64map_get(&h->byid, id, &v) ? (struct client *)(uintptr_t)v :
+	    NULL;
 }
 
 /* Append a client pointer to one of the hub's arrays. */
@@ -125,17 +140,42 @@ bury(struct client *c)
 	evloop_round_request();
 }
 
+/* Take c off the table of open clients (and of the held). */
+static void
+unlist(struct hub *h, struct client *c)
+{
+	unsigned	 i;
+
+	remove_at(h->clients, &h->nclients, c->idx);
+	u64map_del(&h->byid, c->id, (uint64_t)(uintptr_t)c);
+	if (c->reread) {
+		c->reread = false;
+		h->nreread--;
+	}
+	if (c->paused) {
+		for (i = 0; i < h->nheld; i++)
+			if (h->held[i] == c) {
+				h->held[i] = h->held[--h->nheld];
+				break;
+			}
+		c->paused = false;
+	}
+	if (c->joined)
+		h->njoined--;
+}
+
 /*
  * Take a client out of the conversation: the others get LEAVE with the
- * reason.  With bye, it gets "BYE <reason>" after what is queued and
- * its socket is closed once that is written (or after CLOSE_GRACE);
- * without, the socket is closed at once.  A client over its output cap
- * loses its queue, and gets BYE only if no frame was half sent.
+ * reason (if it was welcomed).  With bye, it gets "BYE <reason>" (and
+ * text, if not NULL) after what is queued and its socket is closed
+ * once that is written (or after CLOSE_GRACE); without, the socket is
+ * closed at once.  A client over its output cap loses its queue, and
+ * gets BYE only if no frame was half sent.
  */
 void
-hub_drop(void *arg, const char *reason, bool bye)
+hub_drop_text(struct client *c, const char *reason, const char *text,
+    bool bye)
 {
-	struct client	*c = arg;
 	struct hub	*h = c->hub;
 	struct hub_client_info ci;
 	char		 buf[PROTO_MAX_FRAME];
@@ -147,12 +187,14 @@ hub_drop(void *arg, const char *reason, bool bye)
 	    msglog_pending(h->log) > 0))
 		hub_commit(h, c);
 	hub_rejects_write(h, c);
-	remove_at(h->clients, &h->nclients, c->idx);
-	hub_broadcast(h, NULL, buf, proto_encode_leave(buf, c->id, c->nick,
-	    c->nicklen, reason));
-	hub_info_of(c, &ci);
-	if (h->ev->left != NULL)
-		h->ev->left(h->ui, &ci, reason);
+	if (c->joined) {
+		hub_broadcast(h, NULL, buf, proto_encode_leave(buf, c->id,
+		    c->nick, c->nicklen, reason));
+		hub_info_of(c, &ci);
+		if (h->ev->left != NULL)
+			h->ev->left(h->ui, &ci, reason);
+	}
+	unlist(h, c);
 	log_debug("client %llu (%s) left: %s", (unsigned long long)c->id,
 	    c->peer, reason);
 
@@ -165,7 +207,16 @@ hub_drop(void *arg, const char *reason, bool bye)
 	c->idx = h->nclosing;
 	push(&h->closing, &h->nclosing, &h->capclosing, c);
 	c->deadline = h->now + CLOSE_GRACE;
-	fanout_append(h->fo, &c->fp, buf, proto_encode_bye(buf, reason));
+	fanout_append(h->fo, &c->fp, buf, text == NULL ?
+	    proto_encode_bye(buf, reason) :
+	    proto_encode_bye_text(buf, reason, text, strlen(text)));
+}
+
+/* hub_drop_text without a text; also the fan-out's drop hook. */
+void
+hub_drop(void *arg, const char *reason, bool bye)
+{
+	hub_drop_text(arg, reason, NULL, bye);
 }
 
 /*
@@ -206,6 +257,9 @@ static void
 client_free(struct client *c)
 {
 	proto_lineq_free(&c->in);
+	keys_pub_free(c->pub);
+	free(c->spki);
+	free(c->held);
 	fanout_peer_free(&c->fp);
 	free(c);
 }
@@ -218,6 +272,7 @@ round_end(void *arg)
 	struct client	*c, *keep;
 	unsigned	 i;
 
+	resume_held(h);
 	if (h->nreread > 0)
 		rereads(h);
 	if (fanout_round_pending(h->fo)) {
@@ -252,10 +307,10 @@ client_io(void *arg, int fd, int events)
 	h->now = hub_now_ms();
 	if ((events & EV_WRITE) && c->fp.state != FO_DEAD)
 		client_flush(c);
-	if ((events & EV_READ) && c->fp.state == FO_OPEN)
+	if ((events & EV_READ) && c->fp.state == FO_OPEN && !c->paused)
 		client_read(h, c);
 	/* Input TLS already holds will not wake us: read it this round. */
-	if (c->fp.state == FO_OPEN && !c->reread &&
+	if (c->fp.state == FO_OPEN && !c->reread && !c->paused &&
 	    conn_pending(c->fp.conn) > 0) {
 		c->reread = true;
 		h->nreread++;
@@ -279,24 +334,159 @@ rereads(struct hub *h)
 		c->reread = false;
 		h->nreread--;
 		client_io(c, conn_fd(c->fp.conn), EV_READ);
+		if (i < h->nclients && h->clients[i] != c)
+			i--;	/* c left: another client is at i now */
 	}
-	h->nreread = 0;
+	/* Those that still hold input (set again above): next round. */
+	if (h->nreread > 0)
+		evloop_round_request();
+}
+
+/* Why c may not come in ("denied", or "kicked" with *text), or NULL. */
+static const char *
+refusal(struct hub *h, struct client *c, const char **text)
+{
+	struct accounts	*a = h->cfg.accounts;
+
+	*text = NULL;
+	if (c->key[0] != '\0' && a != NULL && accounts_banned(a, c->key)) {
+		*text = "banned";
+		return "kicked";
+	}
+	if (h->cfg.access == HUB_MEMBERS && (c->key[0] == '\0' ||
+	    a == NULL || !accounts_member(a, c->key)))
+		return "denied";
+	return NULL;
+}
+
+/* A keyed client starts with its registered nick, if it is free. */
+static void
+start_nick(struct hub *h, struct client *c)
+{
+	const char	*nick;
+	size_t		 len;
+
+	if (c->key[0] == '\0' || h->cfg.accounts == NULL ||
+	    (nick = accounts_nick_of(h->cfg.accounts, c->key)) == NULL)
+		return;
+	len = strlen(nick);
+	if (hub_nick_in_use(h, c, nick, len))
+		return;
+	memcpy(c->nick, nick, len + 1);
+	c->nicklen = len;
+	c->keyhash = hub_key_hash(c->nick, c->nicklen);
+}
+
+/* Queue a history message for the client being welcomed. */
+static void
+welcome_hist(void *arg, const struct hist_msg *m)
+{
+	struct client	*c = arg;
+	char		 buf[PROTO_MAX_FRAME_V2 + 64];
+
+	hub_queue(c, buf, proto_encode_relay_v(buf, c->version, PV_MSG, m->n,
+	    m->time, m->id, m->nick, m->nicklen, m->md5,
+	    m->sig != NULL ? m->sig : "-", m->text, m->textlen));
+}
+
+/* The key of a client as frames of version v show it (NULL in v1). */
+static const char *
+key_shown(const struct client *c, int v)
+{
+	if (v < PROTO_V2)
+		return NULL;
+	return c->key[0] != '\0' ? c->key : "-";
+}
+
+/* WELCOME, USER, history and READY for c; JOIN for the others. */
+void
+hub_welcome(struct hub *h, struct client *c, uint64_t after)
+{
+	struct hub_client_info ci;
+	struct client	*o;
+	const char	*why, *text;
+	char		 buf[PROTO_MAX_FRAME_V2 + 64];
+	unsigned	 i, users = 0;
+	int		 v;
+
+	if ((why = refusal(h, c, &text)) != NULL) {
+		h->st.denied++;
+		hub_drop_text(c, why, text, true);
+		return;
+	}
+	start_nick(h, c);
+	c->joined = true;
+	h->njoined++;
+	fanout_skip_round(h->fo, &c->fp);
+	fanout_peer_version(&c->fp, c->version);
+	hub_queue(c, buf, c->version >= PROTO_V2 ?
+	    proto_encode_welcome_v2(buf, c->id, c->nick, c->nicklen,
+	    key_shown(c, c->version)) :
+	    proto_encode_welcome(buf, c->id, c->nick, c->nicklen));
+	for (i = 0; i < h->nclients; i++) {
+		o = h->clients[i];
+		if (o == c || !o->joined)
+			continue;
+		hub_queue(c, buf, proto_encode_user_v(buf, o->id, o->nick,
+		    o->nicklen, key_shown(o, c->version)));
+		users++;
+	}
+	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,
+	    welcome_hist, c);
+	hub_queue(c, buf, proto_encode_ready(buf, users));
+	fanout_welcome_done(&c->fp);
+
+	for (v = PROTO_V1; v <= PROTO_V2; v++)
+		fanout_broadcast_v(h->fo, h->nclients, c->id, v, buf,
+		    proto_encode_join_v(buf, c->id, c->nick, c->nicklen,
+		    key_shown(c, v)));
+	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
+	/*
+	 * Send the welcome now and give back its buffer (it holds a USER
+	 * line per client): a thousand idle clients must not keep a
+	 * thousand copies of the user list.
+	 */
+	client_flush(c);
+	if (c->fp.state == FO_OPEN)
+		fanout_peer_trim(&c->fp);
+	hub_info_of(c, &ci);
+	if (h->ev->joined != NULL)
+		h->ev->joined(h->ui, &ci);
+}
+
+/* A v2 client's key, from the certificate it presented. */
+static void
+take_key(struct client *c)
+{
+	char	 b64[KEYS_SPKI_B64 + 1];
+
+	if ((c->pub = tls_peer_pub(c->fp.conn)) == NULL)
+		return;
+	if (!keys_pub_spki_b64(c->pub, b64)) {
+		keys_pub_free(c->pub);
+		c->pub = NULL;
+		return;
+	}
+	keys_pub_fingerprint(c->pub, c->key);
+	c->spki = xstrdup(b64);
 }
 
 /*
- * A new connection cn (plain, or TLS with its handshake done): welcome
- * it, tell it who is here, tell the others.
+ * A new connection cn (plain, or TLS with its handshake done): a
+ * client.  In version 1 it is welcomed at once; in version 2 (ALPN
+ * xchat/2) it is told nothing until it says HELLO, and takes no
+ * broadcasts before.
  */
 static void
 client_new(struct hub *h, struct conn *cn, bool tls)
 {
 	struct client	*c;
-	struct hub_client_info ci;
+	struct conn_info info;
 	char		 buf[PROTO_MAX_FRAME];
-	unsigned	 i;
 	int		 one = 1, fd = conn_fd(cn);
 
-	if (h->nclients >= h->cfg.maxclients) {
+	/* Handshakes under way count too (a TLS newcomer's is off already). */
+	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
 		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
 			log_debug("BYE full: %s", strerror(errno));
 		conn_close(cn);
@@ -309,6 +499,16 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	/* Earlier broadcasts are not its; the welcome is never "slow". */
 	fanout_peer_init(h->fo, &c->fp, cn, c->id, c);
 	c->tls = tls;
+	c->version = PROTO_V1;
+	if (tls) {
+		conn_info(cn, &info);
+		if (strcmp(info.alpn, TLS_ALPN_V2) == 0) {
+			c->version = PROTO_V2;
+			c->in.max = PROTO_MAX_FRAME_V2;
+			fanout_peer_version(&c->fp, 0);	/* none yet */
+			take_key(c);
+		}
+	}
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
 	c->keyhash = hub_key_hash(c->nick, c->nicklen);
@@ -316,35 +516,16 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
 	c->tok_ms = h->now;
 	c->last_rx = h->now;
-
-	hub_queue(c, buf, proto_encode_welcome(buf, c->id, c->nick, c->nicklen));
-	for (i = 0; i < h->nclients; i++)
-		hub_queue(c, buf, proto_encode_user(buf, h->clients[i]->id,
-		    h->clients[i]->nick, h->clients[i]->nicklen));
-	fanout_history_send(h->fo, &c->fp);
-	hub_queue(c, buf, proto_encode_ready(buf, h->nclients));
-	fanout_welcome_done(&c->fp);
-
-	hub_broadcast(h, NULL, buf, proto_encode_join(buf, c->id, c->nick,
-	    c->nicklen));
-	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
+	c->deadline = h->now + HELLO_MS;
 
 	c->idx = h->nclients;
 	push(&h->clients, &h->nclients, &h->capclients, c);
+	u64map_put(&h->byid, c->id, (uint64_t)(uintptr_t)c);
 	c->fp.io = evloop_io_add(fd, EV_READ | conn_wants(c->fp.conn),
 	    client_io, c);
 	h->st.connections++;
-	/*
-	 * Send the welcome now and give back its buffer (it holds a USER
-	 * line per client): a thousand idle clients must not keep a
-	 * thousand copies of the user list.
-	 */
-	client_flush(c);
-	if (c->fp.state == FO_OPEN)
-		fanout_peer_trim(&c->fp);
-	hub_info_of(c, &ci);
-	if (h->ev->joined != NULL)
-		h->ev->joined(h->ui, &ci);
+	if (c->version == PROTO_V1)
+		hub_welcome(h, c, 0);
 }
 
 /* Take every listener off (0) or back on (EV_READ). */
@@ -484,22 +665,92 @@ listener_io(void *arg, int lfd, int events)
 	}
 }
 
-/* Read once from a client and handle every whole frame. */
+/*
+ * Stop handling c's input at line (a frame that needs a signature
+ * checked, with none left to check this round): keep from there to
+ * the end of the read in c->held, and stop reading its socket until
+ * that is handled (hub_resume_held).
+ */
 static void
-client_read(struct hub *h, struct client *c)
+hold(struct hub *h, struct client *c, const char *line, const char *end)
+{
+	size_t	 len = (size_t)(end - line);
+
+	if (h->npend > 0 || msglog_pending(h->log) > 0)
+		hub_commit(h, c);
+	c->held = xrealloc(c->held, len);
+	memmove(c->held, line, len);
+	c->heldlen = len;
+	if (!c->paused) {
+		c->paused = true;
+		if (h->nheld == h->capheld) {
+			h->capheld = h->capheld ? h->capheld * 2 : 16;
+			h->held = xreallocarray(h->held, h->capheld,
+			    sizeof *h->held);
+		}
+		h->held[h->nheld++] = c;
+		evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) & ~EV_READ);
+	}
+}
+
+/*
+ * Handle every whole frame of the len bytes at h->rbuf (a read, after
+ * the partial frame kept from the one before); keep the partial frame
+ * at the end.  Return false if c left, or its input is held.
+ */
+static bool
+client_scan(struct hub *h, struct client *c, size_t len)
 {
 	struct proto_scan s;
 	const char	*line;
 	char		 buf[PROTO_MAX_FRAME];
-	size_t		 have, len;
+	size_t		 flen;
+
+	proto_scan_init(&s, h->rbuf, len);
+	for (;;) {
+		switch (proto_scan_next(&c->in, &s, &line, &flen)) {
+		case PS_FRAME:
+			if (h->verify_left == 0 &&
+			    hub_needs_verify(c, line, flen)) {
+				hold(h, c, line, s.end);
+				return false;
+			}
+			hub_frame(h, c, line, flen);
+			break;
+		case PS_TOOLONG:
+			if (h->npend > 0 || msglog_pending(h->log) > 0)
+				hub_commit(h, c);
+			hub_queue(c, buf, proto_encode_err(buf, "toolong", NULL,
+			    0));
+			break;
+		case PS_END:
+			if (h->npend > 0 || msglog_pending(h->log) > 0)
+				hub_commit(h, c);
+			proto_lineq_keep(&c->in, &s);
+			return true;
+		}
+		if (c->fp.state != FO_OPEN)
+			return false;
+	}
+}
+
+/* Read once from a client and handle every whole frame. */
+static void
+client_read(struct hub *h, struct client *c)
+{
+	size_t		 have;
 	ssize_t		 n;
 
+	if (c->paused)
+		return;
 	if (h->start_peer != NULL && msglog_pending(h->log) == 0)
 		hub_log_start_write(h);
 	have = proto_lineq_prepend(&c->in, h->rbuf);
 	n = conn_read(c->fp.conn, h->rbuf + have, RBUF);
 	if (n <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			struct proto_scan s;
+
 			proto_scan_init(&s, h->rbuf, have);
 			proto_lineq_keep(&c->in, &s);
 			return;
@@ -514,28 +765,64 @@ client_read(struct hub *h, struct client *c)
 	}
 	c->last_rx = h->now;
 	c->ping_sent = 0;
-	proto_scan_init(&s, h->rbuf, have + (size_t)n);
-	for (;;) {
-		switch (proto_scan_next(&c->in, &s, &line, &len)) {
-		case PS_FRAME:
-			hub_frame(h, c, line, len);
-			break;
-		case PS_TOOLONG:
-			if (h->npend > 0 || msglog_pending(h->log) > 0)
-				hub_commit(h, c);
-			hub_queue(c, buf, proto_encode_err(buf, "toolong", NULL,
-			    0));
-			break;
-		case PS_END:
-			goto done;
-		}
-		if (c->fp.state != FO_OPEN)
-			return;
+	(void)client_scan(h, c, have + (size_t)n);
+}
+
+/*
+ * Hand the held input of c (just taken off the held list) back to the
+ * scanner; if it is all handled, read its socket again, else it is
+ * held again (at the back of the list).
+ */
+static void
+resume_one(struct hub *h, struct client *c)
+{
+	size_t	 len = c->heldlen;
+
+	c->paused = false;
+	memcpy(h->rbuf, c->held, len);
+	c->heldlen = 0;
+	if (!client_scan(h, c, len) || c->fp.state != FO_OPEN)
+		return;
+	free(c->held);
+	c->held = NULL;
+	evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) | EV_READ);
+	if (!c->reread) {
+		c->reread = true;	/* what TLS or the socket holds */
+		h->nreread++;
 	}
-done:
-	if (h->npend > 0 || msglog_pending(h->log) > 0)
-		hub_commit(h, c);
-	proto_lineq_keep(&c->in, &s);
+}
+
+static void
+resume_soon(void *arg)
+{
+	struct hub	*h = arg;
+
+	h->resume = NULL;
+	evloop_round_request();
+}
+
+/*
+ * At the end of a round, the signatures of the next one: the held
+ * clients go first, in turn (the one served first moves to the back),
+ * then what is left goes to the reads of the next round.  While some
+ * are held, another round is asked for at once: the others' input is
+ * served in between.
+ */
+static void
+resume_held(struct hub *h)
+{
+	struct client	*c;
+	unsigned	 n;
+
+	h->verify_left = VERIFY_ROUND;
+	for (n = h->nheld; n > 0 && h->nheld > 0 && h->verify_left > 0; n--) {
+		c = h->held[0];
+		memmove(h->held, h->held + 1, (h->nheld - 1) * sizeof *h->held);
+		h->nheld--;
+		resume_one(h, c);
+	}
+	if (h->nheld > 0 && h->resume == NULL)
+		h->resume = evloop_timer_add(0, resume_soon, h);
 }
 
 /*
@@ -577,6 +864,15 @@ tick(void *arg)
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
 		fanout_peer_trim(&c->fp);	/* once a second, not more */
+		if (!c->joined) {
+			if (h->now >= c->deadline) {
+				hub_drop(c, "timeout", true);
+				i--;
+			}
+			continue;
+		}
+		if (c->paused)
+			c->last_rx = h->now;	/* it talks; we are slow */
 		if (h->cfg.ping_interval == 0)
 			continue;
 		if (c->ping_sent == 0) {
@@ -610,8 +906,11 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->next_id = 1;
 	h->next_n = 1;
 	h->now = hub_now_ms();
-	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME);
-	h->fo = fanout_create(cfg->slowlimit, cfg->history, &client_hooks);
+	h->rbuf = xmalloc(RBUF + PROTO_MAX_FRAME_V2);
+	h->fo = fanout_create(cfg->slowlimit, &client_hooks);
+	h->hist = history_create(cfg->history);
+	u64map_init(&h->byid);
+	h->verify_left = VERIFY_ROUND;
 	fanout_set_budget(h->fo, cfg->outbudget);
 	msglog_set_notify(lg, hub_log_changed, h);
 	evloop_set_round_hook(round_end, h);
@@ -655,22 +954,44 @@ hub_listen_tls(struct hub *h, int fd, struct tls_creds *tls)
 bool
 hub_kick(struct hub *h, uint64_t id)
 {
-	unsigned	 i;
+	struct client	*c;
 
 	h->now = hub_now_ms();
-	for (i = 0; i < h->nclients; i++)
-		if (h->clients[i]->id == id) {
-			hub_drop(h->clients[i], "kicked", true);
-			return true;
-		}
-	return false;
+	if ((c = hub_client_by_id(h, id)) == NULL || !c->joined)
+		return false;
+	hub_drop(c, "kicked", true);
+	return true;
+}
+
+bool
+hub_ban(struct hub *h, uint64_t id, char *err, size_t errlen)
+{
+	struct client	*c;
+
+	h->now = hub_now_ms();
+	if ((c = hub_client_by_id(h, id)) == NULL || !c->joined) {
+		snprintf(err, errlen, "no client %llu", (unsigned long long)id);
+		return false;
+	}
+	if (c->key[0] == '\0') {
+		snprintf(err, errlen, "%s has no key to ban", c->nick);
+		return false;
+	}
+	if (h->cfg.accounts == NULL) {
+		snprintf(err, errlen, "there is no accounts file");
+		return false;
+	}
+	if (!accounts_ban(h->cfg.accounts, c->key, err, errlen))
+		return false;
+	hub_drop_text(c, "kicked", "banned", true);
+	return true;
 }
 
 void
 hub_stats(const struct hub *h, struct hub_stats *st)
 {
 	*st = h->st;
-	st->clients = h->nclients;
+	st->clients = h->njoined;
 }
 
 void
@@ -681,6 +1002,8 @@ hub_foreach(const struct hub *h,
 	unsigned	 i;
 
 	for (i = 0; i < h->nclients; i++) {
+		if (!h->clients[i]->joined)
+			continue;
 		hub_info_of(h->clients[i], &ci);
 		fn(arg, &ci);
 	}
@@ -712,7 +1035,7 @@ hub_shutdown(struct hub *h)
 		fanout_catch_up(h->fo, &h->clients[i]->fp);
 	while (h->nclients > 0) {
 		c = h->clients[0];
-		remove_at(h->clients, &h->nclients, 0);
+		unlist(h, c);
 		fanout_close(h->fo, &c->fp, false);
 		c->idx = h->nclosing;
 		push(&h->closing, &h->nclosing, &h->capclosing, c);
@@ -745,6 +1068,10 @@ hub_free(struct hub *h)
 		client_free(c);
 	}
 	fanout_free(h->fo);
+	history_free(h->hist);
+	u64map_free(&h->byid);
+	free(h->held);
+	evloop_timer_del(h->resume);
 	evloop_timer_del(h->tick);
 	evloop_timer_del(h->pause);
 	free(h->clients);

@@ -15,8 +15,16 @@
 
 #include "msglog.h"
 
+struct accounts;
 struct hub;
 struct tls_creds;
+
+/* Who may come in (PROTOCOL.md, "Keys and nicks"). */
+enum hub_access {
+	HUB_OPEN = 0,		/* anyone; a keyed client registers a free
+				   nick by taking it */
+	HUB_MEMBERS		/* only keys of the accounts file */
+};
 
 struct hub_config {
 	unsigned	 maxclients;	/* BYE full past this many */
@@ -27,6 +35,9 @@ struct hub_config {
 	size_t		 outbudget;	/* ... of all clients; 0: no limit */
 	unsigned long	 ping_interval;	/* ms of silence before a PING; 0 off */
 	unsigned long	 ping_timeout;	/* ms to wait for the PONG */
+	enum hub_access	 access;
+	struct accounts	*accounts;	/* the registry (not owned); NULL:
+					   none, no nick is registered */
 };
 
 /* What the window is told about a client. */
@@ -36,6 +47,8 @@ struct hub_client_info {
 	const char	*peer;
 	uint64_t	 msgs;		/* messages accepted from it */
 	bool		 tls;		/* connected over TLS */
+	int		 version;	/* of the protocol: 1 or 2 */
+	const char	*key;		/* its key's fingerprint, or NULL */
 };
 
 /*
@@ -59,6 +72,8 @@ struct hub_events {
 	void	(*logchanged)(void *ui, enum msglog_change,
 		    const char *detail);
 	void	(*sent)(void *ui, const struct hub_client_info *);
+	/* The client's nick was registered to its key. */
+	void	(*registered)(void *ui, const struct hub_client_info *);
 };
 
 struct hub_stats {
@@ -67,6 +82,9 @@ struct hub_stats {
 	uint64_t	 rejected;
 	uint64_t	 deliveries;
 	uint64_t	 connections;
+	uint64_t	 verified;	/* signatures checked */
+	uint64_t	 badsig;	/* ... that failed */
+	uint64_t	 denied;	/* BYE denied (members, banned) */
 };
 
 /*
@@ -112,6 +130,13 @@ void	hub_log_reopen(struct hub *);
 
 /* Drop client id with BYE kicked; false if no such client is open. */
 bool	hub_kick(struct hub *, uint64_t id);
+/*
+ * Ban the key of client id (a "!" line in the accounts file) and drop
+ * it with "BYE kicked banned".  false with err if it has no key, there
+ * is no registry or the file cannot be written (then it is not
+ * dropped).
+ */
+bool	hub_ban(struct hub *, uint64_t id, char *err, size_t errlen);
 
 /* Copy the counters, with the number of open clients, into st. */
 void	hub_stats(const struct hub *, struct hub_stats *);

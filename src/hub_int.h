@@ -16,10 +16,13 @@
 
 #include "digest.h"
 #include "fanout.h"
+#include "history.h"
 #include "hub.h"
+#include "keys.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
+#include "u64map.h"
 
 #define RBUF		(256 * 1024)	/* bytes read per wakeup */
 #define ACCEPT_MAX	64		/* connections accepted per wakeup */
@@ -28,6 +31,14 @@
 #define EMFILE_PAUSE	250		/* ms without accept() after EMFILE */
 #define REJ_WINDOW	1000		/* ms: a rejection record per client */
 #define REJ_CODES	6		/* kinds of rejection counted apart */
+#define HELLO_MS	10000		/* v2: HELLO within this of the
+					   handshake, or BYE timeout */
+/*
+ * Signatures verified per event round (about 80 us each): a signed
+ * flood beyond what one core verifies makes the senders wait (their
+ * input is held and their sockets not read), never the loop.
+ */
+#define VERIFY_ROUND	48
 
 /*
  * A client's rejections counted since its last rejection record: what
@@ -72,9 +83,18 @@ struct client {
 	uint64_t	 tok_ms;
 	uint64_t	 last_rx;	/* ms */
 	uint64_t	 ping_sent;	/* ms; 0: no PING outstanding */
-	uint64_t	 deadline;	/* ms; closing clients */
+	uint64_t	 deadline;	/* ms; closing clients, and v2
+					   clients until they say HELLO */
 	uint64_t	 msgs;
 	bool		 tls;		/* over TLS */
+	int		 version;	/* PROTO_V1, PROTO_V2 */
+	bool		 joined;	/* welcomed (v2: once it said HELLO) */
+	struct keys_pub	*pub;		/* its certificate's key (v2), or NULL */
+	char		 key[KEYS_FP_LEN];	/* its fingerprint, or "" */
+	char		*spki;		/* its public key, base64, or NULL */
+	char		*held;		/* input read, not handled yet */
+	size_t		 heldlen;
+	bool		 paused;	/* held: its socket is not read */
 	bool		 reread;	/* TLS holds input: read again */
 	uint64_t	 rej_next;	/* ms: no rejection record before */
 	struct rejsum	 rej;		/* rejections not recorded yet */
@@ -92,6 +112,7 @@ struct pending {
 	uint64_t	 n;
 	char		 seq[PROTO_MAX_SEQ + 1];
 	char		 md5[DIGEST_MD5_HEX + 1];
+	char		 sig[PROTO_SIG_B64 + 1];	/* "": unsigned */
 	const char	*text;
 	size_t		 textlen;
 };
@@ -117,6 +138,14 @@ struct hub {
 	unsigned	 capclosing;
 	struct client	*dead;		/* to free at the end of the round */
 	unsigned	 nreread;	/* clients with reread set */
+	unsigned	 njoined;	/* clients welcomed */
+	struct u64map	 byid;		/* id -> struct client * (open) */
+	struct history	*hist;
+	struct client	**held;		/* paused, their input held */
+	unsigned	 nheld;
+	unsigned	 capheld;
+	unsigned	 verify_left;	/* signatures this round may check */
+	struct ev_timer	*resume;	/* a round soon for the held */
 
 	uint64_t	 next_id;
 	uint64_t	 next_n;
@@ -139,6 +168,14 @@ struct hub {
 };
 
 /* hub.c */
+/* The open client with this id, or NULL. */
+struct client *hub_client_by_id(struct hub *h, uint64_t id);
+/*
+ * Welcome client c (v1 at once, v2 after HELLO <after>): WELCOME, the
+ * others, the history it is owed, READY; JOIN to the others.  Or BYE
+ * denied / kicked banned if it may not come in.
+ */
+void	 hub_welcome(struct hub *h, struct client *c, uint64_t after);
 /* Milliseconds of a monotonic clock. */
 uint64_t hub_now_ms(void);
 /* What the window is told about client c. */
@@ -153,6 +190,9 @@ void	 hub_broadcast(struct hub *h, struct client *except,
  * "BYE <reason>" first.  Also the fan-out's drop hook.
  */
 void	 hub_drop(void *arg, const char *reason, bool bye);
+/* The same with a human text after the reason (NULL: none). */
+void	 hub_drop_text(struct client *c, const char *reason,
+	    const char *text, bool bye);
 
 /* hubmsg.c */
 /* Handle one frame (len bytes, no LF) from client c. */
@@ -162,6 +202,12 @@ void	 hub_frame(struct hub *h, struct client *c, const char *line,
 void	 hub_commit(struct hub *h, struct client *c);
 /* The hash of a nick's uniqueness key; 0 if it has none. */
 uint64_t hub_key_hash(const char *nick, size_t len);
+/* Is nick (or a look-alike) in use by another client than c? */
+bool	 hub_nick_in_use(struct hub *h, struct client *c, const char *nick,
+	    size_t len);
+/* Would this frame of c need a signature check? */
+bool	 hub_needs_verify(const struct client *c, const char *line,
+	    size_t len);
 /* Write client c's counted rejections, if any, as one record. */
 void	 hub_rejects_write(struct hub *h, struct client *c);
 /* Write the summaries that are due (all of them with all). */

@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "digest.h"
 #include "evloop.h"
 #include "fanout.h"
 #include "hub.h"
 #include "hub_int.h"
+#include "keys.h"
 #include "log.h"
 #include "msglog.h"
 #include "nickrules.h"
@@ -178,6 +180,78 @@ hub_rejects_write(struct hub *h, struct client *c)
 	}
 }
 
+/* Does m carry a signature (a <sig> that is not "-")? */
+static bool
+is_signed(const struct proto_cmsg *m)
+{
+	return m->sig.len > 0 && !(m->sig.len == 1 && m->sig.p[0] == '-');
+}
+
+/* The sender's key and m's signature, for its log record. */
+static void
+rec_keys(struct msglog_rec *r, const struct client *c,
+    const struct proto_cmsg *m)
+{
+	static char	 sig[PROTO_SIG_B64 + 1];
+
+	if (c->key[0] != '\0') {
+		r->key = c->key;
+		r->spki = c->spki;
+	}
+	/* A malformed one is kept only in the rejected record's text. */
+	if (is_signed(m) && proto_sig_valid(m->sig.p, m->sig.len)) {
+		memcpy(sig, m->sig.p, PROTO_SIG_B64);
+		sig[PROTO_SIG_B64] = '\0';
+		r->sig = sig;
+	}
+}
+
+/*
+ * The signature check of a v2 MSG, after the digest: "-" passes; a
+ * malformed one, one from an anonymous client, or one that does not
+ * verify with the sender's key fails.  Each check uses up one of the
+ * round's verifications.
+ */
+static bool
+sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	char	 buf[PROTO_MAX_TEXT + 16];
+	size_t	 len;
+	bool	 ok;
+
+	if (!is_signed(m))
+		return true;
+	if (c->pub == NULL || !proto_sig_valid(m->sig.p, m->sig.len)) {
+		h->st.badsig++;
+		return false;
+	}
+	len = keys_signed_msg(buf, m->text.p, m->text.len);
+	ok = keys_verify(c->pub, buf, len, m->sig.p, m->sig.len);
+	h->st.verified++;
+	if (h->verify_left > 0)
+		h->verify_left--;
+	if (!ok)
+		h->st.badsig++;
+	return ok;
+}
+
+/* Would a frame of c need a signature checked (a signed MSG or DM)? */
+bool
+hub_needs_verify(const struct client *c, const char *line, size_t len)
+{
+	struct proto_cmsg m;
+	const char	*sp;
+	enum proto_verb	 v;
+
+	if (c->pub == NULL || (sp = memchr(line, ' ', len)) == NULL)
+		return false;
+	v = proto_verb_lookup(line, (size_t)(sp - line));
+	if (v != PV_MSG && v != PV_DM)
+		return false;
+	return proto_parse_client_v(line, len, c->version, &m) == PCE_OK &&
+	    is_signed(&m);
+}
+
 /*
  * Record a rejection, within the client's budget: the first of a
  * burst (none recorded in the last REJ_WINDOW ms) as a record with its
@@ -214,6 +288,7 @@ reject_log(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	r.text = m->text.p;
 	r.textlen = m->text.len;
 	r.cut = MSGLOG_CUT;
+	rec_keys(&r, c, m);
 	batch_open(h);
 	msglog_add(h->log, &r);
 }
@@ -272,6 +347,10 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		reject(h, c, m, "badhash", md5, true);
 		return;
 	}
+	if (!sig_good(h, c, m)) {
+		reject(h, c, m, "badsig", md5, true);
+		return;
+	}
 
 	p = pend_new(h, c);
 	p->n = h->next_n++;
@@ -280,6 +359,11 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	memcpy(p->md5, md5, sizeof p->md5);
 	p->text = m->text.p;
 	p->textlen = m->text.len;
+	p->sig[0] = '\0';
+	if (is_signed(m)) {
+		memcpy(p->sig, m->sig.p, PROTO_SIG_B64);
+		p->sig[PROTO_SIG_B64] = '\0';
+	}
 	if (h->start_peer != NULL) {
 		/* Nothing is accepted before the run's start record. */
 		p->rec = SIZE_MAX;
@@ -297,6 +381,7 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	r.verdict = "accepted";
 	r.text = m->text.p;
 	r.textlen = m->text.len;
+	rec_keys(&r, c, m);
 	if (msglog_pending(h->log) == 0)
 		msglog_begin(h->log);
 	p->rec = msglog_add(h->log, &r);
@@ -333,12 +418,16 @@ hub_commit(struct hub *h, struct client *c)
 {
 	struct hub_client_info ci;
 	struct pending	*p;
+	struct hist_msg	 hm;
 	size_t		 i, written, acc = 0, nrec;
 	int		 err = 0;
 	bool		 kept;
-	char		 ok[PROTO_MAX_FRAME];
+	char		 ok[PROTO_MAX_FRAME], stamp[PROTO_TIME_LEN + 1];
 
 	nrec = msglog_pending(h->log);
+	/* The <time> of v2 relays: when the log took the batch. */
+	memcpy(stamp, msglog_stamp(h->log), PROTO_TIME_LEN);
+	stamp[PROTO_TIME_LEN] = '\0';
 	written = nrec > 0 ? msglog_commit(h->log, &err) : 0;
 	kept = nrec > 0 && msglog_torn_kept(h->log);
 	if (nrec > 0)
@@ -355,8 +444,20 @@ hub_commit(struct hub *h, struct client *c)
 			h->st.rejected++;
 			continue;
 		}
-		fanout_relay_add(h->fo, p->n, c->id, c->nick, c->nicklen,
-		    p->md5, p->text, p->textlen);
+		memset(&hm, 0, sizeof hm);
+		hm.n = p->n;
+		hm.id = c->id;
+		hm.time = stamp;
+		hm.nick = c->nick;
+		hm.nicklen = c->nicklen;
+		hm.md5 = p->md5;
+		hm.sig = p->sig[0] != '\0' ? p->sig : NULL;
+		hm.key = c->key[0] != '\0' ? c->key : NULL;
+		hm.spki = c->spki;
+		hm.text = p->text;
+		hm.textlen = p->textlen;
+		fanout_relay_add(h->fo, &hm);
+		history_add(h->hist, &hm);
 		c->msgs++;
 		acc++;
 		h->st.accepted++;
@@ -368,7 +469,7 @@ hub_commit(struct hub *h, struct client *c)
 	}
 	if (acc > 0) {
 		fanout_relay_send(h->fo, h->nclients, c->id);
-		h->st.deliveries += (uint64_t)(h->nclients - 1) * acc;
+		h->st.deliveries += (uint64_t)(h->njoined - 1) * acc;
 	}
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
@@ -406,11 +507,53 @@ nick_taken(struct hub *h, struct client *c, const char *key, size_t klen)
 	}
 	for (i = 0; i < h->nclients; i++) {
 		o = h->clients[i];
-		if (o != c && o->keyhash == hash &&
+		if (o != c && o->joined && o->keyhash == hash &&
 		    nick_has_key(o->nick, o->nicklen, key, klen))
 			return true;
 	}
 	return false;
+}
+
+bool
+hub_nick_in_use(struct hub *h, struct client *c, const char *nick,
+    size_t len)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if ((klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return true;
+	return nick_taken(h, c, key, klen);
+}
+
+/*
+ * The registry's say on c taking nick: NULL if it may (registering it
+ * to c's key first when c is keyed, the nick free and the server open;
+ * then *reg is set), else the ERR code: nickinuse (another key owns
+ * it), nolog (the accounts file could not be written).
+ */
+static const char *
+registry_check(struct hub *h, struct client *c, const char *nick, size_t len,
+    bool *reg)
+{
+	struct accounts	*a = h->cfg.accounts;
+	const char	*owner;
+	char		 err[256];
+
+	*reg = false;
+	if (a == NULL)
+		return NULL;
+	if ((owner = accounts_owner(a, nick, len)) != NULL)
+		return c->key[0] != '\0' && strcmp(owner, c->key) == 0 ?
+		    NULL : "nickinuse";
+	if (c->key[0] == '\0' || h->cfg.access != HUB_OPEN)
+		return NULL;
+	if (!accounts_register(a, nick, len, c->key, err, sizeof err)) {
+		log_warnx("cannot register %.*s: %s", (int)len, nick, err);
+		return "nolog";
+	}
+	*reg = true;
+	return NULL;
 }
 
 static void
@@ -419,7 +562,9 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	struct hub_client_info ci;
 	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
 	char		 key[NICK_KEY_MAX];
+	const char	*code;
 	size_t		 klen = 0;
+	bool		 reg;
 
 	/* The byte rules are the parser's; these are the Unicode ones. */
 	if (!nick_valid(m->nick.p, m->nick.len) ||
@@ -429,6 +574,12 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	}
 	if (nick_taken(h, c, key, klen)) {
 		hub_queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
+		    m->nick.len));
+		return;
+	}
+	if ((code = registry_check(h, c, m->nick.p, m->nick.len, &reg)) !=
+	    NULL) {
+		hub_queue(c, buf, proto_encode_err(buf, code, m->nick.p,
 		    m->nick.len));
 		return;
 	}
@@ -442,6 +593,44 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	hub_info_of(c, &ci);
 	if (h->ev->renamed != NULL)
 		h->ev->renamed(h->ui, &ci, old);
+	if (reg && h->ev->registered != NULL)
+		h->ev->registered(h->ui, &ci);
+}
+
+/* KEY <id> (v2): the public key of a client, connected or in history. */
+static void
+handle_key(struct hub *h, struct client *c, uint64_t id)
+{
+	struct client	*o = hub_client_by_id(h, id);
+	const char	*key = NULL, *spki = NULL;
+	char		 buf[PROTO_MAX_FRAME];
+
+	if (o != NULL && o->joined) {
+		if (o->key[0] != '\0') {
+			key = o->key;
+			spki = o->spki;
+		}
+	} else
+		(void)history_key_of(h->hist, id, &key, &spki);
+	hub_queue(c, buf, proto_encode_key(buf, id, key != NULL ? key : "-",
+	    spki != NULL ? spki : "-", spki != NULL ? strlen(spki) : 1));
+}
+
+/* Before HELLO (v2) only HELLO is heard. */
+static void
+before_hello(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    enum proto_cerr e)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	if (e == PCE_EMPTY)
+		return;
+	if (m->verb == PV_HELLO && e == PCE_OK) {
+		hub_welcome(h, c, m->num);
+		return;
+	}
+	hub_queue(c, buf, proto_encode_err(buf, "syntax",
+	    proto_verb_name(PV_HELLO), strlen(proto_verb_name(PV_HELLO))));
 }
 
 void
@@ -452,7 +641,11 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 	char		 echo[PROTO_MAX_VERB_ECHO], buf[PROTO_MAX_FRAME];
 	size_t		 elen;
 
-	e = proto_parse_client(line, len, &m);
+	e = proto_parse_client_v(line, len, c->version, &m);
+	if (!c->joined) {
+		before_hello(h, c, &m, e);
+		return;
+	}
 	/* DM and AWAY are not served yet: unknown, as before. */
 	if (m.verb == PV_DM || m.verb == PV_AWAY) {
 		m.verb = PV_NONE;
@@ -508,6 +701,13 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		break;
 	case PV_QUIT:
 		hub_drop(c, "quit", true);
+		break;
+	case PV_HELLO:
+		hub_queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
+		    m.verbstr.len));
+		break;
+	case PV_KEY:
+		handle_key(h, c, m.num);
 		break;
 	default:
 		break;

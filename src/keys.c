@@ -210,14 +210,27 @@ static bool
 load(const char *path, const char *what, gnutls_datum_t *d, char *err,
     size_t errlen)
 {
-	FILE	*fp;
-	long	 n;
+	FILE		*fp;
+	struct stat	 st;
+	long		 n = 0;
+	int		 fd;
 
+	memset(&st, 0, sizeof st);
 	d->data = NULL;
 	d->size = 0;
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* O_NONBLOCK: a FIFO must not hang us; only a regular file will do. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
 		    strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read the %s %s: %s", what, path,
+		    !S_ISREG(st.st_mode) ? (S_ISDIR(st.st_mode) ?
+		    "it is a directory" : "not a regular file") :
+		    strerror(errno));
+		close(fd);
 		return false;
 	}
 	if (fseek(fp, 0, SEEK_END) == -1 || (n = ftell(fp)) < 0 ||
@@ -252,7 +265,7 @@ key_mode_ok(const char *keyfile, char *err, size_t errlen)
 		    keyfile, strerror(errno));
 		return false;
 	}
-	if ((st.st_mode & 007) != 0) {
+	if (S_ISREG(st.st_mode) && (st.st_mode & 007) != 0) {
 		snprintf(err, errlen, "the key file %s is open to others "
 		    "(mode %04o): chmod o-rwx %s", keyfile,
 		    (unsigned)(st.st_mode & 07777), keyfile);

@@ -374,6 +374,18 @@ static const struct {
 	{ "AWAY", 4, PV_AWAY },		{ "KEY", 3, PV_KEY },
 };
 
+/* The name of a verb ("" for PV_NONE). */
+const char *
+proto_verb_name(enum proto_verb v)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (verbs[i].verb == v)
+			return verbs[i].name;
+	return "";
+}
+
 /* Look a verb up, case-sensitively; PV_NONE if unknown. */
 enum proto_verb
 proto_verb_lookup(const char *s, size_t len)
@@ -978,6 +990,23 @@ proto_encode_bye(char *dst, const char *reason)
 {
 	assert(strlen(reason) <= 64);
 	return encode_verb_arg(dst, "BYE", 3, reason, strlen(reason));
+}
+
+/* "BYE <reason> <text>\n"; text (human, valid, at most 200 bytes). */
+size_t
+proto_encode_bye_text(char *dst, const char *reason, const char *text,
+    size_t len)
+{
+	size_t	 n = proto_encode_bye(dst, reason);
+	char	*p = dst + n - 1;
+
+	assert(len <= PROTO_MAX_AWAY);
+	if (len == 0)
+		return n;
+	*p++ = ' ';
+	p = proto_put(p, text, len);
+	*p++ = '\n';
+	return (size_t)(p - dst);
 }
 
 /* "MSG <seq> <md5> <text>\n": a client's message (md5 lower case). */

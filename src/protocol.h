@@ -137,6 +137,8 @@ void	proto_lineq_free(struct proto_lineq *);
  * 0x21-0x7E as '?'; returns the length.
  */
 enum proto_verb proto_verb_lookup(const char *, size_t);
+/* The name of a verb, "" for PV_NONE. */
+const char	*proto_verb_name(enum proto_verb);
 int	proto_split(const char *, size_t, struct proto_str *, int max);
 size_t	proto_verb_echo(const char *, size_t, char *dst);
 
@@ -246,6 +248,9 @@ size_t	proto_encode_leave(char *dst, uint64_t id, const char *nick,
 size_t	proto_encode_nick(char *dst, uint64_t id, const char *nick,
 	    size_t nicklen);
 size_t	proto_encode_bye(char *dst, const char *reason);
+/* "BYE <reason> <text>": text valid, at most PROTO_MAX_AWAY bytes. */
+size_t	proto_encode_bye_text(char *dst, const char *reason,
+	    const char *text, size_t len);
 
 /*
  * The relay of an accepted message, "MSG <n> <id> <nick> <md5>

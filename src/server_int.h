@@ -30,17 +30,57 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 /* Column widths of the client list, in characters. */
 #define COL_ID		5
 #define COL_NICK	16
+#define COL_KEY		8	/* hex digits of the key shown */
 #define COL_ADDR	22
 #define COL_MSGS	8
 #define COL_VIA		5
+/* Bytes of a formatted row of the list (UTF-8: up to 4 a character). */
+#define ROW_MAX		512
 
-/* A queue of line lengths (bytes and characters), used as a ring. */
+/* A row of the client list: what the window knows of a client. */
 struct row {
 	uint64_t	 id;
 	char		*nick;
 	char		*peer;
+	char		*key;		/* its key's fingerprint, or NULL */
 	uint64_t	 msgs;
 	bool		 tls;
+	int		 version;	/* of the protocol: 1 or 2 */
+};
+
+struct server_ui;
+
+/*
+ * A question the operator confirms before an act (Ban key, Remove):
+ * its dialog, made on first use, and what the act is to act on, copied
+ * when the question is asked (the selection may change meanwhile).
+ */
+struct confirm {
+	struct server_ui *ui;
+	Widget		 w;
+	void		(*act)(struct server_ui *, const struct confirm *);
+	uint64_t	 id;		/* a client, or 0 */
+	char		*nick;
+	char		*key;
+};
+
+/* Clients > Accounts: the registry's dialog. */
+struct acct_dialog {
+	Widget		 w;
+	Widget		 path;		/* the file's path */
+	Widget		 regs_title;
+	Widget		 regs;		/* nick and key of each registration */
+	Widget		 key;		/* the selected line's key, to copy */
+	Widget		 bans_title;
+	Widget		 bans;		/* the banned keys */
+	Widget		 remove;
+	bool		 dirty;		/* the registry changed: refill */
+	/* What the lists show: copies, as the registry was then. */
+	char		**nicks;
+	char		**keys;
+	size_t		 nregs;
+	char		**banned;
+	size_t		 nbans;
 };
 
 /* Application resources: tunables and every message string. */
@@ -50,6 +90,9 @@ struct server_ui {
 	Widget		 list;
 	Widget		 kick;
 	Widget		 kick_item;
+	Widget		 ban;
+	Widget		 ban_item;
+	Widget		 accounts_item;
 	Widget		 status;
 	Widget		 header;
 	Widget		 pause;
@@ -60,6 +103,10 @@ struct server_ui {
 	Widget		 verify_text;
 	Widget		 log_dialog;
 	Widget		 key_dialog;
+	Widget		 acct_error;	/* a change to the registry failed */
+	struct acct_dialog acct;
+	struct confirm	 ban_confirm;
+	struct confirm	 remove_confirm;
 	XmString	 pause_label;
 	struct server_res r;
 
@@ -113,8 +160,18 @@ void	 server_flush_cb(void *);
 void	 server_update_status(struct server_ui *);
 /* v in decimal with the thousands separator, into buf (32 bytes). */
 const char *server_num(struct server_ui *, uint64_t v, char *buf);
+/*
+ * The short form of a key's fingerprint, as the list shows it: its
+ * first COL_KEY hex digits (after "sha256:") in out (COL_KEY + 1
+ * bytes), or "-" for NULL.  Returns out or "-".
+ */
+const char *server_short_key(const char *key, char *out);
 /* Clients > Kick and the Kick button: drop the selected client. */
 void	 server_kick_cb(Widget, XtPointer, XtPointer);
+/* The row of client id, or NULL. */
+struct row *server_row(struct server_ui *, uint64_t id);
+/* Kick and Ban key follow the selection (Ban: a keyed client). */
+void	 server_set_sensitive(struct server_ui *);
 
 /* server_act.c */
 /* The menu bar (File, View, Clients, Help) in the main window mw. */
@@ -123,5 +180,14 @@ Widget	 server_menu_bar(struct server_ui *, Widget mw);
 void	 server_dialogs(struct server_ui *, Widget top);
 /* The SIGUSR1 test hook: write the window's state to dumpFile. */
 void	 server_dump_cb(void *);
+/* Clients > Ban key and its button: ban the selected client's key. */
+void	 server_ban_cb(Widget, XtPointer, XtPointer);
+/*
+ * The registry changed (a registration, a ban): the Accounts dialog,
+ * if open, shows it at the next flush.
+ */
+void	 server_accounts_changed(struct server_ui *);
+/* The flush timer's part: refill the Accounts dialog if it changed. */
+void	 server_accounts_flush(struct server_ui *);
 
 #endif

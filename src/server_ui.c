@@ -1,8 +1,9 @@
 /*
  * server_ui.c -- xchatd's Motif window: what it shows.  A read-only
- * event view, the list of connected clients with a Kick button and a
- * status line; the menus and dialogs are in server_act.c.  Every string
- * comes from resources of class XChatd (server_res.def).
+ * event view, the list of connected clients (with their keys) with
+ * Ban key and Kick buttons and a status line; the menus and dialogs
+ * are in server_act.c.  Every string comes from resources of class
+ * XChatd (server_res.def).
  * Part of xchat; see COPYING for the licence.
  *
  * The hub calls us for every event, possibly thousands of times a
@@ -53,6 +54,10 @@
 #include "template.h"
 #include "xmutil.h"
 
+/* The window's icon (made by tools/icons.sh from icons/xchatd.svg). */
+#include "../icons/xchatd.xbm"
+#include "../icons/xchatd-mask.xbm"
+
 static void	summary_line(struct server_ui *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -64,30 +69,57 @@ server_num(struct server_ui *ui, uint64_t v, char *buf)
 	return xmu_number(buf, v, ui != NULL ? ui->r.thousands : "");
 }
 
+/* The first COL_KEY hex digits of a fingerprint into out; "-" if none. */
+const char *
+server_short_key(const char *key, char *out)
+{
+	const char	*p;
+
+	if (key == NULL)
+		return "-";
+	p = strncmp(key, "sha256:", 7) == 0 ? key + 7 : key;
+	snprintf(out, COL_KEY + 1, "%s", p);
+	return out;
+}
+
+/* How a client came: plain TCP, TLS (version 1) or TLS/2. */
+static const char *
+via_of(struct server_ui *ui, const struct row *r)
+{
+	if (!r->tls)
+		return ui->r.via_plain;
+	return r->version >= 2 ? ui->r.via_tls2 : ui->r.via_tls;
+}
+
+/* One row of the client list: id, nick, key, address, msgs, via. */
 static void
 format_row(struct server_ui *ui, const struct row *r, char *buf)
 {
-	char	 n[32], *o = buf;
+	char	 n[32], k[COL_KEY + 1], *o = buf;
 
 	o = xmu_pad(o, server_num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
 	o = xmu_pad(o, r->nick, COL_NICK, false);
 	*o++ = ' ';
+	o = xmu_pad(o, server_short_key(r->key, k), COL_KEY, false);
+	*o++ = ' ';
 	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
 	o = xmu_pad(o, server_num(ui, r->msgs, n), COL_MSGS, true);
 	*o++ = ' ';
-	xmu_pad(o, r->tls ? ui->r.via_tls : ui->r.via_plain, COL_VIA, false);
+	xmu_pad(o, via_of(ui, r), COL_VIA, false);
 }
 
 static void
 set_header(struct server_ui *ui)
 {
-	char	 buf[256], *o = buf;
+	char	 buf[512], *o = buf;
 
 	o = xmu_pad(o, ui->r.col_id, COL_ID, true);
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_nick, COL_NICK, false);
+	*o++ = ' ';
+	o = xmu_pad(o, ui->r.col_key, COL_KEY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
@@ -205,7 +237,7 @@ row_dirty(struct server_ui *ui, size_t i)
 static void
 flush_list(struct server_ui *ui)
 {
-	char		 buf[256];
+	char		 buf[ROW_MAX];
 	XmString	*items;
 	size_t		 i, n;
 
@@ -235,11 +267,33 @@ flush_list(struct server_ui *ui)
 	ui->dirty_hi = 0;
 }
 
-static void
-set_kick_sensitive(struct server_ui *ui)
+/* The row of client id, or NULL. */
+struct row *
+server_row(struct server_ui *ui, uint64_t id)
 {
+	size_t	 i = row_find(ui, id);
+
+	if (id == 0 || i >= ui->nrows || ui->rows[i].id != id)
+		return NULL;
+	return &ui->rows[i];
+}
+
+/*
+ * Kick needs a selected client; Ban key a selected keyed client and
+ * a registry to write the ban to; Accounts the registry.
+ */
+void
+server_set_sensitive(struct server_ui *ui)
+{
+	struct row	*r = server_row(ui, ui->sel_id);
+	bool		 ban = r != NULL && r->key != NULL &&
+			    ui->info.accounts != NULL;
+
 	XtSetSensitive(ui->kick, ui->sel_id != 0);
 	XtSetSensitive(ui->kick_item, ui->sel_id != 0);
+	XtSetSensitive(ui->ban, ban);
+	XtSetSensitive(ui->ban_item, ban);
+	XtSetSensitive(ui->accounts_item, ui->info.accounts != NULL);
 }
 
 /* The flush timer: event lines, dirty rows, status line. */
@@ -258,6 +312,7 @@ server_flush_cb(void *arg)
 	}
 	logview_flush(ui->lv);
 	flush_list(ui);
+	server_accounts_flush(ui);
 	if (ui->status_dirty)
 		server_update_status(ui);
 	/* Skipped lines are reported when their second is over. */
@@ -271,8 +326,8 @@ void
 server_update_status(struct server_ui *ui)
 {
 	struct hub_stats st;
-	char		 buf[1024], a[32], b[32], c[32], d[32], e[32];
-	const char	*args[5];
+	char		 buf[1024], n[8][32];
+	const char	*args[8];
 	size_t		 o;
 
 	ui->status_dirty = false;
@@ -280,13 +335,17 @@ server_update_status(struct server_ui *ui)
 		return;
 	hub_stats(ui->hub, &st);
 	args[0] = ui->listen_name;
-	args[1] = server_num(ui, st.clients, a);
-	args[2] = server_num(ui, st.accepted, b);
-	args[3] = server_num(ui, st.rejected, c);
-	args[4] = server_num(ui, ui->rate, d);
-	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrs", args);
+	args[1] = server_num(ui, st.clients, n[1]);
+	args[2] = server_num(ui, st.accepted, n[2]);
+	args[3] = server_num(ui, st.rejected, n[3]);
+	args[4] = server_num(ui, ui->rate, n[4]);
+	args[5] = server_num(ui, st.verified, n[5]);
+	args[6] = server_num(ui, st.badsig, n[6]);
+	args[7] = server_num(ui, st.denied, n[7]);
+	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrsgbd",
+	    args);
 	if (logview_paused(ui->lv)) {
-		args[0] = server_num(ui, logview_held(ui->lv), e);
+		args[0] = server_num(ui, logview_held(ui->lv), n[0]);
 		o += template_expand(buf + o, sizeof buf - o, ui->r.status_paused,
 		    "n", args);
 	}
@@ -316,27 +375,22 @@ status_tick_cb(void *arg)
 		ui->rate_ts = ts;
 	}
 	server_update_status(ui);
+	server_accounts_flush(ui);
 	if (ui->skip_msgs || ui->skip_other)
 		server_schedule_flush(ui);
 }
 
 /* ---- hub events -------------------------------------------------------- */
 
+/* A new row for client ci (nick cleaned), in id order. */
 static void
-ev_joined(void *arg, const struct hub_client_info *ci)
+row_insert(struct server_ui *ui, const struct hub_client_info *ci,
+    const char *nick)
 {
-	struct server_ui *ui = arg;
-	char		 id[32], nick[PROTO_MAX_NICK * 3 + 1], buf[256];
-	const char	*args[3];
+	char		 buf[ROW_MAX];
 	struct row	*r;
 	XmString	 s;
 	size_t		 i;
-
-	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
-	args[0] = server_num(NULL, ci->id, id);
-	args[1] = nick;
-	args[2] = ci->peer;
-	server_event_add(ui, LK_OTHER, ui->r.ev_joined, "ina", args);
 
 	if (ui->nrows == ui->caprows) {
 		ui->caprows = ui->caprows ? ui->caprows * 2 : 64;
@@ -351,8 +405,10 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 	r->id = ci->id;
 	r->nick = xstrdup(nick);
 	r->peer = xstrdup(ci->peer);
+	r->key = ci->key != NULL ? xstrdup(ci->key) : NULL;
 	r->msgs = ci->msgs;
 	r->tls = ci->tls;
+	r->version = ci->version;
 	format_row(ui, r, buf);
 	s = xmu_string(buf);
 	XmListAddItemUnselected(ui->list, s, (int)i + 1);
@@ -361,6 +417,25 @@ ev_joined(void *arg, const struct hub_client_info *ci)
 		ui->dirty_lo++;
 		ui->dirty_hi++;
 	}
+}
+
+static void
+ev_joined(void *arg, const struct hub_client_info *ci)
+{
+	struct server_ui *ui = arg;
+	char		 id[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 k[COL_KEY + 1];
+	const char	*args[5];
+
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	args[0] = server_num(NULL, ci->id, id);
+	args[1] = nick;
+	args[2] = ci->peer;
+	args[3] = ci->key;
+	args[4] = server_short_key(ci->key, k);
+	server_event_add(ui, LK_OTHER, ci->key != NULL ?
+	    ui->r.ev_joined_keyed : ui->r.ev_joined, "inaks", args);
+	row_insert(ui, ci, nick);
 	ui->status_dirty = true;
 	server_schedule_flush(ui);
 }
@@ -384,6 +459,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {
 		free(ui->rows[i].nick);
 		free(ui->rows[i].peer);
+		free(ui->rows[i].key);
 		memmove(ui->rows + i, ui->rows + i + 1,
 		    (ui->nrows - i - 1) * sizeof *ui->rows);
 		ui->nrows--;
@@ -396,7 +472,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 		}
 		if (ui->sel_id == ci->id) {
 			ui->sel_id = 0;
-			set_kick_sensitive(ui);
+			server_set_sensitive(ui);
 		}
 	}
 	ui->status_dirty = true;
@@ -424,6 +500,24 @@ ev_renamed(void *arg, const struct hub_client_info *ci, const char *old)
 		ui->rows[i].nick = xstrdup(nick);
 		row_dirty(ui, i);
 	}
+}
+
+/* A keyed client's nick was registered to its key. */
+static void
+ev_registered(void *arg, const struct hub_client_info *ci)
+{
+	struct server_ui *ui = arg;
+	char		 id[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 k[COL_KEY + 1];
+	const char	*args[4];
+
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	args[0] = server_num(NULL, ci->id, id);
+	args[1] = nick;
+	args[2] = ci->key != NULL ? ci->key : "-";
+	args[3] = server_short_key(ci->key, k);
+	server_event_add(ui, LK_ALWAYS, ui->r.ev_registered, "inks", args);
+	server_accounts_changed(ui);
 }
 
 static void
@@ -610,6 +704,7 @@ static const struct hub_events events = {
 	.logstate = ev_logstate,
 	.logchanged = ev_logchanged,
 	.sent = ev_sent,
+	.registered = ev_registered,
 };
 
 /* ---- File > Verify log ------------------------------------------------- */
@@ -652,7 +747,7 @@ select_cb(Widget w, XtPointer closure, XtPointer call)
 			ui->sel_id = 0;
 	} else
 		ui->sel_id = 0;
-	set_kick_sensitive(ui);
+	server_set_sensitive(ui);
 }
 
 /*
@@ -691,7 +786,7 @@ server_panel_label(Widget form, const char *name, Widget above)
 	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
 }
 
-/* The clients panel: title, column header, list, Kick. */
+/* The clients panel: title, column header, list, Ban key, Kick. */
 static void
 server_client_list(struct server_ui *ui, Widget pane)
 {
@@ -707,6 +802,11 @@ server_client_list(struct server_ui *ui, Widget pane)
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
 	XtAddCallback(ui->kick, XmNactivateCallback, server_kick_cb, ui);
+	ui->ban = XtVaCreateManagedWidget("ban", xmPushButtonWidgetClass,
+	    panel, XmNbottomAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, ui->kick,
+	    XmNrightOffset, 6, NULL);
+	XtAddCallback(ui->ban, XmNactivateCallback, server_ban_cb, ui);
 	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;
 	XtSetArg(a[n], XmNscrollBarDisplayPolicy, XmAS_NEEDED); n++;
 	XtSetArg(a[n], XmNlistSizePolicy, XmCONSTANT); n++;
@@ -752,9 +852,11 @@ server_ui_create(Widget top)
 	    mw, XmNalignment, XmALIGNMENT_BEGINNING, NULL);
 	XtVaSetValues(mw, XmNmenuBar, bar, XmNworkWindow, pane,
 	    XmNmessageWindow, ui->status, NULL);
-	set_kick_sensitive(ui);
+	server_set_sensitive(ui);
 	server_dialogs(ui, top);
 	evloop_signal(SIGUSR1, server_dump_cb, ui);
+	xmu_set_icon(top, xchatd_bits, xchatd_mask_bits, xchatd_width,
+	    xchatd_height);
 	XtRealizeWidget(top);
 	return ui;
 }
@@ -787,6 +889,7 @@ server_ui_start(struct server_ui *ui, struct hub *hub,
 	ui->info.listen_name = ui->listen_name;
 	ui->info.logfile = ui->logfile;
 	ui->started = true;
+	server_set_sensitive(ui);
 	args[0] = PACKAGE_VERSION;
 	args[1] = ui->listen_name;
 	args[2] = ui->logfile;

@@ -13,6 +13,7 @@
 
 #include "hub.h"
 
+struct accounts;
 struct server_ui;
 
 /* What the window needs to know about the running server. */
@@ -22,6 +23,8 @@ struct server_ui_info {
 	const char	*fingerprint;	/* the server key's, or "" */
 	bool		 exposed;	/* plain TCP beyond loopback */
 	const char	*logfile;
+	struct accounts	*accounts;	/* the registry (not owned), or
+					   NULL: Accounts and Ban are off */
 	void		(*quit)(void);	/* shut the server down */
 };
 

@@ -34,6 +34,7 @@ enum srv_kind {
 	SK_RATE,	/* a decimal number, as double */
 	SK_MSECS,	/* a decimal number of seconds, as unsigned long ms */
 	SK_BOOL,	/* true or false */
+	SK_ACCESS,	/* open or members */
 	SK_WINDOW	/* read by the window (server_ui.c), not checked here */
 };
 
@@ -61,6 +62,16 @@ static const struct opt_row rows[] = {
 	  SK_TEXT, 0, 0, IN(statedir), OUT(statedir),
 	  "the server's own files (key, certificate), made mode 0700",
 	  "a directory name", NULL },
+	{ "-accounts", "FILE", "accountsFile", "AccountsFile", "",
+	  "accounts.txt in the state directory", SK_FILE, 0, 0,
+	  IN(accounts), OUT(accounts),
+	  "the registry of nicks owned by keys: <nick> <key> lines, "
+	  "!<key> for a banned key", NULL, NULL },
+	{ "-access", "MODE", "access", "Access", "open", NULL, SK_ACCESS,
+	  0, 0, IN(access), OUT(hub.access),
+	  "open: anyone, and a keyed client registers a free nick by "
+	  "taking it; members: only keys in the accounts file",
+	  "open or members", NULL },
 	{ "-insecure", NULL, "allowPlaintext", "AllowPlaintext", "false",
 	  NULL, SK_BOOL, 0, 0, IN(insecure), OUT(insecure),
 	  "serve plain TCP on a listen address that is not loopback",
@@ -284,6 +295,14 @@ srv_check_row(const struct opt_row *r, const char *s, char *out)
 		return true;
 	case SK_BOOL:
 		return srvopts_bool(s, (bool *)out);
+	case SK_ACCESS:
+		if (strcmp(s, "open") == 0)
+			*(enum hub_access *)out = HUB_OPEN;
+		else if (strcmp(s, "members") == 0)
+			*(enum hub_access *)out = HUB_MEMBERS;
+		else
+			return false;
+		return true;
 	case SK_WINDOW:
 		break;
 	}

@@ -25,6 +25,8 @@ struct srv_strings {
 	char	*tlscert;
 	char	*tlskey;
 	char	*statedir;
+	char	*accounts;
+	char	*access;
 	char	*insecure;
 	char	*fingerprint;
 	char	*logfile;
@@ -49,6 +51,7 @@ struct srv_options {
 	const char	*tlscert;	/* NULL: made in statedir */
 	const char	*tlskey;
 	const char	*statedir;	/* "~/" expanded by the user */
+	const char	*accounts;	/* NULL: accounts.txt in statedir */
 	bool		 insecure;	/* plain TCP beyond loopback */
 	bool		 fingerprint;	/* print it and exit */
 	const char	*logfile;

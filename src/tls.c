@@ -185,6 +185,8 @@ tls_handshake(struct conn *c)
 	t->hs = -1;
 	snprintf(t->error, sizeof t->error, "TLS handshake failed: %s",
 	    gnutls_strerror(r));
+	/* Tell the peer why (no_application_protocol, ...); best effort. */
+	(void)gnutls_alert_send_appropriate(t->s, r);
 	return -1;
 }
 
@@ -213,6 +215,32 @@ tls_broken(struct tls_conn *t, int r)
 }
 
 /*
+ * Is there input for GnuTLS now?  A TCP close without close_notify is a
+ * fatal error to GnuTLS, after which it sends nothing more: met in the
+ * read that got the last MSG, or before the OK queued for it went out,
+ * it would take that OK with it (a client that half-closes after its
+ * last MSG would never learn its fate).  So a close is seen here first,
+ * with a peek, and GnuTLS never meets it: the caller gets the data, or
+ * the end (0), and what it still has to send can be sent.  Between
+ * records GnuTLS holds no raw input (it reads a record's exact
+ * length), and within one the socket decides as well.
+ */
+static bool
+more_input(struct conn *c, struct tls_conn *t)
+{
+	char	 b;
+	ssize_t	 r;
+
+	if (gnutls_record_check_pending(t->s) > 0)
+		return true;
+	r = recv(conn_fd(c), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r == 0)
+		t->eof = 1;
+	return r > 0 || (r == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR);
+}
+
+/*
  * Read records while there is room for a whole one, so that no record
  * is left half read inside GnuTLS (the descriptor would not wake the
  * caller for it).
@@ -229,6 +257,8 @@ tls_read(struct conn *c, void *buf, size_t len)
 		return -1;
 	while (!t->eof && t->fail == 0 && got < len &&
 	    (got == 0 || len - got >= RECORD_MAX)) {
+		if (!more_input(c, t))
+			break;
 		n = gnutls_record_recv(t->s, p + got, len - got);
 		if (n > 0)
 			got += (size_t)n;
@@ -370,6 +400,22 @@ tls_info(const struct conn *c, struct conn_info *info)
 	    !keys_cert_fingerprint(certs[0].data, certs[0].size,
 	    info->peer_key))
 		info->peer_key[0] = '\0';
+}
+
+/* The key of the peer's certificate (see tls.h). */
+struct keys_pub *
+tls_peer_pub(const struct conn *c)
+{
+	struct tls_conn		*t = conn_state(c);
+	const gnutls_datum_t	*certs;
+	unsigned		 n = 0;
+
+	if (t->hs != 1)
+		return NULL;
+	certs = gnutls_certificate_get_peers(t->s, &n);
+	if (certs == NULL || n == 0)
+		return NULL;
+	return keys_pub_from_cert(certs[0].data, certs[0].size);
 }
 
 static void

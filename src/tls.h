@@ -84,6 +84,14 @@ enum tls_trust tls_client_trust(struct conn *c, const char *known,
 bool	 tls_pin_store(struct conn *c, const char *known, const char *host,
 	    const char *port);
 
+/*
+ * The public key of the certificate the peer of c presented in its
+ * handshake (done), or NULL if it presented none.  c must be a TLS
+ * connection (made by tls_server_conn or tls_client_conn).
+ * The caller frees it with keys_pub_free().
+ */
+struct keys_pub *tls_peer_pub(const struct conn *c);
+
 /* Whether kernel TLS is in use for both directions of c. */
 bool	 tls_ktls(const struct conn *c);
 

@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <locale.h>
 #include <signal.h>
@@ -27,6 +29,7 @@
 #include "hub.h"
 #include "keys.h"
 #include "log.h"
+#include "accounts.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
@@ -39,6 +42,7 @@ static struct hub	*hub;
 static struct msglog	*mlog;
 static struct tls_creds	*tls;		/* NULL: no TLS */
 static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
+static struct accounts	*accounts;	/* the registry */
 static const char	**vfiles;	/* -verifylog FILE and those after */
 static size_t		 nvfiles;
 
@@ -64,12 +68,24 @@ stats_cb(void *arg)
 	    (unsigned long long)st.deliveries);
 }
 
-/* SIGHUP: reopen the log at its path (logrotate); clients stay. */
+/*
+ * SIGHUP: reopen the log at its path (logrotate) and read the accounts
+ * file again; clients stay.
+ */
 static void
 hup_cb(void *arg)
 {
+	char	 err[512];
+
 	(void)arg;
 	hub_log_reopen(hub);
+	if (accounts == NULL)
+		return;
+	if (accounts_reload(accounts, err, sizeof err))
+		log_info("SIGHUP: %s read again: %zu registered nicks",
+		    accounts_path(accounts), accounts_count(accounts));
+	else
+		log_warnx("SIGHUP: %s; the registry read before is kept", err);
 }
 
 static void
@@ -309,6 +325,68 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 	return server_ui_create(*topp);
 }
 
+/* The state directory, with "~/" expanded, made mode 0700 if need be. */
+static const char *
+state_dir(const struct srv_options *o, char *err, size_t errlen)
+{
+	static char	 dir[4096];
+	const char	*home = getenv("HOME");
+
+	if (strncmp(o->statedir, "~/", 2) == 0 &&
+	    (home == NULL || *home == '\0')) {
+		snprintf(err, errlen, "HOME is not set: name the state "
+		    "directory with -statedir");
+		return NULL;
+	}
+	if (strncmp(o->statedir, "~/", 2) == 0)
+		snprintf(dir, sizeof dir, "%s/%s", home, o->statedir + 2);
+	else
+		snprintf(dir, sizeof dir, "%s", o->statedir);
+	return keys_private_dir(dir, err, errlen) ? dir : NULL;
+}
+
+/*
+ * The state directory's key and certificate: made now if neither is
+ * there.  Under a lock on the directory (flock), so that servers started
+ * at once on a new directory make one pair between them, not a key of
+ * one and a certificate of another.  False with a message in err.
+ */
+static bool
+state_pair(const char *dir, const char *cert, const char *key, char *err,
+    size_t errlen)
+{
+	char	 cn[256];
+	bool	 hc, hk, ok = false;
+	int	 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(fd, LOCK_EX) == -1) {
+		snprintf(err, errlen, "cannot lock %s: %s", dir,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return false;
+	}
+	hc = access(cert, F_OK) == 0;
+	hk = access(key, F_OK) == 0;
+	if (hc != hk)
+		snprintf(err, errlen, "%s is there without %s: put it back, "
+		    "or remove both for a new key", hc ? cert : key,
+		    hc ? key : cert);
+	else if (hc)
+		ok = true;
+	else {
+		if (gethostname(cn, sizeof cn) != 0 || cn[0] == '\0')
+			snprintf(cn, sizeof cn, "xchatd");
+		cn[sizeof cn - 1] = '\0';
+		ok = keys_generate(key, cert, cn, err, errlen);
+		if (ok)
+			log_info("made a new key and certificate in %s", dir);
+	}
+	close(fd);		/* and the lock with it */
+	return ok;
+}
+
 /*
  * The server's TLS credentials: -tlscert and -tlskey, or a key and a
  * self-signed certificate made once in the state directory and kept.
@@ -317,40 +395,20 @@ window_open(int *argcp, char **argv, struct srv_options *o, Widget *topp)
 static struct tls_creds *
 server_creds(const struct srv_options *o, char *err, size_t errlen)
 {
-	static char	 dir[4096], cert[4200], key[4200];
-	const char	*home = getenv("HOME"), *c = o->tlscert, *k = o->tlskey;
-	char		 cn[256];
-	bool		 hc, hk;
+	static char	 cert[4200], key[4200];
+	const char	*dir, *c = o->tlscert, *k = o->tlskey;
 
 	if ((c == NULL) != (k == NULL)) {
 		snprintf(err, errlen, "-tlscert and -tlskey go together");
 		return NULL;
 	}
 	if (c == NULL) {
-		if (strncmp(o->statedir, "~/", 2) == 0)
-			snprintf(dir, sizeof dir, "%s/%s", home != NULL ?
-			    home : "", o->statedir + 2);
-		else
-			snprintf(dir, sizeof dir, "%s", o->statedir);
-		if (!keys_private_dir(dir, err, errlen))
+		if ((dir = state_dir(o, err, errlen)) == NULL)
 			return NULL;
 		snprintf(cert, sizeof cert, "%s/cert.pem", dir);
 		snprintf(key, sizeof key, "%s/key.pem", dir);
-		hc = access(cert, F_OK) == 0;
-		hk = access(key, F_OK) == 0;
-		if (hc != hk) {
-			snprintf(err, errlen, "%s is there without %s: put it "
-			    "back, or remove both for a new key", hc ? cert :
-			    key, hc ? key : cert);
+		if (!state_pair(dir, cert, key, err, errlen))
 			return NULL;
-		}
-		if (gethostname(cn, sizeof cn) != 0 || cn[0] == '\0')
-			snprintf(cn, sizeof cn, "xchatd");
-		cn[sizeof cn - 1] = '\0';
-		if (!hc && !keys_generate(key, cert, cn, err, errlen))
-			return NULL;
-		if (!hc)
-			log_info("made a new key and certificate in %s", dir);
 		c = cert;
 		k = key;
 	}
@@ -422,6 +480,31 @@ server_listen(const struct srv_options *o, Widget top,
 		    "can read and change every message (-insecure)", pname);
 }
 
+/*
+ * The accounts file: -accounts, or accounts.txt in the state directory
+ * (made if need be, so a registration can be written there).
+ */
+static void
+accounts_open(struct srv_options *o, Widget top)
+{
+	static char	 path[4200];
+	const char	*dir;
+	char		 err[4500];
+
+	if (o->accounts == NULL) {
+		if ((dir = state_dir(o, err, sizeof err)) == NULL)
+			startup_error(top, err);
+		snprintf(path, sizeof path, "%s/accounts.txt", dir);
+		o->accounts = path;
+	}
+	if ((accounts = accounts_load(o->accounts, err, sizeof err)) == NULL)
+		startup_error(top, err);
+	o->hub.accounts = accounts;
+	if (o->hub.access == HUB_MEMBERS && accounts_count(accounts) == 0)
+		log_warnx("-access members with no key in %s: nobody can "
+		    "come in", o->accounts);
+}
+
 /* Listen, open the log and start the hub; exits 1 on a failure. */
 static void
 server_start(struct srv_options *o, struct server_ui *ui, Widget top)
@@ -436,6 +519,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	raise_fd_limit(o->hub.maxclients);
 
 	server_listen(o, top, &uinfo, detail, sizeof detail);
+	accounts_open(o, top);
 	if ((mlog = msglog_open(o->logfile, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	if (err[0] != '\0')
@@ -454,6 +538,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 
 	if (ui != NULL) {
 		uinfo.logfile = o->logfile;
+		uinfo.accounts = accounts;
 		uinfo.quit = ui_quit;
 		server_ui_start(ui, hub, &uinfo);
 	}
@@ -465,7 +550,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 		log_info("TLS on %s, server key %s", uinfo.tls_name,
 		    uinfo.fingerprint);
 	if (o->headless)
-		log_info("connect with: xchat -host %s -port %s "
+		log_info("connect with: " XCHAT_NAME " -host %s -port %s "
 		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
 }
 
@@ -496,6 +581,7 @@ main(int argc, char **argv)
 	log_info("shutting down");
 	hub_free(hub);
 	msglog_close(mlog);
+	accounts_free(accounts);
 	tls_creds_free(tls);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <Xm/LabelG.h>
 #include <Xm/Text.h>
 
+#include "log.h"
 #include "utf8.h"
 
 #include "xmalloc.h"
@@ -58,6 +59,29 @@ xmu_display_name(int argc, char **argv)
 			return XDisplayName(argv[i + 1]);
 	}
 	return XDisplayName(NULL);
+}
+
+void
+xmu_set_icon(Widget shell, const unsigned char *bits,
+    const unsigned char *mask, unsigned width, unsigned height)
+{
+	Display	*dpy = XtDisplay(shell);
+	Window	 root = RootWindowOfScreen(XtScreen(shell));
+	Pixmap	 b, m;
+
+	b = XCreateBitmapFromData(dpy, root, (const char *)bits, width,
+	    height);
+	m = XCreateBitmapFromData(dpy, root, (const char *)mask, width,
+	    height);
+	if (b == None || m == None) {
+		log_warnx("no memory for the window's icon");
+		if (b != None)
+			XFreePixmap(dpy, b);
+		if (m != None)
+			XFreePixmap(dpy, m);
+		return;
+	}
+	XtVaSetValues(shell, XmNiconPixmap, b, XmNiconMask, m, NULL);
 }
 
 Widget

@@ -35,6 +35,18 @@
  */
 const char *xmu_display_name(int argc, char **argv);
 
+/*
+ * Give the shell the icon bits (a bitmap of width by height, as in an
+ * XBM file: 1 bits are the picture) with its mask (1 bits opaque) in
+ * its WM_HINTS, XmNiconPixmap and XmNiconMask, so that the window
+ * manager shows it for the window and its icon.  A bitmap, as ICCCM
+ * asks: twm, for one, draws any icon pixmap as one.  The pixmaps last
+ * as long as the display.  Without them the window keeps the window
+ * manager's icon (a warning says so).
+ */
+void	xmu_set_icon(Widget shell, const unsigned char *bits,
+	    const unsigned char *mask, unsigned width, unsigned height);
+
 /* A pulldown menu named name under menubar; returns the pulldown. */
 Widget	xmu_add_menu(Widget menubar, const char *name, Widget *cascade);
 /* A push button named name in menu calling cb(w, data, call). */

@@ -89,7 +89,8 @@ s.close()
 check(not os.path.exists("/tmp/xchat-opt-log.%d" % os.getpid()),
       "a server that cannot listen creates no log")
 
-rc, out = run("-headless", "-logfile", "/nonexistent/dir/log")
+rc, out = run("-headless", "-port", str(xc.free_port()), "-tlsport", "0",
+              "-logfile", "/nonexistent/dir/log")
 check(rc == 1 and "/nonexistent/dir/log" in out, "bad log: %r" % out)
 rc, out = run("-headless", "-listen", "no.such.host.invalid", "-logfile",
               "/nonexistent/dir/log")

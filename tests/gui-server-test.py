@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """gui-server-test.py -- the GUI tests of xchatd's window, run by
 gui-server.sh under a private Xvfb (DISPLAY set).  xchatd runs with its
-window; scripted protocol clients (xc.py) talk to it; the window is
+window; scripted protocol clients (xc.py; keyed ones over TLS with a
+client certificate, xc.Key) talk to it; the window is
 driven with xdotool clicks and tests/gui-server-wmdelete, and its state
 is read back through the test hook: SIGUSR1 makes xchatd write the
 widget state (title, list items and their positions, status line,
-labels, dialogs, the last event lines) to the file named by the
-dumpFile resource.
+labels, dialogs, the Accounts dialog's lists, the last event lines) to
+the file named by the dumpFile resource.  With XC_SHOTS set to a
+directory, screenshots of the main window and the dialogs are saved
+there (i12w-*.png) for a person to look at.
 """
 import os
 import re
@@ -31,6 +34,7 @@ PROCS = []
 
 # The continuationMark resource: the start of every continued row.
 CONT = "  \u21b3 "
+SHOTS = os.environ.get("XC_SHOTS")
 
 
 def log(*a):
@@ -53,6 +57,14 @@ def find_window(*how, timeout=60):
                         "--sync", "--onlyvisible"] + list(how),
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     return r.stdout.decode().split()
+
+
+def shot(name):
+    """With XC_SHOTS set, save the screen as XC_SHOTS/i12w-name.png."""
+    if not SHOTS:
+        return
+    subprocess.run(["import", "-window", "root",
+                    os.path.join(SHOTS, "i12w-%s.png" % name)], check=True)
 
 
 def click(x, y):
@@ -100,7 +112,16 @@ class Window:
                 time.sleep(0.05)
         else:
             xc.fail("windowed xchatd did not start listening")
-        # The connection above was a client too; let it go.
+        # The connection above was a client too; let it go: once a
+        # client of our own has seen its LEAVE (or joined after it),
+        # no later client can.
+        # (The probe connected first, so it was accepted first.)
+        c = xc.Client(self.port, timeout=30)
+        if c.users:
+            c.expect("LEAVE", skip=("JOIN",))
+        c.sendline("QUIT")
+        c.expect("BYE quit", skip=("JOIN", "LEAVE"))
+        c.close()
         self.wait_for(lambda d: d["nclients"] == 0, "probe gone")
 
     def stderr(self):
@@ -161,6 +182,14 @@ class Window:
                     d[key] = int(rest)
                 elif key == "clients":
                     d["nclients"] = int(rest)
+                elif key in ("account", "ban"):
+                    d.setdefault(key + "s", []).append(rest)
+                elif key in ("accountpos", "banpos"):
+                    p = rest.split()
+                    d.setdefault(key, {})[int(p[0])] = tuple(
+                        map(int, p[1:]))
+                elif key == "selectedkey":
+                    d[key] = rest
         return d
 
     def wait_for(self, pred, what, timeout=40):
@@ -253,8 +282,10 @@ def test_main():
         xc.check(pos is not None, "%s not in the list: %r" %
                  (nick, d["clients"]))
         f = row.split()
-        xc.check(f[2].startswith("127.0.0.1:") and f[3] == msgs,
-                 "row %r: want address and %s messages" % (row, msgs))
+        xc.check(f[2] == "-" and f[3].startswith("127.0.0.1:") and
+                 f[4] == msgs and f[5] == "plain",
+                 "row %r: want no key, address, %s messages, plain" %
+                 (row, msgs))
     ev = "\n".join(d["events"])
     for want in ("connected from 127.0.0.1:", "#%d user%d is now joão" %
                  (joao.id, joao.id), "<ana> Olá a todos, tudo bem?",
@@ -319,7 +350,7 @@ def test_main():
     for i in range(2, 5):
         ana.msg(i, "mensagem número %d" % i)
         ana.expect("OK %d" % i, skip=("MSG", "JOIN", "NICK", "LEAVE"))
-    d = w.wait_for(lambda d: client_row(d, "ana")[1].split()[3] == "4",
+    d = w.wait_for(lambda d: client_row(d, "ana")[1].split()[4] == "4",
                    "ana's counter at 4")
     xc.check(client_row(d, "ana")[1].endswith("[selected]"),
              "selection lost on update: %r" % d["clients"])
@@ -383,6 +414,221 @@ def test_main():
     xc.check(w.exit_status() == 0, "exit status after Quit not 0")
     for c in (ana, joao, rui):
         c.close()
+
+
+def norm(text):
+    """Event text with runs of blanks made one (rows join with one)."""
+    return " ".join(text.split())
+
+
+def have_event(d, want):
+    return any(want in norm(e) for e in d["events"])
+
+
+def select_row(w, nick):
+    """Click nick's row of the client list; returns the dump."""
+    d = w.dump()
+    pos, _ = client_row(d, nick)
+    xc.check(pos is not None, "%s not listed: %r" % (nick, d["clients"]))
+    x, y, iw, ih = d["items"][pos]
+    click(x + iw // 2, y + ih // 2)
+    return w.wait_for(lambda d: client_row(d, nick)[1].endswith(
+        "[selected]"), "%s selected" % nick)
+
+
+def accounts_open(w):
+    w.menu("clients", "*clientsMenu.accounts")
+    return w.wait_for(lambda d: d["dialogs"].get("*accountsDialog") ==
+                      "managed", "the Accounts dialog")
+
+
+def accounts_select(w, nick):
+    """Click nick's line in the Accounts dialog; returns the dump."""
+    d = w.dump()
+    rows = [i + 1 for i, a in enumerate(d.get("accounts", []))
+            if a.split()[0] == nick]
+    xc.check(rows, "%s not in the Accounts dialog: %r" %
+             (nick, d.get("accounts")))
+    x, y, iw, ih = d["accountpos"][rows[0]]
+    click(x + iw // 2, y + ih // 2)
+    return w.wait_for(lambda d: d["accounts"][rows[0] - 1].endswith(
+        "[selected]"), "%s selected in Accounts" % nick)
+
+
+def dialog_ok(w, name, what):
+    """Wait for the dialog name, check it says each of what, press OK."""
+    d = w.wait_for(lambda d: d["dialogs"].get(name) == "managed", name)
+    m = norm(d["messages"][name])
+    for want in what:
+        xc.check(want in m, "%s says %r, not %r" % (name, m, want))
+    click(*w.center(d, name + ".OK"))
+    w.wait_for(lambda d: d["dialogs"][name] == "unmanaged",
+               name + " closed")
+    return d
+
+
+def read_file(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def test_keys():
+    """Keyed clients (issue 12): the key column and TLS/2, the
+    registration line, the Accounts dialog (refreshed while open,
+    Remove), Ban key (a keyed client only; the file, BYE kicked banned,
+    refused at HELLO after), and errors from an accounts file that
+    cannot be written, shown and not lost."""
+    if shutil.which("openssl") is None:
+        log("SKIPPED test_keys: no openssl to make client keys")
+        return
+    acc = os.path.join(T, "accounts-keys.txt")
+    w = Window("-accounts", acc, "-floodrate", "0")
+    ana_key = xc.Key(T, "ana")
+    ana_fp = ana_key.fingerprint
+    ana = xc.Client(w.tlsport, v2=True, key=ana_key, timeout=10)
+    xc.check(ana.key == ana_fp, "WELCOME key %r, not %r" % (ana.key, ana_fp))
+    ana.sendline("NICK ana")
+    ana.expect("NICK %d ana" % ana.id)
+    xc.check("ana %s\n" % ana_fp in read_file(acc),
+             "not registered: %r" % read_file(acc))
+    rui = xc.Client(w.port)
+    rui.sendline("NICK rui")
+    rui.expect("NICK %d rui" % rui.id, skip=("JOIN", "NICK"))
+    anon = xc.Client(w.tlsport, v2=True, timeout=10)
+    xc.check(anon.key == "-", "anonymous WELCOME key %r" % anon.key)
+
+    d = w.wait_for(lambda d: d["nclients"] == 3, "three clients")
+    for nick, key, via in (("ana", ana_fp[7:15], "TLS/2"),
+                           ("rui", "-", "plain"),
+                           (anon.nick, "-", "TLS/2")):
+        f = client_row(d, nick)[1].split()
+        xc.check(f[2] == key and f[5] == via,
+                 "row of %s: %r, want key %s via %s" % (nick, f, key, via))
+    hdr = d["widgets"]["*clientsPanel.clientsHeader"]["label"].split()
+    xc.check(hdr == ["id", "nick", "key", "address", "msgs", "via"],
+             "header %r" % hdr)
+    # The columns line up: each row's key starts where the header's does.
+    col = d["widgets"]["*clientsPanel.clientsHeader"]["label"].index("key")
+    for c in d["clients"]:
+        xc.check(c.index(" ", col - 1) == col - 1 and c[col] != " ",
+                 "key column not under its header: %r" % c)
+    # At the default size the whole panel is on a 1280-pixel screen.
+    k = d["widgets"]["*clientsPanel.kick"]
+    xc.check(k["x"] + k["w"] <= 1280, "Kick off screen: %r" % k)
+    xc.check(have_event(d, "#%d user%d connected from 127.0.0.1:" %
+                        (ana.id, ana.id)) and
+             have_event(d, "key %s" % ana_fp[7:15]) and
+             have_event(d, "#%d ana registered to key %s" % (ana.id,
+                                                              ana_fp)),
+             "keyed join or registration line missing:\n%s" %
+             "\n".join(d["events"]))
+    shot("main")
+
+    # Accounts lists ana; a registration while it is open shows at once.
+    d = accounts_open(w)
+    xc.check(d["accounts"] == ["ana" + " " * 14 + ana_fp] and
+             not d.get("bans"), "Accounts: %r" % d.get("accounts"))
+    xc.check(acc in d["widgets"]["*accountsDialog.accountsPathLabel"]
+             ["label"], "path label %r" %
+             d["widgets"]["*accountsDialog.accountsPathLabel"])
+    bia_key = xc.Key(T, "bia")
+    bia_fp = bia_key.fingerprint
+    bia = xc.Client(w.tlsport, v2=True, key=bia_key, timeout=10)
+    bia.sendline("NICK bia")
+    bia.expect("NICK %d bia" % bia.id, skip=("JOIN", "NICK"))
+    w.wait_for(lambda d: len(d.get("accounts", [])) == 2 and
+               d["accounts"][1].split() == ["bia", bia_fp],
+               "bia's registration in the open dialog")
+    d = accounts_select(w, "bia")
+    xc.check(d["selectedkey"] == bia_fp, "selected key %r" %
+             d["selectedkey"])
+    xc.check(d["widgets"]["*accountsDialog.removeRegistration"]
+             ["sensitive"], "Remove inactive with a selection")
+    shot("accounts")
+    click(*w.center(d, "*accountsDialog.removeRegistration"))
+    w.wait_for(lambda d: d["dialogs"].get("*removeDialog") == "managed",
+               "the remove question")
+    shot("remove")
+    dialog_ok(w, "*removeDialog", ("Remove the registration of bia?",
+                                   bia_fp, acc))
+    d = w.wait_for(lambda d: len(d.get("accounts", [])) == 1,
+                   "bia removed from the dialog")
+    xc.check("bia" not in read_file(acc) and "ana " + ana_fp in
+             read_file(acc), "file after Remove: %r" % read_file(acc))
+    xc.check(have_event(d, "the registration of bia (key %s) was removed"
+                        % bia_fp[7:15]), "no removal line")
+    click(*w.center(d, "*accountsDialog.closeAccounts"))
+    w.wait_for(lambda d: d["dialogs"]["*accountsDialog"] == "unmanaged",
+               "Accounts closed")
+
+    # Ban key: not for an anonymous client, nor with nothing selected.
+    d = w.dump()
+    xc.check(not d["widgets"]["*clientsPanel.ban"]["sensitive"] and
+             not d["widgets"]["*clientsMenu.ban"]["sensitive"],
+             "Ban key active with nothing selected")
+    d = select_row(w, "rui")
+    xc.check(not d["widgets"]["*clientsPanel.ban"]["sensitive"] and
+             d["widgets"]["*clientsPanel.kick"]["sensitive"],
+             "Ban key active for an anonymous client")
+    d = select_row(w, "ana")
+    xc.check(d["widgets"]["*clientsPanel.ban"]["sensitive"],
+             "Ban key inactive for a keyed client")
+    click(*w.center(d, "*clientsPanel.ban"))
+    w.wait_for(lambda d: d["dialogs"].get("*banDialog") == "managed",
+               "the ban question")
+    shot("ban")
+    dialog_ok(w, "*banDialog", ("Ban the key of #%d ana?" % ana.id, ana_fp,
+                                acc))
+    ana.expect("BYE kicked banned", skip=("JOIN", "NICK", "LEAVE"))
+    xc.check(ana.closed(), "banned client not disconnected")
+    xc.check("!%s\n" % ana_fp in read_file(acc), "no ban line: %r" %
+             read_file(acc))
+    again = xc.Client(w.tlsport, v2=True, key=ana_key, handshake=False)
+    again.sendline("HELLO 0")
+    again.expect("BYE kicked banned")
+    d = w.wait_for(lambda d: "Denied: 1" in d["status"] and
+                   client_row(d, "ana")[0] is None, "ana gone, denied")
+    xc.check(have_event(d, "banning the key of #%d ana: %s" %
+                        (ana.id, ana_fp)), "no ban line")
+    d = accounts_open(w)
+    xc.check(d.get("bans") == [ana_fp + "  (ana)"], "bans %r" %
+             d.get("bans"))
+    click(*w.center(d, "*accountsDialog.closeAccounts"))
+
+    # The file cannot be written (a directory now): a ban, a removal
+    # and a reload fail, each said in a dialog that names the file and
+    # in the event view; the client stays.
+    os.unlink(acc)
+    os.mkdir(acc)
+    select_row(w, "bia")
+    d = w.dump()
+    click(*w.center(d, "*clientsPanel.ban"))
+    dialog_ok(w, "*banDialog", ("#%d bia" % bia.id, bia_fp))
+    dialog_ok(w, "*accountsErrorDialog", ("Cannot ban the key of #%d bia"
+                                          % bia.id, acc, "Is a directory"))
+    bia.msg(1, "ainda aqui")           # signed with bia's key
+    bia.expect("OK 1", skip=("JOIN", "NICK", "LEAVE", "MSG"))
+    w.wait_for(lambda d: "Signatures: 1, bad 0" in d["status"],
+               "the signature counted")
+    d = accounts_open(w)
+    click(*w.center(d, "*accountsDialog.reloadAccounts"))
+    dialog_ok(w, "*accountsErrorDialog", ("Cannot read the accounts file "
+                                          + acc, "Is a directory"))
+    accounts_select(w, "ana")
+    d = w.dump()
+    click(*w.center(d, "*accountsDialog.removeRegistration"))
+    dialog_ok(w, "*removeDialog", ("ana",))
+    shot("error")
+    d = dialog_ok(w, "*accountsErrorDialog",
+                  ("Cannot remove the registration of ana", acc))
+    d = w.wait_for(lambda d: sum("!! accounts:" in e for e in d["events"])
+                   == 3, "three error lines")
+    xc.check(d["accounts"][0].startswith("ana "), "registry lost: %r" %
+             d["accounts"])
+    os.rmdir(acc)
+    for c in (rui, anon, bia):
+        c.close()
+    w.kill()
 
 
 def test_wm_delete_idle():
@@ -518,17 +764,27 @@ def test_portuguese():
                 os.path.join(ad, "pt_BR.UTF-8"))
     # -floodrate 2.5: numbers in options are read the C way even
     # though Xt set LC_NUMERIC from LANG (pt_BR writes 2,5).
-    w = Window("-floodrate", "2.5",
+    w = Window("-floodrate", "2.5", "-accounts",
+               os.path.join(T, "accounts-pt.txt"),
                env={"LANG": "pt_BR.UTF-8", "LC_ALL": "",
                     "XAPPLRESDIR": ad + "/"})
+    if shutil.which("openssl") is None:
+        log("SKIPPED the keyed part of test_portuguese: no openssl")
+        w.kill()
+        return
+    joana = xc.Key(T, "joana")
+    fp = joana.fingerprint
+    k = xc.Client(w.tlsport, v2=True, key=joana, timeout=10)
+    k.sendline("NICK joana")
+    k.expect("NICK %d joana" % k.id)
     c = xc.Client(w.port)
     c.sendline("NICK conceição")
     # The start-up probe may still be leaving (a slow, sanitized run).
     c.expect("NICK", skip=("LEAVE", "JOIN"))
     c.msg(1, "Olá! Atenção: não há ação sem coração.")
-    c.expect("OK 1")
-    d = w.wait_for(lambda d: d["nclients"] == 1 and "Aceitas: 1"
-                   in d["status"], "one client in Portuguese")
+    c.expect("OK 1", skip=("LEAVE", "JOIN"))
+    d = w.wait_for(lambda d: d["nclients"] == 2 and "Aceitas: 1"
+                   in d["status"], "two clients in Portuguese")
     labels = {k: v["label"] for k, v in d["widgets"].items() if v}
     for path, want in (("*menuBar.file", "Arquivo"),
                        ("*fileMenu.verify", "Verificar o log..."),
@@ -537,14 +793,52 @@ def test_portuguese():
                        ("*viewMenu.pause", "Pausar a exibição"),
                        ("*menuBar.clients", "Clientes"),
                        ("*clientsMenu.kick", "Expulsar"),
+                       ("*clientsMenu.ban", "Banir chave..."),
+                       ("*clientsMenu.accounts", "Contas..."),
+                       ("*clientsPanel.ban", "Banir chave..."),
                        ("*menuBar.help", "Ajuda"),
                        ("*helpMenu.about", "Sobre..."),
                        ("*clientsPanel.clientsTitle", "Clientes conectados"),
                        ("*clientsPanel.kick", "Expulsar")):
         xc.check(labels.get(path) == want, "%s: %r, expected %r" %
                  (path, labels.get(path), want))
-    xc.check("endereço" in labels["*clientsPanel.clientsHeader"],
+    xc.check(labels["*clientsPanel.clientsHeader"].split() ==
+             ["id", "apelido", "chave", "endereço", "msgs", "via"],
              "header %r" % labels["*clientsPanel.clientsHeader"])
+    xc.check(client_row(d, "conceição")[1].split()[2:] ==
+             ["-", c.sock.getsockname()[0] + ":%d" % c.sock.getsockname()[1],
+              "1", "texto"] and
+             client_row(d, "joana")[1].split()[5] == "TLS/2",
+             "rows %r" % d["clients"])
+    xc.check(have_event(d, "conectou-se de 127.0.0.1:%d, chave %s" %
+                        (k.sock.getsockname()[1], fp[7:15])) and
+             have_event(d, "#%d joana: apelido registrado para a chave %s" %
+                        (k.id, fp)), "keyed lines in Portuguese:\n%s" %
+             "\n".join(d["events"]))
+    shot("pt-main")
+    d = accounts_open(w)
+    xc.check(d["accounts"][0].split() == ["joana", fp] and
+             d["widgets"]["*accountsDialog.registrationsLabel"]["label"] ==
+             "Apelidos registrados (1):" and
+             d["widgets"]["*accountsDialog.closeAccounts"]["label"] ==
+             "Fechar", "Accounts in Portuguese: %r" % d["widgets"])
+    accounts_select(w, "joana")
+    shot("pt-accounts")
+    click(*w.center(w.dump(), "*accountsDialog.closeAccounts"))
+    d = select_row(w, "joana")
+    click(*w.center(d, "*clientsPanel.ban"))
+    d = w.wait_for(lambda d: d["dialogs"].get("*banDialog") == "managed",
+                   "the ban question in Portuguese")
+    xc.check("Banir a chave de #%d joana?" % k.id in
+             d["messages"]["*banDialog"] and
+             d["widgets"]["*banDialog.OK"]["label"] == "Banir" and
+             d["widgets"]["*banDialog.Cancel"]["label"] == "Cancelar",
+             "ban question %r" % d["messages"]["*banDialog"])
+    shot("pt-ban")
+    click(*w.center(d, "*banDialog.Cancel"))
+    w.wait_for(lambda d: d["dialogs"]["*banDialog"] == "unmanaged",
+               "ban question closed")
+    k.close()
     xc.check(d["title"] == "xchatd (servidor)", "title %r" % d["title"])
     win = w.window()
     subprocess.run([WMDELETE, win], check=True)
@@ -581,6 +875,9 @@ def test_fallbacks():
     xc.check(d["widgets"]["*menuBar.file"]["label"] == "File" and
              d["status"].startswith("Listening on"),
              "fallback labels: %r" % d["widgets"]["*menuBar.file"])
+    xc.check(d["widgets"]["*clientsMenu.accounts"]["label"] ==
+             "Accounts..." and d["widgets"]["*clientsPanel.ban"]["label"]
+             == "Ban key...", "fallback labels: %r" % d["widgets"])
     xc.check(find_window("--name", "no app-defaults"), "title not shown")
     w.kill()
 
@@ -588,10 +885,14 @@ def test_fallbacks():
 def main():
     xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
     try:
-        for t in (test_main, test_summary, test_wm_delete_idle,
+        for t in (test_main, test_keys, test_summary, test_wm_delete_idle,
                   test_startup_errors,
                   test_log_failure, test_log_rotation, test_portuguese,
                   test_fallbacks):
+            # XC_ONLY=test_keys,test_portuguese runs only those.
+            if os.environ.get("XC_ONLY") and t.__name__ not in \
+                    os.environ["XC_ONLY"].split(","):
+                continue
             log(t.__name__)
             t()
     finally:

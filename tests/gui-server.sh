@@ -2,7 +2,8 @@
 # gui-server.sh -- GUI tests of xchatd's window under a private Xvfb:
 # title, client list and counters, event lines, Kick, pause, verify
 # log, quit question, WM_DELETE_WINDOW, start-up error dialogs, log
-# failure, pt_BR labels, fallback resources.  The steps are in
+# failure, keyed clients (key column, Accounts dialog, Ban key), pt_BR
+# labels, fallback resources.  The steps are in
 # tests/gui-server-test.py.  Skips (77) only when Xvfb or xdotool is
 # missing.
 . "${srcdir:-.}/tests/lib.sh"

@@ -155,6 +155,8 @@ test_changes(void)
 	CHECK_STR(nick, "ana");
 	CHECK_STR(key, K1);
 	CHECK(accounts_banned(a, K3));
+	CHECK(accounts_nbans(a) == 1);
+	CHECK_STR(accounts_ban_at(a, 0), K3);
 	CHECK_STR(read_all(), "ana " K1 "\nbiazinha " K2 "\n!" K3 "\n");
 
 	/* an edit by hand, then a reload (SIGHUP) */
@@ -163,7 +165,7 @@ test_changes(void)
 	CHECK(accounts_reload(a, err, sizeof err));
 	CHECK(accounts_count(a) == 1);
 	CHECK_STR(OWNER(a, "caio"), K4);
-	CHECK(!accounts_banned(a, K3));
+	CHECK(!accounts_banned(a, K3) && accounts_nbans(a) == 0);
 	s = accounts_path(a);
 	CHECK_STR(s, path);
 

@@ -132,7 +132,7 @@ setup(unsigned n, size_t slowlimit, int sndbuf)
 	int		 sv[2];
 	unsigned	 i;
 
-	fo = fanout_create(slowlimit, 0, &hooks);
+	fo = fanout_create(slowlimit, &hooks);
 	evloop_set_round_hook(round_hook, NULL);
 	npeers = n;
 	for (i = 0; i < n; i++) {

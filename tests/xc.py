@@ -1,12 +1,15 @@
 """xc.py -- helpers for xchat's end-to-end tests: scripted protocol
-clients, MD5 of texts, starting a headless xchatd on a free port.
+clients (plain TCP or TLS 1.3), MD5 of texts, starting a headless
+xchatd on free ports (plain and TLS) with its own state directory.
 
 Every test imports it:  sys.path.insert(0, srcdir/tests); import xc
 """
 import hashlib
 import os
+import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -66,18 +69,45 @@ def record(line):
 
 
 class Server:
-    """A headless xchatd on a free port, with its own log file."""
+    """A headless xchatd on free ports, with its own log file and state
+    directory (so that no test touches ~/.xchatd or port 12346).
 
-    def __init__(self, *args, logfile=None, wrap=None, env=None):
+    It listens for plain TCP on self.port and, unless tls=False or the
+    arguments give -tlsport themselves, for TLS on self.tlsport, with
+    the key and certificate it makes in self.statedir (self.cert; its
+    fingerprint is self.fingerprint).  client() connects over plain TCP,
+    or over TLS if transport="tls" here or tls=True there."""
+
+    def __init__(self, *args, logfile=None, wrap=None, env=None, tls=True,
+                 transport="plain"):
         self.dir = tempfile.mkdtemp(prefix="xchat-e2e.")
         self.port = free_port()
         self.log = logfile or os.path.join(self.dir, "mensagens_log.txt")
-        # Its own TLS port and state directory: tests run in parallel.
-        self.tlsport = free_port()
+        self.statedir = os.path.join(self.dir, "state")
+        self.cert = os.path.join(self.statedir, "cert.pem")
+        self.transport = transport
+        self.tlsport = 0
+        self.fingerprint = None
+        args = list(args)
+        extra = []
+        if "-tlsport" in args:
+            self.tlsport = int(args[args.index("-tlsport") + 1])
+        elif tls:
+            self.tlsport = free_port()
+            extra += ["-tlsport", str(self.tlsport)]
+        else:
+            extra += ["-tlsport", "0"]
+        if "-statedir" in args:
+            self.statedir = args[args.index("-statedir") + 1]
+            self.cert = os.path.join(self.statedir, "cert.pem")
+        elif "-tlscert" not in args:
+            extra += ["-statedir", self.statedir]
+        if "-tlscert" in args:
+            self.cert = args[args.index("-tlscert") + 1]
+        check(self.tlsport != 0 or transport == "plain",
+              "a TLS transport needs a TLS port")
         cmd = [XCHATD, "-headless", "-port", str(self.port),
-               "-tlsport", str(self.tlsport),
-               "-statedir", os.path.join(self.dir, "state"),
-               "-logfile", self.log] + list(args)
+               "-logfile", self.log] + extra + args
         if wrap:
             cmd = wrap + cmd
         self.err = open(os.path.join(self.dir, "xchatd.err"), "w+b")
@@ -86,24 +116,46 @@ class Server:
             e.update(env)
         self.proc = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
                                      env=e)
+        # Wait for the start-up lines rather than connecting, which
+        # would use up client id 1; the TLS line comes after the other.
+        want = "TLS on " if self.tlsport != 0 else "listening on"
         deadline = time.time() + 10
+        if wrap:
+            deadline += 50          # valgrind starts slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 fail("xchatd exited at start: " + self.stderr())
-            # Wait for the start-up line rather than connecting, which
-            # would use up client id 1.
-            if "listening on" in self.stderr():
+            m = re.search(r"TLS on \S+, server key (sha256:[0-9a-f]{64})\n",
+                          self.stderr())
+            if m:
+                self.fingerprint = m.group(1)
+            if "listening on" in self.stderr() and \
+                    (self.tlsport == 0 or self.fingerprint):
                 return
             time.sleep(0.02)
-        fail("xchatd did not start listening")
+        fail("xchatd did not start listening: " + self.stderr())
 
     def stderr(self):
         self.err.flush()
         with open(os.path.join(self.dir, "xchatd.err"), "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def client(self, **kw):
+    def client(self, tls=None, **kw):
+        """A Client over this server's default transport, or over TLS
+        (tls=True) or plain TCP (tls=False); kw as for Client (v2=True:
+        a version 2 client, over TLS)."""
+        if tls is None:
+            tls = self.transport == "tls" or kw.get("v2", False)
+        if tls:
+            kw.setdefault("cafile", self.cert)
+            return Client(self.tlsport, tls=True, **kw)
         return Client(self.port, **kw)
+
+    def tls_client(self, **kw):
+        return self.client(tls=True, **kw)
+
+    def plain_client(self, **kw):
+        return self.client(tls=False, **kw)
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         if self.proc.poll() is None:
@@ -130,11 +182,114 @@ class Server:
             self.proc.wait()
 
 
+class Key:
+    """An Ed25519 key and a self-signed certificate for it, made with
+    openssl in dir (name.key, name.crt); sign() signs bytes, and
+    fingerprint is what xchat calls the key (sha256 of its DER SPKI)."""
+
+    def __init__(self, dir, name):
+        self.key = os.path.join(dir, name + ".key")
+        self.crt = os.path.join(dir, name + ".crt")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519",
+                        "-out", self.key], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["openssl", "req", "-new", "-x509", "-key", self.key,
+                        "-out", self.crt, "-subj", "/CN=" + name, "-days",
+                        "30"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        der = subprocess.run(["openssl", "pkey", "-in", self.key, "-pubout",
+                              "-outform", "DER"], check=True,
+                             stdout=subprocess.PIPE).stdout
+        self.spki = der
+        self.fingerprint = "sha256:" + hashlib.sha256(der).hexdigest()
+        from cryptography.hazmat.primitives.serialization import \
+            load_pem_private_key
+        with open(self.key, "rb") as f:
+            self._k = load_pem_private_key(f.read(), None)
+
+    def sign(self, data):
+        """The base64 (88 characters) Ed25519 signature of data."""
+        import base64
+        return base64.b64encode(self._k.sign(data)).decode()
+
+    def sign_msg(self, text):
+        if isinstance(text, str):
+            text = text.encode()
+        return self.sign(b"xchat/2 msg\0" + text)
+
+
+def verify(spki_der, sig_b64, data):
+    """True if sig_b64 is a good Ed25519 signature of data by the key
+    whose DER SubjectPublicKeyInfo is spki_der."""
+    import base64
+    from cryptography.hazmat.primitives.serialization import \
+        load_der_public_key
+    try:
+        load_der_public_key(spki_der).verify(base64.b64decode(sig_b64), data)
+        return True
+    except Exception:
+        return False
+
+
+def tls_context(cafile=None, alpn=None, maxver=None, cert=None):
+    """A client context for TLS 1.3 (maxver may lower the ceiling, for
+    tests of refusal).  With cafile the server must present exactly
+    that (self-signed) certificate; the name is not checked (tests
+    connect to an address).  alpn: a list of protocol names to offer."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    if maxver is not None:
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        ctx.maximum_version = maxver
+    else:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    if cafile is not None:
+        ctx.load_verify_locations(cafile)
+        # A self-signed end-entity certificate is its own anchor.
+        ctx.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    else:
+        ctx.verify_mode = ssl.CERT_NONE
+    if alpn:
+        ctx.set_alpn_protocols(list(alpn))
+    if cert is not None:
+        ctx.load_cert_chain(cert.crt, cert.key)
+    return ctx
+
+
+def tls_connect(port, host="127.0.0.1", timeout=5, **kw):
+    """A TLS socket to port, its handshake done (raises ssl.SSLError or
+    OSError if it fails); kw as for tls_context."""
+    s = socket.create_connection((host, port), timeout)
+    try:
+        return tls_context(**kw).wrap_socket(s)
+    except BaseException:
+        s.close()
+        raise
+
+
 class Client:
     """A scripted protocol client with a line reader and timeouts."""
 
-    def __init__(self, port, host="127.0.0.1", handshake=True, timeout=5):
-        self.sock = socket.create_connection((host, port), timeout)
+    def __init__(self, port, host="127.0.0.1", handshake=True, timeout=5,
+                 tls=False, cafile=None, alpn=None, v2=False, key=None,
+                 hello=0):
+        """tls: over TLS 1.3, verifying the server's certificate against
+        cafile if given, offering the ALPN protocols alpn (a list).
+        v2: offer xchat/2 and say HELLO <hello> before the handshake,
+        presenting key (a Key) if given."""
+        if v2:
+            tls = True
+            alpn = ["xchat/2"]
+        if tls:
+            self.sock = tls_connect(port, host, timeout, cafile=cafile,
+                                    alpn=alpn, cert=key)
+        else:
+            self.sock = socket.create_connection((host, port), timeout)
+        self.tls = tls
+        self.v2 = v2
+        self.keyobj = key
+        self.key = None
+        self.hello = hello
         self.sock.settimeout(timeout)
         self.buf = b""
         self.timeout = timeout
@@ -146,9 +301,16 @@ class Client:
             self.handshake()
 
     def handshake(self):
+        self.v2 = getattr(self, "v2", False)
+        if self.v2:
+            self.sendline("HELLO %d" % self.hello)
         w = self.expect("WELCOME")
         f = w.split(b" ")
-        check(len(f) == 4 and f[3] == b"1", "bad WELCOME: %r" % w)
+        if self.v2:
+            check(len(f) == 5 and f[3] == b"2", "bad v2 WELCOME: %r" % w)
+            self.key = f[4].decode()
+        else:
+            check(len(f) == 4 and f[3] == b"1", "bad WELCOME: %r" % w)
         self.id = int(f[1])
         self.nick = f[2].decode()
         while True:
@@ -174,10 +336,18 @@ class Client:
             data = data.encode()
         self.send(data + b"\n")
 
-    def msg(self, seq, text, digest=None):
+    def msg(self, seq, text, digest=None, sig=None):
+        """MSG; on a v2 connection with sig (default: signed with the
+        client's key if it has one, else "-")."""
         if isinstance(text, str):
             text = text.encode()
         d = digest if digest is not None else md5(text)
+        if self.v2:
+            if sig is None:
+                sig = self.keyobj.sign_msg(text) if self.keyobj else "-"
+            self.sendline(b"MSG %s %s %s %s" % (str(seq).encode(),
+                          d.encode(), sig.encode(), text))
+            return
         self.sendline(b"MSG %s %s %s" % (str(seq).encode(), d.encode(), text))
 
     def line(self, timeout=None):
@@ -192,6 +362,8 @@ class Client:
                 d = self.sock.recv(65536)
             except socket.timeout:
                 raise TimeoutError("no frame; have %r" % self.buf[:200])
+            except ssl.SSLError as e:      # an alert, a bad record
+                raise EOFError("TLS: %s; have %r" % (e, self.buf[:200]))
             if not d:
                 raise EOFError("connection closed; have %r" % self.buf[:200])
             self.buf += d
@@ -225,7 +397,7 @@ class Client:
             return True
         except TimeoutError:
             return False
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLError):
             return True
 
     def close(self):

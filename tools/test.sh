@@ -1,9 +1,13 @@
 #!/bin/sh
 # test.sh -- set everything up and run every test: install missing
 # Debian packages, bootstrap autotools, build and "make check" in
-# _build/normal, then again with ASan+UBSan in _build/asan.  GUI tests
-# start their own Xvfb.  Ends with the line "N passed, M failed".
-# Usage: tools/test.sh [--quick]   (--quick: skip the sanitizer build)
+# _build/normal, then again with ASan+UBSan in _build/asan; then the
+# release: "make distcheck" (the tarball builds, checks, installs and
+# uninstalls on its own, as xchat-motif) and tools/deb.sh (the Debian
+# packages built from it, their "make check", lintian), one result
+# each.  GUI tests start their own Xvfb.  Ends with the line "N passed,
+# M failed".
+# Usage: tools/test.sh [--quick]   (--quick: only the normal build)
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 sh tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -65,6 +69,28 @@ if [ "$1" != "--quick" ]; then
 	if build _build/asan --enable-sanitizers; then
 		run_check _build/asan
 	else
+		failed=$((failed + 1))
+	fi
+fi
+if [ "$1" != "--quick" ]; then
+	echo "== make distcheck"
+	if (cd _build/normal && make -j"$jobs" distcheck >distcheck.out 2>&1)
+	then
+		echo "PASS: make distcheck"
+		passed=$((passed + 1))
+	else
+		grep -E '^(FAIL|ERROR):' _build/normal/distcheck.out
+		tail -30 _build/normal/distcheck.out
+		echo "FAIL: make distcheck (_build/normal/distcheck.out)"
+		failed=$((failed + 1))
+	fi
+	echo "== Debian packages (tools/deb.sh)"
+	if sh tools/deb.sh >_build/deb.out 2>&1; then
+		echo "PASS: tools/deb.sh"
+		passed=$((passed + 1))
+	else
+		tail -40 _build/deb.out
+		echo "FAIL: tools/deb.sh (_build/deb.out)"
 		failed=$((failed + 1))
 	fi
 fi

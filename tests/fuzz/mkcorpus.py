@@ -198,6 +198,39 @@ r, c = rec(last, b"1", OLA)
 put("logverify", "renumbered", kinds[:kinds.index(b"\tsegment\t")]
     .rsplit(b"\n", 1)[0] + b"\n" + r)
 
+# Version 2 frames, both ways (fuzz_v2): doc/PROTOCOL.md "Version 2".
+K1 = b"sha256:" + b"bfed7961c5cc54c76dbc67f7532bea1bde2cfe8c6931dd46edd270fd017fa36b"
+SIG = (b"Vs6er+fxyZbXN+fK52J7Hpa8F9nibDSFrZpnNbKBXmyZ8i8mTqjbmY7ScNcN2Ty9"
+       b"vyJyFPoQ8GVunZDKhHDcDw==")
+SPKI = b"MCowBQYDK2VwAyEAAtIWEkE3WNHaDHpZXqSAo5qF4csstsS3Je6PEFiYT/c="
+T = b"2026-12-02T17:07:34.973Z"
+v2 = [
+    b"HELLO 0", b"HELLO 42", b"HELLO 007", b"HELLO", b"HELLO -1",
+    b"KEY 1", b"KEY 0001", b"KEY x",
+    b"MSG 1 " + H + b" " + SIG + b" " + OLA,
+    b"MSG 1 " + H + b" - " + OLA,
+    b"MSG 2 " + H + b" " + SIG[:-2] + b" " + OLA,
+    b"DM 3 7 " + H + b" " + SIG + b" " + OLA,
+    b"WELCOME 1 user1 2 " + K1, b"WELCOME 3 user3 2 -",
+    b"USER 1 ana " + K1, b"JOIN 2 bia -", b"JOIN 2 bia",
+    b"MSG 1 " + T + b" 1 ana " + H + b" " + SIG + b" " + OLA,
+    b"MSG 9 " + T + b" 1 ana " + H + b" - " + OLA,
+    b"DM 10 " + T + b" 1 ana " + H + b" " + SIG + b" " + OLA,
+    b"KEY 1 " + K1 + b" " + SPKI, b"KEY 3 - -", b"KEY 3 " + K1 + b" -",
+    b"AWAY 4 almo\xc3\xa7o", b"AWAY 4",
+]
+for i, f in enumerate(v2):
+    put("v2", "frame%02d" % i, f + b"\n")
+put("v2", "all", b"\n".join(v2) + b"\n")
+
+# Accounts files (fuzz_accounts): tests/test_accounts.c's hostile lines.
+K2 = b"sha256:" + b"2" * 64
+put("accounts", "good", b"# accounts\nana " + K1 + b"\nbia\t" + K2 +
+    b"  # laptop\n!" + K2 + b"\n")
+put("accounts", "hostile", b"ANA " + K1 + b"\n\xd0\xb0na " + K2 +
+    b"\ncaio " + K1 + b" extra\ncaio -\nbad\xff " + K1 + b"\n" +
+    b"eva\x00 " + K1 + b"\n" + b"x" * 1500 + b" " + K1 + b"\n" +
+    b"! notakey\r\nfabi " + K2)
 
 # Log format 2 (issue 12): fifteen fields, keys and signatures made with
 # RFC 8032's TEST 1 key (Ed25519 is deterministic: these are the
@@ -229,37 +262,37 @@ def rec2(prev, n, text, verdict=b"accepted", to=b"-", tokey=b"-",
 
 
 START2 = b"xchatd 1.1 started, log format 2, listening on 127.0.0.1:12345"
-v2 = b""
+log2 = b""
 r, c = rec2(g, b"-", START2, b"start", recv=b"-", ident=b"0")
-v2 += r
+log2 += r
 r, c = rec2(c, b"1", "Olá, assinado".encode(), keyed=True, signed=True)
-v2 += r
+log2 += r
 r, c = rec2(c, b"2", "só para mim".encode(), to=b"1", tokey=RFC_FP,
             keyed=True, signed=True)
-v2 += r
+log2 += r
 r, c = rec2(c, b"3", b"/me assina", keyed=True, signed=True)
-v2 += r
+log2 += r
 r, c = rec2(c, b"4", b"com chave, sem assinatura", keyed=True)
-v2 += r
+log2 += r
 r, c = rec2(c, b"5", b"privada, anonima", to=b"2")
-v2 += r
+log2 += r
 r, c = rec2(c, b"-", b"x", b"badsig", recv=b"-")
-v2 += r
-v2_first = v2
+log2 += r
+log2_first = log2
 r, c = rec2(c, b"-", START2, b"start", recv=b"-", ident=b"0")
-v2 += r
+log2 += r
 r, c = rec2(c, b"6", b"a numeracao continua")
-v2 += r
+log2 += r
 seg = b"reason=reopen prev=" + c + b" last=6"
-v2last = c
-put("logverify", "format2", v2)
-put("logverify", "format2-edited", v2.replace("assinado".encode(),
+log2last = c
+put("logverify", "format2", log2)
+put("logverify", "format2-edited", log2.replace("assinado".encode(),
                                               "ASSINADO".encode()))
-put("logverify", "format2-old-layout", v2 + log)
-put("loghistory", "mixed", log + v2)
-r, c = rec2(v2last, b"-", seg, b"segment", recv=b"-", ident=b"0")
+put("logverify", "format2-old-layout", log2 + log)
+put("loghistory", "mixed", log + log2)
+r, c = rec2(log2last, b"-", seg, b"segment", recv=b"-", ident=b"0")
 put("loghistory", "segment-last", r)
-put("loghistory", "dm-last", v2_first)
+put("loghistory", "dm-last", log2_first)
 for name in ("log-format1", "log-format1.1"):
     with open(os.path.join(here, "..", "data", name), "rb") as f:
         put("logverify", name, f.read())

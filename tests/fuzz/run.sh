@@ -11,8 +11,8 @@
 #            $FUZZ_TIME, else 0: "make check" only replays the seed
 #            corpus, so that it is deterministic; "make fuzz" passes
 #            FUZZ_TIME=600 and so on)
-#   TARGET   frames server validators escape logverify loghistory
-#            (default all)
+#   TARGET   frames server validators escape logverify v2 accounts
+#            loghistory (default all)
 # Environment: srcdir, builddir (set by "make check"; config.h is in
 # builddir), CLANG, FUZZ_JOBS (targets run at once, default 1),
 # FUZZ_OUT (work directory, default $builddir/tests/fuzz).
@@ -26,7 +26,7 @@ srcdir=${srcdir:-$here/../..}
 builddir=${builddir:-$srcdir/_build/normal}
 secs=${1:-${FUZZ_TIME:-0}}
 [ $# -gt 0 ] && shift
-targets=${*:-frames server validators escape logverify loghistory}
+targets=${*:-frames server validators escape logverify v2 accounts loghistory}
 out=${FUZZ_OUT:-$builddir/tests/fuzz}
 mkdir -p "$out" || exit 99
 
@@ -66,6 +66,8 @@ sources() {
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
 			    "$s/nickrules.c" ;;
 	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;
+	v2)		echo "$base" ;;
+	accounts)	echo "$base $s/accounts.c $s/nickrules.c" ;;
 	escape|logverify|loghistory)
 			echo "$base $s/digest.c $s/msglog.c $s/keys.c" ;;
 	*)		return 1 ;;
@@ -75,14 +77,15 @@ libs() {
 	case $1 in
 	server)		echo "$gcry $xt $icu $gnutls" ;;
 	validators)	echo "$gcry $icu" ;;
-	frames)		echo "" ;;
+	accounts)	echo "$icu" ;;
+	frames|v2)	echo "" ;;
 	escape|logverify|loghistory) echo "$gcry $gnutls" ;;
 	*)		echo "$gcry" ;;
 	esac
 }
 maxlen() {
 	case $1 in
-	frames|server)	echo 20000 ;;
+	frames|server|v2) echo 20000 ;;
 	logverify|loghistory) echo 8192 ;;
 	*)		echo 4200 ;;
 	esac
