@@ -892,6 +892,63 @@ tick(void *arg)
 	}
 }
 
+/* A message read back from the log: into the history. */
+static void
+history_from_log(void *arg, const struct msglog_msg *lm)
+{
+	struct hub	*h = arg;
+	struct hist_msg	 m;
+
+	memset(&m, 0, sizeof m);
+	m.n = lm->n;
+	m.id = lm->id;
+	m.time = lm->stamp;
+	m.nick = lm->nick;
+	m.nicklen = lm->nicklen;
+	m.md5 = lm->md5;
+	m.sig = lm->sig;
+	m.key = lm->key;
+	m.spki = lm->spki;
+	m.text = lm->text;
+	m.textlen = lm->textlen;
+	if (m.nicklen <= PROTO_MAX_NICK && m.textlen <= PROTO_MAX_TEXT)
+		history_add(h->hist, &m);
+}
+
+/*
+ * Go on from the log: numbers after its last, ids after the highest
+ * it names (so that an id in the history names one client for good:
+ * KEY <id> cannot mean two), the last messages as history.  Read
+ * backwards, so a log of any size costs only its end.
+ */
+static void
+load_history(struct hub *h)
+{
+	struct msglog_tail tail;
+	struct timespec	 t0, t1;
+	unsigned	 max;
+
+	max = h->cfg.history == 0 ? 0 : h->cfg.history > HISTORY_HELLO_MAX ?
+	    h->cfg.history : HISTORY_HELLO_MAX;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (msglog_history(h->log, max, history_from_log, h, &tail) == -1) {
+		log_warn("cannot read the end of the log %s: numbering starts "
+		    "at 1 and no history is replayed", msglog_path(h->log));
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	h->next_n = tail.last_n + 1;
+	h->next_id = tail.max_id + 1;
+	if (tail.last_n > 0)
+		log_info("the log goes on after message %llu; %u messages of "
+		    "history read from its last %lu records in %.1f ms%s",
+		    (unsigned long long)tail.last_n, history_count(h->hist),
+		    tail.records, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		    tail.skipped > 0 ? " (some records could not be read)" :
+		    "");
+}
+
 struct hub *
 hub_create(const struct hub_config *cfg, struct msglog *lg,
     const struct hub_events *ev, void *ui)
@@ -911,6 +968,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->hist = history_create(cfg->history);
 	u64map_init(&h->byid);
 	h->verify_left = VERIFY_ROUND;
+	load_history(h);
 	fanout_set_budget(h->fo, cfg->outbudget);
 	msglog_set_notify(lg, hub_log_changed, h);
 	evloop_set_round_hook(round_end, h);

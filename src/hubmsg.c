@@ -754,7 +754,8 @@ hub_log_start_write(struct hub *h)
 	char		 text[1024], md5[DIGEST_MD5_HEX + 1];
 	int		 err;
 
-	snprintf(text, sizeof text, "%s %s started, listening on %s%s%s",
+	snprintf(text, sizeof text, "%s %s started, " MSGLOG_FORMAT_WORDS
+	    ", listening on %s%s%s",
 	    PACKAGE_NAME "d", PACKAGE_VERSION, h->start_peer,
 	    h->start_detail != NULL && *h->start_detail != '\0' ? "; " : "",
 	    h->start_detail != NULL ? h->start_detail : "");

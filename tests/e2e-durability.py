@@ -1,6 +1,7 @@
 """e2e-durability.py -- what the log promises: after kill -9 under
 load every OK'd message is in the log and -verifylog passes; SIGTERM
 says BYE shutdown and exits 0 quickly; a restarted server continues
+its numbers and replays its history (read from the log), and
 the chain; an unwritable log (FIFO nobody reads, /dev/full) gets NAK
 nolog, never OK, and the server recovers when the log takes data."""
 import os
@@ -70,11 +71,17 @@ rc, out = verify(logpath)
 check(rc == 0, "verifylog after kill -9: %s" % out)
 print("kill -9: %d OK'd messages, all in the log" % len(acked))
 
-# restart on the same log: the chain goes on
+# restart on the same log: the chain, the numbers and the history go on
+last = max(int(r[1]) for r in (xc.record(l) for l in
+           open(logpath, encoding="utf-8").read().splitlines())
+           if r.format is not None and r[1] != "-")
 with xc.Server(logfile=logpath) as srv2:
     a = srv2.client()
+    check(len(a.history) == 20 and
+          int(a.history[-1].split(b" ")[1]) == last,
+          "history after restart: %r" % a.history[-1:])
     a.msg(1, "after restart")
-    a.expect("OK 1 1")
+    a.expect("OK 1 %d" % (last + 1))
     t0 = time.time()
     rc = srv2.stop()
     check(rc == 0, "SIGTERM exit status %r" % rc)

@@ -9,7 +9,8 @@ connection holds it); -access members admits listed keys only (BYE
 denied to others, anonymous and v1 clients); a banned key (the file,
 then SIGHUP) gets BYE kicked banned; signed messages relayed with
 their time and signature and verified by a receiver with the key KEY
-gives; a bad signature, a signature from an anonymous client, a
+gives; a server restarted on its log goes on (numbers, ids, history
+with times and signatures, KEY, registry); a bad signature, a signature from an anonymous client, a
 malformed one: NAK badsig, nothing relayed, logged as badsig; a v1
 client in the same conversation gets the messages without signatures;
 history replays times and signatures; HELLO <n> after a disconnection
@@ -325,7 +326,57 @@ def test_certs(srv):
     print("certificates: RSA refused; a certificate is ignored in v1")
 
 
+def test_restart():
+    """A server restarted on its log and state directory goes on: the
+    numbers, the ids, the history with its times and signatures, the
+    keys (KEY for a client of the last run), the registry."""
+    srv = xc.Server()
+    a = srv.client(v2=True, key=ANA)
+    a.sendline("NICK ana")
+    a.expect("NICK %d ana" % a.id)
+    sent = []
+    for i in range(1, 6):
+        a.msg(i, "antes do reinício %d" % i)
+        sent.append(int(a.expect("OK %d " % i).split(b" ")[2]))
+    l = srv.client(v2=True)
+    times = {int(x.split(b" ")[1]): x.split(b" ")[2] for x in l.history}
+    aid = a.id
+    a.close()
+    l.close()
+    srv.stop()
+    args = ("-statedir", srv.statedir, "-logfile", srv.log)
+    srv2 = xc.Server(*args)
+    back = srv2.client(v2=True, hello=sent[1])
+    got = [int(x.split(b" ")[1]) for x in back.history]
+    check(got == sent[2:], "HELLO %d after a restart gave %r" %
+          (sent[1], got))
+    for x in back.history:
+        f = x.split(b" ", 7)
+        check(f[2] == times[int(f[1])], "history time changed: %r" % x)
+        check(xc.verify(ANA.spki, f[6].decode(), b"xchat/2 msg\0" + f[7]),
+              "history signature lost in the restart: %r" % x)
+    check(back.id > aid, "id %d after a restart is not above %d" %
+          (back.id, aid))
+    fp, der = key_of(back, aid)
+    check(fp == ANA.fingerprint, "KEY for the last run's client: %r" % fp)
+    a2 = srv2.client(v2=True, key=ANA)
+    check(a2.nick == "ana", "the registry did not survive a restart")
+    a2.msg(9, "depois")
+    n = int(a2.expect("OK 9 ").split(b" ")[2])
+    check(n == sent[-1] + 1, "numbering after a restart: %d" % n)
+    for c in (back, a2):
+        c.close()
+    srv2.stop()
+    out = subprocess.run([xc.XCHATD, "-verifylog", srv.log],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    check(out.returncode == 0 and b"6 signed and good" in out.stdout,
+          "verifylog after a restart: %s" % out.stdout.decode())
+    print("restart: numbers, ids, history with times and signatures, "
+          "KEY and registry go on")
+
+
 def main():
+    test_restart()
     srv = xc.Server()
     test_hello(srv)
     test_nicks(srv)
