@@ -8,7 +8,8 @@
  * GnuTLS and is not reported as written: the caller keeps those bytes
  * at the head of its buffer and gives them again, and the next write
  * first finishes that record (gnutls_record_send with no data).  So
- * the caller's output cap counts every byte that is not on the wire.
+ * the caller's output cap counts every byte that is not on the wire,
+ * and conn_held() says how many of them GnuTLS holds.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -274,8 +275,9 @@ tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 {
 	static char	 stage[RECORD_MAX];
 	struct tls_conn	*t = conn_state(c);
-	size_t		 taken = 0, n;
+	size_t		 taken = 0, total = 0, n;
 	ssize_t		 r;
+	int		 i;
 
 	if (tls_ready(c) == -1)
 		return -1;
@@ -283,6 +285,8 @@ tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 		errno = t->fail;
 		return -1;
 	}
+	for (i = 0; i < cnt; i++)
+		total += iov[i].iov_len;
 	if (t->inflight > 0) {
 		r = gnutls_record_send(t->s, NULL, 0);
 		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
@@ -294,7 +298,13 @@ tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 			errno = t->fail;
 			return -1;
 		}
-		taken = t->inflight;
+		/*
+		 * Those bytes must head the list again; a caller that
+		 * threw them away (it should keep them, conn_held) gets
+		 * the record sent and its list written after it, never
+		 * more counted than it gave.
+		 */
+		taken = t->inflight <= total ? t->inflight : 0;
 		t->inflight = 0;
 	}
 	while (taken < WRITE_BUDGET &&
@@ -314,6 +324,14 @@ tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 		return (ssize_t)taken;
 	errno = t->fail != 0 ? t->fail : EAGAIN;
 	return -1;
+}
+
+static size_t
+tls_held(const struct conn *c)
+{
+	struct tls_conn	*t = conn_state(c);
+
+	return t->inflight;
 }
 
 static int
@@ -384,7 +402,7 @@ tls_free(struct conn *c)
 
 static const struct conn_ops tls_ops = {
 	tls_read, tls_writev, tls_shutdown, tls_wants, tls_handshake,
-	tls_pending, tls_info, tls_free
+	tls_pending, tls_info, tls_free, tls_held
 };
 
 /* A session of the given kind over fd; a failure fails its handshake. */
