@@ -248,6 +248,41 @@ tls_read(struct conn *c, void *buf, size_t len)
 	return -1;
 }
 
+/*
+ * The bytes of iov from byte off on that are one piece of memory, at
+ * most max: their number, their start in *p.  Entries that follow each
+ * other in memory count as one piece (the fan-out's segments of a
+ * round usually do).
+ */
+static size_t
+contiguous(const struct iovec *iov, int cnt, size_t off, size_t max,
+    const char **p)
+{
+	const char	*b, *end = NULL;
+	size_t		 n = 0, take;
+	int		 i;
+
+	*p = NULL;
+	for (i = 0; i < cnt && n < max; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		b = (const char *)iov[i].iov_base + off;
+		if (*p == NULL)
+			*p = b;
+		else if (b != end)
+			break;
+		take = iov[i].iov_len - off;
+		if (take > max - n)
+			take = max - n;
+		n += take;
+		end = b + take;
+		off = 0;
+	}
+	return n;
+}
+
 /* Copy up to max bytes from iov, starting at byte off, into dst. */
 static size_t
 gather(const struct iovec *iov, int cnt, size_t off, char *dst, size_t max)
@@ -270,11 +305,17 @@ gather(const struct iovec *iov, int cnt, size_t off, char *dst, size_t max)
 	return n;
 }
 
+/*
+ * Each record takes as much of the write list as fits (corking): sent
+ * straight from the caller's memory when those bytes are one piece,
+ * else copied together first.
+ */
 static ssize_t
 tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 {
 	static char	 stage[RECORD_MAX];
 	struct tls_conn	*t = conn_state(c);
+	const char	*src;
 	size_t		 taken = 0, total = 0, n;
 	ssize_t		 r;
 	int		 i;
@@ -307,9 +348,13 @@ tls_writev(struct conn *c, const struct iovec *iov, int cnt)
 		taken = t->inflight <= total ? t->inflight : 0;
 		t->inflight = 0;
 	}
-	while (taken < WRITE_BUDGET &&
-	    (n = gather(iov, cnt, taken, stage, sizeof stage)) > 0) {
-		r = gnutls_record_send(t->s, stage, n);
+	while (taken < WRITE_BUDGET && taken < total) {
+		n = total - taken < sizeof stage ? total - taken : sizeof stage;
+		if (contiguous(iov, cnt, taken, n, &src) < n) {
+			gather(iov, cnt, taken, stage, n);
+			src = stage;
+		}
+		r = gnutls_record_send(t->s, src, n);
 		if (r > 0) {
 			taken += (size_t)r;
 			continue;
