@@ -632,6 +632,7 @@ run_gui() {
 	# run ("run=dumps", not in the medians) dumps it every 2 s to see
 	# how far behind the transcript is during the load.
 	for r in $(seq "$RUNS") dumps; do
+		tls=0
 		if ! start_server xchatd; then
 			echo "run-bench.sh: cannot start xchatd, giving up" >&2
 			exit 1
