@@ -18,24 +18,44 @@
 #      d2: the client GUI xchat on a headless xchatd receiving 10,000
 #          msg/s for DURATION s: its RSS, how far behind its transcript
 #          is, and the latency of lines typed with xdotool (gui-bench.py)
+#  at, bt  (a) and (b) over TLS (xchat-bench -T) alternated with plain
+#      TCP, each run against a fresh xchatd listening on both ports; the
+#      ratios tls/plain of the medians (issue 11)
+#  ct  (c) over TLS alternated with plain: connect time of 1000 TLS
+#      clients, server RSS per idle TLS client
+#  ht  xchatd with its window (Xvfb, like d1) running (a) over TLS with a
+#      PING every 10 ms, alternately without ("calm") and with ("stall")
+#      500 extra connections that send a ClientHello and stall (each
+#      replaced after 1 s, so 500 handshakes are always in progress and
+#      500 new ones start every second); the window is dumped as in d1
 #
 # Workloads a, b and c run the reference server (refserver.c, built here)
 # and xchatd alternately, RUNS times each, each run against a fresh
 # server; every result line is printed (prefixed with workload=, server=
 # and run=), then for each server one line with the medians of the runs
 # that passed, then the ratios xchatd/ref of the medians and the issue's
-# targets with "met" or "missed".
+# targets with "met" or "missed".  The TLS workloads (at, bt, ct, ht)
+# name their two variants in server= instead (plain and tls, calm and
+# stall; both are xchatd) and print ratios tls/plain or stall/calm.
 #
 # Environment:
 #   XCHATD       server binary (default: _build/normal/src/xchatd if it
 #                exists, else src/xchatd, beside this script's parent)
 #   XCHAT        client binary for d2 (found the same way)
-#   BENCH        xchat-bench binary (default: built here from xchat-bench.c)
+#   BENCH        xchat-bench binary (default: built here from xchat-bench.c,
+#                which needs libgcrypt and GnuTLS)
 #   REFSERVER    reference server (default: built here from refserver.c);
 #                REF=0 runs xchatd alone, as before the reference existed
 #   RUNS         runs per workload and server (3)
 #   DURATION     seconds of sending per run (10)
 #   BENCH_FLAGS  extra xchat-bench options for every run, e.g. "-t 2"
+#   TLS_FLAGS    extra xchat-bench options for the TLS runs only, e.g.
+#                -C with a GnuTLS priority string to pick the cipher
+#   STALLS       stalled handshakes of workload ht (500); STALL_MS how
+#                long each stalls before it is replaced (1000; 0: until
+#                the server drops it)
+#   XCHATD_ENV   environment for xchatd in the TLS workloads, e.g.
+#                GNUTLS_SYSTEM_PRIORITY_FILE=/path/ktls.conf
 #
 # Exit status: 0 if every run passed, 1 if one failed, 2 on usage errors.
 # A missed target is reported, not an error; a skipped workload d is
@@ -57,16 +77,23 @@ XCHAT=${XCHAT:-$def_xchat}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 BENCH_FLAGS=${BENCH_FLAGS:-}
+TLS_FLAGS=${TLS_FLAGS:-}
+STALLS=${STALLS:-500}
+STALL_MS=${STALL_MS:-1000}
+XCHATD_ENV=${XCHATD_ENV:-}
 REF=${REF:-1}
 status=0
 spid=
 port=
+tport=
+tls=0
 kind=
 xvfb_pid=
 
 usage() {
-	echo "usage: $0 [a|b|c|d ...]  (env: XCHATD XCHAT REFSERVER REF" \
-	    "RUNS DURATION BENCH BENCH_FLAGS)" >&2
+	echo "usage: $0 [a|b|c|d|at|bt|ct|ht ...]  (env: XCHATD XCHAT" \
+	    "REFSERVER REF RUNS DURATION BENCH BENCH_FLAGS TLS_FLAGS" \
+	    "STALLS STALL_MS XCHATD_ENV)" >&2
 	exit 2
 }
 
@@ -81,16 +108,17 @@ cleanup() {
 }
 
 # Build bench/$1 from bench/$1.c if it is missing or older than its
-# source; extra link flags follow.
+# source, with the pkg-config modules $2; extra link flags follow.
 build_tool() {
-	local name=$1
-	shift
+	local name=$1 mods=$2 flags
+	shift 2
 	if [ ! -x "$here/$name" ] || [ "$here/$name.c" -nt "$here/$name" ]
 	then
-		# shellcheck disable=SC2046
+		# shellcheck disable=SC2086  # several modules
+		flags=$(pkg-config --cflags --libs $mods) || exit 1
+		# shellcheck disable=SC2086
 		${CC:-cc} -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE \
-		    -o "$here/$name" "$here/$name.c" \
-		    $(pkg-config --cflags --libs libgcrypt) "$@" || exit 1
+		    -o "$here/$name" "$here/$name.c" $flags "$@" || exit 1
 	fi
 }
 
@@ -112,24 +140,37 @@ port_listening() {
 
 # Start a server of kind $1 on a free port: "xchatd" (headless), "gui"
 # (xchatd with its window, on the Xvfb of workload d) or "ref" (the
-# reference server). Sets spid, port and kind. Tries another port if the
-# server exits early (a bind race), three times at most.
+# reference server). With tls=1 xchatd also serves TLS on tport (its key
+# and certificate in $work/state, made by the first run), else it is
+# started with -tlsport 0. Sets spid, port, tport and kind. Tries other
+# ports if the server exits early (a bind race), three times at most.
 start_server() {
-	local try _
+	local try _ tlsargs
 	kind=$1
 	for try in 1 2 3; do
 		port=$((20000 + RANDOM % 20000))
+		tport=$((20000 + RANDOM % 20000))
+		[ "$port" = "$tport" ] && continue
 		port_listening "$port" && continue
+		tlsargs="-tlsport 0"
+		if [ "$tls" = 1 ]; then
+			port_listening "$tport" && continue
+			tlsargs="-tlsport $tport -statedir $work/state"
+		fi
 		rm -f "$work/log.txt" "$work/xchatd.dump"
 		case $kind in
 		xchatd)
-			"$XCHATD" -headless -port "$port" -floodrate 0 \
+			# shellcheck disable=SC2086
+			env $XCHATD_ENV "$XCHATD" -headless -port "$port" \
+			    $tlsargs -floodrate 0 \
 			    -history 20 -logfile "$work/log.txt" \
 			    -maxclients 2000 2>"$work/xchatd.err" &
 			;;
 		gui)
-			LANG=C.UTF-8 LC_ALL='' XAPPLRESDIR="$top/resources/" \
-			    "$XCHATD" -port "$port" -floodrate 0 \
+			# shellcheck disable=SC2086
+			env $XCHATD_ENV LANG=C.UTF-8 LC_ALL='' \
+			    XAPPLRESDIR="$top/resources/" \
+			    "$XCHATD" -port "$port" $tlsargs -floodrate 0 \
 			    -history 20 -logfile "$work/log.txt" \
 			    -maxclients 2000 \
 			    -xrm "xchatd*dumpFile: $work/xchatd.dump" \
@@ -143,7 +184,10 @@ start_server() {
 		spid=$!
 		for _ in $(seq 100); do
 			kill -0 "$spid" 2>/dev/null || break
-			port_listening "$port" && return 0
+			if port_listening "$port" && { [ "$tls" != 1 ] ||
+			    port_listening "$tport"; }; then
+				return 0
+			fi
 			sleep 0.1
 		done
 		if kill -0 "$spid" 2>/dev/null; then
@@ -195,27 +239,41 @@ median() {
 	}'
 }
 
-# Bench arguments of workload $1.
+# Bench arguments of workload $1 (the TLS ones: those of the plain
+# workload they repeat; run_one adds -T and the rest).
 workload_args() {
 	case $1 in
-	a)	echo "-c 50 -s 5 -b 100 -P 100" ;;
-	b)	echo "-c 500 -s 10 -b 100 -P 100" ;;
-	c)	echo "-c 1001 -s 1 -b 100 -r 100 -P 100" ;;
+	a|at)	echo "-c 50 -s 5 -b 100 -P 100" ;;
+	b|bt)	echo "-c 500 -s 10 -b 100 -P 100" ;;
+	c|ct)	echo "-c 1001 -s 1 -b 100 -r 100 -P 100" ;;
 	# (d1): workload (a) with a PING every 10 ms; d2 has no bench line.
-	d1)	echo "-c 50 -s 5 -b 100 -P 10" ;;
+	d1|ht)	echo "-c 50 -s 5 -b 100 -P 10" ;;
 	*)	return 1 ;;
+	esac
+}
+
+# The two variants (server= names) of TLS workload $1.
+workload_kinds() {
+	case $1 in
+	ht)	echo "calm stall" ;;
+	*)	echo "plain tls" ;;
 	esac
 }
 
 # The figures whose median is printed for workload $1.
 workload_keys() {
 	case $1 in
-	a|b)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
-		    "lat_max_us connect_s ping_p50_us ping_p99_us rss_end_kb" ;;
-	c)	echo "lat_p50_us lat_p99_us lat_max_us connect_s" \
+	a|b|at|bt)
+		echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
+		    "lat_max_us connect_s ping_p50_us ping_p99_us rss_end_kb" \
+		    "srv_cpu_pct srv_ns_per_deliv bench_cpu_pct" ;;
+	c|ct)	echo "lat_p50_us lat_p99_us lat_max_us connect_s" \
 		    "rss_per_idle_kb ping_p50_us ping_p99_us" ;;
 	d1)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
 		    "lat_max_us ping_p50_us ping_p99_us ping_max_us" ;;
+	ht)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
+		    "lat_max_us ping_p50_us ping_p99_us ping_max_us" \
+		    "srv_cpu_pct stalls_started stalls_dropped" ;;
 	d1probe) echo "dump_ms last_msg_age_ms summaries" ;;
 	d2)	echo "type_idle_p50_ms type_p50_ms type_p90_ms type_p99_ms" \
 		    "type_max_ms" \
@@ -268,15 +326,27 @@ target() {
 }
 
 # Run workload $1 once (run number $2) against a fresh server of kind $3
-# and append its line to $work/$1.$3.ok.
+# and append its line to $work/$1.$3.ok. For the TLS workloads $3 is the
+# variant: plain or tls (headless xchatd serving both), calm or stall
+# (xchatd with its window, TLS clients).
 run_one() {
-	local w=$1 r=$2 k=$3 out rc extra='' probe=''
-	if ! start_server "$k"; then
+	local w=$1 r=$2 k=$3 out rc extra='' probe='' srv=$3 bport flags=''
+	tls=0
+	case $w in
+	at|bt|ct) srv=xchatd; tls=1 ;;
+	ht) srv=gui; tls=1 ;;
+	esac
+	if ! start_server "$srv"; then
 		echo "workload=$w server=$k run=$r failed=server"
-		echo "run-bench.sh: cannot start $k, giving up" >&2
+		echo "run-bench.sh: cannot start $srv, giving up" >&2
 		exit 1
 	fi
-	if [ "$k" = gui ]; then
+	bport=$port
+	case $k in
+	tls|calm|stall) bport=$tport; flags="-T $TLS_FLAGS" ;;
+	esac
+	[ "$k" = stall ] && flags="$flags -H $STALLS -J $STALL_MS"
+	if [ "$srv" = gui ]; then
 		# Look at the window a quarter, half and three quarters in.
 		# shellcheck disable=SC2046  # three words
 		python3 "$here/gui-bench.py" server-probe "$spid" \
@@ -286,8 +356,8 @@ run_one() {
 		probe=$!
 	fi
 	# shellcheck disable=SC2046,SC2086
-	out=$("$BENCH" -q -h 127.0.0.1 -p "$port" -x "$spid" \
-	    -d "$DURATION" $(workload_args "$w") $BENCH_FLAGS \
+	out=$("$BENCH" -q -h 127.0.0.1 -p "$bport" -x "$spid" \
+	    -d "$DURATION" $(workload_args "$w") $BENCH_FLAGS $flags \
 	    2>"$work/bench.err")
 	rc=$?
 	if [ -n "$probe" ]; then
@@ -297,13 +367,13 @@ run_one() {
 		    "$work/xchatd.dump" 0 | sed 's/^/end /' >>"$work/probe.out"
 		sed "s/^/workload=$w server=$k run=$r probe=/" \
 		    "$work/probe.out"
-		grep -v '^end ' "$work/probe.out" >>"$work/d1probe.mid.ok"
+		grep -v '^end ' "$work/probe.out" >>"$work/$w.$k.probe.mid"
 		grep '^end ' "$work/probe.out" | cut -d' ' -f2- \
-		    >>"$work/d1probe.end.ok"
+		    >>"$work/$w.$k.probe.end"
 		cp "$work/xchatd.dump" "$work/last-gui.dump" 2>/dev/null
 	fi
 	stop_server
-	if [ "$w" = c ]; then
+	if [ "$w" = c ] || [ "$w" = ct ]; then
 		# Idle clients: all but the senders.
 		extra=$(echo "$out" | awk '{
 			for (i = 1; i <= NF; i++) {
@@ -370,12 +440,83 @@ report_abc() {
 	esac
 }
 
+# A TLS workload: its two variants alternately, RUNS times each; the
+# medians, the ratios of the second variant to the first, the targets.
+run_tls() {
+	local w=$1 r k kinds a b line
+	kinds=$(workload_kinds "$w")
+	if [ "$w" = ht ]; then
+		for k in Xvfb python3; do
+			if ! command -v "$k" >/dev/null 2>&1; then
+				echo "run-bench.sh: workload ht skipped: $k is" \
+				    "not installed" >&2
+				return
+			fi
+		done
+		if [ -z "$xvfb_pid" ] && ! start_xvfb; then
+			echo "run-bench.sh: workload ht skipped: Xvfb did not" \
+			    "start" >&2
+			return
+		fi
+	fi
+	echo "run-bench.sh: workload $w: $(workload_args "$w"), variants" \
+	    "$kinds, $DURATION s, $RUNS runs each" >&2
+	for k in $kinds; do
+		: >"$work/$w.$k.ok"
+		: >"$work/$w.$k.probe.mid"
+		: >"$work/$w.$k.probe.end"
+	done
+	for r in $(seq "$RUNS"); do
+		for k in $kinds; do
+			run_one "$w" "$r" "$k"
+		done
+	done
+	# shellcheck disable=SC2086  # two words
+	set -- $kinds
+	a=$(medians "$w" "$1")
+	b=$(medians "$w" "$2")
+	echo "$a"
+	echo "$b"
+	line="workload=$w ratio=$2/$1"
+	for k in $(workload_keys "$w"); do
+		line="$line $k=$(ratio "$(field "$b" "$k")" "$(field "$a" "$k")")"
+	done
+	echo "$line"
+	if [ "$w" = ht ]; then
+		window_lines ht calm
+		window_lines ht stall
+	fi
+	case $w in
+	at)
+		target "at deliv_per_s tls/plain" "$(ratio \
+		    "$(field "$b" deliv_per_s)" "$(field "$a" deliv_per_s)")" \
+		    ge 0.5
+		target "at tls lat_p99_us" "$(field "$b" lat_p99_us)" le 10000
+		;;
+	bt)
+		target "bt deliv_per_s tls/plain" "$(ratio \
+		    "$(field "$b" deliv_per_s)" "$(field "$a" deliv_per_s)")" \
+		    ge 0.37
+		;;
+	ct)
+		target "ct tls connect_s (1001 clients)" \
+		    "$(field "$b" connect_s)" lt 2
+		target "ct tls rss_per_idle_kb" "$(field "$b" rss_per_idle_kb)" \
+		    le 64
+		;;
+	ht)
+		target "ht stall ping_p99_us" "$(field "$b" ping_p99_us)" \
+		    lt 50000
+		;;
+	esac
+}
+
 run_workload() {
 	local w=$1 r
-	if [ "$w" = d ]; then
-		run_gui
-		return
-	fi
+	case $w in
+	d)	run_gui; return ;;
+	at|bt|ct|ht) run_tls "$w"; return ;;
+	esac
 	echo "run-bench.sh: workload $w: $(workload_args "$w")," \
 	    "$DURATION s, $RUNS runs per server" >&2
 	: >"$work/$w.xchatd.ok"
@@ -408,6 +549,30 @@ start_xvfb() {
 	return 1
 }
 
+# The window's dumps of workload $1, variant $2: medians (and maxima)
+# during the runs, medians after them.
+window_lines() {
+	local w=$1 k=$2 key line mid=$work/$1.$2.probe.mid
+	line="workload=$w server=$k window_during"
+	for key in $(workload_keys d1probe); do
+		line="$line ${key}_median=$(median "$key" "$mid")"
+		line="$line ${key}_max=$(awk -v k="$key" '{
+			for (i = 1; i <= NF; i++)
+				if (index($i, k "=") == 1) {
+					v = substr($i, length(k) + 2)
+					if (v != "-" && (m == "" || v + 0 > m))
+						m = v + 0
+				}
+		} END { print m == "" ? "-" : m }' "$mid")"
+	done
+	echo "$line"
+	line="workload=$w server=$k window_after"
+	for key in $(workload_keys d1probe); do
+		line="$line ${key}_median=$(median "$key" "$work/$w.$k.probe.end")"
+	done
+	echo "$line"
+}
+
 # Workload d: the server window (d1) and the client GUI (d2).
 run_gui() {
 	local t r x g line out rc k
@@ -418,7 +583,7 @@ run_gui() {
 			return
 		fi
 	done
-	if ! start_xvfb; then
+	if [ -z "$xvfb_pid" ] && ! start_xvfb; then
 		echo "run-bench.sh: workload d skipped: Xvfb did not start" >&2
 		return
 	fi
@@ -427,8 +592,8 @@ run_gui() {
 	    "(DISPLAY=$DISPLAY)" >&2
 	: >"$work/d1.xchatd.ok"
 	: >"$work/d1.gui.ok"
-	: >"$work/d1probe.mid.ok"
-	: >"$work/d1probe.end.ok"
+	: >"$work/d1.gui.probe.mid"
+	: >"$work/d1.gui.probe.end"
 	for r in $(seq "$RUNS"); do
 		run_one d1 "$r" xchatd
 		run_one d1 "$r" gui
@@ -442,24 +607,7 @@ run_gui() {
 		line="$line $k=$(ratio "$(field "$g" "$k")" "$(field "$x" "$k")")"
 	done
 	echo "$line"
-	line="workload=d1 server=gui window_during"
-	for k in $(workload_keys d1probe); do
-		line="$line ${k}_median=$(median "$k" "$work/d1probe.mid.ok")"
-		line="$line ${k}_max=$(awk -v k="$k" '{
-			for (i = 1; i <= NF; i++)
-				if (index($i, k "=") == 1) {
-					v = substr($i, length(k) + 2)
-					if (v != "-" && (m == "" || v + 0 > m))
-						m = v + 0
-				}
-		} END { print m == "" ? "-" : m }' "$work/d1probe.mid.ok")"
-	done
-	echo "$line"
-	line="workload=d1 server=gui window_after"
-	for k in $(workload_keys d1probe); do
-		line="$line ${k}_median=$(median "$k" "$work/d1probe.end.ok")"
-	done
-	echo "$line"
+	window_lines d1 gui
 	if [ -s "$work/last-gui.dump" ]; then
 		echo "run-bench.sh: the window after the last d1 run" \
 		    "(status, last event lines):" >&2
@@ -484,6 +632,7 @@ run_gui() {
 	# run ("run=dumps", not in the medians) dumps it every 2 s to see
 	# how far behind the transcript is during the load.
 	for r in $(seq "$RUNS") dumps; do
+		tls=0
 		if ! start_server xchatd; then
 			echo "run-bench.sh: cannot start xchatd, giving up" >&2
 			exit 1
@@ -526,7 +675,7 @@ run_gui() {
 
 for a in "$@"; do
 	case $a in
-	a|b|c|d) ;;
+	a|b|c|d|at|bt|ct|ht) ;;
 	*) usage ;;
 	esac
 done
@@ -539,11 +688,11 @@ if [ ! -x "$XCHATD" ]; then
 	exit 1
 fi
 if [ -z "${BENCH:-}" ]; then
-	build_tool xchat-bench -lpthread -lm
+	build_tool xchat-bench "libgcrypt gnutls" -lpthread -lm
 	BENCH=$here/xchat-bench
 fi
 if [ -z "${REFSERVER:-}" ] && [ "$REF" != 0 ]; then
-	build_tool refserver
+	build_tool refserver libgcrypt
 	REFSERVER=$here/refserver
 fi
 echo "run-bench.sh: xchatd=$XCHATD ref=${REFSERVER:-none}" \

@@ -9,10 +9,13 @@
  * It measures throughput, end-to-end latency (the text carries the send
  * time), connect time, the server's RSS and PING round trips, checks
  * digests, ordering and losses, and prints one key=value line on stdout.
+ * With -T every client speaks the same protocol inside TLS 1.3 (a GnuTLS
+ * client session, handshake in the epoll loop, no certificate check);
+ * -H adds connections that send a ClientHello and then stall.
  *
  * Build:
  *	gcc -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE bench/xchat-bench.c \
- *	    $(pkg-config --cflags --libs libgcrypt) -lpthread -lm
+ *	    $(pkg-config --cflags --libs libgcrypt gnutls) -lpthread -lm
  */
 
 #include <sys/epoll.h>
@@ -25,6 +28,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <netdb.h>
@@ -42,6 +46,7 @@
 #include <unistd.h>
 
 #include <gcrypt.h>
+#include <gnutls/gnutls.h>
 
 #define RBUF_SIZE	(256 * 1024)	/* one read per wakeup, at most this */
 #define MAX_FRAME	4096		/* protocol limit, CR and LF included */
@@ -56,11 +61,13 @@
 #define DRAIN_TIMEOUT	2.0		/* seconds to wait for stragglers */
 #define MIN_BYTES	24		/* "t=" + 20 digits + " " + 1 */
 #define MAX_BYTES	4000
+#define TLS_RECORD	16384		/* plaintext bytes in a TLS record */
+#define TLS_PRIORITY	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
 enum phase { PH_CONNECT, PH_RUN, PH_DRAIN, PH_STOP };
-enum role { R_RECV, R_SEND, R_PING };
-enum cstate { CS_RETRY, CS_CONNECTING, CS_WELCOME, CS_HELLO, CS_READY,
-    CS_DEAD };
+enum role { R_RECV, R_SEND, R_PING, R_STALL };
+enum cstate { CS_RETRY, CS_CONNECTING, CS_SHAKING, CS_WELCOME, CS_HELLO,
+    CS_READY, CS_DEAD };
 
 /* Log-linear histogram of nanosecond values. */
 struct hist {
@@ -83,6 +90,10 @@ struct options {
 	bool		 quiet;
 	unsigned	 threads;
 	unsigned	 verify;
+	bool		 tls;
+	const char	*priority;
+	unsigned	 stalls;
+	unsigned	 stall_ms;
 };
 
 struct conn {
@@ -105,6 +116,9 @@ struct conn {
 	uint64_t	 ack_next;	/* seq the next OK/NAK must carry */
 	uint64_t	 sent;
 	unsigned	 inflight;
+	gnutls_session_t tls;		/* with -T, once connected */
+	size_t		 tls_pend;	/* bytes of a record GnuTLS holds */
+	uint64_t	 t_open;	/* a staller's start (or first start) */
 };
 
 struct stats {
@@ -112,6 +126,8 @@ struct stats {
 	uint64_t	 naks;
 	uint64_t	 deliveries;
 	uint64_t	 errors;
+	uint64_t	 stall_started;	/* stalled handshakes begun */
+	uint64_t	 stall_dropped;	/* of those, closed by the server */
 	struct hist	 lat;
 	struct hist	 ping;
 };
@@ -124,6 +140,8 @@ struct worker {
 	struct conn	*conns;
 	size_t		 nconns;
 	struct conn	*ping;		/* the extra PING client, or NULL */
+	struct conn	*stalls;	/* -H connections (worker 0) */
+	size_t		 nstalls;
 	enum phase	 phase;
 	char		*rbuf;
 	char		*text;		/* message text being built */
@@ -149,7 +167,8 @@ struct worker {
 static struct options opt = {
 	.host = "127.0.0.1", .port = "12345", .clients = 50, .senders = 5,
 	.bytes = 100, .duration = 10, .window = 64, .rate = 0, .ping_ms = 0,
-	.pid = 0, .quiet = false, .threads = 1, .verify = 16
+	.pid = 0, .quiet = false, .threads = 1, .verify = 16, .tls = false,
+	.priority = TLS_PRIORITY, .stalls = 0, .stall_ms = 0
 };
 
 /* State shared by the main thread and the workers. */
@@ -160,6 +179,9 @@ static struct {
 	_Atomic int		 errlines;
 	uint64_t		 t_start;	/* written before PH_RUN */
 	struct addrinfo		*ai;
+	gnutls_certificate_credentials_t cred;	/* with -T or -H */
+	gnutls_priority_t	 prio;
+	_Atomic int		 cipher;	/* of the first session */
 } g;
 
 static uint64_t
@@ -327,6 +349,9 @@ take_u64(char **pp, uint64_t *v)
 	return true;
 }
 
+static void	conn_read(struct worker *, struct conn *);
+static void	stall_close(struct conn *);
+
 static void
 conn_count_error(struct worker *w)
 {
@@ -362,12 +387,48 @@ conn_kill(struct worker *w, struct conn *c, const char *why)
 	}
 	if (c->state != CS_READY)
 		atomic_fetch_add(&g.dead, 1);
+	if (c->tls != NULL)
+		gnutls_deinit(c->tls);
+	c->tls = NULL;
+	c->tls_pend = 0;
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
 	c->state = CS_DEAD;
 	w->inflight -= c->inflight;
 	c->inflight = 0;
+}
+
+/*
+ * One TLS record of up to TLS_RECORD bytes from buf, like write(2). A
+ * record GnuTLS could not send at once (EAGAIN) stays in GnuTLS: it is
+ * not counted as written until a later call (with no data, as GnuTLS
+ * asks) has sent it; the caller keeps those bytes and calls again.
+ */
+static ssize_t
+tls_write(struct conn *c, const char *buf, size_t len)
+{
+	ssize_t r;
+	size_t n;
+
+	if (c->tls_pend > 0) {
+		r = gnutls_record_send(c->tls, NULL, 0);
+		n = c->tls_pend;
+	} else {
+		n = len < TLS_RECORD ? len : TLS_RECORD;
+		r = gnutls_record_send(c->tls, buf, n);
+	}
+	if (r >= 0) {
+		c->tls_pend = 0;
+		return (ssize_t)n;
+	}
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
+		c->tls_pend = n;
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = r == GNUTLS_E_PUSH_ERROR ? EPIPE : EPROTO;
+	return -1;
 }
 
 /* Write what c has queued, as much as the socket takes. */
@@ -377,7 +438,12 @@ conn_flush(struct worker *w, struct conn *c)
 	ssize_t r;
 
 	while (c->out_off < c->out_len) {
-		r = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+		if (c->tls != NULL)
+			r = tls_write(c, c->out + c->out_off,
+			    c->out_len - c->out_off);
+		else
+			r = write(c->fd, c->out + c->out_off,
+			    c->out_len - c->out_off);
 		if (r > 0) {
 			c->out_off += (size_t)r;
 			continue;
@@ -468,6 +534,53 @@ conn_start(struct worker *w, struct conn *c)
 	c->want_out = true;
 }
 
+/* A GnuTLS client session over c->fd (TLS 1.3, no certificate check). */
+static bool
+tls_session(struct conn *c)
+{
+	if (gnutls_init(&c->tls, GNUTLS_CLIENT | GNUTLS_NONBLOCK |
+	    GNUTLS_NO_SIGNAL) < 0) {
+		c->tls = NULL;
+		return false;
+	}
+	if (gnutls_priority_set(c->tls, g.prio) < 0 ||
+	    gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE,
+	    g.cred) < 0) {
+		gnutls_deinit(c->tls);
+		c->tls = NULL;
+		return false;
+	}
+	gnutls_transport_set_int(c->tls, c->fd);
+	return true;
+}
+
+/*
+ * Carry c's TLS handshake on; once done, wait for WELCOME like a plain
+ * client (the server may already have sent it: read at once).
+ */
+static void
+conn_shake(struct worker *w, struct conn *c)
+{
+	char why[128];
+	int r;
+
+	r = gnutls_handshake(c->tls);
+	if (r == GNUTLS_E_SUCCESS) {
+		c->state = CS_WELCOME;
+		set_out_interest(w, c, false);
+		atomic_store(&g.cipher, (int)gnutls_cipher_get(c->tls));
+		conn_read(w, c);
+		return;
+	}
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED ||
+	    !gnutls_error_is_fatal(r)) {
+		set_out_interest(w, c, gnutls_record_get_direction(c->tls));
+		return;
+	}
+	snprintf(why, sizeof why, "TLS handshake: %s", gnutls_strerror(r));
+	conn_kill(w, c, why);
+}
+
 /* A connect finished (or failed): move on to waiting for WELCOME. */
 static void
 conn_connected(struct worker *w, struct conn *c)
@@ -479,6 +592,15 @@ conn_connected(struct worker *w, struct conn *c)
 		err = errno;
 	if (err != 0) {
 		conn_kill(w, c, strerror(err));
+		return;
+	}
+	if (opt.tls) {
+		if (!tls_session(c)) {
+			conn_kill(w, c, "cannot set up a TLS session");
+			return;
+		}
+		c->state = CS_SHAKING;
+		conn_shake(w, c);
 		return;
 	}
 	c->state = CS_WELCOME;
@@ -679,29 +801,19 @@ on_frame(struct worker *w, struct conn *c, char *f, uint64_t now)
 	}
 }
 
-/* One read from c into the worker's big buffer, then split it on LF. */
-static void
-conn_read(struct worker *w, struct conn *c)
+/*
+ * Split the worker's buffer (len bytes: c's carried partial frame, then
+ * what was read) on LF and handle the frames; keep the partial frame at
+ * the end. False if c died meanwhile.
+ */
+static bool
+conn_frames(struct worker *w, struct conn *c, size_t len, uint64_t now)
 {
 	char *p, *e, *lf, *end;
-	size_t have = c->carry_len, rest;
-	ssize_t r;
-	uint64_t now;
+	size_t rest;
 
-	memcpy(w->rbuf, c->carry, have);
-	r = read(c->fd, w->rbuf + have, RBUF_SIZE - have);
-	if (r == 0) {
-		conn_kill(w, c, "connection closed by the server");
-		return;
-	}
-	if (r == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			conn_kill(w, c, strerror(errno));
-		return;
-	}
-	now = mono_ns();
 	p = w->rbuf;
-	end = p + have + r;
+	end = p + len;
 	while ((lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		e = lf;
 		if (e > p && e[-1] == '\r')
@@ -715,7 +827,7 @@ conn_read(struct worker *w, struct conn *c)
 		} else if (e > p)
 			on_frame(w, c, p, now);
 		if (c->state == CS_DEAD)
-			return;
+			return false;
 		p = lf + 1;
 	}
 	rest = (size_t)(end - p);
@@ -730,6 +842,91 @@ conn_read(struct worker *w, struct conn *c)
 		memcpy(c->carry, p, rest);
 		c->carry_len = rest;
 	}
+	return true;
+}
+
+/*
+ * Read from c's TLS session: records into the worker's buffer after the
+ * carried bytes while there is room for a whole one (about what one
+ * read(2) takes in plain mode), then the frames; again as long as
+ * GnuTLS holds decrypted bytes, since the socket will not wake epoll
+ * for them (stopping there would leave them until more data arrives).
+ * Undecrypted bytes still in the socket wake epoll as usual.
+ */
+static void
+conn_read_tls(struct worker *w, struct conn *c)
+{
+	char why[128];
+	size_t have, got;
+	ssize_t r;
+	uint64_t now;
+
+	do {
+		have = c->carry_len;
+		memcpy(w->rbuf, c->carry, have);
+		got = 0;
+		while (RBUF_SIZE - have - got >= TLS_RECORD) {
+			r = gnutls_record_recv(c->tls, w->rbuf + have + got,
+			    RBUF_SIZE - have - got);
+			if (r > 0) {
+				got += (size_t)r;
+				continue;
+			}
+			if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+				break;
+			if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION) {
+				/* Handle what came before the end first. */
+				if (got == 0 || conn_frames(w, c, have + got,
+				    mono_ns()))
+					conn_kill(w, c, "connection closed "
+					    "by the server");
+				return;
+			}
+			if (gnutls_error_is_fatal((int)r)) {
+				snprintf(why, sizeof why, "TLS: %s",
+				    gnutls_strerror((int)r));
+				conn_kill(w, c, why);
+				return;
+			}
+		}
+		if (got == 0)
+			break;
+		now = mono_ns();
+		if (!conn_frames(w, c, have + got, now))
+			return;
+		if (c->role == R_SEND)
+			sender_fill(w, c, now);
+		if (c->state == CS_DEAD)
+			return;
+	} while (gnutls_record_check_pending(c->tls) > 0);
+}
+
+/* Read from c into the worker's big buffer, then split it on LF. */
+static void
+conn_read(struct worker *w, struct conn *c)
+{
+	size_t have = c->carry_len;
+	ssize_t r;
+	uint64_t now;
+
+	if (c->tls != NULL) {
+		conn_read_tls(w, c);
+		return;
+	}
+	memcpy(w->rbuf, c->carry, have);
+	r = read(c->fd, w->rbuf + have, RBUF_SIZE - have);
+	if (r == 0) {
+		conn_kill(w, c, "connection closed by the server");
+		return;
+	}
+	if (r == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_kill(w, c, strerror(errno));
+		return;
+	}
+	now = mono_ns();
+	if (!conn_frames(w, c, have + (size_t)r, now))
+		return;
 	if (c->role == R_SEND)
 		sender_fill(w, c, now);
 }
@@ -784,11 +981,16 @@ worker_enter(struct worker *w, enum phase ph, uint64_t now)
 		for (i = 0; i < w->nconns; i++)
 			if (w->conns[i].role == R_SEND)
 				sender_fill(w, &w->conns[i], now);
+		for (i = 0; i < w->nstalls; i++)
+			w->stalls[i].t_open = now + opt.stall_ms * 1000000ull *
+			    i / w->nstalls;
 	} else if (ph == PH_DRAIN) {
 		if (w->tfd_rate != -1)
 			timer_set(w->tfd_rate, 0, 0);
 		if (w->tfd_ping != -1)
 			timer_set(w->tfd_ping, 0, 0);
+		for (i = 0; i < w->nstalls; i++)
+			stall_close(&w->stalls[i]);
 	}
 }
 
@@ -808,6 +1010,108 @@ worker_timer(struct worker *w, int fd, uint64_t now)
 	for (i = 0; i < w->nconns; i++)
 		if (w->conns[i].role == R_SEND)
 			sender_fill(w, &w->conns[i], now);
+}
+
+/*
+ * Stalled handshakes (-H): connections that send a ClientHello and then
+ * never read or write again, so that the server has that many
+ * handshakes in progress during the sending period. A staller the
+ * server drops (its handshake timeout) is replaced at once. With -J
+ * each one is also replaced that many ms after it started, and the
+ * first starts are spread evenly over the first J ms: after that, H
+ * handshakes are in progress and H new ones start every J ms, evenly.
+ * Without -J all start at once when the sending begins.
+ */
+static void
+stall_close(struct conn *c)
+{
+	if (c->tls != NULL)
+		gnutls_deinit(c->tls);
+	c->tls = NULL;
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->state = CS_RETRY;
+}
+
+static void
+stall_start(struct worker *w, struct conn *c)
+{
+	struct addrinfo *ai = g.ai;
+	struct epoll_event ev;
+	int fd;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		fatalx("socket: %s", strerror(errno));
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		c->state = CS_RETRY;	/* try again next time round */
+		return;
+	}
+	c->fd = fd;
+	c->state = CS_CONNECTING;
+	ev.events = EPOLLOUT;
+	ev.data.ptr = c;
+	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == -1)
+		fatalx("epoll_ctl: %s", strerror(errno));
+}
+
+/* An event on a staller: connected (send the hello), or dropped. */
+static void
+stall_event(struct worker *w, struct conn *c, uint32_t events, uint64_t now)
+{
+	struct epoll_event ev;
+	int err = 0, r;
+	socklen_t len = sizeof err;
+
+	if (c->state == CS_CONNECTING && !(events & (EPOLLHUP | EPOLLERR))) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+		    err == 0 && tls_session(c)) {
+			r = gnutls_handshake(c->tls);	/* the ClientHello */
+			if (r == GNUTLS_E_AGAIN) {
+				c->state = CS_SHAKING;
+				c->t_open = now;
+				w->st.stall_started++;
+				/* Only hear about the server closing it. */
+				ev.events = EPOLLRDHUP;
+				ev.data.ptr = c;
+				if (epoll_ctl(w->ep, EPOLL_CTL_MOD, c->fd,
+				    &ev) == -1)
+					fatalx("epoll_ctl: %s",
+					    strerror(errno));
+				return;
+			}
+		}
+	} else if (c->state == CS_SHAKING)
+		w->st.stall_dropped++;
+	stall_close(c);
+	c->t_open = now;
+	if (w->phase == PH_RUN)
+		stall_start(w, c);
+}
+
+/* Start the stallers that are not running; replace the old ones (-J). */
+static void
+stall_tick(struct worker *w, uint64_t now)
+{
+	struct conn *c;
+	size_t i;
+
+	for (i = 0; i < w->nstalls; i++) {
+		c = &w->stalls[i];
+		if (c->state == CS_RETRY && now < c->t_open)
+			continue;	/* its first start is not due yet */
+		if (c->state == CS_SHAKING && opt.stall_ms > 0 &&
+		    now - c->t_open >= opt.stall_ms * 1000000ull) {
+			stall_close(c);
+			c->t_open = now;
+		}
+		if (c->state == CS_RETRY)
+			stall_start(w, c);
+	}
 }
 
 /* Show our counters and phase to the main thread (see struct worker). */
@@ -855,16 +1159,23 @@ worker_main(void *arg)
 				continue;
 			}
 			c = evs[k].data.ptr;
+			if (c->role == R_STALL) {
+				stall_event(w, c, evs[k].events, now);
+				continue;
+			}
 			if (c->state == CS_CONNECTING)
 				conn_connected(w, c);
-			else if (c->state == CS_DEAD)
+			else if (c->state == CS_SHAKING) {
+				conn_shake(w, c);
+				continue;
+			} else if (c->state == CS_DEAD)
 				continue;
 			else if (evs[k].events & EPOLLOUT) {
 				conn_flush(w, c);
 				if (c->role == R_SEND)
 					sender_fill(w, c, now);
 			}
-			if (c->state != CS_DEAD &&
+			if (c->state != CS_DEAD && c->state != CS_SHAKING &&
 			    evs[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 				conn_read(w, c);
 		}
@@ -872,6 +1183,8 @@ worker_main(void *arg)
 			for (i = 0; i < w->nconns; i++)
 				if (w->conns[i].state == CS_RETRY)
 					conn_start(w, &w->conns[i]);
+		if (w->phase == PH_RUN && w->nstalls > 0)
+			stall_tick(w, now);
 		worker_publish(w);
 	}
 	return NULL;
@@ -897,6 +1210,42 @@ read_rss(long pid)
 	return kb;
 }
 
+/* CPU seconds (user + system) process pid has used so far, or -1. */
+static double
+read_cpu(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After the command name, which may hold anything: field 3 on. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %*d %*d "
+	    "%*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds this process has used so far. */
+static double
+self_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 raise_nofile(void)
 {
@@ -915,6 +1264,7 @@ usage(void)
 "usage: xchat-bench [-q] [-h host] [-p port] [-c clients] [-s senders]\n"
 "                   [-b bytes] [-d seconds] [-w window] [-r rate]\n"
 "                   [-P ping-ms] [-x server-pid] [-t threads] [-v every]\n"
+"                   [-T] [-C priority] [-H stalls] [-J ms]\n"
 "  -h host     server address (127.0.0.1)\n"
 "  -p port     server port (12345)\n"
 "  -c clients  clients to connect (50)\n"
@@ -927,6 +1277,14 @@ usage(void)
 "  -x pid      read the server's VmRSS from /proc/pid/status\n"
 "  -t threads  threads sharing the clients, 1 to %d (1)\n"
 "  -v every    verify the digest of every n-th delivery, 0 = none (16)\n"
+"  -T          every client over TLS 1.3 (GnuTLS, no certificate check)\n"
+"  -C priority GnuTLS priority string of the TLS clients\n"
+"              (NORMAL:-VERS-ALL:+VERS-TLS1.3)\n"
+"  -H stalls   that many extra TLS connections send a ClientHello and\n"
+"              stall while the clients send (0)\n"
+"  -J ms       replace each stalled handshake ms after it started, the\n"
+"              first starts spread over ms; 0 = all start at once and\n"
+"              are replaced only when the server drops them (0)\n"
 "  -q          no progress lines on stderr\n",
 	    MIN_BYTES, MAX_BYTES, MAX_THREADS);
 	exit(2);
@@ -965,7 +1323,8 @@ parse_options(int argc, char **argv)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "h:p:c:s:b:d:w:r:P:x:t:v:q")) != -1) {
+	while ((ch = getopt(argc, argv, "h:p:c:s:b:d:w:r:P:x:t:v:qTC:H:J:")) !=
+	    -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -982,6 +1341,10 @@ parse_options(int argc, char **argv)
 		case 't': opt.threads = num_arg(optarg, 1, MAX_THREADS); break;
 		case 'v': opt.verify = num_arg(optarg, 0, 1000000); break;
 		case 'q': opt.quiet = true; break;
+		case 'T': opt.tls = true; break;
+		case 'C': opt.priority = optarg; break;
+		case 'H': opt.stalls = num_arg(optarg, 0, 100000); break;
+		case 'J': opt.stall_ms = num_arg(optarg, 0, 3600000); break;
 		default: usage();
 		}
 	}
@@ -989,6 +1352,23 @@ parse_options(int argc, char **argv)
 		usage();
 	if (opt.threads > opt.clients)
 		opt.threads = opt.clients;
+}
+
+/* The TLS clients' shared credentials (none: no check) and priorities. */
+static void
+tls_setup(void)
+{
+	const char *where = NULL;
+	int r;
+
+	if (gnutls_check_version("3.6.5") == NULL)
+		fatalx("GnuTLS %s is too old", gnutls_check_version(NULL));
+	if ((r = gnutls_global_init()) < 0 ||
+	    (r = gnutls_certificate_allocate_credentials(&g.cred)) < 0)
+		fatalx("GnuTLS: %s", gnutls_strerror(r));
+	if ((r = gnutls_priority_init(&g.prio, opt.priority, &where)) < 0)
+		fatalx("priority %s: %s at \"%s\"", opt.priority,
+		    gnutls_strerror(r), where != NULL ? where : "");
 }
 
 static void
@@ -1049,6 +1429,13 @@ workers_create(void)
 			if (opt.rate > 0 && w->tfd_rate == -1)
 				w->tfd_rate = timer_new(w, &w->tfd_rate);
 		}
+	}
+	ws[0].stalls = xcalloc(opt.stalls + 1, sizeof *ws[0].stalls);
+	for (i = 0; i < opt.stalls; i++) {
+		c = &ws[0].stalls[ws[0].nstalls++];
+		c->fd = -1;
+		c->role = R_STALL;
+		c->state = CS_RETRY;
 	}
 	return ws;
 }
@@ -1177,7 +1564,7 @@ main(int argc, char **argv)
 	long rss_start, rss_ready = -1, rss_end;
 	unsigned t, total;
 	bool ok;
-	double dur, connect_s = -1;
+	double dur, connect_s = -1, cpu0 = -1, cpu1 = -1, self0 = 0, self1 = 0;
 	int64_t lost;
 
 	parse_options(argc, argv);
@@ -1190,6 +1577,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	resolve();
+	if (opt.tls || opt.stalls > 0)
+		tls_setup();
 
 	total = opt.clients + (opt.ping_ms > 0);
 	ws = workers_create();
@@ -1206,12 +1595,16 @@ main(int argc, char **argv)
 	ok = wait_ready(total);
 	if (ok) {
 		rss_ready = read_rss(opt.pid);
+		cpu0 = read_cpu(opt.pid);
+		self0 = self_cpu();
 		if (!opt.quiet)
 			fprintf(stderr, "xchat-bench: all READY, sending for "
 			    "%.2f s\n", opt.duration);
 		g.t_start = mono_ns();
 		atomic_store(&g.phase, PH_RUN);
 		t_end = run_for(ws);
+		cpu1 = read_cpu(opt.pid);
+		self1 = self_cpu();
 		atomic_store(&g.phase, PH_DRAIN);
 		drain(ws);
 	}
@@ -1225,6 +1618,8 @@ main(int argc, char **argv)
 		st.naks += ws[t].st.naks;
 		st.deliveries += ws[t].st.deliveries;
 		st.errors += ws[t].st.errors;
+		st.stall_started += ws[t].st.stall_started;
+		st.stall_dropped += ws[t].st.stall_dropped;
 		hist_merge(&st.lat, &ws[t].st.lat);
 		hist_merge(&st.ping, &ws[t].st.ping);
 		if (ws[t].t_first_connect != 0 &&
@@ -1262,9 +1657,30 @@ main(int argc, char **argv)
 	put_kb("rss_start_kb", rss_start);
 	put_kb("rss_ready_kb", rss_ready);
 	put_kb("rss_end_kb", rss_end);
+	if (dur > 0 && cpu0 >= 0 && cpu1 >= cpu0) {
+		printf(" srv_cpu_pct=%.1f", 100 * (cpu1 - cpu0) / dur);
+		if (st.deliveries > 0)
+			printf(" srv_ns_per_deliv=%.1f", (cpu1 - cpu0) * 1e9 /
+			    (double)st.deliveries);
+		else
+			printf(" srv_ns_per_deliv=-");
+	} else
+		printf(" srv_cpu_pct=- srv_ns_per_deliv=-");
+	if (dur > 0)
+		printf(" bench_cpu_pct=%.1f", 100 * (self1 - self0) / dur);
+	else
+		printf(" bench_cpu_pct=-");
 	put_us("ping_p50_us", &st.ping, 0.50);
 	put_us("ping_p99_us", &st.ping, 0.99);
 	put_us("ping_max_us", &st.ping, 0);
+	printf(" tls=%s", opt.tls && atomic_load(&g.cipher) != 0 ?
+	    gnutls_cipher_get_name((gnutls_cipher_algorithm_t)
+	    atomic_load(&g.cipher)) : "-");
+	if (opt.stalls > 0)
+		printf(" stalls_started=%" PRIu64 " stalls_dropped=%" PRIu64,
+		    st.stall_started, st.stall_dropped);
+	else
+		printf(" stalls_started=- stalls_dropped=-");
 	printf(" naks=%" PRIu64 " errors=%" PRIu64 " lost=%" PRId64 "\n",
 	    st.naks, st.errors, lost);
 	fflush(stdout);

@@ -121,6 +121,30 @@ fanout_total(const struct fanout *f)
 
 static void	mark_slow(struct fanout *, struct fanout_peer *);
 
+/*
+ * Throw p's queue away, but for the head its transport took without
+ * counting it (conn_held: a TLS record on its way, which the transport
+ * needs given again and which will reach the peer whatever happens);
+ * then partial says how that head ends.
+ */
+static void
+queue_drop(struct fanout_peer *p)
+{
+	size_t	 held = conn_held(p->conn);
+	char	*head;
+
+	if (held == 0 || held > p->out.len) {
+		outbuf_free(&p->out);
+		return;
+	}
+	head = xmalloc(held);
+	memcpy(head, p->out.buf + p->out.off, held);
+	outbuf_free(&p->out);
+	outbuf_append(&p->out, head, held);
+	p->partial = head[held - 1] != '\n';
+	free(head);
+}
+
 /* Is the total over the budget? */
 static bool
 over_budget(const struct fanout *f)
@@ -168,7 +192,7 @@ account(struct fanout_peer *p)
 	p->counted = now;
 	while (over_budget(f) && (big = largest(f)) != NULL) {
 		big->doomed = true;
-		outbuf_free(&big->out);
+		queue_drop(big);
 		f->total -= big->counted;
 		big->counted = 0;
 		mark_slow(f, big);
@@ -307,14 +331,16 @@ waiting(const struct fanout_peer *p)
 	return p->io != NULL && (evloop_io_events(p->io) & EV_WRITE);
 }
 
-/* After a write: is a frame half sent?  What is left of the burst? */
+/*
+ * After a write of p's queue, which held len bytes from off: does the
+ * last byte written end a frame?  (From that byte: a queue may have
+ * been cut short, queue_drop.)  What is left of the burst?
+ */
 static void
-note_sent(struct fanout_peer *p)
+note_sent(struct fanout_peer *p, size_t off, size_t len)
 {
-	if (p->out.len == 0)
-		p->partial = false;
-	else if (p->out.off > 0)
-		p->partial = p->out.buf[p->out.off - 1] != '\n';
+	if (p->out.len < len)
+		p->partial = p->out.buf[off + len - p->out.len - 1] != '\n';
 	if (p->allow > p->out.len)
 		p->allow = p->out.len;
 }
@@ -331,6 +357,8 @@ void
 fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
     size_t len)
 {
+	size_t	 off, qlen;
+
 	if (p->state == FO_DEAD || p->doomed)
 		return;
 	fanout_catch_up(f, p);
@@ -340,11 +368,13 @@ fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
 	if (p->out.len <= cap_of(f, p) || p->state != FO_OPEN)
 		return;
 	if (!p->werr && p->io != NULL && !waiting(p)) {
+		off = p->out.off;
+		qlen = p->out.len;
 		if (outbuf_flush(&p->out, p->conn) < 0) {
 			p->werr = true;
 			p->werr_gone = peer_gone(errno);
 		} else
-			note_sent(p);
+			note_sent(p, off, qlen);
 		account(p);
 	}
 	if (p->out.len <= cap_of(f, p) && !p->werr)
@@ -594,6 +624,7 @@ ssize_t
 fanout_flush(struct fanout_peer *p)
 {
 	ssize_t	 left;
+	size_t	 off = p->out.off, len = p->out.len;
 	int	 want;
 
 	if (p->state == FO_DEAD)
@@ -603,7 +634,7 @@ fanout_flush(struct fanout_peer *p)
 		account(p);
 		return -1;
 	}
-	note_sent(p);
+	note_sent(p, off, len);
 	account(p);
 	if (p->io == NULL || (p->state == FO_CLOSING && left == 0))
 		return left;
@@ -620,7 +651,7 @@ fanout_close(struct fanout *f, struct fanout_peer *p, bool slow)
 {
 	(void)f;
 	if (slow) {
-		outbuf_free(&p->out);
+		queue_drop(p);
 		account(p);
 		if (p->partial)
 			return false;

@@ -76,6 +76,13 @@ plain_info(const struct conn *c, struct conn_info *info)
 	memset(info, 0, sizeof *info);
 }
 
+static size_t
+plain_held(const struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
 static void
 plain_free(struct conn *c)
 {
@@ -85,7 +92,7 @@ plain_free(struct conn *c)
 
 static const struct conn_ops plain_ops = {
 	plain_read, plain_writev, plain_shutdown, plain_wants,
-	plain_handshake, plain_pending, plain_info, plain_free
+	plain_handshake, plain_pending, plain_info, plain_free, plain_held
 };
 
 /* A connection over fd with the given transport; owns fd. */
@@ -172,6 +179,13 @@ size_t
 conn_pending(const struct conn *c)
 {
 	return c->ops->pending(c);
+}
+
+/* Bytes written but not counted yet (see transport.h). */
+size_t
+conn_held(const struct conn *c)
+{
+	return c->ops->held(c);
 }
 
 /* The connection's description. */

@@ -27,9 +27,10 @@ struct conn_info {
  * A transport.  read and writev behave like recv() and sendmsg() on a
  * non-blocking socket (never raising SIGPIPE); shutdown half-closes
  * our side; wants returns the EV_READ|EV_WRITE the transport itself
- * needs now (a TLS handshake), 0 for plain TCP; handshake, pending and
- * info are conn_handshake(), conn_pending() and conn_info(); free
- * closes the descriptor and frees the transport's state.
+ * needs now (a TLS handshake), 0 for plain TCP; handshake, pending,
+ * info and held are conn_handshake(), conn_pending(), conn_info() and
+ * conn_held(); free closes the descriptor and frees the transport's
+ * state.
  */
 struct conn_ops {
 	ssize_t	(*read)(struct conn *, void *buf, size_t len);
@@ -40,6 +41,7 @@ struct conn_ops {
 	size_t	(*pending)(const struct conn *);
 	void	(*info)(const struct conn *, struct conn_info *);
 	void	(*free)(struct conn *);
+	size_t	(*held)(const struct conn *);
 };
 
 /*
@@ -101,6 +103,15 @@ int	 conn_handshake(struct conn *);
  * not 0 must come back by itself.
  */
 size_t	 conn_pending(const struct conn *);
+
+/*
+ * Bytes a write took but did not count as written (a TLS record that
+ * could not be sent at once, 16 KiB at most): they are the head of
+ * what the caller gives next, and will go out before anything else,
+ * so the caller must keep them until a write counts them, even when
+ * it throws the rest of its queue away.  Always 0 for plain TCP.
+ */
+size_t	 conn_held(const struct conn *);
 
 /* What the connection says about itself, into *info. */
 void	 conn_info(const struct conn *, struct conn_info *info);
