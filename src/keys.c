@@ -531,6 +531,20 @@ keys_signed_dm(char *out, const char *rkey, const char *text, size_t len)
 	return 12 + klen + len;
 }
 
+struct keys_pub *
+keys_signer_pub(const struct keys_signer *s)
+{
+	gnutls_pubkey_t	 k;
+
+	if (gnutls_pubkey_init(&k) < 0)
+		return NULL;
+	if (gnutls_pubkey_import_privkey(k, s->key, 0, 0) < 0) {
+		gnutls_pubkey_deinit(k);
+		return NULL;
+	}
+	return pub_wrap(k);
+}
+
 /* ---- a client's identity ------------------------------------------------ */
 
 /*

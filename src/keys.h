@@ -114,6 +114,9 @@ bool	keys_fp_parse(const char *s, char fp[KEYS_FP_LEN]);
 struct keys_signer *keys_signer_pem(const char *pem, size_t len, char *err,
 	    size_t errlen);
 
+/* The public key of a signer (NULL if GnuTLS cannot make it). */
+struct keys_pub *keys_signer_pub(const struct keys_signer *);
+
 /*
  * A client's identity (xchat): an Ed25519 key and a certificate for
  * it, kept in one PEM file, the key (PKCS#8) then the certificate.
