@@ -424,7 +424,7 @@ ev_trust(void *arg, enum nc_trust what, const char *fp, const char *old)
 
 static const struct nc_events ui_events = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	ev_trust
+	ev_trust, NULL, NULL
 };
 
 const struct nc_events *

@@ -110,7 +110,7 @@ ku_nickkey(const char *nick, size_t len, char *nk)
  * "<host> <port> <nick> <key>".  false if it is malformed.
  */
 static bool
-parse_line(struct knownusers *ku, char *line, size_t len)
+ku_parse_line(struct knownusers *ku, char *line, size_t len)
 {
 	char	*f[5], *p = line, nk[NICK_KEY_MAX], fp[KEYS_FP_LEN];
 	size_t	 nklen;
@@ -139,7 +139,7 @@ parse_line(struct knownusers *ku, char *line, size_t len)
  * (read to its end and dropped).  *total counts the bytes read.
  */
 static int
-read_line(FILE *f, char *line, size_t *len, size_t *total)
+ku_read_line(FILE *f, char *line, size_t *len, size_t *total)
 {
 	size_t	 n = 0;
 	int	 c;
@@ -179,11 +179,11 @@ ku_read(struct knownusers *ku)
 		return;
 	}
 	while (total < KU_FILE_MAX &&
-	    (r = read_line(f, line, &len, &total)) != 0) {
+	    (r = ku_read_line(f, line, &len, &total)) != 0) {
 		if (r == -1)
 			ku->skipped++;
 		else if (len > 0 && line[0] != '#' &&
-		    !parse_line(ku, line, len))
+		    !ku_parse_line(ku, line, len))
 			ku->skipped++;
 	}
 	fclose(f);

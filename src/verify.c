@@ -300,8 +300,14 @@ verify_user(struct verify *v, uint64_t id, const char *key, size_t keylen)
 		return;
 	if (keylen == 1 && key[0] == '-')
 		snprintf(fp, sizeof fp, "-");
-	else if (keylen != KEYS_FP_LEN - 1 || !keys_fp_parse(key, fp))
+	else if (keylen != KEYS_FP_LEN - 1)
 		return;			/* the parser lets no such key by */
+	else {
+		memcpy(fp, key, keylen);
+		fp[keylen] = '\0';
+		if (!keys_fp_parse(fp, fp))
+			return;
+	}
 	if (e->want[0] != '\0' && strcmp(e->want, fp) != 0) {
 		log_warnx("client #%llu was announced with key %s, then %s: "
 		    "its signatures cannot be trusted",
@@ -384,7 +390,11 @@ answer_key(struct vf_id *e, const char *key, size_t keylen,
 	struct keys_pub	*pub;
 	char		 fp[KEYS_FP_LEN], got[KEYS_FP_LEN];
 
-	if (keylen != KEYS_FP_LEN - 1 || !keys_fp_parse(key, fp) ||
+	if (keylen != KEYS_FP_LEN - 1)
+		return NULL;
+	memcpy(fp, key, keylen);
+	fp[keylen] = '\0';
+	if (!keys_fp_parse(fp, fp) ||
 	    (pub = keys_pub_from_spki_b64(spki, spkilen)) == NULL) {
 		log_warnx("the server's key for #%llu is not an Ed25519 "
 		    "key", (unsigned long long)e->id);

@@ -193,7 +193,8 @@ main(int argc, char **argv)
 	}
 	cl = client_log_open(&o);
 	cfg = (struct nc_config){ o.host, o.port, o.nick, o.ping_interval,
-	    o.ping_timeout, o.connect_timeout, cl, NULL, NULL, NULL };
+	    o.ping_timeout, o.connect_timeout, cl, NULL, NULL, NULL, NULL,
+	    NULL };
 	client_transport(&o, &cfg);
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
