@@ -6,7 +6,7 @@ set -e
 PKGS="build-essential autoconf automake pkg-config libmotif-dev
 libgcrypt20-dev libgnutls28-dev libicu-dev libxft-dev xvfb xdotool x11-utils x11-apps x11-xserver-utils
 imagemagick fonts-dejavu-core xfonts-base locales python3 clang
-libclang-rt-14-dev valgrind"
+libclang-rt-14-dev valgrind python3-cryptography openssl"
 
 missing=""
 for p in $PKGS; do
