@@ -128,15 +128,20 @@ class RealServer:
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(T, "xchatd.err"), "ab"))
         PROCS.append(self.proc)
-        end = time.time() + 60
-        while time.time() < end:
-            try:
-                xc.socket.create_connection(("127.0.0.1", self.port),
-                                            0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        xc.fail("xchatd did not start on port %d" % self.port)
+        # Both ports: the TLS one listens once the server's key and
+        # certificate are written (xchatd -fingerprint reads them).
+        for port in (self.port, self.tlsport):
+            end = time.time() + 60
+            while True:
+                try:
+                    xc.socket.create_connection(("127.0.0.1", port),
+                                                0.5).close()
+                    break
+                except OSError:
+                    xc.check(time.time() < end and
+                             self.proc.poll() is None,
+                             "xchatd did not start on port %d" % port)
+                    time.sleep(0.05)
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
@@ -540,7 +545,7 @@ def v2_key_changed(home):
     srv = FakeServer2("--trust-client", keyfile, "--rekey")
     fox = XChat("xchatRekey", srv.port, "fox", "-tls", "-trust", srv.fp,
                 home=home)
-    fox.wait(lambda s: "ana #1 ◆" in s["users"], "ana with her key")
+    fox.wait(lambda s: "ana #1 ◆" in s.get("users", ""), "ana with her key")
     srv.cmd("drop")
     st = fox.wait(lambda s: "WARNING: ana#1 has another key" in
                   s["transcript"], "the key-changed warning", timeout=60)

@@ -78,6 +78,20 @@ xc_start_server() {
 # display is up.
 xc_start_xvfb() {
 	command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed"
+	tries=0
+	while [ $tries -lt 5 ]; do
+		xc_try_xvfb && return 0
+		tries=$((tries + 1))
+	done
+	fail "no Xvfb of our own after 5 tries: $(tail -n 3 "$T/xvfb.log")"
+}
+
+# One try of xc_start_xvfb: 0 when our Xvfb answers on a display that
+# is its own, 1 to try again.  On a shared machine another Xvfb may
+# hold the display's abstract socket while its lock file is gone: ours
+# then reports the same number ("server already running" in its log),
+# clients reach the other one, and the display vanishes with it.
+xc_try_xvfb() {
 	: >"$T/xvfb.display"
 	Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
 	    3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
@@ -87,12 +101,16 @@ xc_start_xvfb() {
 	while [ $i -lt 1200 ]; do
 		n=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$T/xvfb.display")
 		if [ -n "$n" ] && DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
+			if grep -q "already running" "$T/xvfb.log" ||
+			    ! kill -0 "$xvfb_pid" 2>/dev/null; then
+				kill "$xvfb_pid" 2>/dev/null
+				return 1
+			fi
 			DISPLAY=":$n"
 			export DISPLAY
 			return 0
 		fi
-		kill -0 "$xvfb_pid" 2>/dev/null ||
-		    fail "Xvfb exited at start: $(tail -n 3 "$T/xvfb.log")"
+		kill -0 "$xvfb_pid" 2>/dev/null || return 1
 		sleep 0.05
 		i=$((i + 1))
 	done
