@@ -45,6 +45,7 @@
 #include "transcript.h"
 #include "userview.h"
 #include "utf8.h"
+#include "verify.h"
 #include "xmalloc.h"
 #include "xmutil.h"
 
@@ -712,6 +713,25 @@ client_ui_realize(struct client_ui *ui)
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
 }
 
+/* The verify queue's figures, for the dump (tests, bench). */
+static void
+client_verify_dump(struct client_ui *ui, FILE *fp)
+{
+	struct vf_stats	 st;
+
+	memset(&st, 0, sizeof st);
+	if (ui->nc != NULL)
+		netclient_verify_stats(ui->nc, &st);
+	fprintf(fp, "verify: checked=%llu good=%llu bad=%llu nokey=%llu "
+	    "skipped=%llu ready=%zu waiting=%zu maxready=%zu check_ns=%llu "
+	    "turns=%llu asked=%llu\n", (unsigned long long)st.checked,
+	    (unsigned long long)st.good, (unsigned long long)st.bad,
+	    (unsigned long long)st.nokey, (unsigned long long)st.skipped,
+	    st.ready, st.waiting, st.maxready,
+	    (unsigned long long)st.check_ns, (unsigned long long)st.turns,
+	    (unsigned long long)st.asked);
+}
+
 /*
  * The test hook: after a flush, write what the window shows.  The file
  * is written next to the target and renamed, so a reader never sees a
@@ -745,6 +765,7 @@ client_ui_dump(struct client_ui *ui)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	client_user_dump(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	client_verify_dump(ui, fp);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);
 	XtFree(text);
