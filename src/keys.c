@@ -584,7 +584,8 @@ write_new(const char *path, const gnutls_datum_t *data, char *err,
 	if (link(tmp, path) == -1) {
 		e = errno;
 		unlink(tmp);
-		snprintf(err, errlen, "cannot create %s: %s", path, strerror(e));
+		snprintf(err, errlen, "cannot create %s: %s", path,
+		    strerror(e));
 		return false;
 	}
 	unlink(tmp);

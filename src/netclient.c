@@ -205,8 +205,8 @@ log_own(struct netclient *nc, const struct nc_own *o)
 		clientlog_first(nc->log, o->n, o->md5);
 	/* A recovered one was sent with the id and nick of its time. */
 	if (o->state == NCO_RECOVERED) {
-		melen = nc_shown(o->sent_nick, strlen(o->sent_nick), nc->refused,
-		    me);
+		melen = nc_shown(o->sent_nick, strlen(o->sent_nick),
+		    nc->refused, me);
 		clientlog_record(nc->log, "out", o->n, o->sent_id, me, melen,
 		    o->md5, verdict, o->text, o->len);
 		return;

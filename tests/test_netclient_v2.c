@@ -435,7 +435,7 @@ test_known_users(void)
 	CHECK(has("state=3 old=-"));			/* NCK_KNOWN */
 	/* (shown escaped: it looks like ana, who is here) */
 	CHECK(has("userkey #5 (?) ANA sha256:deb2de"));
-	CHECK(has("state=4 old=sha256:06e3fd"));		/* NCK_CHANGED */
+	CHECK(has("state=4 old=sha256:06e3fd"));	/* NCK_CHANGED */
 	/* A rename into a known nick without its key. */
 	seen[0] = '\0';
 	feed(nc, "JOIN 6 eve -\nNICK 6 Ana\n");
