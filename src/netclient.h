@@ -332,7 +332,10 @@ void	 netclient_trust(struct netclient *, bool accept);
 const char *netclient_transport(const struct netclient *);
 /* The server's key fingerprint over TLS, or "". */
 const char *netclient_server_key(const struct netclient *);
-/* The protocol version of the current connection (PROTO_V1 if none). */
+/*
+ * The protocol version of the current connection, or of the last one
+ * when down (PROTO_V1 before the first).
+ */
 int	 netclient_version(const struct netclient *);
 /* Our key's fingerprint ("" when anonymous). */
 const char *netclient_own_key(const struct netclient *);

@@ -89,7 +89,7 @@ nc2_connected(struct netclient *nc, int version)
 void
 nc2_drop(struct netclient *nc)
 {
-	nc->version = PROTO_V1;
+	/* nc->version stays: the last connection's, until the next. */
 	nc->hello_err = false;
 	nc->lq.max = 0;
 	verify_reset(nc->vf);
@@ -101,8 +101,8 @@ nc2_parse(struct netclient *nc, const char *line, size_t len,
 {
 	if (!proto_parse_server_v(line, len, nc->version, m))
 		return false;
-	if (nc->version == PROTO_V2 && m->verb == PV_WELCOME &&
-	    m->n == PROTO_V1 && m->key.len == 0) {
+	if (nc->version == PROTO_V2 && nc->state == NC_HANDSHAKE &&
+	    m->verb == PV_WELCOME && m->n == PROTO_V1 && m->key.len == 0) {
 		/* ALPN said xchat/2, the greeting says 1: speak 1. */
 		log_warnx("the server chose xchat/2 but greets in version 1: "
 		    "speaking version 1 (no keys, no signatures)");

@@ -357,6 +357,14 @@ test_session(void)
 		CHECK(has("msg 9 #7 cid verdict=4"));
 		CHECK(strstr(seen, "note 5") == NULL);	/* not toolong */
 	}
+	/* A version 1 greeting in mid-session downgrades nothing (found
+	   by fuzz_server: the version switched on any WELCOME). */
+	seen[0] = '\0';
+	feed(nc, "WELCOME 5 user5 1\n");
+	CHECK(has("note 4"));
+	CHECK(netclient_version(nc) == PROTO_V2);
+	feed(nc, v2msg(10, 2, "bob", NULL, "still v2"));
+	CHECK(has("msg 10 #2 bob verdict=1"));
 	netclient_free(nc);
 }
 
