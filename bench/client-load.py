@@ -40,6 +40,8 @@
 #                           the bare costs measured just before the
 #                           scenario by bench/verify-cost (path in
 #                           $VERIFY_COST; "make bench" builds it)
+#            unsigned[:R:S] is the same flood unsigned ("-"): the
+#            baseline of version 2 over TLS without the checks.
 #            Needs python3-cryptography (Debian 12's 38 is enough).
 #
 # Usage: client-load.py XCHAT [scenario ...]    (default: the first five)
@@ -90,6 +92,7 @@ class Peer:
         self.absorb_at = None
         self.closed = False
         self.on_key = None
+        self.key_at = None
         threading.Thread(target=self.reader, daemon=True).start()
 
     def send(self, data):
@@ -148,6 +151,7 @@ class Peer:
                 elif f[0] == b"HELLO":
                     self.hello.set()
                 elif f[0] == b"KEY" and len(f) == 2 and self.on_key:
+                    self.key_at = now
                     self.send(self.on_key(int(f[1])))
 
 
@@ -180,9 +184,10 @@ class Signer:
                                base64.b64encode(k.sign(b"xchat/2 msg\0" +
                                                        t))))
 
-    def frame(self, n, when, i):
+    def frame(self, n, when, i, signed=True):
         t, m, sig = self.texts[i % 16]
-        return b"MSG %d %s 7 old %s %s %s\n" % (n, when, m, sig, t)
+        return b"MSG %d %s 7 old %s %s %s\n" % (n, when, m,
+                                                sig if signed else b"-", t)
 
 
 def tls_files(work):
@@ -320,7 +325,7 @@ class Run:
             for l in open(self.log, "rb"):
                 f = l.split(b"\t")
                 if len(f) > 6 and f[1] == b"in":
-                    if f[6].startswith(b"signed:"):
+                    if f[6].startswith(b"signed:") or f[6] == b"good":
                         good += 1
                     else:
                         failed += 1
@@ -354,6 +359,7 @@ def signed(run, name):
     rate = int(f[1]) if len(f) > 1 else 2000
     secs = float(f[2]) if len(f) > 2 else 10.0
     sg = Signer()
+    sign = not name.startswith("unsigned")
     bare = bare_costs()
     p.on_key = lambda i: (b"KEY %d %s %s\n" % (i, sg.fp, sg.spki)
                           if i == 7 else b"KEY %d - -\n" % i)
@@ -375,7 +381,7 @@ def signed(run, name):
         if due > sent:
             when = datetime.datetime.utcnow().strftime(
                 "%Y-%m-%dT%H:%M:%S.000Z").encode()
-            p.send(b"".join(sg.frame(n + 1, when, n)
+            p.send(b"".join(sg.frame(n + 1, when, n, sign)
                             for n in range(sent, due)))
             sent = due
         time.sleep(0.005)
@@ -396,11 +402,13 @@ def signed(run, name):
     vus = "%.1f" % (int(kv.get("check_ns", "0")) / 1000.0 / checked) \
         if checked else "-"
     lat = p.lat
+    keyms = "%.0f" % ((p.key_at - start) * 1000) if p.key_at else "-"
     print("scenario=%s rate=%d secs=%g sent=%d good=%d failed=%d "
+          "key_ms=%s "
           "catchup_ms=%.0f maxready=%s verify_us=%s %s ping_p50_ms=%s "
           "ping_p99_ms=%s ping_max_ms=%s type_p50_ms=%s type_p99_ms=%s "
           "type_max_ms=%s typed=%d" %
-          (name, rate, secs, sent, good, failed, catchup * 1000,
+          (name, rate, secs, sent, good, failed, keyms, catchup * 1000,
            kv.get("maxready", "-"), vus, bare, pct(lat, 50), pct(lat, 99),
            pct(lat, 100), pct(typed, 50), pct(typed, 99), pct(typed, 100),
            len(typed)), flush=True)
@@ -408,7 +416,7 @@ def signed(run, name):
 
 def scenario(run, name):
     p = run.peer
-    if name.startswith("signed"):
+    if name.startswith(("signed", "unsigned")):
         return signed(run, name)
     p.send(b"WELCOME 1 me 1\n")
     run.window()
@@ -501,7 +509,8 @@ def main():
         time.sleep(0.05)
     try:
         for n in names:
-            run = Run(xchat, display, work, n.startswith("signed"))
+            run = Run(xchat, display, work,
+                      n.startswith(("signed", "unsigned")))
             try:
                 scenario(run, n)
             finally:
