@@ -135,7 +135,8 @@ user_sentence(struct client_ui *ui, bool self, enum nc_keystate st,
 	const char	*t;
 
 	if (self)
-		t = ui->r.user_selfkey;
+		t = *netclient_own_key(ui->nc) != '\0' ? ui->r.user_selfkey :
+		    ui->r.user_keynone;
 	else switch (st) {
 	case NCK_ANON:		t = ui->r.user_keynone; break;
 	case NCK_KEYED:		t = ui->r.user_keynew; break;
