@@ -429,8 +429,9 @@ ev_userkey(void *arg, uint64_t id, const char *nick, size_t len,
 	    ui->r.note_keylost, kv, 4);
 	kv[0].v = s;
 	kv[0].k = 'x';
-	serial = ui->t.first_serial + ui->t.nlines;
 	transcript_note(&ui->t, "%x", kv, 1);
+	/* The warning is the last line (a date line may come before it). */
+	serial = ui->t.first_serial + ui->t.nlines - 1;
 	logview_set(ui->lv, serial, ui->t.lines[ui->t.nlines - 1].s,
 	    strlen(ui->t.lines[ui->t.nlines - 1].s), LV_HIGHLIGHT);
 	free(s);
