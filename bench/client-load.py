@@ -24,12 +24,35 @@
 #   nicks    1,000 users, then 1,000 NICK changes a second for 5 s
 #   history  20,000 history messages of 3 KB, then READY
 #   flood    READY, then 20,000 messages of 3 KB (typing during it)
+#   signed   (issue 12) version 2 over TLS (ALPN xchat/2): READY, then
+#            messages signed with Ed25519 by a keyed sender at 2,000/s
+#            for 10 s (typing during it); signed:R:S sends R a second
+#            for S seconds.  Also measured:
+#              catchup_ms   end of the flood -> the last verdict in the
+#                           client's log (lines "checking" until then)
+#              good, failed verdicts in the log (all are validly signed:
+#                           failed must be 0)
+#              maxready     the most signatures waiting at once
+#              verify_us    the cost of one keys_verify() inside the
+#                           client, under this load (its dump:
+#                           check_ns / checked)
+#              bare_sign_us, bare_verify_us
+#                           the bare costs measured just before the
+#                           scenario by bench/verify-cost (path in
+#                           $VERIFY_COST; "make bench" builds it)
+#            unsigned[:R:S] is the same flood unsigned ("-"): the
+#            baseline of version 2 over TLS without the checks.
+#            Needs python3-cryptography (Debian 12's 38 is enough).
 #
-# Usage: client-load.py XCHAT [scenario ...]    (default: all three)
+# Usage: client-load.py XCHAT [scenario ...]    (default: the first five)
 # Prints one line per scenario: scenario=NAME key=value ...
 
+import base64
+import datetime
 import hashlib
 import os
+import select
+import ssl
 import signal
 import socket
 import subprocess
@@ -51,10 +74,15 @@ def pct(v, p):
 
 
 class Peer:
-    """The scripted server's one connection."""
+    """The scripted server's one connection (plain, or TLS: then reads
+    and writes share a lock, since an SSL object is not to be used by
+    two threads at once)."""
 
-    def __init__(self, sock):
+    def __init__(self, sock, v2=False):
         self.s = sock
+        self.v2 = v2
+        self.keyreq = []
+        self.hello = threading.Event()
         self.lock = threading.Lock()
         self.pings = {}
         self.lat = []
@@ -63,21 +91,42 @@ class Peer:
         self.absorb_tok = None
         self.absorb_at = None
         self.closed = False
+        self.on_key = None
+        self.key_at = None
         threading.Thread(target=self.reader, daemon=True).start()
 
     def send(self, data):
-        with self.lock:
-            self.s.sendall(data)
+        while data:
+            with self.lock:
+                try:
+                    n = self.s.send(data)
+                except (ssl.SSLWantWriteError, ssl.SSLWantReadError,
+                        BlockingIOError):
+                    n = 0
+            data = data[n:]
+            if data:
+                select.select([], [self.s], [], 0.005)
 
     def ping(self, tok):
         self.pings[tok] = mono()
         self.send(b"PING %s\n" % tok.encode())
 
+    def recv(self):
+        if not self.v2:
+            return self.s.recv(65536)
+        while True:
+            with self.lock:
+                try:
+                    return self.s.recv(65536)
+                except (ssl.SSLWantReadError, BlockingIOError):
+                    pass
+            select.select([self.s], [], [], 0.005)
+
     def reader(self):
         buf = b""
         while True:
             try:
-                d = self.s.recv(65536)
+                d = self.recv()
             except OSError:
                 d = b""
             if not d:
@@ -96,8 +145,14 @@ class Peer:
                         self.absorb_at = now
                         self.first_pong.set()
                 elif f[0] == b"MSG" and len(f) > 3:
-                    self.msgs[f[3].decode("utf-8", "replace")] = now
+                    text = line.split(b" ", 4 if self.v2 else 3)[-1]
+                    self.msgs[text.decode("utf-8", "replace")] = now
                     self.send(b"OK %s %d\n" % (f[1], len(self.msgs)))
+                elif f[0] == b"HELLO":
+                    self.hello.set()
+                elif f[0] == b"KEY" and len(f) == 2 and self.on_key:
+                    self.key_at = now
+                    self.send(self.on_key(int(f[1])))
 
 
 def frame_msg(n, uid, nick, text):
@@ -106,25 +161,99 @@ def frame_msg(n, uid, nick, text):
                                        hashlib.md5(b).hexdigest().encode(), b)
 
 
+class Signer:
+    """A sender's Ed25519 key (RFC 8032's TEST 1 key) and a handful of
+    texts signed once, as version 2 signs them."""
+
+    def __init__(self):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+        k = ed25519.Ed25519PrivateKey.from_private_bytes(bytes.fromhex(
+            "9d61b19deffd5a60ba844af492ec2cc4"
+            "4449c5697b326919703bac031cae7f60"))
+        der = k.public_key().public_bytes(
+            serialization.Encoding.DER,
+            serialization.PublicFormat.SubjectPublicKeyInfo)
+        self.fp = b"sha256:" + hashlib.sha256(der).hexdigest().encode()
+        self.spki = base64.b64encode(der)
+        self.texts = []
+        for i in range(16):
+            t = ("signed message %d: the quick brown fox jumps over the "
+                 "lazy dog" % i).encode()
+            self.texts.append((t, hashlib.md5(t).hexdigest().encode(),
+                               base64.b64encode(k.sign(b"xchat/2 msg\0" +
+                                                       t))))
+
+    def frame(self, n, when, i, signed=True):
+        t, m, sig = self.texts[i % 16]
+        return b"MSG %d %s 7 old %s %s %s\n" % (n, when, m,
+                                                sig if signed else b"-", t)
+
+
+def tls_files(work):
+    """A self-signed certificate for the scripted server; its key's
+    fingerprint (for xchat -trust)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.x509.oid import NameOID
+    k = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "load")])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(k.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .sign(k, None))
+    kp, cp = os.path.join(work, "srv.key"), os.path.join(work, "srv.crt")
+    with open(kp, "wb") as f:
+        f.write(k.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()))
+    with open(cp, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    der = k.public_key().public_bytes(
+        serialization.Encoding.DER,
+        serialization.PublicFormat.SubjectPublicKeyInfo)
+    return cp, kp, "sha256:" + hashlib.sha256(der).hexdigest()
+
+
 class Run:
-    def __init__(self, xchat, display, work):
+    def __init__(self, xchat, display, work, v2=False):
         self.ls = socket.socket()
         self.ls.bind(("127.0.0.1", 0))
         self.ls.listen(1)
         self.port = self.ls.getsockname()[1]
         self.dump = os.path.join(work, "dump")
+        self.log = os.path.join(work, "client.log")
         self.err = open(os.path.join(work, "xchat.err"), "ab")
-        env = dict(os.environ, DISPLAY=display, LANG="C.UTF-8", LC_ALL="")
-        self.proc = subprocess.Popen(
-            [xchat, "-port", str(self.port), "-logfile", "none",
-             "-dumpfile", self.dump, "-name", "xchatload",
-             "-geometry", "900x600+0+0"],
-            stdout=self.err, stderr=self.err, env=env)
+        env = dict(os.environ, DISPLAY=display, LANG="C.UTF-8", LC_ALL="",
+                   HOME=os.path.join(work, "home"))
+        args = [xchat, "-port", str(self.port), "-logfile", "none",
+                "-dumpfile", self.dump, "-name", "xchatload",
+                "-geometry", "900x600+0+0"]
+        if v2:
+            cert, key, fp = tls_files(work)
+            if os.path.exists(self.log):
+                os.unlink(self.log)
+            args[4] = self.log
+            args += ["-tls", "-trust", fp, "-anonymous"]
+        self.proc = subprocess.Popen(args, stdout=self.err, stderr=self.err,
+                                     env=env)
         self.env = env
         self.probes = []
         self.ls.settimeout(20)
         c, _ = self.ls.accept()
-        self.peer = Peer(c)
+        if v2:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+            ctx.load_cert_chain(cert, key)
+            ctx.set_alpn_protocols(["xchat/2"])
+            c.settimeout(20)
+            c = ctx.wrap_socket(c, server_side=True)
+            c.setblocking(False)
+        self.peer = Peer(c, v2)
         self.win = None
 
     def window(self):
@@ -167,7 +296,8 @@ class Run:
             k += 1
             time.sleep(0.02)
 
-    def users_in_dump(self):
+    def dump_line(self, key):
+        """The dump's line that starts with key (after a fresh dump)."""
         try:
             os.unlink(self.dump)
         except FileNotFoundError:
@@ -178,11 +308,30 @@ class Run:
             time.sleep(0.05)
         try:
             for l in open(self.dump, encoding="utf-8", errors="replace"):
-                if l.startswith("users:"):
-                    return len(l.split(" | "))
+                if l.startswith(key):
+                    return l
         except OSError:
             pass
-        return "-"
+        return None
+
+    def users_in_dump(self):
+        l = self.dump_line("users:")
+        return len(l.split(" | ")) if l is not None else "-"
+
+    def verdicts(self):
+        """(good, failed) verdicts of received messages in the log."""
+        good = failed = 0
+        try:
+            for l in open(self.log, "rb"):
+                f = l.split(b"\t")
+                if len(f) > 6 and f[1] == b"in":
+                    if f[6].startswith(b"signed:") or f[6] == b"good":
+                        good += 1
+                    else:
+                        failed += 1
+        except OSError:
+            pass
+        return good, failed
 
     def close(self):
         self.proc.terminate()
@@ -193,8 +342,82 @@ class Run:
         self.ls.close()
 
 
+def bare_costs():
+    """bench/verify-cost's figures ($VERIFY_COST), or dashes."""
+    path = os.environ.get("VERIFY_COST", "")
+    if path:
+        r = subprocess.run([path], capture_output=True, text=True)
+        if r.returncode == 0:
+            return r.stdout.strip()
+    return "bare_sign_us=- bare_verify_us=-"
+
+
+def signed(run, name):
+    """Version 2: a keyed sender floods signed messages (see above)."""
+    p = run.peer
+    f = name.split(":")
+    rate = int(f[1]) if len(f) > 1 else 2000
+    secs = float(f[2]) if len(f) > 2 else 10.0
+    sg = Signer()
+    sign = not name.startswith("unsigned")
+    bare = bare_costs()
+    p.on_key = lambda i: (b"KEY %d %s %s\n" % (i, sg.fp, sg.spki)
+                          if i == 7 else b"KEY %d - -\n" % i)
+    p.hello.wait(20)
+    p.send(b"WELCOME 1 me 2 -\nUSER 7 old %s\nREADY 1\n" % sg.fp)
+    run.window()
+    typed = []
+    stop = threading.Event()
+    t = threading.Thread(target=run.typer, args=(stop, typed), daemon=True)
+    t.start()
+    pstop = threading.Event()
+    pt = threading.Thread(target=run.pinger, args=(pstop, "p"), daemon=True)
+    pt.start()
+    time.sleep(0.6)
+    start = mono()
+    sent = 0
+    while mono() - start < secs:
+        due = int((mono() - start) * rate)
+        if due > sent:
+            when = datetime.datetime.utcnow().strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z").encode()
+            p.send(b"".join(sg.frame(n + 1, when, n, sign)
+                            for n in range(sent, due)))
+            sent = due
+        time.sleep(0.005)
+    flood_end = mono()
+    stop.set()
+    t.join(10)
+    # Catch-up: every message has its verdict in the client's log.
+    end = mono() + 300
+    good, failed = run.verdicts()
+    while good + failed < sent and mono() < end:
+        time.sleep(0.05)
+        good, failed = run.verdicts()
+    catchup = mono() - flood_end
+    pstop.set()
+    st = run.dump_line("verify:") or ""
+    kv = dict(x.split("=", 1) for x in st.split()[1:] if "=" in x)
+    checked = int(kv.get("checked", "0"))
+    vus = "%.1f" % (int(kv.get("check_ns", "0")) / 1000.0 / checked) \
+        if checked else "-"
+    lat = p.lat
+    keyms = "%.0f" % ((p.key_at - start) * 1000) if p.key_at else "-"
+    print("scenario=%s rate=%d secs=%g sent=%d good=%d failed=%d "
+          "key_ms=%s "
+          "catchup_ms=%.0f maxready=%s verify_us=%s %s ping_p50_ms=%s "
+          "ping_p99_ms=%s ping_max_ms=%s type_p50_ms=%s type_p99_ms=%s "
+          "type_max_ms=%s typed=%d" %
+          (name, rate, secs, sent, good, failed, keyms, catchup * 1000,
+           kv.get("maxready", "-"), vus, bare, pct(lat, 50), pct(lat, 99),
+           pct(lat, 100), pct(typed, 50), pct(typed, 99), pct(typed, 100),
+           len(typed)), flush=True)
+
+
 def scenario(run, name):
     p = run.peer
+    if name.startswith(("signed", "unsigned")):
+        return signed(run, name)
     p.send(b"WELCOME 1 me 1\n")
     run.window()
     if name == "nicks":
@@ -286,7 +509,8 @@ def main():
         time.sleep(0.05)
     try:
         for n in names:
-            run = Run(xchat, display, work)
+            run = Run(xchat, display, work,
+                      n.startswith(("signed", "unsigned")))
             try:
                 scenario(run, n)
             finally:

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <Xm/Xm.h>
 
@@ -21,6 +22,7 @@
 #include "netclient.h"
 #include "protocol.h"
 #include "transcript.h"
+#include "u64map.h"
 #include "userview.h"
 
 /* Lines of input history kept for Up/Down. */
@@ -34,6 +36,16 @@ struct client_ui {
 	Widget			 top, main, text, input, send, users, status;
 	Widget			 about, savebox, trustbox, changedbox, connbox;
 	bool			 focused;
+
+	/* Version 2: lines waiting for a verdict, by ticket (-> serial). */
+	struct u64map		 tickets;
+	/* The key warning above the input line, and whose it is. */
+	Widget			 keywarn;
+	uint64_t		 keywarn_id;
+	/* The user dialog (client_user.c): whom it shows. */
+	Widget			 userbox, userinfo, userbuttons, remember;
+	uint64_t		 user_id;
+	bool			 user_self;
 
 	/* The transcript model, and the view that shows it. */
 	struct transcript_strings ts;
@@ -67,6 +79,8 @@ struct client_ui {
 void	 client_view_flush(struct client_ui *);
 /* Fill kv[0..KV_CONN) with the connection's placeholders. */
 void	 client_view_kv(struct client_ui *, struct tkv *kv);
+/* Show or hide the key warning bar above the input line. */
+void	 client_keywarn_show(struct client_ui *, bool on);
 
 /* client_act.c */
 /* The menu bar (File, Help) under ui->main; returns it. */
@@ -80,5 +94,26 @@ void	 client_act_free(struct client_ui *);
 /* Ask about a new server key, or show a changed one (ev->trust). */
 void	 client_trust_ask(struct client_ui *, enum nc_trust, const char *fp,
 	    const char *old);
+
+/* client_user.c: the user dialog (double-click a user in the list). */
+/* Double-clicks in the user list open the dialog. */
+void	 client_user_install(struct client_ui *);
+/*
+ * Show the dialog for user id (self: our own entry, id ignored): nick,
+ * id, the key's fingerprint (selectable, also in groups of four for
+ * reading aloud) and what known_users says of it; a Remember button
+ * when it is not the key remembered.  Nothing if the user is gone.
+ */
+void	 client_user_show(struct client_ui *, uint64_t id, bool self);
+/*
+ * Add a push button named name to the dialog's row of buttons (before
+ * it is first shown or after); cb gets the ui as closure and reads
+ * ui->user_id / ui->user_self.  For other issues' actions (a private
+ * message).  Returns the button.
+ */
+Widget	 client_user_button(struct client_ui *, const char *name,
+	    XtCallbackProc cb);
+/* The dialog for the dump hook: "userdialog ..." lines. */
+void	 client_user_dump(struct client_ui *, FILE *);
 
 #endif

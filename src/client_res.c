@@ -73,6 +73,12 @@ String client_res_fallbacks[] = {
 	"XChat*aboutDialog_popup.title: About xchat",
 	"XChat*saveDialog_popup.title: Save transcript",
 	"XChat*status.labelString: (no app-defaults)",
+	"XChat*keyWarning.background: #b00000",
+	"XChat*keyWarning.foreground: white",
+	"XChat*userInfo.rows: 11",
+	"XChat*userInfo.columns: 90",
+	"XChat*userDialog*remember.labelString: Remember this key",
+	"XChat*userDialog*close.labelString: Close",
 	NULL
 };
 

@@ -39,11 +39,13 @@
 #include "client_int.h"
 #include "client_ui.h"
 #include "evloop.h"
+#include "keys.h"
 #include "log.h"
 #include "logview.h"
 #include "transcript.h"
 #include "userview.h"
 #include "utf8.h"
+#include "verify.h"
 #include "xmalloc.h"
 #include "xmutil.h"
 
@@ -114,9 +116,12 @@ own_state(struct client_ui *ui, uint64_t serial, enum tline_state state,
     const struct nc_own *o)
 {
 	const struct tline	*l;
+	const char		*why = o->why;
 
-	l = transcript_own_state(&ui->t, serial, state, o->n, o->code,
-	    o->why);
+	/* The server's bare "badsig" gets a sentence of ours. */
+	if (why == NULL && strcmp(o->code, "badsig") == 0)
+		why = ui->r.why_badsig;
+	l = transcript_own_state(&ui->t, serial, state, o->n, o->code, why);
 	if (l != NULL)
 		logview_set(ui->lv, serial, l->s, strlen(l->s),
 		    l->mention ? LV_HIGHLIGHT : 0);
@@ -430,14 +435,104 @@ static void
 ev_message(void *arg, const struct nc_msg *m)
 {
 	struct client_ui	*ui = arg;
+	struct tmsg		 tm;
+	uint64_t		 serial;
 
-	transcript_message(&ui->t, m->id, m->nick, m->nicklen, m->text,
-	    m->textlen, m->verdict, m->history, m->mention);
+	memset(&tm, 0, sizeof tm);
+	tm.id = m->id;
+	tm.nick = m->nick;
+	tm.nicklen = m->nicklen;
+	tm.text = m->text;
+	tm.textlen = m->textlen;
+	tm.verdict = m->verdict;
+	tm.sigok = m->sigok;
+	tm.history = m->history;
+	tm.mention = m->mention;
+	tm.when = m->when;
+	serial = transcript_msg(&ui->t, &tm);
+	if (m->verdict == NCV_VERIFYING)
+		u64map_put(&ui->tickets, m->ticket, serial);
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
 	if (!m->history)
 		icon_message(ui, m->good && m->mention);
+}
+
+/* The verdict on a signed message shown as being checked. */
+static void
+ev_verdict(void *arg, const struct nc_msg *m)
+{
+	struct client_ui	*ui = arg;
+	const struct tline	*l;
+	uint64_t		 serial;
+
+	if (!u64map_get(&ui->tickets, m->ticket, &serial))
+		return;
+	u64map_del(&ui->tickets, m->ticket, serial);
+	l = transcript_msg_verdict(&ui->t, serial, m->verdict, m->sigok);
+	if (l == NULL)
+		return;			/* cut from the head meanwhile */
+	logview_set(ui->lv, serial, l->s, strlen(l->s),
+	    l->mention ? LV_HIGHLIGHT : 0);
+	transcript_schedule(ui);
+	if (m->good && m->mention && !m->history && !ui->focused &&
+	    XtIsRealized(ui->top))
+		XBell(XtDisplay(ui->top), 0);
+}
+
+/*
+ * A user's key (version 2): the marks in the list and, when it is not
+ * the key known_users remembers for the nick, a warning line (drawn
+ * highlighted) and the warning bar above the input line.
+ */
+static void
+ev_userkey(void *arg, uint64_t id, const char *nick, size_t len,
+    const char *key, enum nc_keystate st, const char *old)
+{
+	struct client_ui	*ui = arg;
+	bool			 warn = st == NCK_CHANGED || st == NCK_LOST;
+	struct tkv		 kv[4];
+	char			 idbuf[24], *n, *s;
+	uint64_t		 serial;
+
+	userlist_flags(userview_model(ui->uv), id,
+	    (keys_fp_parse(key, NULL) ? UL_KEYED : 0) |
+	    (warn ? UL_KEYWARN : 0));
+	transcript_schedule(ui);
+	if (!warn)
+		return;
+	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
+	n = utf8_clean_dup(nick, len, 0);
+	kv[0] = (struct tkv){ 'n', n };
+	kv[1] = (struct tkv){ 'i', idbuf };
+	kv[2] = (struct tkv){ 'o', old != NULL ? old : "" };
+	kv[3] = (struct tkv){ 'f', key };
+	s = transcript_expand(st == NCK_CHANGED ? ui->r.note_keychanged :
+	    ui->r.note_keylost, kv, 4);
+	kv[0].v = s;
+	kv[0].k = 'x';
+	transcript_note(&ui->t, "%x", kv, 1);
+	/* The warning is the last line (a date line may come before it). */
+	serial = ui->t.first_serial + ui->t.nlines - 1;
+	logview_set(ui->lv, serial, ui->t.lines[ui->t.nlines - 1].s,
+	    strlen(ui->t.lines[ui->t.nlines - 1].s), LV_HIGHLIGHT);
+	free(s);
+	kv[0] = (struct tkv){ 'n', n };
+	s = transcript_expand(ui->r.key_warning, kv, 2);
+	xmu_set_label(ui->keywarn, s);
+	ui->keywarn_id = id;
+	client_keywarn_show(ui, true);
+	free(s);
+	free(n);
+}
+
+void
+client_ui_key_made(struct client_ui *ui, const char *path, const char *fp)
+{
+	struct tkv	 kv[2] = { { 'k', path }, { 'f', fp } };
+
+	transcript_note(&ui->t, ui->r.note_keymade, kv, 2);
 }
 
 static void
@@ -490,6 +585,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	case NCN_BADFRAME:	tmpl = ui->r.note_badframe; break;
 	case NCN_TOOLONG:	tmpl = ui->r.note_toolong; break;
 	case NCN_QUEUEFULL:	tmpl = ui->r.note_queuefull; break;
+	case NCN_OWNKEY:	tmpl = ui->r.note_ownkey; break;
 	case NCN_ERR:
 	default:		tmpl = ui->r.note_err; break;
 	}
@@ -507,7 +603,7 @@ ev_trust(void *arg, enum nc_trust what, const char *fp, const char *old)
 
 static const struct nc_events ui_events = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	ev_trust
+	ev_trust, ev_verdict, ev_userkey
 };
 
 const struct nc_events *
@@ -547,6 +643,54 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_badtext = r->sfx_badtext;
 	ts->sfx_unknown = r->sfx_unknown;
 	ts->sfx_recovered = r->sfx_recovered;
+	ts->mark_unsigned = r->mark_unsigned;
+	ts->mark_verifying = r->mark_verifying;
+	ts->sfx_verifying = r->sfx_verifying;
+	ts->sfx_badsig = r->sfx_badsig;
+	ts->sfx_nokey = r->sfx_nokey;
+	ts->sfx_unchecked = r->sfx_unchecked;
+}
+
+void
+client_keywarn_show(struct client_ui *ui, bool on)
+{
+	Widget	 below = on ? ui->keywarn : ui->input;
+
+	if (on == XtIsManaged(ui->keywarn))
+		return;
+	if (on)
+		XtManageChild(ui->keywarn);
+	XtVaSetValues(XtParent(ui->text), XmNbottomWidget, below, NULL);
+	XtVaSetValues(XtParent(ui->users), XmNbottomWidget, below, NULL);
+	if (!on)
+		XtUnmanageChild(ui->keywarn);
+}
+
+static void
+keywarn_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	client_keywarn_show(ui, false);
+	client_user_show(ui, ui->keywarn_id, false);
+}
+
+/*
+ * The bar that warns of a key that is not the one remembered, above
+ * the input line, across the window; shown only when there is one.
+ */
+static void
+client_keywarn_build(struct client_ui *ui, Widget work)
+{
+	ui->keywarn = XtVaCreateWidget("keyWarning", xmPushButtonWidgetClass,
+	    work, XmNalignment, XmALIGNMENT_BEGINNING,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
+	    NULL);
+	XtAddCallback(ui->keywarn, XmNactivateCallback, keywarn_cb, ui);
 }
 
 /* The status line along the bottom of work. */
@@ -577,6 +721,7 @@ client_users_build(struct client_ui *ui, Widget work)
 	XtManageChild(ui->users);
 	ui->uv = userview_new(ui->users, ui->o.user_list_max,
 	    ui->r.user_more);
+	userview_marks(ui->uv, ui->r.mark_keyed, ui->r.mark_keychanged);
 	return sw;
 }
 
@@ -626,6 +771,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 	work = XtVaCreateWidget("work", xmFormWidgetClass, ui->main, NULL);
 	client_status_build(ui, work);
 	client_input_build(ui, work);
+	client_keywarn_build(ui, work);
 	sw = client_users_build(ui, work);
 	client_transcript_build(ui, work, sw);
 	XtManageChild(work);
@@ -633,6 +779,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 	XtManageChild(ui->main);
 	XtVaSetValues(work, XmNinitialFocus, ui->input, NULL);
 	client_act_install(ui);
+	client_user_install(ui);
 	return ui;
 }
 
@@ -649,6 +796,25 @@ client_ui_realize(struct client_ui *ui)
 	set_title(ui);
 	XtRealizeWidget(ui->top);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
+}
+
+/* The verify queue's figures, for the dump (tests, bench). */
+static void
+client_verify_dump(struct client_ui *ui, FILE *fp)
+{
+	struct vf_stats	 st;
+
+	memset(&st, 0, sizeof st);
+	if (ui->nc != NULL)
+		netclient_verify_stats(ui->nc, &st);
+	fprintf(fp, "verify: checked=%llu good=%llu bad=%llu nokey=%llu "
+	    "skipped=%llu ready=%zu waiting=%zu maxready=%zu check_ns=%llu "
+	    "turns=%llu asked=%llu\n", (unsigned long long)st.checked,
+	    (unsigned long long)st.good, (unsigned long long)st.bad,
+	    (unsigned long long)st.nokey, (unsigned long long)st.skipped,
+	    st.ready, st.waiting, st.maxready,
+	    (unsigned long long)st.check_ns, (unsigned long long)st.turns,
+	    (unsigned long long)st.asked);
 }
 
 /*
@@ -678,9 +844,13 @@ client_ui_dump(struct client_ui *ui)
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	userview_dump(ui->uv, fp);
+	xmu_dump_list(fp, ui->users, "usercount", "useritem");
+	xmu_dump_widget(fp, ui->top, "*keyWarning");
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
+	client_user_dump(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	client_verify_dump(ui, fp);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);
 	XtFree(text);
@@ -695,6 +865,7 @@ client_ui_free(struct client_ui *ui)
 	if (ui == NULL)
 		return;
 	evloop_timer_del(ui->flush_timer);
+	u64map_free(&ui->tickets);
 	transcript_free(&ui->t);
 	logview_free(ui->lv);
 	userview_free(ui->uv);

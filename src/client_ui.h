@@ -43,6 +43,9 @@ void	 client_ui_realize(struct client_ui *);
  * as shown to the dump file (atomically, via a rename).
  */
 void	 client_ui_dump(struct client_ui *);
+/* Say once in the transcript that the key in path (fp) was just made. */
+void	 client_ui_key_made(struct client_ui *, const char *path,
+	    const char *fp);
 void	 client_ui_free(struct client_ui *);
 
 #endif

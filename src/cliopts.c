@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <X11/Intrinsic.h>
 #include <X11/StringDefs.h>
@@ -28,6 +29,7 @@ enum cli_kind {
 	CK_TRANSPORT,	/* auto, tls or plain */
 	CK_FP,		/* empty, or a key fingerprint */
 	CK_NICK,	/* empty, or a nick the protocol accepts */
+	CK_BOOL,	/* true or false (yes, no, on, off) */
 	CK_COUNT	/* a whole number from lo to hi */
 };
 
@@ -78,6 +80,18 @@ static const struct opt_row rows[] = {
 	{ "-trust", "KEY", "trust", "Trust", "", NULL, CK_FP, 0, 0,
 	  IN(trust), OUT(trust), "accept the server only with this key "
 	  "(sha256:...), without asking", NULL, NULL },
+	{ "-key", "FILE", "keyFile", "KeyFile", "", "~/.xchat/key.pem",
+	  CK_ANY, 0, 0, IN(keyfile), OUT(keyfile), "your key (Ed25519, "
+	  "PEM) and its certificate, in one file; the default one is made "
+	  "on first start", NULL, NULL },
+	{ "-anonymous", NULL, "anonymous", "Anonymous", "false", NULL,
+	  CK_BOOL, 0, 0, IN(anonymous), OUT(anonymous),
+	  "connect without your key: nothing you send is signed", NULL,
+	  NULL },
+	{ "-fingerprint", NULL, "fingerprint", "Fingerprint", "false", NULL,
+	  CK_BOOL, 0, 0, IN(fingerprint), OUT(fingerprint),
+	  "print your key's fingerprint (making the key if there is none) "
+	  "and exit", NULL, NULL },
 	{ "-dumpfile", "FILE", "dumpFile", "DumpFile", "", NULL, CK_ANY, 0, 0,
 	  IN(dumpfile), OUT(dumpfile),
 	  "on SIGUSR1, write the window's state there (for tests)", NULL,
@@ -153,6 +167,18 @@ cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
 	unsigned long	 v;
 	char		*end;
 
+	if (r->kind == CK_BOOL) {
+		snprintf(why, whylen, "want true or false");
+		if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 ||
+		    strcasecmp(s, "on") == 0)
+			*(bool *)out = true;
+		else if (strcasecmp(s, "false") == 0 ||
+		    strcasecmp(s, "no") == 0 || strcasecmp(s, "off") == 0)
+			*(bool *)out = false;
+		else
+			return false;
+		return true;
+	}
 	if (r->kind != CK_COUNT)
 		*(const char **)out = s;
 	switch (r->kind) {
@@ -176,6 +202,7 @@ cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
 		    "no ':', no invisible characters");
 		return *s == '\0' || nick_valid(s, strlen(s));
 	case CK_COUNT:
+	case CK_BOOL:
 		break;
 	}
 	errno = 0;
@@ -188,6 +215,30 @@ cli_check_row(const struct opt_row *r, const char *s, char *out, char *why,
 	}
 	*(unsigned *)out = (unsigned)v;
 	return true;
+}
+
+void
+cliopts_cmdline(int *argcp, char **argv, struct cli_strings *s)
+{
+	static XrmDatabase	 db;	/* s points into it for good */
+	XrmOptionDescRec	*opts;
+	Cardinal		 nopts;
+	char			 name[128], class[128], *type;
+	XrmValue		 v;
+	size_t			 i;
+
+	XrmInitialize();
+	opts = cliopts_options(&nopts);
+	XrmParseCommand(&db, opts, (int)nopts, "xchat", argcp, argv);
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].in == OPT_NONE)
+			continue;
+		snprintf(name, sizeof name, "xchat.%s", rows[i].name);
+		snprintf(class, sizeof class, "XChat.%s", rows[i].class);
+		*(const char **)((char *)s + rows[i].in) = db != NULL &&
+		    XrmGetResource(db, name, class, &type, &v) ?
+		    (const char *)v.addr : rows[i].def;
+	}
 }
 
 bool

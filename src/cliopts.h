@@ -30,6 +30,9 @@ struct cli_strings {
 	String	 dumpfile;
 	String	 transport;
 	String	 trust;
+	String	 keyfile;
+	String	 anonymous;
+	String	 fingerprint;
 };
 
 /* The checked values; the strings still belong to Xt's database. */
@@ -41,6 +44,9 @@ struct cli_options {
 	const char	*dumpfile;	/* "" for none */
 	const char	*transport;	/* "auto", "tls" or "plain" */
 	const char	*trust;		/* "" or a key fingerprint */
+	const char	*keyfile;	/* "": ~/.xchat/key.pem */
+	bool		 anonymous;	/* connect without our key */
+	bool		 fingerprint;	/* print our key's and exit */
 	unsigned	 save_lines;
 	unsigned	 user_list_max;
 	unsigned	 flush_ms;
@@ -63,6 +69,14 @@ XrmOptionDescRec *cliopts_options(Cardinal *n);
 
 /* Print -help: every option with its resource and default. */
 void	cliopts_usage(FILE *);
+
+/*
+ * The strings of the command line alone (no display, no resource
+ * files): argv's options parsed by the table (those used are taken
+ * out of *argcp and argv, as XtOpenDisplay does), the defaults for
+ * the rest.  For xchat -fingerprint, which needs no display.
+ */
+void	cliopts_cmdline(int *argcp, char **argv, struct cli_strings *);
 
 /*
  * Check every string in table order; on the first bad one return false

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,15 @@ evloop_run_once(void)
 	served = 0;
 	if (round_cb != NULL)
 		round_cb(round_arg);
+}
+
+bool
+evloop_run_ready(void)
+{
+	if (XtAppPending(app) == 0)
+		return false;
+	evloop_run_once();
+	return true;
 }
 
 void

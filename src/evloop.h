@@ -9,6 +9,8 @@
 #ifndef XCHAT_EVLOOP_H
 #define XCHAT_EVLOOP_H
 
+#include <stdbool.h>
+
 #define EV_READ		1
 #define EV_WRITE	2
 
@@ -58,6 +60,11 @@ void	 evloop_round_request(void);
 
 /* One event (blocking if there is none), then the round hook if due. */
 void	 evloop_run_once(void);
+/*
+ * Run one event if one is ready now (a descriptor, a due timer, a
+ * signal, an X event), without blocking; false if none was.
+ */
+bool	 evloop_run_ready(void);
 /* Run events until evloop_quit() is called. */
 void	 evloop_run(void);
 /* Make evloop_run() return after the current event. */

@@ -543,3 +543,374 @@ keys_signed_dm(char *out, const char *rkey, const char *text, size_t len)
 	memcpy(out + 12 + klen, text, len);
 	return 12 + klen + len;
 }
+
+struct keys_pub *
+keys_signer_pub(const struct keys_signer *s)
+{
+	gnutls_pubkey_t	 k;
+
+	if (gnutls_pubkey_init(&k) < 0)
+		return NULL;
+	if (gnutls_pubkey_import_privkey(k, s->key, 0, 0) < 0) {
+		gnutls_pubkey_deinit(k);
+		return NULL;
+	}
+	return pub_wrap(k);
+}
+
+/* ---- a client's identity ------------------------------------------------ */
+
+/*
+ * Write data to path, mode 0600, through a temporary file that is then
+ * linked to path: an existing path is never replaced (EEXIST), and
+ * nobody ever sees half a key.
+ */
+static bool
+write_new(const char *path, const gnutls_datum_t *data, char *err,
+    size_t errlen)
+{
+	char	 tmp[4200];
+	int	 fd, e;
+	bool	 ok;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "cannot create %s: %s", tmp,
+		    strerror(errno));
+		return false;
+	}
+	ok = write(fd, data->data, data->size) == (ssize_t)data->size &&
+	    fsync(fd) == 0;
+	e = errno;
+	if (close(fd) == -1 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
+		return false;
+	}
+	if (link(tmp, path) == -1) {
+		e = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot create %s: %s", path,
+		    strerror(e));
+		return false;
+	}
+	unlink(tmp);
+	return true;
+}
+
+struct keys_signer *
+keys_signer_pem(const char *pem, size_t len, char *err, size_t errlen)
+{
+	struct keys_signer	*s;
+	gnutls_datum_t		 d = { (unsigned char *)(uintptr_t)pem,
+				    (unsigned)len };
+
+	s = calloc(1, sizeof *s);
+	if (s == NULL || gnutls_privkey_init(&s->key) < 0 ||
+	    gnutls_privkey_import_x509_raw(s->key, &d, GNUTLS_X509_FMT_PEM,
+	    NULL, 0) < 0 ||
+	    gnutls_privkey_get_pk_algorithm(s->key, NULL) !=
+	    GNUTLS_PK_EDDSA_ED25519) {
+		snprintf(err, errlen, "not an Ed25519 key GnuTLS can read");
+		keys_signer_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The most a key file may hold: a key and a certificate are 1 KiB. */
+#define IDENTITY_MAX	(64 * 1024)
+
+/*
+ * Read a client's key file into d: a regular file (not a directory or
+ * a device), nobody's but its owner's to read or write (like ssh, a
+ * key others may read is refused), at most IDENTITY_MAX bytes.
+ * 1 when read, 0 if it does not exist, -1 with err naming the file.
+ */
+static int
+identity_read(const char *file, gnutls_datum_t *d, char *err, size_t errlen)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	d->data = NULL;
+	d->size = 0;
+	fd = open(file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		return 0;
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "cannot read the key file %s: %s", file,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the key file %s is %s, not a file", file,
+		    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "the key file %s may be read by others "
+		    "(mode %04o): it must be yours alone (chmod 600 %s)", file,
+		    (unsigned)(st.st_mode & 07777), file);
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > IDENTITY_MAX) {
+		snprintf(err, errlen, "the key file %s is too large (%lld "
+		    "bytes) to be a key", file, (long long)st.st_size);
+		close(fd);
+		return -1;
+	}
+	d->data = gnutls_malloc((size_t)st.st_size + 1);
+	n = d->data == NULL ? -1 : read(fd, d->data, (size_t)st.st_size);
+	close(fd);
+	if (n != (ssize_t)st.st_size) {
+		snprintf(err, errlen, "cannot read the key file %s%s%s", file,
+		    n == -1 ? ": " : " (it changed)",
+		    n == -1 ? strerror(errno) : "");
+		gnutls_free(d->data);
+		d->data = NULL;
+		return -1;
+	}
+	d->size = (unsigned)n;
+	d->data[n] = '\0';
+	return 1;
+}
+
+/*
+ * The certificate in the PEM data d, if it has one: its DER into der
+ * (gnutls_free it).  0 if there is none, 1 if found, -1 if one is
+ * there but cannot be read.
+ */
+static int
+identity_cert(const gnutls_datum_t *d, gnutls_x509_crt_t *crt)
+{
+	static const char	 hdr[] = "-----BEGIN CERTIFICATE-----";
+	gnutls_datum_t		 c;
+	const char		*p;
+
+	p = memmem(d->data, d->size, hdr, sizeof hdr - 1);
+	if (p == NULL)
+		return 0;
+	c.data = (unsigned char *)(uintptr_t)p;
+	c.size = (unsigned)(d->size - (unsigned)(p - (const char *)d->data));
+	if (gnutls_x509_crt_init(crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(*crt, &c, GNUTLS_X509_FMT_PEM) < 0) {
+		gnutls_x509_crt_deinit(*crt);
+		*crt = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+/* PEM of crt into id->certpem; false on failure. */
+static bool
+identity_cert_pem(struct keys_identity *id, gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t	 out = { NULL, 0 };
+
+	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &out) < 0)
+		return false;
+	id->certpem = malloc(out.size + 1);
+	if (id->certpem != NULL) {
+		memcpy(id->certpem, out.data, out.size);
+		id->certpem[out.size] = '\0';
+		id->certlen = out.size;
+	}
+	gnutls_free(out.data);
+	return id->certpem != NULL;
+}
+
+/*
+ * The private key of d (an Ed25519 key, PEM) into k; its fingerprint
+ * into fp.  false with err naming file.
+ */
+static bool
+identity_key(const char *file, const gnutls_datum_t *d,
+    gnutls_x509_privkey_t *k, char fp[KEYS_FP_LEN], char *err,
+    size_t errlen)
+{
+	unsigned char	 id[64];
+	size_t		 idlen = sizeof id;
+	int		 r;
+
+	if ((r = gnutls_x509_privkey_init(k)) < 0 ||
+	    (r = gnutls_x509_privkey_import2(*k, d, GNUTLS_X509_FMT_PEM, NULL,
+	    0)) < 0) {
+		snprintf(err, errlen, "the key file %s holds no private key "
+		    "GnuTLS can read (%s): is it whole, and PEM?", file,
+		    gnutls_strerror(r));
+		return false;
+	}
+	if (gnutls_x509_privkey_get_pk_algorithm2(*k, NULL) !=
+	    GNUTLS_PK_EDDSA_ED25519) {
+		snprintf(err, errlen, "the key in %s is not an Ed25519 key "
+		    "(the only kind xchat uses)", file);
+		return false;
+	}
+	if ((r = gnutls_x509_privkey_get_key_id(*k, GNUTLS_KEYID_USE_SHA256,
+	    id, &idlen)) < 0 || idlen != 32) {
+		snprintf(err, errlen, "the key in %s: %s", file,
+		    gnutls_strerror(r));
+		return false;
+	}
+	fp_format(id, fp);
+	return true;
+}
+
+/*
+ * The certificate of the identity: the one in the file, which must be
+ * for its key, or one made now (never written).
+ */
+static bool
+identity_certify(const char *file, const gnutls_datum_t *d,
+    gnutls_x509_privkey_t k, struct keys_identity *id, char *err,
+    size_t errlen)
+{
+	gnutls_x509_crt_t	 crt = NULL;
+	unsigned char		 cid[64];
+	size_t			 clen = sizeof cid;
+	char			 cfp[KEYS_FP_LEN];
+	bool			 ok = false;
+
+	switch (identity_cert(d, &crt)) {
+	case -1:
+		snprintf(err, errlen, "the certificate in the key file %s "
+		    "cannot be read (is it whole?)", file);
+		return false;
+	case 0:
+		if (gnutls_x509_crt_init(&crt) < 0 || make_cert(crt, k,
+		    "xchat") < 0) {
+			snprintf(err, errlen, "cannot make a certificate for "
+			    "the key in %s", file);
+			goto out;
+		}
+		break;
+	default:
+		if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256,
+		    cid, &clen) < 0 || clen != 32 ||
+		    (fp_format(cid, cfp), strcmp(cfp, id->fp) != 0)) {
+			snprintf(err, errlen, "the certificate in the key file "
+			    "%s is not the key's", file);
+			goto out;
+		}
+		break;
+	}
+	if (!(ok = identity_cert_pem(id, crt)))
+		snprintf(err, errlen, "cannot export the certificate of %s",
+		    file);
+out:
+	if (crt != NULL)
+		gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
+int
+keys_identity_load(const char *file, struct keys_identity *id, char *err,
+    size_t errlen)
+{
+	gnutls_datum_t		 d, out = { NULL, 0 };
+	gnutls_x509_privkey_t	 k = NULL;
+	int			 r;
+
+	memset(id, 0, sizeof *id);
+	if ((r = identity_read(file, &d, err, errlen)) <= 0)
+		return r;
+	r = -1;
+	if (!identity_key(file, &d, &k, id->fp, err, errlen) ||
+	    !identity_certify(file, &d, k, id, err, errlen))
+		goto out;
+	if (gnutls_x509_privkey_export2_pkcs8(k, GNUTLS_X509_FMT_PEM, NULL,
+	    GNUTLS_PKCS_PLAIN, &out) < 0 ||
+	    (id->keypem = malloc(out.size + 1)) == NULL) {
+		snprintf(err, errlen, "cannot export the key of %s", file);
+		goto out;
+	}
+	memcpy(id->keypem, out.data, out.size);
+	id->keypem[out.size] = '\0';
+	id->keylen = out.size;
+	if ((id->signer = keys_signer_pem(id->keypem, id->keylen, err,
+	    errlen)) == NULL)
+		goto out;
+	r = 1;
+out:
+	if (out.data != NULL) {
+		gnutls_memset(out.data, 0, out.size);
+		gnutls_free(out.data);
+	}
+	gnutls_memset(d.data, 0, d.size);
+	gnutls_free(d.data);
+	if (k != NULL)
+		gnutls_x509_privkey_deinit(k);
+	if (r != 1)
+		keys_identity_free(id);
+	return r;
+}
+
+void
+keys_identity_free(struct keys_identity *id)
+{
+	keys_signer_free(id->signer);
+	if (id->keypem != NULL) {
+		gnutls_memset(id->keypem, 0, id->keylen);
+		free(id->keypem);
+	}
+	free(id->certpem);
+	memset(id, 0, sizeof *id);
+}
+
+bool
+keys_identity_create(const char *file, const char *cn, char *err,
+    size_t errlen)
+{
+	gnutls_x509_privkey_t	 k = NULL;
+	gnutls_x509_crt_t	 c = NULL;
+	gnutls_datum_t		 kpem = { NULL, 0 }, cpem = { NULL, 0 }, all;
+	bool			 ok = false;
+	int			 r;
+
+	all.data = NULL;
+	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
+	    (r = gnutls_x509_privkey_generate(k, GNUTLS_PK_EDDSA_ED25519, 256,
+	    0)) < 0 ||
+	    (r = gnutls_x509_crt_init(&c)) < 0 ||
+	    (r = make_cert(c, k, cn)) < 0 ||
+	    (r = gnutls_x509_privkey_export2_pkcs8(k, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN, &kpem)) < 0 ||
+	    (r = gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, &cpem)) < 0 ||
+	    (all.data = gnutls_malloc(kpem.size + cpem.size)) == NULL) {
+		snprintf(err, errlen, "cannot make a key and certificate: %s",
+		    r < 0 ? gnutls_strerror(r) : "out of memory");
+		goto out;
+	}
+	memcpy(all.data, kpem.data, kpem.size);
+	memcpy(all.data + kpem.size, cpem.data, cpem.size);
+	all.size = kpem.size + cpem.size;
+	ok = write_new(file, &all, err, errlen);
+out:
+	if (all.data != NULL) {
+		gnutls_memset(all.data, 0, kpem.size + cpem.size);
+		gnutls_free(all.data);
+	}
+	if (kpem.data != NULL)
+		gnutls_memset(kpem.data, 0, kpem.size);
+	gnutls_free(kpem.data);
+	gnutls_free(cpem.data);
+	if (c != NULL)
+		gnutls_x509_crt_deinit(c);
+	if (k != NULL)
+		gnutls_x509_privkey_deinit(k);
+	return ok;
+}

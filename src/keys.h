@@ -107,4 +107,49 @@ size_t	keys_signed_dm(char *out, const char *rkey, const char *text,
  */
 bool	keys_fp_parse(const char *s, char fp[KEYS_FP_LEN]);
 
+/*
+ * A signer from PEM data in memory (len bytes); NULL with a message in
+ * err if it holds no Ed25519 key.
+ */
+struct keys_signer *keys_signer_pem(const char *pem, size_t len, char *err,
+	    size_t errlen);
+
+/* The public key of a signer (NULL if GnuTLS cannot make it). */
+struct keys_pub *keys_signer_pub(const struct keys_signer *);
+
+/*
+ * A client's identity (xchat): an Ed25519 key and a certificate for
+ * it, kept in one PEM file, the key (PKCS#8) then the certificate.
+ * keys_identity_load reads file, which must be a regular file that
+ * only its owner may read or write (mode 0600 or stricter), holding an
+ * Ed25519 private key and, optionally, a certificate of that key; a
+ * file with no certificate gets one made in memory (self-signed,
+ * never written).  The identity owns its signer and its PEM copies
+ * (for the TLS credentials).  Returns 1 when loaded, 0 if file does
+ * not exist, -1 with a sentence naming the file and the fault in err
+ * (a directory, open to others, too large, a truncated or non-PEM
+ * key, not Ed25519, a certificate for another key).
+ */
+struct keys_identity {
+	struct keys_signer	*signer;
+	char			*keypem;	/* PKCS#8 PEM, NUL-terminated */
+	size_t			 keylen;
+	char			*certpem;	/* PEM, NUL-terminated */
+	size_t			 certlen;
+	char			 fp[KEYS_FP_LEN];
+};
+int	keys_identity_load(const char *file, struct keys_identity *,
+	    char *err, size_t errlen);
+/* Free what an identity owns (a zeroed one is fine). */
+void	keys_identity_free(struct keys_identity *);
+/*
+ * Make a new identity file: a new Ed25519 key and a self-signed
+ * certificate with common name cn, in one PEM file of mode 0600,
+ * written to a temporary file and then linked into place, so that an
+ * existing file is never replaced (false, EEXIST in err) and no half
+ * key is ever seen.  The directory must exist.
+ */
+bool	keys_identity_create(const char *file, const char *cn, char *err,
+	    size_t errlen);
+
 #endif

@@ -24,83 +24,15 @@
 #include "evloop.h"
 #include "log.h"
 #include "netclient.h"
+#include "netclient_int.h"
 #include "netio.h"
 #include "nickrules.h"
 #include "protocol.h"
 #include "tls.h"
 #include "transport.h"
 #include "u64map.h"
+#include "verify.h"
 #include "xmalloc.h"
-
-/* Bytes read from the socket per wakeup, at most. */
-#define READ_CHUNK	65536
-
-struct nc_user {
-	uint64_t	 id;
-	char		 nick[PROTO_MAX_NICK + 1];	/* as the server sent */
-	uint64_t	 keyhash;	/* nick_hash of its key, 0 if none */
-	bool		 refused;	/* shown escaped (see nick_refused) */
-};
-
-struct netclient {
-	char			*host;
-	char			*port;
-	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
-	unsigned		 ping_interval;
-	unsigned		 ping_timeout;
-	unsigned		 connect_timeout;
-
-	const struct nc_events	*ev;
-	void			*arg;
-	struct clientlog	*log;		/* not owned; may be NULL */
-	struct tls_creds	*tls;		/* not owned; NULL: plain */
-	char			*known;
-	char			*pin;
-	char			 tlsver[16];	/* "" unless TLS is up */
-	char			 srvkey[KEYS_FP_LEN];
-	bool			 halt;		/* the next drop stops */
-
-	enum nc_state		 state;
-	enum nc_why		 why;
-	enum nc_why		 bye;		/* BYE seen before the close */
-	char			 err[256];
-
-	int			 fd;
-	struct conn		*conn;		/* over fd */
-	struct ev_io		*io;
-	struct outbuf		 out;
-	struct proto_lineq	 lq;
-	char			*rbuf;
-
-	struct ev_timer		*tick;
-	unsigned		 backoff;	/* next delay, seconds */
-	unsigned		 secs_left;
-	time_t			 since;		/* connect start */
-	time_t			 last_rx;
-	time_t			 ping_at;	/* 0: no PING outstanding */
-	unsigned		 ping_no;
-
-	uint64_t		 id;
-	char			 nick[PROTO_MAX_NICK + 1];
-	uint64_t		 keyhash;	/* of our nick, as nc_user's */
-	bool			 refused;
-	uint64_t		 nhistory;
-	struct nc_user		*users;
-	size_t			 nusers;
-	size_t			 capusers;
-	struct u64map		 byid;	/* id -> index in users */
-	struct u64map		 bykey;	/* keyhash -> id */
-
-	uint64_t		 lastseq;
-	struct nc_own		*own;		/* queued and pending, oldest first */
-	struct nc_own		*owntail;
-	struct nc_own		*lost;		/* undelivered, oldest first, until
-						   the next history is seen */
-	struct nc_own		*losttail;
-	unsigned		 nlost;
-	uint64_t		 max_n;		/* highest number seen on this
-						   connection */
-};
 
 static void	 tick_cb(void *);
 static void	 io_cb(void *, int, int);
@@ -116,8 +48,8 @@ now(void)
 	return ts.tv_sec;
 }
 
-static void
-copy_str(char *dst, size_t size, const char *p, size_t len)
+void
+nc_copy_str(char *dst, size_t size, const char *p, size_t len)
 {
 	if (len >= size)
 		len = size - 1;
@@ -132,12 +64,12 @@ copy_str(char *dst, size_t size, const char *p, size_t len)
  * another nick.  Every nick the UI and the client log get is one of
  * these.  Returns the length.
  */
-static size_t
-shown(const char *nick, size_t len, bool refused, char *buf)
+size_t
+nc_shown(const char *nick, size_t len, bool refused, char *buf)
 {
 	if (refused)
 		return nick_escape(nick, len, buf, NICK_SHOW_MAX);
-	copy_str(buf, NICK_SHOW_MAX, nick, len);
+	nc_copy_str(buf, NICK_SHOW_MAX, nick, len);
 	return strlen(buf);
 }
 
@@ -155,7 +87,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	nc->host = xstrdup(cfg->host);
 	nc->port = xstrdup(cfg->port);
 	if (cfg->nick != NULL)
-		copy_str(nc->want, sizeof nc->want, cfg->nick,
+		nc_copy_str(nc->want, sizeof nc->want, cfg->nick,
 		    strlen(cfg->nick));
 	nc->ping_interval = cfg->ping_interval ? cfg->ping_interval : 30;
 	nc->ping_timeout = cfg->ping_timeout ? cfg->ping_timeout : 15;
@@ -170,6 +102,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	    xstrdup(cfg->pin) : NULL;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
+	nc2_init(nc, cfg);
 	return nc;
 }
 
@@ -217,6 +150,7 @@ netclient_free(struct netclient *nc)
 		next = o->next;
 		own_free(o);
 	}
+	nc2_free(nc);
 	free(nc->users);
 	u64map_free(&nc->byid);
 	u64map_free(&nc->bykey);
@@ -271,13 +205,13 @@ log_own(struct netclient *nc, const struct nc_own *o)
 		clientlog_first(nc->log, o->n, o->md5);
 	/* A recovered one was sent with the id and nick of its time. */
 	if (o->state == NCO_RECOVERED) {
-		melen = shown(o->sent_nick, strlen(o->sent_nick), nc->refused,
-		    me);
+		melen = nc_shown(o->sent_nick, strlen(o->sent_nick),
+		    nc->refused, me);
 		clientlog_record(nc->log, "out", o->n, o->sent_id, me, melen,
 		    o->md5, verdict, o->text, o->len);
 		return;
 	}
-	melen = shown(nc->nick, strlen(nc->nick), nc->refused, me);
+	melen = nc_shown(nc->nick, strlen(nc->nick), nc->refused, me);
 	clientlog_record(nc->log, "out", o->state == NCO_PENDING ? 0 : o->n,
 	    nc->id, me, melen, o->md5, verdict, o->text, o->len);
 }
@@ -291,8 +225,8 @@ emit_own(struct netclient *nc, struct nc_own *o)
 		log_own(nc, o);
 }
 
-static void
-emit_note(struct netclient *nc, enum nc_note what, const char *code,
+void
+nc_emit_note(struct netclient *nc, enum nc_note what, const char *code,
     size_t codelen, const char *text, size_t textlen)
 {
 	if (nc->ev->note != NULL)
@@ -328,13 +262,36 @@ put(struct netclient *nc, const char *buf, size_t len)
 	io_mask(nc, left);
 }
 
+/*
+ * Queue bytes for the server, to be written when the socket is
+ * writable: unlike put(), never drops the connection from under the
+ * caller.
+ */
+void
+nc_put_later(struct netclient *nc, const char *buf, size_t len)
+{
+	outbuf_append(&nc->out, buf, len);
+	if (nc->io != NULL && nc->state != NC_CONNECTING)
+		io_mask(nc, (ssize_t)nc->out.len);
+}
+
+/* Message number n was seen: the next HELLO asks for what follows. */
+void
+nc_seen(struct netclient *nc, uint64_t n)
+{
+	if (n > nc->max_n)
+		nc->max_n = n;
+	if (n > nc->hello_n)
+		nc->hello_n = n;
+}
+
 static void
 send_msg(struct netclient *nc, struct nc_own *o)
 {
-	char	 frame[PROTO_MAX_FRAME];
+	char	 frame[NC_FRAME];
 	size_t	 len;
 
-	len = proto_encode_msg(frame, o->seq, o->md5, o->text, o->len);
+	len = nc2_encode_msg(nc, o, frame);
 	o->state = NCO_PENDING;
 	o->sent_id = nc->id;
 	snprintf(o->sent_nick, sizeof o->sent_nick, "%s", nc->nick);
@@ -432,6 +389,7 @@ drop(struct netclient *nc, enum nc_why why)
 	nc->lq.skipping = false;
 	nc->ping_at = 0;
 	users_clear(nc);
+	nc2_drop(nc);
 	for (o = nc->own; o != NULL; o = next) {
 		next = o->next;
 		if (o->state != NCO_PENDING)
@@ -475,7 +433,7 @@ do_connect(struct netclient *nc)
 		return;
 	}
 	nc->conn = nc->tls != NULL ? tls_client_conn(nc->tls, nc->fd, nc->host,
-	    NULL) : conn_plain_new(nc->fd);
+	    TLS_ALPN_V2) : conn_plain_new(nc->fd);
 	nc->state = NC_CONNECTING;
 	nc->since = now();
 	nc->io = evloop_io_add(nc->fd, EV_WRITE, io_cb, nc);
@@ -490,6 +448,12 @@ do_connect(struct netclient *nc)
  */
 int
 netclient_attach(struct netclient *nc, int fd)
+{
+	return netclient_attach_v(nc, fd, PROTO_V1);
+}
+
+int
+netclient_attach_v(struct netclient *nc, int fd, int version)
 {
 	if (nc->fd != -1 || nc->state == NC_CLOSED) {
 		errno = EBUSY;
@@ -510,6 +474,7 @@ netclient_attach(struct netclient *nc, int fd)
 	io_mask(nc, (ssize_t)nc->out.len);
 	tick_arm(nc);
 	emit_state(nc);
+	nc2_connected(nc, version);
 	return 0;
 }
 
@@ -564,8 +529,8 @@ users_clear(struct netclient *nc)
 	u64map_clear(&nc->bykey);
 }
 
-static struct nc_user *
-users_find(struct netclient *nc, uint64_t id)
+struct nc_user *
+nc_users_find(const struct netclient *nc, uint64_t id)
 {
 	uint64_t	 i;
 
@@ -576,7 +541,7 @@ static void
 users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
     uint64_t keyhash, bool refused)
 {
-	struct nc_user	*u = users_find(nc, id);
+	struct nc_user	*u = nc_users_find(nc, id);
 
 	if (u == NULL) {
 		if (nc->nusers == nc->capusers) {
@@ -586,10 +551,11 @@ users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
 		}
 		u64map_put(&nc->byid, id, nc->nusers);
 		u = &nc->users[nc->nusers++];
+		memset(u, 0, sizeof *u);
 		u->id = id;
 	} else
 		u64map_del(&nc->bykey, u->keyhash, id);
-	copy_str(u->nick, sizeof u->nick, nick, len);
+	nc_copy_str(u->nick, sizeof u->nick, nick, len);
 	u->keyhash = keyhash;
 	u->refused = refused;
 	u64map_put(&nc->bykey, keyhash, id);
@@ -598,7 +564,7 @@ users_set(struct netclient *nc, uint64_t id, const char *nick, size_t len,
 static void
 users_del(struct netclient *nc, uint64_t id)
 {
-	struct nc_user	*u = users_find(nc, id), *last;
+	struct nc_user	*u = nc_users_find(nc, id), *last;
 	size_t		 i;
 
 	if (u == NULL)
@@ -642,7 +608,7 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 	    nick_has_key(nc->nick, strlen(nc->nick), key, klen))
 		return true;
 	for (it = 0; u64map_next(&nc->bykey, *hash, &it, &other);) {
-		u = users_find(nc, other);
+		u = nc_users_find(nc, other);
 		if (u != NULL && u->id != id && !u->refused &&
 		    nick_has_key(u->nick, strlen(u->nick), key, klen))
 			return true;
@@ -651,15 +617,15 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 }
 
 /*
- * The shown form (see shown()) of nick for client id in a MSG or LEAVE:
+ * The shown form (see nc_shown()) of nick for client id in a MSG or LEAVE:
  * as decided when that client took the nick if it still has it, else
  * judged now.
  */
-static size_t
-shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
+size_t
+nc_shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
     char *buf)
 {
-	struct nc_user	*u = users_find(nc, id);
+	struct nc_user	*u = nc_users_find(nc, id);
 	const char	*have = u != NULL ? u->nick : id == nc->id ?
 			    nc->nick : NULL;
 	bool		 refused;
@@ -669,7 +635,7 @@ shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
 		refused = u != NULL ? u->refused : nc->refused;
 	else
 		refused = nick_refused(nc, id, nick, len, &hash);
-	return shown(nick, len, refused, buf);
+	return nc_shown(nick, len, refused, buf);
 }
 
 static struct nc_own *
@@ -709,7 +675,7 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 	struct nc_own	*o = own_find(nc, &m->seq);
 
 	if (o == NULL) {
-		emit_note(nc, NCN_BADFRAME, m->seq.p, m->seq.len,
+		nc_emit_note(nc, NCN_BADFRAME, m->seq.p, m->seq.len,
 		    "unknown seq", 11);
 		return;
 	}
@@ -718,11 +684,10 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 		o->state = NCO_CONFIRMED;
 		o->n = m->n;
 		floors_raise(nc->own, o->sent_id, m->n);
-		if (m->n > nc->max_n)
-			nc->max_n = m->n;
+		nc_seen(nc, m->n);
 	} else {
 		o->state = NCO_REJECTED;
-		copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
+		nc_copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
 		if (m->text.len > 0)
 			o->why = xstrndup(m->text.p, m->text.len);
 	}
@@ -743,7 +708,7 @@ msg_verdict(struct netclient *nc, const struct nc_msg *msg)
 		return NCV_DIGEST;
 	if (!proto_text_valid(msg->text, msg->textlen))
 		return NCV_TEXT;
-	if (!msg->history && users_find(nc, msg->id) == NULL)
+	if (!msg->history && nc_users_find(nc, msg->id) == NULL)
 		return NCV_SENDER;
 	return NCV_GOOD;
 }
@@ -790,7 +755,9 @@ msg_recover(struct netclient *nc, const struct nc_msg *msg)
 		    memcmp(o->sent_nick, msg->nick, msg->nicklen) != 0 ||
 		    !digest_md5_equal(o->md5, msg->md5) ||
 		    o->len != msg->textlen ||
-		    memcmp(o->text, msg->text, o->len) != 0)
+		    memcmp(o->text, msg->text, o->len) != 0 ||
+		    (o->sig[0] != '\0' && msg->sig != NULL &&
+		    strcmp(o->sig, msg->sig) != 0))
 			continue;
 		if (prev != NULL)
 			prev->next = o->next;
@@ -800,6 +767,7 @@ msg_recover(struct netclient *nc, const struct nc_msg *msg)
 			nc->losttail = prev;
 		nc->nlost--;
 		floors_raise(nc->lost, o->sent_id, msg->n);
+		nc_seen(nc, msg->n);
 		o->next = NULL;
 		o->state = NCO_RECOVERED;
 		o->n = msg->n;
@@ -814,36 +782,63 @@ static void
 on_message(struct netclient *nc, const struct proto_smsg *m)
 {
 	struct nc_msg	 msg;
-	char		 show[NICK_SHOW_MAX];
+	char		 show[NICK_SHOW_MAX], sig[PROTO_SIG_B64 + 1];
 
 	memset(&msg, 0, sizeof msg);
 	msg.n = m->n;
 	msg.id = m->id;
 	msg.nick = show;
-	msg.nicklen = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
+	msg.nicklen = nc_shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	msg.text = m->text.p;
 	msg.textlen = m->text.len;
 	msg.md5 = m->md5.p;
 	digest_md5_hex(m->text.p, m->text.len, msg.computed);
 	msg.history = nc->state == NC_HISTORY;
 	msg.verdict = msg_verdict(nc, &msg);
+	if (nc->version == PROTO_V2) {
+		nc_copy_str(sig, sizeof sig, m->sig.p, m->sig.len);
+		msg.sig = sig;
+		if (msg.verdict == NCV_GOOD)
+			nc2_message(nc, m, &msg);
+	}
 	msg.good = msg.verdict == NCV_GOOD;
 	msg.mention = netclient_mentions(m->text.p, m->text.len, nc->nick);
 	if (msg.history)
 		nc->nhistory++;
-	if (m->n > nc->max_n)
-		nc->max_n = m->n;
+	nc_seen(nc, m->n);
 	if (!msg.good)
 		msg_warn(&msg);
 	if (nc->ev->message != NULL)
 		nc->ev->message(nc->arg, &msg);
-	if (msg.good && msg.history && nc->lost != NULL)
+	if (msg.verdict == NCV_VERIFYING)
+		nc2_pending(nc, &msg);
+	if ((msg.good || msg.verdict == NCV_VERIFYING) && msg.history &&
+	    nc->lost != NULL)
 		msg_recover(nc, &msg);
-	/* Each message is logged once, not again with every history. */
-	if (nc->log != NULL && clientlog_first(nc->log, msg.n, msg.md5))
-		clientlog_record(nc->log, msg.history ? "hist" : "in", msg.n,
-		    msg.id, msg.nick, msg.nicklen, msg.md5,
-		    msg.good ? "good" : "FAILED", msg.text, msg.textlen);
+	if (msg.verdict != NCV_VERIFYING)
+		nc_log_msg(nc, &msg);
+}
+
+/*
+ * Record a received message in the client log with its verdict: good
+ * (unsigned), signed:<key> (the signature is that key's) or FAILED.
+ * Each message is logged once, not again with every history.
+ */
+void
+nc_log_msg(struct netclient *nc, const struct nc_msg *msg)
+{
+	char	 verdict[KEYS_FP_LEN + 8];
+
+	if (nc->log == NULL || !clientlog_first(nc->log, msg->n, msg->md5))
+		return;
+	if (msg->good && msg->sigok)
+		snprintf(verdict, sizeof verdict, "signed:%s", msg->key);
+	else
+		snprintf(verdict, sizeof verdict, "%s", msg->good ? "good" :
+		    "FAILED");
+	clientlog_record(nc->log, msg->history ? "hist" : "in", msg->n,
+	    msg->id, msg->nick, msg->nicklen, msg->md5, verdict, msg->text,
+	    msg->textlen);
 }
 
 static void
@@ -876,22 +871,22 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 	size_t		 len;
 
 	if (what == NCU_LEAVE)
-		len = shown_for(nc, m->id, m->nick.p, m->nick.len, show);
+		len = nc_shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	else {
 		refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
 		    &hash);
-		len = shown(m->nick.p, m->nick.len, refused, show);
+		len = nc_shown(m->nick.p, m->nick.len, refused, show);
 	}
 	if (what == NCU_NICK) {
 		if (self) {
-			shown(nc->nick, strlen(nc->nick), nc->refused, old);
+			nc_shown(nc->nick, strlen(nc->nick), nc->refused, old);
 			oldp = old;
-			copy_str(nc->nick, sizeof nc->nick, m->nick.p,
+			nc_copy_str(nc->nick, sizeof nc->nick, m->nick.p,
 			    m->nick.len);
 			nc->keyhash = hash;
 			nc->refused = refused;
-		} else if ((u = users_find(nc, m->id)) != NULL) {
-			shown(u->nick, strlen(u->nick), u->refused, old);
+		} else if ((u = nc_users_find(nc, m->id)) != NULL) {
+			nc_shown(u->nick, strlen(u->nick), u->refused, old);
 			oldp = old;
 		}
 	}
@@ -903,6 +898,9 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 	if (nc->ev->user != NULL)
 		nc->ev->user(nc->arg, what, m->id, show, len, oldp,
 		    m->code.p, m->code.len, self);
+	if (nc->version == PROTO_V2 && !self)
+		nc2_user(nc, what, m, what == NCU_LEAVE ? NULL :
+		    nc_users_find(nc, m->id));
 }
 
 static void
@@ -922,7 +920,7 @@ on_err(struct netclient *nc, const struct proto_smsg *m)
 		}
 	} else if (m->code.len == 7 && memcmp(m->code.p, "badnick", 7) == 0)
 		what = NCN_BADNICK;
-	emit_note(nc, what, m->code.p, m->code.len, text, len);
+	nc_emit_note(nc, what, m->code.p, m->code.len, text, len);
 }
 
 static void
@@ -932,7 +930,7 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	size_t	 len;
 
 	nc->id = m->id;
-	copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
+	nc_copy_str(nc->nick, sizeof nc->nick, m->nick.p, m->nick.len);
 	users_clear(nc);
 	nc->nhistory = 0;
 	nc->max_n = 0;
@@ -941,10 +939,11 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	/* Even our own nick: a server may give us one we would refuse. */
 	nc->refused = nick_refused(nc, m->id, m->nick.p, m->nick.len,
 	    &nc->keyhash);
-	len = shown(m->nick.p, m->nick.len, nc->refused, show);
+	len = nc_shown(m->nick.p, m->nick.len, nc->refused, show);
 	if (nc->ev->welcome != NULL)
 		nc->ev->welcome(nc->arg, m->id, show, len);
 	emit_state(nc);
+	nc2_welcome(nc, m);
 	if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
 		send_nick(nc);
 }
@@ -956,21 +955,23 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 	struct proto_smsg	 m;
 	char			 frame[PROTO_MAX_FRAME];
 
-	if (!proto_parse_server(line, len, &m)) {
-		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
+	if (!nc2_parse(nc, line, len, &m)) {
+		nc_emit_note(nc, NCN_BADFRAME, NULL, 0, line,
 		    len > 80 ? 80 : len);
 		return;
 	}
+	if (nc2_swallow(nc, &m))
+		return;
 	if (nc->state == NC_HANDSHAKE && m.verb != PV_WELCOME &&
 	    m.verb != PV_BYE && m.verb != PV_PING && m.verb != PV_ERR) {
-		emit_note(nc, NCN_BADFRAME, NULL, 0, line,
+		nc_emit_note(nc, NCN_BADFRAME, NULL, 0, line,
 		    len > 80 ? 80 : len);
 		return;
 	}
 	switch (m.verb) {
 	case PV_WELCOME:
 		if (nc->state != NC_HANDSHAKE) {
-			emit_note(nc, NCN_BADFRAME, NULL, 0, line, len);
+			nc_emit_note(nc, NCN_BADFRAME, NULL, 0, line, len);
 			return;
 		}
 		on_welcome(nc, &m);
@@ -998,6 +999,9 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 	case PV_NAK:
 		on_fate(nc, &m);
 		break;
+	case PV_KEY:
+		nc2_key(nc, &m);
+		break;
 	case PV_PING:
 		put(nc, frame, proto_encode_pong(frame, m.token.p,
 		    m.token.len));
@@ -1011,7 +1015,7 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 	case PV_BYE:
 		nc->bye = m.code.len == 4 && memcmp(m.code.p, "full", 4) == 0 ?
 		    NCW_FULL : NCW_BYE;
-		emit_note(nc, NCN_BYE, m.code.p, m.code.len, m.text.p,
+		nc_emit_note(nc, NCN_BYE, m.code.p, m.code.len, m.text.p,
 		    m.text.len);
 		break;
 	default:
@@ -1040,7 +1044,7 @@ scan(struct netclient *nc, const char *buf, size_t len)
 			    NULL, 0));
 			if (nc->fd != fd)
 				return;
-			emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
+			nc_emit_note(nc, NCN_TOOLONG, NULL, 0, NULL, 0);
 		} else
 			on_frame(nc, line, n);
 		/* A frame may have dropped the connection. */
@@ -1057,7 +1061,7 @@ on_readable(struct netclient *nc)
 	ssize_t	 n;
 
 	if (nc->rbuf == NULL)
-		nc->rbuf = xmalloc(PROTO_MAX_FRAME + READ_CHUNK);
+		nc->rbuf = xmalloc(PROTO_MAX_FRAME_V2 + READ_CHUNK);
 	have = proto_lineq_prepend(&nc->lq, nc->rbuf);
 	n = conn_read(nc->conn, nc->rbuf + have, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
@@ -1082,11 +1086,18 @@ on_readable(struct netclient *nc)
 static void
 connected(struct netclient *nc)
 {
+	struct conn_info	 ci;
+
 	nc->state = NC_HANDSHAKE;
 	nc->last_rx = now();
 	nc->since = nc->last_rx;
 	io_mask(nc, (ssize_t)nc->out.len);
 	emit_state(nc);
+	conn_info(nc->conn, &ci);
+	nc2_connected(nc, strcmp(ci.alpn, TLS_ALPN_V2) == 0 ? PROTO_V2 :
+	    PROTO_V1);
+	if (nc->fd == -1)
+		return;
 	/* The server may have spoken during the handshake. */
 	if (nc->tls != NULL)
 		on_readable(nc);
@@ -1284,6 +1295,7 @@ tick_cb(void *arg)
 		break;
 	case NC_HISTORY:
 	case NC_READY:
+		nc2_tick(nc);
 		if (nc->ping_at != 0 &&
 		    t - nc->ping_at >= (time_t)nc->ping_timeout) {
 			if (!still_silent(nc))
@@ -1323,7 +1335,7 @@ netclient_send(struct netclient *nc, const char *text, size_t len)
 		if (o->state == NCO_QUEUED)
 			queued++;
 	if (nc->state != NC_READY && queued >= NC_QUEUE_MAX) {
-		emit_note(nc, NCN_QUEUEFULL, NULL, 0, text, len);
+		nc_emit_note(nc, NCN_QUEUEFULL, NULL, 0, text, len);
 		return NULL;
 	}
 	o = xcalloc(1, sizeof *o);
@@ -1351,7 +1363,7 @@ netclient_send(struct netclient *nc, const char *text, size_t len)
 void
 netclient_nick(struct netclient *nc, const char *nick)
 {
-	copy_str(nc->want, sizeof nc->want, nick, strlen(nick));
+	nc_copy_str(nc->want, sizeof nc->want, nick, strlen(nick));
 	if (nc->state == NC_HISTORY || nc->state == NC_READY)
 		send_nick(nc);
 }

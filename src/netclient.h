@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "keys.h"
 #include "protocol.h"
 
 /* Reconnect backoff: 1 s doubling up to 30 s, reset on success. */
@@ -86,6 +88,8 @@ struct nc_own {
 	char			*text;
 	size_t			 len;
 	char			 md5[PROTO_MD5_HEX + 1];
+	char			 sig[PROTO_SIG_B64 + 1];	/* v2: as sent,
+						   "-" unsigned, "" on v1 */
 	char			 code[32];	/* NAK code */
 	char			*why;		/* NAK human text or NULL */
 	void			*ui;		/* the UI's handle */
@@ -103,8 +107,13 @@ enum nc_verdict {
 	NCV_GOOD = 1,
 	NCV_TEXT,		/* the digest matches, but the text breaks
 				   the text rules (control bytes, bad UTF-8) */
-	NCV_SENDER		/* live, from an id that is not connected
+	NCV_SENDER,		/* live, from an id that is not connected
 				   (no USER/JOIN for it, or it left) */
+	/* Version 2: the signature of a message that passed the above. */
+	NCV_VERIFYING,		/* not checked yet: a verdict follows */
+	NCV_BADSIG,		/* it does not verify against the key */
+	NCV_NOKEY,		/* no key to be trusted for the sender */
+	NCV_UNCHECKED		/* too many waiting: never checked */
 };
 
 /* A message received from another client (live or history). */
@@ -121,6 +130,23 @@ struct nc_msg {
 	bool		 good;		/* verdict == NCV_GOOD */
 	bool		 history;	/* replayed before READY */
 	bool		 mention;	/* the text mentions our nick */
+	/* Version 2. */
+	bool		 sigok;		/* good and signed: key is the author */
+	const char	*key;		/* with sigok: the signer's key */
+	const char	*sig;		/* the <sig> field, NULL on v1 */
+	time_t		 when;		/* the <time> field (UTC), 0 if none */
+	uint64_t	 ticket;	/* with NCV_VERIFYING: matches the
+					   verdict event that follows */
+};
+
+/* A user's key as the client judges it (version 2, known_users). */
+enum nc_keystate {
+	NCK_NONE = 0,		/* version 1: keys unknown */
+	NCK_ANON,		/* announced without a key */
+	NCK_KEYED,		/* keyed, first seen with this nick */
+	NCK_KNOWN,		/* keyed, the key known_users remembers */
+	NCK_CHANGED,		/* keyed, another key than remembered */
+	NCK_LOST		/* a key is remembered, it came without */
 };
 
 enum nc_user_ev {
@@ -138,7 +164,9 @@ enum nc_note {
 	NCN_BADNICK,		/* ERR badnick */
 	NCN_BADFRAME,		/* an unparsable frame from the server */
 	NCN_TOOLONG,		/* an over-long frame from the server */
-	NCN_QUEUEFULL		/* too many messages waiting: refused */
+	NCN_QUEUEFULL,		/* too many messages waiting: refused */
+	NCN_OWNKEY		/* v2 WELCOME names another key than ours
+				   (text: the key it names) */
 };
 
 /*
@@ -181,6 +209,20 @@ struct nc_events {
 	 */
 	void	(*trust)(void *arg, enum nc_trust, const char *fp,
 		    const char *old);
+	/*
+	 * Version 2: the verdict on a message first reported as
+	 * NCV_VERIFYING (same ticket, the other fields as then).
+	 */
+	void	(*verdict)(void *arg, const struct nc_msg *);
+	/*
+	 * Version 2: after the user event of a USER, JOIN or NICK, the
+	 * user's key (fingerprint or "-") and how it compares with what
+	 * known_users remembers for the nick (old: the remembered key for
+	 * NCK_CHANGED and NCK_LOST, else NULL).  Not for ourselves.
+	 */
+	void	(*userkey)(void *arg, uint64_t id, const char *nick,
+		    size_t nicklen, const char *key, enum nc_keystate,
+		    const char *old);
 };
 
 struct clientlog;
@@ -198,6 +240,9 @@ struct nc_config {
 	struct tls_creds *tls;		/* NULL: plain TCP; not owned */
 	const char	*known;		/* known_servers file (TLS pins) */
 	const char	*pin;		/* -trust fingerprint, or NULL */
+	/* Version 2 (not owned; they outlive the client): */
+	const struct keys_identity *id;	/* our key; NULL: anonymous */
+	const char	*known_users;	/* file of keys seen, or NULL */
 };
 
 struct netclient;
@@ -231,6 +276,12 @@ void	 netclient_start(struct netclient *);
  * fcntl (then fd is not taken).
  */
 int	 netclient_attach(struct netclient *, int fd);
+/*
+ * The same, speaking protocol version (PROTO_V1 or PROTO_V2) on fd as
+ * if ALPN had chosen it: in version 2 the client sends HELLO first.
+ * For tests and for descriptors set up elsewhere.
+ */
+int	 netclient_attach_v(struct netclient *, int fd, int version);
 /*
  * Drop any connection (pending messages become undelivered) and
  * connect now with the backoff reset (File > Reconnect).  Does nothing
@@ -281,6 +332,29 @@ void	 netclient_trust(struct netclient *, bool accept);
 const char *netclient_transport(const struct netclient *);
 /* The server's key fingerprint over TLS, or "". */
 const char *netclient_server_key(const struct netclient *);
+/*
+ * The protocol version of the current connection, or of the last one
+ * when down (PROTO_V1 before the first).
+ */
+int	 netclient_version(const struct netclient *);
+/* Our key's fingerprint ("" when anonymous). */
+const char *netclient_own_key(const struct netclient *);
+/*
+ * What the client knows of user id's key: its fingerprint (or "-") in
+ * key, its state, and the key known_users remembers for its nick in
+ * old ("" if none); KEYS_FP_LEN bytes each.  false if no such user.
+ */
+bool	 netclient_user_key(const struct netclient *, uint64_t id,
+	    char *key, enum nc_keystate *, char *old);
+/*
+ * The user says user id's key is right for its nick: known_users
+ * remembers it from now on (the warning stops).  false if there is no
+ * such keyed user or the file cannot be written.
+ */
+bool	 netclient_accept_key(struct netclient *, uint64_t id);
+struct vf_stats;
+/* The verification queue's figures (zeros if it never ran). */
+void	 netclient_verify_stats(const struct netclient *, struct vf_stats *);
 
 /* The state of the connection (see enum nc_state). */
 enum nc_state netclient_state(const struct netclient *);

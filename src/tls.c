@@ -161,6 +161,33 @@ tls_client_creds(const char *certfile, const char *keyfile, char *err,
 	return cr;
 }
 
+struct tls_creds *
+tls_client_creds_id(const struct keys_identity *id, char *err, size_t errlen)
+{
+	struct tls_creds	*cr;
+	gnutls_datum_t		 c, k;
+	int			 r;
+
+	if ((cr = creds_new(err, errlen)) == NULL)
+		return NULL;
+	(void)gnutls_certificate_set_x509_system_trust(cr->cred);
+	if (id == NULL)
+		return cr;
+	c.data = (unsigned char *)id->certpem;
+	c.size = (unsigned)id->certlen;
+	k.data = (unsigned char *)id->keypem;
+	k.size = (unsigned)id->keylen;
+	if ((r = gnutls_certificate_set_x509_key_mem2(cr->cred, &c, &k,
+	    GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		snprintf(err, errlen, "your key cannot be used for TLS: %s",
+		    gnutls_strerror(r));
+		tls_creds_free(cr);
+		return NULL;
+	}
+	memcpy(cr->fp, id->fp, sizeof cr->fp);
+	return cr;
+}
+
 const char *
 tls_creds_fingerprint(const struct tls_creds *cr)
 {

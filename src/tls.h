@@ -35,6 +35,13 @@ struct tls_creds *tls_server_creds(const char *certfile, const char *keyfile,
  */
 struct tls_creds *tls_client_creds(const char *certfile, const char *keyfile,
 	    char *err, size_t errlen);
+/*
+ * The same from a client's identity (keys.h), presented as the
+ * client's certificate; id NULL: none (anonymous).  NULL with a
+ * message in err on failure.
+ */
+struct tls_creds *tls_client_creds_id(const struct keys_identity *id,
+	    char *err, size_t errlen);
 /* The fingerprint of the credentials' own key ("" if none). */
 const char *tls_creds_fingerprint(const struct tls_creds *);
 void	 tls_creds_free(struct tls_creds *);

@@ -32,13 +32,36 @@ transcript_init(struct transcript *t, const struct transcript_strings *str,
 	t->arg = arg;
 }
 
+/* What a line being checked needs to be written again. */
+struct tpend {
+	char		 tbuf[64];
+	char		 idbuf[24];
+	char		*nick;		/* display-clean */
+	char		*text;		/* display-clean */
+	uint64_t	 id;
+	bool		 history;
+	bool		 mention;
+};
+
+static void
+tpend_free(struct tpend *p)
+{
+	if (p == NULL)
+		return;
+	free(p->nick);
+	free(p->text);
+	free(p);
+}
+
 void
 transcript_free(struct transcript *t)
 {
 	size_t	 i;
 
-	for (i = 0; i < t->nlines; i++)
+	for (i = 0; i < t->nlines; i++) {
 		free(t->lines[i].s);
+		tpend_free(t->lines[i].pend);
+	}
 	free(t->lines);
 	t->lines = NULL;
 	t->nlines = t->caplines = 0;
@@ -77,6 +100,7 @@ tline_add(struct transcript *t, char *s, size_t prefix,
 	l->prefix = prefix;
 	l->state = state;
 	l->mention = mention;
+	l->pend = NULL;
 	if (t->added != NULL)
 		t->added(t->arg, t->first_serial + t->nlines - 1, l);
 	return t->first_serial + t->nlines - 1;
@@ -97,28 +121,40 @@ tline_date_check(struct transcript *t, struct tm *tm)
 	tline_add(t, xstrdup(buf), 0, TL_PLAIN, false);
 }
 
-/* Add a formatted line; %T (the time) is supplied here. */
-static uint64_t
-tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
-    int n, const char *suffix, enum tline_state state, bool mention)
+/*
+ * The time of a line (when, or now if 0) in timeFormat into tbuf (64
+ * bytes), after a date line if its local day is not the last one's.
+ */
+static void
+tline_time(struct transcript *t, time_t when, char *tbuf)
 {
-	time_t		 now = time(NULL);
 	struct tm	 tm;
-	char		 tbuf[64];
+
+	if (when == 0)
+		when = time(NULL);
+	localtime_r(&when, &tm);
+	tline_date_check(t, &tm);
+	if (strftime(tbuf, 64, t->str->fmt_time, &tm) == 0)
+		tbuf[0] = '\0';
+}
+
+/*
+ * tmpl expanded with %T (tbuf) and kv, then suffix: allocated; the
+ * bytes before the suffix go to *prefix.
+ */
+static char *
+tline_text(const char *tmpl, const char *tbuf, const struct tkv *kv, int n,
+    const char *suffix, size_t *prefix)
+{
 	struct tkv	 all[12];
 	char		*s, *full;
-	size_t		 prefix;
 	int		 i;
 
-	localtime_r(&now, &tm);
-	tline_date_check(t, &tm);
-	if (strftime(tbuf, sizeof tbuf, t->str->fmt_time, &tm) == 0)
-		tbuf[0] = '\0';
 	all[0] = (struct tkv){ 'T', tbuf };
 	for (i = 0; i < n && i < 11; i++)
 		all[i + 1] = kv[i];
 	s = transcript_expand(tmpl, all, i + 1);
-	prefix = strlen(s);
+	*prefix = strlen(s);
 	if (suffix != NULL && *suffix != '\0') {
 		full = xmalloc(strlen(s) + strlen(suffix) + 1);
 		strcpy(full, s);
@@ -126,6 +162,19 @@ tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
 		free(s);
 		s = full;
 	}
+	return s;
+}
+
+/* Add a formatted line; %T (the time) is supplied here. */
+static uint64_t
+tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
+    int n, const char *suffix, enum tline_state state, bool mention)
+{
+	char		 tbuf[64], *s;
+	size_t		 prefix;
+
+	tline_time(t, 0, tbuf);
+	s = tline_text(tmpl, tbuf, kv, n, suffix, &prefix);
 	return tline_add(t, s, prefix, state, mention);
 }
 
@@ -183,13 +232,112 @@ message_suffix(struct transcript *t, uint64_t id, enum nc_verdict verdict,
 	case NCV_TEXT:
 		return xstrdup(str->sfx_badtext);
 	case NCV_SENDER:
+	case NCV_NOKEY:
 		snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
 		kv = (struct tkv){ 'i', idbuf };
-		return transcript_expand(str->sfx_unknown, &kv, 1);
+		return transcript_expand(verdict == NCV_SENDER ?
+		    str->sfx_unknown : str->sfx_nokey, &kv, 1);
+	case NCV_VERIFYING:
+		return xstrdup(str->sfx_verifying);
+	case NCV_BADSIG:
+		return xstrdup(str->sfx_badsig);
+	case NCV_UNCHECKED:
+		return xstrdup(str->sfx_unchecked);
 	case NCV_DIGEST:
 	default:
 		return xstrdup(str->sfx_failed);
 	}
+}
+
+/* The mark of a received message's line. */
+static const char *
+message_mark(const struct transcript_strings *str, enum nc_verdict v,
+    bool sigok)
+{
+	if (v == NCV_GOOD)
+		return sigok ? str->mark_good : str->mark_unsigned;
+	return v == NCV_VERIFYING ? str->mark_verifying : str->mark_bad;
+}
+
+/* The text of a received message's line with the given verdict. */
+static char *
+message_text(struct transcript *t, const struct tpend *p,
+    enum nc_verdict verdict, bool sigok, size_t *prefix)
+{
+	struct tkv	 kv[4];
+	char		*sfx, *s;
+
+	kv[0] = (struct tkv){ 'n', p->nick };
+	kv[1] = (struct tkv){ 'i', p->idbuf };
+	kv[2] = (struct tkv){ 'x', p->text };
+	kv[3] = (struct tkv){ 'm', message_mark(t->str, verdict, sigok) };
+	sfx = message_suffix(t, p->id, verdict, p->history);
+	s = tline_text(t->str->fmt_message, p->tbuf, kv, 4, sfx, prefix);
+	free(sfx);
+	return s;
+}
+
+static enum tline_state
+message_state(enum nc_verdict verdict, bool history)
+{
+	if (verdict == NCV_VERIFYING)
+		return TL_VERIFYING;
+	if (verdict != NCV_GOOD)
+		return TL_FAILED;
+	return history ? TL_HISTORY : TL_MESSAGE;
+}
+
+uint64_t
+transcript_msg(struct transcript *t, const struct tmsg *m)
+{
+	struct tpend	*p = xcalloc(1, sizeof *p);
+	struct tkv	 kv;
+	uint64_t	 serial;
+	size_t		 prefix;
+	char		*s;
+	bool		 good = m->verdict == NCV_GOOD;
+
+	if (m->history && !t->in_history) {
+		t->in_history = true;
+		kv = (struct tkv){ 'x', t->str->hist_begin };
+		tline_add_fmt(t, "%x", &kv, 1, NULL, TL_PLAIN, false);
+	}
+	tline_time(t, m->history ? m->when : 0, p->tbuf);
+	snprintf(p->idbuf, sizeof p->idbuf, "%" PRIu64, m->id);
+	p->nick = utf8_clean_dup(m->nick, m->nicklen, 0);
+	p->text = utf8_clean_dup(m->text, m->textlen, 0);
+	p->id = m->id;
+	p->history = m->history;
+	p->mention = m->mention;
+	s = message_text(t, p, m->verdict, m->sigok, &prefix);
+	serial = tline_add(t, s, prefix, message_state(m->verdict,
+	    m->history), good && m->mention);
+	if (m->verdict == NCV_VERIFYING)
+		t->lines[t->nlines - 1].pend = p;
+	else
+		tpend_free(p);
+	return serial;
+}
+
+const struct tline *
+transcript_msg_verdict(struct transcript *t, uint64_t serial,
+    enum nc_verdict verdict, bool sigok)
+{
+	struct tline	*l;
+	struct tpend	*p;
+
+	if (serial < t->first_serial || serial - t->first_serial >= t->nlines)
+		return NULL;		/* trimmed away */
+	l = &t->lines[serial - t->first_serial];
+	if ((p = l->pend) == NULL || verdict == NCV_VERIFYING)
+		return NULL;
+	free(l->s);
+	l->s = message_text(t, p, verdict, sigok, &l->prefix);
+	l->state = message_state(verdict, p->history);
+	l->mention = verdict == NCV_GOOD && p->mention;
+	l->pend = NULL;
+	tpend_free(p);
+	return l;
 }
 
 void
@@ -197,30 +345,18 @@ transcript_message(struct transcript *t, uint64_t id, const char *nick,
     size_t nicklen, const char *text, size_t textlen,
     enum nc_verdict verdict, bool history, bool mention)
 {
-	const struct transcript_strings *str = t->str;
-	char			 idbuf[24], *n, *x, *sfx;
-	struct tkv		 kv[4];
-	bool			 good = verdict == NCV_GOOD;
-	enum tline_state	 st;
+	struct tmsg	 m;
 
-	if (history && !t->in_history) {
-		t->in_history = true;
-		kv[0] = (struct tkv){ 'x', str->hist_begin };
-		tline_add_fmt(t, "%x", kv, 1, NULL, TL_PLAIN, false);
-	}
-	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
-	n = utf8_clean_dup(nick, nicklen, 0);
-	x = utf8_clean_dup(text, textlen, 0);
-	kv[0] = (struct tkv){ 'n', n };
-	kv[1] = (struct tkv){ 'i', idbuf };
-	kv[2] = (struct tkv){ 'x', x };
-	kv[3] = (struct tkv){ 'm', good ? str->mark_good : str->mark_bad };
-	sfx = message_suffix(t, id, verdict, history);
-	st = !good ? TL_FAILED : history ? TL_HISTORY : TL_MESSAGE;
-	tline_add_fmt(t, str->fmt_message, kv, 4, sfx, st, good && mention);
-	free(sfx);
-	free(n);
-	free(x);
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.nick = nick;
+	m.nicklen = nicklen;
+	m.text = text;
+	m.textlen = textlen;
+	m.verdict = verdict;
+	m.history = history;
+	m.mention = mention;
+	transcript_msg(t, &m);
 }
 
 void
@@ -326,8 +462,10 @@ transcript_drop_head(struct transcript *t, size_t k)
 {
 	size_t	 i;
 
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
 		free(t->lines[i].s);
+		tpend_free(t->lines[i].pend);
+	}
 	memmove(t->lines, t->lines + k, (t->nlines - k) * sizeof *t->lines);
 	t->nlines -= k;
 	t->first_serial += k;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "netclient.h"		/* enum nc_verdict */
 
@@ -27,6 +28,15 @@ struct transcript_strings {
 	const char	*sfx_badtext, *sfx_unknown;
 	/* Undelivered, then found in the history (%N: its number). */
 	const char	*sfx_recovered;
+	/*
+	 * Version 2: the marks of unsigned messages and of those whose
+	 * signature is being checked (mark_good: signed, and the signature
+	 * is good); the suffixes of a line being checked, of a bad
+	 * signature, of a sender without a key that can be trusted (%i),
+	 * of one too many to check.
+	 */
+	const char	*mark_unsigned, *mark_verifying;
+	const char	*sfx_verifying, *sfx_badsig, *sfx_nokey, *sfx_unchecked;
 };
 
 /* The state of a line; own messages move from QUEUED onwards. */
@@ -41,8 +51,11 @@ enum tline_state {
 	TL_CONFIRMED,		/* own: committed by the server */
 	TL_REJECTED,		/* own: refused by the server */
 	TL_UNDELIVERED,		/* own: lost with the connection */
-	TL_RECOVERED		/* own: lost, then found in the history */
+	TL_RECOVERED,		/* own: lost, then found in the history */
+	TL_VERIFYING		/* someone's signed message being checked */
 };
+
+struct tpend;
 
 /* One line of the model. */
 struct tline {
@@ -50,6 +63,7 @@ struct tline {
 	size_t			 prefix;  /* bytes before the suffix */
 	enum tline_state	 state;
 	bool			 mention; /* a good message naming us */
+	struct tpend		*pend;	  /* TL_VERIFYING: to write it again */
 };
 
 /* A placeholder letter and its value, for transcript_expand(). */
@@ -110,6 +124,36 @@ void	 transcript_message(struct transcript *t, uint64_t id,
 	    const char *nick, size_t nicklen, const char *text,
 	    size_t textlen, enum nc_verdict verdict, bool history,
 	    bool mention);
+
+/*
+ * A received message as transcript_msg() shows it: the mark is
+ * mark_good for a good signature (sigok), mark_unsigned for a good
+ * unsigned message, mark_verifying while the signature is checked
+ * (NCV_VERIFYING), mark_bad for any failure; the suffix says why.  A
+ * history line with when (UTC) not 0 shows that time, in timeFormat
+ * and the local zone, instead of the time of its arrival.
+ */
+struct tmsg {
+	uint64_t	 id;
+	const char	*nick;
+	size_t		 nicklen;
+	const char	*text;
+	size_t		 textlen;
+	enum nc_verdict	 verdict;
+	bool		 sigok;
+	bool		 history;
+	bool		 mention;	/* shown only when good */
+	time_t		 when;
+};
+/* Add the line of a received message; returns its serial number. */
+uint64_t transcript_msg(struct transcript *t, const struct tmsg *m);
+/*
+ * The verdict on the signature of line serial (one added with
+ * NCV_VERIFYING): it is written anew with its final mark and suffix.
+ * Returns the line, or NULL if it is gone or was not waiting.
+ */
+const struct tline *transcript_msg_verdict(struct transcript *t,
+	    uint64_t serial, enum nc_verdict verdict, bool sigok);
 
 enum tuser_ev { TU_JOIN, TU_LEAVE, TU_NICK };
 /*

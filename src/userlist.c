@@ -293,6 +293,23 @@ userlist_away(struct userlist *ul, uint64_t id, const char *reason,
 }
 
 bool
+userlist_flags(struct userlist *ul, uint64_t id, unsigned flags)
+{
+	size_t		 slot = table_find(ul, id);
+	struct ul_user	*u;
+
+	if (slot == SIZE_MAX)
+		return false;
+	u = ul->table[slot];
+	if (u->flags == flags)
+		return true;
+	u->flags = flags;
+	if (!ul->unsorted)
+		record(ul, UL_SET, lower_bound(ul, u), id);
+	return true;
+}
+
+bool
 userlist_del(struct userlist *ul, uint64_t id)
 {
 	size_t		 slot = table_find(ul, id);

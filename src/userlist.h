@@ -19,8 +19,13 @@ struct ul_user {
 	uint64_t	 id;
 	char		*nick;		/* display-clean UTF-8 */
 	char		*away;		/* reason, "" away without one, or NULL */
+	unsigned	 flags;		/* UL_KEYED, UL_KEYWARN */
 	size_t		 idx;		/* the list's own bookkeeping */
 };
+
+/* Marks of a user (version 2). */
+#define UL_KEYED	0x1	/* has a key */
+#define UL_KEYWARN	0x2	/* not the key known_users remembers */
 
 enum ul_op_kind {
 	UL_ADD,		/* insert the user id at pos */
@@ -54,6 +59,11 @@ bool	 userlist_set(struct userlist *, uint64_t id, const char *nick,
  */
 bool	 userlist_away(struct userlist *, uint64_t id, const char *reason,
 	    size_t len);
+/*
+ * Set the UL_* flags of user id (the window shows them anew).  Returns
+ * false if there is no such user.
+ */
+bool	 userlist_flags(struct userlist *, uint64_t id, unsigned flags);
 /* Remove user id; false if there was none. */
 bool	 userlist_del(struct userlist *, uint64_t id);
 

@@ -26,6 +26,7 @@ struct userview {
 	size_t		 max;		/* users shown at most */
 	char		*more;		/* template of the last item */
 	char		*self;		/* our entry, or NULL */
+	char		*keyed, *warn;	/* the marks of UL_KEYED, UL_KEYWARN */
 	bool		 self_shown;	/* what the widget has */
 	size_t		 shown;		/* users in the widget */
 	bool		 cut;		/* and a "more" item after them */
@@ -51,6 +52,8 @@ userview_free(struct userview *uv)
 		return;
 	userlist_free(uv->ul);
 	free(uv->self);
+	free(uv->keyed);
+	free(uv->warn);
 	free(uv->more);
 	free(uv);
 }
@@ -69,15 +72,49 @@ userview_self(struct userview *uv, const char *text)
 	uv->dirty = true;
 }
 
+void
+userview_marks(struct userview *uv, const char *keyed, const char *warn)
+{
+	free(uv->keyed);
+	free(uv->warn);
+	uv->keyed = xstrdup(keyed);
+	uv->warn = xstrdup(warn);
+	uv->dirty = true;
+}
+
+bool
+userview_at(struct userview *uv, int pos, uint64_t *id, bool *self)
+{
+	const struct ul_user	*u;
+
+	*self = false;
+	if (pos < 1)
+		return false;
+	if (uv->self_shown && pos == 1) {
+		*self = true;
+		return true;
+	}
+	pos -= uv->self_shown ? 2 : 1;
+	if ((size_t)pos >= uv->shown ||
+	    (u = userlist_at(uv->ul, (size_t)pos)) == NULL)
+		return false;
+	*id = u->id;
+	return true;
+}
+
 /* The list item of user u (NULL: one that is gone already). */
 static XmString
-user_item(const struct ul_user *u)
+user_item(const struct userview *uv, const struct ul_user *u)
 {
-	char	 buf[128];
+	char	 buf[256];
 
 	if (u == NULL)
 		return xmu_string("");
-	snprintf(buf, sizeof buf, "%s #%" PRIu64, u->nick, u->id);
+	snprintf(buf, sizeof buf, "%s #%" PRIu64 "%s%s%s%s", u->nick, u->id,
+	    (u->flags & UL_KEYED) && uv->keyed != NULL ? " " : "",
+	    (u->flags & UL_KEYED) && uv->keyed != NULL ? uv->keyed : "",
+	    (u->flags & UL_KEYWARN) && uv->warn != NULL ? " " : "",
+	    (u->flags & UL_KEYWARN) && uv->warn != NULL ? uv->warn : "");
 	return xmu_string(buf);
 }
 
@@ -113,7 +150,7 @@ userview_rebuild(struct userview *uv)
 	if (uv->self_shown)
 		items[k++] = xmu_string(uv->self);
 	for (i = 0; i < uv->shown; i++)
-		items[k++] = user_item(userlist_at(uv->ul, i));
+		items[k++] = user_item(uv, userlist_at(uv->ul, i));
 	if (uv->cut)
 		items[k++] = more_item(uv);
 	XmListDeleteAllItems(uv->list);
@@ -169,7 +206,7 @@ userview_show(struct userview *uv)
 			XmListDeletePos(uv->list, pos);
 			continue;
 		}
-		x = user_item(userlist_find(uv->ul, ops[i].id));
+		x = user_item(uv, userlist_find(uv->ul, ops[i].id));
 		if (ops[i].kind == UL_ADD)
 			XmListAddItemUnselected(uv->list, x, pos);
 		else

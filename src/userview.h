@@ -29,6 +29,18 @@ struct userview *userview_new(Widget list, size_t max, const char *more);
 void	 userview_free(struct userview *);
 /* The model, to add, rename and remove users in. */
 struct userlist *userview_model(struct userview *);
+/*
+ * The marks after a user's entry: keyed (UL_KEYED) and warn
+ * (UL_KEYWARN), UTF-8, copied; each shown after a space.
+ */
+void	 userview_marks(struct userview *, const char *keyed,
+	    const char *warn);
+/*
+ * What the item at position pos (1-based, as XmList counts) is: our
+ * own entry (*self true), a user (its id in *id), or neither (false:
+ * the "more" item, or no item).
+ */
+bool	 userview_at(struct userview *, int pos, uint64_t *id, bool *self);
 /* Our own entry, shown first: text (UTF-8, copied), or NULL for none. */
 void	 userview_self(struct userview *, const char *text);
 /* Bring the widget up to the model. */

@@ -133,33 +133,159 @@ client_log_open(const struct cli_options *o)
 	return cl;
 }
 
+/* ~/.xchat, the client's private directory (made mode 0700). */
+static const char *
+client_dir(bool *ok)
+{
+	static char	 dir[4096];
+	const char	*home = getenv("HOME");
+	char		 err[512];
+
+	snprintf(dir, sizeof dir, "%s/.xchat", home != NULL ? home : ".");
+	*ok = keys_private_dir(dir, err, sizeof err);
+	if (!*ok)
+		log_warnx("%s", err);
+	return dir;
+}
+
+/*
+ * Our key: the file of -key (which must exist), or ~/.xchat/key.pem,
+ * made on first start (*made is then true).  Its path goes to path.
+ * Exits 1 with the reason if it cannot be read or made.
+ */
+static void
+client_identity(const struct cli_options *o, struct keys_identity *id,
+    char *path, size_t pathlen, bool *made)
+{
+	char		 err[1024];
+	const char	*dir;
+	bool		 ok, dflt = *o->keyfile == '\0';
+	int		 r;
+
+	*made = false;
+	if (dflt) {
+		dir = client_dir(&ok);
+		if (!ok) {
+			fprintf(stderr, "%s: no private directory for your "
+			    "key (or use -key FILE, or -anonymous)\n",
+			    log_progname());
+			exit(1);
+		}
+		snprintf(path, pathlen, "%s/key.pem", dir);
+	} else
+		snprintf(path, pathlen, "%s", o->keyfile);
+	r = keys_identity_load(path, id, err, sizeof err);
+	if (r == 0 && dflt) {
+		if (!keys_identity_create(path, "xchat", err, sizeof err)) {
+			fprintf(stderr, "%s: %s\n", log_progname(), err);
+			exit(1);
+		}
+		*made = true;
+		r = keys_identity_load(path, id, err, sizeof err);
+	}
+	if (r == 0)
+		snprintf(err, sizeof err, "the key file %s does not exist "
+		    "(leave -key out to use, or make, ~/.xchat/key.pem)", path);
+	if (r != 1) {
+		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		exit(1);
+	}
+}
+
+/*
+ * xchat -fingerprint: our key's fingerprint on stdout (the key made if
+ * there is none, which stderr says), from the command line alone, so
+ * that no display is needed.  Returns the exit status.
+ */
+static int
+client_fingerprint(int argc, char **argv)
+{
+	struct cli_strings	 s;
+	struct cli_options	 o;
+	struct keys_identity	 id;
+	char			 err[512], path[4200];
+	bool			 made;
+
+	cliopts_cmdline(&argc, argv, &s);
+	if (argc > 1) {
+		fprintf(stderr, "%s: unknown option \"%s\" (try -help)\n",
+		    log_progname(), argv[1]);
+		return 2;
+	}
+	if (!cliopts_check(&s, &o, err, sizeof err)) {
+		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		return 2;
+	}
+	client_identity(&o, &id, path, sizeof path, &made);
+	if (made)
+		fprintf(stderr, "%s: made a new key in %s\n", log_progname(),
+		    path);
+	printf("%s\n", id.fp);
+	keys_identity_free(&id);
+	return 0;
+}
+
+/* Whether the command line asks for -fingerprint (or its resource). */
+static bool
+client_wants_fingerprint(int argc, char **argv)
+{
+	struct cli_strings	 s;
+	char			*copy[256];
+	int			 i, n = argc < 256 ? argc : 255;
+
+	for (i = 0; i < n; i++)
+		copy[i] = argv[i];
+	copy[n] = NULL;
+	cliopts_cmdline(&n, copy, &s);
+	return s.fingerprint != NULL && (strcasecmp(s.fingerprint, "true") ==
+	    0 || strcasecmp(s.fingerprint, "yes") == 0 ||
+	    strcasecmp(s.fingerprint, "on") == 0);
+}
+
+static void	 client_transport(const struct cli_options *,
+		    struct nc_config *, const struct keys_identity *);
+
+/* The client core's settings: options, log, transport, our key. */
+static void
+client_config(const struct cli_options *o, struct nc_config *cfg,
+    struct clientlog *cl, const struct keys_identity *id)
+{
+	*cfg = (struct nc_config){ o->host, o->port, o->nick,
+	    o->ping_interval, o->ping_timeout, o->connect_timeout, cl, NULL,
+	    NULL, NULL, NULL, NULL };
+	client_transport(o, cfg, id);
+}
+
 /*
  * The transport: TLS when asked for, or by default for a host that is
  * not loopback, with the system's CAs and ~/.xchat/known_servers for
- * the pins; the port follows (12346 over TLS, else 12345).  Exits 1 if
- * TLS cannot be set up.
+ * the pins, presenting our key unless anonymous; the port follows
+ * (12346 over TLS, else 12345).  Exits 1 if TLS cannot be set up.
  */
 static void
-client_transport(const struct cli_options *o, struct nc_config *cfg)
+client_transport(const struct cli_options *o, struct nc_config *cfg,
+    const struct keys_identity *id)
 {
-	static char	 known[4200], pin[KEYS_FP_LEN], dir[4096];
-	const char	*home = getenv("HOME");
+	static char	 known[4200], users[4200], pin[KEYS_FP_LEN];
+	const char	*dir;
 	char		 err[512];
-	bool		 tls;
+	bool		 tls, ok;
 
 	tls = strcmp(o->transport, "tls") == 0 ||
 	    (strcmp(o->transport, "auto") == 0 && !netio_is_loopback(o->host));
 	cfg->port = *o->port != '\0' ? o->port : tls ? "12346" : "12345";
+	cfg->id = id;
+	dir = client_dir(&ok);
+	snprintf(users, sizeof users, "%s/known_users", dir);
+	cfg->known_users = ok ? users : NULL;
 	if (!tls)
 		return;
-	if ((cfg->tls = tls_client_creds(NULL, NULL, err, sizeof err)) ==
-	    NULL) {
+	if ((cfg->tls = tls_client_creds_id(id, err, sizeof err)) == NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), err);
 		exit(1);
 	}
-	snprintf(dir, sizeof dir, "%s/.xchat", home != NULL ? home : ".");
-	if (!keys_private_dir(dir, err, sizeof err))
-		log_warnx("%s: server keys cannot be pinned", err);
+	if (!ok)
+		log_warnx("server keys cannot be pinned");
 	snprintf(known, sizeof known, "%s/known_servers", dir);
 	cfg->known = known;
 	if (*o->trust != '\0' && keys_fp_parse(o->trust, pin))
@@ -176,12 +302,17 @@ main(int argc, char **argv)
 	struct nc_config	 cfg;
 	struct clientlog	*cl;
 	struct client_ui	*ui;
+	struct keys_identity	 id;
 	const char		*err;
+	char			 keypath[4200];
+	bool			 made = false;
 
 	log_init("xchat", 0);
 	/* Until its handler is in place, SIGUSR1 must not kill us. */
 	signal(SIGUSR1, SIG_IGN);
 	client_early_flags(argc, argv);
+	if (client_wants_fingerprint(argc, argv))
+		return client_fingerprint(argc, argv);
 	XtSetLanguageProc(NULL, NULL, NULL);
 	XtToolkitInitialize();
 	app = XtCreateApplicationContext();
@@ -191,10 +322,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", log_progname(), err);
 		return 1;
 	}
+	memset(&id, 0, sizeof id);
+	if (!o.anonymous)
+		client_identity(&o, &id, keypath, sizeof keypath, &made);
 	cl = client_log_open(&o);
-	cfg = (struct nc_config){ o.host, o.port, o.nick, o.ping_interval,
-	    o.ping_timeout, o.connect_timeout, cl, NULL, NULL, NULL };
-	client_transport(&o, &cfg);
+	client_config(&o, &cfg, cl, o.anonymous ? NULL : &id);
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
 	    o.user_list_max, o.flush_ms };
@@ -203,6 +335,8 @@ main(int argc, char **argv)
 		return 2;
 	the_client = netclient_new(&cfg, client_ui_events(), ui);
 	client_ui_set_client(ui, the_client);
+	if (made)
+		client_ui_key_made(ui, keypath, id.fp);
 	evloop_signal(SIGUSR1, client_dump_cb, ui);
 	evloop_signal(SIGTERM, term_cb, NULL);
 	evloop_signal(SIGINT, term_cb, NULL);
@@ -214,6 +348,7 @@ main(int argc, char **argv)
 	netclient_free(the_client);
 	client_ui_free(ui);
 	tls_creds_free(cfg.tls);
+	keys_identity_free(&id);
 	clientlog_close(cl);
 	XtDestroyApplicationContext(app);
 	return 0;

@@ -6,6 +6,7 @@ person would; its window state is read back through its test hook
 on a real xchatd, or tests/xchat-fakeserver.py where a misbehaving
 server is needed (or while xchatd is not built).
 """
+import calendar
 import ctypes
 import os
 import re
@@ -24,6 +25,7 @@ CONT = "  \u21b3 "
 SRCDIR = os.environ.get("srcdir", HERE + "/..")
 RES = os.path.join(SRCDIR, "resources") + "/"
 FAKE = os.path.join(HERE, "xchat-fakeserver.py")
+FAKE2 = os.path.join(HERE, "xchat-fakeserver2.py")
 PROCS = []
 
 
@@ -58,6 +60,56 @@ class FakeServer:
         self.proc.wait()
 
 
+class FakeServer2:
+    """tests/xchat-fakeserver2.py: version 2 over TLS, keys, signed,
+    unsigned and forged messages; commands on its stdin."""
+
+    def __init__(self, *args):
+        self.port = xc.free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, FAKE2, str(self.port)] + list(args),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=open(os.path.join(T, "fake2-%d.err" % self.port), "ab"))
+        PROCS.append(self.proc)
+        line = self.proc.stdout.readline().split()
+        xc.check(len(line) == 2 and line[0] == b"ready",
+                 "fake v2 server did not start: %r" % line)
+        self.fp = line[1].decode()
+
+    def cmd(self, line):
+        """Send a command; wait until the server has done it."""
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+        done = self.proc.stdout.readline().split()
+        xc.check(done[:1] == [b"done"], "fake v2: %r" % done)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def have_cryptography():
+    r = subprocess.run([sys.executable, "-c", "import cryptography"],
+                       capture_output=True)
+    return r.returncode == 0
+
+
+def shot(name):
+    """A screenshot of the whole screen, to be looked at."""
+    path = "/tmp/i12c-%s.png" % name
+    subprocess.run(["import", "-window", "root", path], check=False,
+                   capture_output=True)
+    log("screenshot " + path)
+
+
+def row_with(st, text):
+    """The on-screen row that holds text, or None."""
+    for r in st["screen"]:
+        if text in r:
+            return r
+    return None
+
+
 class RealServer:
     """xchatd -headless that can be stopped and restarted on its port."""
 
@@ -76,15 +128,20 @@ class RealServer:
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(T, "xchatd.err"), "ab"))
         PROCS.append(self.proc)
-        end = time.time() + 60
-        while time.time() < end:
-            try:
-                xc.socket.create_connection(("127.0.0.1", self.port),
-                                            0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        xc.fail("xchatd did not start on port %d" % self.port)
+        # Both ports: the TLS one listens once the server's key and
+        # certificate are written (xchatd -fingerprint reads them).
+        for port in (self.port, self.tlsport):
+            end = time.time() + 60
+            while True:
+                try:
+                    xc.socket.create_connection(("127.0.0.1", port),
+                                                0.5).close()
+                    break
+                except OSError:
+                    xc.check(time.time() < end and
+                             self.proc.poll() is None,
+                             "xchatd did not start on port %d" % port)
+                    time.sleep(0.05)
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
@@ -157,7 +214,9 @@ class XChat:
         st["messages"] = {}     # name -> text of a managed dialog
         for l in head.splitlines():
             k, _, v = l.partition(": ")
-            if k == "row":
+            if l.startswith("userinfo "):
+                st["userinfo"] = l[9:]
+            elif k == "row":
                 st["screen"].append(v)
             elif l.startswith("dialog "):
                 f = l.split(" ")
@@ -357,6 +416,299 @@ def tls_checks():
     log("ok: -trust connects without asking")
 
 
+# Keys of the fake server's users (RFC 8032's TEST 1 and TEST 2 keys).
+FP_A = ("sha256:06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b45"
+        "5f8e1b792fa9")
+FP_B = ("sha256:deb2ded39dc26fce0e6085b6fc34bf6b5941913bbfe2ea614113"
+        "cff9e004c170")
+
+
+def v2_first_start(home):
+    """The first start makes the key, says so once (with the
+    fingerprint xchat -fingerprint prints), mode 0600 in 0700."""
+    keyfile = os.path.join(home, ".xchat", "key.pem")
+    srv = FakeServer2("--trust-client", keyfile, "--hold-keys")
+    eva = XChat("xchatKeys", srv.port, "eva", "-tls", "-trust", srv.fp,
+                home=home)
+    st = eva.wait(lambda s: "Made your key" in s["transcript"] and
+                  s["status"].startswith("Connected to"), "key made")
+    r = subprocess.run([xc.XCHAT, "-fingerprint"], capture_output=True,
+                       text=True, env=dict(os.environ, HOME=home,
+                                           DISPLAY=""), timeout=30)
+    fp = r.stdout.strip()
+    xc.check(r.returncode == 0 and fp.startswith("sha256:") and
+             r.stderr == "", "xchat -fingerprint: %r %r" % (r.stdout,
+                                                            r.stderr))
+    xc.check("Made your key %s, fingerprint %s." % (keyfile, fp)
+             in st["transcript"], "the note names the file and key")
+    xc.check(st["transcript"].count("Made your key") == 1, "said once")
+    xc.check(os.stat(keyfile).st_mode & 0o777 == 0o600, "key not 0600")
+    xc.check(os.stat(os.path.dirname(keyfile)).st_mode & 0o777 == 0o700,
+             "~/.xchat not 0700")
+    log("ok: first start made the key, said so once, %s" % fp[:20])
+    return srv, eva, fp
+
+
+def v2_marks(srv, eva, fp):
+    """Marks as drawn: checking, then good; unsigned; forged fails."""
+    hist = time.strftime("%H:%M:%S", time.localtime(calendar.timegm(
+        (2026, 11, 30, 9, 15, 0, 0, 0, 0))))
+    st = eva.wait(lambda s: row_with(s, "bom dia (assinada)") is not None
+                  and "[checking the signature" in
+                  row_with(s, "bom dia (assinada)"), "a line being checked")
+    r = row_with(st, "bom dia (assinada)")
+    xc.check(r.startswith("%s … ana#1:" % hist), "checking row: %r" % r)
+    r = row_with(st, "oi (sem assinatura)")
+    xc.check(r is not None and r.startswith("%s - bob#2:" % hist),
+             "unsigned row: %r" % r)
+    xc.check("✓" not in "".join(st["screen"]), "nothing good yet")
+    shot("verifying")
+    srv.cmd("release")
+    st = eva.wait(lambda s: (row_with(s, "bom dia (assinada)") or "")
+                  .startswith("%s ✓ ana#1:" % hist), "the good verdict")
+    r = row_with(st, "sou a ana (forjada)")
+    xc.check(r is not None and r.startswith("%s ✗ ana#1:" % hist) and
+             "[FAILED: the signature does not verify" in r,
+             "forged row: %r" % r)
+    srv.cmd("say 1 ao vivo, assinada")
+    srv.cmd("forge 1 ao vivo, forjada")
+    srv.cmd("plain 2 ao vivo, sem assinatura")
+    # The unsigned one is shown at once, the signed ones when checked.
+    st = eva.wait(lambda s: "ao vivo, sem assinatura" in s["transcript"] and
+                  "ao vivo, assinada  [checking" not in s["transcript"] and
+                  "ao vivo, forjada  [checking" not in s["transcript"],
+                  "live messages")
+    t = st["transcript"]
+    xc.check("✓ ana#1: ao vivo, assinada" in t, "live good")
+    xc.check("✗ ana#1: ao vivo, forjada  [FAILED" in t, "live forged")
+    xc.check("- bob#2: ao vivo, sem assinatura" in t, "live unsigned")
+    xc.check("✓ ana#1: ao vivo, forjada" not in t, "forgery as genuine")
+    lg = eva.logtext()
+    xc.check("\tsigned:%s\tao vivo, assinada" % FP_A in lg, "good logged")
+    xc.check("\tFAILED\tao vivo, forjada" in lg, "forgery logged FAILED")
+    xc.check("\tFAILED\tsou a ana (forjada)" in lg, "history forgery")
+    # Our message is signed: the fake server checks it (NAK otherwise).
+    eva.type_line("assinado por mim")
+    eva.wait(lambda s: "assinado por mim  [confirmed #" in s["transcript"],
+             "own signed message confirmed")
+    shot("marks")
+    log("ok: checking, good, unsigned, forged drawn; own message signed")
+
+
+def dclick_user(x, item):
+    """Double-click the user list's item (its text), as a person."""
+    x.state()
+    items, names = {}, []
+    for l in open(x.dump, encoding="utf-8"):
+        f = l.split()
+        if f[:1] == ["item"]:
+            items[int(f[1])] = [int(v) for v in f[2:6]]
+        elif l.startswith("useritem "):
+            names.append(l.split(" ", 1)[1].strip())
+    xc.check(item in names, "no %r in the list: %r" % (item, names))
+    px, py, w, h = items[names.index(item) + 1]
+    subprocess.run(["xdotool", "mousemove", "--sync", str(px + w // 2),
+                    str(py + h // 2)], check=True)
+    subprocess.run(["xdotool", "click", "--repeat", "2", "--delay", "60",
+                    "1"], check=True)
+
+
+def v2_user_dialog(eva, fp):
+    """Double-click a user, then our own entry: the full fingerprint."""
+    st = eva.state()
+    xc.check("ana #1 ◆" in st["users"] and "bob #2 |" in st["users"] + " |",
+             "keyed marks: " + st["users"])
+    dclick_user(eva, "ana #1 ◆")
+    st = eva.wait(lambda s: s["dialogs"].get("*userDialog") == "managed" and
+                  "userinfo" in s, "the user dialog")
+    info = st["userinfo"]
+    xc.check(FP_A in info and "Nick:  ana" in info and "#1" in info,
+             "dialog: %r" % info)
+    xc.check("06e3 fd8f da29 bb60" in info, "groups of four: %r" % info)
+    xc.check(st["widgets"]["*userDialog*remember"][0] == "unmanaged",
+             "Remember shown for a known key")
+    shot("userdialog")
+    eva.click(st, "*userDialog*close")
+    eva.wait(lambda s: s["dialogs"].get("*userDialog") == "unmanaged",
+             "dialog closed")
+    dclick_user(eva, "eva #10 (you)")      # our own entry
+    st = eva.wait(lambda s: s["dialogs"].get("*userDialog") == "managed" and
+                  fp in s.get("userinfo", ""), "our own key")
+    xc.check("This is you" in st["userinfo"], "self: %r" % st["userinfo"])
+    eva.click(st, "*userDialog*close")
+    log("ok: the user dialog shows the full fingerprint (and ours)")
+
+
+def v2_key_changed(home):
+    """ana comes back with another key: warned, visibly; Remember."""
+    keyfile = os.path.join(home, ".xchat", "key.pem")
+    srv = FakeServer2("--trust-client", keyfile, "--rekey")
+    fox = XChat("xchatRekey", srv.port, "fox", "-tls", "-trust", srv.fp,
+                home=home)
+    fox.wait(lambda s: "ana #1 ◆" in s.get("users", ""), "ana with her key")
+    srv.cmd("drop")
+    st = fox.wait(lambda s: "WARNING: ana#1 has another key" in
+                  s["transcript"], "the key-changed warning", timeout=60)
+    xc.check("remembered %s, now %s" % (FP_A, FP_B) in st["transcript"],
+             "both keys in the warning")
+    xc.check("ana #1 ◆ ⚠" in st["users"], "list mark: " + st["users"])
+    w = st["widgets"]["*keyWarning"]
+    xc.check(w[0] == "managed" and "ana#1" in " ".join(w[6:]),
+             "warning bar: %r" % w)
+    shot("keychanged")
+    fox.click(st, "*keyWarning")
+    st = fox.wait(lambda s: s["dialogs"].get("*userDialog") == "managed",
+                  "the dialog from the bar")
+    xc.check(FP_B in st["userinfo"] and FP_A in st["userinfo"] and
+             "WARNING" in st["userinfo"], "dialog: %r" % st["userinfo"])
+    xc.check(st["widgets"]["*userDialog*remember"][0] == "managed",
+             "no Remember button")
+    shot("keychanged-dialog")
+    fox.click(st, "*userDialog*remember")
+    st = fox.wait(lambda s: "This is the key known_users remembers" in
+                  s.get("userinfo", ""), "remembered")
+    xc.check("ana #1 ◆ ⚠" not in st["users"], "still marked")
+    known = open(os.path.join(home, ".xchat", "known_users")).read()
+    xc.check(known.rstrip().endswith("ana " + FP_B), "known_users: %r" %
+             known)
+    xc.check(os.stat(os.path.join(home, ".xchat", "known_users")).st_mode
+             & 0o777 == 0o600, "known_users not 0600")
+    fox.proc.kill()
+    fox.proc.wait()
+    srv.stop()
+    log("ok: a changed key warned (line, list, bar), then remembered")
+
+
+def v2_badsig_pt(home):
+    """NAK badsig explained; the Portuguese strings, on screen."""
+    keyfile = os.path.join(home, ".xchat", "key.pem")
+    srv = FakeServer2("--trust-client", keyfile, "--nak-badsig")
+    lang = "pt_BR.UTF-8"
+    if b"pt_BR.utf8" not in subprocess.run(["locale", "-a"],
+                                           capture_output=True).stdout:
+        lang = "C.UTF-8"
+    gil = XChat("xchatBadsig", srv.port, "gil", "-tls", "-trust", srv.fp,
+                home=home, lang=lang)
+    gil.wait(lambda s: "fim do histórico" in s["transcript"] or
+             "end of history" in s["transcript"], "connected")
+    gil.type_line("recusada")
+    st = gil.wait(lambda s: "recusada  [" in s["transcript"] and
+                  "badsig" in s["transcript"], "NAK badsig")
+    if lang.startswith("pt"):
+        t = st["transcript"]
+        xc.check("recusada  [RECUSADA: badsig (o servidor achou sua "
+                 "assinatura inválida)]" in t, "badsig: %r" % t)
+        xc.check("[FALHOU: a assinatura não confere" in t, "pt FAILED")
+        xc.check("[verificando a assinatura" in t or "✓ ana#1" in t,
+                 "pt checking")
+        shot("pt_BR")
+        dclick_user(gil, "ana #1 ◆")
+        st = gil.wait(lambda s: "Apelido: ana" in s.get("userinfo", ""),
+                      "the Portuguese user dialog")
+        xc.check("O known_users não tinha chave" in st["userinfo"],
+                 "pt dialog: %r" % st["userinfo"])
+        shot("pt_BR-dialog")
+        log("ok: NAK badsig explained; Portuguese strings shown")
+    else:
+        xc.check("[REJECTED: badsig (the server found your signature "
+                 "bad)]" in st["transcript"], "badsig")
+        log("ok: NAK badsig explained (pt_BR locale missing)")
+    gil.proc.kill()
+    gil.proc.wait()
+    srv.stop()
+
+
+def server_speaks_v2():
+    """Whether the xchatd built here serves version 2 (issue 12's
+    server side: it has an accounts file)."""
+    r = subprocess.run([xc.XCHATD, "-help"], capture_output=True,
+                       text=True, env=dict(os.environ, DISPLAY=""))
+    return "-accounts" in r.stdout
+
+
+def v2_real():
+    """Two keyed clients and an anonymous one through the real xchatd
+    over TLS: signatures made by one client checked by the other, the
+    history with the server's time, the anonymous client's message
+    unsigned."""
+    if not server_speaks_v2():
+        log("xchatd does not serve version 2 yet: real v2 steps skipped")
+        return
+    srv = RealServer("state-v2")
+    fp = server_key(srv.statedir)
+    ha, hb = os.path.join(T, "home-ra"), os.path.join(T, "home-rb")
+    ra = XChat("xchatRa", srv.tlsport, "rana", "-tls", "-trust", fp,
+               home=ha)
+    ra.wait(lambda s: s["status"].startswith("Connected to") and
+            s["nick"] == "rana", "rana connected")
+    key_a = subprocess.run([xc.XCHAT, "-fingerprint"], capture_output=True,
+                           text=True, env=dict(os.environ, HOME=ha,
+                                               DISPLAY="")).stdout.strip()
+    ra.type_line("antes de todos")
+    ra.wait(lambda s: "antes de todos  [confirmed #" in s["transcript"],
+            "signed and confirmed by the real server")
+    rb = XChat("xchatRb", srv.tlsport, "rbob", "-tls", "-trust", fp,
+               home=hb)
+    st = rb.wait(lambda s: "rana #" in s.get("users", "") and
+                 "✓ rana#" in s["transcript"], "history, checked")
+    r = row_with(st, "antes de todos")
+    xc.check(r is not None and "✓ rana#" in r and "(history)" in r,
+             "history row: %r" % r)
+    xc.check("rana #" in st["users"] and "◆" in st["users"],
+             "rana keyed in the list: " + st["users"])
+    ra.type_line("ao vivo e assinado")
+    rb.wait(lambda s: "✓ rana#" in (row_with(s, "ao vivo e assinado") or
+                                     ""), "a live signed message checked")
+    xc.check("\tsigned:%s\tao vivo e assinado" % key_a in rb.logtext(),
+             "logged with the signer's key")
+    anon = XChat("xchatRc", srv.tlsport, "rcid", "-tls", "-trust", fp,
+                 "-anonymous", home=os.path.join(T, "home-rc"))
+    anon.wait(lambda s: s["status"].startswith("Connected to"),
+              "anonymous connected")
+    anon.type_line("sem chave")
+    st = rb.wait(lambda s: "sem chave" in s["transcript"], "unsigned")
+    r = row_with(st, "sem chave")
+    xc.check(r is not None and "- rcid#" in r, "unsigned row: %r" % r)
+    shot("real-v2")
+    # A restart: every client comes back with HELLO <n> and gets what
+    # it missed, nothing twice (in version 1 the history came again).
+    srv.stop()
+    srv.start()
+    st = rb.wait(lambda s: s["transcript"].count("* Connected to") == 2 and
+                 s["status"].startswith("Connected to"), "rbob back")
+    ra.wait(lambda s: s["transcript"].count("* Connected to") == 2 and
+            s["status"].startswith("Connected to"), "rana back")
+    ra.type_line("depois do reinício")
+    st = rb.wait(lambda s: "✓ rana#" in (row_with(s, "depois do reinício")
+                                         or ""), "after the restart")
+    xc.check(st["transcript"].count("antes de todos") == 1 and
+             st["transcript"].count("sem chave") == 1,
+             "history came twice: %r" % st["transcript"])
+    for x in (ra, rb, anon):
+        x.proc.kill()
+        x.proc.wait()
+    srv.stop()
+    log("ok: the real server: signed by one client, checked by another")
+
+
+def v2_checks():
+    """Issue 12: keys, signatures and the user dialog, against a fake
+    version 2 server (tests/xchat-fakeserver2.py)."""
+    if not have_cryptography():
+        log("python3 cryptography missing: version 2 GUI steps skipped")
+        return
+    home = os.path.join(T, "home-keys")
+    srv, eva, fp = v2_first_start(home)
+    v2_marks(srv, eva, fp)
+    v2_user_dialog(eva, fp)
+    eva.proc.kill()
+    eva.proc.wait()
+    srv.stop()
+    v2_key_changed(home)
+    v2_badsig_pt(home)
+    v2_real()
+
+
 def main():
     real = have_xchatd()
     if not real:
@@ -398,7 +750,9 @@ def main():
     bob.msg(1, text2)
     n2 = bob.expect("OK 1 ", skip=("LEAVE", "JOIN", "PING")).split()[2]
     n2 = n2.decode()
-    ana.wait(lambda s: "✓ bob#%d: %s" % (bob.id, text2) in s["transcript"],
+    # Plain TCP is version 1: nothing is signed, so the unsigned mark
+    # (issue 12: the check mark is for good signatures only).
+    ana.wait(lambda s: "- bob#%d: %s" % (bob.id, text2) in s["transcript"],
              "received message")
     xc.check("\tin\t%s\t%d\tbob\t%s\tgood\t%s" % (
         n2, bob.id, xc.md5(text2.encode()), text2) in ana.logtext(),
@@ -526,6 +880,9 @@ def main():
     #     question.  The server's key changes: refused with both keys
     #     shown, and no retry.  -trust connects without asking or pins.
     tls_checks()
+
+    # 8e. Keys and signed messages (issue 12), against a fake v2 server.
+    v2_checks()
 
     rlo = FakeServer("--rename", "\u202enimda".encode().hex())
     fox = XChat("xchatE", rlo.port, "fox")

@@ -78,21 +78,45 @@ xc_start_server() {
 # display is up.
 xc_start_xvfb() {
 	command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed"
+	tries=0
+	while [ $tries -lt 20 ]; do
+		xc_try_xvfb && return 0
+		tries=$((tries + 1))
+	done
+	fail "no Xvfb of our own after 20 tries: $(tail -n 3 "$T/xvfb.log")"
+}
+
+# One try of xc_start_xvfb, on a display number of our own choosing
+# (100-899, from our pid, the try and the clock) that has neither a
+# socket nor a lock file: 0 when our Xvfb answers there, 1 to try
+# another.  On a shared machine the number Xvfb -displayfd would pick
+# may belong to another Xvfb whose lock file is gone: ours then starts
+# without the socket ("server already running" in its log) and
+# clients reach the other one, which goes away with its test.  So our
+# Xvfb must log no such thing.
+xc_try_xvfb() {
+	n=$(( ($$ * 31 + tries * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) \
+	    % 800 + 100 ))
+	[ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] && return 1
 	: >"$T/xvfb.display"
-	Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
+	Xvfb ":$n" -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
 	    3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
 	xvfb_pid=$!
 	XC_PIDS="$XC_PIDS $xvfb_pid"
 	i=0
 	while [ $i -lt 1200 ]; do
-		n=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$T/xvfb.display")
-		if [ -n "$n" ] && DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
+		if [ -s "$T/xvfb.display" ] &&
+		    DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
+			if grep -q "already running" "$T/xvfb.log" ||
+			    ! kill -0 "$xvfb_pid" 2>/dev/null; then
+				kill "$xvfb_pid" 2>/dev/null
+				return 1
+			fi
 			DISPLAY=":$n"
 			export DISPLAY
 			return 0
 		fi
-		kill -0 "$xvfb_pid" 2>/dev/null ||
-		    fail "Xvfb exited at start: $(tail -n 3 "$T/xvfb.log")"
+		kill -0 "$xvfb_pid" 2>/dev/null || return 1
 		sleep 0.05
 		i=$((i + 1))
 	done

@@ -120,7 +120,8 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 }
 
 static const struct nc_events events = {
-	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
+	NULL, NULL, NULL
 };
 
 /* Our end of the socketpair the client runs on, and the client's. */
@@ -249,7 +250,7 @@ static struct netclient *
 connected(const char *nick)
 {
 	struct nc_config	 cfg = { "127.0.0.1", closed_port(), nick, 0, 0,
-				    0, NULL };
+				    0, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
 
 	attach(nc);
@@ -641,7 +642,7 @@ static void
 test_log_once(void)
 {
 	struct nc_config	 cfg = { "127.0.0.1", closed_port(), NULL, 0, 0,
-				    0, NULL };
+				    0, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct netclient	*nc;
 	char			 path[] = "/tmp/test_netclient.XXXXXX";
 	char			 err[256], hist[2048], out[8192];
@@ -695,7 +696,7 @@ static void
 test_stopped(void)
 {
 	struct nc_config	 cfg = { "127.0.0.1", closed_port(), NULL, 1, 1,
-				    0, NULL };
+				    0, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
 	struct timespec		 ts, end;
 	char			 out[8192];

@@ -141,8 +141,13 @@ test_client_table(void)
 	CHECK_STR(o.port, "");			/* by transport */
 	CHECK_STR(o.transport, "auto");
 	CHECK_STR(o.trust, "");
+	CHECK_STR(o.keyfile, "");		/* ~/.xchat/key.pem */
+	CHECK(!o.anonymous && !o.fingerprint);
 	cliopts_options(&n);
-	CHECK(n == 11);
+	CHECK(n == 14);
+	CHECK_STR(cli_error("anonymous", "yes"), "ok");
+	CHECK_STR(cli_error("anonymous", "maybe"), "invalid anonymous "
+	    "\"maybe\": want true or false");
 
 	CHECK_STR(cli_error("transport", "tls"), "ok");
 	CHECK_STR(cli_error("transport", "ssl"), "invalid transport \"ssl\": "

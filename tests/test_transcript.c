@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "transcript.h"
 #include "unit.h"
@@ -24,7 +25,9 @@ static const struct transcript_strings strs = {
 	" [confirmed #%N]", " [REJECTED: %r]", " [NOT DELIVERED]",
 	"-- history --", "-- end --",
 	" [FAILED: bad text]", " [FAILED: #%i unknown]",
-	" [confirmed #%N, from history]"
+	" [confirmed #%N, from history]",
+	"-", "?", " [verifying]", " [FAILED: bad signature]",
+	" [FAILED: no key for #%i]", " [NOT CHECKED]"
 };
 
 static int	 nadded;
@@ -87,7 +90,8 @@ test_events(void)
 	CHECK_STR(last(&t), "TT < rob#7 left (quit)");
 	transcript_message(&t, 3, "al", 2, "hi al", 5, NCV_GOOD, false,
 	    true);
-	CHECK_STR(last(&t), "TT + al#3: hi al");
+	/* Good but unsigned (any version 1 message): the unsigned mark. */
+	CHECK_STR(last(&t), "TT - al#3: hi al");
 	CHECK(t.lines[t.nlines - 1].state == TL_MESSAGE);
 	CHECK(t.lines[t.nlines - 1].mention);
 	transcript_message(&t, 3, "al", 2, "forged", 6, NCV_DIGEST, false,
@@ -120,7 +124,7 @@ test_history(void)
 	transcript_message(&t, 1, "a", 1, "old", 3, NCV_GOOD, true, false);
 	CHECK(t.nlines == 3);
 	CHECK_STR(t.lines[1].s, "-- history --");
-	CHECK_STR(last(&t), "TT + a#1: old (h)");
+	CHECK_STR(last(&t), "TT - a#1: old (h)");
 	CHECK(t.lines[2].state == TL_HISTORY);
 	transcript_message(&t, 1, "a", 1, "old2", 4, NCV_GOOD, true, false);
 	CHECK(t.nlines == 4);			/* one marker only */
@@ -177,6 +181,80 @@ test_own(void)
 	transcript_free(&t);
 }
 
+/*
+ * Issue 12: a signed message is shown "verifying" (its own mark and
+ * suffix, never highlighted) until the verdict, then written again in
+ * place: good (the signed mark), bad signature, no key.  A history
+ * line shows the time the server accepted it.
+ */
+static void
+test_signed(void)
+{
+	struct transcript	 t;
+	struct transcript_strings dated;
+	struct tmsg		 m;
+	const struct tline	*l;
+	uint64_t		 s1, s2, s3, before;
+	struct tm		 tm;
+	char			 want[64];
+	time_t			 when = 86400 * 365;	/* 1971 */
+
+	transcript_init(&t, &strs, NULL, NULL);
+	memset(&m, 0, sizeof m);
+	m.id = 4;
+	m.nick = "ana";
+	m.nicklen = 3;
+	m.text = "oi rui";
+	m.textlen = 6;
+	m.verdict = NCV_VERIFYING;
+	m.mention = true;
+	s1 = transcript_msg(&t, &m);
+	CHECK_STR(last(&t), "TT ? ana#4: oi rui [verifying]");
+	CHECK(t.lines[t.nlines - 1].state == TL_VERIFYING);
+	CHECK(!t.lines[t.nlines - 1].mention);
+	m.text = "forged";
+	m.textlen = 6;
+	s2 = transcript_msg(&t, &m);
+	s3 = transcript_msg(&t, &m);
+	before = t.nlines;
+	l = transcript_msg_verdict(&t, s1, NCV_GOOD, true);
+	CHECK(l != NULL && strcmp(l->s, "TT + ana#4: oi rui") == 0);
+	CHECK(l != NULL && l->state == TL_MESSAGE && l->mention);
+	l = transcript_msg_verdict(&t, s2, NCV_BADSIG, false);
+	CHECK(l != NULL && strcmp(l->s,
+	    "TT X ana#4: forged [FAILED: bad signature]") == 0);
+	CHECK(l != NULL && l->state == TL_FAILED && !l->mention);
+	l = transcript_msg_verdict(&t, s3, NCV_NOKEY, false);
+	CHECK(l != NULL && strcmp(l->s,
+	    "TT X ana#4: forged [FAILED: no key for #4]") == 0);
+	CHECK(t.nlines == before);		/* rewritten, not added */
+	/* Only once; and not for a line that was not waiting. */
+	CHECK(transcript_msg_verdict(&t, s1, NCV_BADSIG, false) == NULL);
+	/* Unchecked (too many) is never shown as good. */
+	m.verdict = NCV_UNCHECKED;
+	transcript_msg(&t, &m);
+	CHECK_STR(last(&t), "TT X ana#4: forged [NOT CHECKED]");
+	transcript_free(&t);
+
+	/* History with the server's time, in the time format. */
+	dated = strs;
+	dated.fmt_time = "%Y-%m-%d";
+	transcript_init(&t, &dated, NULL, NULL);
+	m.verdict = NCV_GOOD;
+	m.sigok = true;
+	m.history = true;
+	m.when = when;
+	m.mention = false;
+	transcript_msg(&t, &m);
+	localtime_r(&when, &tm);
+	strftime(want, sizeof want, "%Y-%m-%d + ana#4: forged (h)", &tm);
+	CHECK_STR(last(&t), want);
+	m.history = false;			/* live: the time of arrival */
+	transcript_msg(&t, &m);
+	CHECK(strstr(last(&t), "1971") == NULL);
+	transcript_free(&t);
+}
+
 int
 main(void)
 {
@@ -184,5 +262,6 @@ main(void)
 	test_events();
 	test_history();
 	test_own();
+	test_signed();
 	return unit_done("test_transcript");
 }

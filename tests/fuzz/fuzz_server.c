@@ -14,6 +14,13 @@
  * nicks or the escaped form of a refused one, reasons are valid; every
  * frame the core writes back (NICK, PONG, MSG) is one the server's
  * parser accepts.
+ * An input that starts with the byte 0x02 is a version 2 session
+ * (issue 12): the rest is parsed by proto_parse_server_v(PROTO_V2) and
+ * fed to a client attached with netclient_attach_v(PROTO_V2) and a
+ * key of its own; then time, sig, keys (WELCOME, USER, JOIN) and KEY
+ * answers are checked too, a message being checked is never good,
+ * and the client's frames (HELLO, KEY, signed MSG) must pass the
+ * server's version 2 parser.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -26,6 +33,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +41,7 @@
 #include "digest.h"
 #include "evloop.h"
 #include "fuzz.h"
+#include "keys.h"
 #include "netclient.h"
 #include "nickrules.h"
 #include "protocol.h"
@@ -54,21 +63,80 @@ put_opt(char *p, const struct proto_str *f)
 	return proto_put(p, f->p, f->len);
 }
 
+/*
+ * The protocol version the current input speaks, and the one the
+ * client spoke when it last wrote (v1 after a server that greets in v1
+ * when ALPN chose v2).
+ */
+static int	 version = PROTO_V1;
+static int	 spoke = PROTO_V1;
+
+/*
+ * Re-encode the frames added with version 2 (or that either version
+ * accepts beside v1's: DM, AWAY, KEY) at p; NULL if verb is not one.
+ */
+static char *
+reencode_v2(char *p, const struct proto_smsg *m)
+{
+	switch (m->verb) {
+	case PV_MSG:
+	case PV_DM:
+		INVARIANT(proto_nick_valid(m->nick.p, m->nick.len));
+		INVARIANT(proto_md5_valid(m->md5.p, m->md5.len));
+		p = proto_put_str(p, m->verb == PV_MSG ? "MSG " : "DM ");
+		p = proto_put_u64(p, m->n);
+		if (version == PROTO_V2) {
+			INVARIANT(proto_time_valid(m->time.p, m->time.len));
+			p = put_opt(p, &m->time);
+		}
+		*p++ = ' ';
+		p = proto_put_u64(p, m->id);
+		*p++ = ' ';
+		p = proto_put(p, m->nick.p, m->nick.len);
+		p = put_opt(p, &m->md5);
+		if (version == PROTO_V2) {
+			INVARIANT(proto_sig_valid(m->sig.p, m->sig.len));
+			p = put_opt(p, &m->sig);
+		}
+		*p++ = ' ';
+		return proto_put(p, m->text.p, m->text.len);
+	case PV_KEY:
+		INVARIANT(proto_key_valid(m->key.p, m->key.len));
+		p = proto_put_str(p, "KEY ");
+		p = proto_put_u64(p, m->id);
+		p = put_opt(p, &m->key);
+		return put_opt(p, &m->spki);
+	case PV_AWAY:
+		p = proto_put_str(p, "AWAY ");
+		p = proto_put_u64(p, m->id);
+		return m->text.p != NULL ? put_opt(p, &m->text) : p;
+	default:
+		return NULL;
+	}
+}
+
 static void
 check_parse(const char *line, size_t len)
 {
 	struct proto_smsg m, m2;
-	char		 re[2 * PROTO_MAX_FRAME + 128], *p = re;
+	char		 re[2 * PROTO_MAX_FRAME_V2 + 256], *p = re, *q;
 	bool		 ok, ok2;
 
-	ok = proto_parse_server(line, len, &m);
-	ok2 = proto_parse_server(line, len, &m2);
+	ok = proto_parse_server_v(line, len, version, &m);
+	ok2 = proto_parse_server_v(line, len, version, &m2);
 	INVARIANT(ok == ok2 && memcmp(&m, &m2, sizeof m) == 0);
 	INVARIANT(inside(&m.nick, line, len) && inside(&m.md5, line, len) &&
 	    inside(&m.text, line, len) && inside(&m.seq, line, len) &&
-	    inside(&m.code, line, len) && inside(&m.token, line, len));
+	    inside(&m.code, line, len) && inside(&m.token, line, len) &&
+	    inside(&m.key, line, len) && inside(&m.time, line, len) &&
+	    inside(&m.sig, line, len) && inside(&m.spki, line, len));
 	if (!ok)
 		return;
+	if ((q = reencode_v2(p, &m)) != NULL) {
+		INVARIANT((size_t)(q - re) == len &&
+		    memcmp(re, line, len) == 0);
+		return;
+	}
 	switch (m.verb) {
 	case PV_WELCOME:
 		p = proto_put_str(p, "WELCOME ");
@@ -77,15 +145,29 @@ check_parse(const char *line, size_t len)
 		p = proto_put(p, m.nick.p, m.nick.len);
 		*p++ = ' ';
 		p = proto_put_u64(p, m.n);
+		if (m.key.len > 0) {
+			INVARIANT(version == PROTO_V2 &&
+			    proto_key_valid(m.key.p, m.key.len));
+			p = put_opt(p, &m.key);
+		}
 		break;
 	case PV_USER:
 	case PV_JOIN:
+		INVARIANT(proto_nick_valid(m.nick.p, m.nick.len));
+		p = proto_put_str(p, m.verb == PV_USER ? "USER " : "JOIN ");
+		p = proto_put_u64(p, m.id);
+		*p++ = ' ';
+		p = proto_put(p, m.nick.p, m.nick.len);
+		if (m.key.len > 0) {
+			INVARIANT(version == PROTO_V2 &&
+			    proto_key_valid(m.key.p, m.key.len));
+			p = put_opt(p, &m.key);
+		}
+		break;
 	case PV_NICK:
 	case PV_LEAVE:
 		INVARIANT(proto_nick_valid(m.nick.p, m.nick.len));
-		p = proto_put_str(p, m.verb == PV_USER ? "USER " :
-		    m.verb == PV_JOIN ? "JOIN " : m.verb == PV_NICK ?
-		    "NICK " : "LEAVE ");
+		p = proto_put_str(p, m.verb == PV_NICK ? "NICK " : "LEAVE ");
 		p = proto_put_u64(p, m.id);
 		*p++ = ' ';
 		p = proto_put(p, m.nick.p, m.nick.len);
@@ -97,20 +179,6 @@ check_parse(const char *line, size_t len)
 	case PV_READY:
 		p = proto_put_str(p, "READY ");
 		p = proto_put_u64(p, m.n);
-		break;
-	case PV_MSG:
-		INVARIANT(proto_nick_valid(m.nick.p, m.nick.len));
-		INVARIANT(proto_md5_valid(m.md5.p, m.md5.len));
-		p = proto_put_str(p, "MSG ");
-		p = proto_put_u64(p, m.n);
-		*p++ = ' ';
-		p = proto_put_u64(p, m.id);
-		*p++ = ' ';
-		p = proto_put(p, m.nick.p, m.nick.len);
-		*p++ = ' ';
-		p = proto_put(p, m.md5.p, m.md5.len);
-		*p++ = ' ';
-		p = proto_put(p, m.text.p, m.text.len);
 		break;
 	case PV_OK:
 		INVARIANT(proto_seq_valid(m.seq.p, m.seq.len));
@@ -228,6 +296,43 @@ ev_message(void *arg, const struct nc_msg *m)
 		INVARIANT(m->verdict == NCV_DIGEST);
 	else if (!proto_text_valid(m->text, m->textlen))
 		INVARIANT(m->verdict == NCV_TEXT);
+	/* Only version 2 has signatures; one being checked is not good. */
+	if (version == PROTO_V1)
+		INVARIANT(m->verdict <= NCV_SENDER && !m->sigok);
+	INVARIANT((m->verdict == NCV_VERIFYING) == (m->ticket != 0));
+	INVARIANT(!m->sigok);		/* only a verdict says so */
+	events++;
+}
+
+/* Version 2: the verdict on a message shown as being checked. */
+static void
+ev_verdict(void *arg, const struct nc_msg *m)
+{
+	(void)arg;
+	INVARIANT(version == PROTO_V2 && m->ticket != 0);
+	INVARIANT(m->verdict == NCV_GOOD || m->verdict == NCV_BADSIG ||
+	    m->verdict == NCV_NOKEY || m->verdict == NCV_UNCHECKED);
+	INVARIANT(m->good == (m->verdict == NCV_GOOD));
+	INVARIANT(m->sigok == m->good);
+	if (m->sigok)
+		INVARIANT(m->key != NULL && proto_key_valid(m->key,
+		    strlen(m->key)) && strcmp(m->key, "-") != 0);
+	events++;
+}
+
+/* Version 2: a user's key. */
+static void
+ev_userkey(void *arg, uint64_t id, const char *nick, size_t len,
+    const char *key, enum nc_keystate st, const char *old)
+{
+	(void)arg;
+	(void)id;
+	INVARIANT(version == PROTO_V2);
+	INVARIANT(shown_ok(nick, len));
+	INVARIANT(proto_key_valid(key, strlen(key)));
+	/* No known_users file here: keyed or not, nothing remembered. */
+	INVARIANT(st == (strcmp(key, "-") == 0 ? NCK_ANON : NCK_KEYED));
+	INVARIANT(old == NULL);
 	events++;
 }
 
@@ -256,7 +361,8 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 }
 
 static const struct nc_events evs = {
-	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note
+	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
+	NULL, ev_verdict, ev_userkey
 };
 
 /* The server's end of the socketpair the client runs on, and its. */
@@ -310,8 +416,8 @@ check_output(struct netclient *nc)
 	size_t		 n = 0;
 	ssize_t		 r;
 	char		*p = out, *nl;
+	int		 v;
 
-	(void)nc;
 	while (n < sizeof out &&
 	    (r = read(peer, out + n, sizeof out - n)) > 0)
 		n += (size_t)r;
@@ -319,8 +425,18 @@ check_output(struct netclient *nc)
 	while (p < out + n) {
 		nl = memchr(p, '\n', (size_t)(out + n - p));
 		INVARIANT(nl != NULL);
-		INVARIANT(nl - p + 1 <= PROTO_MAX_FRAME);
-		INVARIANT(proto_parse_client(p, (size_t)(nl - p), &m) ==
+		/* The client's version now (a server that greets in v1
+		   after ALPN chose v2 is spoken to in v1), but its HELLO
+		   is a v2 frame, always sent first. */
+		v = version == PROTO_V2 && p == out && n >= 6 &&
+		    memcmp(p, "HELLO ", 6) == 0 ? PROTO_V2 : spoke;
+		INVARIANT(nl - p + 1 <= (v == PROTO_V2 ? PROTO_MAX_FRAME_V2 :
+		    PROTO_MAX_FRAME));
+		if (proto_parse_client_v(p, (size_t)(nl - p), v, &m) !=
+		    PCE_OK)
+			fprintf(stderr, "the client wrote (v%d): %.*s\n", v,
+			    (int)(nl - p > 200 ? 200 : nl - p), p);
+		INVARIANT(proto_parse_client_v(p, (size_t)(nl - p), v, &m) ==
 		    PCE_OK);
 		if (m.verb == PV_MSG)
 			INVARIANT(proto_text_valid(m.text.p, m.text.len));
@@ -328,14 +444,28 @@ check_output(struct netclient *nc)
 	}
 }
 
+/* Our key in version 2 (RFC 8032's TEST 1 key). */
+static struct keys_identity me;
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const char pem[] =
+	    "-----BEGIN PRIVATE KEY-----\n"
+	    "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n"
+	    "-----END PRIVATE KEY-----\n";
+	char	 err[256];
+
 	(void)argc;
 	(void)argv;
 	if (digest_init() != NULL)
 		abort();
 	evloop_init(NULL);
+	if ((me.signer = keys_signer_pem(pem, strlen(pem), err,
+	    sizeof err)) == NULL)
+		abort();
+	snprintf(me.fp, sizeof me.fp, "sha256:06e3fd8fda29bb60ab59557de61e"
+	    "db0aecdb231134be30e75b455f8e1b792fa9");
 	return 0;
 }
 
@@ -343,13 +473,22 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nc_config cfg = { "127.0.0.1", "12345", "fuzzer", 0, 0, 0,
-	    NULL };
+	    NULL, NULL, NULL, NULL, NULL, NULL };
 	struct netclient *nc;
 	const uint8_t	*p, *nl;
 	size_t		 off = 0, n;
 	uint32_t	 seed = 0;
 	unsigned	 sent = 0;
-	int		 sv[2];
+	int		 sv[2], k;
+
+	/* 0x02 first: a version 2 session. */
+	version = spoke = PROTO_V1;
+	if (size > 0 && data[0] == 0x02) {
+		version = spoke = PROTO_V2;
+		cfg.id = &me;
+		data++;
+		size--;
+	}
 
 	/* The parser alone, on each line of the input. */
 	for (p = data; p < data + size; p = nl + 1) {
@@ -367,7 +506,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nc = netclient_new(&cfg, &evs, NULL);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
 	    fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1 ||
-	    netclient_attach(nc, sv[1]) == -1)
+	    netclient_attach_v(nc, sv[1], version) == -1)
 		abort();
 	peer = sv[0];
 	clientfd = sv[1];
@@ -377,6 +516,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = size - off;
 		feed_client(nc, (const char *)data + off, n);
 		off += n;
+		spoke = netclient_version(nc);
 		check_output(nc);
 		if ((fuzz_rand(&seed) & 7) == 0 && sent < 20) {
 			/* seq numbers 1, 2, ... as the corpus expects */
@@ -387,6 +527,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!connected(nc))
 			break;
 	}
+	/* Let the verify queue give some verdicts (its timers). */
+	for (k = 0; k < 200 && evloop_run_ready(); k++)
+		;
 	netclient_free(nc);
 	close(peer);
 	return 0;

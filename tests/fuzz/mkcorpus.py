@@ -102,6 +102,38 @@ put("server", "session-bad",
     b"WELCOME 3 user3 1\nREADY 0\nMSG 9 4 rui " + b"f" * 32 + b" x\n" +
     b"z" * 5000 + b"\nOK 77 1\nWELCOME 4 x 1\n\x00\x01\x02\n")
 
+# Version 2 sessions (issue 12): the byte 0x02 first (fuzz_server.c).
+# KA: RFC 8032's TEST 1 key; SIG_OLA its signature of OLA as version 2
+# signs a MSG ("xchat/2 msg", NUL, text); SPKI_A its public key.
+KA = (b"sha256:06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1"
+      b"b792fa9")
+KB = (b"sha256:deb2ded39dc26fce0e6085b6fc34bf6b5941913bbfe2ea614113cff9e"
+      b"004c170")
+SIG_OLA = (b"Q9SpBS1ltpJlqgqFPvkKqVZSGYLBixLeu2gt2bjU+dRF2GsmhWPgODcd2llRyF1b"
+           b"EFKaP5WM+MHOq9TxGYsPCQ==")
+SPKI_A = b"MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+T = b"2026-12-02T10:20:30.000Z"
+put("server", "v2-session",
+    b"\x02WELCOME 3 user3 2 " + KA + b"\nUSER 1 ana " + KA +
+    b"\nUSER 2 bob -\nMSG 5 " + T + b" 1 ana " + H + b" " + SIG_OLA +
+    b" " + OLA + b"\nMSG 6 " + T + b" 2 bob " + H + b" - " + OLA +
+    b"\nMSG 7 " + T + b" 2 bob " + H + b" " + SIG_OLA + b" " + OLA +
+    b"\nREADY 2\nKEY 1 " + KA + b" " + SPKI_A + b"\nJOIN 4 cid " + KB +
+    b"\nMSG 8 " + T + b" 4 cid " + H + b" " + SIG_OLA + b" " + OLA +
+    b"\nKEY 4 " + KA + b" " + SPKI_A + b"\nMSG 9 " + T + b" 9 old " + H +
+    b" " + SIG_OLA + b" " + OLA + b"\nKEY 9 - -\nOK 1 10\nNAK 2 badsig\n"
+    b"PING t\nNICK 1 anabela\nLEAVE 4 cid quit\n")
+put("server", "v2-greeting-v1",
+    b"\x02WELCOME 3 user3 1\nUSER 1 ana\nMSG 5 1 ana " + H + b" " + OLA +
+    b"\nREADY 1\nERR unknown HELLO\nERR unknown HELLO\n")
+put("server", "v2-bad",
+    b"\x02WELCOME 3 user3 2 sha256:00\nUSER 1 ana " + KA + b" x\n"
+    b"MSG 5 2026-13-02T10:20:30.000Z 1 ana " + H + b" " + SIG_OLA + b" " +
+    OLA + b"\nMSG 6 " + T + b" 1 ana " + H + b" " + SIG_OLA[:87] + b" " +
+    OLA + b"\nKEY 1 " + KA + b" AAAA\nKEY 1 " + KB + b" " + SPKI_A +
+    b"\nKEY x\nREADY 0\nMSG 7 " + T + b" 1 ana " + H + b" " +
+    SIG_OLA.replace(b"Q", b"R") + b" " + OLA + b"\n")
+
 # Validators: texts, nicks, numbers, digests, bad UTF-8.
 vals = [b"", b"a", OLA, b"a\tb", b"a\x01b", b"\x7f", b"\xff\xfe",
         b"\xc0\x80", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
