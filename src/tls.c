@@ -168,7 +168,7 @@ tls_client_creds_id(const struct keys_identity *id, char *err, size_t errlen)
 	gnutls_datum_t		 c, k;
 	int			 r;
 
-	if ((cr = creds_new(err, errlen)) == NULL)
+	if ((cr = creds_new(TLS_PRIORITY, err, errlen)) == NULL)
 		return NULL;
 	(void)gnutls_certificate_set_x509_system_trust(cr->cred);
 	if (id == NULL)
