@@ -1,7 +1,8 @@
 /*
  * hub.c -- the server core: the client table, accepting connections,
  * each client's lifecycle (welcome, keepalive, leaving) and its reads.
- * What clients send is handled in hubmsg.c.  One struct client per
+ * What clients send is handled in hubmsg.c, their welcome (and what the
+ * server takes from its log at start) in hubjoin.c.  One struct client per
  * connection, kept in an array; ids and message numbers count up and
  * are never reused.  Clients are talked to through struct conn
  * (transport.h), so the hub does not know which transport it uses.
@@ -53,7 +54,6 @@
 static void	client_read(struct hub *, struct client *);
 static void	client_io(void *, int, int);
 static void	rereads(struct hub *);
-static void	client_flush(void *);
 static void	round_end(void *);
 static void	resume_held(struct hub *);
 
@@ -224,8 +224,8 @@ hub_drop(void *arg, const char *reason, bool bye)
  * failed write drops it, and a closing client whose queue drained is
  * closed.
  */
-static void
-client_flush(void *arg)
+void
+hub_client_flush(void *arg)
 {
 	struct client	*c = arg;
 	ssize_t		 left;
@@ -249,7 +249,7 @@ client_flush(void *arg)
 
 /* The fan-out's hooks: flush a client, drop one (slow, write error). */
 static const struct fanout_hooks client_hooks = {
-	client_flush, hub_drop
+	hub_client_flush, hub_drop
 };
 
 /* Free a dead client's memory. */
@@ -306,7 +306,7 @@ client_io(void *arg, int fd, int events)
 	(void)fd;
 	h->now = hub_now_ms();
 	if ((events & EV_WRITE) && c->fp.state != FO_DEAD)
-		client_flush(c);
+		hub_client_flush(c);
 	if ((events & EV_READ) && c->fp.state == FO_OPEN && !c->paused)
 		client_read(h, c);
 	/* Input TLS already holds will not wake us: read it this round. */
@@ -340,135 +340,6 @@ rereads(struct hub *h)
 	/* Those that still hold input (set again above): next round. */
 	if (h->nreread > 0)
 		evloop_round_request();
-}
-
-/* Why c may not come in ("denied", or "kicked" with *text), or NULL. */
-static const char *
-refusal(struct hub *h, struct client *c, const char **text)
-{
-	struct accounts	*a = h->cfg.accounts;
-
-	*text = NULL;
-	if (c->key[0] != '\0' && a != NULL && accounts_banned(a, c->key)) {
-		*text = "banned";
-		return "kicked";
-	}
-	if (h->cfg.access == HUB_MEMBERS && (c->key[0] == '\0' ||
-	    a == NULL || !accounts_member(a, c->key)))
-		return "denied";
-	return NULL;
-}
-
-/* A keyed client starts with its registered nick, if it is free. */
-static void
-start_nick(struct hub *h, struct client *c)
-{
-	const char	*nick;
-	size_t		 len;
-
-	if (c->key[0] == '\0' || h->cfg.accounts == NULL ||
-	    (nick = accounts_nick_of(h->cfg.accounts, c->key)) == NULL)
-		return;
-	len = strlen(nick);
-	if (hub_nick_in_use(h, c, nick, len))
-		return;
-	memcpy(c->nick, nick, len + 1);
-	c->nicklen = len;
-	c->keyhash = hub_key_hash(c->nick, c->nicklen);
-}
-
-/* Queue a history message for the client being welcomed. */
-static void
-welcome_hist(void *arg, const struct hist_msg *m)
-{
-	struct client	*c = arg;
-	char		 buf[PROTO_MAX_FRAME_V2 + 64];
-
-	hub_queue(c, buf, proto_encode_relay_v(buf, c->version, PV_MSG, m->n,
-	    m->time, m->id, m->nick, m->nicklen, m->md5,
-	    m->sig != NULL ? m->sig : "-", m->text, m->textlen));
-}
-
-/* The key of a client as frames of version v show it (NULL in v1). */
-static const char *
-key_shown(const struct client *c, int v)
-{
-	if (v < PROTO_V2)
-		return NULL;
-	return c->key[0] != '\0' ? c->key : "-";
-}
-
-/* WELCOME, USER, history and READY for c; JOIN for the others. */
-void
-hub_welcome(struct hub *h, struct client *c, uint64_t after)
-{
-	struct hub_client_info ci;
-	struct client	*o;
-	const char	*why, *text;
-	char		 buf[PROTO_MAX_FRAME_V2 + 64];
-	unsigned	 i, users = 0;
-	int		 v;
-
-	if ((why = refusal(h, c, &text)) != NULL) {
-		h->st.denied++;
-		hub_drop_text(c, why, text, true);
-		return;
-	}
-	start_nick(h, c);
-	c->joined = true;
-	h->njoined++;
-	fanout_skip_round(h->fo, &c->fp);
-	fanout_peer_version(&c->fp, c->version);
-	hub_queue(c, buf, c->version >= PROTO_V2 ?
-	    proto_encode_welcome_v2(buf, c->id, c->nick, c->nicklen,
-	    key_shown(c, c->version)) :
-	    proto_encode_welcome(buf, c->id, c->nick, c->nicklen));
-	for (i = 0; i < h->nclients; i++) {
-		o = h->clients[i];
-		if (o == c || !o->joined)
-			continue;
-		hub_queue(c, buf, proto_encode_user_v(buf, o->id, o->nick,
-		    o->nicklen, key_shown(o, c->version)));
-		users++;
-	}
-	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,
-	    welcome_hist, c);
-	hub_queue(c, buf, proto_encode_ready(buf, users));
-	fanout_welcome_done(&c->fp);
-
-	for (v = PROTO_V1; v <= PROTO_V2; v++)
-		fanout_broadcast_v(h->fo, h->nclients, c->id, v, buf,
-		    proto_encode_join_v(buf, c->id, c->nick, c->nicklen,
-		    key_shown(c, v)));
-	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
-	/*
-	 * Send the welcome now and give back its buffer (it holds a USER
-	 * line per client): a thousand idle clients must not keep a
-	 * thousand copies of the user list.
-	 */
-	client_flush(c);
-	if (c->fp.state == FO_OPEN)
-		fanout_peer_trim(&c->fp);
-	hub_info_of(c, &ci);
-	if (h->ev->joined != NULL)
-		h->ev->joined(h->ui, &ci);
-}
-
-/* A v2 client's key, from the certificate it presented. */
-static void
-take_key(struct client *c)
-{
-	char	 b64[KEYS_SPKI_B64 + 1];
-
-	if ((c->pub = tls_peer_pub(c->fp.conn)) == NULL)
-		return;
-	if (!keys_pub_spki_b64(c->pub, b64)) {
-		keys_pub_free(c->pub);
-		c->pub = NULL;
-		return;
-	}
-	keys_pub_fingerprint(c->pub, c->key);
-	c->spki = xstrdup(b64);
 }
 
 /*
@@ -506,7 +377,7 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 			c->version = PROTO_V2;
 			c->in.max = PROTO_MAX_FRAME_V2;
 			fanout_peer_version(&c->fp, 0);	/* none yet */
-			take_key(c);
+			hub_take_key(c);
 		}
 	}
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
@@ -757,7 +628,7 @@ client_read(struct hub *h, struct client *c)
 		}
 		/* A half-closed peer still gets its answers (OK, ...). */
 		if (n == 0)
-			client_flush(c);
+			hub_client_flush(c);
 		/* A peer that closes with unread input sends RST: closed. */
 		hub_drop(c, n == 0 || errno == ECONNRESET ? "closed" :
 		    "error", false);
@@ -892,63 +763,6 @@ tick(void *arg)
 	}
 }
 
-/* A message read back from the log: into the history. */
-static void
-history_from_log(void *arg, const struct msglog_msg *lm)
-{
-	struct hub	*h = arg;
-	struct hist_msg	 m;
-
-	memset(&m, 0, sizeof m);
-	m.n = lm->n;
-	m.id = lm->id;
-	m.time = lm->stamp;
-	m.nick = lm->nick;
-	m.nicklen = lm->nicklen;
-	m.md5 = lm->md5;
-	m.sig = lm->sig;
-	m.key = lm->key;
-	m.spki = lm->spki;
-	m.text = lm->text;
-	m.textlen = lm->textlen;
-	if (m.nicklen <= PROTO_MAX_NICK && m.textlen <= PROTO_MAX_TEXT)
-		history_add(h->hist, &m);
-}
-
-/*
- * Go on from the log: numbers after its last, ids after the highest
- * it names (so that an id in the history names one client for good:
- * KEY <id> cannot mean two), the last messages as history.  Read
- * backwards, so a log of any size costs only its end.
- */
-static void
-load_history(struct hub *h)
-{
-	struct msglog_tail tail;
-	struct timespec	 t0, t1;
-	unsigned	 max;
-
-	max = h->cfg.history == 0 ? 0 : h->cfg.history > HISTORY_HELLO_MAX ?
-	    h->cfg.history : HISTORY_HELLO_MAX;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (msglog_history(h->log, max, history_from_log, h, &tail) == -1) {
-		log_warn("cannot read the end of the log %s: numbering starts "
-		    "at 1 and no history is replayed", msglog_path(h->log));
-		return;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	h->next_n = tail.last_n + 1;
-	h->next_id = tail.max_id + 1;
-	if (tail.last_n > 0)
-		log_info("the log goes on after message %llu; %u messages of "
-		    "history read from its last %lu records in %.1f ms%s",
-		    (unsigned long long)tail.last_n, history_count(h->hist),
-		    tail.records, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-		    tail.skipped > 0 ? " (some records could not be read)" :
-		    "");
-}
-
 struct hub *
 hub_create(const struct hub_config *cfg, struct msglog *lg,
     const struct hub_events *ev, void *ui)
@@ -968,7 +782,7 @@ hub_create(const struct hub_config *cfg, struct msglog *lg,
 	h->hist = history_create(cfg->history);
 	u64map_init(&h->byid);
 	h->verify_left = VERIFY_ROUND;
-	load_history(h);
+	hub_load_history(h);
 	fanout_set_budget(h->fo, cfg->outbudget);
 	msglog_set_notify(lg, hub_log_changed, h);
 	evloop_set_round_hook(round_end, h);

@@ -194,6 +194,15 @@ void	 hub_drop(void *arg, const char *reason, bool bye);
 void	 hub_drop_text(struct client *c, const char *reason,
 	    const char *text, bool bye);
 
+/* Write what c has queued; drop it if that fails (fan-out hook). */
+void	 hub_client_flush(void *c);
+
+/* hubjoin.c */
+/* Take a v2 client's key from the certificate it presented, if any. */
+void	 hub_take_key(struct client *c);
+/* Go on from the log: numbers, ids, the last messages as history. */
+void	 hub_load_history(struct hub *h);
+
 /* hubmsg.c */
 /* Handle one frame (len bytes, no LF) from client c. */
 void	 hub_frame(struct hub *h, struct client *c, const char *line,
