@@ -28,6 +28,17 @@
 #      500 extra connections that send a ClientHello and stall (each
 #      replaced after 1 s, so 500 handshakes are always in progress and
 #      500 new ones start every second); the window is dumped as in d1
+#  vt  version 2, unsigned (xchat-bench -2) against version 1 in TLS
+#      (-T), workload (a)'s shape: the ratios v2/v1tls (issue 12)
+#  st  signed throughput: 10 clients, 5 of them keyed senders as fast
+#      as they can (-S), against the same unsigned in v2 (-2); the
+#      server's CPU per message against the bare Ed25519 verify of
+#      keys.c (bench/verify-cost, run before and after each run)
+#  sf  a signed flood beyond what the server verifies: 30 clients, 20
+#      keyed senders with 256 messages in flight each, an idle client
+#      PINGing every 10 ms; "signed" all good, "badsig" every 10th
+#      signature bad (NAK badsig expected): PING p99, the senders'
+#      shares (fair_ratio = fewest / most accepted), nothing lost
 #
 # Workloads a, b and c run the reference server (refserver.c, built here)
 # and xchatd alternately, RUNS times each, each run against a fresh
@@ -56,6 +67,10 @@
 #                the server drops it)
 #   XCHATD_ENV   environment for xchatd in the TLS workloads, e.g.
 #                GNUTLS_SYSTEM_PRIORITY_FILE=/path/ktls.conf
+#   VERIFY_COST  bench/verify-cost of "make bench" (default: the one in
+#                _build/normal/bench or _build/bench, if there); without
+#                it the signed workloads give no bare costs
+#   BAD_EVERY    every n-th signature bad in sf's badsig variant (10)
 #
 # Exit status: 0 if every run passed, 1 if one failed, 2 on usage errors.
 # A missed target is reported, not an error; a skipped workload d is
@@ -81,6 +96,14 @@ TLS_FLAGS=${TLS_FLAGS:-}
 STALLS=${STALLS:-500}
 STALL_MS=${STALL_MS:-1000}
 XCHATD_ENV=${XCHATD_ENV:-}
+BAD_EVERY=${BAD_EVERY:-10}
+if [ -z "${VERIFY_COST:-}" ]; then
+	for f in "$top/_build/normal/bench/verify-cost" \
+	    "$top/_build/bench/verify-cost"; do
+		[ -x "$f" ] && VERIFY_COST=$f && break
+	done
+fi
+VERIFY_COST=${VERIFY_COST:-}
 REF=${REF:-1}
 status=0
 spid=
@@ -91,9 +114,9 @@ kind=
 xvfb_pid=
 
 usage() {
-	echo "usage: $0 [a|b|c|d|at|bt|ct|ht ...]  (env: XCHATD XCHAT" \
-	    "REFSERVER REF RUNS DURATION BENCH BENCH_FLAGS TLS_FLAGS" \
-	    "STALLS STALL_MS XCHATD_ENV)" >&2
+	echo "usage: $0 [a|b|c|d|at|bt|ct|ht|vt|st|sf ...]  (env: XCHATD" \
+	    "XCHAT REFSERVER REF RUNS DURATION BENCH BENCH_FLAGS TLS_FLAGS" \
+	    "STALLS STALL_MS XCHATD_ENV VERIFY_COST BAD_EVERY)" >&2
 	exit 2
 }
 
@@ -248,6 +271,9 @@ workload_args() {
 	c|ct)	echo "-c 1001 -s 1 -b 100 -r 100 -P 100" ;;
 	# (d1): workload (a) with a PING every 10 ms; d2 has no bench line.
 	d1|ht)	echo "-c 50 -s 5 -b 100 -P 10" ;;
+	vt)	echo "-c 50 -s 5 -b 100 -P 100" ;;
+	st)	echo "-c 10 -s 5 -b 100 -P 100" ;;
+	sf)	echo "-c 30 -s 20 -b 100 -w 256 -P 10" ;;
 	*)	return 1 ;;
 	esac
 }
@@ -256,6 +282,9 @@ workload_args() {
 workload_kinds() {
 	case $1 in
 	ht)	echo "calm stall" ;;
+	vt)	echo "v1tls v2" ;;
+	st)	echo "v2 signed" ;;
+	sf)	echo "signed badsig" ;;
 	*)	echo "plain tls" ;;
 	esac
 }
@@ -274,6 +303,15 @@ workload_keys() {
 	ht)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
 		    "lat_max_us ping_p50_us ping_p99_us ping_max_us" \
 		    "srv_cpu_pct stalls_started stalls_dropped" ;;
+	vt)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
+		    "lat_max_us ping_p99_us srv_cpu_pct srv_ns_per_deliv" \
+		    "srv_us_per_msg bench_cpu_pct fair_ratio" ;;
+	st|sf)	echo "msgs_per_s deliv_per_s lat_p50_us lat_p99_us" \
+		    "lat_max_us ping_p50_us ping_p99_us ping_max_us" \
+		    "srv_cpu_pct srv_us_per_msg bench_cpu_pct fair_ratio" \
+		    "sender_acc_min sender_acc_max naks_badsig lat_skipped" \
+		    "bare_sign_us bare_verify_us bare_verify_cpu_us" \
+		    "verify_ratio" ;;
 	d1probe) echo "dump_ms last_msg_age_ms summaries" ;;
 	d2)	echo "type_idle_p50_ms type_p50_ms type_p90_ms type_p99_ms" \
 		    "type_max_ms" \
@@ -333,7 +371,7 @@ run_one() {
 	local w=$1 r=$2 k=$3 out rc extra='' probe='' srv=$3 bport flags=''
 	tls=0
 	case $w in
-	at|bt|ct) srv=xchatd; tls=1 ;;
+	at|bt|ct|vt|st|sf) srv=xchatd; tls=1 ;;
 	ht) srv=gui; tls=1 ;;
 	esac
 	if ! start_server "$srv"; then
@@ -343,8 +381,13 @@ run_one() {
 	fi
 	bport=$port
 	case $k in
-	tls|calm|stall) bport=$tport; flags="-T $TLS_FLAGS" ;;
+	tls|calm|stall|v1tls) bport=$tport; flags="-T $TLS_FLAGS" ;;
+	v2) bport=$tport; flags="-2 $TLS_FLAGS" ;;
+	signed) bport=$tport; flags="-S $TLS_FLAGS" ;;
+	badsig) bport=$tport; flags="-S -B $BAD_EVERY $TLS_FLAGS" ;;
 	esac
+	# The bare Ed25519 costs, on the machine as it is, around the run.
+	case $w in st|sf) bare_cost >"$work/bare.before" ;; esac
 	[ "$k" = stall ] && flags="$flags -H $STALLS -J $STALL_MS"
 	if [ "$srv" = gui ]; then
 		# Look at the window a quarter, half and three quarters in.
@@ -388,6 +431,13 @@ run_one() {
 				    (v["rss_ready_kb"] - v["rss_start_kb"]) / idle
 		}')
 	fi
+	case $w in
+	st|sf)
+		bare_cost >"$work/bare.after"
+		extra=$(bare_fields "$out" "$work/bare.before" \
+		    "$work/bare.after")
+		;;
+	esac
 	echo "workload=$w server=$k run=$r $out$extra"
 	if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
 		echo "$out$extra" >>"$work/$w.$k.ok"
@@ -397,6 +447,40 @@ run_one() {
 		tail -n 5 "$work/bench.err" "$work/xchatd.err" >&2
 		status=1
 	fi
+}
+
+# The bare Ed25519 sign and verify costs of keys.c now (bench/verify-cost:
+# the median of 5 rounds of 400), as "bare_sign_us=S bare_verify_us=V
+# bare_sign_cpu_us=SC bare_verify_cpu_us=VC"; nothing without VERIFY_COST.
+bare_cost() {
+	[ -n "$VERIFY_COST" ] && "$VERIFY_COST" 5 400 2>/dev/null
+}
+
+# Extra fields of a signed run whose bench line is $1, from the bare
+# costs before ($2) and after ($3) it: their means, and the server's
+# CPU per accepted message over the bare verify's CPU (verify_ratio).
+bare_fields() {
+	cat "$2" "$3" | awk -v line="$1" '{
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[2] != "") { sum[kv[1]] += kv[2]; n[kv[1]]++ }
+		}
+	} END {
+		split(line, f, " ")
+		for (i in f) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+		if (n["bare_verify_cpu_us"] == 0) {
+			print " bare_sign_us=- bare_verify_us=-" \
+			    " bare_verify_cpu_us=- verify_ratio=-"
+			exit
+		}
+		bs = sum["bare_sign_us"] / n["bare_sign_us"]
+		bv = sum["bare_verify_us"] / n["bare_verify_us"]
+		bc = sum["bare_verify_cpu_us"] / n["bare_verify_cpu_us"]
+		r = v["srv_us_per_msg"] == "" || v["srv_us_per_msg"] == "-" ? \
+		    "-" : sprintf("%.3f", v["srv_us_per_msg"] / bc)
+		printf " bare_sign_us=%.1f bare_verify_us=%.1f" \
+		    " bare_verify_cpu_us=%.1f verify_ratio=%s\n", bs, bv, bc, r
+	}'
 }
 
 # Ratios xchatd/ref of the medians of workload $1 and the issue's targets.
@@ -508,14 +592,44 @@ run_tls() {
 		target "ht stall ping_p99_us" "$(field "$b" ping_p99_us)" \
 		    lt 50000
 		;;
+	st)	report_st "$a" "$b" ;;
+	sf)
+		for k in "$a" "$b"; do
+			target "sf $(field "$k" server) ping_p99_us" \
+			    "$(field "$k" ping_p99_us)" lt 50000
+		done
+		;;
 	esac
+}
+
+# The signed throughput's targets (issue 12) from the medians lines of
+# the unsigned ($1) and signed ($2) variants: messages/s, the server's
+# CPU per signed message over the bare verify, the same with the
+# unsigned message's cost taken off (what the check adds), and the
+# rate the server would reach at the quiet machine's 80 us a verify.
+report_st() {
+	local u=$1 s=$2 bv su uu
+	bv=$(field "$s" bare_verify_cpu_us)
+	su=$(field "$s" srv_us_per_msg)
+	uu=$(field "$u" srv_us_per_msg)
+	echo "workload=st signed_extra_us=$(awk -v a="$su" -v b="$uu" \
+	    'BEGIN { if (a == "-" || b == "-") print "-"; else
+	    printf "%.1f\n", a - b }') marginal_ratio=$(awk -v a="$su" \
+	    -v b="$uu" -v v="$bv" 'BEGIN { if (a == "-" || b == "-" ||
+	    v == "-") print "-"; else printf "%.3f\n", (a - b) / v }')" \
+	    "msgs_per_s_at_80us=$(awk -v r="$(field "$s" verify_ratio)" \
+	    'BEGIN { if (r == "-") print "-"; else
+	    printf "%.0f\n", 1e6 / (r * 80) }')"
+	target "st signed msgs_per_s" "$(field "$s" msgs_per_s)" ge 10000
+	target "st signed srv_us_per_msg / bare_verify_us" \
+	    "$(field "$s" verify_ratio)" le 1.25
 }
 
 run_workload() {
 	local w=$1 r
 	case $w in
 	d)	run_gui; return ;;
-	at|bt|ct|ht) run_tls "$w"; return ;;
+	at|bt|ct|ht|vt|st|sf) run_tls "$w"; return ;;
 	esac
 	echo "run-bench.sh: workload $w: $(workload_args "$w")," \
 	    "$DURATION s, $RUNS runs per server" >&2
@@ -675,7 +789,7 @@ run_gui() {
 
 for a in "$@"; do
 	case $a in
-	a|b|c|d|at|bt|ct|ht) ;;
+	a|b|c|d|at|bt|ct|ht|vt|st|sf) ;;
 	*) usage ;;
 	esac
 done

@@ -12,6 +12,11 @@
  * With -T every client speaks the same protocol inside TLS 1.3 (a GnuTLS
  * client session, handshake in the epoll loop, no certificate check);
  * -H adds connections that send a ClientHello and then stall.
+ * With -2 the clients speak version 2 (ALPN xchat/2, HELLO 0 first, the
+ * v2 frames); with -S the senders also present certificates of their
+ * own Ed25519 keys and sign every text (a pool of texts signed before
+ * the run, so that the signing is not measured), -B making every n-th
+ * signature bad on purpose (NAK badsig expected).
  *
  * Build:
  *	gcc -std=c11 -O2 -Wall -Wextra -D_GNU_SOURCE bench/xchat-bench.c \
@@ -47,6 +52,8 @@
 
 #include <gcrypt.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
 
 #define RBUF_SIZE	(256 * 1024)	/* one read per wakeup, at most this */
 #define MAX_FRAME	4096		/* protocol limit, CR and LF included */
@@ -63,6 +70,11 @@
 #define MAX_BYTES	4000
 #define TLS_RECORD	16384		/* plaintext bytes in a TLS record */
 #define TLS_PRIORITY	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define ALPN_V2		"xchat/2"
+#define SIG_B64		88		/* an Ed25519 signature in base64 */
+#define V2_EXTRA	(SIG_B64 + 2)	/* " <sig>" and slack, in v2 */
+#define POOL		2048		/* signed texts per key (-S) */
+#define MAX_KEYS	64
 
 enum phase { PH_CONNECT, PH_RUN, PH_DRAIN, PH_STOP };
 enum role { R_RECV, R_SEND, R_PING, R_STALL };
@@ -94,6 +106,32 @@ struct options {
 	const char	*priority;
 	unsigned	 stalls;
 	unsigned	 stall_ms;
+	bool		 v2;		/* -2: version 2 (ALPN xchat/2) */
+	bool		 sign;		/* -S: keyed senders, signed texts */
+	unsigned	 keys;		/* -K: distinct keys of the senders */
+	unsigned	 bad_every;	/* -B: every n-th signature bad */
+};
+
+/*
+ * A sender key (-S): its credentials (the certificate presented in the
+ * handshake) and POOL texts signed with it, each kept as the tail of a
+ * MSG frame, "<md5> <sig> <text>", with a good signature and with a bad
+ * one (that of the next text).
+ */
+struct skey {
+	gnutls_certificate_credentials_t cred;
+	char		*good;		/* POOL tails of tail_len bytes */
+	char		*bad;
+	size_t		 tail_len;
+};
+
+/*
+ * When sender s sent the message that used text j of its key (-S): the
+ * receivers find a relay's send time here, as the text cannot carry it.
+ */
+struct sring {
+	_Atomic uint64_t t[POOL];
+	_Atomic uint64_t seq[POOL];
 };
 
 struct conn {
@@ -119,6 +157,9 @@ struct conn {
 	gnutls_session_t tls;		/* with -T, once connected */
 	size_t		 tls_pend;	/* bytes of a record GnuTLS holds */
 	uint64_t	 t_open;	/* a staller's start (or first start) */
+	uint64_t	 acc;		/* a sender's messages OK'd */
+	uint64_t	 nak_bad;	/* its NAK badsig, as expected (-B) */
+	uint64_t	*from_seq;	/* -S: last seq seen of each sender */
 };
 
 struct stats {
@@ -128,6 +169,9 @@ struct stats {
 	uint64_t	 errors;
 	uint64_t	 stall_started;	/* stalled handshakes begun */
 	uint64_t	 stall_dropped;	/* of those, closed by the server */
+	uint64_t	 naks_badsig;	/* expected ones (-B), not in naks */
+	uint64_t	 lat_skipped;	/* -S: relays whose send time was
+					   overwritten (receiver far behind) */
 	struct hist	 lat;
 	struct hist	 ping;
 };
@@ -145,6 +189,7 @@ struct worker {
 	enum phase	 phase;
 	char		*rbuf;
 	char		*text;		/* message text being built */
+	uint64_t	*deliv_from;	/* -S: deliveries by sender */
 	uint64_t	 nverify;
 	uint64_t	 inflight;	/* sum over our senders */
 	uint64_t	 t_first_connect;
@@ -168,7 +213,8 @@ static struct options opt = {
 	.host = "127.0.0.1", .port = "12345", .clients = 50, .senders = 5,
 	.bytes = 100, .duration = 10, .window = 64, .rate = 0, .ping_ms = 0,
 	.pid = 0, .quiet = false, .threads = 1, .verify = 16, .tls = false,
-	.priority = TLS_PRIORITY, .stalls = 0, .stall_ms = 0
+	.priority = TLS_PRIORITY, .stalls = 0, .stall_ms = 0, .v2 = false,
+	.sign = false, .keys = 4, .bad_every = 0
 };
 
 /* State shared by the main thread and the workers. */
@@ -182,6 +228,11 @@ static struct {
 	gnutls_certificate_credentials_t cred;	/* with -T or -H */
 	gnutls_priority_t	 prio;
 	_Atomic int		 cipher;	/* of the first session */
+	struct skey		*keys;		/* -S: opt.keys of them */
+	struct sring		*rings;		/* -S: one per sender */
+	uint64_t		*sender_ids;	/* id of sender s, by s */
+	struct idmap { uint64_t id; unsigned s; } *byid; /* sorted by id */
+	double			 sign_us;	/* -S: the pool's signing */
 } g;
 
 static uint64_t
@@ -534,10 +585,19 @@ conn_start(struct worker *w, struct conn *c)
 	c->want_out = true;
 }
 
-/* A GnuTLS client session over c->fd (TLS 1.3, no certificate check). */
+/*
+ * A GnuTLS client session over c->fd (TLS 1.3, no certificate check);
+ * with -2 it offers ALPN xchat/2 (not the stallers), with -S a sender
+ * presents the certificate of its key.
+ */
 static bool
 tls_session(struct conn *c)
 {
+	gnutls_certificate_credentials_t cred = g.cred;
+	gnutls_datum_t alpn = { (unsigned char *)ALPN_V2, sizeof ALPN_V2 - 1 };
+
+	if (opt.sign && c->role == R_SEND)
+		cred = g.keys[c->sidx % opt.keys].cred;
 	if (gnutls_init(&c->tls, GNUTLS_CLIENT | GNUTLS_NONBLOCK |
 	    GNUTLS_NO_SIGNAL) < 0) {
 		c->tls = NULL;
@@ -545,7 +605,8 @@ tls_session(struct conn *c)
 	}
 	if (gnutls_priority_set(c->tls, g.prio) < 0 ||
 	    gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE,
-	    g.cred) < 0) {
+	    cred) < 0 || (opt.v2 && c->role != R_STALL &&
+	    gnutls_alpn_set_protocols(c->tls, &alpn, 1, 0) < 0)) {
 		gnutls_deinit(c->tls);
 		c->tls = NULL;
 		return false;
@@ -569,7 +630,10 @@ conn_shake(struct worker *w, struct conn *c)
 		c->state = CS_WELCOME;
 		set_out_interest(w, c, false);
 		atomic_store(&g.cipher, (int)gnutls_cipher_get(c->tls));
-		conn_read(w, c);
+		if (opt.v2)	/* version 2: the client speaks first */
+			conn_send_line(w, c, "HELLO", "0");
+		if (c->state != CS_DEAD)
+			conn_read(w, c);
 		return;
 	}
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED ||
@@ -621,16 +685,48 @@ sender_due(const struct conn *c, uint64_t now)
 	return x < 0 ? 0 : (uint64_t)x + 1;
 }
 
+/* Bytes of a MSG frame at most, seq and LF included. */
+static size_t
+frame_max(void)
+{
+	return opt.bytes + FRAME_EXTRA + (opt.v2 ? V2_EXTRA : 0);
+}
+
+/*
+ * Queue sender c's next signed MSG (-S): text j = (seq - 1) mod POOL of
+ * its key, signed before the run (every -B'th with a bad signature),
+ * and note when it went for the receivers.
+ */
+static void
+sender_signed(struct conn *c, uint64_t now)
+{
+	const struct skey *k = &g.keys[c->sidx % opt.keys];
+	struct sring *ring = &g.rings[c->sidx];
+	unsigned j = (unsigned)((c->seq_next - 1) % POOL);
+	bool bad = opt.bad_every != 0 && c->seq_next % opt.bad_every == 0;
+
+	c->out_len += (size_t)sprintf(c->out + c->out_len, "MSG %" PRIu64
+	    " ", c->seq_next);
+	memcpy(c->out + c->out_len, (bad ? k->bad : k->good) +
+	    (size_t)j * k->tail_len, k->tail_len);
+	c->out_len += k->tail_len;
+	c->out[c->out_len++] = '\n';
+	atomic_store_explicit(&ring->t[j], now, memory_order_relaxed);
+	atomic_store_explicit(&ring->seq[j], c->seq_next,
+	    memory_order_release);
+}
+
 /*
  * Queue as many MSG frames as the window (and the rate) allows and send
- * them in one write. The text starts with the send time.
+ * them in one write. The text starts with the send time (but with -S:
+ * pre-signed texts, see sender_signed).
  */
 static void
 sender_fill(struct worker *w, struct conn *c, uint64_t now)
 {
 	char hdr[64], hex[MD5_HEX + 1];
 	uint64_t n, due, fit;
-	size_t frame = opt.bytes + FRAME_EXTRA;
+	size_t frame = frame_max();
 	int hl;
 
 	if (w->phase != PH_RUN || c->state != CS_READY)
@@ -647,16 +743,22 @@ sender_fill(struct worker *w, struct conn *c, uint64_t now)
 	if (n > fit)
 		n = fit;
 	for (; n > 0; n--) {
+		if (opt.sign) {
+			sender_signed(c, now);
+			goto sent;
+		}
 		hl = snprintf(hdr, sizeof hdr, "t=%" PRIu64 " s=%u q=%" PRIu64
 		    " ", now, c->sidx, c->seq_next);
 		memcpy(w->text, hdr, (size_t)hl < opt.bytes ?
 		    (size_t)hl : opt.bytes);
 		md5_hex(w->text, opt.bytes, hex);
 		c->out_len += (size_t)sprintf(c->out + c->out_len,
-		    "MSG %" PRIu64 " %s ", c->seq_next, hex);
+		    "MSG %" PRIu64 " %s %s", c->seq_next, hex,
+		    opt.v2 ? "- " : "");
 		memcpy(c->out + c->out_len, w->text, opt.bytes);
 		c->out_len += opt.bytes;
 		c->out[c->out_len++] = '\n';
+sent:
 		c->seq_next++;
 		c->sent++;
 		c->inflight++;
@@ -677,18 +779,85 @@ ping_send(struct worker *w, uint64_t now)
 	conn_send_line(w, w->ping, "PING", tok);
 }
 
+static int
+idmap_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct idmap *)a)->id;
+	uint64_t y = ((const struct idmap *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Skip one field and the space after it; false if there is none. */
+static bool
+skip_field(char **pp)
+{
+	char *sp = strchr(*pp, ' ');
+
+	if (sp == NULL || sp == *pp)
+		return false;
+	*pp = sp + 1;
+	return true;
+}
+
+/*
+ * A signed relay (-S) from client id from: which sender and which of
+ * its messages it is (its text names j = (seq - 1) mod POOL, and the
+ * sender's messages arrive in order, those NAK'd missing), the time it
+ * was sent, and (if check) the signature against the one sent.
+ */
+static void
+on_signed(struct worker *w, struct conn *c, uint64_t from, char *text,
+    const char *sig, size_t siglen, bool check, uint64_t now)
+{
+	struct idmap key = { from, 0 }, *m;
+	const struct skey *k;
+	uint64_t j, base, seq;
+	char *p = text + 2;
+	unsigned s;
+
+	m = bsearch(&key, g.byid, opt.senders, sizeof *g.byid, idmap_cmp);
+	if (m == NULL || text[0] != 'j' || text[1] != '=' ||
+	    !take_u64(&p, &j) || j >= POOL || siglen != SIG_B64) {
+		errmsg("client %u: unexpected signed MSG from %" PRIu64,
+		    c->num, from);
+		conn_count_error(w);
+		return;
+	}
+	s = m->s;
+	w->deliv_from[s]++;
+	k = &g.keys[s % opt.keys];
+	if (check && memcmp(sig, k->good + j * k->tail_len + MD5_HEX + 1,
+	    SIG_B64) != 0) {
+		errmsg("client %u: MSG from %" PRIu64 " with another "
+		    "signature", c->num, from);
+		conn_count_error(w);
+	}
+	base = c->from_seq[s] + 1;
+	seq = base + (j + POOL - (base - 1) % POOL) % POOL;
+	c->from_seq[s] = seq;
+	if (atomic_load_explicit(&g.rings[s].seq[j], memory_order_acquire) ==
+	    seq)
+		hist_add(&w->st.lat, now - atomic_load_explicit(
+		    &g.rings[s].t[j], memory_order_relaxed));
+	else
+		w->st.lat_skipped++;
+}
+
 /* A MSG relayed by the server: count, check and time it. */
 static void
 on_msg(struct worker *w, struct conn *c, char *p, uint64_t now)
 {
-	char hex[MD5_HEX + 1], *md5, *text, *sp;
+	char hex[MD5_HEX + 1], *md5, *text, *sp, *sig = NULL;
 	uint64_t n, from, ts;
-	size_t tlen;
+	size_t tlen, siglen = 0;
+	bool check;
 
 	if (c->state != CS_READY || c->role == R_PING)
 		return;		/* history, or the PING client's copy */
-	if (!take_u64(&p, &n) || !take_u64(&p, &from) ||
-	    (sp = strchr(p, ' ')) == NULL) {
+	/* v1: MSG <n> <id> <nick> <md5> <text>; v2: <time> after <n>. */
+	if (!take_u64(&p, &n) || (opt.v2 && !skip_field(&p)) ||
+	    !take_u64(&p, &from) || (sp = strchr(p, ' ')) == NULL) {
 		errmsg("client %u: malformed MSG", c->num);
 		conn_count_error(w);
 		return;
@@ -700,6 +869,22 @@ on_msg(struct worker *w, struct conn *c, char *p, uint64_t now)
 		return;
 	}
 	text = md5 + MD5_HEX + 1;
+	if (opt.v2) {		/* <sig> <text> */
+		sig = text;
+		if ((sp = strchr(sig, ' ')) == NULL) {
+			errmsg("client %u: malformed MSG %" PRIu64, c->num,
+			    n);
+			conn_count_error(w);
+			return;
+		}
+		siglen = (size_t)(sp - sig);
+		text = sp + 1;
+		if (!opt.sign && (siglen != 1 || *sig != '-')) {
+			errmsg("client %u: MSG %" PRIu64 " signed", c->num,
+			    n);
+			conn_count_error(w);
+		}
+	}
 	tlen = strlen(text);
 	w->st.deliveries++;
 	if (n <= c->last_n) {
@@ -717,13 +902,18 @@ on_msg(struct worker *w, struct conn *c, char *p, uint64_t now)
 		    c->num, n, tlen);
 		conn_count_error(w);
 	}
-	if (opt.verify != 0 && ++w->nverify % opt.verify == 0) {
+	check = opt.verify != 0 && ++w->nverify % opt.verify == 0;
+	if (check) {
 		md5_hex(text, tlen, hex);
 		if (strncasecmp(hex, md5, MD5_HEX) != 0) {
 			errmsg("client %u: MSG %" PRIu64
 			    " digest mismatch", c->num, n);
 			conn_count_error(w);
 		}
+	}
+	if (opt.sign) {
+		on_signed(w, c, from, text, sig, siglen, check, now);
+		return;
 	}
 	text += 2;
 	if (text[-2] == 't' && text[-1] == '=' && take_u64(&text, &ts))
@@ -735,6 +925,7 @@ static void
 on_ack(struct worker *w, struct conn *c, bool ok, char *p)
 {
 	uint64_t seq;
+	bool bad;
 
 	if (c->role != R_SEND || !take_u64(&p, &seq) || c->inflight == 0) {
 		errmsg("client %u: unexpected %s", c->num,
@@ -750,9 +941,20 @@ on_ack(struct worker *w, struct conn *c, bool ok, char *p)
 	c->ack_next = seq + 1;
 	c->inflight--;
 	w->inflight--;
-	if (ok)
+	bad = opt.sign && opt.bad_every != 0 && seq % opt.bad_every == 0;
+	if (ok && bad) {
+		errmsg("client %u: OK for %" PRIu64 ", badly signed",
+		    c->num, seq);
+		conn_count_error(w);
+	}
+	if (ok) {
 		w->st.accepted++;
-	else {
+		c->acc++;
+	} else if (bad && strncmp(p, "badsig", 6) == 0 &&
+	    (p[6] == '\0' || p[6] == ' ')) {
+		w->st.naks_badsig++;
+		c->nak_bad++;
+	} else {
 		w->st.naks++;
 		errmsg("client %u: NAK %" PRIu64 " %s", c->num, seq, p);
 	}
@@ -781,8 +983,11 @@ on_frame(struct worker *w, struct conn *c, char *f, uint64_t now)
 	} else if (strcmp(f, "PING") == 0)
 		conn_send_line(w, c, "PONG", arg);
 	else if (strcmp(f, "WELCOME") == 0 && c->state == CS_WELCOME) {
-		if (!take_u64(&arg, &c->id))
-			conn_kill(w, c, "malformed WELCOME");
+		/* WELCOME <id> <nick> <version> (v2: <key> after it) */
+		if (!take_u64(&arg, &c->id) || !skip_field(&arg) ||
+		    arg[0] != (opt.v2 ? '2' : '1'))
+			conn_kill(w, c, "malformed WELCOME, or another "
+			    "version");
 		else
 			c->state = CS_HELLO;
 	} else if (strcmp(f, "READY") == 0 && c->state == CS_HELLO) {
@@ -1265,6 +1470,7 @@ usage(void)
 "                   [-b bytes] [-d seconds] [-w window] [-r rate]\n"
 "                   [-P ping-ms] [-x server-pid] [-t threads] [-v every]\n"
 "                   [-T] [-C priority] [-H stalls] [-J ms]\n"
+"                   [-2] [-S] [-K keys] [-B every]\n"
 "  -h host     server address (127.0.0.1)\n"
 "  -p port     server port (12345)\n"
 "  -c clients  clients to connect (50)\n"
@@ -1285,8 +1491,16 @@ usage(void)
 "  -J ms       replace each stalled handshake ms after it started, the\n"
 "              first starts spread over ms; 0 = all start at once and\n"
 "              are replaced only when the server drops them (0)\n"
+"  -2          version 2 (implies -T): ALPN xchat/2, HELLO 0, unsigned\n"
+"              messages (<sig> -)\n"
+"  -S          signed (implies -2): each sender presents the certificate\n"
+"              of an Ed25519 key and signs its texts (signed before the\n"
+"              run, %d per key, reused in turn)\n"
+"  -K keys     distinct sender keys, sender i has key i mod keys (4)\n"
+"  -B every    with -S: every n-th message of each sender carries a bad\n"
+"              signature and must get NAK badsig (0 = none)\n"
 "  -q          no progress lines on stderr\n",
-	    MIN_BYTES, MAX_BYTES, MAX_THREADS);
+	    MIN_BYTES, MAX_BYTES, MAX_THREADS, POOL);
 	exit(2);
 }
 
@@ -1323,8 +1537,8 @@ parse_options(int argc, char **argv)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "h:p:c:s:b:d:w:r:P:x:t:v:qTC:H:J:")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv,
+	    "h:p:c:s:b:d:w:r:P:x:t:v:qTC:H:J:2SK:B:")) != -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -1345,11 +1559,18 @@ parse_options(int argc, char **argv)
 		case 'C': opt.priority = optarg; break;
 		case 'H': opt.stalls = num_arg(optarg, 0, 100000); break;
 		case 'J': opt.stall_ms = num_arg(optarg, 0, 3600000); break;
+		case '2': opt.v2 = opt.tls = true; break;
+		case 'S': opt.sign = opt.v2 = opt.tls = true; break;
+		case 'K': opt.keys = num_arg(optarg, 1, MAX_KEYS); break;
+		case 'B': opt.bad_every = num_arg(optarg, 0, 1000000); break;
 		default: usage();
 		}
 	}
-	if (optind != argc || opt.senders > opt.clients)
+	if (optind != argc || opt.senders > opt.clients ||
+	    (opt.bad_every != 0 && !opt.sign))
 		usage();
+	if (opt.keys > opt.senders)
+		opt.keys = opt.senders > 0 ? opt.senders : 1;
 	if (opt.threads > opt.clients)
 		opt.threads = opt.clients;
 }
@@ -1369,6 +1590,143 @@ tls_setup(void)
 	if ((r = gnutls_priority_init(&g.prio, opt.priority, &where)) < 0)
 		fatalx("priority %s: %s at \"%s\"", opt.priority,
 		    gnutls_strerror(r), where != NULL ? where : "");
+}
+
+/* A self-signed certificate for key k, as keys.c makes them. */
+static int
+make_cert(gnutls_x509_crt_t c, gnutls_x509_privkey_t k, unsigned i)
+{
+	unsigned char serial[4] = { 0x10, 0, 0, (unsigned char)i };
+	char cn[32];
+	int r;
+
+	snprintf(cn, sizeof cn, "xchat-bench-%u", i);
+	if ((r = gnutls_x509_crt_set_version(c, 3)) < 0 ||
+	    (r = gnutls_x509_crt_set_serial(c, serial, sizeof serial)) < 0 ||
+	    (r = gnutls_x509_crt_set_activation_time(c, time(NULL) -
+	    3600)) < 0 ||
+	    (r = gnutls_x509_crt_set_expiration_time(c,
+	    GNUTLS_X509_NO_WELL_DEFINED_EXPIRATION)) < 0 ||
+	    (r = gnutls_x509_crt_set_dn_by_oid(c, GNUTLS_OID_X520_COMMON_NAME,
+	    0, cn, (unsigned)strlen(cn))) < 0 ||
+	    (r = gnutls_x509_crt_set_issuer_dn_by_oid(c,
+	    GNUTLS_OID_X520_COMMON_NAME, 0, cn, (unsigned)strlen(cn))) < 0 ||
+	    (r = gnutls_x509_crt_set_key(c, k)) < 0 ||
+	    (r = gnutls_x509_crt_set_key_usage(c,
+	    GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0)
+		return r;
+	return gnutls_x509_crt_sign2(c, c, k, GNUTLS_DIG_SHA512, 0);
+}
+
+/*
+ * Sign the POOL texts of key k with pk: "j=<j> " and filler up to
+ * opt.bytes, signed as version 2 signs a MSG ("xchat/2 msg", a NUL,
+ * the text); the bad tails carry the next text's signature. Returns
+ * the time the signing took, in seconds.
+ */
+static double
+sign_pool(struct skey *k, gnutls_privkey_t pk)
+{
+	char data[12 + MAX_BYTES], *text = data + 12, *t;
+	gnutls_datum_t d = { (unsigned char *)data, 12 + opt.bytes };
+	gnutls_datum_t raw, b64;
+	double spent = 0;
+	uint64_t t0;
+	unsigned i, j;
+	int r;
+
+	memcpy(data, "xchat/2 msg", 12);	/* the NUL included */
+	k->tail_len = MD5_HEX + 1 + SIG_B64 + 1 + opt.bytes;
+	k->good = xcalloc(POOL, k->tail_len);
+	k->bad = xcalloc(POOL, k->tail_len);
+	for (j = 0; j < POOL; j++) {
+		i = (unsigned)snprintf(text, 16, "j=%u ", j);
+		for (; i < opt.bytes; i++)
+			text[i] = "abcdefghijklmnopqrstuvwxyz0123456789"
+			    [i % 36];
+		t = k->good + (size_t)j * k->tail_len;
+		md5_hex(text, opt.bytes, t);
+		t0 = mono_ns();
+		r = gnutls_privkey_sign_data2(pk, GNUTLS_SIGN_EDDSA_ED25519, 0,
+		    &d, &raw);
+		spent += (double)(mono_ns() - t0) / 1e9;
+		if (r < 0 || raw.size != 64 ||
+		    gnutls_base64_encode2(&raw, &b64) < 0)
+			fatalx("cannot sign: %s", gnutls_strerror(r));
+		if (b64.size != SIG_B64)
+			fatalx("a signature of %u base64 bytes", b64.size);
+		t[MD5_HEX] = ' ';
+		memcpy(t + MD5_HEX + 1, b64.data, SIG_B64);
+		t[MD5_HEX + 1 + SIG_B64] = ' ';
+		memcpy(t + MD5_HEX + 2 + SIG_B64, text, opt.bytes);
+		gnutls_free(raw.data);
+		gnutls_free(b64.data);
+	}
+	memcpy(k->bad, k->good, (size_t)POOL * k->tail_len);
+	for (j = 0; j < POOL; j++)
+		memcpy(k->bad + (size_t)j * k->tail_len + MD5_HEX + 1,
+		    k->good + (size_t)((j + 1) % POOL) * k->tail_len +
+		    MD5_HEX + 1, SIG_B64);
+	return spent;
+}
+
+/*
+ * -S: opt.keys Ed25519 keys with self-signed certificates (the senders'
+ * credentials), POOL texts signed with each, and the senders' rings.
+ */
+static void
+sign_setup(void)
+{
+	gnutls_x509_privkey_t xk;
+	gnutls_x509_crt_t crt;
+	gnutls_privkey_t pk;
+	struct skey *k;
+	double spent = 0;
+	unsigned i;
+	int r;
+
+	g.keys = xcalloc(opt.keys, sizeof *g.keys);
+	for (i = 0; i < opt.keys; i++) {
+		k = &g.keys[i];
+		if ((r = gnutls_x509_privkey_init(&xk)) < 0 ||
+		    (r = gnutls_x509_privkey_generate(xk,
+		    GNUTLS_PK_EDDSA_ED25519, 256, 0)) < 0 ||
+		    (r = gnutls_x509_crt_init(&crt)) < 0 ||
+		    (r = make_cert(crt, xk, i)) < 0 ||
+		    (r = gnutls_certificate_allocate_credentials(&k->cred)) <
+		    0 ||
+		    (r = gnutls_certificate_set_x509_key(k->cred, &crt, 1,
+		    xk)) < 0 ||
+		    (r = gnutls_privkey_init(&pk)) < 0 ||
+		    (r = gnutls_privkey_import_x509(pk, xk, 0)) < 0)
+			fatalx("sender key %u: %s", i, gnutls_strerror(r));
+		spent += sign_pool(k, pk);
+		gnutls_privkey_deinit(pk);
+		gnutls_x509_crt_deinit(crt);
+		gnutls_x509_privkey_deinit(xk);
+	}
+	g.sign_us = spent * 1e6 / ((double)opt.keys * POOL);
+	g.rings = xcalloc(opt.senders + 1, sizeof *g.rings);
+	if (!opt.quiet)
+		fprintf(stderr, "xchat-bench: %u keys, %u texts signed, "
+		    "%.1f us each\n", opt.keys, opt.keys * POOL, g.sign_us);
+}
+
+/* -S: the senders' ids, sorted, to tell a relay's sender (on_signed). */
+static void
+sender_map(struct worker *ws)
+{
+	unsigned t, n = 0;
+	size_t i;
+
+	g.byid = xcalloc(opt.senders + 1, sizeof *g.byid);
+	for (t = 0; t < opt.threads; t++)
+		for (i = 0; i < ws[t].nconns; i++)
+			if (ws[t].conns[i].role == R_SEND) {
+				g.byid[n].id = ws[t].conns[i].id;
+				g.byid[n++].s = ws[t].conns[i].sidx;
+			}
+	qsort(g.byid, n, sizeof *g.byid, idmap_cmp);
 }
 
 static void
@@ -1402,6 +1760,7 @@ workers_create(void)
 		w->conns = xcalloc(n, sizeof *w->conns);
 		w->rbuf = xcalloc(1, RBUF_SIZE);
 		w->text = xcalloc(1, opt.bytes);
+		w->deliv_from = xcalloc(opt.senders + 1, sizeof *w->deliv_from);
 		for (i = 0; i < opt.bytes; i++)
 			w->text[i] = "abcdefghijklmnopqrstuvwxyz0123456789"
 			    [i % 36];
@@ -1409,7 +1768,7 @@ workers_create(void)
 			fatalx("epoll_create1: %s", strerror(errno));
 		w->tfd_rate = w->tfd_ping = -1;
 	}
-	outcap = (size_t)opt.window * (opt.bytes + FRAME_EXTRA) + SMALL_OUT;
+	outcap = (size_t)opt.window * frame_max() + SMALL_OUT;
 	for (i = 0; i < opt.clients + (opt.ping_ms > 0); i++) {
 		w = i == opt.clients ? &ws[0] : &ws[i % opt.threads];
 		c = &w->conns[w->nconns++];
@@ -1417,6 +1776,9 @@ workers_create(void)
 		c->num = i + 1;
 		c->carry = xcalloc(1, MAX_FRAME);
 		c->seq_next = c->ack_next = 1;
+		if (opt.sign && i < opt.clients)
+			c->from_seq = xcalloc(opt.senders + 1,
+			    sizeof *c->from_seq);
 		if (i == opt.clients) {
 			c->role = R_PING;
 			w->ping = c;
@@ -1555,6 +1917,71 @@ put_kb(const char *key, long kb)
 		printf(" %s=%ld", key, kb);
 }
 
+/*
+ * The figures of version 2 and signed traffic: the protocol, the
+ * server's CPU per accepted message, the senders' shares (the fewest
+ * and most messages a sender had accepted, and their ratio), with -S
+ * the signing cost of the pool, the expected NAK badsig, the relays
+ * not timed, and the senders whose messages did not reach every
+ * receiver exactly (counted as errors too).
+ */
+static void
+put_senders(struct worker *ws, struct stats *st, double dur, double cpu,
+    bool cpu_ok)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, got;
+	unsigned t, u, bad = 0;
+	size_t i;
+	struct conn *c;
+
+	printf(" proto=%s", opt.sign ? "v2signed" : opt.v2 ? "v2" :
+	    opt.tls ? "v1tls" : "v1");
+	if (dur > 0 && cpu_ok && st->accepted > 0)
+		printf(" srv_us_per_msg=%.2f", cpu * 1e6 /
+		    (double)st->accepted);
+	else
+		printf(" srv_us_per_msg=-");
+	for (t = 0; t < opt.threads; t++)
+		for (i = 0; i < ws[t].nconns; i++) {
+			c = &ws[t].conns[i];
+			if (c->role != R_SEND)
+				continue;
+			lo = c->acc < lo ? c->acc : lo;
+			hi = c->acc > hi ? c->acc : hi;
+			if (!opt.sign)
+				continue;
+			for (got = 0, u = 0; u < opt.threads; u++)
+				got += ws[u].deliv_from[c->sidx];
+			if (got != c->acc * (opt.clients - 1)) {
+				errmsg("sender %u: %" PRIu64 " OK'd, %" PRIu64
+				    " deliveries, not %" PRIu64, c->sidx,
+				    c->acc, got, c->acc * (opt.clients - 1));
+				bad++;
+			}
+		}
+	if (!opt.quiet && opt.senders > 0) {
+		fprintf(stderr, "xchat-bench: accepted per sender:");
+		for (t = 0; t < opt.threads; t++)
+			for (i = 0; i < ws[t].nconns; i++)
+				if (ws[t].conns[i].role == R_SEND)
+					fprintf(stderr, " %" PRIu64,
+					    ws[t].conns[i].acc);
+		fputc('\n', stderr);
+	}
+	if (hi == 0)
+		printf(" sender_acc_min=- sender_acc_max=- fair_ratio=-");
+	else
+		printf(" sender_acc_min=%" PRIu64 " sender_acc_max=%" PRIu64
+		    " fair_ratio=%.3f", lo, hi, (double)lo / (double)hi);
+	if (opt.sign)
+		printf(" sign_us=%.1f naks_badsig=%" PRIu64 " lat_skipped=%"
+		    PRIu64 " senders_lost=%u", g.sign_us, st->naks_badsig,
+		    st->lat_skipped, bad);
+	else
+		printf(" sign_us=- naks_badsig=- lat_skipped=- senders_lost=-");
+	st->errors += bad;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1579,6 +2006,8 @@ main(int argc, char **argv)
 	resolve();
 	if (opt.tls || opt.stalls > 0)
 		tls_setup();
+	if (opt.sign)
+		sign_setup();
 
 	total = opt.clients + (opt.ping_ms > 0);
 	ws = workers_create();
@@ -1594,6 +2023,8 @@ main(int argc, char **argv)
 
 	ok = wait_ready(total);
 	if (ok) {
+		if (opt.sign)
+			sender_map(ws);
 		rss_ready = read_rss(opt.pid);
 		cpu0 = read_cpu(opt.pid);
 		self0 = self_cpu();
@@ -1620,6 +2051,8 @@ main(int argc, char **argv)
 		st.errors += ws[t].st.errors;
 		st.stall_started += ws[t].st.stall_started;
 		st.stall_dropped += ws[t].st.stall_dropped;
+		st.naks_badsig += ws[t].st.naks_badsig;
+		st.lat_skipped += ws[t].st.lat_skipped;
 		hist_merge(&st.lat, &ws[t].st.lat);
 		hist_merge(&st.ping, &ws[t].st.ping);
 		if (ws[t].t_first_connect != 0 &&
@@ -1681,6 +2114,7 @@ main(int argc, char **argv)
 		    st.stall_started, st.stall_dropped);
 	else
 		printf(" stalls_started=- stalls_dropped=-");
+	put_senders(ws, &st, dur, cpu1 - cpu0, cpu0 >= 0 && cpu1 >= cpu0);
 	printf(" naks=%" PRIu64 " errors=%" PRIu64 " lost=%" PRId64 "\n",
 	    st.naks, st.errors, lost);
 	fflush(stdout);

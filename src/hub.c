@@ -565,6 +565,20 @@ hold(struct hub *h, struct client *c, const char *line, const char *end)
 }
 
 /*
+ * The signatures one turn of a client (a read, or its held input
+ * resumed) may have checked: the round's budget shared among those
+ * waiting for it, the held and this one.  Turns of the same size
+ * whatever a client's read brought keep the senders' shares even (a
+ * turn that took whatever was left of a held read gave some senders
+ * four checks for every five of the others).
+ */
+static unsigned
+verify_turn(const struct hub *h)
+{
+	return (VERIFY_ROUND + h->nheld) / (h->nheld + 1);
+}
+
+/*
  * Handle every whole frame of the len bytes at h->rbuf (a read, after
  * the partial frame kept from the one before); keep the partial frame
  * at the end.  Return false if c left, or its input is held.
@@ -576,12 +590,15 @@ client_scan(struct hub *h, struct client *c, size_t len)
 	const char	*line;
 	char		 buf[PROTO_MAX_FRAME];
 	size_t		 flen;
+	uint64_t	 v0 = h->st.verified;
+	unsigned	 turn = verify_turn(h);
 
 	proto_scan_init(&s, h->rbuf, len);
 	for (;;) {
 		switch (proto_scan_next(&c->in, &s, &line, &flen)) {
 		case PS_FRAME:
-			if (h->verify_left == 0 &&
+			if ((h->verify_left == 0 ||
+			    h->st.verified - v0 >= turn) &&
 			    hub_needs_verify(c, line, flen)) {
 				hold(h, c, line, s.end);
 				return false;
