@@ -1919,7 +1919,8 @@ put_kb(const char *key, long kb)
 
 /*
  * The figures of version 2 and signed traffic: the protocol, the
- * server's CPU per accepted message, the senders' shares (the fewest
+ * server's CPU per accepted message (and with -S per signature
+ * checked, the badly signed ones included), the senders' shares (the fewest
  * and most messages a sender had accepted, and their ratio), with -S
  * the signing cost of the pool, the expected NAK badsig, the relays
  * not timed, and the senders whose messages did not reach every
@@ -1941,6 +1942,12 @@ put_senders(struct worker *ws, struct stats *st, double dur, double cpu,
 		    (double)st->accepted);
 	else
 		printf(" srv_us_per_msg=-");
+	/* -S: per signature checked, the NAK badsig ones included. */
+	if (opt.sign && dur > 0 && cpu_ok && st->accepted > 0)
+		printf(" srv_us_per_check=%.2f", cpu * 1e6 /
+		    (double)(st->accepted + st->naks_badsig));
+	else
+		printf(" srv_us_per_check=-");
 	for (t = 0; t < opt.threads; t++)
 		for (i = 0; i < ws[t].nconns; i++) {
 			c = &ws[t].conns[i];
