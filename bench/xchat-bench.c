@@ -66,6 +66,7 @@
 #define MAX_ERR_LINES	20		/* stderr lines before going quiet */
 #define CONNECT_TIMEOUT	60.0		/* seconds to get every READY */
 #define DRAIN_TIMEOUT	2.0		/* seconds to wait for stragglers */
+#define DRAIN_MAX	30.0		/* ... while they keep coming */
 #define MIN_BYTES	24		/* "t=" + 20 digits + " " + 1 */
 #define MAX_BYTES	4000
 #define TLS_RECORD	16384		/* plaintext bytes in a TLS record */
@@ -205,6 +206,7 @@ struct worker {
 	 */
 	_Atomic uint64_t p_accepted;
 	_Atomic uint64_t p_deliveries;
+	_Atomic uint64_t p_naks_badsig;
 	_Atomic uint64_t p_inflight;
 	_Atomic int	 p_phase;
 };
@@ -1327,6 +1329,8 @@ worker_publish(struct worker *w)
 	    memory_order_relaxed);
 	atomic_store_explicit(&w->p_deliveries, w->st.deliveries,
 	    memory_order_relaxed);
+	atomic_store_explicit(&w->p_naks_badsig, w->st.naks_badsig,
+	    memory_order_relaxed);
 	atomic_store_explicit(&w->p_inflight, w->inflight,
 	    memory_order_release);
 	atomic_store_explicit(&w->p_phase, (int)w->phase,
@@ -1871,16 +1875,21 @@ run_for(struct worker *ws)
 }
 
 /*
- * After sending stops, wait for the last OKs and deliveries. Counters
- * count only once every worker has seen PH_DRAIN and so sends no more.
+ * After sending stops, wait for the last OKs and deliveries: up to
+ * DRAIN_TIMEOUT without progress (a server still working through a
+ * deep backlog, as with -S, keeps answering), DRAIN_MAX in all.
+ * Counters count only once every worker has seen PH_DRAIN and so sends
+ * no more.
  */
 static void
 drain(struct worker *ws)
 {
-	uint64_t t0 = mono_ns(), acc = 0, del = 0, infl = 0;
+	uint64_t t0 = mono_ns(), start = t0, acc = 0, del = 0, infl = 0;
+	uint64_t seen = 0;
 	unsigned t, entered;
 
-	while (mono_ns() - t0 < DRAIN_TIMEOUT * 1e9) {
+	while (mono_ns() - t0 < DRAIN_TIMEOUT * 1e9 &&
+	    mono_ns() - start < DRAIN_MAX * 1e9) {
 		for (t = entered = 0; t < opt.threads; t++)
 			entered += atomic_load_explicit(&ws[t].p_phase,
 			    memory_order_acquire) == PH_DRAIN;
@@ -1888,6 +1897,10 @@ drain(struct worker *ws)
 			sum_published(ws, &acc, &del, &infl);
 			if (infl == 0 && del >= acc * (opt.clients - 1))
 				return;
+			if (acc + del != seen) {
+				seen = acc + del;
+				t0 = mono_ns();
+			}
 		}
 		sleep_ns(1000000);
 	}
@@ -1917,18 +1930,24 @@ put_kb(const char *key, long kb)
 		printf(" %s=%ld", key, kb);
 }
 
+/* What the senders had answered when the sending time ended. */
+struct runcount {
+	uint64_t	 acc, del, infl, nakbad;
+};
+
 /*
  * The figures of version 2 and signed traffic: the protocol, the
- * server's CPU per accepted message (and with -S per signature
- * checked, the badly signed ones included), the senders' shares (the fewest
+ * server's CPU per message accepted while it was measured, the sending
+ * time (and with -S per signature checked, the badly signed ones
+ * included), the senders' shares (the fewest
  * and most messages a sender had accepted, and their ratio), with -S
  * the signing cost of the pool, the expected NAK badsig, the relays
  * not timed, and the senders whose messages did not reach every
  * receiver exactly (counted as errors too).
  */
 static void
-put_senders(struct worker *ws, struct stats *st, double dur, double cpu,
-    bool cpu_ok)
+put_senders(struct worker *ws, struct stats *st, const struct runcount *run,
+    double dur, double cpu, bool cpu_ok)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, got;
 	unsigned t, u, bad = 0;
@@ -1937,15 +1956,19 @@ put_senders(struct worker *ws, struct stats *st, double dur, double cpu,
 
 	printf(" proto=%s", opt.sign ? "v2signed" : opt.v2 ? "v2" :
 	    opt.tls ? "v1tls" : "v1");
-	if (dur > 0 && cpu_ok && st->accepted > 0)
-		printf(" srv_us_per_msg=%.2f", cpu * 1e6 /
-		    (double)st->accepted);
+	/* Over what was answered while the CPU time was measured. */
+	if (dur > 0)
+		printf(" run_msgs_per_s=%.1f", (double)run->acc / dur);
+	else
+		printf(" run_msgs_per_s=-");
+	if (cpu_ok && run->acc > 0)
+		printf(" srv_us_per_msg=%.2f", cpu * 1e6 / (double)run->acc);
 	else
 		printf(" srv_us_per_msg=-");
 	/* -S: per signature checked, the NAK badsig ones included. */
-	if (opt.sign && dur > 0 && cpu_ok && st->accepted > 0)
+	if (opt.sign && cpu_ok && run->acc > 0)
 		printf(" srv_us_per_check=%.2f", cpu * 1e6 /
-		    (double)(st->accepted + st->naks_badsig));
+		    (double)(run->acc + run->nakbad));
 	else
 		printf(" srv_us_per_check=-");
 	for (t = 0; t < opt.threads; t++)
@@ -1994,6 +2017,7 @@ main(int argc, char **argv)
 {
 	struct worker *ws;
 	struct stats st;
+	struct runcount run = { 0, 0, 0, 0 };
 	uint64_t t_first = UINT64_MAX, t_ready = 0, t_end = 0, expected;
 	long rss_start, rss_ready = -1, rss_end;
 	unsigned t, total;
@@ -2043,6 +2067,10 @@ main(int argc, char **argv)
 		t_end = run_for(ws);
 		cpu1 = read_cpu(opt.pid);
 		self1 = self_cpu();
+		sum_published(ws, &run.acc, &run.del, &run.infl);
+		for (t = 0; t < opt.threads; t++)
+			run.nakbad += atomic_load_explicit(
+			    &ws[t].p_naks_badsig, memory_order_relaxed);
 		atomic_store(&g.phase, PH_DRAIN);
 		drain(ws);
 	}
@@ -2121,7 +2149,8 @@ main(int argc, char **argv)
 		    st.stall_started, st.stall_dropped);
 	else
 		printf(" stalls_started=- stalls_dropped=-");
-	put_senders(ws, &st, dur, cpu1 - cpu0, cpu0 >= 0 && cpu1 >= cpu0);
+	put_senders(ws, &st, &run, dur, cpu1 - cpu0, dur > 0 && cpu0 >= 0 &&
+	    cpu1 >= cpu0);
 	printf(" naks=%" PRIu64 " errors=%" PRIu64 " lost=%" PRId64 "\n",
 	    st.naks, st.errors, lost);
 	fflush(stdout);
