@@ -1,20 +1,24 @@
 /*
- * hubjoin.c -- a client comes in: whether it may (members, banned
- * keys), its key (v2: the certificate it presented), the nick it
- * starts with (its registered one), its welcome (WELCOME, USER, the
- * history it is owed, READY; JOIN to the others, each in its protocol
+ * hubjoin.c -- a client comes in: whether it may (full, banned
+ * addresses and keys, members), its key (v2: the certificate it
+ * presented), the nick it
+ * starts with (its registered one), its welcome (WELCOME, USER and
+ * AWAY, the history it is owed, READY; JOIN to the others, each in its
+ * protocol
  * version); and what the server takes from its log at start (numbers,
  * ids, history).
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "accounts.h"
+#include "bans.h"
 #include "fanout.h"
 #include "history.h"
 #include "hub.h"
@@ -24,7 +28,52 @@
 #include "msglog.h"
 #include "protocol.h"
 #include "tls.h"
+#include "transport.h"
 #include "xmalloc.h"
+
+/*
+ * Is the address of peer, or the key of a v2 connection cn (the
+ * certificate it presented), banned in the bans file now?
+ */
+static bool
+banned(struct hub *h, struct conn *cn, const char *peer, bool v2)
+{
+	struct keys_pub	*pub;
+	char		 t[BANS_TARGET_MAX + 1], fp[KEYS_FP_LEN];
+	time_t		 now = time(NULL);
+
+	if (h->cfg.bans == NULL)
+		return false;
+	if (bans_peer_address(peer, t) && bans_match(h->cfg.bans, t, now))
+		return true;
+	if (!v2 || (pub = tls_peer_pub(cn)) == NULL)
+		return false;
+	keys_pub_fingerprint(pub, fp);
+	keys_pub_free(pub);
+	return bans_match(h->cfg.bans, fp, now);
+}
+
+bool
+hub_turn_away(struct hub *h, struct conn *cn, const char *peer, bool v2)
+{
+	char		 buf[PROTO_MAX_FRAME];
+	size_t		 len;
+
+	/* Handshakes under way count too (a TLS newcomer's is off already). */
+	if (h->nclients + h->nshakes >= h->cfg.maxclients)
+		len = proto_encode_bye(buf, "full");
+	else if (banned(h, cn, peer, v2)) {
+		len = proto_encode_bye_text(buf, "kicked", "banned", 6);
+		h->st.denied++;
+		if (h->ev->refused != NULL)
+			h->ev->refused(h->ui, peer, "banned");
+	} else
+		return false;
+	if (conn_write(cn, buf, len) < 0)
+		log_debug("%s: BYE: %s", peer, strerror(errno));
+	conn_close(cn);
+	return true;
+}
 
 /* Why c may not come in ("denied", or "kicked" with *text), or NULL. */
 static const char *
@@ -113,6 +162,9 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 			continue;
 		hub_queue(c, buf, proto_encode_user_v(buf, o->id, o->nick,
 		    o->nicklen, key_shown(o, c->version)));
+		if (o->away != NULL)
+			hub_queue(c, buf, proto_encode_away_id(buf, o->id,
+			    o->away, strlen(o->away)));
 		users++;
 	}
 	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,

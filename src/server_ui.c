@@ -728,7 +728,7 @@ server_kick_cb(Widget w, XtPointer closure, XtPointer call)
 		args[2] = ui->rows[i].peer;
 		server_event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
 	}
-	hub_kick(ui->hub, ui->sel_id);
+	hub_kick(ui->hub, ui->sel_id, NULL);
 }
 
 static void

@@ -553,10 +553,10 @@ test_kick(void)
 	a = tc_ready();
 	b = tc_ready();
 	recv_until(a, "JOIN 2 ");
-	CHECK(hub_kick(h, 1));
+	CHECK(hub_kick(h, 1, NULL));
 	CHECK_STR(recv_until(a, "BYE "), "BYE kicked\n");
 	CHECK_STR(recv_until(b, "LEAVE "), "LEAVE 1 user1 kicked\n");
-	CHECK(!hub_kick(h, 1));
+	CHECK(!hub_kick(h, 1, NULL));
 	CHECK_STR(last_reason, "kicked");
 	teardown();
 	tc_free(a);
