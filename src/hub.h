@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "msglog.h"
 
@@ -164,6 +165,18 @@ bool	hub_kick(struct hub *, uint64_t id, const char *text);
  * dropped).
  */
 bool	hub_ban(struct hub *, uint64_t id, char *err, size_t errlen);
+
+/*
+ * Kick and ban: ban the address of client id, and its key if it has
+ * one, in the bans file until the second until (BANS_FOREVER: for
+ * ever) with text as the reason; drop it with "BYE kicked <text>"
+ * ("BYE kicked banned" if text is NULL, empty or not valid AWAY text),
+ * and every other open client from that address or with that key with
+ * "BYE kicked banned".  false with err if there is no such client or
+ * bans file, or the file cannot be written (then nobody is dropped).
+ */
+bool	hub_kick_ban(struct hub *, uint64_t id, time_t until,
+	    const char *text, char *err, size_t errlen);
 
 /* Copy the counters, with the number of open clients, into st. */
 void	hub_stats(const struct hub *, struct hub_stats *);

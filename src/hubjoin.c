@@ -75,6 +75,61 @@ hub_turn_away(struct hub *h, struct conn *cn, const char *peer, bool v2)
 	return true;
 }
 
+/*
+ * Is client o's address (canonical: addr) or its key target, or is it
+ * c's key?  For the clients a ban of c's takes with it.
+ */
+static bool
+same_origin(const struct client *o, const struct client *c,
+    const char *addr)
+{
+	char	 t[BANS_TARGET_MAX + 1];
+
+	if (bans_peer_address(o->peer, t) && strcmp(t, addr) == 0)
+		return true;
+	return c->key[0] != '\0' && strcmp(o->key, c->key) == 0;
+}
+
+bool
+hub_kick_ban(struct hub *h, uint64_t id, time_t until, const char *text,
+    char *err, size_t errlen)
+{
+	struct client	*c, **v;
+	char		 addr[BANS_TARGET_MAX + 1];
+	unsigned	 i, n;
+
+	h->now = hub_now_ms();
+	if ((c = hub_client_by_id(h, id)) == NULL || !c->joined) {
+		snprintf(err, errlen, "no client %llu", (unsigned long long)id);
+		return false;
+	}
+	if (h->cfg.bans == NULL) {
+		snprintf(err, errlen, "there is no bans file");
+		return false;
+	}
+	if (!bans_peer_address(c->peer, addr)) {
+		snprintf(err, errlen, "%s has no address to ban", c->peer);
+		return false;
+	}
+	if (text != NULL && (*text == '\0' ||
+	    !proto_away_valid(text, strlen(text))))
+		text = NULL;
+	if (!bans_add(h->cfg.bans, addr, until, text, err, errlen) ||
+	    (c->key[0] != '\0' && !bans_add(h->cfg.bans, c->key, until, text,
+	    err, errlen)))
+		return false;
+	/* The others from there go too: a ban is not one connection. */
+	v = xreallocarray(NULL, h->nclients + 1, sizeof *v);
+	for (i = n = 0; i < h->nclients; i++)
+		if (h->clients[i] != c && same_origin(h->clients[i], c, addr))
+			v[n++] = h->clients[i];
+	hub_drop_text(c, "kicked", text != NULL ? text : "banned", true);
+	for (i = 0; i < n; i++)
+		hub_drop_text(v[i], "kicked", "banned", true);
+	free(v);
+	return true;
+}
+
 /* Why c may not come in ("denied", or "kicked" with *text), or NULL. */
 static const char *
 refusal(struct hub *h, struct client *c, const char **text)
