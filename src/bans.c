@@ -145,7 +145,7 @@ blanks(const char *s, const char *end)
  * (its reason pointing into the line, *rlen bytes), or why it is bad.
  */
 static enum line_kind
-parse_line(const char *line, size_t len, struct ban *b, const char **reason,
+ban_parse_line(const char *line, size_t len, struct ban *b, const char **reason,
     size_t *rlen, const char **why)
 {
 	const char	*end = line + len, *p = blanks(line, end);
@@ -196,7 +196,7 @@ find(const struct bans *b, const char *target)
 }
 
 static void
-remove_at(struct bans *b, size_t i)
+ban_remove_at(struct bans *b, size_t i)
 {
 	free(b->v[i].reason);
 	memmove(b->v + i, b->v + i + 1, (b->n - i - 1) * sizeof *b->v);
@@ -205,7 +205,7 @@ remove_at(struct bans *b, size_t i)
 
 /* Append a copy of ban nb with reason (rlen bytes). */
 static void
-append(struct bans *b, const struct ban *nb, const char *reason,
+ban_append(struct bans *b, const struct ban *nb, const char *reason,
     size_t rlen)
 {
 	if (b->n == b->cap) {
@@ -218,10 +218,10 @@ append(struct bans *b, const struct ban *nb, const char *reason,
 }
 
 static void
-clear(struct bans *b)
+ban_clear(struct bans *b)
 {
 	while (b->n > 0)
-		remove_at(b, b->n - 1);
+		ban_remove_at(b, b->n - 1);
 }
 
 /*
@@ -285,7 +285,7 @@ load_line(struct bans *b, const char *line, size_t len, unsigned no,
 	const char	*why = NULL, *reason = NULL;
 	size_t		 rlen = 0, i;
 
-	switch (parse_line(line, len, &nb, &reason, &rlen, &why)) {
+	switch (ban_parse_line(line, len, &nb, &reason, &rlen, &why)) {
 	case LINE_BLANK:
 		return;
 	case LINE_BAD:
@@ -297,15 +297,15 @@ load_line(struct bans *b, const char *line, size_t len, unsigned no,
 	if ((i = find(b, nb.target)) < b->n) {
 		log_warnx("%s:%u: %s is banned in an earlier line too: this "
 		    "line counts", b->path, no, nb.target);
-		remove_at(b, i);
+		ban_remove_at(b, i);
 	}
 	if (!over(nb.until, now))
-		append(b, &nb, reason, rlen);
+		ban_append(b, &nb, reason, rlen);
 }
 
 /* Read the file into b (emptied first); false with err. */
 static bool
-read_file(struct bans *b, time_t now, char *err, size_t errlen)
+ban_read_file(struct bans *b, time_t now, char *err, size_t errlen)
 {
 	FILE		*f;
 	char		 line[BANS_LINE_MAX + 2];
@@ -313,7 +313,7 @@ read_file(struct bans *b, time_t now, char *err, size_t errlen)
 	size_t		 n;
 	bool		 toolong, nl;
 
-	clear(b);
+	ban_clear(b);
 	if ((f = fopen(b->path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return true;
@@ -347,7 +347,7 @@ bans_load(const char *path, time_t now, char *err, size_t errlen)
 	struct bans	*b = xcalloc(1, sizeof *b);
 
 	b->path = xstrdup(path);
-	if (!read_file(b, now, err, errlen)) {
+	if (!ban_read_file(b, now, err, errlen)) {
 		bans_free(b);
 		return NULL;
 	}
@@ -359,7 +359,7 @@ bans_free(struct bans *b)
 {
 	if (b == NULL)
 		return;
-	clear(b);
+	ban_clear(b);
 	free(b->v);
 	free(b->path);
 	free(b);
@@ -415,7 +415,7 @@ copy_lines(FILE *in, FILE *out, const char *target, time_t now)
 				return false;
 			continue;
 		}
-		if (parse_line(line, n, &nb, &reason, &rlen, &why) ==
+		if (ban_parse_line(line, n, &nb, &reason, &rlen, &why) ==
 		    LINE_BAN && ((target != NULL &&
 		    strcmp(nb.target, target) == 0) || over(nb.until, now)))
 			continue;
@@ -511,8 +511,8 @@ bans_add(struct bans *b, const char *target, time_t until,
 	if (!rewrite(b, nb.target, &nb, time(NULL), err, errlen))
 		return false;
 	if ((i = find(b, nb.target)) < b->n)
-		remove_at(b, i);
-	append(b, &nb, reason, rlen);
+		ban_remove_at(b, i);
+	ban_append(b, &nb, reason, rlen);
 	return true;
 }
 
@@ -529,7 +529,7 @@ bans_lift(struct bans *b, const char *target, char *err, size_t errlen)
 	}
 	if (!rewrite(b, t, NULL, time(NULL), err, errlen))
 		return false;
-	remove_at(b, i);
+	ban_remove_at(b, i);
 	return true;
 }
 
@@ -541,7 +541,7 @@ bans_expire(struct bans *b, time_t now)
 
 	for (i = 0; i < b->n; i++)
 		if (over(b->v[i].until, now)) {
-			remove_at(b, i--);
+			ban_remove_at(b, i--);
 			gone++;
 		}
 	if (gone > 0 && !rewrite(b, NULL, NULL, now, err, sizeof err))
