@@ -95,14 +95,16 @@ kick_ban_act(struct server_ui *ui, struct kick_dialog *d, const char *reason)
 	if (durations[d->dur].secs != 0)
 		until = time(NULL) + durations[d->dur].secs;
 	server_num(NULL, d->id, id);
+	if (!bans_peer_address(d->peer, addr))
+		snprintf(addr, sizeof addr, "-");
 	server_event_add(ui, LK_ALWAYS, *d->key != '\0' ?
 	    ui->r.ev_kick_ban_keyed : ui->r.ev_kick_ban, "inasu",
-	    (const char *[]){ id, d->nick, d->peer, server_short_key(*d->key !=
+	    (const char *[]){ id, d->nick, addr, server_short_key(*d->key !=
 	    '\0' ? d->key : NULL, k), until_text(ui, until, u, sizeof u) });
 	if (server_row(ui, d->id) != NULL)
 		ok = hub_kick_ban(ui->hub, d->id, until, reason, err,
 		    sizeof err);
-	else if (!bans_peer_address(d->peer, addr)) {
+	else if (strcmp(addr, "-") == 0) {
 		snprintf(err, sizeof err, "%s has no address to ban", d->peer);
 		ok = false;
 	} else
@@ -213,9 +215,13 @@ kick_ask(struct server_ui *ui, struct kick_dialog *d, const char *name,
 {
 	struct row	*r = server_row(ui, ui->sel_id);
 	char		 buf[4096], id[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 addr[BANS_TARGET_MAX + 1];
 
 	if (r == NULL || ui->hub == NULL)
 		return;
+	/* Kick and ban names the address it bans, without the port. */
+	if (!d->ban || !bans_peer_address(r->peer, addr))
+		snprintf(addr, sizeof addr, "%s", r->peer);
 	if (d->w == NULL)
 		kick_build(ui, d, name);
 	utf8_clean(nick, r->nick, strlen(r->nick), 0);
@@ -227,7 +233,7 @@ kick_ask(struct server_ui *ui, struct kick_dialog *d, const char *name,
 	free(d->key);
 	d->key = xstrdup(r->key != NULL ? r->key : "");
 	template_expand(buf, sizeof buf, fmt, "inakf", (const char *[]){
-	    server_num(NULL, r->id, id), nick, r->peer, r->key != NULL ?
+	    server_num(NULL, r->id, id), nick, addr, r->key != NULL ?
 	    r->key : "-", ui->info.bans != NULL ? bans_path(ui->info.bans) :
 	    "-" });
 	XmTextFieldSetString(d->reason, "");
@@ -468,8 +474,10 @@ server_bans_dump(FILE *fp, struct server_ui *ui)
 	static const char *widgets[] = {
 		"*bansDialog.bansPathLabel", "*bansDialog.liftBan",
 		"*bansDialog.reloadBans", "*bansDialog.closeBans",
-		"*kickDialog*reasonLabel", "*kickBanDialog*reasonLabel",
-		"*kickBanDialog*banDuration",
+		"*kickDialog*reasonLabel", "*kickDialog*reason",
+		"*kickBanDialog*reasonLabel", "*kickBanDialog*reason",
+		"*kickBanDialog*OptionLabel", "*kickBanDialog*OptionButton",
+		"*banDurationMenu.banHour", "*banDurationMenu.banForever",
 	};
 	XmStringTable	 items = NULL;
 	Position	 x, y, rx, ry;

@@ -36,7 +36,7 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 #define COL_MSGS	8
 #define COL_DMS		5
 #define COL_VIA		5
-#define COL_AWAY	24	/* the away mark and reason */
+#define COL_AWAY	20	/* the away mark and reason */
 /* Bytes of a formatted row of the list (UTF-8: up to 4 a character). */
 #define ROW_MAX		512
 

@@ -92,8 +92,9 @@ via_of(struct server_ui *ui, const struct row *r)
 }
 
 /*
- * One row of the client list: id, nick, key, address, msgs, DMs, via,
- * and the away mark and reason (cut to what the column shows).
+ * One row of the client list: id, nick, the away mark and reason (cut
+ * to what the column shows; blank for a client that is here), key,
+ * address, msgs, DMs, via.
  */
 static void
 format_row(struct server_ui *ui, const struct row *r, char *buf)
@@ -101,9 +102,14 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 	char	 n[32], k[COL_KEY + 1], *o = buf;
 	char	 away[PROTO_MAX_AWAY * 3 + 128];
 
+	away[0] = '\0';
+	if (r->away != NULL)
+		snprintf(away, sizeof away, "%s%s", ui->r.away_mark, r->away);
 	o = xmu_pad(o, server_num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
 	o = xmu_pad(o, r->nick, COL_NICK, false);
+	*o++ = ' ';
+	o = xmu_pad(o, away, COL_AWAY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, server_short_key(r->key, k), COL_KEY, false);
 	*o++ = ' ';
@@ -113,12 +119,7 @@ format_row(struct server_ui *ui, const struct row *r, char *buf)
 	*o++ = ' ';
 	o = xmu_pad(o, server_num(ui, r->dms, n), COL_DMS, true);
 	*o++ = ' ';
-	o = xmu_pad(o, via_of(ui, r), COL_VIA, false);
-	if (r->away != NULL) {
-		snprintf(away, sizeof away, "%s%s", ui->r.away_mark, r->away);
-		*o++ = ' ';
-		xmu_pad(o, away, COL_AWAY, false);
-	}
+	xmu_pad(o, via_of(ui, r), COL_VIA, false);
 }
 
 static void
@@ -130,6 +131,8 @@ set_header(struct server_ui *ui)
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_nick, COL_NICK, false);
 	*o++ = ' ';
+	o = xmu_pad(o, ui->r.col_away, COL_AWAY, false);
+	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_key, COL_KEY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
@@ -138,9 +141,7 @@ set_header(struct server_ui *ui)
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_dms, COL_DMS, true);
 	*o++ = ' ';
-	o = xmu_pad(o, ui->r.col_via, COL_VIA, false);
-	*o++ = ' ';
-	xmu_pad(o, ui->r.col_away, COL_AWAY, false);
+	xmu_pad(o, ui->r.col_via, COL_VIA, false);
 	xmu_set_label(ui->header, buf);
 }
 
