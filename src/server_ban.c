@@ -479,12 +479,7 @@ server_bans_dump(FILE *fp, struct server_ui *ui)
 		"*kickBanDialog*OptionLabel", "*kickBanDialog*OptionButton",
 		"*banDurationMenu.banHour", "*banDurationMenu.banForever",
 	};
-	XmStringTable	 items = NULL;
-	Position	 x, y, rx, ry;
-	Dimension	 w, h;
-	char		*p;
 	size_t		 k;
-	int		 n = 0, i;
 
 	for (k = 0; k < XtNumber(widgets); k++)
 		if (XtNameToWidget(ui->top, widgets[k]) != NULL)
@@ -495,19 +490,6 @@ server_bans_dump(FILE *fp, struct server_ui *ui)
 		return;
 	}
 	fprintf(fp, "dialog *bansDialog managed\n");
-	XtVaGetValues(ui->bans_d.list, XmNitems, &items, XmNitemCount, &n,
-	    NULL);
-	fprintf(fp, "bansfile %d\n", n);
-	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-		fprintf(fp, "bansitem %s\n", p != NULL ? p : "");
-		XtFree(p);
-		if (XtIsRealized(ui->bans_d.list) &&
-		    XmListPosToBounds(ui->bans_d.list, i + 1, &x, &y, &w, &h)) {
-			XtTranslateCoords(ui->bans_d.list, x, y, &rx, &ry);
-			fprintf(fp, "bansitempos %d %d %d %u %u\n", i + 1, rx,
-			    ry, w, h);
-		}
-	}
+	xmu_dump_list(fp, ui->bans_d.list, "bansfile", "bansitem",
+	    "bansitempos");
 }
