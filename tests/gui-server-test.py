@@ -534,8 +534,8 @@ def test_keys():
         xc.check(f[2] == key and f[6] == via,
                  "row of %s: %r, want key %s via %s" % (nick, f, key, via))
     hdr = d["widgets"]["*clientsPanel.clientsHeader"]["label"].split()
-    xc.check(hdr == ["id", "nick", "key", "address", "msgs", "via"],
-             "header %r" % hdr)
+    xc.check(hdr == ["id", "nick", "away", "key", "address", "msgs", "DMs",
+                     "via"], "header %r" % hdr)
     # The columns line up: each row's key starts where the header's does.
     col = d["widgets"]["*clientsPanel.clientsHeader"]["label"].index("key")
     for c in d["clients"]:
