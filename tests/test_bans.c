@@ -101,6 +101,7 @@ test_targets(void)
 static void
 test_hostile(void)
 {
+	static const char alphabet[] = "0123456789.: \nforevsha256:abcdef#\t\r";
 	static char	 big[200000];
 	struct bans	*b;
 	char		 err[512];
@@ -148,8 +149,7 @@ test_hostile(void)
 		for (n = 0; n < 3000; n++) {
 			seed = seed * 1103515245 + 12345;
 			big[n] = i % 2 == 0 ? (char)(seed >> 16) :
-			    "0123456789.: \nforevsha256:abcdef#\t\r"[(seed >> 16)
-			    % 38];
+			    alphabet[(seed >> 16) % (sizeof alphabet - 1)];
 		}
 		write_file(big, n);
 		b = bans_load(path, 1000, err, sizeof err);
