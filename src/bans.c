@@ -34,7 +34,11 @@ struct bans {
 	char		*path;
 	struct ban	*v;
 	size_t		 n, cap;
+	unsigned	 warned;	/* warnings of the last read */
 };
+
+/* A read tells this many lines it skips, then only how many more. */
+#define WARN_MAX	20
 
 /* What one line of the file is. */
 enum line_kind {
@@ -277,6 +281,13 @@ rest_of_line(FILE *f, char *buf, bool nl, FILE *out)
 }
 
 /* One line read at load: a ban kept, a line skipped with a warning. */
+/* True if a warning about a line may be told (WARN_MAX a read). */
+static bool
+warn_ok(struct bans *b)
+{
+	return b->warned++ < WARN_MAX;
+}
+
 static void
 load_line(struct bans *b, const char *line, size_t len, unsigned no,
     time_t now)
@@ -289,18 +300,28 @@ load_line(struct bans *b, const char *line, size_t len, unsigned no,
 	case LINE_BLANK:
 		return;
 	case LINE_BAD:
-		log_warnx("%s:%u: %s: line skipped", b->path, no, why);
+		if (warn_ok(b))
+			log_warnx("%s:%u: %s: line skipped", b->path, no,
+			    why);
 		return;
 	case LINE_BAN:
 		break;
 	}
 	if ((i = find(b, nb.target)) < b->n) {
-		log_warnx("%s:%u: %s is banned in an earlier line too: this "
-		    "line counts", b->path, no, nb.target);
+		if (warn_ok(b))
+			log_warnx("%s:%u: %s is banned in an earlier line "
+			    "too: this line counts", b->path, no, nb.target);
 		ban_remove_at(b, i);
 	}
-	if (!over(nb.until, now))
-		ban_append(b, &nb, reason, rlen);
+	if (over(nb.until, now))
+		return;
+	if (b->n >= BANS_MAX) {
+		if (warn_ok(b))
+			log_warnx("%s:%u: over %d bans: line skipped",
+			    b->path, no, BANS_MAX);
+		return;
+	}
+	ban_append(b, &nb, reason, rlen);
 }
 
 /* Read the file into b (emptied first); false with err. */
@@ -314,6 +335,7 @@ ban_read_file(struct bans *b, time_t now, char *err, size_t errlen)
 	bool		 toolong, nl;
 
 	ban_clear(b);
+	b->warned = 0;
 	if ((f = fopen(b->path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return true;
@@ -322,10 +344,15 @@ ban_read_file(struct bans *b, time_t now, char *err, size_t errlen)
 		return false;
 	}
 	while (next_line(f, line, &n, &toolong, &nl)) {
-		no++;
+		if (++no > BANS_LINES_MAX) {
+			log_warnx("%s: over %d lines: the rest is not read",
+			    b->path, BANS_LINES_MAX);
+			break;
+		}
 		if (toolong) {
-			log_warnx("%s:%u: over %d bytes: line skipped",
-			    b->path, no, BANS_LINE_MAX);
+			if (warn_ok(b))
+				log_warnx("%s:%u: over %d bytes: line skipped",
+				    b->path, no, BANS_LINE_MAX);
 			rest_of_line(f, line, nl, NULL);
 			continue;
 		}
@@ -338,6 +365,9 @@ ban_read_file(struct bans *b, time_t now, char *err, size_t errlen)
 		return false;
 	}
 	fclose(f);
+	if (b->warned > WARN_MAX)
+		log_warnx("%s: %u more lines skipped or overridden (not told "
+		    "one by one)", b->path, b->warned - WARN_MAX);
 	return true;
 }
 
@@ -457,7 +487,8 @@ rewrite(struct bans *b, const char *target, const struct ban *add,
 		    strerror(errno));
 		return false;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	out = fd != -1 ? fdopen(fd, "w") : NULL;
 	ok = out != NULL && copy_lines(in, out, target, now) &&
 	    (add == NULL || put_ban(out, add)) && fflush(out) == 0 &&
@@ -504,6 +535,11 @@ bans_add(struct bans *b, const char *target, time_t until,
 	}
 	if (over(until, time(NULL))) {
 		snprintf(err, errlen, "the ban would be over already");
+		return false;
+	}
+	if (b->n >= BANS_MAX && find(b, nb.target) == b->n) {
+		snprintf(err, errlen, "%s holds %d bans already: lift some "
+		    "first", b->path, BANS_MAX);
 		return false;
 	}
 	nb.until = until;

@@ -24,6 +24,8 @@
 #define BANS_FOREVER	((time_t)0)	/* an until that never comes */
 #define BANS_TARGET_MAX	PROTO_KEY_LEN	/* the longest target (a key) */
 #define BANS_LINE_MAX	1024		/* bytes; a longer line is skipped */
+#define BANS_MAX	4096		/* bans kept; more are skipped */
+#define BANS_LINES_MAX	20000		/* lines read; the rest are not */
 
 struct bans;
 
@@ -34,8 +36,10 @@ struct bans;
  * (too long, a NUL byte, not UTF-8, a target that is neither an
  * address nor a key, a bad until, a reason that breaks the text rules
  * or is over 200 bytes) are skipped, each with a warning on stderr
- * naming the file and line; of two lines for one target the later one
- * counts.  NULL with a message in err if the file exists but cannot be
+ * naming the file and line (the first 20 of a read; then how many
+ * more); of two lines for one target the later one counts.  At most
+ * BANS_MAX bans are kept and BANS_LINES_MAX lines read: the file is
+ * the operator's, but bounded all the same.  NULL with a message in err if the file exists but cannot be
  * read.
  */
 struct bans *bans_load(const char *path, time_t now, char *err,
@@ -70,7 +74,8 @@ bool	 bans_match(const struct bans *, const char *target, time_t now);
  * (BANS_FOREVER: for ever) with reason (NULL or "" for none; it must
  * pass proto_away_valid), replacing a ban of the same target; the file
  * is rewritten before this returns true.  false with err (nothing
- * changed) if target or reason is bad or the file cannot be written.
+ * changed) if target or reason is bad, there are BANS_MAX bans
+ * already, or the file cannot be written.
  */
 bool	 bans_add(struct bans *, const char *target, time_t until,
 	    const char *reason, char *err, size_t errlen);

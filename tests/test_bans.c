@@ -229,6 +229,39 @@ test_changes(void)
 	rmdir(path);
 }
 
+/* Bounds: at most BANS_MAX bans kept, BANS_LINES_MAX lines read. */
+static void
+test_bounds(void)
+{
+	static char	 big[BANS_LINES_MAX * 24];
+	struct bans	*b;
+	char		 err[512];
+	size_t		 n = 0;
+	int		 i;
+
+	for (i = 0; i < BANS_MAX + 10; i++)
+		n += (size_t)snprintf(big + n, sizeof big - n,
+		    "10.%d.%d.1 forever\n", i / 256, i % 256);
+	write_file(big, n);
+	b = bans_load(path, time(NULL), err, sizeof err);
+	CHECK(b != NULL && bans_count(b) == BANS_MAX);
+	CHECK(b != NULL && !bans_add(b, "192.0.2.1", BANS_FOREVER, NULL, err,
+	    sizeof err) && strstr(err, "lift some") != NULL);
+	/* Replacing one is still fine. */
+	CHECK(b != NULL && bans_add(b, "10.0.0.1", BANS_FOREVER, "again",
+	    err, sizeof err));
+	bans_free(b);
+	n = 0;
+	for (i = 0; i < BANS_LINES_MAX; i++)
+		n += (size_t)snprintf(big + n, sizeof big - n, "# %d\n", i);
+	n += (size_t)snprintf(big + n, sizeof big - n, "192.0.2.2 forever\n");
+	write_file(big, n);
+	b = bans_load(path, time(NULL), err, sizeof err);
+	CHECK(b != NULL && bans_count(b) == 0);
+	bans_free(b);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -241,6 +274,7 @@ main(void)
 	test_targets();
 	test_hostile();
 	test_changes();
+	test_bounds();
 	unlink(path);
 	rmdir(dir);
 	return unit_done("test_bans");
