@@ -1014,6 +1014,14 @@ def test_kick_ban():
         d, "a connection from 127.0.0.1:"), "all gone, refusal shown")
     xc.check(have_event(d, "kicking #%d bia and banning its address "
                         "127.0.0.1 until " % bia.id), "no kick-ban line")
+    # The ban made here holds for a server restarted on this state
+    # directory (headless, on ports of its own).
+    with xc.Server("-statedir", w.statedir) as srv2:
+        c = srv2.plain_client(handshake=False)
+        xc.check(c.expect("BYE") == b"BYE kicked banned",
+                 "the ban did not survive a restart")
+        c.close()
+        xc.check(srv2.stop() == 0, "headless xchatd exits 0")
 
     # Clients > Bans: the ban listed; Lift lets clients in again.
     w.menu("clients", "*clientsMenu.bans")
