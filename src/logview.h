@@ -19,7 +19,7 @@
 #include <Xm/Xm.h>
 
 /* Line flags. */
-#define LV_HIGHLIGHT	0x1	/* drawn with the mention highlight */
+#define LV_HIGHLIGHT	0x1	/* drawn underlined (not as selected) */
 
 /*
  * What the owner hears from its view.  schedule(arg): lines were
@@ -88,6 +88,12 @@ void	 logview_clear(struct logview *);
 bool	 logview_at_end(const struct logview *);
 /* Scroll to the end and follow new lines again. */
 void	 logview_follow(struct logview *);
+/*
+ * The line shown at widget position pos, as added (a copy the caller
+ * frees), and in *off the byte in it that pos shows; NULL if pos is on
+ * no character of a line (a continuation mark, the end of a row).
+ */
+char	*logview_text_at(struct logview *, long pos, size_t *off);
 /* The columns rows are laid out in now. */
 unsigned logview_columns(const struct logview *);
 /*
