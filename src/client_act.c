@@ -457,6 +457,23 @@ save_cb(Widget w, XtPointer closure, XtPointer call)
 	save_propose(ui);
 }
 
+void
+client_save_dump(struct client_ui *ui, FILE *fp)
+{
+	Widget		 tf;
+	XmTextPosition	 a, b;
+	char		*s;
+
+	if (ui->savebox == NULL)
+		return;
+	tf = XmFileSelectionBoxGetChild(ui->savebox, XmDIALOG_TEXT);
+	s = XmTextFieldGetString(tf);
+	fprintf(fp, "savetext: %s\n", s);
+	XtFree(s);
+	if (XmTextFieldGetSelectionPosition(tf, &a, &b))
+		fprintf(fp, "saveselection: %ld %ld\n", (long)a, (long)b);
+}
+
 static void
 wm_delete_cb(Widget w, XtPointer closure, XtPointer call)
 {

@@ -79,7 +79,7 @@ find_go(struct client_ui *ui, bool forward)
 	if (forward)
 		start = sel ? left + 1 : XmTextGetTopCharacter(ui->text);
 	else
-		start = sel ? left : last;
+		start = sel && left > 0 ? left - 1 : last;
 	found = XmTextFindString(ui->text, start, pat, dir, &pos);
 	if (!found)
 		found = XmTextFindString(ui->text, forward ? 0 : last, pat,
@@ -279,9 +279,11 @@ client_find_dump(struct client_ui *ui, FILE *fp)
 	XtFree(s);
 	xmu_dump_widget(fp, ui->top, "*findDialog");
 	if (ui->findbox != NULL) {
+		xmu_dump_widget(fp, ui->top, "*findDialog*Apply");
+		xmu_dump_widget(fp, ui->top, "*findDialog*Cancel");
 		s = xmu_label_text(XmSelectionBoxGetChild(ui->findbox,
 		    XmDIALOG_SELECTION_LABEL));
-		fprintf(fp, "findlabel: %s\n", s);
+		fprintf(fp, "findlabel: \"%s\"\n", s);
 		XtFree(s);
 	}
 	for (k = 0; k < 3; k++) {

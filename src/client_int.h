@@ -102,6 +102,8 @@ Widget	 client_menubar_build(struct client_ui *);
 void	 client_input_build(struct client_ui *, Widget work);
 /* Actions, WM_DELETE_WINDOW and focus tracking on the shell. */
 void	 client_act_install(struct client_ui *);
+/* The save dialog for the dump hook: its text and what is selected. */
+void	 client_save_dump(struct client_ui *, FILE *);
 /* Free the input history. */
 void	 client_act_free(struct client_ui *);
 /* Ask about a new server key, or show a changed one (ev->trust). */

@@ -958,6 +958,7 @@ client_ui_dump(struct client_ui *ui)
 	static const char *layout[] = {
 		"*panes", "*transcriptPane", "*userPane", "*transcript",
 		"*users", "*userCount", "*newMessages", "*saveDialog",
+		"*fileMenu", "*editMenu", "*find", "*save",
 	};
 	FILE		*fp;
 	char		*text, *in;
@@ -980,6 +981,7 @@ client_ui_dump(struct client_ui *ui)
 	for (k = 0; k < XtNumber(layout); k++)
 		xmu_dump_widget(fp, ui->top, layout[k]);
 	client_find_dump(ui, fp);
+	client_save_dump(ui, fp);
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	client_user_dump(ui, fp);

@@ -145,6 +145,82 @@ def draft(ana):
     log("ok: the draft kept through Up and Down")
 
 
+def dialog_window(title):
+    """The window of a dialog, found by its title."""
+    end = time.time() + 30
+    while time.time() < end:
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
+                            "^%s$" % title], capture_output=True, text=True)
+        if r.stdout.strip():
+            return r.stdout.split()[0]
+        time.sleep(0.1)
+    xc.fail("no window titled %r" % title)
+
+
+def in_dialog(title, *keys, text=None):
+    """Focus the dialog titled title; type text, then press keys."""
+    w = dialog_window(title)
+    xdo("windowfocus", "--sync", w)
+    if text is not None:
+        xdo("type", "--delay", "5", text)
+    if keys:
+        xdo("key", *keys)
+
+
+def selection(st):
+    v = st.get("selection")
+    if v is None:
+        return None
+    a, b, text = v.split(" ", 2)
+    return int(a), int(b), text
+
+
+def find(ana):
+    """Ctrl+F and Edit > Find...: Find Next, Find Previous, round the
+    end, not found."""
+    ana.xdo("key", "ctrl+f")
+    ana.wait(lambda s: widget(s, "*findDialog")[0], "Ctrl+F: the dialog")
+    in_dialog("xchat: find", "Return", text="linha 4")
+    st = ana.wait(lambda s: selection(s) is not None and
+                  selection(s)[2] == "linha 4" and
+                  shown(s, "bob#1: linha 4"), "found, and in view")
+    first = selection(st)
+    xc.check(not shown(st, "linha 108"), "the end still in view")
+    shot("find")
+    in_dialog("xchat: find", "Return")
+    st = ana.wait(lambda s: selection(s) is not None and
+                  selection(s)[0] > first[0], "Find Next")
+    second = selection(st)
+    xc.check(second[2] == "linha 4", "next: %r" % (second,))
+    ana.xdo("key", "F3")
+    st = ana.wait(lambda s: selection(s)[0] > second[0], "F3: next again")
+    st = ana.click(ana.state(), "*findDialog*Apply") or ana.state()
+    st = ana.wait(lambda s: selection(s)[0] == second[0], "Find Previous")
+    # Find Previous from the first match goes round the end.
+    ana.xdo("key", "shift+F3")
+    ana.wait(lambda s: selection(s)[0] == first[0], "Shift+F3: previous")
+    ana.xdo("key", "shift+F3")
+    st = ana.wait(lambda s: selection(s)[0] > second[0], "round the top")
+    # Ctrl+F again: the old text selected, typing replaces it.
+    ana.xdo("key", "ctrl+f")
+    in_dialog("xchat: find", "Return", text="nada disso")
+    st = ana.wait(lambda s: "Not found: nada disso" in s.get("findlabel",
+                                                              ""),
+                  "not found said")
+    shot("find-notfound")
+    ana.click(st, "*findDialog*Cancel")
+    ana.wait(lambda s: not widget(s, "*findDialog")[0], "closed")
+    # The menu: Edit > Find... opens it again with the text selected.
+    st = ana.state()
+    ana.click(st, "*editMenu")
+    st = ana.wait(lambda s: widget(s, "*find")[0] and widget(s, "*find")[3]
+                  > 0, "the Edit menu")
+    ana.click(st, "*find")
+    ana.wait(lambda s: widget(s, "*findDialog")[0], "Edit > Find...")
+    in_dialog("xchat: find", "Escape")
+    log("ok: find (Ctrl+F, Edit > Find..., Next, Previous, round, none)")
+
+
 def main():
     srv = xc.Server("-floodrate", "0", tls=False)
     bob = srv.client()
@@ -155,6 +231,7 @@ def main():
              s["nick"] == "ana", "connection")
     scrollback(ana, bob)
     draft(ana)
+    find(ana)
     srv.stop()
     return 0
 
