@@ -10,6 +10,7 @@ through its test hook (SIGUSR1 writes -dumpfile), as in
 gui-client-test.py, whose helpers this file uses.
 """
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -75,6 +76,20 @@ def send_lines(bob, first, n, fmt="linha %d"):
     for k in range(first, first + n):
         bob.expect("OK %d " % k, skip=("JOIN", "NICK", "LEAVE", "PING",
                                         "MSG"))
+
+
+class Win(gc.XChat):
+    """gc.XChat, and the links of the dump: (x, y, text) each."""
+
+    def state(self):
+        st = super().state()
+        st["links"] = []
+        with open(self.dump, encoding="utf-8") as f:
+            for l in f:
+                if l.startswith("link "):
+                    x, y, text = l[5:].rstrip("\n").split(" ", 2)
+                    st["links"].append((int(x), int(y), text))
+        return st
 
 
 def scrollback(ana, bob):
@@ -221,17 +236,103 @@ def find(ana):
     log("ok: find (Ctrl+F, Edit > Find..., Next, Previous, round, none)")
 
 
+URLARGS = os.path.join(T, "urlargs.txt")
+PWNED = os.path.join(T, "pwned")
+
+
+def url_script():
+    """The test's urlCommand: writes its arguments (JSON) to URLARGS."""
+    path = os.path.join(T, "open-url.py")
+    with open(path, "w") as f:
+        f.write("#!%s\nimport json, sys\n"
+                "with open(%r, 'a') as f:\n"
+                "    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+                % (sys.executable, URLARGS))
+    os.chmod(path, 0o755)
+    return path
+
+
+def links(ana, bob):
+    """A click on a link runs urlCommand with the link as one argument,
+    whatever it holds; a drag (a selection) or a click elsewhere does
+    not."""
+    ana.xdo("key", "End")
+    hostile = [
+        ("veja https://example.com/a?b=1&c=2;touch${IFS}%s; agora" % PWNED,
+         "https://example.com/a?b=1&c=2;touch${IFS}%s" % PWNED),
+        ("http://x.test/'$(touch${IFS}%s)'\"fim" % PWNED,
+         "http://x.test/'$(touch${IFS}%s)" % PWNED),
+        ("--output=/tmp/evil -rf http://y.test/`id`$HOME|cat&&ls.",
+         "http://y.test/`id`$HOME|cat&&ls"),
+        ("(ver http://z.test/wiki/A_(b)) e " + "x" * 40 +
+         " http://after.test/" + "a" * 120,
+         "http://z.test/wiki/A_(b)"),
+    ]
+    for k, (text, _) in enumerate(hostile):
+        bob.msg(500 + k, text)
+        bob.expect("OK %d " % (500 + k), skip=("JOIN", "NICK", "LEAVE",
+                                               "PING", "MSG"))
+    want = [u for _, u in hostile] + ["http://after.test/" + "a" * 120]
+    st = ana.wait(lambda s: sum(1 for l in s.get("links", [])) >= 5,
+                  "the links on the screen")
+    shot("links")
+    done = 0
+    for k, url in enumerate(want):
+        st = ana.state()
+        pos = [l for l in st["links"] if url.startswith(l[2].split()[0])
+               or l[2].startswith(url[:30])]
+        xc.check(pos, "link %r not on the screen: %r" % (url,
+                                                         st["links"]))
+        x, y = pos[0][0], pos[0][1]
+        xdo("mousemove", "--sync", x + 20, y - 4)
+        xdo("click", "1")
+        done += 1
+        end = time.time() + 30
+        while True:
+            got = open(URLARGS).read().splitlines() \
+                if os.path.exists(URLARGS) else []
+            if len(got) >= done:
+                break
+            xc.check(time.time() < end, "urlCommand did not run for %r"
+                     % url)
+            time.sleep(0.05)
+        args = json.loads(got[done - 1])
+        xc.check(args == ["--open", url], "argv %r for %r" % (args, url))
+    # The long link wrapped over rows: a click on its second row.
+    st = ana.state()
+    rows = [r for r in st["screen"] if "aaaa" in r]
+    xc.check(len(rows) >= 2, "the long link is on one row: %r" % rows)
+    xc.check(not os.path.exists(PWNED), "a shell ran the link")
+    # A click on text that is no link, and a drag over a link: nothing.
+    _, tx, ty, tw, th, _ = widget(st, "*transcript")
+    pos = [l for l in st["links"] if l[2].startswith("https://example")]
+    x, y = pos[0][0], pos[0][1]
+    xdo("mousemove", "--sync", tx + 12, y - 4)
+    xdo("click", "1")
+    xdo("mousemove", "--sync", x + 5, y - 4, "mousedown", "1",
+        "mousemove", "--sync", x + 80, y - 4, "mouseup", "1")
+    ana.type_line("depois dos cliques")
+    ana.wait(lambda s: "depois dos cliques" in s["transcript"], "a line")
+    got = open(URLARGS).read().splitlines()
+    xc.check(len(got) == done, "ran for a click off a link or a drag: %r"
+             % got[done:])
+    log("ok: links run urlCommand with the link as one argument (%d, "
+        "hostile ones too); nothing for a drag or other text" % done)
+
+
 def main():
     srv = xc.Server("-floodrate", "0", tls=False)
     bob = srv.client()
     bob.sendline("NICK bob")
     bob.expect("NICK %d bob" % bob.id, skip=("LEAVE", "JOIN"))
-    ana = gc.XChat("xchatW", srv.port, "ana", "-geometry", "860x520")
+    ana = Win("xchatW", srv.port, "ana", "-geometry", "860x520",
+                   "-xrm", "XChat.urlCommand: %s --open %%u" % url_script())
     ana.wait(lambda s: s["status"].startswith("Connected to") and
              s["nick"] == "ana", "connection")
     scrollback(ana, bob)
     draft(ana)
     find(ana)
+    links(ana, bob)
     srv.stop()
     return 0
 
