@@ -64,8 +64,10 @@ struct client_ui {
 	 * the "new messages below" bar, the count above the list, the
 	 * find dialog and where it found last.
 	 */
-	Widget			 panes, below, usercount;
+	Widget			 panes, tpane, upane, below, usercount;
 	size_t			 ucount;
+	Dimension		 upref;	/* the list's width as chosen */
+	bool			 fitting;
 	Widget			 findbox, overbox;
 	char			*savepath;
 

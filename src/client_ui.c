@@ -847,18 +847,104 @@ client_transcript_build(struct client_ui *ui, Widget pane)
 	XtManageChild(ui->text);
 }
 
+/* Give the user pane width w (the paned window's way: min = max = w). */
+static void
+panes_force(struct client_ui *ui, Dimension w)
+{
+	Dimension	 min = 0, max = 0;
+
+	XtVaGetValues(ui->upane, XmNpaneMinimum, &min, XmNpaneMaximum, &max,
+	    NULL);
+	ui->fitting = true;
+	XtVaSetValues(ui->upane, XmNpaneMinimum, w, XmNpaneMaximum, w, NULL);
+	XtVaSetValues(ui->upane, XmNpaneMinimum, min, XmNpaneMaximum, max,
+	    NULL);
+	ui->fitting = false;
+}
+
+/*
+ * Fit the panes in the window: the user list keeps the width it was
+ * given (or the user dragged the sash to), less when the transcript
+ * would go below its minimum, never below its own; so a narrow window
+ * keeps both, and widened again the list comes back to its width.
+ */
+static void
+panes_fit(struct client_ui *ui)
+{
+	Dimension	 w = 0, mw = 0, sp = 0, tmin = 0, umin = 0, uw = 0;
+	int		 avail, want;
+
+	if (ui->fitting || ui->upref == 0)
+		return;
+	XtVaGetValues(ui->panes, XmNwidth, &w, XmNmarginWidth, &mw,
+	    XmNspacing, &sp, NULL);
+	XtVaGetValues(ui->tpane, XmNpaneMinimum, &tmin, NULL);
+	XtVaGetValues(ui->upane, XmNpaneMinimum, &umin, XmNwidth, &uw, NULL);
+	avail = (int)w - 2 * (int)mw - (int)sp - 4;
+	want = ui->upref;
+	if (want > avail - (int)tmin)
+		want = avail - (int)tmin;
+	if (want < (int)umin)
+		want = umin;
+	if (want != (int)uw)
+		panes_force(ui, (Dimension)want);
+}
+
+static void
+panes_resized(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	(void)w;
+	(void)cont;
+	if (ev->type == ConfigureNotify)
+		panes_fit(closure);
+}
+
+/* The sash was dragged: the list's width is the user's choice now. */
+static void
+panes_sash_moved(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	struct client_ui	*ui = closure;
+	Dimension		 uw = 0;
+
+	(void)w;
+	(void)ev;
+	(void)cont;
+	XtVaGetValues(ui->upane, XmNwidth, &uw, NULL);
+	if (uw > 0)
+		ui->upref = uw;
+}
+
+/* Once realized: the list's first width, and the sashes watched. */
+static void
+panes_realized(struct client_ui *ui)
+{
+	WidgetList	 kids = NULL;
+	Cardinal	 n = 0, i;
+
+	XtVaGetValues(ui->upane, XmNwidth, &ui->upref, NULL);
+	XtVaGetValues(ui->panes, XmNchildren, &kids, XmNnumChildren, &n,
+	    NULL);
+	for (i = 0; i < n; i++)
+		if (kids[i] != ui->tpane && kids[i] != ui->upane &&
+		    XtIsWidget(kids[i]))
+			XtAddEventHandler(kids[i], ButtonReleaseMask, False,
+			    panes_sash_moved, ui);
+	XtAddEventHandler(ui->panes, StructureNotifyMask, False,
+	    panes_resized, ui);
+	panes_fit(ui);
+}
+
 /*
  * The panes above the input line: the transcript and the user list,
  * side by side with a sash between them.  Their least and greatest
  * widths are resources (paneMinimum, paneMaximum of transcriptPane
  * and userPane); when the window changes width the transcript takes
- * the difference (the user list is skipAdjust).
+ * the difference (the user list is skipAdjust), and panes_fit() keeps
+ * both in a narrow window.
  */
 static void
 client_panes_build(struct client_ui *ui, Widget work)
 {
-	Widget	 tpane, upane;
-
 	ui->panes = XtVaCreateWidget("panes", xmPanedWindowWidgetClass,
 	    work, XmNorientation, XmHORIZONTAL,
 	    XmNtopAttachment, XmATTACH_FORM,
@@ -866,14 +952,14 @@ client_panes_build(struct client_ui *ui, Widget work)
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
-	tpane = XtVaCreateWidget("transcriptPane", xmFormWidgetClass,
+	ui->tpane = XtVaCreateWidget("transcriptPane", xmFormWidgetClass,
 	    ui->panes, NULL);
-	upane = XtVaCreateWidget("userPane", xmFormWidgetClass, ui->panes,
+	ui->upane = XtVaCreateWidget("userPane", xmFormWidgetClass, ui->panes,
 	    XmNskipAdjust, True, NULL);
-	client_transcript_build(ui, tpane);
-	client_users_build(ui, upane);
-	XtManageChild(tpane);
-	XtManageChild(upane);
+	client_transcript_build(ui, ui->tpane);
+	client_users_build(ui, ui->upane);
+	XtManageChild(ui->tpane);
+	XtManageChild(ui->upane);
 	XtManageChild(ui->panes);
 }
 
@@ -921,6 +1007,7 @@ client_ui_realize(struct client_ui *ui)
 	icon_install(ui);
 	set_title(ui);
 	XtRealizeWidget(ui->top);
+	panes_realized(ui);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
 }
 

@@ -320,6 +320,55 @@ def links(ana, bob):
         "hostile ones too); nothing for a drag or other text" % done)
 
 
+def panes(ana, srv):
+    """The user list keeps its width with a 32-byte nick, the window at
+    300 px still shows the transcript, and back at full width the list
+    is as narrow as before; the count and the case-insensitive order."""
+    st = ana.state()
+    w0 = widget(st, "*userPane")[3]
+    t0 = widget(st, "*transcriptPane")[3]
+    others = []
+    for nick in ("W" * 32, "Zed", "alice", "Bruno"):
+        c = srv.client()
+        c.sendline("NICK " + nick)
+        c.expect("NICK %d %s" % (c.id, nick), skip=("LEAVE", "JOIN", "MSG"))
+        others.append(c)
+    st = ana.wait(lambda s: "6 users" in widget(s, "*userCount")[5] and
+                  "Bruno #" in s["users"], "the count")
+    order = [i.split(" #")[0] for i in st["users"].split(" | ")]
+    xc.check(order == ["ana", "alice", "bob", "Bruno", "W" * 32, "Zed"],
+             "order: %r" % order)
+    xc.check(widget(st, "*userPane")[3] == w0, "the list widened to %d "
+             "from %d" % (widget(st, "*userPane")[3], w0))
+    xc.check(widget(st, "*transcriptPane")[3] == t0, "transcript narrower")
+    shot("long-nick")
+    log("ok: 6 users counted, sorted without case; a 32-byte nick keeps "
+        "the list %d px wide" % w0)
+    ana.xdo("windowsize", "--sync", ana.win, "300", "520")
+    st = ana.wait(lambda s: widget(s, "*panes")[3] <= 300 and
+                  widget(s, "*transcriptPane")[3] +
+                  widget(s, "*userPane")[3] <= widget(s, "*panes")[3],
+                  "both panes in 300 px")
+    tw, uw = widget(st, "*transcriptPane")[3], widget(st, "*userPane")[3]
+    xc.check(tw >= 150 and widget(st, "*transcript")[3] >= 120,
+             "the transcript at 300 px: %d" % tw)
+    xc.check(uw >= 50, "the list at 300 px: %d" % uw)
+    uw300 = uw
+    shot("300px")
+    ana.xdo("windowsize", "--sync", ana.win, "860", "520")
+    st = ana.wait(lambda s: widget(s, "*panes")[3] >= 850 and
+                  widget(s, "*userPane")[3] == w0, "860 px again, the "
+                  "list as wide as before")
+    uw = widget(st, "*userPane")[3]
+    xc.check(uw <= w0 + 2, "the list did not shrink back: %d" % uw)
+    xc.check(widget(st, "*transcriptPane")[3] >= t0 - 2, "transcript")
+    shot("860px")
+    log("ok: at 300 px the transcript %d px, the list %d; back to %d" %
+        (tw, uw300, uw))
+    for c in others:
+        c.close()
+
+
 def main():
     srv = xc.Server("-floodrate", "0", tls=False)
     bob = srv.client()
@@ -333,6 +382,7 @@ def main():
     draft(ana)
     find(ana)
     links(ana, bob)
+    panes(ana, srv)
     srv.stop()
     return 0
 
