@@ -369,7 +369,77 @@ def panes(ana, srv):
         c.close()
 
 
+def open_save(ana):
+    """File > Save transcript..., by mouse; returns the dump."""
+    st = ana.state()
+    ana.click(st, "*fileMenu")
+    st = ana.wait(lambda s: widget(s, "*save")[0] and widget(s, "*save")[3]
+                  > 0 and widget(s, "*save")[1] > 0, "the File menu")
+    ana.click(st, "*save")
+    return ana.wait(lambda s: widget(s, "*saveDialog")[0] and
+                    s.get("saveselection") is not None, "the save dialog")
+
+
+def save(ana, work):
+    """OK on a directory opens it (no "Is a directory"); the proposed
+    name is selected (typing replaces it); an existing file is replaced
+    only when the user says so."""
+    sub = os.path.join(work, "sub")
+    os.makedirs(sub)
+    st = open_save(ana)
+    text = st["savetext"]
+    a, b = (int(v) for v in st["saveselection"].split())
+    name = "xchat-127.0.0.1-%s.txt" % text.rsplit("-", 1)[1][:-4]
+    xc.check(text == os.path.join(work, name), "proposed %r" % text)
+    xc.check(text[a:b] == name, "selected %r of %r" % (text[a:b], text))
+    shot("save-proposed")
+    # Typing replaces the name: "sub" is a directory.
+    in_dialog("Save transcript", "Return", text="sub")
+    st = ana.wait(lambda s: s.get("savetext", "").startswith(sub + "/"),
+                  "the directory opened")
+    xc.check(widget(st, "*saveDialog")[0], "the dialog closed")
+    xc.check("directory" not in st["transcript"], "a note on it")
+    a, b = (int(v) for v in st["saveselection"].split())
+    xc.check(st["savetext"][a:b] == name, "selected in sub: %r" %
+             st["savetext"])
+    shot("save-directory")
+    in_dialog("Save transcript", "Return", text="out.txt")
+    target = os.path.join(sub, "out.txt")
+    st = ana.wait(lambda s: not widget(s, "*saveDialog")[0] and
+                  "Transcript saved to " + target in s["transcript"],
+                  "saved")
+    xc.check("linha 100" in open(target).read(), "the file's text")
+    # Again, onto the same file: asked; Cancel keeps it and the dialog.
+    with open(target, "w") as f:
+        f.write("o que havia\n")
+    open_save(ana)
+    in_dialog("Save transcript", "Return", text="out.txt")
+    st = ana.wait(lambda s: s["dialogs"].get("*overwriteDialog") ==
+                  "managed", "the question")
+    xc.check(target in st["messages"]["*overwriteDialog"], "question: %r"
+             % st["messages"]["*overwriteDialog"])
+    shot("save-overwrite")
+    ana.click(st, "*overwriteDialog.Cancel")
+    st = ana.wait(lambda s: s["dialogs"].get("*overwriteDialog") ==
+                  "unmanaged", "not replaced")
+    xc.check(widget(st, "*saveDialog")[0], "the save dialog went away")
+    xc.check(open(target).read() == "o que havia\n", "replaced anyway")
+    in_dialog("Save transcript", "Return")
+    st = ana.wait(lambda s: s["dialogs"].get("*overwriteDialog") ==
+                  "managed", "asked again")
+    ana.click(st, "*overwriteDialog.OK")
+    ana.wait(lambda s: not widget(s, "*saveDialog")[0] and
+             s["transcript"].count("Transcript saved to " + target) == 2,
+             "replaced")
+    xc.check("linha 100" in open(target).read(), "not replaced")
+    log("ok: save: a directory opened, the name selected, replacing "
+        "asked (Cancel keeps the file)")
+
+
 def main():
+    work = os.path.join(T, "work")
+    os.makedirs(work)
+    os.chdir(work)
     srv = xc.Server("-floodrate", "0", tls=False)
     bob = srv.client()
     bob.sendline("NICK bob")
@@ -383,6 +453,7 @@ def main():
     find(ana)
     links(ana, bob)
     panes(ana, srv)
+    save(ana, work)
     srv.stop()
     return 0
 
