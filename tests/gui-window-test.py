@@ -436,6 +436,22 @@ def save(ana, work):
         "asked (Cancel keeps the file)")
 
 
+def mention(ana, bob):
+    """A mention is underlined, the selection in reverse video: both
+    on the screen at once, to be looked at."""
+    ana.xdo("key", "End")
+    bob.msg(900, "ana, olha a linha seguinte")
+    bob.msg(901, "esta linha vai ser selecionada")
+    bob.expect("OK 901 ", skip=("JOIN", "NICK", "LEAVE", "PING", "MSG",
+                                "OK 900 "))
+    ana.wait(lambda s: shown(s, "vai ser selecionada"), "the lines")
+    ana.xdo("key", "ctrl+f")
+    in_dialog("xchat: find", "Return", "Escape", text="vai ser")
+    ana.wait(lambda s: (selection(s) or (0, 0, ""))[2] == "vai ser",
+             "selected")
+    shot("mention-and-selection")
+
+
 def main():
     work = os.path.join(T, "work")
     os.makedirs(work)
@@ -454,6 +470,7 @@ def main():
     links(ana, bob)
     panes(ana, srv)
     save(ana, work)
+    mention(ana, bob)
     srv.stop()
     return 0
 
