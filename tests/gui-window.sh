@@ -1,7 +1,7 @@
 #!/bin/sh
-# gui-client.sh -- GUI tests of the xchat window layout (issue 13) under a private Xvfb,
-# driven with xdotool (see tests/gui-window-test.py for the steps).
-# Skips (77) only when Xvfb or xdotool is missing.
+# gui-window.sh -- GUI tests of the xchat window layout (issue 13) under a
+# private Xvfb, driven with xdotool (see tests/gui-window-test.py for
+# the steps).  Skips (77) only when Xvfb or xdotool is missing.
 . "${srcdir:-.}/tests/lib.sh"
 
 command -v xdotool >/dev/null 2>&1 || skip "xdotool is not installed"
