@@ -68,6 +68,7 @@ struct client_ui {
 	size_t			 ucount;
 	Dimension		 upref;	/* the list's width as chosen */
 	bool			 fitting;
+	void			*xft;	/* the transcript's XftFont */
 	Widget			 findbox, overbox;
 	char			*savepath;
 

@@ -35,6 +35,7 @@
 #include <Xm/ScrollBar.h>
 #include <Xm/Text.h>
 #include <Xm/TextF.h>
+#include <X11/Xft/Xft.h>
 
 #include "client_res.h"
 #include "client_int.h"
@@ -788,6 +789,41 @@ below_show(struct client_ui *ui, size_t n)
 	}
 }
 
+/*
+ * Can the transcript's font draw c?  Motif draws a line with one font
+ * and no fallback, so what it lacks the view shows as [U+XXXX].  The
+ * font is the first rendition's (the render table's xft one), looked
+ * up once it is loaded; no Xft font: everything passes.
+ */
+static bool
+transcript_drawable(void *arg, uint32_t c)
+{
+	struct client_ui	*ui = arg;
+	XmRenderTable		 rt = NULL;
+	XmStringTag		*tags = NULL;
+	XmRendition		 rend;
+	XftFont			*font = NULL;
+	Arg			 a[1];
+	int			 n, i;
+
+	if (ui->xft == NULL) {
+		XtVaGetValues(ui->text, XmNrenderTable, &rt, NULL);
+		if (rt == NULL || (n = XmRenderTableGetTags(rt, &tags)) <= 0)
+			return true;
+		if ((rend = XmRenderTableGetRendition(rt, tags[0])) != NULL) {
+			XtSetArg(a[0], XmNxftFont, &font);
+			XmRenditionRetrieve(rend, a, 1);
+			XmRenditionFree(rend);
+		}
+		for (i = 0; i < n; i++)
+			XtFree(tags[i]);
+		XtFree((char *)tags);
+		if ((ui->xft = font) == NULL)
+			return true;
+	}
+	return XftCharExists(XtDisplay(ui->text), ui->xft, c);
+}
+
 /* The log view: n lines arrived below a view scrolled back (0: none). */
 static void
 transcript_below(void *arg, size_t n)
@@ -840,6 +876,7 @@ client_transcript_build(struct client_ui *ui, Widget pane)
 	ui->text = XmCreateScrolledText(pane, "transcript", args, n);
 	ui->lv = logview_new(ui->text, (int)ui->o.save_lines, ui->r.cont_mark,
 	    &hooks, ui);
+	logview_set_drawable(ui->lv, transcript_drawable);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,

@@ -59,6 +59,7 @@ struct logview {
 	size_t			 unseen;	/* added below, scrolled back */
 	bool			 relayout;
 	bool			 paused;
+	bool			(*drawable)(void *, uint32_t);
 	int			 day_year, day_yday;
 };
 
@@ -128,11 +129,57 @@ lv_find(const struct logview *lv, uint64_t serial)
 	return lo < lv->n && lv_at(lv, lo)->serial == serial ? lo : lv->n;
 }
 
+void
+logview_set_drawable(struct logview *lv, bool (*drawable)(void *, uint32_t))
+{
+	lv->drawable = drawable;
+}
+
+/*
+ * The text of l as shown: each character the font cannot draw as
+ * [U+XXXX], or left out if it has no width.  Allocated.
+ */
+static char *
+lv_shown(const struct logview *lv, const char *s)
+{
+	size_t		 len = strlen(s), i = 0, n, o = 0;
+	char		*out;
+	wchar_t		 wc;
+	mbstate_t	 st;
+
+	if (lv->drawable == NULL)
+		return xstrdup(s);
+	out = xmalloc(len * 4 + 1);
+	memset(&st, 0, sizeof st);
+	while (i < len) {
+		n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			wc = (unsigned char)s[i];
+		}
+		if ((unsigned long)wc < 0x80 ||
+		    lv->drawable(lv->arg, (uint32_t)wc)) {
+			memcpy(out + o, s + i, n);
+			o += n;
+		} else if (wcwidth(wc) > 0)
+			o += (size_t)sprintf(out + o, "[U+%04lX]",
+			    (unsigned long)wc);
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* The rows of line l at the view's width; allocated. */
 static char *
 lv_rows(const struct logview *lv, const struct lv_line *l)
 {
-	return textwrap(l->s, strlen(l->s), lv->cols, lv->mark, NULL);
+	char	*t = lv_shown(lv, l->s), *r;
+
+	r = textwrap(t, strlen(t), lv->cols, lv->mark, NULL);
+	free(t);
+	return r;
 }
 
 static Widget
@@ -588,8 +635,8 @@ lv_clen(unsigned char c)
 }
 
 /*
- * Walk the rows of l (as laid out) and its text together up to the
- * k-th character of the rows: the rows are the text with the spaces
+ * Walk the rows of l (as laid out) and its text as shown together up
+ * to the k-th character of the rows: the rows are the text with the spaces
  * at each break dropped, a newline and the mark put in, and a TAB
  * shown as a space (textwrap.h).
  */
@@ -597,8 +644,7 @@ static bool
 lv_row_to_text(const struct logview *lv, const struct lv_line *l, long k,
     size_t *off)
 {
-	char		*r = lv_rows(lv, l);
-	const char	*s = l->s;
+	char		*r = lv_rows(lv, l), *s = lv_shown(lv, l->s);
 	size_t		 ri = 0, oi = 0, m, mchars;
 	long		 n = 0;
 	bool		 ok = false;
@@ -623,6 +669,7 @@ lv_row_to_text(const struct logview *lv, const struct lv_line *l, long k,
 		n++;
 	}
 	free(r);
+	free(s);
 	return ok;
 }
 
@@ -639,7 +686,7 @@ logview_text_at(struct logview *lv, long pos, size_t *off)
 	if (pos < l->pos - lv->base || pos >= l->pos - lv->base + l->chars ||
 	    !lv_row_to_text(lv, l, pos - (l->pos - lv->base), off))
 		return NULL;
-	return xstrdup(l->s);
+	return lv_shown(lv, l->s);
 }
 
 unsigned

@@ -47,6 +47,14 @@ struct logview;
  */
 struct logview *logview_new(Widget text, int save, const char *mark,
 	    const struct logview_hooks *hooks, void *arg);
+/*
+ * Tell the view which characters its font can draw: a character
+ * drawable(arg, c) says no to is shown as "[U+XXXX]" (one of no width,
+ * such as a variation selector, not at all) instead of an empty box.
+ * The lines keep their text (saved as it came).  NULL: all can.
+ */
+void	 logview_set_drawable(struct logview *,
+	    bool (*drawable)(void *, uint32_t));
 /* Free the view's lines (not the widget). */
 void	 logview_free(struct logview *);
 
@@ -89,7 +97,7 @@ bool	 logview_at_end(const struct logview *);
 /* Scroll to the end and follow new lines again. */
 void	 logview_follow(struct logview *);
 /*
- * The line shown at widget position pos, as added (a copy the caller
+ * The line shown at widget position pos, as shown (a copy the caller
  * frees), and in *off the byte in it that pos shows; NULL if pos is on
  * no character of a line (a continuation mark, the end of a row).
  */

@@ -450,6 +450,16 @@ def mention(ana, bob):
     ana.wait(lambda s: (selection(s) or (0, 0, ""))[2] == "vai ser",
              "selected")
     shot("mention-and-selection")
+    # What the font cannot draw is its code point, not an empty box; a
+    # variation selector (no width) is left out; the log keeps them.
+    text = "sorriso \U0001F600\uFE0F fim"
+    bob.msg(902, text)
+    st = ana.wait(lambda s: shown(s, "sorriso [U+1F600] fim"),
+                  "the code point shown")
+    xc.check(text in ana.logtext(), "the log lost the emoji")
+    shot("no-glyph")
+    log("ok: a mention underlined beside the selection; a character "
+        "the font lacks shown as [U+1F600]")
 
 
 def main():
