@@ -310,4 +310,7 @@ void
 client_find_free(struct client_ui *ui)
 {
 	(void)ui;
+	if (find_label != NULL)
+		XmStringFree(find_label);
+	find_label = NULL;
 }
