@@ -127,6 +127,7 @@ def scrollback(ana, bob):
     log("ok: End in the input line follows")
 
     # The wheel past the end: the view follows what comes next.
+    wheel(st, 4, 2)
     wheel(st, 5, 15)
     send_lines(bob, 104, 5)
     st = ana.wait(lambda s: "linha 108" in s["transcript"], "5 more")
