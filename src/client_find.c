@@ -26,6 +26,8 @@
 
 /* What the find dialog's label said first ("Find:"), to put back. */
 static XmString	 find_label;
+/* The window of the find actions (one window per program). */
+static struct client_ui *find_ui;
 
 /* Show the dialog's label: the first one, or notFound with %x. */
 static void
@@ -120,6 +122,16 @@ find_close_cb(Widget w, XtPointer closure, XtPointer call)
 	XtUnmanageChild(ui->findbox);
 }
 
+/* F3 and Shift+F3 in the dialog (the menu's accelerators are not). */
+static void
+find_action(Widget w, XEvent *ev, String *params, Cardinal *np)
+{
+	(void)w;
+	(void)ev;
+	if (find_ui != NULL)
+		find_go(find_ui, *np == 0 || strcmp(params[0], "previous") != 0);
+}
+
 /*
  * The find dialog: a prompt with Find Next (OK), Find Previous (Apply)
  * and Close; it stays open while the user searches.
@@ -127,7 +139,10 @@ find_close_cb(Widget w, XtPointer closure, XtPointer call)
 static void
 find_build(struct client_ui *ui)
 {
-	Arg	 args[1];
+	static XtActionsRec	 actions[] = {
+		{ "xchatFind", find_action },
+	};
+	Arg			 args[1];
 
 	XtSetArg(args[0], XmNautoUnmanage, False);
 	ui->findbox = XmCreatePromptDialog(ui->top, "findDialog", args, 1);
@@ -140,6 +155,13 @@ find_build(struct client_ui *ui)
 	    XmDIALOG_HELP_BUTTON));
 	XtVaGetValues(ui->findbox, XmNselectionLabelString, &find_label,
 	    NULL);
+	find_ui = ui;
+	XtAppAddActions(XtWidgetToApplicationContext(ui->top), actions,
+	    XtNumber(actions));
+	XtOverrideTranslations(XmSelectionBoxGetChild(ui->findbox,
+	    XmDIALOG_TEXT), XtParseTranslationTable(
+	    "Shift<Key>F3: xchatFind(previous)\n"
+	    "<Key>F3: xchatFind(next)\n"));
 }
 
 /* Edit > Find... (Ctrl+F): the dialog, its text selected. */
@@ -309,7 +331,8 @@ client_find_dump(struct client_ui *ui, FILE *fp)
 void
 client_find_free(struct client_ui *ui)
 {
-	(void)ui;
+	if (find_ui == ui)
+		find_ui = NULL;
 	if (find_label != NULL)
 		XmStringFree(find_label);
 	find_label = NULL;

@@ -210,6 +210,11 @@ def find(ana):
     xc.check(second[2] == "linha 4", "next: %r" % (second,))
     ana.xdo("key", "F3")
     st = ana.wait(lambda s: selection(s)[0] > second[0], "F3: next again")
+    third = selection(st)
+    in_dialog("xchat: find", "shift+F3")
+    ana.wait(lambda s: selection(s)[0] == second[0], "Shift+F3 in it")
+    in_dialog("xchat: find", "F3")
+    ana.wait(lambda s: selection(s)[0] == third[0], "F3 in the dialog")
     st = ana.click(ana.state(), "*findDialog*Apply") or ana.state()
     st = ana.wait(lambda s: selection(s)[0] == second[0], "Find Previous")
     # Find Previous from the first match goes round the end.
