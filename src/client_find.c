@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <X11/Intrinsic.h>
+#include <X11/cursorfont.h>
 #include <Xm/Xm.h>
 #include <Xm/SelectioB.h>
 #include <Xm/Text.h>
@@ -273,11 +274,49 @@ link_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
 	free(line);
 }
 
+/* Is there a link under widget position pos? */
+static bool
+link_at(struct client_ui *ui, XmTextPosition pos)
+{
+	size_t	 off, b, e;
+	char	*line;
+	bool	 yes;
+
+	if ((line = logview_text_at(ui->lv, (long)pos, &off)) == NULL)
+		return false;
+	yes = links_find(line, strlen(line), off, &b, &e);
+	free(line);
+	return yes;
+}
+
+/* Over a link the pointer is a hand, elsewhere the text's own. */
+static void
+link_hover(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	static Cursor		 hand;
+	static bool		 on;
+	struct client_ui	*ui = closure;
+	bool			 over;
+
+	(void)cont;
+	over = ev->type == MotionNotify && *ui->o.url_command != '\0' &&
+	    link_at(ui, XmTextXYToPos(w, (Position)ev->xmotion.x,
+	    (Position)ev->xmotion.y));
+	if (over == on || !XtIsRealized(w))
+		return;
+	if (hand == None)
+		hand = XCreateFontCursor(XtDisplay(w), XC_hand2);
+	XDefineCursor(XtDisplay(w), XtWindow(w), over ? hand : None);
+	on = over;
+}
+
 void
 client_links_install(struct client_ui *ui)
 {
 	XtAddEventHandler(ui->text, ButtonPressMask | ButtonReleaseMask,
 	    False, link_handler, ui);
+	XtAddEventHandler(ui->text, PointerMotionMask | LeaveWindowMask,
+	    False, link_hover, ui);
 }
 
 /*
