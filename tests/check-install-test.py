@@ -141,7 +141,14 @@ def appres(cls, lang, env):
     e.update(env, LANG=lang, HOME=os.path.join(T, "nohome"))
     r = subprocess.run(["appres", cls], env=e, capture_output=True,
                        text=True, timeout=30)
-    check(r.returncode == 0, "appres %s: %s" % (cls, r.stderr))
+    if r.returncode != 0:
+        try:
+            with open(os.path.join(T, "xvfb.log")) as f:
+                xlog = f.read()[-600:]
+        except OSError:
+            xlog = "(no xvfb.log)"
+        check(False, "appres %s: %s\nDISPLAY=%s, Xvfb's log:\n%s" %
+              (cls, r.stderr, e.get("DISPLAY"), xlog))
     return r.stdout
 
 

@@ -93,13 +93,14 @@ xc_start_xvfb() {
 # may belong to another Xvfb whose lock file is gone: ours then starts
 # without the socket ("server already running" in its log) and
 # clients reach the other one, which goes away with its test.  So our
-# Xvfb must log no such thing.
+# Xvfb must log no such thing.  -noreset: an Xvfb that resets when its
+# last client leaves refuses the clients that come during the reset.
 xc_try_xvfb() {
 	n=$(( ($$ * 31 + tries * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) \
 	    % 800 + 100 ))
 	[ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] && return 1
 	: >"$T/xvfb.display"
-	Xvfb ":$n" -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
+	Xvfb ":$n" -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp -noreset \
 	    3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
 	xvfb_pid=$!
 	XC_PIDS="$XC_PIDS $xvfb_pid"
