@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -32,15 +33,23 @@ struct clientlog {
 };
 
 const char *
-clientlog_default_path(void)
+clientlog_default_path(const char *host, const char *port)
 {
 	static char	 path[4096];
 	const char	*home = getenv("HOME");
+	char		 name[256];
+	size_t		 i;
 
-	if (home == NULL || *home == '\0')
-		snprintf(path, sizeof path, "xchat-client.log");
-	else
-		snprintf(path, sizeof path, "%s/.xchat-client.log", home);
+	/* The server's name as a file name: odd bytes become '_'. */
+	snprintf(name, sizeof name, "%s-%s", host, port);
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)name[i]) && strchr(".-_:",
+		    name[i]) == NULL)
+			name[i] = '_';
+	if (name[0] == '.')
+		name[0] = '_';
+	snprintf(path, sizeof path, "%s/.xchat/logs/%s.log",
+	    home != NULL && *home != '\0' ? home : ".", name);
 	return path;
 }
 

@@ -449,7 +449,11 @@ do_connect(struct netclient *nc)
 	fd = netio_connect(nc->host, nc->port, nc->err, sizeof nc->err);
 	if (fd < 0) {
 		nc->state = NC_CONNECTING;
-		drop(nc, fd == -2 ? NCW_NOHOST : NCW_REFUSED);
+		/* A name that does not exist is not tried again by itself. */
+		if (fd == -2)
+			halt(nc, NCW_NOHOST);
+		else
+			drop(nc, fd == -3 ? NCW_NOHOST : NCW_REFUSED);
 		return;
 	}
 	nc->fd = fd;

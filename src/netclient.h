@@ -60,7 +60,9 @@ enum nc_why {
 	NCW_KEYCHANGED,		/* not the key pinned for the server */
 	NCW_KICKED,		/* BYE kicked [text]: not retried (errtext:
 				   the server's text, "banned" for a ban) */
-	NCW_NOHOST		/* the host name does not resolve (errtext) */
+	NCW_NOHOST		/* the host name does not resolve (errtext):
+				   not retried if the name does not exist,
+				   retried if the resolver failed */
 };
 
 /* What the user is asked about a server's key. */
@@ -361,6 +363,16 @@ const char *netclient_away_reason(const struct netclient *);
  */
 bool	 netclient_find_nick(struct netclient *, const char *nick,
 	    size_t len, uint64_t *id);
+/*
+ * Whether nick (len bytes, as shown) of user id may be taken for
+ * someone else's: another connected user, or we, have a nick of the
+ * same uniqueness key (or of the same hash of it), or the nick is not
+ * one this client accepts.  The window then shows the id beside it.
+ * Cheap for a connected id with that nick (its key is known); else the
+ * key is computed (ICU).
+ */
+bool	 netclient_nick_shared(struct netclient *, uint64_t id,
+	    const char *nick, size_t len);
 /*
  * The shown form of connected user id's nick into buf (NICK_SHOW_MAX
  * bytes); false if id is not connected.

@@ -215,3 +215,32 @@ netclient_user_nick(const struct netclient *nc, uint64_t id, char *buf)
 	nc_shown(u->nick, strlen(u->nick), u->refused, buf);
 	return true;
 }
+
+bool
+netclient_nick_shared(struct netclient *nc, uint64_t id, const char *nick,
+    size_t len)
+{
+	const struct nc_user	*u = nc_users_find(nc, id);
+	char			 key[NICK_KEY_MAX];
+	size_t			 klen, it;
+	uint64_t		 hash, other;
+
+	if (u != NULL && strlen(u->nick) == len &&
+	    memcmp(u->nick, nick, len) == 0 && !u->refused)
+		hash = u->keyhash;
+	else if (id == nc->id && strlen(nc->nick) == len &&
+	    memcmp(nc->nick, nick, len) == 0 && !nc->refused)
+		hash = nc->keyhash;
+	else {
+		if (!nick_valid(nick, len) ||
+		    (klen = nick_key(nick, len, key, sizeof key)) == 0)
+			return true;
+		hash = nick_hash(key, klen);
+	}
+	if (id != nc->id && nc->fd != -1 && nc->keyhash == hash)
+		return true;
+	for (it = 0; u64map_next(&nc->bykey, hash, &it, &other);)
+		if (other != id)
+			return true;
+	return false;
+}

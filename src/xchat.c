@@ -118,13 +118,24 @@ client_open(XtAppContext app, int *argcp, char **argv,
 
 /* The client's own log, or NULL for "none"; exits 2 if it cannot. */
 static struct clientlog *
-client_log_open(const struct cli_options *o)
+client_log_open(const struct cli_options *o, const char *port)
 {
 	struct clientlog	*cl = NULL;
 	const char		*path;
-	char			 ebuf[512];
+	char			 ebuf[512], dir[4096];
 
-	path = *o->logfile != '\0' ? o->logfile : clientlog_default_path();
+	if (*o->logfile != '\0')
+		path = o->logfile;
+	else {
+		/* One log per server, in ~/.xchat/logs (0700). */
+		path = clientlog_default_path(o->host, port);
+		snprintf(dir, sizeof dir, "%s", path);
+		*strrchr(dir, '/') = '\0';
+		if (!keys_private_dir(dir, ebuf, sizeof ebuf)) {
+			fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
+			exit(2);
+		}
+	}
 	if (strcmp(path, "none") != 0 &&
 	    (cl = clientlog_open(path, ebuf, sizeof ebuf)) == NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
@@ -325,8 +336,10 @@ main(int argc, char **argv)
 	memset(&id, 0, sizeof id);
 	if (!o.anonymous)
 		client_identity(&o, &id, keypath, sizeof keypath, &made);
-	cl = client_log_open(&o);
-	client_config(&o, &cfg, cl, o.anonymous ? NULL : &id);
+	client_config(&o, &cfg, NULL, o.anonymous ? NULL : &id);
+	/* Its default name has the port the transport chose. */
+	cl = client_log_open(&o, cfg.port);
+	cfg.log = cl;
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
 	    o.user_list_max, o.flush_ms };

@@ -362,7 +362,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 
 static const struct nc_events evs = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	NULL, ev_verdict, ev_userkey
+	NULL, ev_verdict, ev_userkey, NULL
 };
 
 /* The server's end of the socketpair the client runs on, and its. */
