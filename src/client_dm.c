@@ -236,6 +236,8 @@ dm_build(struct dmwin *dw)
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, dw->input,
 	    NULL);
 	XtManageChild(dw->text);
+	/* Typing goes to the input line, not the Key button. */
+	XtVaSetValues(form, XmNinitialFocus, dw->input, NULL);
 	XtManageChild(form);
 	XtAddCallback(dw->input, XmNactivateCallback, dm_send_cb, dw);
 	XtAddCallback(dw->send, XmNactivateCallback, dm_send_cb, dw);
@@ -476,6 +478,10 @@ client_dm_dump(struct client_ui *ui, FILE *fp)
 	size_t		 i;
 	char		*in;
 
+	/* What a test clicks: the main input line, File > Reconnect. */
+	xmu_dump_widget(fp, ui->top, "*work.input");
+	xmu_dump_widget(fp, ui->top, "*menuBar.fileMenu");
+	xmu_dump_widget(fp, ui->top, "*fileMenuPulldown.reconnect");
 	for (dw = ui->dms; dw != NULL; dw = dw->next) {
 		dm_flush_one(dw);
 		in = XmTextFieldGetString(dw->input);
