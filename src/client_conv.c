@@ -300,12 +300,12 @@ void
 client_conv_stopped(struct client_ui *ui, enum nc_why why)
 {
 	struct tkv	 kv[KV_CONN + 1];
-	const char	*t;
-	char		*s;
+	char		*s, *t;
 
 	if (why != NCW_KICKED)
 		return;
-	t = netclient_error(ui->nc);
+	t = utf8_clean_dup(netclient_error(ui->nc),
+	    strlen(netclient_error(ui->nc)), 0);
 	client_view_kv(ui, kv);
 	kv[KV_CONN] = (struct tkv){ 't', *t != '\0' ? t :
 	    ui->r.kicked_noreason };
@@ -315,6 +315,7 @@ client_conv_stopped(struct client_ui *ui, enum nc_why why)
 	s = transcript_expand(ui->r.kicked_message, kv, KV_CONN + 1);
 	xmu_show_message(ui->kickbox, s);
 	free(s);
+	free(t);
 }
 
 static bool

@@ -330,12 +330,16 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
 	struct tkv		 t = { 't', NULL };
-	char			*whytext;
+	char			*whytext, *err;
 
 	ui->state = st;
 	ui->retry_secs = secs;
-	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
+	/* The server's words (BYE) among them: made displayable. */
+	err = utf8_clean_dup(ui->nc != NULL ? netclient_error(ui->nc) : "",
+	    ui->nc != NULL ? strlen(netclient_error(ui->nc)) : 0, 0);
+	t.v = err;
 	whytext = transcript_expand(why_template(ui, why), &t, 1);
+	free(err);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -610,8 +614,8 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	struct tkv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
-	/* A kick is told by the stopped line and its dialog. */
-	if (what == NCN_BYE && clen == 6 && memcmp(code, "kicked", 6) == 0) {
+	/* A BYE is told by the line of the disconnection (its %t). */
+	if (what == NCN_BYE) {
 		free(c);
 		free(x);
 		return;
@@ -619,8 +623,6 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	switch (what) {
 	case NCN_NICKINUSE:	tmpl = ui->r.note_nickinuse; break;
 	case NCN_BADNICK:	tmpl = ui->r.note_badnick; break;
-	case NCN_BYE:		tmpl = *x != '\0' ? ui->r.note_bye :
-				    ui->r.note_bye_bare; break;
 	case NCN_BADFRAME:	tmpl = ui->r.note_badframe; break;
 	case NCN_TOOLONG:	tmpl = ui->r.note_toolong; break;
 	case NCN_QUEUEFULL:	tmpl = ui->r.note_queuefull; break;

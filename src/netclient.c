@@ -1020,6 +1020,10 @@ on_bye(struct netclient *nc, const struct proto_smsg *m)
 	    NCW_FULL : NCW_BYE;
 	nc_emit_note(nc, NCN_BYE, m->code.p, m->code.len, m->text.p,
 	    m->text.len);
+	/* netclient_error(): the reason and its text ("shutdown"). */
+	snprintf(nc->err, sizeof nc->err, "%.*s%s%.*s", (int)m->code.len,
+	    m->code.p, m->text.len > 0 ? " " : "", (int)m->text.len,
+	    m->text.p);
 	if (m->code.len != 6 || memcmp(m->code.p, "kicked", 6) != 0)
 		return;
 	nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);

@@ -421,7 +421,7 @@ join_add(struct transcript *t, uint64_t id, uint64_t serial)
 
 /* The text of a join, leave or nick line (tmpl) at time tbuf. */
 static char *
-user_text(struct transcript *t, const char *tmpl, const char *tbuf,
+userline_text(struct transcript *t, const char *tmpl, const char *tbuf,
     uint64_t id, const char *nick, size_t len, const char *old,
     const char *reason, size_t rlen)
 {
@@ -464,7 +464,7 @@ join_renamed(struct transcript *t, uint64_t id, const char *nick,
 	if (strftime(tbuf, sizeof tbuf, t->str->fmt_time, &tm) == 0)
 		tbuf[0] = '\0';
 	free(l->s);
-	l->s = user_text(t, t->str->fmt_join, tbuf, id, nick, len, NULL,
+	l->s = userline_text(t, t->str->fmt_join, tbuf, id, nick, len, NULL,
 	    NULL, 0);
 	l->prefix = strlen(l->s);
 	if (t->changed != NULL)
@@ -490,7 +490,7 @@ transcript_user(struct transcript *t, enum tuser_ev what, uint64_t id,
 	tmpl = what == TU_JOIN ? t->str->fmt_join : what == TU_LEAVE ?
 	    t->str->fmt_leave : t->str->fmt_nick;
 	tline_time(t, 0, tbuf);
-	s = user_text(t, tmpl, tbuf, id, nick, len, old, reason, rlen);
+	s = userline_text(t, tmpl, tbuf, id, nick, len, old, reason, rlen);
 	serial = tline_add(t, s, strlen(s), TL_PLAIN, false);
 	if (what == TU_JOIN)
 		join_add(t, id, serial);

@@ -256,15 +256,19 @@ client_wants_fingerprint(int argc, char **argv)
 static void	 client_transport(const struct cli_options *,
 		    struct nc_config *, const struct keys_identity *);
 
-/* The client core's settings: options, log, transport, our key. */
+/*
+ * The client core's settings: options, transport, our key, and the log
+ * (its default name has the port the transport chose).
+ */
 static void
 client_config(const struct cli_options *o, struct nc_config *cfg,
-    struct clientlog *cl, const struct keys_identity *id)
+    const struct keys_identity *id)
 {
 	*cfg = (struct nc_config){ o->host, o->port, o->nick,
-	    o->ping_interval, o->ping_timeout, o->connect_timeout, cl, NULL,
+	    o->ping_interval, o->ping_timeout, o->connect_timeout, NULL, NULL,
 	    NULL, NULL, NULL, NULL };
 	client_transport(o, cfg, id);
+	cfg->log = client_log_open(o, cfg->port);
 }
 
 /*
@@ -336,10 +340,8 @@ main(int argc, char **argv)
 	memset(&id, 0, sizeof id);
 	if (!o.anonymous)
 		client_identity(&o, &id, keypath, sizeof keypath, &made);
-	client_config(&o, &cfg, NULL, o.anonymous ? NULL : &id);
-	/* Its default name has the port the transport chose. */
-	cl = client_log_open(&o, cfg.port);
-	cfg.log = cl;
+	client_config(&o, &cfg, o.anonymous ? NULL : &id);
+	cl = cfg.log;
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
 	    o.user_list_max, o.flush_ms };

@@ -285,6 +285,8 @@ def v1_quiet():
     t = st["transcript"]
     xc.check(t.count("Disconnected:") == 1, "lines per outage: %d" %
              t.count("Disconnected:"))
+    xc.check("Disconnected: the server said goodbye (shutdown); retrying"
+             in t, "the goodbye in the outage's line")
     for text in ("antes de você", "ao vivo", "minha"):
         xc.check(t.count(text) == 1, "%r shown %d times" % (text,
                  t.count(text)))
