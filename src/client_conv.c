@@ -374,6 +374,8 @@ client_conv_install(struct client_ui *ui)
 {
 	XtAddCallback(ui->users, XmNsingleSelectionCallback, users_select_cb,
 	    ui);
+	XtAddCallback(ui->users, XmNbrowseSelectionCallback, users_select_cb,
+	    ui);
 	userview_away_mark(ui->uv, ui->r.mark_away);
 }
 

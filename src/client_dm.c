@@ -299,6 +299,9 @@ client_dm_open(struct client_ui *ui, uint64_t id)
 		    (u = userlist_find(userview_model(ui->uv), id)) == NULL)
 			return false;
 		dw = dm_get(ui, id, u->nick, strlen(u->nick));
+		/* Away already: say so before anything is typed. */
+		if (u->away != NULL)
+			client_dm_away(ui, id, u->away, strlen(u->away));
 	}
 	dm_show(dw);
 	XmProcessTraversal(dw->input, XmTRAVERSE_CURRENT);
@@ -482,6 +485,7 @@ client_dm_dump(struct client_ui *ui, FILE *fp)
 	xmu_dump_widget(fp, ui->top, "*work.input");
 	xmu_dump_widget(fp, ui->top, "*menuBar.fileMenu");
 	xmu_dump_widget(fp, ui->top, "*fileMenuPulldown.reconnect");
+	xmu_dump_widget(fp, ui->top, "*privateWho");
 	for (dw = ui->dms; dw != NULL; dw = dw->next) {
 		dm_flush_one(dw);
 		in = XmTextFieldGetString(dw->input);
