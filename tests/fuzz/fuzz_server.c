@@ -222,8 +222,10 @@ ev_state(void *arg, enum nc_state s, enum nc_why why, unsigned secs)
 {
 	(void)arg;
 	(void)secs;
-	INVARIANT(s >= NC_IDLE && s <= NC_CLOSED);
-	INVARIANT(why >= NCW_NONE && why <= NCW_USER);
+	/* Stopped by the server only with BYE kicked (issue 13). */
+	INVARIANT((s >= NC_IDLE && s <= NC_CLOSED) ||
+	    (s == NC_STOPPED && why == NCW_KICKED));
+	INVARIANT((why >= NCW_NONE && why <= NCW_USER) || why == NCW_KICKED);
 	events++;
 }
 

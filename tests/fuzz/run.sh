@@ -62,6 +62,7 @@ sources() {
 	case $1 in
 	frames)		echo "$base" ;;
 	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
+			    "$s/netclient_dm.c $s/cmdline.c $s/seenset.c" \
 			    "$s/netclient_v2.c $s/verify.c $s/knownusers.c" \
 			    "$s/u64map.c $s/tls.c $s/keys.c" \
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
