@@ -252,7 +252,8 @@ static struct dmwin *
 dm_get(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
 {
 	static const struct logview_hooks hooks = { dm_schedule, NULL };
-	struct dmwin	*dw;
+	struct dmwin		*dw;
+	const struct ul_user	*u;
 
 	if ((dw = dm_find(ui, id)) != NULL)
 		return dw;
@@ -271,6 +272,10 @@ dm_get(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
 	dm_titles(dw);
 	dw->next = ui->dms;
 	ui->dms = dw;
+	/* Away already: said before anything is typed. */
+	if ((u = userlist_find(userview_model(ui->uv), id)) != NULL &&
+	    u->away != NULL)
+		client_dm_away(ui, id, u->away, strlen(u->away));
 	return dw;
 }
 
@@ -299,9 +304,6 @@ client_dm_open(struct client_ui *ui, uint64_t id)
 		    (u = userlist_find(userview_model(ui->uv), id)) == NULL)
 			return false;
 		dw = dm_get(ui, id, u->nick, strlen(u->nick));
-		/* Away already: say so before anything is typed. */
-		if (u->away != NULL)
-			client_dm_away(ui, id, u->away, strlen(u->away));
 	}
 	dm_show(dw);
 	XmProcessTraversal(dw->input, XmTRAVERSE_CURRENT);

@@ -135,6 +135,8 @@ def v2_conversation():
     lines = wait_private(eva, 1, lambda sh, ls: sh and any(
         "✓ [private] ana: segredo só para você" in l for l in ls),
         "the DM window with the checked message")
+    xc.check(any("* ana is away: numa reunião comprida demais para a lista"
+                 in l for l in lines), "the window says ana is away")
     st = eva.state()
     xc.check("Private message from ana: shown in its own window." in
              st["transcript"], "main transcript note")
