@@ -299,9 +299,95 @@ def v1_quiet():
                  t.count(text)))
     shot("v1-reconnect")
     log("ok: one line for the outage; the history not shown twice")
+    real_dm_v1(srv, ana, int(st["id"]))
     ana.proc.kill()
     ana.proc.wait()
     srv.stop()
+
+
+def server_serves_dm(srv, c):
+    """Whether the xchatd built here serves DM (issue 13's server)."""
+    c.sendline("AWAY")
+    while True:
+        line = c.line(10)
+        if line.startswith((b"AWAY ", b"ERR ")):
+            return line.startswith(b"AWAY ")
+
+
+def real_dm_v1(srv, ana, ana_id):
+    """DM and AWAY through the real xchatd, version 1."""
+    bob = srv.client()
+    if not server_serves_dm(srv, bob):
+        log("xchatd does not serve DM yet: real DM steps skipped")
+        return
+    bob.sendline("NICK bob")
+    bob.expect("NICK %d bob" % bob.id, skip=("LEAVE", "JOIN", "AWAY"))
+    ana.wait(lambda s: "bob #%d" % bob.id in s.get("users", ""), "bob")
+    ana.type_line("/msg bob só para você")
+    f = bob.expect("DM ", skip=("LEAVE", "JOIN", "NICK", "PING", "AWAY"))
+    xc.check(f.split(b" ", 5)[5] == "só para você".encode() and
+             int(f.split(b" ")[2]) == ana_id, "DM relayed: %r" % f)
+    wait_private(ana, bob.id, lambda sh, ls: any(
+        "» [private] ana: só para você  ✔" in l for l in ls),
+        "our DM confirmed by the real server")
+    bob.dm(7, ana_id, "resposta privada")
+    bob.expect("OK 7 ", skip=("LEAVE", "JOIN", "NICK", "PING", "AWAY"))
+    wait_private(ana, bob.id, lambda sh, ls: any(
+        "- [private] bob: resposta privada" in l for l in ls),
+        "bob's DM in the window")
+    st = ana.state()
+    xc.check("resposta privada" not in st["transcript"], "DM in main")
+    bob.sendline("AWAY no almoço")
+    ana.wait(lambda s: "bob #%d (away: no almoço)" % bob.id in
+             s.get("users", ""), "bob away in the list")
+    ana.xdo("key", "Down")
+    ana.type_line("/away fora")
+    bob.expect("AWAY %d fora" % ana_id, skip=("LEAVE", "JOIN", "NICK",
+                                              "PING", "AWAY %d no" % bob.id))
+    ana.wait(lambda s: "You are marked away: fora." in s["transcript"],
+             "our away echoed")
+    shot("real-dm-v1")
+    log("ok: the real xchatd: DM both ways, AWAY both ways (version 1)")
+
+
+def real_dm_v2():
+    """Two xchat windows with keys through the real xchatd over TLS: a
+    DM signed for its recipient's key, accepted by the server (it
+    checks the signature) and checked by the recipient."""
+    if not g.server_speaks_v2():
+        return
+    srv = g.RealServer("state-dm2")
+    probe = srv.client()
+    if not server_serves_dm(srv, probe):
+        log("xchatd does not serve DM yet: real v2 DM steps skipped")
+        srv.stop()
+        return
+    probe.close()
+    fp = g.server_key(srv.statedir)
+    ra = g.XChat("xchatDmA", srv.tlsport, "rina", "-tls", "-trust", fp,
+                 home=os.path.join(T, "home-dma"))
+    rb = g.XChat("xchatDmB", srv.tlsport, "rubi", "-tls", "-trust", fp,
+                 home=os.path.join(T, "home-dmb"))
+    ra.wait(lambda s: "rubi #" in s.get("users", "") and
+            "◆" in s.get("users", ""), "rubi listed, keyed")
+    ra.type_line("/msg rubi assinado para a rubi")
+    rb.wait(lambda s: any(l.startswith("private ") for l in
+                               open(rb.dump, encoding="utf-8")), "a window")
+    uid = [int(l.split()[1]) for l in open(rb.dump, encoding="utf-8")
+           if l.startswith("private ")][0]
+    wait_private(rb, uid, lambda sh, ls: any(
+        "✓ [private] rina: assinado para a rubi" in l for l in ls),
+        "the signed DM checked by its recipient")
+    rid = int(rb.state()["id"])
+    wait_private(ra, rid, lambda sh, ls: any(
+        "» [private] rina: assinado para a rubi  ✔" in l for l in ls),
+        "accepted by the server (signature checked)")
+    shot("real-dm-v2")
+    for x in (ra, rb):
+        x.proc.kill()
+        x.proc.wait()
+    srv.stop()
+    log("ok: the real xchatd over TLS: a signed DM accepted and checked")
 
 
 def no_host():
@@ -323,6 +409,7 @@ def main():
     no_host()
     v1_quiet()
     v2_conversation()
+    real_dm_v2()
     return 0
 
 
