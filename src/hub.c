@@ -40,6 +40,7 @@
 #include "hub.h"
 #include "hub_int.h"
 #include "accounts.h"
+#include "cluster.h"
 #include "history.h"
 #include "keys.h"
 #include "log.h"
@@ -193,6 +194,8 @@ hub_drop_text(struct client *c, const char *reason, const char *text,
 		hub_info_of(c, &ci);
 		if (h->ev->left != NULL)
 			h->ev->left(h->ui, &ci, reason);
+		if (h->cl != NULL)
+			cluster_left(h->cl, c, reason);
 	}
 	unlist(h, c);
 	log_debug("client %llu (%s) left: %s", (unsigned long long)c->id,
@@ -275,6 +278,8 @@ round_end(void *arg)
 	resume_held(h);
 	if (h->nreread > 0)
 		rereads(h);
+	if (h->cl != NULL)
+		cluster_round(h->cl);
 	if (fanout_round_pending(h->fo)) {
 		for (i = 0; i < h->nclients; i++)
 			fanout_round_send(h->fo, &h->clients[i]->fp);
@@ -355,6 +360,7 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	struct conn_info info;
 	char		 buf[PROTO_MAX_FRAME];
 	int		 one = 1, fd = conn_fd(cn);
+	uint64_t	 id = 0;
 
 	/* Handshakes under way count too (a TLS newcomer's is off already). */
 	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
@@ -363,10 +369,18 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 		conn_close(cn);
 		return;
 	}
+	/* In a cluster the store hands out ids; none yet: refused. */
+	if (h->cl != NULL && (id = cluster_new_id(h->cl)) == 0) {
+		if (conn_write(cn, buf, proto_encode_bye_text(buf, "full",
+		    "the cluster store is unreachable", 32)) < 0)
+			log_debug("BYE full: %s", strerror(errno));
+		conn_close(cn);
+		return;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c = xcalloc(1, sizeof *c);
 	c->hub = h;
-	c->id = h->next_id++;
+	c->id = h->cl != NULL ? id : h->next_id++;
 	/* Earlier broadcasts are not its; the welcome is never "slow". */
 	fanout_peer_init(h->fo, &c->fp, cn, c->id, c);
 	c->tls = tls;

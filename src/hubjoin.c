@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "accounts.h"
+#include "cluster.h"
 #include "fanout.h"
 #include "history.h"
 #include "hub.h"
@@ -115,6 +116,8 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		    o->nicklen, key_shown(o, c->version)));
 		users++;
 	}
+	if (h->cl != NULL)
+		users += cluster_users(h->cl, c);
 	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,
 	    welcome_hist, c);
 	hub_queue(c, buf, proto_encode_ready(buf, users));
@@ -125,6 +128,8 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		    proto_encode_join_v(buf, c->id, c->nick, c->nicklen,
 		    key_shown(c, v)));
 	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
+	if (h->cl != NULL)
+		cluster_joined(h->cl, c);
 	/*
 	 * Send the welcome now and give back its buffer (it holds a USER
 	 * line per client): a thousand idle clients must not keep a

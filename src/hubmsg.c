@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "cluster.h"
 #include "digest.h"
 #include "evloop.h"
 #include "fanout.h"
@@ -352,6 +353,11 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		return;
 	}
 
+	if (h->cl != NULL) {
+		/* Numbered by the store; OK once stored and logged. */
+		cluster_submit(h->cl, c, m, md5);
+		return;
+	}
 	p = pend_new(h, c);
 	p->n = h->next_n++;
 	memcpy(p->seq, m->seq.p, m->seq.len);
@@ -559,9 +565,7 @@ registry_check(struct hub *h, struct client *c, const char *nick, size_t len,
 static void
 handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
-	struct hub_client_info ci;
-	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
-	char		 key[NICK_KEY_MAX];
+	char		 buf[PROTO_MAX_FRAME], key[NICK_KEY_MAX];
 	const char	*code;
 	size_t		 klen = 0;
 	bool		 reg;
@@ -583,11 +587,27 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		    m->nick.len));
 		return;
 	}
+	if (h->cl != NULL) {
+		/* Claimed across the cluster; applied when the store says. */
+		cluster_nick(h->cl, c, m->nick.p, m->nick.len, key, klen, reg);
+		return;
+	}
+	hub_nick_apply(h, c, m->nick.p, m->nick.len, nick_hash(key, klen),
+	    reg);
+}
+
+void
+hub_nick_apply(struct hub *h, struct client *c, const char *nick,
+    size_t len, uint64_t hash, bool reg)
+{
+	struct hub_client_info ci;
+	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
+
 	memcpy(old, c->nick, c->nicklen + 1);
-	memcpy(c->nick, m->nick.p, m->nick.len);
-	c->nick[m->nick.len] = '\0';
-	c->nicklen = m->nick.len;
-	c->keyhash = nick_hash(key, klen);
+	memcpy(c->nick, nick, len);
+	c->nick[len] = '\0';
+	c->nicklen = len;
+	c->keyhash = hash;
 	hub_broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
 	    c->nicklen));
 	hub_info_of(c, &ci);
@@ -610,7 +630,7 @@ handle_key(struct hub *h, struct client *c, uint64_t id)
 			key = o->key;
 			spki = o->spki;
 		}
-	} else
+	} else if (h->cl == NULL || !cluster_key_of(h->cl, id, &key, &spki))
 		(void)history_key_of(h->hist, id, &key, &spki);
 	hub_queue(c, buf, proto_encode_key(buf, id, key != NULL ? key : "-",
 	    spki != NULL ? spki : "-", spki != NULL ? strlen(spki) : 1));

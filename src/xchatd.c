@@ -35,11 +35,13 @@
 #include "protocol.h"
 #include "server_ui.h"
 #include "srvopts.h"
+#include "cluster.h"
 #include "tls.h"
 #include "xmutil.h"
 
 static struct hub	*hub;
 static struct msglog	*mlog;
+static struct cluster	*cluster;	/* NULL: a single server */
 static struct tls_creds	*tls;		/* NULL: no TLS */
 static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
 static struct accounts	*accounts;	/* the registry */
@@ -505,6 +507,22 @@ accounts_open(struct srv_options *o, Widget top)
 		    "come in", o->accounts);
 }
 
+/* Join the cluster -cluster names (doc/CLUSTER.md); exits 1 if bad. */
+static void
+cluster_start(struct srv_options *o, Widget top)
+{
+	struct cluster_config cc;
+	char		 err[512];
+
+	cc.store = o->cluster;
+	cc.name = o->clustername;
+	cc.timeout = o->clustertimeout;
+	if ((cluster = cluster_create(hub, &cc, err, sizeof err)) == NULL)
+		startup_error(top, err);
+	log_info("cluster %s through %s, as %s", o->clustername, o->cluster,
+	    cluster_self(cluster));
+}
+
 /* Listen, open the log and start the hub; exits 1 on a failure. */
 static void
 server_start(struct srv_options *o, struct server_ui *ui, Widget top)
@@ -527,6 +545,8 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 
 	hub = hub_create(&o->hub, mlog, ui != NULL ? server_ui_events() :
 	    NULL, ui);
+	if (o->cluster != NULL)
+		cluster_start(o, top);
 	hub_listen(hub, hubfds[0]);
 	if (hubfds[1] != -1)
 		hub_listen_tls(hub, hubfds[1], tls);
@@ -579,6 +599,8 @@ main(int argc, char **argv)
 	evloop_run();
 
 	log_info("shutting down");
+	hub_shutdown(hub);
+	cluster_free(cluster);
 	hub_free(hub);
 	msglog_close(mlog);
 	accounts_free(accounts);
