@@ -159,8 +159,10 @@ cl_entry_parse(const redisReply *r, struct cl_entry *e)
 		return false;
 	for (i = 0; i + 1 < fv->elements; i += 2)
 		if (!entry_field(e, fv->element[i], fv->element[i + 1], &n,
-		    &id))
+		    &id)) {
+			e->type = 0;	/* never handed on as good */
 			return false;
+		}
 	e->n = n;
 	e->id = id;
 	if (entry_valid(e))

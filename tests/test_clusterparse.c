@@ -159,6 +159,19 @@ test_shapes(void)
 	    0);
 	freeReplyObject(r);
 
+	/* A bad field after a good type: handed on as type 0, never as
+	 * a join with id 0 (found by fuzz_cluster). */
+	{
+		static const char *half[] = { "t", "j", "id", "0x" };
+		struct cl_entry e;
+
+		n = entry_resp(buf, sizeof buf, "2-0", half, 4);
+		r = parse(buf, n);
+		CHECK(r != NULL && !cl_entry_parse(r, &e) && e.type == 0);
+		CHECK(strcmp(e.sid, "2-0") == 0);
+		freeReplyObject(r);
+	}
+
 	r = parse("$-1\r\n", 5);		/* a timeout: no entry */
 	seen = 0;
 	CHECK(r != NULL && cl_xread_each(r, take, NULL, NULL) && seen == 0);
