@@ -74,6 +74,37 @@ nc_shown(const char *nick, size_t len, bool refused, char *buf)
 }
 
 /*
+ * Take entry i of the host list ("a,b:12346,c", the servers of one
+ * cluster): nc->host, and nc->port (the entry's own, else the
+ * configured one).  An entry with two colons or more is an IPv6
+ * address without a port; "[addr]:port" gives one.
+ */
+static void
+host_take(struct netclient *nc, unsigned i)
+{
+	const char	*p = nc->hostlist, *end, *colon;
+	size_t		 len;
+
+	while (i-- > 0 && (end = strchr(p, ',')) != NULL)
+		p = end + 1;
+	len = (end = strchr(p, ',')) != NULL ? (size_t)(end - p) : strlen(p);
+	free(nc->host);
+	free(nc->port);
+	colon = memrchr(p, ':', len);
+	if (colon != NULL && (memchr(p, ':', (size_t)(colon - p)) == NULL ||
+	    (p[0] == '[' && colon > p && colon[-1] == ']'))) {
+		nc->port = xstrndup(colon + 1, len - (size_t)(colon - p) - 1);
+		len = (size_t)(colon - p);
+	} else
+		nc->port = xstrdup(nc->defport);
+	if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+		p++;
+		len -= 2;
+	}
+	nc->host = xstrndup(p, len);
+}
+
+/*
  * Create a client for cfg.  The events struct and arg are kept (not
  * copied) and must outlive the client.  Nothing happens until
  * netclient_start().
@@ -84,8 +115,13 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 {
 	struct netclient	*nc = xcalloc(1, sizeof *nc);
 
-	nc->host = xstrdup(cfg->host);
-	nc->port = xstrdup(cfg->port);
+	const char		*p;
+
+	nc->hostlist = xstrdup(cfg->host);
+	nc->defport = xstrdup(cfg->port);
+	for (nc->nhosts = 1, p = cfg->host; (p = strchr(p, ',')) != NULL; p++)
+		nc->nhosts++;
+	host_take(nc, 0);
 	if (cfg->nick != NULL)
 		nc_copy_str(nc->want, sizeof nc->want, cfg->nick,
 		    strlen(cfg->nick));
@@ -157,6 +193,8 @@ netclient_free(struct netclient *nc)
 	free(nc->rbuf);
 	free(nc->host);
 	free(nc->port);
+	free(nc->hostlist);
+	free(nc->defport);
 	free(nc->known);
 	free(nc->pin);
 	free(nc);
@@ -404,6 +442,11 @@ drop(struct netclient *nc, enum nc_why why)
 	if (nc->state == NC_CLOSED) {
 		emit_state(nc);
 		return;
+	}
+	/* Several servers (a cluster): the next one, same backoff. */
+	if (nc->nhosts > 1) {
+		nc->hostidx = (nc->hostidx + 1) % nc->nhosts;
+		host_take(nc, nc->hostidx);
 	}
 	if (nc->halt) {
 		nc->halt = false;
@@ -1181,6 +1224,13 @@ const char *
 netclient_transport(const struct netclient *nc)
 {
 	return nc->tlsver;
+}
+
+const char *
+netclient_host(const struct netclient *nc, const char **port)
+{
+	*port = nc->port;
+	return nc->host;
 }
 
 const char *
