@@ -77,6 +77,22 @@ static const char round_lua[] =
 "    end\n"
 "    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'l', 'id', id,\n"
 "      'srv', me, 'nick', nick, 'reason', ARGV[i+9])\n"
+"  elseif t == 'q' then\n"
+"    local cl = redis.call('HGETALL', H)\n"
+"    for k = 1, #cl, 2 do\n"
+"      redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'l',\n"
+"        'id', cl[k], 'srv', me, 'nick',\n"
+"        string.match(cl[k+1], '^%S+ %S+ (.+)$') or 'user'..cl[k],\n"
+"        'reason', 'shutdown')\n"
+"    end\n"
+"    for _, k in ipairs(redis.call('SMEMBERS', NS)) do\n"
+"      local v = redis.call('GET', P..':nick:'..k)\n"
+"      if v and string.sub(v, 1, #me + 1) == me..' ' then\n"
+"        redis.call('DEL', P..':nick:'..k)\n"
+"      end\n"
+"    end\n"
+"    redis.call('DEL', H, NS)\n"
+"    redis.call('ZREM', P..':servers', me)\n"
 "  end\n"
 "  out[#out+1] = r\n"
 "end\n"
@@ -153,11 +169,9 @@ static const char join_lua[] =
 "local old, oldv = redis.call('HGETALL', H), {}\n"
 "for i = 1, #old, 2 do oldv[old[i]] = old[i+1] end\n"
 "for _, k in ipairs(redis.call('SMEMBERS', NS)) do\n"
-"  if redis.call('GET', P..':nick:'..k) then\n"
-"    local v = redis.call('GET', P..':nick:'..k)\n"
-"    if string.sub(v, 1, #me + 1) == me..' ' then\n"
-"      redis.call('DEL', P..':nick:'..k)\n"
-"    end\n"
+"  local v = redis.call('GET', P..':nick:'..k)\n"
+"  if v and string.sub(v, 1, #me + 1) == me..' ' then\n"
+"    redis.call('DEL', P..':nick:'..k)\n"
 "  end\n"
 "end\n"
 "redis.call('DEL', H, NS)\n"
@@ -208,7 +222,8 @@ static const char join_lua[] =
 
 /* An operation of the round's batch. */
 struct op {
-	char		 type;		/* 'm' 'j' 'l' */
+	char		 type;		/* 'm' 'j' 'l', 'q' this server
+					   leaves */
 	uint64_t	 id;
 	char		 seq[PROTO_MAX_SEQ + 1];
 	char		 nick[PROTO_MAX_NICK + 1];
@@ -405,14 +420,19 @@ op_new(struct cluster *cl, char type, const struct client *c)
 	o = &b->ops[b->nops++];
 	memset(o, 0, sizeof *o);
 	o->type = type;
+	strcpy(o->sig, "-");
+	evloop_round_request();
+	if (c == NULL) {
+		strcpy(o->nick, "-");
+		strcpy(o->key, "-");
+		return o;
+	}
 	o->id = c->id;
 	memcpy(o->nick, c->nick, c->nicklen + 1);
 	snprintf(o->key, sizeof o->key, "%s", c->key[0] != '\0' ? c->key :
 	    "-");
 	o->spki = c->spki != NULL ? xstrdup(c->spki) : NULL;
 	snprintf(o->peer, sizeof o->peer, "%s", c->peer);
-	strcpy(o->sig, "-");
-	evloop_round_request();
 	return o;
 }
 
@@ -638,7 +658,8 @@ cluster_round(struct cluster *cl)
 		o = &b->ops[i];
 		snprintf(idbuf[i], sizeof idbuf[i], "%llu",
 		    (unsigned long long)o->id);
-		argv[a++] = o->type == 'm' ? "m" : o->type == 'j' ? "j" : "l";
+		argv[a++] = o->type == 'm' ? "m" : o->type == 'j' ? "j" :
+		    o->type == 'l' ? "l" : "q";
 		argv[a++] = idbuf[i];
 		argv[a++] = o->nick;
 		argv[a++] = o->md5;
@@ -1372,8 +1393,11 @@ cluster_free(struct cluster *cl)
 {
 	if (cl == NULL)
 		return;
+	/* Leave: the clients' LEAVE shutdown, the presence taken away. */
+	if (cl->ac != NULL && cl->join_sent)
+		(void)op_new(cl, 'q', NULL);
 	cluster_round(cl);
-	/* The clients' leaving, written now if the socket takes it. */
+	/* Written now if the socket takes it (else: a split, later). */
 	if (cl->ac != NULL && cl->state == CLUSTER_UP)
 		redisAsyncHandleWrite(cl->ac);
 	evloop_timer_del(cl->beat);

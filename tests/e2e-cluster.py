@@ -11,6 +11,7 @@ alikes), and free again when their holder leaves.  Ids are never
 reused, across servers and across a server's restart.  Skipped (77)
 without redis-server."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -163,6 +164,23 @@ with Redis() as r:
         check(n.id not in ids, "id %d reused" % n.id)
         ids.append(n.id)
         n.close()
-    for s in (a, b, c):
+    # A server that stops cleanly takes its clients out at once
+    # (LEAVE shutdown, not a split later) and leaves no presence.
+    w = a.client()
+    g = c.client()
+    w.expect(("JOIN %d " % g.id).encode(), skip=("JOIN", "LEAVE"))
+    c.stop()
+    l = w.expect(("LEAVE %d " % g.id).encode(), skip=("JOIN", "LEAVE"))
+    check(l.endswith(b" shutdown"), "LEAVE at shutdown: %r" % l)
+    w.close()
+    for s in (a, b):
         s.stop()
+    check(r.cli("ZCARD", "xchat:servers").strip() == "0",
+          "presence left behind by stopped servers")
+    # Each server's log holds what it accepted; -verifylog checks it
+    # (its numbers have gaps: the other servers').
+    for s in (a, b, c):
+        p = subprocess.run([xc.XCHATD, "-verifylog", s.log],
+                           capture_output=True)
+        check(p.returncode == 0, "-verifylog %s: %r" % (s.log, p.stdout))
 print("e2e-cluster: ok")
