@@ -770,6 +770,31 @@ cluster_key_of(const struct cluster *cl, uint64_t id, const char **key,
 	return true;
 }
 
+/* Tell the window about a client of another server. */
+static void
+tell_ui(struct cluster *cl, const struct rcl *r, const char *reason,
+    const char *oldnick)
+{
+	struct hub	*h = cl->h;
+	struct hub_client_info ci;
+	char		 peer[CLUSTER_MAX_SRV + 2];
+
+	memset(&ci, 0, sizeof ci);
+	snprintf(peer, sizeof peer, "@%s", r->srv);
+	ci.id = r->id;
+	ci.nick = r->nick;
+	ci.peer = peer;
+	ci.key = r->key[0] != '\0' ? r->key : NULL;
+	ci.version = 0;
+	ci.server = r->srv;
+	if (reason != NULL && h->ev->left != NULL)
+		h->ev->left(h->ui, &ci, reason);
+	else if (oldnick != NULL && h->ev->renamed != NULL)
+		h->ev->renamed(h->ui, &ci, oldnick);
+	else if (reason == NULL && oldnick == NULL && h->ev->joined != NULL)
+		h->ev->joined(h->ui, &ci);
+}
+
 /* A JOIN of another server's client for the local clients. */
 static void
 tell_join(struct cluster *cl, const struct rcl *r)
@@ -838,8 +863,9 @@ entry_apply(void *arg, const struct cl_entry *e)
 	case 'j':
 		if (r != NULL)
 			return;		/* never twice */
-		tell_join(cl, rcl_add(cl, e->id, &e->srv, &e->nick, &e->key,
-		    &e->spki));
+		r = rcl_add(cl, e->id, &e->srv, &e->nick, &e->key, &e->spki);
+		tell_join(cl, r);
+		tell_ui(cl, r, NULL, NULL);
 		break;
 	case 'l':
 		if (r == NULL)
@@ -848,17 +874,20 @@ entry_apply(void *arg, const struct cl_entry *e)
 		    e->reason.p);
 		hub_broadcast(h, NULL, buf, proto_encode_leave(buf, r->id,
 		    r->nick, r->nicklen, rs));
+		tell_ui(cl, r, rs, NULL);
 		rcl_del(cl, r);
 		break;
 	case 'k':
 		if (r == NULL || (r->nicklen == e->nick.len &&
 		    memcmp(r->nick, e->nick.p, e->nick.len) == 0))
 			return;
+		memcpy(rs, r->nick, r->nicklen + 1);
 		memcpy(r->nick, e->nick.p, e->nick.len);
 		r->nick[e->nick.len] = '\0';
 		r->nicklen = e->nick.len;
 		hub_broadcast(h, NULL, buf, proto_encode_nick(buf, r->id,
 		    r->nick, r->nicklen));
+		tell_ui(cl, r, NULL, rs);
 		break;
 	}
 }
@@ -1078,7 +1107,8 @@ snapshot_take(struct cluster *cl, const redisReply *others)
 			    hv->element[j + 1]->len, &key, &spki, &nick) ||
 			    rcl_find(cl, id) != NULL)
 				continue;
-			rcl_add(cl, id, &srv, &nick, &key, &spki);
+			tell_ui(cl, rcl_add(cl, id, &srv, &nick, &key, &spki),
+			    NULL, NULL);
 		}
 	}
 }

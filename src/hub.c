@@ -77,6 +77,7 @@ hub_info_of(const struct client *c, struct hub_client_info *ci)
 	ci->tls = c->tls;
 	ci->version = c->version;
 	ci->key = c->key[0] != '\0' ? c->key : NULL;
+	ci->server = NULL;		/* ours */
 }
 
 struct client *

@@ -46,6 +46,7 @@ struct row {
 	uint64_t	 msgs;
 	bool		 tls;
 	int		 version;	/* of the protocol: 1 or 2 */
+	bool		 remote;	/* on another server of the cluster */
 };
 
 struct server_ui;

@@ -26,6 +26,7 @@ struct server_ui_info {
 	struct accounts	*accounts;	/* the registry (not owned), or
 					   NULL: Accounts and Ban are off */
 	void		(*quit)(void);	/* shut the server down */
+	struct cluster	*cluster;	/* a member of one, or NULL */
 };
 
 /* Install the compiled-in fallback resources (before the display opens). */

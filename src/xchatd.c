@@ -560,6 +560,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 		uinfo.logfile = o->logfile;
 		uinfo.accounts = accounts;
 		uinfo.quit = ui_quit;
+		uinfo.cluster = cluster;
 		server_ui_start(ui, hub, &uinfo);
 	}
 	/* After the window is up: it shows a log that cannot be written. */
