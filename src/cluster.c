@@ -52,12 +52,18 @@ static const char round_lua[] =
 "end\n"
 "local C, H = P..':conv', P..':srv:'..me..':clients'\n"
 "local NS = P..':srv:'..me..':nicks'\n"
-"local out = {}\n"
+"local out, nm = {}, 0\n"
+"for i = 4, #ARGV, 11 do\n"
+"  if ARGV[i] == 'm' then nm = nm + 1 end\n"
+"end\n"
+"local n = 0\n"
+"if nm > 0 then n = redis.call('INCRBY', P..':n', nm) - nm end\n"
 "for i = 4, #ARGV, 11 do\n"
 "  local t, id, nick = ARGV[i], ARGV[i+1], ARGV[i+2]\n"
 "  local r = 0\n"
 "  if t == 'm' then\n"
-"    r = redis.call('INCR', P..':n')\n"
+"    n = n + 1\n"
+"    r = n\n"
 "    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'm', 'n', r,\n"
 "      'id', id, 'srv', me, 'nick', nick, 'md5', ARGV[i+3],\n"
 "      'sig', ARGV[i+4], 'key', ARGV[i+5], 'spki', ARGV[i+6],\n"
@@ -242,6 +248,7 @@ struct op {
 
 struct batch {
 	struct cluster	*cl;
+	uint64_t	 sent_us;	/* when it went to the store */
 	struct op	*ops;
 	size_t		 nops;
 	size_t		 cap;
@@ -294,6 +301,7 @@ struct cluster {
 	uint64_t	 last_n;	/* last message delivered */
 	unsigned	 servers;
 	unsigned	 bad;		/* malformed entries skipped */
+	struct cluster_stats st;
 	bool		 warned_down;
 
 	uint64_t	 id_next, id_end;	/* [next, end) */
@@ -366,6 +374,16 @@ cluster_parse_store(const char *s, char *host, size_t hostlen, int *port,
 		*db = (int)v;
 	}
 	return true;
+}
+
+/* Microseconds of a monotonic clock. */
+static uint64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* Now, UTC, as the protocol's <time> (PROTO_TIME_LEN bytes and NUL). */
@@ -600,6 +618,15 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 	(void)ac;
 	cl->h->now = hub_now_ms();
 	if (r != NULL && r->type == REDIS_REPLY_ARRAY) {
+		uint64_t	 rtt = now_us() - b->sent_us;
+
+		cl->st.batches++;
+		cl->st.rtt_us += rtt;
+		if (rtt > cl->st.rtt_max_us)
+			cl->st.rtt_max_us = rtt;
+		for (i = 0; i < b->nops; i++)
+			if (b->ops[i].type == 'm')
+				cl->st.msgs++;
 		batch_stored(cl, b, r);
 	} else {
 		if (r != NULL && r->type == REDIS_REPLY_ERROR) {
@@ -675,11 +702,14 @@ cluster_round(struct cluster *cl)
 	for (i = 0; i < n; i++)
 		if (i < 6 || (i - 6) % OP_FIELDS != 8)
 			lens[i] = strlen(argv[i]);
+	b->sent_us = now_us();
 	if (redisAsyncCommandArgv(cl->ac, batch_done, b, (int)n, argv,
 	    lens) != REDIS_OK) {
 		cl->cur = NULL;
 		batch_done(NULL, NULL, b);
-	}
+	} else if (cl->state == CLUSTER_UP)
+		/* Now, not a turn of the loop later (it never blocks). */
+		redisAsyncHandleWrite(cl->ac);
 	free(argv);
 	free(lens);
 	free(idbuf);
@@ -825,9 +855,7 @@ entry_apply(void *arg, const struct cl_entry *e)
 			    memcmp(e->srv.p, cl->self, e->srv.len) == 0;
 
 	snprintf(cl->last_sid, sizeof cl->last_sid, "%s", e->sid);
-	log_debug("cluster: entry %s type %c id %llu n %llu", e->sid,
-	    e->type != 0 ? e->type : '?', (unsigned long long)e->id,
-	    (unsigned long long)e->n);
+	cl->st.read_entries++;
 	if (e->type == 0)
 		return;		/* malformed: skipped (counted) */
 	if (e->type == 'm') {
@@ -918,8 +946,11 @@ reader_next(struct cluster *cl)
 	snprintf(ms, sizeof ms, "%d", READ_BLOCK);
 	if (redisAsyncCommand(cl->rd, reader_done, cl,
 	    "XREAD COUNT %s BLOCK %s STREAMS %s:conv %s", READ_COUNT, ms,
-	    cl->prefix, cl->last_sid) == REDIS_OK)
+	    cl->prefix, cl->last_sid) == REDIS_OK) {
 		cl->read_sent = hub_now_ms();
+		if (cl->state == CLUSTER_UP)
+			redisAsyncHandleWrite(cl->rd);
+	}
 }
 
 /* ---- connections ---- */
@@ -1445,6 +1476,13 @@ cluster_free(struct cluster *cl)
 		cl->h->cl = NULL;
 	free(cl->prefix);
 	free(cl);
+}
+
+void
+cluster_stats(const struct cluster *cl, struct cluster_stats *st)
+{
+	*st = cl->st;
+	st->bad = cl->bad;
 }
 
 enum cluster_state

@@ -75,6 +75,17 @@ void	cluster_round(struct cluster *);
 bool	cluster_key_of(const struct cluster *, uint64_t id,
 	    const char **key, const char **spki);
 
+/* What the store's batches cost (SIGUSR1's line, bench/). */
+struct cluster_stats {
+	uint64_t	 batches;	/* round scripts answered */
+	uint64_t	 msgs;		/* messages they stored */
+	uint64_t	 rtt_us;	/* sum of their round trips */
+	uint64_t	 rtt_max_us;
+	uint64_t	 read_entries;	/* stream entries read */
+	unsigned	 bad;		/* malformed entries skipped */
+};
+void	cluster_stats(const struct cluster *, struct cluster_stats *);
+
 /* For the window: the store's state, servers alive, remote clients. */
 enum cluster_state cluster_state(const struct cluster *);
 unsigned cluster_servers(const struct cluster *);

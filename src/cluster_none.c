@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cluster.h"
 
@@ -90,6 +91,13 @@ cluster_key_of(const struct cluster *cl, uint64_t id, const char **key,
 {
 	(void)cl; (void)id; (void)key; (void)spki;
 	return false;
+}
+
+void
+cluster_stats(const struct cluster *cl, struct cluster_stats *st)
+{
+	(void)cl;
+	memset(st, 0, sizeof *st);
 }
 
 enum cluster_state

@@ -68,6 +68,18 @@ stats_cb(void *arg)
 	    st.clients, (unsigned long long)st.connections,
 	    (unsigned long long)st.accepted, (unsigned long long)st.rejected,
 	    (unsigned long long)st.deliveries);
+	if (cluster != NULL) {
+		struct cluster_stats cs;
+
+		cluster_stats(cluster, &cs);
+		log_info("cluster: %llu batches stored %llu messages, round "
+		    "trip %.0f us on average, %llu us at most; %llu stream "
+		    "entries read, %u malformed skipped",
+		    (unsigned long long)cs.batches, (unsigned long long)cs.msgs,
+		    cs.batches > 0 ? (double)cs.rtt_us / (double)cs.batches :
+		    0.0, (unsigned long long)cs.rtt_max_us,
+		    (unsigned long long)cs.read_entries, cs.bad);
+	}
 }
 
 /*
