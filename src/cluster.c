@@ -547,7 +547,7 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 	int		 err = 0;
 	char		 buf[PROTO_MAX_FRAME];
 
-	if (msglog_pending(h->log) > 0)
+	if (msglog_pending(h->log) > 0 && h->pend_from != NULL)
 		hub_commit(h, h->pend_from);	/* cannot happen */
 	for (i = 0; i < b->nops && i < r->elements; i++) {
 		o = &b->ops[i];

@@ -51,7 +51,8 @@ start_nick(struct hub *h, struct client *c)
 	const char	*nick;
 	size_t		 len;
 
-	if (c->key[0] == '\0' || h->cfg.accounts == NULL ||
+	/* In a cluster a nick is claimed in the store first (NICK). */
+	if (h->cl != NULL || c->key[0] == '\0' || h->cfg.accounts == NULL ||
 	    (nick = accounts_nick_of(h->cfg.accounts, c->key)) == NULL)
 		return;
 	len = strlen(nick);

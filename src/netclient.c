@@ -74,34 +74,72 @@ nc_shown(const char *nick, size_t len, bool refused, char *buf)
 }
 
 /*
- * Take entry i of the host list ("a,b:12346,c", the servers of one
- * cluster): nc->host, and nc->port (the entry's own, else the
- * configured one).  An entry with two colons or more is an IPv6
- * address without a port; "[addr]:port" gives one.
+ * Entry i of a host list ("a,b:12346,c", the servers of one cluster):
+ * its host (*h, *hlen) and its port (*pp, *plen; *pp NULL if it has
+ * none).  An entry with two colons or more is an IPv6 address without
+ * a port; "[addr]:port" gives one.
  */
 static void
-host_take(struct netclient *nc, unsigned i)
+host_entry(const char *list, unsigned i, const char **h, size_t *hlen,
+    const char **pp, size_t *plen)
 {
-	const char	*p = nc->hostlist, *end, *colon;
+	const char	*p = list, *end, *colon;
 	size_t		 len;
 
 	while (i-- > 0 && (end = strchr(p, ',')) != NULL)
 		p = end + 1;
 	len = (end = strchr(p, ',')) != NULL ? (size_t)(end - p) : strlen(p);
-	free(nc->host);
-	free(nc->port);
+	*pp = NULL;
+	*plen = 0;
 	colon = memrchr(p, ':', len);
 	if (colon != NULL && (memchr(p, ':', (size_t)(colon - p)) == NULL ||
 	    (p[0] == '[' && colon > p && colon[-1] == ']'))) {
-		nc->port = xstrndup(colon + 1, len - (size_t)(colon - p) - 1);
+		*pp = colon + 1;
+		*plen = len - (size_t)(colon - p) - 1;
 		len = (size_t)(colon - p);
-	} else
-		nc->port = xstrdup(nc->defport);
+	}
 	if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
 		p++;
 		len -= 2;
 	}
-	nc->host = xstrndup(p, len);
+	*h = p;
+	*hlen = len;
+}
+
+/* Take entry i of the host list: nc->host and nc->port. */
+static void
+host_take(struct netclient *nc, unsigned i)
+{
+	const char	*h, *pp;
+	size_t		 hlen, plen;
+
+	host_entry(nc->hostlist, i, &h, &hlen, &pp, &plen);
+	free(nc->host);
+	free(nc->port);
+	nc->host = xstrndup(h, hlen);
+	nc->port = pp != NULL ? xstrndup(pp, plen) : xstrdup(nc->defport);
+}
+
+bool
+netclient_hosts_loopback(const char *list)
+{
+	const char	*h, *pp, *p;
+	char		 buf[256];
+	size_t		 hlen, plen;
+	unsigned	 i, n = 1;
+
+	for (p = list; (p = strchr(p, ',')) != NULL; p++)
+		n++;
+	for (i = 0; i < n; i++) {
+		host_entry(list, i, &h, &hlen, &pp, &plen);
+		if (hlen >= sizeof buf)
+			return false;
+		memcpy(buf, h, hlen);
+		buf[hlen] = '\0';
+		if (!netio_is_loopback(buf))
+			return false;
+	}
+	return true;
 }
 
 /*

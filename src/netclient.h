@@ -332,6 +332,8 @@ void	 netclient_trust(struct netclient *, bool accept);
 const char *netclient_transport(const struct netclient *);
 /* The server's key fingerprint over TLS, or "". */
 const char *netclient_server_key(const struct netclient *);
+/* Is every host of a -host list loopback (then "auto" is plain)? */
+bool	netclient_hosts_loopback(const char *list);
 /*
  * The server tried now (one of -host's list: after a lost connection
  * the next), its port in *port.

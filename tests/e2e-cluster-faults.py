@@ -120,7 +120,7 @@ with Redis() as r:
     pa.msg(1, "after the split")
     back.expect("MSG ", skip=("JOIN", "LEAVE"))
     pa.expect("OK 1 ", skip=("JOIN", "LEAVE"))
-    a.stop()
+    check(a.stop() == 0, "xchatd exit status: " + a.stderr()[-2000:])
 
 # 2. The store stopped under load, then started again.
 with Redis() as r:
@@ -194,6 +194,6 @@ with Redis() as r:
                                     for x in f))
     joins = [x for x in fr if x.startswith(("JOIN %d " % cb.id).encode())]
     check(not joins, "JOIN of the restored client twice")
-    a.stop()
-    b.stop()
+    for s in (a, b):
+        check(s.stop() == 0, "xchatd exit status: " + s.stderr()[-2000:])
 print("e2e-cluster-faults: ok")

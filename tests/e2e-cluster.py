@@ -169,12 +169,12 @@ with Redis() as r:
     w = a.client()
     g = c.client()
     w.expect(("JOIN %d " % g.id).encode(), skip=("JOIN", "LEAVE"))
-    c.stop()
+    check(c.stop() == 0, "xchatd exit status: " + c.stderr()[-2000:])
     l = w.expect(("LEAVE %d " % g.id).encode(), skip=("JOIN", "LEAVE"))
     check(l.endswith(b" shutdown"), "LEAVE at shutdown: %r" % l)
     w.close()
     for s in (a, b):
-        s.stop()
+        check(s.stop() == 0, "xchatd exit status: " + s.stderr()[-2000:])
     check(r.cli("ZCARD", "xchat:servers").strip() == "0",
           "presence left behind by stopped servers")
     # Each server's log holds what it accepted; -verifylog checks it

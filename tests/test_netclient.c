@@ -759,6 +759,11 @@ test_hostlist(void)
 	}
 	netclient_free(nc);
 
+	/* "auto" is plain only if every server of the list is loopback. */
+	CHECK(netclient_hosts_loopback("127.0.0.1,localhost:12347,[::1]:7"));
+	CHECK(!netclient_hosts_loopback("127.0.0.1,example.org"));
+	CHECK(!netclient_hosts_loopback("example.org:12346,::1"));
+
 	/* One host: always the same (no list, as before). */
 	cfg.host = "example.org";
 	nc = netclient_new(&cfg, &events, NULL);
