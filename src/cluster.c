@@ -21,6 +21,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "accounts.h"
 #include "cluster.h"
 #include "clusterparse.h"
 #include "evloop.h"
@@ -104,7 +105,13 @@ static const char round_lua[] =
 "end\n"
 "return out\n";
 
-/* Lua: claim a nick (uniqueness key) for a client, release its old. */
+/*
+ * Lua: claim a nick (uniqueness key) for a client, release its old;
+ * the shared registry (P:reg:<key>: the owner's fingerprint) refuses
+ * a nick registered to another key and, on an open server, registers
+ * a free one to a keyed client.  0: refused, 1: taken, 2: and
+ * registered.
+ */
 static const char nick_lua[] =
 "local P, me, id, nick, nk, old = ARGV[1], ARGV[2], ARGV[3], ARGV[4],\n"
 "  ARGV[5], ARGV[6]\n"
@@ -112,9 +119,16 @@ static const char nick_lua[] =
 "  return redis.error_reply('SPLIT this server is not in the cluster')\n"
 "end\n"
 "local v, NS = me..' '..id, P..':srv:'..me..':nicks'\n"
+"local reg = 0\n"
 "if nk ~= '' then\n"
+"  local owner = redis.call('GET', P..':reg:'..nk)\n"
+"  if owner and owner ~= ARGV[7] then return 0 end\n"
 "  local cur = redis.call('GET', P..':nick:'..nk)\n"
 "  if cur and cur ~= v then return 0 end\n"
+"  if not owner and ARGV[7] ~= '-' and ARGV[10] == 'open' then\n"
+"    redis.call('SET', P..':reg:'..nk, ARGV[7])\n"
+"    reg = 1\n"
+"  end\n"
 "  redis.call('SET', P..':nick:'..nk, v)\n"
 "  redis.call('SADD', NS, nk)\n"
 "end\n"
@@ -127,7 +141,7 @@ static const char nick_lua[] =
 "  ARGV[7]..' '..ARGV[8]..' '..nick)\n"
 "redis.call('XADD', P..':conv', 'MAXLEN', '~', ARGV[9], '*', 't', 'k',\n"
 "  'id', id, 'srv', me, 'nick', nick)\n"
-"return 1\n";
+"return 1 + reg\n";
 
 /* Lua: presence; the expired members are declared dead (split). */
 static const char beat_lua[] =
@@ -272,7 +286,6 @@ struct nickreq {
 	char		 nick[PROTO_MAX_NICK + 1];
 	size_t		 len;
 	uint64_t	 hash;
-	bool		 reg;
 };
 
 struct cluster {
@@ -1337,6 +1350,21 @@ beat(void *arg)
 
 /* ---- nicks ---- */
 
+/* Registered in the store: in this server's accounts file too. */
+static void
+local_register(struct hub *h, struct client *c, const struct nickreq *q)
+{
+	char	 err[256];
+
+	if (h->cfg.accounts == NULL ||
+	    accounts_owner(h->cfg.accounts, q->nick, q->len) != NULL)
+		return;
+	if (!accounts_register(h->cfg.accounts, q->nick, q->len, c->key, err,
+	    sizeof err))
+		log_warnx("cannot write %.*s to the accounts file: %s "
+		    "(registered in the cluster)", (int)q->len, q->nick, err);
+}
+
 static void
 nick_done(redisAsyncContext *ac, void *reply, void *arg)
 {
@@ -1349,9 +1377,12 @@ nick_done(redisAsyncContext *ac, void *reply, void *arg)
 	(void)ac;
 	if (c != NULL && c->fp.state == FO_OPEN) {
 		if (r != NULL && r->type == REDIS_REPLY_INTEGER &&
-		    r->integer == 1)
-			hub_nick_apply(h, c, q->nick, q->len, q->hash, q->reg);
-		else
+		    (r->integer == 1 || r->integer == 2)) {
+			if (r->integer == 2)
+				local_register(h, c, q);
+			hub_nick_apply(h, c, q->nick, q->len, q->hash,
+			    r->integer == 2);
+		} else
 			hub_queue(c, buf, proto_encode_err(buf, r != NULL &&
 			    r->type == REDIS_REPLY_INTEGER ? "nickinuse" :
 			    "nolog", q->nick, q->len));
@@ -1362,17 +1393,24 @@ nick_done(redisAsyncContext *ac, void *reply, void *arg)
 
 void
 cluster_nick(struct cluster *cl, struct client *c, const char *nick,
-    size_t len, const char *key, size_t klen, bool reg)
+    size_t len, const char *key, size_t klen)
 {
 	struct nickreq	*q;
 	char		 id[24], digits[PROTO_MAX_NICK], *old;
-	const char	*argv[13];
+	char		 buf[PROTO_MAX_FRAME];
+	const char	*argv[13], *owner;
 	size_t		 lens[13], i;
 	bool		 claim;
 
+	/* This server's own accounts file still has its say. */
+	if (cl->h->cfg.accounts != NULL && (owner = accounts_owner(
+	    cl->h->cfg.accounts, nick, len)) != NULL &&
+	    (c->key[0] == '\0' || strcmp(owner, c->key) != 0)) {
+		hub_queue(c, buf, proto_encode_err(buf, "nickinuse", nick,
+		    len));
+		return;
+	}
 	if (cl->ac == NULL || cl->state != CLUSTER_UP) {
-		char	 buf[PROTO_MAX_FRAME];
-
 		hub_queue(c, buf, proto_encode_err(buf, "nolog", nick, len));
 		return;
 	}
@@ -1383,7 +1421,6 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 	memcpy(q->nick, nick, len);
 	q->len = len;
 	q->hash = nick_hash(key, klen);
-	q->reg = reg;
 	claim = !nick_key_userid(key, klen, digits, sizeof digits);
 	old = claim_key(c);
 	snprintf(id, sizeof id, "%llu", (unsigned long long)c->id);
@@ -1399,10 +1436,11 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 	argv[9] = c->key[0] != '\0' ? c->key : "-";
 	argv[10] = c->spki != NULL ? c->spki : "-";
 	argv[11] = STREAM_MAX;
-	for (i = 0; i < 12; i++)
+	argv[12] = cl->h->cfg.access == HUB_OPEN ? "open" : "members";
+	for (i = 0; i < 13; i++)
 		lens[i] = strlen(argv[i]);
 	lens[7] = claim ? klen : 0;
-	if (redisAsyncCommandArgv(cl->ac, nick_done, q, 12, argv, lens) !=
+	if (redisAsyncCommandArgv(cl->ac, nick_done, q, 13, argv, lens) !=
 	    REDIS_OK)
 		nick_done(NULL, NULL, q);
 	free(old);

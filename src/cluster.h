@@ -58,11 +58,13 @@ void	cluster_left(struct cluster *, struct client *c,
 /* Queue USER lines for c of the other servers' clients; their count. */
 unsigned cluster_users(struct cluster *, struct client *c);
 /*
- * Claim nick (key: its uniqueness key) for c across the cluster: the
+ * Claim nick (key: its uniqueness key) for c across the cluster, with
+ * the shared registry's say (a nick registered to another key is
+ * refused; a keyed client of an open server registers a free one): the
  * answer (NICK to all, or ERR nickinuse / nolog) comes later.
  */
 void	cluster_nick(struct cluster *, struct client *c, const char *nick,
-	    size_t len, const char *key, size_t klen, bool reg);
+	    size_t len, const char *key, size_t klen);
 /*
  * Message m of c passed every check (md5: its digest): it goes to the
  * store with this round's batch; OK once stored and logged, else NAK.

@@ -66,10 +66,9 @@ cluster_users(struct cluster *cl, struct client *c)
 
 void
 cluster_nick(struct cluster *cl, struct client *c, const char *nick,
-    size_t len, const char *key, size_t klen, bool reg)
+    size_t len, const char *key, size_t klen)
 {
 	(void)cl; (void)c; (void)nick; (void)len; (void)key; (void)klen;
-	(void)reg;
 }
 
 void

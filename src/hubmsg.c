@@ -581,15 +581,16 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		    m->nick.len));
 		return;
 	}
+	if (h->cl != NULL) {
+		/* Claimed, and registered, in the store: applied when it
+		 * answers (the registry is the cluster's). */
+		cluster_nick(h->cl, c, m->nick.p, m->nick.len, key, klen);
+		return;
+	}
 	if ((code = registry_check(h, c, m->nick.p, m->nick.len, &reg)) !=
 	    NULL) {
 		hub_queue(c, buf, proto_encode_err(buf, code, m->nick.p,
 		    m->nick.len));
-		return;
-	}
-	if (h->cl != NULL) {
-		/* Claimed across the cluster; applied when the store says. */
-		cluster_nick(h->cl, c, m->nick.p, m->nick.len, key, klen, reg);
 		return;
 	}
 	hub_nick_apply(h, c, m->nick.p, m->nick.len, nick_hash(key, klen),

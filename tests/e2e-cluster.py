@@ -13,6 +13,7 @@ without redis-server."""
 import os
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc  # noqa: E402
@@ -155,6 +156,33 @@ with Redis() as r:
     q.c.sendline("NICK ana")
     got = q.c.expect(("NICK %d " % q.id).encode(), skip=("JOIN", "LEAVE"))
     check(got == ("NICK %d ana" % q.id).encode(), "ana not free: %r" % got)
+
+    # The registry is the cluster's: a keyed client on b registers
+    # "Rita" by taking it; once it has left, another key cannot take
+    # it (or a look-alike) on a; the same key can, on any server.
+    kd = tempfile.mkdtemp(prefix="xchat-keys.")
+    k1, k2 = xc.Key(kd, "k1"), xc.Key(kd, "k2")
+    rita = b.client(v2=True, key=k1)
+    rita.sendline("NICK Rita")
+    rita.expect(("NICK %d Rita" % rita.id).encode(),
+                skip=("JOIN", "LEAVE", "NICK"))
+    seen = a.client()
+    rita.close()
+    seen.expect(("LEAVE %d Rita" % rita.id).encode(),
+                skip=("JOIN", "LEAVE", "NICK"))
+    other = a.client(v2=True, key=k2)
+    for look in ("Rita", "rita"):
+        other.sendline("NICK " + look)
+        got = other.expect("ERR ", skip=("JOIN", "LEAVE", "NICK"))
+        check(got == ("ERR nickinuse " + look).encode(),
+              "NICK %r registered on another server: %r" % (look, got))
+    again = c.client(v2=True, key=k1)
+    again.sendline("NICK rita")
+    again.expect(("NICK %d rita" % again.id).encode(),
+                 skip=("JOIN", "LEAVE", "NICK"))
+    ids += [rita.id, seen.id, other.id, again.id]
+    for x in (seen, other, again):
+        x.close()
 
     # Ids are never reused: not after a server restarts either.
     a.stop()
