@@ -55,7 +55,7 @@ static const char round_lua[] =
 "local NS = P..':srv:'..me..':nicks'\n"
 "local out, nm = {}, 0\n"
 "for i = 4, #ARGV, 11 do\n"
-"  if ARGV[i] == 'm' then nm = nm + 1 end\n"
+"  if ARGV[i] == 'm' or ARGV[i] == 'd' then nm = nm + 1 end\n"
 "end\n"
 "local n = 0\n"
 "if nm > 0 then n = redis.call('INCRBY', P..':n', nm) - nm end\n"
@@ -69,6 +69,14 @@ static const char round_lua[] =
 "      'id', id, 'srv', me, 'nick', nick, 'md5', ARGV[i+3],\n"
 "      'sig', ARGV[i+4], 'key', ARGV[i+5], 'spki', ARGV[i+6],\n"
 "      'time', ARGV[i+7], 'text', ARGV[i+8])\n"
+"  elseif t == 'd' then\n"
+"    n = n + 1\n"
+"    r = n\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'd', 'n', r,\n"
+"      'id', id, 'srv', me, 'nick', nick, 'md5', ARGV[i+3],\n"
+"      'sig', ARGV[i+4], 'key', ARGV[i+5], 'spki', ARGV[i+6],\n"
+"      'time', ARGV[i+7], 'text', ARGV[i+8], 'to', ARGV[i+9],\n"
+"      'tokey', ARGV[i+10])\n"
 "  elseif t == 'j' then\n"
 "    redis.call('HSET', H, id, ARGV[i+5]..' '..ARGV[i+6]..' '..nick)\n"
 "    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'j', 'id', id,\n"
@@ -242,8 +250,9 @@ static const char join_lua[] =
 
 /* An operation of the round's batch. */
 struct op {
-	char		 type;		/* 'm' 'j' 'l', 'q' this server
-					   leaves */
+	char		 type;		/* 'm' 'd' (a DM) 'j' 'l', 'q' this
+					   server leaves */
+	uint64_t	 to;		/* d: the recipient */
 	uint64_t	 id;
 	char		 seq[PROTO_MAX_SEQ + 1];
 	char		 nick[PROTO_MAX_NICK + 1];
@@ -483,7 +492,8 @@ nak_nolog(struct hub *h, uint64_t id, const char *seq, const char *why)
 
 void
 cluster_submit(struct cluster *cl, struct client *c,
-    const struct proto_cmsg *m, const char *md5)
+    const struct proto_cmsg *m, const char *md5, uint64_t to,
+    const char *tokey)
 {
 	struct hub	*h = cl->h;
 	struct op	*o;
@@ -499,7 +509,14 @@ cluster_submit(struct cluster *cl, struct client *c,
 		nak_nolog(h, c->id, seq, "this server cannot write its log");
 		return;
 	}
-	o = op_new(cl, 'm', c);
+	o = op_new(cl, to != 0 ? 'd' : 'm', c);
+	if (to != 0) {
+		o->to = to;
+		/* The recipient's key, in the reason slot (a DM has none). */
+		snprintf(o->reason, sizeof o->reason, "%llu",
+		    (unsigned long long)to);
+		o->nickkey = xstrdup(tokey != NULL ? tokey : "-");
+	}
 	memcpy(o->seq, seq, sizeof seq);
 	memcpy(o->md5, md5, DIGEST_MD5_HEX + 1);
 	if (m->sig.len == PROTO_SIG_B64 &&
@@ -564,7 +581,8 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 		hub_commit(h, h->pend_from);	/* cannot happen */
 	for (i = 0; i < b->nops && i < r->elements; i++) {
 		o = &b->ops[i];
-		if (o->type != 'm' || r->element[i]->type !=
+		if ((o->type != 'm' && o->type != 'd') ||
+		    r->element[i]->type !=
 		    REDIS_REPLY_INTEGER || r->element[i]->integer <= 0)
 			continue;
 		o->n = (uint64_t)r->element[i]->integer;
@@ -584,6 +602,11 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 			rec.spki = o->spki;
 		}
 		rec.sig = strcmp(o->sig, "-") != 0 ? o->sig : NULL;
+		if (o->type == 'd') {
+			rec.to = o->to;
+			if (strcmp(o->nickkey, "-") != 0)
+				rec.tokey = o->nickkey;
+		}
 		if (nm++ == 0)
 			msglog_begin(h->log);
 		msglog_add(h->log, &rec);
@@ -592,7 +615,7 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 		written = msglog_commit(h->log, &err);
 	for (i = 0, k = 0; i < b->nops; i++) {
 		o = &b->ops[i];
-		if (o->type != 'm')
+		if (o->type != 'm' && o->type != 'd')
 			continue;
 		if (o->n == 0 || k++ >= written) {
 			nak_nolog(h, o->id, o->seq, o->n == 0 ?
@@ -602,9 +625,14 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 			continue;
 		}
 		h->st.accepted++;
+		if (o->type == 'd')
+			h->st.dms++;
 		if ((c = hub_client_by_id(h, o->id)) == NULL)
 			continue;
-		c->msgs++;
+		if (o->type == 'd')
+			c->dms++;
+		else
+			c->msgs++;
 		hub_queue(c, buf, proto_encode_ok(buf, o->seq,
 		    strlen(o->seq), o->n));
 		if (h->ev->accepted != NULL) {
@@ -638,7 +666,7 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 		if (rtt > cl->st.rtt_max_us)
 			cl->st.rtt_max_us = rtt;
 		for (i = 0; i < b->nops; i++)
-			if (b->ops[i].type == 'm')
+			if (b->ops[i].type == 'm' || b->ops[i].type == 'd')
 				cl->st.msgs++;
 		batch_stored(cl, b, r);
 	} else {
@@ -657,7 +685,7 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 			}
 		}
 		for (i = 0; i < b->nops; i++)
-			if (b->ops[i].type == 'm')
+			if (b->ops[i].type == 'm' || b->ops[i].type == 'd')
 				nak_nolog(cl->h, b->ops[i].id, b->ops[i].seq,
 				    why);
 	}
@@ -698,8 +726,8 @@ cluster_round(struct cluster *cl)
 		o = &b->ops[i];
 		snprintf(idbuf[i], sizeof idbuf[i], "%llu",
 		    (unsigned long long)o->id);
-		argv[a++] = o->type == 'm' ? "m" : o->type == 'j' ? "j" :
-		    o->type == 'l' ? "l" : "q";
+		argv[a++] = o->type == 'm' ? "m" : o->type == 'd' ? "d" :
+		    o->type == 'j' ? "j" : o->type == 'l' ? "l" : "q";
 		argv[a++] = idbuf[i];
 		argv[a++] = o->nick;
 		argv[a++] = o->md5;
@@ -855,6 +883,37 @@ tell_join(struct cluster *cl, const struct rcl *r)
 
 /* ---- the reader ---- */
 
+/* A DM from the stream: to its recipient, if it is here; no history. */
+static void
+dm_deliver(struct cluster *cl, const struct cl_entry *e)
+{
+	struct hub	*h = cl->h;
+	struct client	*o;
+	char		 buf[PROTO_MAX_FRAME_V2 + 64];
+
+	if (e->n <= cl->last_n)
+		return;
+	cl->last_n = e->n;
+	if ((o = hub_client_by_id(h, e->to)) == NULL || !o->joined ||
+	    o->fp.state != FO_OPEN)
+		return;
+	hub_queue(o, buf, proto_encode_relay_v(buf, o->version, PV_DM, e->n,
+	    e->time.p, e->id, e->nick.p, e->nick.len, e->md5.p,
+	    e->sig.len == PROTO_SIG_B64 ? e->sig.p : "-", e->text.p,
+	    e->text.len));
+	h->st.deliveries++;
+}
+
+const char *
+cluster_dm_key(const struct cluster *cl, uint64_t id)
+{
+	struct rcl	*r = rcl_find(cl, id);
+
+	if (r == NULL)
+		return NULL;
+	return r->key[0] != '\0' ? r->key : "-";
+}
+
 /* One stream entry, in stream order. */
 static void
 entry_apply(void *arg, const struct cl_entry *e)
@@ -871,6 +930,10 @@ entry_apply(void *arg, const struct cl_entry *e)
 	cl->st.read_entries++;
 	if (e->type == 0)
 		return;		/* malformed: skipped (counted) */
+	if (e->type == 'd') {
+		dm_deliver(cl, e);
+		return;
+	}
 	if (e->type == 'm') {
 		if (e->n <= cl->last_n)
 			return;		/* seen (a reconnection) */
@@ -1105,9 +1168,11 @@ tail_apply(void *arg, const struct cl_entry *e)
 	struct cluster	*cl = arg;
 	struct hist_msg	 hm;
 
-	if (e->type != 'm' || e->n <= cl->last_n)
+	if ((e->type != 'm' && e->type != 'd') || e->n <= cl->last_n)
 		return;
 	cl->last_n = e->n;
+	if (e->type == 'd')
+		return;		/* never history */
 	memset(&hm, 0, sizeof hm);
 	hm.n = e->n;
 	hm.id = e->id;

@@ -66,11 +66,15 @@ unsigned cluster_users(struct cluster *, struct client *c);
 void	cluster_nick(struct cluster *, struct client *c, const char *nick,
 	    size_t len, const char *key, size_t klen);
 /*
- * Message m of c passed every check (md5: its digest): it goes to the
+ * Message m of c passed every check (md5: its digest; a DM: its
+ * recipient to and that one's key tokey, "-" for none): it goes to the
  * store with this round's batch; OK once stored and logged, else NAK.
  */
 void	cluster_submit(struct cluster *, struct client *c,
-	    const struct proto_cmsg *m, const char *md5);
+	    const struct proto_cmsg *m, const char *md5, uint64_t to,
+	    const char *tokey);
+/* The key ("-": none) of client id of another server, NULL if none. */
+const char *cluster_dm_key(const struct cluster *, uint64_t id);
 /* End of an event round: send the round's batch. */
 void	cluster_round(struct cluster *);
 /* The key of a client of another server (KEY <id>). */

@@ -73,9 +73,17 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 
 void
 cluster_submit(struct cluster *cl, struct client *c,
-    const struct proto_cmsg *m, const char *md5)
+    const struct proto_cmsg *m, const char *md5, uint64_t to,
+    const char *tokey)
 {
-	(void)cl; (void)c; (void)m; (void)md5;
+	(void)cl; (void)c; (void)m; (void)md5; (void)to; (void)tokey;
+}
+
+const char *
+cluster_dm_key(const struct cluster *cl, uint64_t id)
+{
+	(void)cl; (void)id;
+	return NULL;
 }
 
 void

@@ -46,6 +46,8 @@ static bool
 entry_field(struct cl_entry *e, const redisReply *k, const redisReply *v,
     uint64_t *n, uint64_t *id)
 {
+	uint64_t	 to;
+
 	static const struct { const char *name; size_t off; } f[] = {
 		{ "srv", offsetof(struct cl_entry, srv) },
 		{ "nick", offsetof(struct cl_entry, nick) },
@@ -72,6 +74,12 @@ entry_field(struct cl_entry *e, const redisReply *k, const redisReply *v,
 		return cl_u64(v->str, v->len, n);
 	if (k->len == 2 && memcmp(k->str, "id", 2) == 0)
 		return cl_u64(v->str, v->len, id);
+	if (k->len == 2 && memcmp(k->str, "to", 2) == 0) {
+		if (!cl_u64(v->str, v->len, &to))
+			return false;
+		e->to = to;
+		return true;
+	}
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (k->len == strlen(f[i].name) &&
 		    memcmp(k->str, f[i].name, k->len) == 0) {
@@ -114,6 +122,10 @@ entry_valid(const struct cl_entry *e)
 	    !proto_nick_valid(e->nick.p, e->nick.len))
 		return false;
 	switch (e->type) {
+	case 'd':
+		if (e->to == 0)
+			return false;
+		/* FALLTHROUGH */
 	case 'm':
 		return e->n > 0 && md5_lower(&e->md5) &&
 		    e->sig.p != NULL && dash_or(&e->sig, proto_sig_valid) &&

@@ -26,10 +26,11 @@ struct cl_str {
 /* One stream entry; strings point into the reply. */
 struct cl_entry {
 	char		 sid[CLUSTER_MAX_SID + 1];	/* "ms-seq" */
-	char		 type;		/* 'm' message, 'j' join, 'l' leave,
-					   'k' nick */
-	uint64_t	 n;		/* 'm' */
+	char		 type;		/* 'm' message, 'd' private message,
+					   'j' join, 'l' leave, 'k' nick */
+	uint64_t	 n;		/* 'm', 'd' */
 	uint64_t	 id;
+	uint64_t	 to;		/* 'd': the recipient */
 	struct cl_str	 srv, nick, md5, sig, key, spki, time, text, reason;
 };
 

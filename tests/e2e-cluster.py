@@ -136,25 +136,50 @@ with Redis() as r:
     ids.append(v2.id)
     v2.close()
 
+    # DMs across servers: to the recipient alone, numbered in the
+    # cluster's one sequence (between the messages), never in history;
+    # an id that is nobody: NAK nouser.
+    dx, dy, dz = Peer(a), Peer(b), Peer(a)
+    for p in (dx, dy, dz):
+        p.pump(lambda q: {dx.id, dy.id, dz.id} - {q.id} <= q.members)
+    dx.c.dm(1, dy.id, "only for you")
+    got = dy.c.expect("DM ", skip=("JOIN", "LEAVE", "NICK"))
+    f = got.split(b" ")
+    check(int(f[2]) == dx.id and got.endswith(b" only for you"),
+          "DM across servers: %r" % got)
+    ok = dx.c.expect("OK 1 ", skip=("JOIN", "LEAVE", "NICK"))
+    check(ok.split(b" ")[2] == f[1], "DM's number: %r vs %r" % (ok, got))
+    dx.c.msg(2, "for all")
+    ok2 = dx.c.expect("OK 2 ", skip=("JOIN", "LEAVE", "NICK"))
+    check(int(ok2.split(b" ")[2]) > int(f[1]), "numbers after the DM")
+    l = dz.c.expect("MSG ", skip=("JOIN", "LEAVE", "NICK"))
+    check(l.endswith(b" for all"), "the DM reached a third client: %r" % l)
+    dx.c.dm(3, 987654321, "nobody")
+    dx.c.expect("NAK 3 nouser", skip=("JOIN", "LEAVE", "NICK", "MSG"))
+    ids += [dx.id, dy.id, dz.id]
+    for p in (dx, dy, dz):
+        p.c.close()
+
     # Nicks: unique across servers by their key; free when left.
     p, q = peers[0], peers[1]           # on a and on b
     p.c.sendline("NICK Ana")
     p.pump(lambda x: True)
-    line = p.c.expect("NICK ", skip=("JOIN", "LEAVE"))
+    line = p.c.expect("NICK ", skip=("JOIN", "LEAVE", "MSG"))
     check(line == ("NICK %d Ana" % p.id).encode(), "NICK Ana: %r" % line)
     for look in ("ana", "ANA", "\u0430na", "\uff41\uff4e\uff41"):
         q.c.sendline("NICK " + look)
-        got = q.c.expect("ERR ", skip=("NICK", "JOIN", "LEAVE"))
+        got = q.c.expect("ERR ", skip=("NICK", "JOIN", "LEAVE", "MSG"))
         check(got == ("ERR nickinuse " + look).encode(),
               "NICK %r on another server: %r" % (look, got))
     # The other servers' clients learn the new nick.
     peers[5].c.expect(("NICK %d Ana" % p.id).encode(),
-                      skip=("NICK", "JOIN", "LEAVE"))
+                      skip=("NICK", "JOIN", "LEAVE", "MSG"))
     p.c.sendline("QUIT")
     q.c.expect(("LEAVE %d Ana quit" % p.id).encode(),
-               skip=("NICK", "JOIN"))
+               skip=("NICK", "JOIN", "MSG"))
     q.c.sendline("NICK ana")
-    got = q.c.expect(("NICK %d " % q.id).encode(), skip=("JOIN", "LEAVE"))
+    got = q.c.expect(("NICK %d " % q.id).encode(),
+                     skip=("JOIN", "LEAVE", "MSG"))
     check(got == ("NICK %d ana" % q.id).encode(), "ana not free: %r" % got)
 
     # The registry is the cluster's: a keyed client on b registers

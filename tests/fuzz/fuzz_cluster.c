@@ -44,6 +44,9 @@ check_entry(void *arg, const struct cl_entry *e)
 	INVARIANT(e->srv.p != NULL && e->srv.len > 0 &&
 	    e->srv.len <= CLUSTER_MAX_SRV);
 	switch (e->type) {
+	case 'd':
+		INVARIANT(e->to > 0);
+		/* FALLTHROUGH */
 	case 'm':
 		INVARIANT(e->n > 0);
 		INVARIANT(e->md5.len == 32);
