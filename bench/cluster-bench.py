@@ -8,6 +8,7 @@ fresh servers and a fresh Redis.
     RUNS=5 DURATION=20 bench/cluster-bench.py
     AOF=everysec bench/cluster-bench.py    # Redis's fsync per second
     AOF=off bench/cluster-bench.py         # no AOF: what fsync costs
+    REDIS_ARGS="--auto-aof-rewrite-percentage 0" bench/cluster-bench.py
 
 (a) is xchat-bench -c 50 -s 5 -b 100 -P 100 (run-bench.sh's); in the
 cluster its clients alternate between the two servers (-p P1,P2), so
@@ -26,7 +27,9 @@ many messages per second one Redis core carries here.
 
 Environment: XCHATD (default _build/normal/src/xchatd, else
 _build/src/xchatd), BENCH (default bench/xchat-bench, built if missing
-or older than its source), REDIS (redis-server), RUNS, DURATION, AOF.
+or older than its source), REDIS (redis-server), RUNS, DURATION, AOF,
+REDIS_ARGS (more redis-server options), ARGS_A (the bench's workload
+options instead of (a)'s).
 """
 import os
 import re
@@ -157,7 +160,8 @@ def run_cluster(work):
     r = Proc([REDIS, "--port", str(rport), "--bind", "127.0.0.1",
               "--save", "", "--appendonly", "no" if AOF == "off" else "yes",
               "--appendfsync", "always" if AOF == "off" else AOF,
-              "--dir", rdir], os.path.join(rdir, "redis.err"))
+              "--dir", rdir] + os.environ.get("REDIS_ARGS", "").split(),
+             os.path.join(rdir, "redis.err"))
     xs = []
     try:
         wait_for(lambda: "Ready to accept" in r.err(), "redis-server")
@@ -183,15 +187,21 @@ def run_cluster(work):
         info = subprocess.run(["redis-cli", "-p", str(rport), "INFO",
                                "commandstats"], capture_output=True
                               ).stdout.decode()
+        pers = subprocess.run(["redis-cli", "-p", str(rport), "INFO",
+                               "persistence"], capture_output=True
+                              ).stdout.decode()
+        rw = re.search(r"aof_rewrites:(\d+)", pers)
         m = re.search(r"cmdstat_eval:calls=(\d+),usec=(\d+)", info)
         calls, usec = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
         b = max(extra["batches"], 1)
         line += (" batches=%d msgs_per_batch=%.1f batch_rtt_mean_us=%.0f"
                  " batch_rtt_max_us=%d redis_eval_calls=%d"
-                 " redis_us_per_eval=%.1f redis_us_per_msg=%.2f" %
+                 " redis_us_per_eval=%.1f redis_us_per_msg=%.2f"
+                 " aof_rewrites=%s" %
                  (extra["batches"], extra["stored"] / b,
                   extra["rtt_sum"] / b, extra["rtt_max"], calls,
-                  usec / max(calls, 1), usec / max(extra["stored"], 1)))
+                  usec / max(calls, 1), usec / max(extra["stored"], 1),
+                  rw.group(1) if rw else "-"))
         return line
     finally:
         for x in xs:
