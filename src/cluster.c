@@ -92,6 +92,9 @@ static const char round_lua[] =
 "    end\n"
 "    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'l', 'id', id,\n"
 "      'srv', me, 'nick', nick, 'reason', ARGV[i+9])\n"
+"  elseif t == 'a' then\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'a', 'id', id,\n"
+"      'srv', me, 'nick', nick, 'text', ARGV[i+8])\n"
 "  elseif t == 'q' then\n"
 "    local cl = redis.call('HGETALL', H)\n"
 "    for k = 1, #cl, 2 do\n"
@@ -286,6 +289,7 @@ struct rcl {
 	size_t		 nicklen;
 	char		 key[KEYS_FP_LEN];	/* "" none */
 	char		*spki;
+	char		*away;			/* its text, or NULL */
 };
 
 /* A NICK waiting for the store. */
@@ -553,6 +557,18 @@ cluster_joined(struct cluster *cl, struct client *c)
 }
 
 void
+cluster_away(struct cluster *cl, struct client *c)
+{
+	struct op	*o;
+
+	if (cl->ac == NULL || !cl->join_sent)
+		return;
+	o = op_new(cl, 'a', c);
+	o->text = xstrdup(c->away != NULL ? c->away : "");
+	o->textlen = strlen(o->text);
+}
+
+void
 cluster_left(struct cluster *cl, struct client *c, const char *reason)
 {
 	struct op	*o;
@@ -727,7 +743,8 @@ cluster_round(struct cluster *cl)
 		snprintf(idbuf[i], sizeof idbuf[i], "%llu",
 		    (unsigned long long)o->id);
 		argv[a++] = o->type == 'm' ? "m" : o->type == 'd' ? "d" :
-		    o->type == 'j' ? "j" : o->type == 'l' ? "l" : "q";
+		    o->type == 'j' ? "j" : o->type == 'l' ? "l" :
+		    o->type == 'a' ? "a" : "q";
 		argv[a++] = idbuf[i];
 		argv[a++] = o->nick;
 		argv[a++] = o->md5;
@@ -802,6 +819,7 @@ rcl_del(struct cluster *cl, struct rcl *r)
 	cl->rc[r->idx] = cl->rc[--cl->nrc];
 	cl->rc[r->idx]->idx = r->idx;
 	free(r->spki);
+	free(r->away);
 	free(r);
 }
 
@@ -824,6 +842,9 @@ cluster_users(struct cluster *cl, struct client *c)
 		hub_queue(c, buf, proto_encode_user_v(buf, r->id, r->nick,
 		    r->nicklen, c->version >= PROTO_V2 ? (r->key[0] != '\0' ?
 		    r->key : "-") : NULL));
+		if (r->away != NULL)
+			hub_queue(c, buf, proto_encode_away_id(buf, r->id,
+			    r->away, strlen(r->away)));
 	}
 	return cl->nrc;
 }
@@ -980,6 +1001,15 @@ entry_apply(void *arg, const struct cl_entry *e)
 		    r->nick, r->nicklen, rs));
 		tell_ui(cl, r, rs, NULL);
 		rcl_del(cl, r);
+		break;
+	case 'a':
+		if (r == NULL)
+			return;
+		free(r->away);
+		r->away = e->text.len > 0 ? xstrndup(e->text.p, e->text.len) :
+		    NULL;
+		hub_broadcast(h, NULL, buf, proto_encode_away_id(buf, r->id,
+		    e->text.p, e->text.len));
 		break;
 	case 'k':
 		if (r == NULL || (r->nicklen == e->nick.len &&

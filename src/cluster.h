@@ -55,7 +55,10 @@ uint64_t cluster_new_id(struct cluster *);
 void	cluster_joined(struct cluster *, struct client *c);
 void	cluster_left(struct cluster *, struct client *c,
 	    const char *reason);
-/* Queue USER lines for c of the other servers' clients; their count. */
+/* Local client c went away (c->away its text) or came back. */
+void	cluster_away(struct cluster *, struct client *c);
+/* Queue USER lines for c of the other servers' clients (each followed
+ * by AWAY if it is away); their count. */
 unsigned cluster_users(struct cluster *, struct client *c);
 /*
  * Claim nick (key: its uniqueness key) for c across the cluster, with

@@ -57,6 +57,12 @@ cluster_left(struct cluster *cl, struct client *c, const char *reason)
 	(void)cl; (void)c; (void)reason;
 }
 
+void
+cluster_away(struct cluster *cl, struct client *c)
+{
+	(void)cl; (void)c;
+}
+
 unsigned
 cluster_users(struct cluster *cl, struct client *c)
 {

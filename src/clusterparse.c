@@ -142,6 +142,9 @@ entry_valid(const struct cl_entry *e)
 	case 'l':
 		return e->reason.p != NULL && e->reason.len <= 32 &&
 		    proto_reason_valid(e->reason.p, e->reason.len);
+	case 'a':
+		return e->text.p != NULL && (e->text.len == 0 ||
+		    proto_away_valid(e->text.p, e->text.len));
 	case 'k':
 		return true;
 	default:

@@ -27,7 +27,8 @@ struct cl_str {
 struct cl_entry {
 	char		 sid[CLUSTER_MAX_SID + 1];	/* "ms-seq" */
 	char		 type;		/* 'm' message, 'd' private message,
-					   'j' join, 'l' leave, 'k' nick */
+					   'j' join, 'l' leave, 'k' nick,
+					   'a' away (text "": back) */
 	uint64_t	 n;		/* 'm', 'd' */
 	uint64_t	 id;
 	uint64_t	 to;		/* 'd': the recipient */

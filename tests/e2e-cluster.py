@@ -160,26 +160,55 @@ with Redis() as r:
     for p in (dx, dy, dz):
         p.c.close()
 
+    # AWAY across servers: told to the other servers' clients, shown
+    # to a newcomer on another server after the USER line; back again.
+    aw, seer = Peer(a), Peer(b)
+    for p in (aw, seer):
+        p.pump(lambda q: {aw.id, seer.id} - {q.id} <= q.members)
+    aw.c.sendline("AWAY out for lunch")
+    got = seer.c.expect("AWAY ", skip=("JOIN", "LEAVE", "NICK", "MSG"))
+    check(got == ("AWAY %d out for lunch" % aw.id).encode(),
+          "AWAY on another server: %r" % got)
+    raw = xc.Client(b.port, handshake=False)
+    seen_user = False
+    while True:
+        l = raw.line(5)
+        if l.startswith(("USER %d " % aw.id).encode()):
+            seen_user = True
+            continue
+        if seen_user:
+            check(l == ("AWAY %d out for lunch" % aw.id).encode(),
+                  "after the away client's USER line: %r" % l)
+            break
+        check(not l.startswith(b"READY"), "no USER line of the away client")
+    raw.close()
+    aw.c.sendline("AWAY")
+    got = seer.c.expect("AWAY ", skip=("JOIN", "LEAVE", "NICK", "MSG"))
+    check(got == ("AWAY %d" % aw.id).encode(), "back: %r" % got)
+    ids += [aw.id, seer.id]
+    for p in (aw, seer):
+        p.c.close()
+
     # Nicks: unique across servers by their key; free when left.
     p, q = peers[0], peers[1]           # on a and on b
     p.c.sendline("NICK Ana")
     p.pump(lambda x: True)
-    line = p.c.expect("NICK ", skip=("JOIN", "LEAVE", "MSG"))
+    line = p.c.expect("NICK ", skip=("JOIN", "LEAVE", "MSG", "AWAY"))
     check(line == ("NICK %d Ana" % p.id).encode(), "NICK Ana: %r" % line)
     for look in ("ana", "ANA", "\u0430na", "\uff41\uff4e\uff41"):
         q.c.sendline("NICK " + look)
-        got = q.c.expect("ERR ", skip=("NICK", "JOIN", "LEAVE", "MSG"))
+        got = q.c.expect("ERR ", skip=("NICK", "JOIN", "LEAVE", "MSG", "AWAY"))
         check(got == ("ERR nickinuse " + look).encode(),
               "NICK %r on another server: %r" % (look, got))
     # The other servers' clients learn the new nick.
     peers[5].c.expect(("NICK %d Ana" % p.id).encode(),
-                      skip=("NICK", "JOIN", "LEAVE", "MSG"))
+                      skip=("NICK", "JOIN", "LEAVE", "MSG", "AWAY"))
     p.c.sendline("QUIT")
     q.c.expect(("LEAVE %d Ana quit" % p.id).encode(),
-               skip=("NICK", "JOIN", "MSG"))
+               skip=("NICK", "JOIN", "MSG", "AWAY"))
     q.c.sendline("NICK ana")
     got = q.c.expect(("NICK %d " % q.id).encode(),
-                     skip=("JOIN", "LEAVE", "MSG"))
+                     skip=("JOIN", "LEAVE", "MSG", "AWAY"))
     check(got == ("NICK %d ana" % q.id).encode(), "ana not free: %r" % got)
 
     # The registry is the cluster's: a keyed client on b registers

@@ -63,6 +63,10 @@ check_entry(void *arg, const struct cl_entry *e)
 	case 'l':
 		INVARIANT(proto_reason_valid(e->reason.p, e->reason.len));
 		break;
+	case 'a':
+		INVARIANT(e->text.p != NULL && (e->text.len == 0 ||
+		    proto_away_valid(e->text.p, e->text.len)));
+		break;
 	case 'j':
 	case 'k':
 		break;
