@@ -41,7 +41,9 @@ class Peer:
             try:
                 l = self.c.line(timeout)
             except (TimeoutError, EOFError) as e:
-                fail("client %d: %s (members %r, %d oks %d msgs %r)" % (self.id, e, self.members, len(self.oks), len(self.msgs), self.naks[:3]))
+                fail("client %d: %s (members %r, %d oks %d msgs %r)" %
+                     (self.id, e, self.members, len(self.oks),
+                      len(self.msgs), self.naks[:3]))
             f = l.split(b" ")
             if f[0] in (b"USER", b"JOIN"):
                 self.members.add(int(f[1]))
