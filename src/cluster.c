@@ -904,6 +904,45 @@ tell_join(struct cluster *cl, const struct rcl *r)
 
 /* ---- the reader ---- */
 
+/* A message entry as the history and the fan-out take it. */
+static void
+hist_of(const struct cl_entry *e, struct hist_msg *hm)
+{
+	memset(hm, 0, sizeof *hm);
+	hm->n = e->n;
+	hm->id = e->id;
+	hm->time = e->time.p;
+	hm->nick = e->nick.p;
+	hm->nicklen = e->nick.len;
+	hm->md5 = e->md5.p;	/* lower case: the parser's check */
+	hm->sig = e->sig.len == PROTO_SIG_B64 ? e->sig.p : NULL;
+	hm->key = e->key.len > 1 ? e->key.p : NULL;
+	hm->spki = e->spki.len > 1 ? e->spki.p : NULL;
+	hm->text = e->text.p;
+	hm->textlen = e->text.len;
+}
+
+/* A message from the stream: to every local client but its sender. */
+static void
+msg_deliver(struct cluster *cl, const struct cl_entry *e)
+{
+	struct hub	*h = cl->h;
+	struct hist_msg	 hm;
+	bool		 local;
+
+	if (e->n <= cl->last_n)
+		return;		/* seen (a reconnection) */
+	cl->last_n = e->n;
+	hist_of(e, &hm);
+	history_add(h->hist, &hm);
+	fanout_relay_add(h->fo, &hm);
+	/* Never back to its sender; a remote sender is no local client
+	 * (fanout takes one open peer and an except for the sender). */
+	local = hub_client_by_id(h, e->id) != NULL;
+	fanout_relay_send(h->fo, h->nclients, local ? e->id : 0);
+	h->st.deliveries += h->njoined - (local ? 1 : 0);
+}
+
 /* A DM from the stream: to its recipient, if it is here; no history. */
 static void
 dm_deliver(struct cluster *cl, const struct cl_entry *e)
@@ -941,10 +980,9 @@ entry_apply(void *arg, const struct cl_entry *e)
 {
 	struct cluster	*cl = arg;
 	struct hub	*h = cl->h;
-	struct hist_msg	 hm;
 	struct rcl	*r;
 	char		 buf[PROTO_MAX_FRAME_V2 + 64], rs[33];
-	bool		 local, mine = e->srv.len == strlen(cl->self) &&
+	bool		 mine = e->srv.len == strlen(cl->self) &&
 			    memcmp(e->srv.p, cl->self, e->srv.len) == 0;
 
 	snprintf(cl->last_sid, sizeof cl->last_sid, "%s", e->sid);
@@ -956,29 +994,7 @@ entry_apply(void *arg, const struct cl_entry *e)
 		return;
 	}
 	if (e->type == 'm') {
-		if (e->n <= cl->last_n)
-			return;		/* seen (a reconnection) */
-		cl->last_n = e->n;
-		memset(&hm, 0, sizeof hm);
-		hm.n = e->n;
-		hm.id = e->id;
-		hm.time = e->time.p;
-		hm.nick = e->nick.p;
-		hm.nicklen = e->nick.len;
-		hm.md5 = e->md5.p;	/* lower case: the protocol's check */
-		hm.sig = e->sig.len == PROTO_SIG_B64 ? e->sig.p : NULL;
-		hm.key = e->key.len > 1 ? e->key.p : NULL;
-		hm.spki = e->spki.len > 1 ? e->spki.p : NULL;
-		hm.text = e->text.p;
-		hm.textlen = e->text.len;
-		history_add(h->hist, &hm);
-		fanout_relay_add(h->fo, &hm);
-		/* Never back to its sender; a remote sender is no local
-		 * client (fanout takes one open peer and an except for the
-		 * sender itself). */
-		local = hub_client_by_id(h, e->id) != NULL;
-		fanout_relay_send(h->fo, h->nclients, local ? e->id : 0);
-		h->st.deliveries += h->njoined - (local ? 1 : 0);
+		msg_deliver(cl, e);
 		return;
 	}
 	if (mine)
@@ -1203,18 +1219,7 @@ tail_apply(void *arg, const struct cl_entry *e)
 	cl->last_n = e->n;
 	if (e->type == 'd')
 		return;		/* never history */
-	memset(&hm, 0, sizeof hm);
-	hm.n = e->n;
-	hm.id = e->id;
-	hm.time = e->time.p;
-	hm.nick = e->nick.p;
-	hm.nicklen = e->nick.len;
-	hm.md5 = e->md5.p;
-	hm.sig = e->sig.len == PROTO_SIG_B64 ? e->sig.p : NULL;
-	hm.key = e->key.len > 1 ? e->key.p : NULL;
-	hm.spki = e->spki.len > 1 ? e->spki.p : NULL;
-	hm.text = e->text.p;
-	hm.textlen = e->text.len;
+	hist_of(e, &hm);
 	history_add(cl->h->hist, &hm);
 }
 
