@@ -159,6 +159,9 @@ client_view_kv(struct client_ui *ui, struct tkv *kv)
 	free(e);
 	kv[0] = (struct tkv){ 'h', ui->o.host };
 	kv[1] = (struct tkv){ 'p', ui->o.port };
+	/* The server tried now (of a cluster's list, -host a,b). */
+	if (ui->nc != NULL)
+		kv[0].v = netclient_host(ui->nc, &kv[1].v);
 	kv[2] = (struct tkv){ 'i', idbuf };
 	kv[3] = (struct tkv){ 'n', ui->my_nick };
 	kv[4] = (struct tkv){ 'e', tr };

@@ -38,7 +38,9 @@ enum cli_kind {
 
 static const struct opt_row rows[] = {
 	{ "-host", "HOST", "host", "Host", "127.0.0.1", NULL, CK_TEXT, 0, 0,
-	  IN(host), OUT(host), "server's host name or address", NULL, NULL },
+	  IN(host), OUT(host), "server's host name or address; or a "
+	  "cluster's, a,b:PORT,c: the next after a lost connection", NULL,
+	  NULL },
 	{ "-port", "N", "port", "Port", "", "12345, or 12346 with TLS",
 	  CK_PORT, 0, 0,
 	  IN(port), OUT(port), "server's TCP port", NULL, NULL },

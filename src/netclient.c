@@ -75,6 +75,75 @@ nc_shown(const char *nick, size_t len, bool refused, char *buf)
 }
 
 /*
+ * Entry i of a host list ("a,b:12346,c", the servers of one cluster):
+ * its host (*h, *hlen) and its port (*pp, *plen; *pp NULL if it has
+ * none).  An entry with two colons or more is an IPv6 address without
+ * a port; "[addr]:port" gives one.
+ */
+static void
+host_entry(const char *list, unsigned i, const char **h, size_t *hlen,
+    const char **pp, size_t *plen)
+{
+	const char	*p = list, *end, *colon;
+	size_t		 len;
+
+	while (i-- > 0 && (end = strchr(p, ',')) != NULL)
+		p = end + 1;
+	len = (end = strchr(p, ',')) != NULL ? (size_t)(end - p) : strlen(p);
+	*pp = NULL;
+	*plen = 0;
+	colon = memrchr(p, ':', len);
+	if (colon != NULL && (memchr(p, ':', (size_t)(colon - p)) == NULL ||
+	    (p[0] == '[' && colon > p && colon[-1] == ']'))) {
+		*pp = colon + 1;
+		*plen = len - (size_t)(colon - p) - 1;
+		len = (size_t)(colon - p);
+	}
+	if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+		p++;
+		len -= 2;
+	}
+	*h = p;
+	*hlen = len;
+}
+
+/* Take entry i of the host list: nc->host and nc->port. */
+static void
+host_take(struct netclient *nc, unsigned i)
+{
+	const char	*h, *pp;
+	size_t		 hlen, plen;
+
+	host_entry(nc->hostlist, i, &h, &hlen, &pp, &plen);
+	free(nc->host);
+	free(nc->port);
+	nc->host = xstrndup(h, hlen);
+	nc->port = pp != NULL ? xstrndup(pp, plen) : xstrdup(nc->defport);
+}
+
+bool
+netclient_hosts_loopback(const char *list)
+{
+	const char	*h, *pp, *p;
+	char		 buf[256];
+	size_t		 hlen, plen;
+	unsigned	 i, n = 1;
+
+	for (p = list; (p = strchr(p, ',')) != NULL; p++)
+		n++;
+	for (i = 0; i < n; i++) {
+		host_entry(list, i, &h, &hlen, &pp, &plen);
+		if (hlen >= sizeof buf)
+			return false;
+		memcpy(buf, h, hlen);
+		buf[hlen] = '\0';
+		if (!netio_is_loopback(buf))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Create a client for cfg.  The events struct and arg are kept (not
  * copied) and must outlive the client.  Nothing happens until
  * netclient_start().
@@ -85,8 +154,13 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 {
 	struct netclient	*nc = xcalloc(1, sizeof *nc);
 
-	nc->host = xstrdup(cfg->host);
-	nc->port = xstrdup(cfg->port);
+	const char		*p;
+
+	nc->hostlist = xstrdup(cfg->host);
+	nc->defport = xstrdup(cfg->port);
+	for (nc->nhosts = 1, p = cfg->host; (p = strchr(p, ',')) != NULL; p++)
+		nc->nhosts++;
+	host_take(nc, 0);
 	if (cfg->nick != NULL)
 		nc_copy_str(nc->want, sizeof nc->want, cfg->nick,
 		    strlen(cfg->nick));
@@ -160,6 +234,8 @@ netclient_free(struct netclient *nc)
 	free(nc->rbuf);
 	free(nc->host);
 	free(nc->port);
+	free(nc->hostlist);
+	free(nc->defport);
 	free(nc->known);
 	free(nc->pin);
 	free(nc);
@@ -422,6 +498,11 @@ drop(struct netclient *nc, enum nc_why why)
 	if (nc->state == NC_CLOSED) {
 		emit_state(nc);
 		return;
+	}
+	/* Several servers (a cluster): the next one, same backoff. */
+	if (nc->nhosts > 1) {
+		nc->hostidx = (nc->hostidx + 1) % nc->nhosts;
+		host_take(nc, nc->hostidx);
 	}
 	if (nc->halt) {
 		nc->halt = false;
@@ -1265,6 +1346,13 @@ const char *
 netclient_transport(const struct netclient *nc)
 {
 	return nc->tlsver;
+}
+
+const char *
+netclient_host(const struct netclient *nc, const char **port)
+{
+	*port = nc->port;
+	return nc->host;
 }
 
 const char *

@@ -399,6 +399,13 @@ void	 netclient_trust(struct netclient *, bool accept);
 const char *netclient_transport(const struct netclient *);
 /* The server's key fingerprint over TLS, or "". */
 const char *netclient_server_key(const struct netclient *);
+/* Is every host of a -host list loopback (then "auto" is plain)? */
+bool	netclient_hosts_loopback(const char *list);
+/*
+ * The server tried now (one of -host's list: after a lost connection
+ * the next), its port in *port.
+ */
+const char *netclient_host(const struct netclient *, const char **port);
 /*
  * The protocol version of the current connection, or of the last one
  * when down (PROTO_V1 before the first).

@@ -41,8 +41,12 @@ struct verify;
 struct knownusers;
 
 struct netclient {
-	char			*host;
+	char			*host;		/* the one tried now */
 	char			*port;
+	char			*hostlist;	/* -host: "a,b:12346,c" */
+	char			*defport;	/* for entries without one */
+	unsigned		 nhosts;
+	unsigned		 hostidx;
 	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
 	unsigned		 ping_interval;
 	unsigned		 ping_timeout;

@@ -287,7 +287,8 @@ client_transport(const struct cli_options *o, struct nc_config *cfg,
 	bool		 tls, ok;
 
 	tls = strcmp(o->transport, "tls") == 0 ||
-	    (strcmp(o->transport, "auto") == 0 && !netio_is_loopback(o->host));
+	    (strcmp(o->transport, "auto") == 0 &&
+	    !netclient_hosts_loopback(o->host));
 	cfg->port = *o->port != '\0' ? o->port : tls ? "12346" : "12345";
 	cfg->id = id;
 	dir = client_dir(&ok);

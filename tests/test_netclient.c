@@ -913,6 +913,50 @@ test_nohost(void)
 	netclient_free(nc);
 }
 
+/*
+ * -host a list (issue 14, clusters): each lost connection moves on to
+ * the next server, its own port or the configured one, round again;
+ * "[v6]:port" and a bare IPv6 address are taken whole.
+ */
+static void
+test_hostlist(void)
+{
+	struct nc_config	 cfg = { "127.0.0.1,localhost:12399,[::1]:7,::1",
+				    "12345", NULL, 0, 0, 0, NULL, NULL, NULL,
+				    NULL, NULL, NULL };
+	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
+	static const char	*want[][2] = { { "127.0.0.1", "12345" },
+				    { "localhost", "12399" }, { "::1", "7" },
+				    { "::1", "12345" }, { "127.0.0.1", "12345" } };
+	const char		*port, *host;
+	size_t			 i;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		host = netclient_host(nc, &port);
+		CHECK(strcmp(host, want[i][0]) == 0);
+		CHECK(strcmp(port, want[i][1]) == 0);
+		attach(nc);
+		feed(nc, "WELCOME 2 user2 1\nREADY 0\n");
+		server_close(nc);
+	}
+	netclient_free(nc);
+
+	/* "auto" is plain only if every server of the list is loopback. */
+	CHECK(netclient_hosts_loopback("127.0.0.1,localhost:12347,[::1]:7"));
+	CHECK(!netclient_hosts_loopback("127.0.0.1,example.org"));
+	CHECK(!netclient_hosts_loopback("example.org:12346,::1"));
+
+	/* One host: always the same (no list, as before). */
+	cfg.host = "example.org";
+	nc = netclient_new(&cfg, &events, NULL);
+	attach(nc);
+	server_close(nc);
+	host = netclient_host(nc, &port);
+	CHECK(strcmp(host, "example.org") == 0);
+	CHECK(strcmp(port, "12345") == 0);
+	netclient_free(nc);
+}
+
 static void
 test_mentions(void)
 {
@@ -997,6 +1041,7 @@ main(void)
 	test_recover();
 	test_log_once();
 	test_stopped();
+	test_hostlist();
 	test_mentions();
 	test_commands();
 	test_dm();
