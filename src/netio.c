@@ -173,9 +173,8 @@ netio_connect(const char *host, const char *port, char *err, size_t errlen)
 	int		 fd, rc;
 
 	if ((rc = resolve(host, port, 0, &res)) != 0) {
-		snprintf(err, errlen, "cannot resolve %s: %s", host,
-		    gai_strerror(rc));
-		return -1;
+		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
+		return rc == EAI_NONAME ? -2 : -3;
 	}
 	if ((fd = first_socket(res, connect_to)) == -1)
 		snprintf(err, errlen, "cannot connect to %s port %s: %s",
