@@ -319,13 +319,15 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 {
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
-	struct tkv		 t = { 't', NULL };
+	struct tkv		 t[KV_CONN + 1];
 	char			*whytext;
 
 	ui->state = st;
 	ui->retry_secs = secs;
-	t.v = ui->nc != NULL ? netclient_error(ui->nc) : "";
-	whytext = transcript_expand(why_template(ui, why), &t, 1);
+	client_view_kv(ui, t);
+	t[KV_CONN] = (struct tkv){ 't', ui->nc != NULL ?
+	    netclient_error(ui->nc) : "" };
+	whytext = transcript_expand(why_template(ui, why), t, KV_CONN + 1);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -835,6 +837,7 @@ client_ui_dump(struct client_ui *ui)
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
 	client_view_flush(ui);
+	xmu_dump_labels(ui->top, ui->o.dumpfile);
 	if ((fp = xmu_dump_open(ui->o.dumpfile)) == NULL) {
 		log_warn("cannot write %s", ui->o.dumpfile);
 		return;

@@ -164,7 +164,9 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 /*
  * Start a non-blocking connect to host:port.  Return the descriptor
  * (the connection may still be in progress: wait for it to become
- * writable and read SO_ERROR) or -1 with a sentence in err.
+ * writable and read SO_ERROR) or -1 with the system's words for the
+ * failure in err (gai_strerror or strerror, in the user's language):
+ * the caller's template says which host and port.
  */
 int
 netio_connect(const char *host, const char *port, char *err, size_t errlen)
@@ -173,13 +175,11 @@ netio_connect(const char *host, const char *port, char *err, size_t errlen)
 	int		 fd, rc;
 
 	if ((rc = resolve(host, port, 0, &res)) != 0) {
-		snprintf(err, errlen, "cannot resolve %s: %s", host,
-		    gai_strerror(rc));
+		snprintf(err, errlen, "%s", gai_strerror(rc));
 		return -1;
 	}
 	if ((fd = first_socket(res, connect_to)) == -1)
-		snprintf(err, errlen, "cannot connect to %s port %s: %s",
-		    host, port, strerror(errno));
+		snprintf(err, errlen, "%s", strerror(errno));
 	return fd;
 }
 

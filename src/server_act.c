@@ -837,6 +837,7 @@ server_dump_cb(void *arg)
 		if (ui->skip_msgs || ui->skip_other)
 			server_schedule_flush(ui);
 	}
+	xmu_dump_labels(ui->top, ui->r.dump_file);
 	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
 	xmu_dump_title(fp, ui->top);
