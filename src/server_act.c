@@ -924,6 +924,21 @@ error_done_cb(Widget w, XtPointer closure, XtPointer call)
 	*(bool *)closure = true;
 }
 
+void
+server_ui_listen_text(Widget top, const char *addr, const char *port,
+    int e, char *buf, size_t len)
+{
+	struct server_res_start r = { NULL, NULL };
+	const char	*args[3] = { addr, port, strerror(e) };
+	const char	*fmt;
+
+	XtGetApplicationResources(top, &r, server_res_listen,
+	    XtNumber(server_res_listen), NULL, 0);
+	fmt = e == EADDRINUSE ? r.in_use : r.listen;
+	template_expand(buf, len, fmt != NULL ? fmt : "%a %p: %e", "ape",
+	    args);
+}
+
 /*
  * Show a start-up error in a modal dialog over toplevel and return
  * when the operator dismisses it (OK, or the window manager closing

@@ -20,7 +20,8 @@ included (DUMP.labels, xmu_dump_labels).  The test fails if:
   not a letter of its label (in either language);
 - the Portuguese texts the windows write are not Portuguese: a refused
   connection, a leave line with its reason code, the plural of a
-  departed client's message count.
+  departed client's message count, the start-up error of a port in
+  use (whose dialog is checked like the others).
 
 With XC_SHOTS set to a directory, screenshots of the Portuguese
 windows and dialogs are saved there (i13l-*.png) for a person to look
@@ -272,6 +273,23 @@ def run(lang):
     for p in (srv, cli, ref):
         p.proc.kill()
         p.proc.wait()
+    # A start-up error: a port another program holds.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    out["held"] = held.getsockname()[1]
+    bad = Prog("xchatd-busy-" + tag, [
+        xc.XCHATD, "-port", str(out["held"]), "-tlsport", "0",
+        "-logfile", os.path.join(T, tag + "-busy.log"),
+        "-statedir", os.path.join(T, tag + "-state"),
+        "-xrm", "*dumpFile: " + os.path.join(T, tag + "-busy.dump")],
+        os.path.join(T, tag + "-busy.dump"), lang, winname="xchatd")
+    out["busy"], _ = bad.wait(lambda lab, t: (find(
+        lab, "errorDialog.OK") or {}).get("viewable"), "start-up error")
+    shot(tag + "-busy")
+    bad.proc.kill()
+    bad.proc.wait()
+    held.close()
     return out
 
 
@@ -361,7 +379,8 @@ def main():
         covered(r["cli"], "xchat", cli_dialogs)
     bad = (english_left(en["srv"], pt["srv"], "xchatd") +
            english_left(en["cli"], pt["cli"], "xchat") +
-           english_left(en["ref"], pt["ref"], "xchat (refused)"))
+           english_left(en["ref"], pt["ref"], "xchat (refused)") +
+           english_left(en["busy"], pt["busy"], "xchatd (port in use)"))
     for r, lang in ((en, "C.UTF-8"), (pt, "pt_BR.UTF-8")):
         bad += mnemonic_clashes(r["srv"], "xchatd " + lang)
         bad += mnemonic_clashes(r["cli"], "xchat " + lang)
@@ -391,7 +410,12 @@ def main():
     tr = transcript(en["reftext"])
     xc.check("cannot connect to 127.0.0.1 port %d: " % en["port"] in tr,
              "English refusal: " + tr)
-    log("ok: leave reasons, the plural, a refused connection in pt_BR")
+    m = find(pt["busy"], "errorDialog.Message")["text"]
+    want = "não é possível escutar em 127.0.0.1 na porta %d: a porta já " \
+        "está em uso" % pt["held"]
+    xc.check(want in m, "start-up error %r" % m)
+    log("ok: leave reasons, the plural, a refused connection, a port in "
+        "use in pt_BR")
 
 
 if __name__ == "__main__":
