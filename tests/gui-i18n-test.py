@@ -20,8 +20,8 @@ included (DUMP.labels, xmu_dump_labels).  The test fails if:
   not a letter of its label (in either language);
 - the Portuguese texts the windows write are not Portuguese: a refused
   connection, a leave line with its reason code, the plural of a
-  departed client's message count, the start-up error of a port in
-  use (whose dialog is checked like the others).
+  departed client's message count, the verify summary, the start-up
+  error of a port in use (whose dialog is checked like the others).
 
 With XC_SHOTS set to a directory, screenshots of the Portuguese
 windows and dialogs are saved there (i13l-*.png) for a person to look
@@ -410,12 +410,19 @@ def main():
     tr = transcript(en["reftext"])
     xc.check("cannot connect to 127.0.0.1 port %d: " % en["port"] in tr,
              "English refusal: " + tr)
+    m = find(pt["srv"], "verifyDialog.Message")["text"]
+    xc.check(re.search(r"íntegro\.\|*Registros: \d+ \(íntegros \d+, "
+                       r"inválidos 0\)\.\|*Mensagens assinadas", m),
+             "verify summary %r" % m)
+    m = find(en["srv"], "verifyDialog.Message")["text"]
+    xc.check(re.search(r"intact\.\|*Records: \d+ \(good \d+, bad 0\)", m),
+             "verify summary %r" % m)
     m = find(pt["busy"], "errorDialog.Message")["text"]
     want = "não é possível escutar em 127.0.0.1 na porta %d: a porta já " \
         "está em uso" % pt["held"]
     xc.check(want in m, "start-up error %r" % m)
-    log("ok: leave reasons, the plural, a refused connection, a port in "
-        "use in pt_BR")
+    log("ok: leave reasons, the plural, a refused connection, the verify "
+        "summary, a port in use in pt_BR")
 
 
 if __name__ == "__main__":
