@@ -847,7 +847,7 @@ client_ui_dump(struct client_ui *ui)
 	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	userview_dump(ui->uv, fp);
-	xmu_dump_list(fp, ui->users, "usercount", "useritem");
+	xmu_dump_list(fp, ui->users, "usercount", "useritem", "item");
 	xmu_dump_widget(fp, ui->top, "*keyWarning");
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);

@@ -143,6 +143,28 @@ write_private(const char *path, const gnutls_datum_t *data, char *err,
 	return true;
 }
 
+/* Wipe (it may hold a private key) and free d; NULL data is fine. */
+static void
+datum_wipe(gnutls_datum_t *d)
+{
+	if (d->data != NULL) {
+		gnutls_memset(d->data, 0, d->size);
+		gnutls_free(d->data);
+	}
+	d->data = NULL;
+	d->size = 0;
+}
+
+/* Free a key and a certificate, either of them NULL. */
+static void
+pair_free(gnutls_x509_privkey_t k, gnutls_x509_crt_t c)
+{
+	if (c != NULL)
+		gnutls_x509_crt_deinit(c);
+	if (k != NULL)
+		gnutls_x509_privkey_deinit(k);
+}
+
 /* A self-signed v3 certificate for k with common name cn. */
 static int
 make_cert(gnutls_x509_crt_t c, gnutls_x509_privkey_t k, const char *cn)
@@ -196,12 +218,9 @@ keys_generate(const char *keyfile, const char *certfile, const char *cn,
 	ok = write_private(keyfile, &kpem, err, errlen) &&
 	    write_private(certfile, &cpem, err, errlen);
 out:
-	gnutls_free(kpem.data);
+	datum_wipe(&kpem);
 	gnutls_free(cpem.data);
-	if (c != NULL)
-		gnutls_x509_crt_deinit(c);
-	if (k != NULL)
-		gnutls_x509_privkey_deinit(k);
+	pair_free(k, c);
 	return ok;
 }
 
@@ -315,14 +334,9 @@ keys_check_pair(const char *keyfile, const char *certfile,
 	fp_format(cid, fp);
 	ok = true;
 out:
-	if (kd.data != NULL)
-		gnutls_memset(kd.data, 0, kd.size);
-	gnutls_free(kd.data);
+	datum_wipe(&kd);
 	gnutls_free(cd.data);
-	if (c != NULL)
-		gnutls_x509_crt_deinit(c);
-	if (k != NULL)
-		gnutls_x509_privkey_deinit(k);
+	pair_free(k, c);
 	return ok;
 }
 
@@ -846,14 +860,9 @@ keys_identity_load(const char *file, struct keys_identity *id, char *err,
 		goto out;
 	r = 1;
 out:
-	if (out.data != NULL) {
-		gnutls_memset(out.data, 0, out.size);
-		gnutls_free(out.data);
-	}
-	gnutls_memset(d.data, 0, d.size);
-	gnutls_free(d.data);
-	if (k != NULL)
-		gnutls_x509_privkey_deinit(k);
+	datum_wipe(&out);
+	datum_wipe(&d);
+	pair_free(k, NULL);
 	if (r != 1)
 		keys_identity_free(id);
 	return r;
@@ -882,6 +891,7 @@ keys_identity_create(const char *file, const char *cn, char *err,
 	int			 r;
 
 	all.data = NULL;
+	all.size = 0;
 	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
 	    (r = gnutls_x509_privkey_generate(k, GNUTLS_PK_EDDSA_ED25519, 256,
 	    0)) < 0 ||
@@ -900,17 +910,9 @@ keys_identity_create(const char *file, const char *cn, char *err,
 	all.size = kpem.size + cpem.size;
 	ok = write_new(file, &all, err, errlen);
 out:
-	if (all.data != NULL) {
-		gnutls_memset(all.data, 0, kpem.size + cpem.size);
-		gnutls_free(all.data);
-	}
-	if (kpem.data != NULL)
-		gnutls_memset(kpem.data, 0, kpem.size);
-	gnutls_free(kpem.data);
+	datum_wipe(&all);
+	datum_wipe(&kpem);
 	gnutls_free(cpem.data);
-	if (c != NULL)
-		gnutls_x509_crt_deinit(c);
-	if (k != NULL)
-		gnutls_x509_privkey_deinit(k);
+	pair_free(k, c);
 	return ok;
 }

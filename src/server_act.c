@@ -117,6 +117,16 @@ verify_cb(Widget w, XtPointer closure, XtPointer call)
 	XtSetSensitive(ui->verify, False);
 }
 
+/* The TLS name and key fingerprint (or "no TLS") for %t and %k. */
+static void
+key_args(struct server_ui *ui, const char *args[2])
+{
+	args[0] = ui->tls_name != NULL && *ui->tls_name != '\0' ?
+	    ui->tls_name : ui->r.no_tls;
+	args[1] = ui->fingerprint != NULL && *ui->fingerprint != '\0' ?
+	    ui->fingerprint : ui->r.no_tls;
+}
+
 /* ---- other menu actions ------------------------------------------------ */
 
 static void
@@ -159,10 +169,7 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[1] = pv;
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
-	args[4] = ui->tls_name != NULL && *ui->tls_name != '\0' ?
-	    ui->tls_name : ui->r.no_tls;
-	args[5] = ui->fingerprint != NULL && *ui->fingerprint != '\0' ?
-	    ui->fingerprint : ui->r.no_tls;
+	key_args(ui, args + 4);
 	template_expand(buf, sizeof buf, ui->r.about_message, "vpaltk", args);
 	xmu_show_message(ui->about_dialog, buf);
 }
@@ -177,10 +184,7 @@ server_key_cb(Widget w, XtPointer closure, XtPointer call)
 
 	(void)w;
 	(void)call;
-	args[0] = ui->tls_name != NULL && *ui->tls_name != '\0' ?
-	    ui->tls_name : ui->r.no_tls;
-	args[1] = ui->fingerprint != NULL && *ui->fingerprint != '\0' ?
-	    ui->fingerprint : ui->r.no_tls;
+	key_args(ui, args);
 	template_expand(buf, sizeof buf, ui->r.key_message, "tk", args);
 	xmu_show_message(ui->key_dialog, buf);
 }
@@ -767,35 +771,6 @@ server_accounts_flush(struct server_ui *ui)
 		acct_fill(ui);
 }
 
-/* "count n", then "item text [selected]" and "pos i x y w h" (root). */
-static void
-acct_dump_list(FILE *fp, Widget list, const char *count, const char *item,
-    const char *pos)
-{
-	XmStringTable	 items = NULL;
-	int		 n = 0, i;
-	char		*p;
-	Position	 x, y, rx, ry;
-	Dimension	 w, h;
-
-	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
-	fprintf(fp, "%s %d\n", count, n);
-	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
-		fprintf(fp, "%s %s%s\n", item, p != NULL ? p : "",
-		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
-		XtFree(p);
-	}
-	for (i = 1; i <= n; i++)
-		if (XtIsRealized(list) &&
-		    XmListPosToBounds(list, i, &x, &y, &w, &h)) {
-			XtTranslateCoords(list, x, y, &rx, &ry);
-			fprintf(fp, "%s %d %d %d %u %u\n", pos, i, rx, ry, w,
-			    h);
-		}
-}
-
 /* The Accounts dialog in the test dump: its labels, key, lists. */
 static void
 acct_dump(FILE *fp, struct server_ui *ui)
@@ -823,9 +798,9 @@ acct_dump(FILE *fp, struct server_ui *ui)
 	p = XmTextFieldGetString(ui->acct.key);
 	fprintf(fp, "selectedkey %s\n", p != NULL ? p : "");
 	XtFree(p);
-	acct_dump_list(fp, ui->acct.regs, "accounts", "account",
+	xmu_dump_list(fp, ui->acct.regs, "accounts", "account",
 	    "accountpos");
-	acct_dump_list(fp, ui->acct.bans, "bans", "ban", "banpos");
+	xmu_dump_list(fp, ui->acct.bans, "bans", "ban", "banpos");
 }
 
 /* ---- the test hook: SIGUSR1 dumps the window's state --------------------- */
@@ -868,7 +843,7 @@ server_dump_cb(void *arg)
 	xmu_dump_title(fp, ui->top);
 	fprintf(fp, "paused %d\nheld %zu\n", logview_paused(ui->lv),
 	    logview_held(ui->lv));
-	xmu_dump_list(fp, ui->list, "clients", "client");
+	xmu_dump_list(fp, ui->list, "clients", "client", "item");
 	p = xmu_label_text(ui->status);
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);

@@ -351,7 +351,8 @@ xmu_dump_dialog(FILE *fp, Widget top, const char *name)
 }
 
 void
-xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item)
+xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item,
+    const char *pos)
 {
 	XmStringTable	 items = NULL;
 	int		 n = 0, i;
@@ -369,10 +370,11 @@ xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item)
 		XtFree(p);
 	}
 	for (i = 1; i <= n; i++)
-		if (XmListPosToBounds(list, i, &x, &y, &w, &h) &&
-		    XtIsRealized(list)) {
+		if (XtIsRealized(list) &&
+		    XmListPosToBounds(list, i, &x, &y, &w, &h)) {
 			XtTranslateCoords(list, x, y, &rx, &ry);
-			fprintf(fp, "item %d %d %d %u %u\n", i, rx, ry, w, h);
+			fprintf(fp, "%s %d %d %d %u %u\n", pos, i, rx, ry, w,
+			    h);
 		}
 }
 

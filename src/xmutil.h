@@ -127,11 +127,11 @@ void	xmu_dump_widget(FILE *fp, Widget top, const char *path);
 void	xmu_dump_dialog(FILE *fp, Widget top, const char *name);
 /*
  * "COUNT n", then "ITEM text" for each item of the XmList list (with
- * " [selected]" if it is), then "item i x y w h" (root coordinates)
+ * " [selected]" if it is), then "POS i x y w h" (root coordinates)
  * for each visible one.
  */
 void	xmu_dump_list(FILE *fp, Widget list, const char *count,
-	    const char *item);
+	    const char *item, const char *pos);
 /*
  * Write file.labels (through file.labels.tmp, like xmu_dump_open): a
  * line "KIND\tPATH\tshown|hidden\tviewable|-\tX Y W H\tTEXT" for every
