@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +20,21 @@ struct entry {
 	size_t		 cap;
 };
 
+/* A DM sender's key (history_keep_key). */
+struct keyent {
+	uint64_t	 id;		/* 0: unused */
+	char		 key[PROTO_KEY_LEN + 1];
+	char		*spki;
+};
+
 struct history {
 	struct entry	*ring;
 	unsigned	 size;		/* entries the ring holds */
 	unsigned	 head;		/* next to write */
 	unsigned	 count;
 	unsigned	 replay;	/* for a newcomer */
+	struct keyent	*keys;		/* HISTORY_KEYS, allocated on use */
+	unsigned	 khead;		/* next to write */
 };
 
 struct history *
@@ -51,6 +61,9 @@ history_free(struct history *hs)
 	for (i = 0; i < hs->size; i++)
 		free(hs->ring[i].buf);
 	free(hs->ring);
+	for (i = 0; hs->keys != NULL && i < HISTORY_KEYS; i++)
+		free(hs->keys[i].spki);
+	free(hs->keys);
 	free(hs);
 }
 
@@ -150,11 +163,43 @@ history_each(const struct history *hs, uint64_t after,
 	return hs->count - first;
 }
 
+/* The remembered key of client id, or NULL. */
+static const struct keyent *
+kept_key(const struct history *hs, uint64_t id)
+{
+	unsigned	 i;
+
+	for (i = 0; id != 0 && hs->keys != NULL && i < HISTORY_KEYS; i++)
+		if (hs->keys[i].id == id)
+			return &hs->keys[i];
+	return NULL;
+}
+
+void
+history_keep_key(struct history *hs, uint64_t id, const char *key,
+    const char *spki)
+{
+	struct keyent	*k;
+
+	if (key == NULL || spki == NULL || strlen(key) > PROTO_KEY_LEN ||
+	    kept_key(hs, id) != NULL)
+		return;
+	if (hs->keys == NULL)
+		hs->keys = xcalloc(HISTORY_KEYS, sizeof *hs->keys);
+	k = &hs->keys[hs->khead];
+	hs->khead = (hs->khead + 1) % HISTORY_KEYS;
+	k->id = id;
+	snprintf(k->key, sizeof k->key, "%s", key);
+	free(k->spki);
+	k->spki = xstrdup(spki);
+}
+
 bool
 history_key_of(const struct history *hs, uint64_t id, const char **key,
     const char **spki)
 {
 	const struct hist_msg *m;
+	const struct keyent *k;
 	unsigned	 i;
 
 	for (i = hs->count; i > 0; i--) {
@@ -162,10 +207,14 @@ history_key_of(const struct history *hs, uint64_t id, const char **key,
 		if (m->id != id)
 			continue;
 		if (m->key == NULL || m->spki == NULL)
-			return false;
+			break;
 		*key = m->key;
 		*spki = m->spki;
 		return true;
 	}
-	return false;
+	if ((k = kept_key(hs, id)) == NULL)
+		return false;
+	*key = k->key;
+	*spki = k->spki;
+	return true;
 }

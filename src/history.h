@@ -5,7 +5,8 @@
  * at most the newest HISTORY_HELLO_MAX).  A message is kept as fields,
  * not as a frame, so that each protocol version gets its own form;
  * with it the sender's key, so that KEY can be answered for a sender
- * who has left.  Filled as messages are accepted, and at start-up
+ * who has left (and the keys of the last senders of DMs, for the
+ * same).  Filled as messages are accepted, and at start-up
  * from the log (msglog_history).
  * Part of xchat; see COPYING for the licence.
  */
@@ -59,9 +60,18 @@ unsigned history_each(const struct history *, uint64_t after,
 	    void (*fn)(void *arg, const struct hist_msg *), void *arg);
 
 /*
- * The key of client id as its newest kept message names it: true with
- * *key and *spki (valid until the next history_add) if there is one
- * with a key.
+ * Remember the key (fingerprint and base64 public key) of client id,
+ * the sender of a DM (which is not kept): the last HISTORY_KEYS such
+ * clients, whatever the history keeps (even with -history 0).
+ */
+#define HISTORY_KEYS	1000
+void	 history_keep_key(struct history *, uint64_t id, const char *key,
+	    const char *spki);
+
+/*
+ * The key of client id as its newest kept message names it, or as
+ * history_keep_key remembered it: true with *key and *spki (valid
+ * until the next history_add or history_keep_key) if there is one.
  */
 bool	 history_key_of(const struct history *, uint64_t id,
 	    const char **key, const char **spki);

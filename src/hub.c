@@ -73,6 +73,8 @@ hub_info_of(const struct client *c, struct hub_client_info *ci)
 	ci->nick = c->nick;
 	ci->peer = c->peer;
 	ci->msgs = c->msgs;
+	ci->dms = c->dms;
+	ci->away = c->away;
 	ci->tls = c->tls;
 	ci->version = c->version;
 	ci->key = c->key[0] != '\0' ? c->key : NULL;
@@ -259,6 +261,7 @@ client_free(struct client *c)
 	proto_lineq_free(&c->in);
 	keys_pub_free(c->pub);
 	free(c->spki);
+	free(c->away);
 	free(c->held);
 	fanout_peer_free(&c->fp);
 	free(c);
@@ -353,16 +356,17 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 {
 	struct client	*c;
 	struct conn_info info;
-	char		 buf[PROTO_MAX_FRAME];
+	char		 peer[NETIO_ADDRSTRLEN];
 	int		 one = 1, fd = conn_fd(cn);
+	bool		 v2 = false;
 
-	/* Handshakes under way count too (a TLS newcomer's is off already). */
-	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
-		if (conn_write(cn, buf, proto_encode_bye(buf, "full")) < 0)
-			log_debug("BYE full: %s", strerror(errno));
-		conn_close(cn);
-		return;
+	if (tls) {
+		conn_info(cn, &info);
+		v2 = strcmp(info.alpn, TLS_ALPN_V2) == 0;
 	}
+	netio_peer_name(fd, peer, sizeof peer);
+	if (hub_turn_away(h, cn, peer, v2))
+		return;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c = xcalloc(1, sizeof *c);
 	c->hub = h;
@@ -371,19 +375,16 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	fanout_peer_init(h->fo, &c->fp, cn, c->id, c);
 	c->tls = tls;
 	c->version = PROTO_V1;
-	if (tls) {
-		conn_info(cn, &info);
-		if (strcmp(info.alpn, TLS_ALPN_V2) == 0) {
-			c->version = PROTO_V2;
-			c->in.max = PROTO_MAX_FRAME_V2;
-			fanout_peer_version(&c->fp, 0);	/* none yet */
-			hub_take_key(c);
-		}
+	if (v2) {
+		c->version = PROTO_V2;
+		c->in.max = PROTO_MAX_FRAME_V2;
+		fanout_peer_version(&c->fp, 0);	/* none yet */
+		hub_take_key(c);
 	}
 	c->nicklen = (size_t)snprintf(c->nick, sizeof c->nick, "user%llu",
 	    (unsigned long long)c->id);
 	c->keyhash = hub_key_hash(c->nick, c->nicklen);
-	netio_peer_name(fd, c->peer, sizeof c->peer);
+	memcpy(c->peer, peer, sizeof c->peer);
 	c->tokens = h->cfg.floodrate * 2 < 1 ? 1 : h->cfg.floodrate * 2;
 	c->tok_ms = h->now;
 	c->last_rx = h->now;
@@ -825,14 +826,16 @@ hub_listen_tls(struct hub *h, int fd, struct tls_creds *tls)
 }
 
 bool
-hub_kick(struct hub *h, uint64_t id)
+hub_kick(struct hub *h, uint64_t id, const char *text)
 {
 	struct client	*c;
 
 	h->now = hub_now_ms();
 	if ((c = hub_client_by_id(h, id)) == NULL || !c->joined)
 		return false;
-	hub_drop(c, "kicked", true);
+	if (text != NULL && !proto_away_valid(text, strlen(text)))
+		text = NULL;
+	hub_drop_text(c, "kicked", text, true);
 	return true;
 }
 

@@ -12,10 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "msglog.h"
 
 struct accounts;
+struct bans;
 struct hub;
 struct tls_creds;
 
@@ -38,6 +40,8 @@ struct hub_config {
 	enum hub_access	 access;
 	struct accounts	*accounts;	/* the registry (not owned); NULL:
 					   none, no nick is registered */
+	struct bans	*bans;		/* addresses and keys banned for a
+					   time (not owned), or NULL */
 };
 
 /* What the window is told about a client. */
@@ -46,6 +50,8 @@ struct hub_client_info {
 	const char	*nick;
 	const char	*peer;
 	uint64_t	 msgs;		/* messages accepted from it */
+	uint64_t	 dms;		/* private messages accepted from it */
+	const char	*away;		/* its away text, or NULL: here */
 	bool		 tls;		/* connected over TLS */
 	int		 version;	/* of the protocol: 1 or 2 */
 	const char	*key;		/* its key's fingerprint, or NULL */
@@ -74,6 +80,21 @@ struct hub_events {
 	void	(*sent)(void *ui, const struct hub_client_info *);
 	/* The client's nick was registered to its key. */
 	void	(*registered)(void *ui, const struct hub_client_info *);
+	/*
+	 * A private message from a client to client to (tonick its nick,
+	 * NULL if there is no such client): accepted as number n (code
+	 * NULL), or rejected with code.  Never its text: the window is
+	 * not for reading private messages.
+	 */
+	void	(*dm)(void *ui, const struct hub_client_info *, uint64_t to,
+		    const char *tonick, uint64_t n, const char *code);
+	/* The client went away (info's away set) or came back. */
+	void	(*away)(void *ui, const struct hub_client_info *);
+	/*
+	 * A connection from peer was turned away before it had an id:
+	 * why is "banned" (its address or key, BYE kicked banned).
+	 */
+	void	(*refused)(void *ui, const char *peer, const char *why);
 };
 
 struct hub_stats {
@@ -84,7 +105,9 @@ struct hub_stats {
 	uint64_t	 connections;
 	uint64_t	 verified;	/* signatures checked */
 	uint64_t	 badsig;	/* ... that failed */
-	uint64_t	 denied;	/* BYE denied (members, banned) */
+	uint64_t	 denied;	/* BYE denied (members), BYE kicked
+					   banned (a key, an address) */
+	uint64_t	 dms;		/* private messages accepted */
 };
 
 /*
@@ -128,8 +151,13 @@ void	hub_log_start(struct hub *, const char *listen_name,
  */
 void	hub_log_reopen(struct hub *);
 
-/* Drop client id with BYE kicked; false if no such client is open. */
-bool	hub_kick(struct hub *, uint64_t id);
+/*
+ * Drop client id with "BYE kicked", or "BYE kicked <text>" if text is
+ * not NULL or empty (it must pass proto_away_valid: at most 200 bytes
+ * of message text; another is not sent).  false if no such client is
+ * open.
+ */
+bool	hub_kick(struct hub *, uint64_t id, const char *text);
 /*
  * Ban the key of client id (a "!" line in the accounts file) and drop
  * it with "BYE kicked banned".  false with err if it has no key, there
@@ -137,6 +165,18 @@ bool	hub_kick(struct hub *, uint64_t id);
  * dropped).
  */
 bool	hub_ban(struct hub *, uint64_t id, char *err, size_t errlen);
+
+/*
+ * Kick and ban: ban the address of client id, and its key if it has
+ * one, in the bans file until the second until (BANS_FOREVER: for
+ * ever) with text as the reason; drop it with "BYE kicked <text>"
+ * ("BYE kicked banned" if text is NULL, empty or not valid AWAY text),
+ * and every other open client from that address or with that key with
+ * "BYE kicked banned".  false with err if there is no such client or
+ * bans file, or the file cannot be written (then nobody is dropped).
+ */
+bool	hub_kick_ban(struct hub *, uint64_t id, time_t until,
+	    const char *text, char *err, size_t errlen);
 
 /* Copy the counters, with the number of open clients, into st. */
 void	hub_stats(const struct hub *, struct hub_stats *);

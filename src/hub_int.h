@@ -1,10 +1,11 @@
 /*
  * hub_int.h -- the server core's own state, shared by hub.c (the
  * client table, accepting, the TLS handshake, each client's lifecycle,
- * keepalive) and hubmsg.c (what clients send: the dispatch of frames,
- * flood control, nicks, messages checked, logged, answered and
- * relayed, rejections within a budget).  Private to those two files;
- * everything else uses hub.h.
+ * keepalive), hubjoin.c (a client coming in), hubmsg.c (what clients
+ * send: the dispatch of frames, flood control, nicks, messages
+ * checked, logged, answered and relayed, rejections within a budget)
+ * and hubdm.c (private messages delivered, away).  Private to those
+ * files; everything else uses hub.h.
  * Part of xchat; see COPYING for the licence.
  */
 #ifndef XCHAT_HUB_INT_H
@@ -86,6 +87,8 @@ struct client {
 	uint64_t	 deadline;	/* ms; closing clients, and v2
 					   clients until they say HELLO */
 	uint64_t	 msgs;
+	uint64_t	 dms;		/* private messages accepted */
+	char		*away;		/* its away text, or NULL: here */
 	bool		 tls;		/* over TLS */
 	int		 version;	/* PROTO_V1, PROTO_V2 */
 	bool		 joined;	/* welcomed (v2: once it said HELLO) */
@@ -102,14 +105,15 @@ struct client {
 };
 
 /*
- * A MSG of the current read, waiting for the log write: accepted (code
- * NULL) or rejected (code set).  Answers go out in the order of the
- * MSGs once the batch is written.
+ * A MSG or DM of the current read, waiting for the log write: accepted
+ * (code NULL) or rejected (code set).  Answers go out in the order of
+ * the frames once the batch is written.
  */
 struct pending {
 	const char	*code;
 	size_t		 rec;		/* index in the log batch */
 	uint64_t	 n;
+	uint64_t	 to;		/* a DM's recipient; 0: a MSG */
 	char		 seq[PROTO_MAX_SEQ + 1];
 	char		 md5[DIGEST_MD5_HEX + 1];
 	char		 sig[PROTO_SIG_B64 + 1];	/* "": unsigned */
@@ -203,7 +207,44 @@ void	 hub_take_key(struct client *c);
 /* Go on from the log: numbers, ids, the last messages as history. */
 void	 hub_load_history(struct hub *h);
 
+/* hubjoin.c */
+/*
+ * A new connection cn (after its TLS handshake) from peer, with v2
+ * set if it chose xchat/2: if the server is full, or the peer's
+ * address or key is banned, send it BYE (full, kicked banned), close
+ * it and return true; it uses up no id.
+ */
+bool	 hub_turn_away(struct hub *h, struct conn *cn, const char *peer,
+	    bool v2);
+
+/* hubdm.c */
+/*
+ * The recipient of a DM from c to id: the ready client id, if it is
+ * not c; else NULL (NAK nouser).
+ */
+struct client *hub_dm_recipient(struct hub *h, struct client *c,
+	    uint64_t id);
+/*
+ * Deliver an accepted DM of c (p, logged with time stamp) to its
+ * recipient alone, in the recipient's version; tell the window.
+ */
+void	 hub_dm_deliver(struct hub *h, struct client *c,
+	    const struct pending *p, const char *stamp);
+/*
+ * AWAY from c (valid: its text passed the rules, checked by the
+ * parser): a flood token, then the new state broadcast to everyone.
+ */
+void	 hub_away(struct hub *h, struct client *c, const struct proto_cmsg *m,
+	    bool valid);
+
 /* hubmsg.c */
+/*
+ * The flood check of a frame answered "ERR flood <VERB>" when the
+ * bucket is empty (NICK, AWAY): true if it may pass.  If not it has no
+ * effect but the ERR and a strike (which may drop c: check its state).
+ */
+bool	 hub_flood_frame(struct hub *h, struct client *c,
+	    const struct proto_str *verb);
 /* Handle one frame (len bytes, no LF) from client c. */
 void	 hub_frame(struct hub *h, struct client *c, const char *line,
 	    size_t len);

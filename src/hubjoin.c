@@ -1,20 +1,24 @@
 /*
- * hubjoin.c -- a client comes in: whether it may (members, banned
- * keys), its key (v2: the certificate it presented), the nick it
- * starts with (its registered one), its welcome (WELCOME, USER, the
- * history it is owed, READY; JOIN to the others, each in its protocol
+ * hubjoin.c -- a client comes in: whether it may (full, banned
+ * addresses and keys, members), its key (v2: the certificate it
+ * presented), the nick it
+ * starts with (its registered one), its welcome (WELCOME, USER and
+ * AWAY, the history it is owed, READY; JOIN to the others, each in its
+ * protocol
  * version); and what the server takes from its log at start (numbers,
  * ids, history).
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "accounts.h"
+#include "bans.h"
 #include "fanout.h"
 #include "history.h"
 #include "hub.h"
@@ -24,7 +28,107 @@
 #include "msglog.h"
 #include "protocol.h"
 #include "tls.h"
+#include "transport.h"
 #include "xmalloc.h"
+
+/*
+ * Is the address of peer, or the key of a v2 connection cn (the
+ * certificate it presented), banned in the bans file now?
+ */
+static bool
+banned(struct hub *h, struct conn *cn, const char *peer, bool v2)
+{
+	struct keys_pub	*pub;
+	char		 t[BANS_TARGET_MAX + 1], fp[KEYS_FP_LEN];
+	time_t		 now = time(NULL);
+
+	if (h->cfg.bans == NULL)
+		return false;
+	if (bans_peer_address(peer, t) && bans_match(h->cfg.bans, t, now))
+		return true;
+	if (!v2 || (pub = tls_peer_pub(cn)) == NULL)
+		return false;
+	keys_pub_fingerprint(pub, fp);
+	keys_pub_free(pub);
+	return bans_match(h->cfg.bans, fp, now);
+}
+
+bool
+hub_turn_away(struct hub *h, struct conn *cn, const char *peer, bool v2)
+{
+	char		 buf[PROTO_MAX_FRAME];
+	size_t		 len;
+
+	/* Handshakes under way count too (a TLS newcomer's is off already). */
+	if (h->nclients + h->nshakes >= h->cfg.maxclients)
+		len = proto_encode_bye(buf, "full");
+	else if (banned(h, cn, peer, v2)) {
+		len = proto_encode_bye_text(buf, "kicked", "banned", 6);
+		h->st.denied++;
+		if (h->ev->refused != NULL)
+			h->ev->refused(h->ui, peer, "banned");
+	} else
+		return false;
+	if (conn_write(cn, buf, len) < 0)
+		log_debug("%s: BYE: %s", peer, strerror(errno));
+	conn_close(cn);
+	return true;
+}
+
+/*
+ * Is client o's address (canonical: addr) or its key target, or is it
+ * c's key?  For the clients a ban of c's takes with it.
+ */
+static bool
+same_origin(const struct client *o, const struct client *c,
+    const char *addr)
+{
+	char	 t[BANS_TARGET_MAX + 1];
+
+	if (bans_peer_address(o->peer, t) && strcmp(t, addr) == 0)
+		return true;
+	return c->key[0] != '\0' && strcmp(o->key, c->key) == 0;
+}
+
+bool
+hub_kick_ban(struct hub *h, uint64_t id, time_t until, const char *text,
+    char *err, size_t errlen)
+{
+	struct client	*c, **v;
+	char		 addr[BANS_TARGET_MAX + 1];
+	unsigned	 i, n;
+
+	h->now = hub_now_ms();
+	if ((c = hub_client_by_id(h, id)) == NULL || !c->joined) {
+		snprintf(err, errlen, "no client %llu", (unsigned long long)id);
+		return false;
+	}
+	if (h->cfg.bans == NULL) {
+		snprintf(err, errlen, "there is no bans file");
+		return false;
+	}
+	if (!bans_peer_address(c->peer, addr)) {
+		snprintf(err, errlen, "%s has no address to ban", c->peer);
+		return false;
+	}
+	if (text != NULL && (*text == '\0' ||
+	    !proto_away_valid(text, strlen(text))))
+		text = NULL;
+	if (!bans_add(h->cfg.bans, addr, until, text, err, errlen) ||
+	    (c->key[0] != '\0' && !bans_add(h->cfg.bans, c->key, until, text,
+	    err, errlen)))
+		return false;
+	/* The others from there go too: a ban is not one connection. */
+	v = xreallocarray(NULL, h->nclients + 1, sizeof *v);
+	for (i = n = 0; i < h->nclients; i++)
+		if (h->clients[i] != c && same_origin(h->clients[i], c, addr))
+			v[n++] = h->clients[i];
+	hub_drop_text(c, "kicked", text != NULL ? text : "banned", true);
+	for (i = 0; i < n; i++)
+		hub_drop_text(v[i], "kicked", "banned", true);
+	free(v);
+	return true;
+}
 
 /* Why c may not come in ("denied", or "kicked" with *text), or NULL. */
 static const char *
@@ -113,6 +217,9 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 			continue;
 		hub_queue(c, buf, proto_encode_user_v(buf, o->id, o->nick,
 		    o->nicklen, key_shown(o, c->version)));
+		if (o->away != NULL)
+			hub_queue(c, buf, proto_encode_away_id(buf, o->id,
+			    o->away, strlen(o->away)));
 		users++;
 	}
 	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,

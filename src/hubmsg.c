@@ -1,9 +1,10 @@
 /*
  * hubmsg.c -- what clients send to the server: the dispatch of frames,
- * the flood bucket (MSG, NICK), nicks (validity and look-alikes), and
- * the message pipeline: a MSG is checked, queued in the log's batch,
- * and once the batch is written (one write per read) answered with OK
- * or NAK and relayed.  Rejections are recorded within a budget: one
+ * the flood bucket (MSG, DM, NICK, AWAY), nicks (validity and
+ * look-alikes), and the message pipeline: a MSG or DM is checked,
+ * queued in the log's batch, and once the batch is written (one write
+ * per read) answered with OK or NAK and relayed (a DM delivered to its
+ * recipient alone, hubdm.c).  Rejections are recorded within a budget: one
  * record per client per second, the rest counted (rejects_*).  The
  * log's start record and its changes behind the server's back are told
  * to the window from here.
@@ -45,7 +46,7 @@ hub_key_hash(const char *nick, size_t len)
 
 /*
  * Refill a client's flood bucket; true if a frame that counts (MSG,
- * NICK; later DM, AWAY) may pass, taking a token.
+ * DM, NICK, AWAY) may pass, taking a token.
  */
 static bool
 flood_take(struct hub *h, struct client *c)
@@ -87,11 +88,11 @@ flood_strike(struct hub *h, struct client *c)
 
 /*
  * The flood check of a frame that is answered "ERR flood <VERB>" when
- * the bucket is empty (NICK; AWAY to come): true if it may pass.  If
- * not, it has no effect but the ERR and a strike.
+ * the bucket is empty (NICK, AWAY): true if it may pass.  If not, it
+ * has no effect but the ERR and a strike.
  */
-static bool
-flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
+bool
+hub_flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
 {
 	char	 buf[PROTO_MAX_FRAME];
 
@@ -207,15 +208,31 @@ rec_keys(struct msglog_rec *r, const struct client *c,
 }
 
 /*
- * The signature check of a v2 MSG, after the digest: "-" passes; a
- * malformed one, one from an anonymous client, or one that does not
- * verify with the sender's key fails.  Each check uses up one of the
- * round's verifications.
+ * A DM's recipient in its log record: its id (0 is "-", for a to-id
+ * that is not a number) and, if it is a ready keyed client, its key.
+ */
+static void
+rec_to(struct msglog_rec *r, struct hub *h, uint64_t to)
+{
+	struct client	*o = hub_client_by_id(h, to);
+
+	r->to = to;
+	if (o != NULL && o->joined && o->key[0] != '\0')
+		r->tokey = o->key;
+}
+
+/*
+ * The signature check of a v2 MSG or DM (to: its recipient), after
+ * the digest: "-" passes; a malformed one, one from an anonymous
+ * client, or one that does not verify with the sender's key over the
+ * bytes PROTOCOL.md gives (for a DM they name the recipient's key, or
+ * "-") fails.  Each check uses up one of the round's verifications.
  */
 static bool
-sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m)
+sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const struct client *to)
 {
-	char	 buf[PROTO_MAX_TEXT + 16];
+	char	 buf[PROTO_MAX_TEXT + 16 + KEYS_FP_LEN];
 	size_t	 len;
 	bool	 ok;
 
@@ -225,7 +242,11 @@ sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		h->st.badsig++;
 		return false;
 	}
-	len = keys_signed_msg(buf, m->text.p, m->text.len);
+	if (to != NULL)
+		len = keys_signed_dm(buf, to->key[0] != '\0' ? to->key : "-",
+		    m->text.p, m->text.len);
+	else
+		len = keys_signed_msg(buf, m->text.p, m->text.len);
 	ok = keys_verify(c->pub, buf, len, m->sig.p, m->sig.len);
 	h->st.verified++;
 	if (h->verify_left > 0)
@@ -289,8 +310,25 @@ reject_log(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	r.textlen = m->text.len;
 	r.cut = MSGLOG_CUT;
 	rec_keys(&r, c, m);
+	if (m->verb == PV_DM)
+		rec_to(&r, h, m->num);
 	batch_open(h);
 	msglog_add(h->log, &r);
+}
+
+/* Tell the window of a rejected DM: who, to whom, why; no text. */
+static void
+reject_dm_event(struct hub *h, struct client *c, uint64_t to,
+    const char *code)
+{
+	struct hub_client_info ci;
+	struct client	*o = hub_client_by_id(h, to);
+
+	if (h->ev->dm == NULL)
+		return;
+	hub_info_of(c, &ci);
+	h->ev->dm(h->ui, &ci, to, o != NULL && o->joined ? o->nick : NULL, 0,
+	    code);
 }
 
 /* Record a rejected message (reject_log) and answer NAK. */
@@ -314,6 +352,10 @@ reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	p->code = code;
 	memcpy(p->seq, m->seq.p, m->seq.len);
 	p->seq[m->seq.len] = '\0';
+	if (m->verb == PV_DM) {
+		reject_dm_event(h, c, m->num, code);
+		return;
+	}
 	if (h->ev->rejected != NULL) {
 		char	 recv[DIGEST_MD5_HEX + 1];
 
@@ -325,35 +367,20 @@ reject(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	}
 }
 
-/* A MSG whose shape is right: flood, text rules, digest, then accept. */
+/*
+ * Accept a checked MSG or DM (to: its recipient): the next number, a
+ * record in the log's batch; answered and relayed once it is written.
+ */
 static void
-handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
+accept_msg(struct hub *h, struct client *c, const struct proto_cmsg *m,
+    const char *md5, const struct client *to)
 {
 	struct msglog_rec r;
 	struct pending	*p;
-	char		 md5[DIGEST_MD5_HEX + 1];
-
-	if (!flood_take(h, c)) {
-		reject(h, c, m, "flood", NULL, true);
-		flood_strike(h, c);
-		return;
-	}
-	if (!proto_text_valid(m->text.p, m->text.len)) {
-		reject(h, c, m, "badtext", NULL, true);
-		return;
-	}
-	digest_md5_hex(m->text.p, m->text.len, md5);
-	if (!digest_md5_equal(md5, m->md5.p)) {
-		reject(h, c, m, "badhash", md5, true);
-		return;
-	}
-	if (!sig_good(h, c, m)) {
-		reject(h, c, m, "badsig", md5, true);
-		return;
-	}
 
 	p = pend_new(h, c);
 	p->n = h->next_n++;
+	p->to = to != NULL ? to->id : 0;
 	memcpy(p->seq, m->seq.p, m->seq.len);
 	p->seq[m->seq.len] = '\0';
 	memcpy(p->md5, md5, sizeof p->md5);
@@ -382,9 +409,48 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	r.text = m->text.p;
 	r.textlen = m->text.len;
 	rec_keys(&r, c, m);
+	if (to != NULL)
+		rec_to(&r, h, to->id);
 	if (msglog_pending(h->log) == 0)
 		msglog_begin(h->log);
 	p->rec = msglog_add(h->log, &r);
+}
+
+/*
+ * A MSG or DM whose shape is right: flood, text rules, digest, (a DM)
+ * its recipient, the signature, then accept.  The recipient comes
+ * before the signature, which names the recipient's key.
+ */
+static void
+handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	struct client	*to = NULL;
+	char		 md5[DIGEST_MD5_HEX + 1];
+
+	if (!flood_take(h, c)) {
+		reject(h, c, m, "flood", NULL, true);
+		flood_strike(h, c);
+		return;
+	}
+	if (!proto_text_valid(m->text.p, m->text.len)) {
+		reject(h, c, m, "badtext", NULL, true);
+		return;
+	}
+	digest_md5_hex(m->text.p, m->text.len, md5);
+	if (!digest_md5_equal(md5, m->md5.p)) {
+		reject(h, c, m, "badhash", md5, true);
+		return;
+	}
+	if (m->verb == PV_DM &&
+	    (to = hub_dm_recipient(h, c, m->num)) == NULL) {
+		reject(h, c, m, "nouser", md5, true);
+		return;
+	}
+	if (!sig_good(h, c, m, to)) {
+		reject(h, c, m, "badsig", md5, true);
+		return;
+	}
+	accept_msg(h, c, m, md5, to);
 }
 
 /* After a log write: say when the log starts or stops failing. */
@@ -408,6 +474,82 @@ log_state(struct hub *h, int err)
 }
 
 /*
+ * The relay of an accepted MSG p of c, made at the log's time stamp:
+ * into the fan-out's batch and the history; the window is told.
+ */
+static void
+relay_one(struct hub *h, struct client *c, const struct pending *p,
+    const char *stamp)
+{
+	struct hub_client_info ci;
+	struct hist_msg	 hm;
+
+	memset(&hm, 0, sizeof hm);
+	hm.n = p->n;
+	hm.id = c->id;
+	hm.time = stamp;
+	hm.nick = c->nick;
+	hm.nicklen = c->nicklen;
+	hm.md5 = p->md5;
+	hm.sig = p->sig[0] != '\0' ? p->sig : NULL;
+	hm.key = c->key[0] != '\0' ? c->key : NULL;
+	hm.spki = c->spki;
+	hm.text = p->text;
+	hm.textlen = p->textlen;
+	fanout_relay_add(h->fo, &hm);
+	history_add(h->hist, &hm);
+	c->msgs++;
+	if (h->ev->accepted != NULL) {
+		hub_info_of(c, &ci);
+		h->ev->accepted(h->ui, &ci, p->n, p->md5, p->text,
+		    p->textlen);
+	}
+}
+
+/*
+ * Relay (MSG) or deliver (DM) the accepted messages of the batch whose
+ * records are in the file (the first written of them); give back the
+ * numbers of those that are not.  Relays are broadcast before each DM,
+ * so that everyone gets them in the order of their numbers.  Returns
+ * how many were relayed or delivered.
+ */
+static size_t
+commit_accepted(struct hub *h, struct client *c, size_t written, bool kept,
+    const char *stamp)
+{
+	struct pending	*p;
+	size_t		 i, acc = 0, relays = 0;
+
+	for (i = 0; i < h->npend; i++) {
+		p = &h->pend[i];
+		if (p->code != NULL)
+			continue;
+		if (p->rec >= written) {
+			if (p->n < h->next_n && !(kept && p->rec == written))
+				h->next_n = p->n;
+			h->st.rejected++;
+			continue;
+		}
+		acc++;
+		h->st.accepted++;
+		if (p->to == 0) {
+			relay_one(h, c, p, stamp);
+			relays++;
+			continue;
+		}
+		if (relays > 0)
+			fanout_relay_send(h->fo, h->nclients, c->id);
+		h->st.deliveries += (uint64_t)(h->njoined - 1) * relays;
+		relays = 0;
+		hub_dm_deliver(h, c, p, stamp);
+	}
+	if (relays > 0)
+		fanout_relay_send(h->fo, h->nclients, c->id);
+	h->st.deliveries += (uint64_t)(h->njoined - 1) * relays;
+	return acc;
+}
+
+/*
  * Write the log batch, then acknowledge and relay the messages whose
  * records made it to the file; the others get NAK nolog and their
  * numbers are given back (but for a torn record that the log will
@@ -418,8 +560,7 @@ hub_commit(struct hub *h, struct client *c)
 {
 	struct hub_client_info ci;
 	struct pending	*p;
-	struct hist_msg	 hm;
-	size_t		 i, written, acc = 0, nrec;
+	size_t		 i, written, acc, nrec;
 	int		 err = 0;
 	bool		 kept;
 	char		 ok[PROTO_MAX_FRAME], stamp[PROTO_TIME_LEN + 1];
@@ -433,44 +574,7 @@ hub_commit(struct hub *h, struct client *c)
 	if (nrec > 0)
 		log_state(h, err);
 
-	hub_info_of(c, &ci);
-	for (i = 0; i < h->npend; i++) {
-		p = &h->pend[i];
-		if (p->code != NULL)
-			continue;
-		if (p->rec >= written) {
-			if (p->n < h->next_n && !(kept && p->rec == written))
-				h->next_n = p->n;
-			h->st.rejected++;
-			continue;
-		}
-		memset(&hm, 0, sizeof hm);
-		hm.n = p->n;
-		hm.id = c->id;
-		hm.time = stamp;
-		hm.nick = c->nick;
-		hm.nicklen = c->nicklen;
-		hm.md5 = p->md5;
-		hm.sig = p->sig[0] != '\0' ? p->sig : NULL;
-		hm.key = c->key[0] != '\0' ? c->key : NULL;
-		hm.spki = c->spki;
-		hm.text = p->text;
-		hm.textlen = p->textlen;
-		fanout_relay_add(h->fo, &hm);
-		history_add(h->hist, &hm);
-		c->msgs++;
-		acc++;
-		h->st.accepted++;
-		if (h->ev->accepted != NULL) {
-			ci.msgs = c->msgs;
-			h->ev->accepted(h->ui, &ci, p->n, p->md5, p->text,
-			    p->textlen);
-		}
-	}
-	if (acc > 0) {
-		fanout_relay_send(h->fo, h->nclients, c->id);
-		h->st.deliveries += (uint64_t)(h->njoined - 1) * acc;
-	}
+	acc = commit_accepted(h, c, written, kept, stamp);
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
 		if (p->code != NULL || p->rec >= written) {
@@ -483,8 +587,10 @@ hub_commit(struct hub *h, struct client *c)
 		    p->n));
 	}
 	h->npend = 0;
-	if (h->ev->sent != NULL && acc > 0)
+	if (h->ev->sent != NULL && acc > 0) {
+		hub_info_of(c, &ci);
 		h->ev->sent(h->ui, &ci);
+	}
 }
 
 /*
@@ -646,16 +752,16 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		before_hello(h, c, &m, e);
 		return;
 	}
-	/* DM and AWAY are not served yet: unknown, as before. */
-	if (m.verb == PV_DM || m.verb == PV_AWAY) {
-		m.verb = PV_NONE;
-		e = PCE_UNKNOWN;
-	}
 	/* Keep the order of events: commit messages before other frames. */
 	if ((h->npend > 0 || msglog_pending(h->log) > 0) &&
-	    !(m.verb == PV_MSG && (e == PCE_OK || e == PCE_BADHASH ||
-	    e == PCE_BADTEXT)))
+	    !((m.verb == PV_MSG || m.verb == PV_DM) && (e == PCE_OK ||
+	    e == PCE_BADHASH || e == PCE_BADTEXT)))
 		hub_commit(h, c);
+	/* AWAY counts against the bucket, valid or not (as NICK does). */
+	if (m.verb == PV_AWAY && (e == PCE_OK || e == PCE_SYNTAX)) {
+		hub_away(h, c, &m, e == PCE_OK);
+		return;
+	}
 	switch (e) {
 	case PCE_OK:
 		break;
@@ -677,17 +783,18 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		return;
 	case PCE_BADNICK:
 		/* A NICK counts against the bucket, valid or not. */
-		if (flood_frame(h, c, &m.verbstr))
+		if (hub_flood_frame(h, c, &m.verbstr))
 			hub_queue(c, buf, proto_encode_err(buf, "badnick", NULL,
 			    0));
 		return;
 	}
 	switch (m.verb) {
 	case PV_MSG:
+	case PV_DM:
 		handle_msg(h, c, &m);
 		break;
 	case PV_NICK:
-		if (flood_frame(h, c, &m.verbstr))
+		if (hub_flood_frame(h, c, &m.verbstr))
 			handle_nick(h, c, &m);
 		break;
 	case PV_PING:

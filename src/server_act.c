@@ -812,6 +812,8 @@ server_dump_cb(void *arg)
 		"*fileMenu.quit",
 		"*menuBar.view", "*viewMenu.clear", "*viewMenu.pause",
 		"*menuBar.clients", "*clientsMenu.kick", "*clientsMenu.ban",
+		"*clientsMenu.kickBan", "*clientsMenu.bans",
+		"*clientsPanel.kickBan",
 		"*clientsMenu.accounts", "*menuBar.help",
 		"*helpMenu.about", "*clientsPanel.clientsTitle",
 		"*clientsPanel.clientsHeader", "*clientsPanel.kick",
@@ -822,6 +824,7 @@ server_dump_cb(void *arg)
 		"*serverKeyDialog",
 		"*quitDialog", "*aboutDialog", "*verifyDialog", "*logDialog",
 		"*banDialog", "*removeDialog", "*accountsErrorDialog",
+		"*kickDialog", "*kickBanDialog", "*kickErrorDialog",
 	};
 	struct server_ui *ui = arg;
 	char		*p;
@@ -852,6 +855,7 @@ server_dump_cb(void *arg)
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	acct_dump(fp, ui);
+	server_bans_dump(fp, ui);
 	/* The last dumpLines lines of the event view; the rows shown. */
 	fprintf(fp, "lines %zu\n", logview_lines(ui->lv));
 	logview_dump(ui->lv, fp, "event", ui->r.dump_lines);
@@ -880,11 +884,14 @@ server_menu_bar(struct server_ui *ui, Widget mw)
 	XtVaGetValues(ui->pause, XmNlabelString, &ui->pause_label, NULL);
 	pd = xmu_menu(bar, "clients", "clientsMenu", false);
 	ui->kick_item = xmu_add_item(pd, "kick", server_kick_cb, ui);
+	ui->kick_ban_item = xmu_add_item(pd, "kickBan", server_kick_ban_cb,
+	    ui);
 	ui->ban_item = xmu_add_item(pd, "ban", server_ban_cb, ui);
 	XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, pd,
 	    NULL);
 	ui->accounts_item = xmu_add_item(pd, "accounts", server_accounts_cb,
 	    ui);
+	ui->bans_item = xmu_add_item(pd, "bans", server_bans_cb, ui);
 	pd = xmu_menu(bar, "help", "helpMenu", true);
 	xmu_add_item(pd, "about", server_about_cb, ui);
 	XtManageChild(bar);

@@ -10,6 +10,7 @@
 #define XCHAT_SERVER_INT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -33,7 +34,9 @@ enum line_kind { LK_MSG, LK_OTHER, LK_ALWAYS };
 #define COL_KEY		8	/* hex digits of the key shown */
 #define COL_ADDR	22
 #define COL_MSGS	8
+#define COL_DMS		5
 #define COL_VIA		5
+#define COL_AWAY	20	/* the away mark and reason */
 /* Bytes of a formatted row of the list (UTF-8: up to 4 a character). */
 #define ROW_MAX		512
 
@@ -44,6 +47,8 @@ struct row {
 	char		*peer;
 	char		*key;		/* its key's fingerprint, or NULL */
 	uint64_t	 msgs;
+	uint64_t	 dms;		/* private messages it sent */
+	char		*away;		/* its away text (cleaned), or NULL */
 	bool		 tls;
 	int		 version;	/* of the protocol: 1 or 2 */
 };
@@ -83,6 +88,35 @@ struct acct_dialog {
 	size_t		 nbans;
 };
 
+/*
+ * Kick or Kick and ban (ban set): the question with a reason field
+ * (and how long), made on first use, and the client asked about,
+ * copied when asked.
+ */
+struct kick_dialog {
+	struct server_ui *ui;
+	Widget		 w;
+	Widget		 reason;
+	Widget		 until;		/* the option menu (ban) */
+	bool		 ban;
+	int		 dur;		/* the duration chosen */
+	uint64_t	 id;
+	char		*nick;		/* cleaned */
+	char		*peer;
+	char		*key;		/* "" for none */
+};
+
+/* Clients > Bans: the bans file's dialog. */
+struct bans_dialog {
+	Widget		 w;
+	Widget		 path;
+	Widget		 list;
+	Widget		 lift;
+	char		**targets;	/* what the list shows, in order */
+	size_t		 n;
+	bool		 dirty;		/* the bans changed: refill */
+};
+
 /* Application resources: tunables and every message string. */
 struct server_ui {
 	Widget		 top;
@@ -92,7 +126,14 @@ struct server_ui {
 	Widget		 kick_item;
 	Widget		 ban;
 	Widget		 ban_item;
+	Widget		 kick_ban;
+	Widget		 kick_ban_item;
 	Widget		 accounts_item;
+	Widget		 bans_item;
+	Widget		 kick_error;	/* a kick or a ban failed */
+	struct kick_dialog kick_d;
+	struct kick_dialog kickban_d;
+	struct bans_dialog bans_d;
 	Widget		 status;
 	Widget		 header;
 	Widget		 pause;
@@ -166,8 +207,6 @@ const char *server_num(struct server_ui *, uint64_t v, char *buf);
  * bytes), or "-" for NULL.  Returns out or "-".
  */
 const char *server_short_key(const char *key, char *out);
-/* Clients > Kick and the Kick button: drop the selected client. */
-void	 server_kick_cb(Widget, XtPointer, XtPointer);
 /* The row of client id, or NULL. */
 struct row *server_row(struct server_ui *, uint64_t id);
 /* Kick and Ban key follow the selection (Ban: a keyed client). */
@@ -189,5 +228,19 @@ void	 server_ban_cb(Widget, XtPointer, XtPointer);
 void	 server_accounts_changed(struct server_ui *);
 /* The flush timer's part: refill the Accounts dialog if it changed. */
 void	 server_accounts_flush(struct server_ui *);
+
+/* server_ban.c */
+/* Clients > Kick and the Kick button: ask, then drop the client. */
+void	 server_kick_cb(Widget, XtPointer, XtPointer);
+/* Clients > Kick and ban and its button: ask, then ban and drop. */
+void	 server_kick_ban_cb(Widget, XtPointer, XtPointer);
+/* Clients > Bans: the bans file, to lift a ban. */
+void	 server_bans_cb(Widget, XtPointer, XtPointer);
+/* The bans changed: the Bans dialog, if open, shows it at the flush. */
+void	 server_bans_changed(struct server_ui *);
+/* The flush timer's part: refill the Bans dialog if it changed. */
+void	 server_bans_flush(struct server_ui *);
+/* The test dump's part: the kick questions' fields, the Bans dialog. */
+void	 server_bans_dump(FILE *, struct server_ui *);
 
 #endif

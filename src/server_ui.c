@@ -91,21 +91,33 @@ via_of(struct server_ui *ui, const struct row *r)
 	return r->version >= 2 ? ui->r.via_tls2 : ui->r.via_tls;
 }
 
-/* One row of the client list: id, nick, key, address, msgs, via. */
+/*
+ * One row of the client list: id, nick, the away mark and reason (cut
+ * to what the column shows; blank for a client that is here), key,
+ * address, msgs, DMs, via.
+ */
 static void
 format_row(struct server_ui *ui, const struct row *r, char *buf)
 {
 	char	 n[32], k[COL_KEY + 1], *o = buf;
+	char	 away[PROTO_MAX_AWAY * 3 + 128];
 
+	away[0] = '\0';
+	if (r->away != NULL)
+		snprintf(away, sizeof away, "%s%s", ui->r.away_mark, r->away);
 	o = xmu_pad(o, server_num(NULL, r->id, n), COL_ID, true);
 	*o++ = ' ';
 	o = xmu_pad(o, r->nick, COL_NICK, false);
+	*o++ = ' ';
+	o = xmu_pad(o, away, COL_AWAY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, server_short_key(r->key, k), COL_KEY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, r->peer, COL_ADDR, false);
 	*o++ = ' ';
 	o = xmu_pad(o, server_num(ui, r->msgs, n), COL_MSGS, true);
+	*o++ = ' ';
+	o = xmu_pad(o, server_num(ui, r->dms, n), COL_DMS, true);
 	*o++ = ' ';
 	xmu_pad(o, via_of(ui, r), COL_VIA, false);
 }
@@ -119,11 +131,15 @@ set_header(struct server_ui *ui)
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_nick, COL_NICK, false);
 	*o++ = ' ';
+	o = xmu_pad(o, ui->r.col_away, COL_AWAY, false);
+	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_key, COL_KEY, false);
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_addr, COL_ADDR, false);
 	*o++ = ' ';
 	o = xmu_pad(o, ui->r.col_msgs, COL_MSGS, true);
+	*o++ = ' ';
+	o = xmu_pad(o, ui->r.col_dms, COL_DMS, true);
 	*o++ = ' ';
 	xmu_pad(o, ui->r.col_via, COL_VIA, false);
 	xmu_set_label(ui->header, buf);
@@ -289,8 +305,13 @@ server_set_sensitive(struct server_ui *ui)
 	bool		 ban = r != NULL && r->key != NULL &&
 			    ui->info.accounts != NULL;
 
+	bool		 kb = ui->sel_id != 0 && ui->info.bans != NULL;
+
 	XtSetSensitive(ui->kick, ui->sel_id != 0);
 	XtSetSensitive(ui->kick_item, ui->sel_id != 0);
+	XtSetSensitive(ui->kick_ban, kb);
+	XtSetSensitive(ui->kick_ban_item, kb);
+	XtSetSensitive(ui->bans_item, ui->info.bans != NULL);
 	XtSetSensitive(ui->ban, ban);
 	XtSetSensitive(ui->ban_item, ban);
 	XtSetSensitive(ui->accounts_item, ui->info.accounts != NULL);
@@ -313,6 +334,7 @@ server_flush_cb(void *arg)
 	logview_flush(ui->lv);
 	flush_list(ui);
 	server_accounts_flush(ui);
+	server_bans_flush(ui);
 	if (ui->status_dirty)
 		server_update_status(ui);
 	/* Skipped lines are reported when their second is over. */
@@ -408,6 +430,8 @@ row_insert(struct server_ui *ui, const struct hub_client_info *ci,
 	r->peer = xstrdup(ci->peer);
 	r->key = ci->key != NULL ? xstrdup(ci->key) : NULL;
 	r->msgs = ci->msgs;
+	r->dms = ci->dms;
+	r->away = NULL;
 	r->tls = ci->tls;
 	r->version = ci->version;
 	format_row(ui, r, buf);
@@ -462,6 +486,7 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 		free(ui->rows[i].nick);
 		free(ui->rows[i].peer);
 		free(ui->rows[i].key);
+		free(ui->rows[i].away);
 		memmove(ui->rows + i, ui->rows + i + 1,
 		    (ui->nrows - i - 1) * sizeof *ui->rows);
 		ui->nrows--;
@@ -697,6 +722,71 @@ ev_sent(void *arg, const struct hub_client_info *ci)
 	count_msgs(arg, ci);
 }
 
+/*
+ * A private message: counted in the sender's row, a line without its
+ * text (the window is not for reading them), or its rejection.
+ */
+static void
+ev_dm(void *arg, const struct hub_client_info *ci, uint64_t to,
+    const char *tonick, uint64_t n, const char *code)
+{
+	struct server_ui *ui = arg;
+	char		 a[32], b[32], t[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 o[PROTO_MAX_NICK * 3 + 1];
+	size_t		 i = row_find(ui, ci->id);
+
+	if (code == NULL && i < ui->nrows && ui->rows[i].id == ci->id) {
+		ui->rows[i].dms = ci->dms;
+		row_dirty(ui, i);
+	}
+	ui->status_dirty = true;
+	if (summarised(ui))
+		return;
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	utf8_clean(o, tonick != NULL ? tonick : "-", tonick != NULL ?
+	    strlen(tonick) : 1, 0);
+	server_event_add(ui, LK_MSG, code == NULL ? ui->r.ev_dm :
+	    ui->r.ev_dm_rejected, "sintor", (const char *[]){
+	    server_num(NULL, n, a), server_num(NULL, ci->id, b), nick,
+	    server_num(NULL, to, t), o, code != NULL ? code : "" });
+}
+
+/* A client went away (with its reason) or came back: a line, its row. */
+static void
+ev_away(void *arg, const struct hub_client_info *ci)
+{
+	struct server_ui *ui = arg;
+	char		 a[32], nick[PROTO_MAX_NICK * 3 + 1];
+	char		 t[PROTO_MAX_AWAY * 3 + 1];
+	size_t		 i = row_find(ui, ci->id);
+
+	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
+	if (ci->away != NULL)
+		utf8_clean(t, ci->away, strnlen(ci->away, PROTO_MAX_AWAY), 0);
+	server_event_add(ui, LK_OTHER, ci->away != NULL ? ui->r.ev_away :
+	    ui->r.ev_back, "int", (const char *[]){ server_num(NULL, ci->id,
+	    a), nick, ci->away != NULL ? t : "" });
+	if (i < ui->nrows && ui->rows[i].id == ci->id) {
+		free(ui->rows[i].away);
+		ui->rows[i].away = ci->away != NULL ? xstrdup(t) : NULL;
+		row_dirty(ui, i);
+	}
+	server_schedule_flush(ui);
+}
+
+/* A banned connection was turned away at the door. */
+static void
+ev_refused(void *arg, const char *peer, const char *why)
+{
+	struct server_ui *ui = arg;
+
+	(void)why;
+	ui->status_dirty = true;
+	server_event_add(ui, LK_OTHER, ui->r.ev_refused, "a",
+	    (const char *[]){ peer });
+	server_schedule_flush(ui);
+}
+
 static const struct hub_events events = {
 	.joined = ev_joined,
 	.left = ev_left,
@@ -707,31 +797,10 @@ static const struct hub_events events = {
 	.logchanged = ev_logchanged,
 	.sent = ev_sent,
 	.registered = ev_registered,
+	.dm = ev_dm,
+	.away = ev_away,
+	.refused = ev_refused,
 };
-
-/* ---- File > Verify log ------------------------------------------------- */
-
-void
-server_kick_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-	char		 id[32];
-	const char	*args[3];
-	size_t		 i;
-
-	(void)w;
-	(void)call;
-	if (ui->sel_id == 0 || ui->hub == NULL)
-		return;
-	i = row_find(ui, ui->sel_id);
-	if (i < ui->nrows && ui->rows[i].id == ui->sel_id) {
-		args[0] = server_num(NULL, ui->sel_id, id);
-		args[1] = ui->rows[i].nick;
-		args[2] = ui->rows[i].peer;
-		server_event_add(ui, LK_ALWAYS, ui->r.ev_kick, "ina", args);
-	}
-	hub_kick(ui->hub, ui->sel_id);
-}
 
 static void
 select_cb(Widget w, XtPointer closure, XtPointer call)
@@ -804,9 +873,15 @@ server_client_list(struct server_ui *ui, Widget pane)
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
 	XtAddCallback(ui->kick, XmNactivateCallback, server_kick_cb, ui);
+	ui->kick_ban = XtVaCreateManagedWidget("kickBan",
+	    xmPushButtonWidgetClass, panel, XmNbottomAttachment,
+	    XmATTACH_FORM, XmNrightAttachment, XmATTACH_WIDGET,
+	    XmNrightWidget, ui->kick, XmNrightOffset, 6, NULL);
+	XtAddCallback(ui->kick_ban, XmNactivateCallback, server_kick_ban_cb,
+	    ui);
 	ui->ban = XtVaCreateManagedWidget("ban", xmPushButtonWidgetClass,
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, ui->kick,
+	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, ui->kick_ban,
 	    XmNrightOffset, 6, NULL);
 	XtAddCallback(ui->ban, XmNactivateCallback, server_ban_cb, ui);
 	XtSetArg(a[n], XmNselectionPolicy, XmBROWSE_SELECT); n++;

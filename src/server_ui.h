@@ -14,6 +14,7 @@
 #include "hub.h"
 
 struct accounts;
+struct bans;
 struct server_ui;
 
 /* What the window needs to know about the running server. */
@@ -25,6 +26,8 @@ struct server_ui_info {
 	const char	*logfile;
 	struct accounts	*accounts;	/* the registry (not owned), or
 					   NULL: Accounts and Ban are off */
+	struct bans	*bans;		/* the bans file (not owned), or
+					   NULL: Kick and ban, Bans are off */
 	void		(*quit)(void);	/* shut the server down */
 };
 

@@ -30,6 +30,7 @@
 #include "keys.h"
 #include "log.h"
 #include "accounts.h"
+#include "bans.h"
 #include "msglog.h"
 #include "netio.h"
 #include "protocol.h"
@@ -43,6 +44,7 @@ static struct msglog	*mlog;
 static struct tls_creds	*tls;		/* NULL: no TLS */
 static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
 static struct accounts	*accounts;	/* the registry */
+static struct bans	*bans;		/* addresses and keys banned */
 static const char	**vfiles;	/* -verifylog FILE and those after */
 static size_t		 nvfiles;
 
@@ -69,16 +71,21 @@ stats_cb(void *arg)
 }
 
 /*
- * SIGHUP: reopen the log at its path (logrotate) and read the accounts
- * file again; clients stay.
+ * SIGHUP: reopen the log at its path (logrotate) and read the bans
+ * and accounts files again; clients stay.
  */
 static void
 hup_cb(void *arg)
 {
-	char	 err[512];
+	char	 err[4500];
 
 	(void)arg;
 	hub_log_reopen(hub);
+	if (bans != NULL && bans_reload(bans, time(NULL), err, sizeof err))
+		log_info("SIGHUP: %s read again: %zu bans", bans_path(bans),
+		    bans_count(bans));
+	else if (bans != NULL)
+		log_warnx("SIGHUP: %s; the bans read before are kept", err);
 	if (accounts == NULL)
 		return;
 	if (accounts_reload(accounts, err, sizeof err))
@@ -526,6 +533,28 @@ accounts_open(struct srv_options *o, Widget top)
 		    "come in", o->accounts);
 }
 
+/*
+ * The bans file: bans.txt in the state directory (made by the first
+ * ban).  A file that is there but cannot be read stops the start: the
+ * server would let in whom it was told to keep out.
+ */
+static void
+bans_open(struct srv_options *o, Widget top)
+{
+	static char	 path[4200];
+	const char	*dir;
+	char		 err[4500];
+
+	if ((dir = state_dir(o, err, sizeof err)) == NULL)
+		startup_error(top, err);
+	snprintf(path, sizeof path, "%s/bans.txt", dir);
+	if ((bans = bans_load(path, time(NULL), err, sizeof err)) == NULL)
+		startup_error(top, err);
+	o->hub.bans = bans;
+	if (bans_count(bans) > 0)
+		log_info("%zu bans in %s", bans_count(bans), path);
+}
+
 /* Listen, open the log and start the hub; exits 1 on a failure. */
 static void
 server_start(struct srv_options *o, struct server_ui *ui, Widget top)
@@ -541,6 +570,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 
 	server_listen(o, top, &uinfo, detail, sizeof detail);
 	accounts_open(o, top);
+	bans_open(o, top);
 	if ((mlog = msglog_open(o->logfile, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	if (err[0] != '\0')
@@ -560,6 +590,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	if (ui != NULL) {
 		uinfo.logfile = o->logfile;
 		uinfo.accounts = accounts;
+		uinfo.bans = bans;
 		uinfo.quit = ui_quit;
 		server_ui_start(ui, hub, &uinfo);
 	}
@@ -603,6 +634,7 @@ main(int argc, char **argv)
 	hub_free(hub);
 	msglog_close(mlog);
 	accounts_free(accounts);
+	bans_free(bans);
 	tls_creds_free(tls);
 	return 0;
 }

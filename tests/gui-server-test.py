@@ -182,6 +182,14 @@ class Window:
                     d[key] = int(rest)
                 elif key == "clients":
                     d["nclients"] = int(rest)
+                elif key == "bansitem":
+                    d.setdefault("bansitems", []).append(rest)
+                elif key == "bansitempos":
+                    p = rest.split()
+                    d.setdefault(key, {})[int(p[0])] = tuple(
+                        map(int, p[1:]))
+                elif key == "bansfile":
+                    d[key] = int(rest)
                 elif key in ("account", "ban"):
                     d.setdefault(key + "s", []).append(rest)
                 elif key in ("accountpos", "banpos"):
@@ -283,8 +291,8 @@ def test_main():
                  (nick, d["clients"]))
         f = row.split()
         xc.check(f[2] == "-" and f[3].startswith("127.0.0.1:") and
-                 f[4] == msgs and f[5] == "plain",
-                 "row %r: want no key, address, %s messages, plain" %
+                 f[4] == msgs and f[5] == "0" and f[6] == "plain",
+                 "row %r: want no key, address, %s messages, 0 DMs, plain" %
                  (row, msgs))
     ev = "\n".join(d["events"])
     for want in ("connected from 127.0.0.1:", "#%d user%d is now joão" %
@@ -306,8 +314,29 @@ def test_main():
                    "rui selected")
     xc.check(d["widgets"]["*clientsPanel.kick"]["sensitive"],
              "Kick inactive with a selection")
+    # Kick asks first (issue 13): Cancel keeps rui; then with a reason.
     click(*w.center(d, "*clientsPanel.kick"))
-    rui.expect("BYE kicked", skip=("JOIN", "NICK", "MSG", "LEAVE"))
+    d = w.wait_for(lambda d: d["dialogs"].get("*kickDialog") == "managed",
+                   "the kick question")
+    xc.check(d["messages"]["*kickDialog"].startswith(
+        "Kick #%d rui (127.0.0.1:" % rui.id) and
+        d["widgets"]["*kickDialog.OK"]["label"] == "Kick",
+        "kick question %r" % d["messages"]["*kickDialog"])
+    click(*w.center(d, "*kickDialog.Cancel"))
+    w.wait_for(lambda d: d["dialogs"]["*kickDialog"] == "unmanaged",
+               "kick question cancelled")
+    rui.sendline("PING still")
+    rui.expect("PONG still", skip=("JOIN", "NICK", "MSG", "LEAVE"))
+    click(*w.center(w.dump(), "*clientsPanel.kick"))
+    d = w.wait_for(lambda d: d["dialogs"].get("*kickDialog") == "managed",
+                   "the kick question again")
+    click(*w.center(d, "*kickDialog*reason"))
+    xdo("type", "--delay", "20", "  spam de links, não ")
+    shot("kick")
+    click(*w.center(d, "*kickDialog.OK"))
+    l = rui.expect("BYE kicked", skip=("JOIN", "NICK", "MSG", "LEAVE"))
+    xc.check(l == "BYE kicked spam de links, não".encode(),
+             "kick with a reason: %r" % l)
     xc.check(rui.closed(3), "kicked client not disconnected")
     ana.expect("LEAVE %d rui kicked" % rui.id, skip=("MSG", "JOIN", "NICK"))
     d = w.wait_for(lambda d: d["nclients"] == 2, "kicked row removed")
@@ -502,11 +531,11 @@ def test_keys():
                            ("rui", "-", "plain"),
                            (anon.nick, "-", "TLS/2")):
         f = client_row(d, nick)[1].split()
-        xc.check(f[2] == key and f[5] == via,
+        xc.check(f[2] == key and f[6] == via,
                  "row of %s: %r, want key %s via %s" % (nick, f, key, via))
     hdr = d["widgets"]["*clientsPanel.clientsHeader"]["label"].split()
-    xc.check(hdr == ["id", "nick", "key", "address", "msgs", "via"],
-             "header %r" % hdr)
+    xc.check(hdr == ["id", "nick", "away", "key", "address", "msgs", "DMs",
+                     "via"], "header %r" % hdr)
     # The columns line up: each row's key starts where the header's does.
     col = d["widgets"]["*clientsPanel.clientsHeader"]["label"].index("key")
     for c in d["clients"]:
@@ -792,23 +821,27 @@ def test_portuguese():
                        ("*menuBar.view", "Exibir"),
                        ("*viewMenu.pause", "Pausar a exibição"),
                        ("*menuBar.clients", "Clientes"),
-                       ("*clientsMenu.kick", "Expulsar"),
+                       ("*clientsMenu.kick", "Expulsar..."),
+                       ("*clientsMenu.kickBan", "Expulsar e banir..."),
+                       ("*clientsMenu.bans", "Banimentos..."),
+                       ("*clientsPanel.kickBan", "Expulsar e banir..."),
                        ("*clientsMenu.ban", "Banir chave..."),
                        ("*clientsMenu.accounts", "Contas..."),
                        ("*clientsPanel.ban", "Banir chave..."),
                        ("*menuBar.help", "Ajuda"),
                        ("*helpMenu.about", "Sobre..."),
                        ("*clientsPanel.clientsTitle", "Clientes conectados"),
-                       ("*clientsPanel.kick", "Expulsar")):
+                       ("*clientsPanel.kick", "Expulsar...")):
         xc.check(labels.get(path) == want, "%s: %r, expected %r" %
                  (path, labels.get(path), want))
     xc.check(labels["*clientsPanel.clientsHeader"].split() ==
-             ["id", "apelido", "chave", "endereço", "msgs", "via"],
+             ["id", "apelido", "ausente", "chave", "endereço", "msgs", "MPs",
+              "via"],
              "header %r" % labels["*clientsPanel.clientsHeader"])
     xc.check(client_row(d, "conceição")[1].split()[2:] ==
              ["-", c.sock.getsockname()[0] + ":%d" % c.sock.getsockname()[1],
-              "1", "texto"] and
-             client_row(d, "joana")[1].split()[5] == "TLS/2",
+              "1", "0", "texto"] and
+             client_row(d, "joana")[1].split()[6] == "TLS/2",
              "rows %r" % d["clients"])
     xc.check(have_event(d, "conectou-se de 127.0.0.1:%d, chave %s" %
                         (k.sock.getsockname()[1], fp[7:15])) and
@@ -838,6 +871,25 @@ def test_portuguese():
     click(*w.center(d, "*banDialog.Cancel"))
     w.wait_for(lambda d: d["dialogs"]["*banDialog"] == "unmanaged",
                "ban question closed")
+    # Kick and ban in Portuguese: the question, its fields, Cancel.
+    d = select_row(w, "joana")
+    click(*w.center(d, "*clientsPanel.kickBan"))
+    d = w.wait_for(lambda d: d["dialogs"].get("*kickBanDialog") ==
+                   "managed", "kick and ban in Portuguese")
+    xc.check(d["messages"]["*kickBanDialog"].startswith(
+        "Expulsar e banir #%d joana?" % k.id) and
+        d["widgets"]["*kickBanDialog.OK"]["label"] == "Expulsar e banir" and
+        d["widgets"]["*kickBanDialog*reasonLabel"]["label"].startswith(
+            "Motivo") and
+        d["widgets"]["*kickBanDialog*OptionLabel"]["label"] == "Banir por:"
+        and d["widgets"]["*kickBanDialog*OptionButton"]["label"] ==
+        "1 dia",
+        "kick and ban question %r %r" % (d["messages"]["*kickBanDialog"],
+                                         d["widgets"]))
+    shot("pt-kickban")
+    click(*w.center(d, "*kickBanDialog.Cancel"))
+    w.wait_for(lambda d: d["dialogs"]["*kickBanDialog"] == "unmanaged",
+               "kick and ban closed")
     k.close()
     xc.check(d["title"] == "xchatd (servidor)", "title %r" % d["title"])
     win = w.window()
@@ -882,10 +934,130 @@ def test_fallbacks():
     w.kill()
 
 
+def test_kick_ban():
+    """Issue 13: away marks and private-message counts in the list (never
+    a DM's text), Kick and ban (reason, "1 hour", the address banned in
+    bans.txt, every client from it dropped, BYE kicked banned at
+    connect), the Bans dialog listing it and Lift letting clients in."""
+    w = Window("-geometry", "1000x600+0+0", "-floodrate", "0")
+    ana = xc.Client(w.port)
+    ana.sendline("NICK ana")
+    ana.expect("NICK %d ana" % ana.id)
+    bia = xc.Client(w.port)
+    bia.sendline("NICK bia")
+    bia.expect("NICK %d bia" % bia.id, skip=("JOIN",))
+    ana.expect("NICK %d bia" % bia.id, skip=("JOIN",))
+    ana.sendline("AWAY a almoçar")
+    ana.expect("AWAY %d a almoçar" % ana.id)
+    for i in (1, 2):
+        ana.dm(i, bia.id, "segredo número %d" % i)
+        ana.expect("OK %d " % i, skip=("AWAY",))
+    # The row: id, nick, the away mark and reason, key, address, msgs,
+    # DMs, via.
+    d = w.wait_for(lambda d: client_row(d, "ana")[1] is not None and
+                   client_row(d, "ana")[1].split()[2:5] ==
+                   ["(away)", "a", "almoçar"] and
+                   client_row(d, "ana")[1].split()[8] == "2",
+                   "ana away with 2 DMs")
+    ev = "\n".join(d["events"])
+    xc.check("#%d ana is away: a almoçar" % ana.id in ev and
+             "#%d ana sent a private message to #%d bia (not shown)" %
+             (ana.id, bia.id) in ev and "segredo" not in ev,
+             "DM and away lines:\n%s" % ev)
+    xc.check(d["widgets"]["*clientsPanel.clientsHeader"]["label"].split()
+             == ["id", "nick", "away", "key", "address", "msgs", "DMs",
+                 "via"], "header %r" %
+             d["widgets"]["*clientsPanel.clientsHeader"]["label"])
+    shot("away-dms")
+    ana.sendline("AWAY")
+    d = w.wait_for(lambda d: "(away)" not in client_row(d, "ana")[1],
+                   "ana back")
+    xc.check(client_row(d, "ana")[1].split()[2:] == ["-", "127.0.0.1:%d" %
+             ana.sock.getsockname()[1], "0", "2", "plain"],
+             "ana's row %r" % client_row(d, "ana")[1])
+    xc.check(have_event(d, "#%d ana is back" % ana.id), "no back line")
+
+    # Kick and ban bia for 1 hour with a reason.
+    d = select_row(w, "bia")
+    click(*w.center(d, "*clientsPanel.kickBan"))
+    d = w.wait_for(lambda d: d["dialogs"].get("*kickBanDialog") ==
+                   "managed", "the kick and ban question")
+    xc.check(d["messages"]["*kickBanDialog"].startswith(
+        "Kick and ban #%d bia?" % bia.id) and "Address: 127.0.0.1" in
+        d["messages"]["*kickBanDialog"] and "127.0.0.1:" not in
+        d["messages"]["*kickBanDialog"] and
+        d["widgets"]["*kickBanDialog*OptionButton"]["label"] == "1 day",
+        "question %r" % d["messages"]["*kickBanDialog"])
+    click(*w.center(d, "*kickBanDialog*OptionButton"))
+    d = w.wait_for(lambda d: d["widgets"]["*banDurationMenu.banHour"]
+                   ["x"] > 0, "the durations posted")
+    click(*w.center(d, "*banDurationMenu.banHour"))
+    d = w.wait_for(lambda d: d["widgets"]["*kickBanDialog*OptionButton"]
+                   ["label"] == "1 hour", "1 hour chosen")
+    click(*w.center(d, "*kickBanDialog*reason"))
+    xdo("type", "--delay", "20", "flood")
+    shot("kickban")
+    before = int(time.time())
+    click(*w.center(d, "*kickBanDialog.OK"))
+    l = bia.expect("BYE", skip=("JOIN", "NICK", "DM", "AWAY"))
+    xc.check(l == b"BYE kicked flood", "bia got %r" % l)
+    l = ana.expect("BYE", skip=("JOIN", "NICK", "LEAVE", "AWAY"))
+    xc.check(l == b"BYE kicked banned", "ana (same address) got %r" % l)
+    with open(os.path.join(w.statedir, "bans.txt")) as f:
+        lines = [x.split(" ", 2) for x in f.read().splitlines()]
+    xc.check(len(lines) == 1 and lines[0][0] == "127.0.0.1" and
+             lines[0][2] == "flood" and before + 3600 <= int(lines[0][1])
+             <= int(time.time()) + 3600, "bans.txt %r" % lines)
+    again = xc.Client(w.port, handshake=False)
+    xc.check(again.expect("BYE") == b"BYE kicked banned", "banned at connect")
+    d = w.wait_for(lambda d: d["nclients"] == 0 and have_event(
+        d, "a connection from 127.0.0.1:"), "all gone, refusal shown")
+    xc.check(have_event(d, "kicking #%d bia and banning its address "
+                        "127.0.0.1 until " % bia.id), "no kick-ban line")
+    # The ban made here holds for a server restarted on this state
+    # directory (headless, on ports of its own).
+    with xc.Server("-statedir", w.statedir) as srv2:
+        c = srv2.plain_client(handshake=False)
+        xc.check(c.expect("BYE") == b"BYE kicked banned",
+                 "the ban did not survive a restart")
+        c.close()
+        xc.check(srv2.stop() == 0, "headless xchatd exits 0")
+
+    # Clients > Bans: the ban listed; Lift lets clients in again.
+    w.menu("clients", "*clientsMenu.bans")
+    d = w.wait_for(lambda d: d["dialogs"].get("*bansDialog") == "managed"
+                   and d.get("bansfile") == 1, "the Bans dialog")
+    xc.check(d["bansitems"][0].split()[0] == "127.0.0.1" and
+             d["bansitems"][0].rstrip().endswith("flood") and
+             d["widgets"]["*bansDialog.bansPathLabel"]["label"].startswith(
+                 "Bans file: " + os.path.join(w.statedir, "bans.txt")),
+             "Bans dialog %r" % d["bansitems"])
+    xc.check(not d["widgets"]["*bansDialog.liftBan"]["sensitive"],
+             "Lift active with nothing selected")
+    x, y, iw, ih = d["bansitempos"][1]
+    click(x + iw // 2, y + ih // 2)
+    d = w.wait_for(lambda d: d["widgets"]["*bansDialog.liftBan"]
+                   ["sensitive"], "a ban selected")
+    shot("bans")
+    click(*w.center(d, "*bansDialog.liftBan"))
+    d = w.wait_for(lambda d: d.get("bansfile") == 0, "the ban lifted")
+    xc.check(have_event(d, "the ban of 127.0.0.1 was lifted"),
+             "no lift line")
+    with open(os.path.join(w.statedir, "bans.txt")) as f:
+        xc.check("127.0.0.1" not in f.read(), "ban still in the file")
+    back = xc.Client(w.port)
+    xc.check(back.id is not None, "not let in after the lift")
+    click(*w.center(d, "*bansDialog.closeBans"))
+    w.wait_for(lambda d: d["dialogs"]["*bansDialog"] == "unmanaged",
+               "Bans closed")
+    back.close()
+    w.kill()
+
+
 def main():
     xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
     try:
-        for t in (test_main, test_keys, test_summary, test_wm_delete_idle,
+        for t in (test_main, test_kick_ban, test_keys, test_summary, test_wm_delete_idle,
                   test_startup_errors,
                   test_log_failure, test_log_rotation, test_portuguese,
                   test_fallbacks):

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bans.h"
 #include "digest.h"
 #include "evloop.h"
 #include "hub.h"
@@ -286,6 +287,8 @@ tc_ready(void)
 	return c;
 }
 
+static struct bans *setup_bans;	/* the next setup's bans, or NULL */
+
 /* A hub on a free loopback port, configured as the cases expect. */
 static void
 setup(unsigned maxclients)
@@ -310,6 +313,7 @@ setup(unsigned maxclients)
 	cfg.floodkick = floodkick;
 	cfg.slowlimit = 16384;
 	cfg.ping_timeout = 1000;
+	cfg.bans = setup_bans;
 	h = hub_create(&cfg, lg, &events, NULL);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sin, 0, sizeof sin);
@@ -553,14 +557,60 @@ test_kick(void)
 	a = tc_ready();
 	b = tc_ready();
 	recv_until(a, "JOIN 2 ");
-	CHECK(hub_kick(h, 1));
+	CHECK(hub_kick(h, 1, NULL));
 	CHECK_STR(recv_until(a, "BYE "), "BYE kicked\n");
 	CHECK_STR(recv_until(b, "LEAVE "), "LEAVE 1 user1 kicked\n");
-	CHECK(!hub_kick(h, 1));
+	CHECK(!hub_kick(h, 1, NULL));
 	CHECK_STR(last_reason, "kicked");
+	/* With a reason; one that breaks the text rules is left out. */
+	CHECK(hub_kick(h, 2, "spam, já chega"));
+	CHECK_STR(recv_until(b, "BYE "), "BYE kicked spam, já chega\n");
+	a = (tc_free(a), tc_ready());
+	CHECK(hub_kick(h, 3, "a\nb"));
+	CHECK_STR(recv_until(a, "BYE "), "BYE kicked\n");
 	teardown();
 	tc_free(a);
 	tc_free(b);
+}
+
+/*
+ * Kick and ban: the address (everyone here is 127.0.0.1) banned in the
+ * bans file; the client gets its reason, the others from there "BYE
+ * kicked banned", and so does a newcomer, before any WELCOME.
+ */
+static void
+test_kick_ban(void)
+{
+	struct tc	*a, *b, *c;
+	char		 dir[64], bpath[128], err[512];
+
+	snprintf(dir, sizeof dir, "/tmp/test_hub_bans.XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(bpath, sizeof bpath, "%s/bans.txt", dir);
+	setup_bans = bans_load(bpath, time(NULL), err, sizeof err);
+	CHECK(setup_bans != NULL);
+	setup(4);
+	a = tc_ready();
+	b = tc_ready();
+	recv_until(a, "JOIN 2 ");
+	CHECK(!hub_kick_ban(h, 9, time(NULL) + 100, NULL, err, sizeof err));
+	CHECK(hub_kick_ban(h, 1, time(NULL) + 100, "flood", err,
+	    sizeof err));
+	CHECK_STR(recv_until(a, "BYE "), "BYE kicked flood\n");
+	CHECK_STR(recv_until(b, "BYE "), "LEAVE 1 user1 kicked\n"
+	    "BYE kicked banned\n");
+	CHECK(bans_match(setup_bans, "127.0.0.1", time(NULL)));
+	c = tc_new();
+	CHECK_STR(recv_until(c, "BYE "), "BYE kicked banned\n");
+	CHECK(!hub_kick_ban(h, 1, time(NULL) + 100, NULL, err, sizeof err));
+	teardown();
+	bans_free(setup_bans);
+	setup_bans = NULL;
+	unlink(bpath);
+	rmdir(dir);
+	tc_free(a);
+	tc_free(b);
+	tc_free(c);
 }
 
 int
@@ -576,5 +626,6 @@ main(void)
 	test_full();
 	test_slow();
 	test_kick();
+	test_kick_ban();
 	return unit_done("test_hub");
 }

@@ -296,6 +296,7 @@ class Client:
         self.id = None
         self.nick = None
         self.users = []
+        self.away = {}
         self.history = []
         if handshake:
             self.handshake()
@@ -317,6 +318,10 @@ class Client:
             l = self.line()
             if l.startswith(b"USER "):
                 self.users.append(l)
+            elif l.startswith(b"AWAY ") and self.users:
+                # AWAY <id> [<text>] after the USER line of that client
+                f = l.split(b" ", 2)
+                self.away[int(f[1])] = f[2] if len(f) > 2 else None
             elif l.startswith(b"MSG "):
                 self.history.append(l)
             elif l.startswith(b"READY "):
@@ -335,6 +340,22 @@ class Client:
         if isinstance(data, str):
             data = data.encode()
         self.send(data + b"\n")
+
+    def dm(self, seq, to, text, digest=None, sig=None):
+        """DM to client id to; on a v2 connection with sig (default:
+        signed with the client's key for recipient key tokey "-" if it
+        has one, else "-")."""
+        if isinstance(text, str):
+            text = text.encode()
+        d = digest if digest is not None else md5(text)
+        head = b"DM %s %s %s" % (str(seq).encode(), str(to).encode(),
+                                 d.encode())
+        if self.v2:
+            if sig is None:
+                sig = self.keyobj.sign(b"xchat/2 dm\0-\0" + text) \
+                    if self.keyobj else "-"
+            head += b" " + sig.encode()
+        self.sendline(head + b" " + text)
 
     def msg(self, seq, text, digest=None, sig=None):
         """MSG; on a v2 connection with sig (default: signed with the

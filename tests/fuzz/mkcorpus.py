@@ -264,6 +264,16 @@ put("accounts", "hostile", b"ANA " + K1 + b"\n\xd0\xb0na " + K2 +
     b"eva\x00 " + K1 + b"\n" + b"x" * 1500 + b" " + K1 + b"\n" +
     b"! notakey\r\nfabi " + K2)
 
+# Bans files (fuzz_bans): tests/test_bans.c's hostile lines.
+put("bans", "good", b"# bans\n127.0.0.1 forever spam\n::ffff:10.0.0.1 "
+    b"4000000000 flood\n2001:DB8::1 forever\n" + K1.upper() +
+    b" 4000000000\r\n")
+put("bans", "hostile", b"10.0.0.2 100 over\n10.0.0.3 0\n10.0.0.4 -1\n"
+    b"10.0.0.5 1e9\n10.0.0.6 99999999999999999999\n10.0.0.7 forever a\x01b"
+    b"\n10.0.0.8\nbogus forever\n10.0.0.9 forever \xff\n" + b"x" * 1500 +
+    b" 10.0.0.11 forever\n10.0.0.12 forever\x00 NUL\n10.0.0.1 forever\n"
+    b"10.0.0.1 4000000000 later\nsha256:abc forever\n10.0.0.13 forever")
+
 # Log format 2 (issue 12): fifteen fields, keys and signatures made with
 # RFC 8032's TEST 1 key (Ed25519 is deterministic: these are the
 # signatures keys.c and OpenSSL make for those bytes).

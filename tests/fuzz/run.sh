@@ -12,7 +12,7 @@
 #            corpus, so that it is deterministic; "make fuzz" passes
 #            FUZZ_TIME=600 and so on)
 #   TARGET   frames server validators escape logverify v2 accounts
-#            loghistory (default all)
+#            loghistory bans (default all)
 # Environment: srcdir, builddir (set by "make check"; config.h is in
 # builddir), CLANG, FUZZ_JOBS (targets run at once, default 1),
 # FUZZ_OUT (work directory, default $builddir/tests/fuzz).
@@ -26,7 +26,7 @@ srcdir=${srcdir:-$here/../..}
 builddir=${builddir:-$srcdir/_build/normal}
 secs=${1:-${FUZZ_TIME:-0}}
 [ $# -gt 0 ] && shift
-targets=${*:-frames server validators escape logverify v2 accounts loghistory}
+targets=${*:-frames server validators escape logverify v2 accounts loghistory bans}
 out=${FUZZ_OUT:-$builddir/tests/fuzz}
 mkdir -p "$out" || exit 99
 
@@ -69,6 +69,7 @@ sources() {
 	validators)	echo "$base $s/digest.c $s/nickrules.c" ;;
 	v2)		echo "$base" ;;
 	accounts)	echo "$base $s/accounts.c $s/nickrules.c" ;;
+	bans)		echo "$base $s/bans.c" ;;
 	escape|logverify|loghistory)
 			echo "$base $s/digest.c $s/msglog.c $s/keys.c" ;;
 	*)		return 1 ;;
@@ -79,7 +80,7 @@ libs() {
 	server)		echo "$gcry $xt $icu $gnutls" ;;
 	validators)	echo "$gcry $icu" ;;
 	accounts)	echo "$icu" ;;
-	frames|v2)	echo "" ;;
+	frames|v2|bans)	echo "" ;;
 	escape|logverify|loghistory) echo "$gcry $gnutls" ;;
 	*)		echo "$gcry" ;;
 	esac
