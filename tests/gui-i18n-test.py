@@ -7,8 +7,9 @@ Both windows, xchatd's and xchat's, run uninstalled the way the README
 says (XAPPLRESDIR=resources/, nothing else), once under C.UTF-8 and
 once under pt_BR.UTF-8.  Every dialog that exists is opened with
 xdotool clicks on the menus, as a person would (About, Server key,
-Verify log, Accounts, Quit; About, Connection, Save transcript with
-its file selection box, the user dialog), and closed again.  Then
+Verify log, Accounts, Bans, Kick, Kick and ban, Quit; About,
+Connection, Save transcript with its file selection box, the user
+dialog), and closed again.  Then
 SIGUSR1 makes each program write, next to its state dump, every label,
 mnemonic and shell title of its whole widget tree, menus and dialogs
 included (DUMP.labels, xmu_dump_labels).  The test fails if:
@@ -235,6 +236,11 @@ def run(lang):
     srv.dialog("file", "fileMenu.verify", "verifyDialog.OK",
                ready=lambda lab: find(lab, "verifyDialog.Message")["text"])
     srv.dialog("clients", "clientsMenu.accounts", "closeAccounts")
+    srv.dialog("clients", "clientsMenu.bans", "closeBans")
+    # Kick... and Kick and ban... ask first, about bob selected.
+    select_client(srv, "bob")
+    srv.dialog("clients", "clientsMenu.kick", "kickDialog.Cancel")
+    srv.dialog("clients", "clientsMenu.kickBan", "kickBanDialog.Cancel")
     srv.dialog("file", "fileMenu.quit", "quitDialog.Cancel")
     # xchat: its dialogs, the user dialog by a double click on bob.
     cli.dialog("helpMenu", "about", "aboutDialog.OK")
@@ -291,6 +297,22 @@ def run(lang):
     bad.proc.wait()
     held.close()
     return out
+
+
+def select_client(p, nick):
+    """Click nick's row in xchatd's client list."""
+    _, text = p.state()
+    items, rows = {}, []
+    for l in text.split("\n"):
+        f = l.split()
+        if f[:1] == ["item"]:
+            items[int(f[1])] = [int(v) for v in f[2:6]]
+        elif f[:1] == ["client"]:
+            rows.append(f[1:])
+    i = [r[1:2] for r in rows].index([nick]) + 1
+    x, y, w, h = items[i]
+    xdo("mousemove", "--sync", x + w // 2, y + h // 2)
+    xdo("click", 1)
 
 
 def dclick_user(p, item):
@@ -368,7 +390,8 @@ def main():
     en = run("C.UTF-8")
     pt = run("pt_BR.UTF-8")
     srv_dialogs = ["aboutDialog.OK", "serverKeyDialog.OK", "verifyDialog.OK",
-                   "closeAccounts", "quitDialog.Cancel", "menuBar.file"]
+                   "closeAccounts", "quitDialog.Cancel", "menuBar.file",
+                   "closeBans", "kickDialog.Cancel", "kickBanDialog.Cancel"]
     cli_dialogs = ["aboutDialog.OK", "connectionDialog.OK",
                    "saveDialog.Cancel", "saveDialog.Apply",
                    "saveDialog.FilterLabel", "saveDialog.Items",
