@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +95,8 @@ do_quit(struct client_ui *ui, const char *text)
 static void
 recall_add(struct client_ui *ui, const char *s)
 {
+	free(ui->draft);
+	ui->draft = NULL;
 	if (ui->nhist > 0 && strcmp(ui->hist[ui->nhist - 1], s) == 0) {
 		ui->histpos = ui->nhist;
 		return;
@@ -173,24 +177,60 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 /* Actions bound to Up and Down in the input line. */
 static struct client_ui *action_ui;
 
+/*
+ * Up and Down walk the lines typed before.  The line being typed (the
+ * draft) is kept when Up leaves it and comes back when Down walks past
+ * the newest line; a recalled line that was edited is kept the same
+ * way, as the draft, if Up leaves the bottom from it.  Down at the
+ * bottom puts what is typed into the history and empties the line (as
+ * irssi does): Up brings it back.
+ */
 static void
 history_action(Widget w, XEvent *ev, String *params, Cardinal *np)
 {
 	struct client_ui	*ui = action_ui;
 	bool			 up = *np > 0 && strcmp(params[0], "up") == 0;
+	char			*in;
 
 	(void)w;
 	(void)ev;
 	if (ui == NULL || ui->nhist == 0)
 		return;
+	if (ui->histpos == ui->nhist) {
+		in = XmTextFieldGetString(ui->input);
+		free(ui->draft);
+		ui->draft = NULL;
+		if (up)
+			ui->draft = xstrdup(in);
+		else if (*in != '\0') {
+			/* Down below the newest: into the history, cleared. */
+			recall_add(ui, in);
+			XmTextFieldSetString(ui->input, "");
+		}
+		XtFree(in);
+		if (!up)
+			return;
+	}
 	if (up && ui->histpos > 0)
 		ui->histpos--;
 	else if (!up && ui->histpos < ui->nhist)
 		ui->histpos++;
 	XmTextFieldSetString(ui->input, ui->histpos < ui->nhist ?
-	    ui->hist[ui->histpos] : "");
+	    ui->hist[ui->histpos] : ui->draft != NULL ? ui->draft : "");
 	XmTextFieldSetInsertionPosition(ui->input,
 	    XmTextFieldGetLastPosition(ui->input));
+}
+
+/* End (and Ctrl+End) in the input line: the transcript follows again. */
+static void
+follow_action(Widget w, XEvent *ev, String *params, Cardinal *np)
+{
+	(void)w;
+	(void)ev;
+	(void)params;
+	(void)np;
+	if (action_ui != NULL)
+		client_follow(action_ui);
 }
 
 static void
@@ -269,20 +309,13 @@ save_to(struct client_ui *ui, const char *path)
 	return ok ? 0 : -1;
 }
 
+/* Save to path, say how it went, close the dialog. */
 static void
-save_ok_cb(Widget w, XtPointer closure, XtPointer call)
+save_finish(struct client_ui *ui, const char *path)
 {
-	struct client_ui		*ui = closure;
-	XmFileSelectionBoxCallbackStruct *cbs = call;
-	char				*path = NULL;
-	struct tkv			 kv[2];
+	struct tkv	 kv[2];
 
-	XtUnmanageChild(w);
-	if (!XmStringGetLtoR(cbs->value, XmFONTLIST_DEFAULT_TAG, &path) ||
-	    path == NULL || *path == '\0') {
-		XtFree(path);
-		return;
-	}
+	XtUnmanageChild(ui->savebox);
 	kv[0] = (struct tkv){ 'x', path };
 	if (save_to(ui, path) == 0) {
 		transcript_note(&ui->t, ui->r.note_saved, kv, 1);
@@ -290,6 +323,107 @@ save_ok_cb(Widget w, XtPointer closure, XtPointer call)
 		kv[1] = (struct tkv){ 't', strerror(errno) };
 		transcript_note(&ui->t, ui->r.note_savefail, kv, 2);
 	}
+}
+
+/*
+ * Propose a file name in the dialog's directory (saveFileName, '/' in
+ * the host made '_'), its name selected so that typing replaces it.
+ */
+static void
+save_propose(struct client_ui *ui)
+{
+	Widget		 tf = XmFileSelectionBoxGetChild(ui->savebox,
+			    XmDIALOG_TEXT);
+	XmString	 xd = NULL;
+	struct tkv	 kv[KV_CONN];
+	char		*dir = NULL, *name, *p, *full;
+	size_t		 dlen;
+
+	XtVaGetValues(ui->savebox, XmNdirectory, &xd, NULL);
+	if (xd == NULL || !XmStringGetLtoR(xd, XmFONTLIST_DEFAULT_TAG, &dir))
+		dir = NULL;
+	XmStringFree(xd);
+	client_view_kv(ui, kv);
+	name = transcript_expand(ui->r.save_name, kv, KV_CONN);
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '_';
+	dlen = dir != NULL ? strlen(dir) : 0;
+	full = xmalloc(dlen + strlen(name) + 2);
+	snprintf(full, dlen + strlen(name) + 2, "%s%s%s",
+	    dir != NULL ? dir : "",
+	    dlen > 0 && dir[dlen - 1] != '/' ? "/" : "", name);
+	XmTextFieldSetString(tf, full);
+	XmTextFieldSetSelection(tf, (XmTextPosition)(strlen(full) -
+	    strlen(name)), XmTextFieldGetLastPosition(tf),
+	    XtLastTimestampProcessed(XtDisplay(tf)));
+	XmTextFieldSetInsertionPosition(tf, XmTextFieldGetLastPosition(tf));
+	XmProcessTraversal(tf, XmTRAVERSE_CURRENT);
+	free(full);
+	free(name);
+	XtFree(dir);
+}
+
+static void
+overwrite_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+	XmAnyCallbackStruct	*cbs = call;
+
+	XtUnmanageChild(w);
+	if (cbs->reason == XmCR_OK && ui->savepath != NULL)
+		save_finish(ui, ui->savepath);
+	free(ui->savepath);
+	ui->savepath = NULL;
+}
+
+/*
+ * OK in the save dialog: a directory is opened (the dialog stays), an
+ * existing file asks first, anything else is written.
+ */
+static void
+save_ok_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui		*ui = closure;
+	XmFileSelectionBoxCallbackStruct *cbs = call;
+	char				*path = NULL, *mask, *s;
+	struct stat			 sb;
+	struct tkv			 kv;
+	XmString			 x;
+
+	(void)w;
+	if (!XmStringGetLtoR(cbs->value, XmFONTLIST_DEFAULT_TAG, &path) ||
+	    path == NULL || *path == '\0') {
+		XtFree(path);
+		return;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		mask = xmalloc(strlen(path) + 3);
+		snprintf(mask, strlen(path) + 3, "%s/*", path);
+		x = xmu_string(mask);
+		XmFileSelectionDoSearch(ui->savebox, x);
+		XmStringFree(x);
+		free(mask);
+		save_propose(ui);
+	} else if (stat(path, &sb) == 0) {
+		if (ui->overbox == NULL) {
+			ui->overbox = xmu_message_dialog(ui->top,
+			    "overwriteDialog", XmDIALOG_QUESTION, true);
+			XtVaSetValues(ui->overbox, XmNdialogStyle,
+			    XmDIALOG_FULL_APPLICATION_MODAL, NULL);
+			XtAddCallback(ui->overbox, XmNokCallback, overwrite_cb,
+			    ui);
+			XtAddCallback(ui->overbox, XmNcancelCallback,
+			    overwrite_cb, ui);
+		}
+		free(ui->savepath);
+		ui->savepath = xstrdup(path);
+		kv = (struct tkv){ 'x', path };
+		s = transcript_expand(ui->r.save_overwrite, &kv, 1);
+		xmu_show_message(ui->overbox, s);
+		free(s);
+	} else
+		save_finish(ui, path);
 	XtFree(path);
 }
 
@@ -305,12 +439,14 @@ static void
 save_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct client_ui	*ui = closure;
+	Arg			 args[1];
 
 	(void)w;
 	(void)call;
 	if (ui->savebox == NULL) {
+		XtSetArg(args[0], XmNautoUnmanage, False);
 		ui->savebox = XmCreateFileSelectionDialog(ui->top, "saveDialog",
-		    NULL, 0);
+		    args, 1);
 		XtAddCallback(ui->savebox, XmNokCallback, save_ok_cb, ui);
 		XtAddCallback(ui->savebox, XmNcancelCallback, save_cancel_cb,
 		    ui);
@@ -318,6 +454,24 @@ save_cb(Widget w, XtPointer closure, XtPointer call)
 		    XmDIALOG_HELP_BUTTON));
 	}
 	xmu_popup(ui->savebox);
+	save_propose(ui);
+}
+
+void
+client_save_dump(struct client_ui *ui, FILE *fp)
+{
+	Widget		 tf;
+	XmTextPosition	 a, b;
+	char		*s;
+
+	if (ui->savebox == NULL)
+		return;
+	tf = XmFileSelectionBoxGetChild(ui->savebox, XmDIALOG_TEXT);
+	s = XmTextFieldGetString(tf);
+	fprintf(fp, "savetext: %s\n", s);
+	XtFree(s);
+	if (XmTextFieldGetSelectionPosition(tf, &a, &b))
+		fprintf(fp, "saveselection: %ld %ld\n", (long)a, (long)b);
 }
 
 static void
@@ -341,7 +495,7 @@ focus_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
 		ui->focused = false;
 }
 
-/* The menu bar: File (reconnect, save, quit) and Help (about). */
+/* The menu bar: File (reconnect, save, quit), Edit (find), Help. */
 Widget
 client_menubar_build(struct client_ui *ui)
 {
@@ -353,6 +507,7 @@ client_menubar_build(struct client_ui *ui)
 	xmu_add_item(menu, "connection", connection_cb, ui);
 	xmu_add_item(menu, "save", save_cb, ui);
 	xmu_add_item(menu, "quit", client_quit_cb, ui);
+	client_find_menu(ui, menubar);
 	menu = xmu_add_menu(menubar, "helpMenu", &helpcb);
 	XtVaSetValues(menubar, XmNmenuHelpWidget, helpcb, NULL);
 	xmu_add_item(menu, "about", client_about_cb, ui);
@@ -377,7 +532,9 @@ client_input_build(struct client_ui *ui, Widget work)
 	    XmNtopWidget, ui->input, NULL);
 	XtOverrideTranslations(ui->input, XtParseTranslationTable(
 	    "<Key>osfUp: xchatHistory(up)\n"
-	    "<Key>osfDown: xchatHistory(down)\n"));
+	    "<Key>osfDown: xchatHistory(down)\n"
+	    "Ctrl<Key>osfEndLine: xchatFollow()\n"
+	    "<Key>osfEndLine: end-of-line() xchatFollow()\n"));
 	XtAddCallback(ui->input, XmNactivateCallback, send_cb, ui);
 	XtAddCallback(ui->send, XmNactivateCallback, send_cb, ui);
 }
@@ -387,6 +544,7 @@ client_act_install(struct client_ui *ui)
 {
 	static XtActionsRec	 actions[] = {
 		{ "xchatHistory", history_action },
+		{ "xchatFollow", follow_action },
 	};
 	Atom			 wm_delete;
 
@@ -407,6 +565,8 @@ client_act_free(struct client_ui *ui)
 
 	for (k = 0; k < ui->nhist; k++)
 		free(ui->hist[k]);
+	free(ui->draft);
+	free(ui->savepath);
 	if (action_ui == ui)
 		action_ui = NULL;
 }

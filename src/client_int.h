@@ -54,9 +54,23 @@ struct client_ui {
 	bool			 busy;		/* last batch was large */
 	struct ev_timer		*flush_timer;
 
-	/* Input history. */
+	/* Input history, and the draft kept while walking it. */
 	char			*hist[INPUT_HISTORY];
 	int			 nhist, histpos;
+	char			*draft;
+
+	/*
+	 * The window's layout (issue 13): the panes (transcript, users),
+	 * the "new messages below" bar, the count above the list, the
+	 * find dialog and where it found last.
+	 */
+	Widget			 panes, tpane, upane, below, usercount;
+	size_t			 ucount;
+	Dimension		 upref;	/* the list's width as chosen */
+	bool			 fitting;
+	void			*xft;	/* the transcript's XftFont */
+	Widget			 findbox, overbox;
+	char			*savepath;
 
 	struct userview		*uv;
 	uint64_t		 my_id;
@@ -81,6 +95,8 @@ void	 client_view_flush(struct client_ui *);
 void	 client_view_kv(struct client_ui *, struct tkv *kv);
 /* Show or hide the key warning bar above the input line. */
 void	 client_keywarn_show(struct client_ui *, bool on);
+/* Scroll the transcript to its end and follow new lines again. */
+void	 client_follow(struct client_ui *);
 
 /* client_act.c */
 /* The menu bar (File, Help) under ui->main; returns it. */
@@ -89,11 +105,23 @@ Widget	 client_menubar_build(struct client_ui *);
 void	 client_input_build(struct client_ui *, Widget work);
 /* Actions, WM_DELETE_WINDOW and focus tracking on the shell. */
 void	 client_act_install(struct client_ui *);
+/* The save dialog for the dump hook: its text and what is selected. */
+void	 client_save_dump(struct client_ui *, FILE *);
 /* Free the input history. */
 void	 client_act_free(struct client_ui *);
 /* Ask about a new server key, or show a changed one (ev->trust). */
 void	 client_trust_ask(struct client_ui *, enum nc_trust, const char *fp,
 	    const char *old);
+
+/* client_find.c: Edit > Find and the links in the transcript. */
+/* The Edit menu (Find..., Find Next, Find Previous) in menubar. */
+void	 client_find_menu(struct client_ui *, Widget menubar);
+/* Clicks on links in the transcript run urlCommand. */
+void	 client_links_install(struct client_ui *);
+/* The find dialog for the dump hook. */
+void	 client_find_dump(struct client_ui *, FILE *);
+/* Free what the find dialog keeps. */
+void	 client_find_free(struct client_ui *);
 
 /* client_user.c: the user dialog (double-click a user in the list). */
 /* Double-clicks in the user list open the dialog. */

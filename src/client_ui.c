@@ -28,12 +28,14 @@
 #include <Xm/List.h>
 #include <Xm/MainW.h>
 #include <Xm/MessageB.h>
+#include <Xm/PanedW.h>
 #include <Xm/Protocols.h>
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
 #include <Xm/ScrollBar.h>
 #include <Xm/Text.h>
 #include <Xm/TextF.h>
+#include <X11/Xft/Xft.h>
 
 #include "client_res.h"
 #include "client_int.h"
@@ -53,6 +55,8 @@
 #include "../icons/xchat.xbm"
 #include "../icons/xchat-mask.xbm"
 
+static void	 users_count_show(struct client_ui *);
+
 /*
  * Move the queued lines into the window.  The model keeps at most
  * saveLines and a half (the view keeps saveLines).
@@ -70,6 +74,7 @@ client_view_flush(struct client_ui *ui)
 	ui->busy = logview_held(ui->lv) >= 100;
 	logview_flush(ui->lv);
 	userview_show(ui->uv);
+	users_count_show(ui);
 	if (ui->t.nlines > save + save / 2)
 		transcript_drop_head(&ui->t, ui->t.nlines - save);
 }
@@ -662,8 +667,7 @@ client_keywarn_show(struct client_ui *ui, bool on)
 		return;
 	if (on)
 		XtManageChild(ui->keywarn);
-	XtVaSetValues(XtParent(ui->text), XmNbottomWidget, below, NULL);
-	XtVaSetValues(XtParent(ui->users), XmNbottomWidget, below, NULL);
+	XtVaSetValues(ui->panes, XmNbottomWidget, below, NULL);
 	if (!on)
 		XtUnmanageChild(ui->keywarn);
 }
@@ -706,58 +710,303 @@ client_status_build(struct client_ui *ui, Widget work)
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
 }
 
-/* The user list on the right, above the input line; its scroller. */
-static Widget
-client_users_build(struct client_ui *ui, Widget work)
+/*
+ * The user list in its pane, under the count of users.  The list keeps
+ * the width it was given (listSizePolicy CONSTANT): a long nick gets a
+ * horizontal scroll bar, not half the window.
+ */
+static void
+client_users_build(struct client_ui *ui, Widget pane)
 {
-	Arg	 args[1];
+	Arg	 args[3];
 	Widget	 sw;
 
+	ui->usercount = XtVaCreateManagedWidget("userCount",
+	    xmLabelWidgetClass, pane, XmNalignment, XmALIGNMENT_BEGINNING,
+	    XmNtopAttachment, XmATTACH_FORM,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM, NULL);
 	XtSetArg(args[0], XmNselectionPolicy, XmSINGLE_SELECT);
-	ui->users = XmCreateScrolledList(work, "users", args, 1);
+	XtSetArg(args[1], XmNlistSizePolicy, XmCONSTANT);
+	XtSetArg(args[2], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
+	ui->users = XmCreateScrolledList(pane, "users", args, 3);
 	sw = XtParent(ui->users);
-	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_FORM,
+	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_WIDGET,
+	    XmNtopWidget, ui->usercount,
+	    XmNleftAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
-	    NULL);
+	    XmNbottomAttachment, XmATTACH_FORM, NULL);
 	XtManageChild(ui->users);
 	ui->uv = userview_new(ui->users, ui->o.user_list_max,
 	    ui->r.user_more);
 	userview_marks(ui->uv, ui->r.mark_keyed, ui->r.mark_keychanged);
-	return sw;
+	ui->ucount = (size_t)-1;
 }
 
-/* The read-only transcript, left of the user list (users_sw). */
+/* The count above the user list (ourselves included), when it changed. */
 static void
-client_transcript_build(struct client_ui *ui, Widget work, Widget users_sw)
+users_count_show(struct client_ui *ui)
+{
+	size_t		 n = userlist_count(userview_model(ui->uv));
+	struct tkv	 kv;
+	char		 buf[24], *s;
+
+	if (ui->state == NC_HISTORY || ui->state == NC_READY)
+		n++;
+	if (n == ui->ucount)
+		return;
+	ui->ucount = n;
+	snprintf(buf, sizeof buf, "%zu", n);
+	kv = (struct tkv){ 'n', buf };
+	s = transcript_expand(n == 1 ? ui->r.user_count_one :
+	    ui->r.user_count, &kv, 1);
+	xmu_set_label(ui->usercount, s);
+	free(s);
+}
+
+/* Show (n > 0: n lines came below a view scrolled back) or hide the bar. */
+static void
+below_show(struct client_ui *ui, size_t n)
+{
+	Widget		 sw = XtParent(ui->text);
+	struct tkv	 kv;
+	char		 buf[24], *s;
+
+	if (n > 0) {
+		snprintf(buf, sizeof buf, "%zu", n);
+		kv = (struct tkv){ 'n', buf };
+		s = transcript_expand(ui->r.new_below, &kv, 1);
+		xmu_set_label(ui->below, s);
+		free(s);
+	}
+	if ((n > 0) == XtIsManaged(ui->below))
+		return;
+	if (n > 0) {
+		XtManageChild(ui->below);
+		XtVaSetValues(sw, XmNbottomAttachment, XmATTACH_WIDGET,
+		    XmNbottomWidget, ui->below, NULL);
+	} else {
+		XtVaSetValues(sw, XmNbottomAttachment, XmATTACH_FORM, NULL);
+		XtUnmanageChild(ui->below);
+	}
+}
+
+/*
+ * Can the transcript's font draw c?  Motif draws a line with one font
+ * and no fallback, so what it lacks the view shows as [U+XXXX].  The
+ * font is the first rendition's (the render table's xft one), looked
+ * up once it is loaded; no Xft font: everything passes.
+ */
+static bool
+transcript_drawable(void *arg, uint32_t c)
+{
+	struct client_ui	*ui = arg;
+	XmRenderTable		 rt = NULL;
+	XmStringTag		*tags = NULL;
+	XmRendition		 rend;
+	XftFont			*font = NULL;
+	Arg			 a[1];
+	int			 n, i;
+
+	if (ui->xft == NULL) {
+		XtVaGetValues(ui->text, XmNrenderTable, &rt, NULL);
+		if (rt == NULL || (n = XmRenderTableGetTags(rt, &tags)) <= 0)
+			return true;
+		if ((rend = XmRenderTableGetRendition(rt, tags[0])) != NULL) {
+			XtSetArg(a[0], XmNxftFont, &font);
+			XmRenditionRetrieve(rend, a, 1);
+			XmRenditionFree(rend);
+		}
+		for (i = 0; i < n; i++)
+			XtFree(tags[i]);
+		XtFree((char *)tags);
+		if ((ui->xft = font) == NULL)
+			return true;
+	}
+	return XftCharExists(XtDisplay(ui->text), ui->xft, c);
+}
+
+/* The log view: n lines arrived below a view scrolled back (0: none). */
+static void
+transcript_below(void *arg, size_t n)
+{
+	below_show(arg, n);
+}
+
+void
+client_follow(struct client_ui *ui)
+{
+	logview_follow(ui->lv);
+	below_show(ui, 0);
+}
+
+static void
+below_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	client_follow(ui);
+	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
+}
+
+/*
+ * The read-only transcript in its pane, and under it the bar that says
+ * new lines came below while it was scrolled back (managed only then).
+ */
+static void
+client_transcript_build(struct client_ui *ui, Widget pane)
 {
 	static const struct logview_hooks hooks = {
-		transcript_schedule, NULL
+		transcript_schedule, transcript_below
 	};
 	Arg	 args[8];
 	int	 n = 0;
 
+	ui->below = XtVaCreateWidget("newMessages", xmPushButtonWidgetClass,
+	    pane, XmNalignment, XmALIGNMENT_CENTER, XmNtraversalOn, False,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_FORM, NULL);
+	XtAddCallback(ui->below, XmNactivateCallback, below_cb, ui);
 	XtSetArg(args[n], XmNeditMode, XmMULTI_LINE_EDIT); n++;
 	XtSetArg(args[n], XmNeditable, False); n++;
 	XtSetArg(args[n], XmNcursorPositionVisible, False); n++;
 	XtSetArg(args[n], XmNtraversalOn, False); n++;
 	XtSetArg(args[n], XmNscrollHorizontal, False); n++;
-	ui->text = XmCreateScrolledText(work, "transcript", args, n);
+	ui->text = XmCreateScrolledText(pane, "transcript", args, n);
 	ui->lv = logview_new(ui->text, (int)ui->o.save_lines, ui->r.cont_mark,
 	    &hooks, ui);
+	logview_set_drawable(ui->lv, transcript_drawable);
 	XtVaSetValues(XtParent(ui->text), XmNtopAttachment, XmATTACH_FORM,
 	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_WIDGET, XmNrightWidget, users_sw,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNbottomAttachment, XmATTACH_FORM, NULL);
+	XtManageChild(ui->text);
+}
+
+/* Give the user pane width w (the paned window's way: min = max = w). */
+static void
+panes_force(struct client_ui *ui, Dimension w)
+{
+	Dimension	 min = 0, max = 0;
+
+	XtVaGetValues(ui->upane, XmNpaneMinimum, &min, XmNpaneMaximum, &max,
+	    NULL);
+	ui->fitting = true;
+	XtVaSetValues(ui->upane, XmNpaneMinimum, w, XmNpaneMaximum, w, NULL);
+	XtVaSetValues(ui->upane, XmNpaneMinimum, min, XmNpaneMaximum, max,
+	    NULL);
+	ui->fitting = false;
+}
+
+/*
+ * Fit the panes in the window: the user list keeps the width it was
+ * given (or the user dragged the sash to), less when the transcript
+ * would go below its minimum, never below its own; so a narrow window
+ * keeps both, and widened again the list comes back to its width.
+ */
+static void
+panes_fit(struct client_ui *ui)
+{
+	Dimension	 w = 0, mw = 0, sp = 0, tmin = 0, umin = 0, uw = 0;
+	int		 avail, want;
+
+	if (ui->fitting || ui->upref == 0)
+		return;
+	XtVaGetValues(ui->panes, XmNwidth, &w, XmNmarginWidth, &mw,
+	    XmNspacing, &sp, NULL);
+	XtVaGetValues(ui->tpane, XmNpaneMinimum, &tmin, NULL);
+	XtVaGetValues(ui->upane, XmNpaneMinimum, &umin, XmNwidth, &uw, NULL);
+	avail = (int)w - 2 * (int)mw - (int)sp - 4;
+	want = ui->upref;
+	if (want > avail - (int)tmin)
+		want = avail - (int)tmin;
+	if (want < (int)umin)
+		want = umin;
+	if (want != (int)uw)
+		panes_force(ui, (Dimension)want);
+}
+
+static void
+panes_resized(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	(void)w;
+	(void)cont;
+	if (ev->type == ConfigureNotify)
+		panes_fit(closure);
+}
+
+/* The sash was dragged: the list's width is the user's choice now. */
+static void
+panes_sash_moved(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	struct client_ui	*ui = closure;
+	Dimension		 uw = 0;
+
+	(void)w;
+	(void)ev;
+	(void)cont;
+	XtVaGetValues(ui->upane, XmNwidth, &uw, NULL);
+	if (uw > 0)
+		ui->upref = uw;
+}
+
+/* Once realized: the list's first width, and the sashes watched. */
+static void
+panes_realized(struct client_ui *ui)
+{
+	WidgetList	 kids = NULL;
+	Cardinal	 n = 0, i;
+
+	XtVaGetValues(ui->upane, XmNwidth, &ui->upref, NULL);
+	XtVaGetValues(ui->panes, XmNchildren, &kids, XmNnumChildren, &n,
+	    NULL);
+	for (i = 0; i < n; i++)
+		if (kids[i] != ui->tpane && kids[i] != ui->upane &&
+		    XtIsWidget(kids[i]))
+			XtAddEventHandler(kids[i], ButtonReleaseMask, False,
+			    panes_sash_moved, ui);
+	XtAddEventHandler(ui->panes, StructureNotifyMask, False,
+	    panes_resized, ui);
+	panes_fit(ui);
+}
+
+/*
+ * The panes above the input line: the transcript and the user list,
+ * side by side with a sash between them.  Their least and greatest
+ * widths are resources (paneMinimum, paneMaximum of transcriptPane
+ * and userPane); when the window changes width the transcript takes
+ * the difference (the user list is skipAdjust), and panes_fit() keeps
+ * both in a narrow window.
+ */
+static void
+client_panes_build(struct client_ui *ui, Widget work)
+{
+	ui->panes = XtVaCreateWidget("panes", xmPanedWindowWidgetClass,
+	    work, XmNorientation, XmHORIZONTAL,
+	    XmNtopAttachment, XmATTACH_FORM,
+	    XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
 	    NULL);
-	XtManageChild(ui->text);
+	ui->tpane = XtVaCreateWidget("transcriptPane", xmFormWidgetClass,
+	    ui->panes, NULL);
+	ui->upane = XtVaCreateWidget("userPane", xmFormWidgetClass, ui->panes,
+	    XmNskipAdjust, True, NULL);
+	client_transcript_build(ui, ui->tpane);
+	client_users_build(ui, ui->upane);
+	XtManageChild(ui->tpane);
+	XtManageChild(ui->upane);
+	XtManageChild(ui->panes);
 }
 
 struct client_ui *
 client_ui_create(Widget top, const struct client_opts *o)
 {
 	struct client_ui	*ui = xcalloc(1, sizeof *ui);
-	Widget			 menubar, work, sw;
+	Widget			 menubar, work;
 
 	ui->o = *o;
 	ui->top = top;
@@ -774,14 +1023,14 @@ client_ui_create(Widget top, const struct client_opts *o)
 	client_status_build(ui, work);
 	client_input_build(ui, work);
 	client_keywarn_build(ui, work);
-	sw = client_users_build(ui, work);
-	client_transcript_build(ui, work, sw);
+	client_panes_build(ui, work);
 	XtManageChild(work);
 	XmMainWindowSetAreas(ui->main, menubar, NULL, NULL, NULL, work);
 	XtManageChild(ui->main);
 	XtVaSetValues(work, XmNinitialFocus, ui->input, NULL);
 	client_act_install(ui);
 	client_user_install(ui);
+	client_links_install(ui);
 	return ui;
 }
 
@@ -797,6 +1046,7 @@ client_ui_realize(struct client_ui *ui)
 	icon_install(ui);
 	set_title(ui);
 	XtRealizeWidget(ui->top);
+	panes_realized(ui);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
 }
 
@@ -829,6 +1079,12 @@ client_ui_dump(struct client_ui *ui)
 {
 	static const char *dialogs[] = {
 		"*trustDialog", "*keyChangedDialog", "*connectionDialog",
+		"*overwriteDialog",
+	};
+	static const char *layout[] = {
+		"*panes", "*transcriptPane", "*userPane", "*transcript",
+		"*users", "*userCount", "*newMessages", "*saveDialog",
+		"*fileMenu", "*editMenu", "*find", "*save",
 	};
 	FILE		*fp;
 	char		*text, *in;
@@ -849,6 +1105,10 @@ client_ui_dump(struct client_ui *ui)
 	userview_dump(ui->uv, fp);
 	xmu_dump_list(fp, ui->users, "usercount", "useritem", "item");
 	xmu_dump_widget(fp, ui->top, "*keyWarning");
+	for (k = 0; k < XtNumber(layout); k++)
+		xmu_dump_widget(fp, ui->top, layout[k]);
+	client_find_dump(ui, fp);
+	client_save_dump(ui, fp);
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	client_user_dump(ui, fp);
@@ -873,5 +1133,6 @@ client_ui_free(struct client_ui *ui)
 	logview_free(ui->lv);
 	userview_free(ui->uv);
 	client_act_free(ui);
+	client_find_free(ui);
 	free(ui);
 }

@@ -21,6 +21,7 @@ struct client_opts {
 	unsigned	 save_lines;	/* transcript lines kept */
 	unsigned	 user_list_max;	/* users shown in the list */
 	unsigned	 flush_ms;	/* batch interval for appends */
+	const char	*url_command;	/* urlCommand: "" for none */
 };
 
 struct client_ui;

@@ -92,6 +92,11 @@ static const struct opt_row rows[] = {
 	  CK_BOOL, 0, 0, IN(fingerprint), OUT(fingerprint),
 	  "print your key's fingerprint (making the key if there is none) "
 	  "and exit", NULL, NULL },
+	{ NULL, NULL, "urlCommand", "UrlCommand", "xdg-open %u", NULL,
+	  CK_ANY, 0, 0, IN(urlcommand), OUT(url_command),
+	  "the command a click on a link runs: words split at blanks, %u "
+	  "the link as one argument (no shell); empty: links do nothing",
+	  NULL, NULL },
 	{ "-dumpfile", "FILE", "dumpFile", "DumpFile", "", NULL, CK_ANY, 0, 0,
 	  IN(dumpfile), OUT(dumpfile),
 	  "on SIGUSR1, write the window's state there (for tests)", NULL,

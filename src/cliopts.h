@@ -33,6 +33,7 @@ struct cli_strings {
 	String	 keyfile;
 	String	 anonymous;
 	String	 fingerprint;
+	String	 urlcommand;
 };
 
 /* The checked values; the strings still belong to Xt's database. */
@@ -47,6 +48,7 @@ struct cli_options {
 	const char	*keyfile;	/* "": ~/.xchat/key.pem */
 	bool		 anonymous;	/* connect without our key */
 	bool		 fingerprint;	/* print our key's and exit */
+	const char	*url_command;	/* run on a link; "": none */
 	unsigned	 save_lines;
 	unsigned	 user_list_max;
 	unsigned	 flush_ms;

@@ -59,6 +59,7 @@ struct logview {
 	size_t			 unseen;	/* added below, scrolled back */
 	bool			 relayout;
 	bool			 paused;
+	bool			(*drawable)(void *, uint32_t);
 	int			 day_year, day_yday;
 };
 
@@ -128,11 +129,57 @@ lv_find(const struct logview *lv, uint64_t serial)
 	return lo < lv->n && lv_at(lv, lo)->serial == serial ? lo : lv->n;
 }
 
+void
+logview_set_drawable(struct logview *lv, bool (*drawable)(void *, uint32_t))
+{
+	lv->drawable = drawable;
+}
+
+/*
+ * The text of l as shown: each character the font cannot draw as
+ * [U+XXXX], or left out if it has no width.  Allocated.
+ */
+static char *
+lv_shown(const struct logview *lv, const char *s)
+{
+	size_t		 len = strlen(s), i = 0, n, o = 0;
+	char		*out;
+	wchar_t		 wc;
+	mbstate_t	 st;
+
+	if (lv->drawable == NULL)
+		return xstrdup(s);
+	out = xmalloc(len * 4 + 1);
+	memset(&st, 0, sizeof st);
+	while (i < len) {
+		n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			wc = (unsigned char)s[i];
+		}
+		if ((unsigned long)wc < 0x80 ||
+		    lv->drawable(lv->arg, (uint32_t)wc)) {
+			memcpy(out + o, s + i, n);
+			o += n;
+		} else if (wcwidth(wc) > 0)
+			o += (size_t)sprintf(out + o, "[U+%04lX]",
+			    (unsigned long)wc);
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* The rows of line l at the view's width; allocated. */
 static char *
 lv_rows(const struct logview *lv, const struct lv_line *l)
 {
-	return textwrap(l->s, strlen(l->s), lv->cols, lv->mark, NULL);
+	char	*t = lv_shown(lv, l->s), *r;
+
+	r = textwrap(t, strlen(t), lv->cols, lv->mark, NULL);
+	free(t);
+	return r;
 }
 
 static Widget
@@ -144,17 +191,26 @@ lv_scrollbar(const struct logview *lv)
 	return sb;
 }
 
+/*
+ * At the end: the scroll bar is at its end, or the end of the text is
+ * on the screen (a wheel can scroll the text past its end, where the
+ * scroll bar no longer says so).
+ */
 bool
 logview_at_end(const struct logview *lv)
 {
-	Widget	 sb = lv_scrollbar(lv);
-	int	 value, slider, max;
+	Widget		 sb = lv_scrollbar(lv);
+	int		 value, slider, max;
+	Position	 x, y;
 
 	if (sb == NULL)
 		return true;
 	XtVaGetValues(sb, XmNvalue, &value, XmNsliderSize, &slider,
 	    XmNmaximum, &max, NULL);
-	return value + slider >= max;
+	if (value + slider >= max)
+		return true;
+	return XtIsRealized(lv->text) && XmTextPosToXY(lv->text,
+	    XmTextGetLastPosition(lv->text), &x, &y);
 }
 
 /* The user moved the scroll bar: back at the end, nothing is unseen. */
@@ -279,7 +335,7 @@ lv_highlight(struct logview *lv)
 			XmTextSetHighlight(lv->text,
 			    (XmTextPosition)(l->pos - lv->base),
 			    (XmTextPosition)(l->pos - lv->base + l->chars - 1),
-			    XmHIGHLIGHT_SELECTED);
+			    XmHIGHLIGHT_SECONDARY_SELECTED);
 	}
 }
 
@@ -569,6 +625,68 @@ logview_follow(struct logview *lv)
 {
 	logview_flush(lv);
 	lv_place(lv, true, 0, 0);
+}
+
+/* The bytes of the UTF-8 character that begins with c. */
+static size_t
+lv_clen(unsigned char c)
+{
+	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/*
+ * Walk the rows of l (as laid out) and its text as shown together up
+ * to the k-th character of the rows: the rows are the text with the spaces
+ * at each break dropped, a newline and the mark put in, and a TAB
+ * shown as a space (textwrap.h).
+ */
+static bool
+lv_row_to_text(const struct logview *lv, const struct lv_line *l, long k,
+    size_t *off)
+{
+	char		*r = lv_rows(lv, l), *s = lv_shown(lv, l->s);
+	size_t		 ri = 0, oi = 0, m, mchars;
+	long		 n = 0;
+	bool		 ok = false;
+
+	mchars = utf8_chars(lv->mark, strlen(lv->mark));
+	while (r[ri] != '\0' && n <= k && s[oi] != '\0') {
+		if (r[ri] == '\n') {
+			for (ri++, n++, m = 0; m < mchars && r[ri] != '\0';
+			    m++, n++)
+				ri += lv_clen((unsigned char)r[ri]);
+			while (s[oi] == ' ' || s[oi] == '\t')
+				oi++;
+			continue;
+		}
+		if (n == k) {
+			*off = oi;
+			ok = true;
+			break;
+		}
+		ri += lv_clen((unsigned char)r[ri]);
+		oi += lv_clen((unsigned char)s[oi]);
+		n++;
+	}
+	free(r);
+	free(s);
+	return ok;
+}
+
+char *
+logview_text_at(struct logview *lv, long pos, size_t *off)
+{
+	struct lv_line	*l;
+	size_t		 i;
+
+	if (lv->nshown == 0 || pos < 0)
+		return NULL;
+	i = lv_line_at(lv, pos);
+	l = lv_at(lv, i);
+	if (pos < l->pos - lv->base || pos >= l->pos - lv->base + l->chars ||
+	    !lv_row_to_text(lv, l, pos - (l->pos - lv->base), off))
+		return NULL;
+	return lv_shown(lv, l->s);
 }
 
 unsigned

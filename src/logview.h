@@ -19,7 +19,7 @@
 #include <Xm/Xm.h>
 
 /* Line flags. */
-#define LV_HIGHLIGHT	0x1	/* drawn with the mention highlight */
+#define LV_HIGHLIGHT	0x1	/* drawn underlined (not as selected) */
 
 /*
  * What the owner hears from its view.  schedule(arg): lines were
@@ -47,6 +47,14 @@ struct logview;
  */
 struct logview *logview_new(Widget text, int save, const char *mark,
 	    const struct logview_hooks *hooks, void *arg);
+/*
+ * Tell the view which characters its font can draw: a character
+ * drawable(arg, c) says no to is shown as "[U+XXXX]" (one of no width,
+ * such as a variation selector, not at all) instead of an empty box.
+ * The lines keep their text (saved as it came).  NULL: all can.
+ */
+void	 logview_set_drawable(struct logview *,
+	    bool (*drawable)(void *, uint32_t));
 /* Free the view's lines (not the widget). */
 void	 logview_free(struct logview *);
 
@@ -88,6 +96,12 @@ void	 logview_clear(struct logview *);
 bool	 logview_at_end(const struct logview *);
 /* Scroll to the end and follow new lines again. */
 void	 logview_follow(struct logview *);
+/*
+ * The line shown at widget position pos, as shown (a copy the caller
+ * frees), and in *off the byte in it that pos shows; NULL if pos is on
+ * no character of a line (a continuation mark, the end of a row).
+ */
+char	*logview_text_at(struct logview *, long pos, size_t *off);
 /* The columns rows are laid out in now. */
 unsigned logview_columns(const struct logview *);
 /*

@@ -329,7 +329,7 @@ main(int argc, char **argv)
 	client_config(&o, &cfg, cl, o.anonymous ? NULL : &id);
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
-	    o.user_list_max, o.flush_ms };
+	    o.user_list_max, o.flush_ms, o.url_command };
 	evloop_init(app);
 	if ((ui = client_ui_create(top, &co)) == NULL)
 		return 2;
