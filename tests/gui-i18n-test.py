@@ -8,8 +8,8 @@ says (XAPPLRESDIR=resources/, nothing else), once under C.UTF-8 and
 once under pt_BR.UTF-8.  Every dialog that exists is opened with
 xdotool clicks on the menus, as a person would (About, Server key,
 Verify log, Accounts, Bans, Kick, Kick and ban, Quit; About,
-Connection, Save transcript with its file selection box, the user
-dialog), and closed again.  Then
+Connection, Save transcript with its file selection box, Find, the
+user dialog), and closed again.  Then
 SIGUSR1 makes each program write, next to its state dump, every label,
 mnemonic and shell title of its whole widget tree, menus and dialogs
 included (DUMP.labels, xmu_dump_labels).  The test fails if:
@@ -246,6 +246,7 @@ def run(lang):
     cli.dialog("helpMenu", "about", "aboutDialog.OK")
     cli.dialog("fileMenu", "connection", "connectionDialog.OK")
     cli.dialog("fileMenu", "save", "saveDialog.Cancel")
+    cli.dialog("editMenu", "find", "findDialog.Cancel")
     dclick_user(cli, "bob #%d" % bob.id)
     cli.wait(lambda lab, t: (find(lab, "userButtons.close") or {}).get(
         "viewable"), "user dialog")
@@ -396,6 +397,7 @@ def main():
                    "saveDialog.Cancel", "saveDialog.Apply",
                    "saveDialog.FilterLabel", "saveDialog.Items",
                    "saveDialog.Selection", "userButtons.close",
+                   "findDialog.Cancel",
                    "menuBar.fileMenu"]
     for r in (en, pt):
         covered(r["srv"], "xchatd", srv_dialogs)
