@@ -178,7 +178,9 @@ static struct {
 	_Atomic unsigned	 dead;
 	_Atomic int		 errlines;
 	uint64_t		 t_start;	/* written before PH_RUN */
-	struct addrinfo		*ai;
+	struct addrinfo		*ai;		/* the first server's */
+	struct addrinfo		*ais[16];	/* -p P1,P2: a cluster's */
+	unsigned		 nai;
 	gnutls_certificate_credentials_t cred;	/* with -T or -H */
 	gnutls_priority_t	 prio;
 	_Atomic int		 cipher;	/* of the first session */
@@ -498,7 +500,8 @@ conn_send_line(struct worker *w, struct conn *c, const char *verb,
 static void
 conn_start(struct worker *w, struct conn *c)
 {
-	struct addrinfo *ai = g.ai;
+	/* Over a cluster's servers (-p P1,P2) in turn. */
+	struct addrinfo *ai = g.ais[c->num % g.nai];
 	struct epoll_event ev;
 	int fd, one = 1;
 
@@ -1266,7 +1269,8 @@ usage(void)
 "                   [-P ping-ms] [-x server-pid] [-t threads] [-v every]\n"
 "                   [-T] [-C priority] [-H stalls] [-J ms]\n"
 "  -h host     server address (127.0.0.1)\n"
-"  -p port     server port (12345)\n"
+"  -p port     server port (12345); P1,P2,...: the servers of a cluster,\n"
+"              the clients spread over them in turn\n"
 "  -c clients  clients to connect (50)\n"
 "  -s senders  how many of them send (5)\n"
 "  -b bytes    bytes of text per message, %d to %d (100)\n"
@@ -1380,8 +1384,21 @@ resolve(void)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(opt.host, opt.port, &hints, &g.ai)) != 0)
-		fatalx("%s port %s: %s", opt.host, opt.port, gai_strerror(e));
+	char ports[256], *p, *save = NULL;
+
+	snprintf(ports, sizeof ports, "%s", opt.port);
+	for (p = strtok_r(ports, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		if (g.nai == sizeof g.ais / sizeof g.ais[0])
+			fatalx("-p: at most %zu ports",
+			    sizeof g.ais / sizeof g.ais[0]);
+		if ((e = getaddrinfo(opt.host, p, &hints, &g.ais[g.nai])) != 0)
+			fatalx("%s port %s: %s", opt.host, p, gai_strerror(e));
+		g.nai++;
+	}
+	if (g.nai == 0)
+		fatalx("-p: no port");
+	g.ai = g.ais[0];
 }
 
 /* Share the clients out among the workers, senders spread evenly. */
@@ -1684,6 +1701,7 @@ main(int argc, char **argv)
 	printf(" naks=%" PRIu64 " errors=%" PRIu64 " lost=%" PRId64 "\n",
 	    st.naks, st.errors, lost);
 	fflush(stdout);
-	freeaddrinfo(g.ai);
+	while (g.nai > 0)
+		freeaddrinfo(g.ais[--g.nai]);
 	return st.errors == 0 && lost == 0 && st.naks == 0 ? 0 : 1;
 }

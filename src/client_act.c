@@ -118,8 +118,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 	char			*in = XmTextFieldGetString(ui->input);
 	size_t			 len = strlen(in);
 	struct nc_cmd		 c;
-	char			 lbuf[24], *arg;
-	struct tkv		 kv;
+	char			*arg;
 	bool			 clear = true;
 
 	(void)w;
@@ -130,10 +129,6 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 	case NCC_EMPTY:
 		clear = false;
 		break;
-	case NCC_MSG:
-		if (netclient_send(ui->nc, arg, c.arglen) == NULL)
-			clear = false;
-		break;
 	case NCC_NICK:
 		netclient_nick(ui->nc, arg);
 		break;
@@ -143,9 +138,6 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		do_quit(ui, arg);
 		free(arg);
 		return;
-	case NCC_HELP:
-		transcript_note(&ui->t, ui->r.help_text, NULL, 0);
-		break;
 	case NCC_UNKNOWN:
 		transcript_note_text(&ui->t, ui->r.err_unknown, c.arg, c.arglen);
 		clear = false;
@@ -154,15 +146,13 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		transcript_note(&ui->t, ui->r.err_badnick, NULL, 0);
 		clear = false;
 		break;
-	case NCC_TOOLONG:
-		snprintf(lbuf, sizeof lbuf, "%zu", c.arglen);
-		kv = (struct tkv){ 'l', lbuf };
-		transcript_note(&ui->t, ui->r.err_toolong, &kv, 1);
-		clear = false;
-		break;
 	case NCC_BADTEXT:
 		transcript_note(&ui->t, ui->r.err_badtext, NULL, 0);
 		clear = false;
+		break;
+	default:
+		/* /msg, /me, /away, /back, /help, usage, too long. */
+		clear = client_conv_command(ui, &c, 0, ui->input);
 		break;
 	}
 	if (c.kind != NCC_EMPTY)
@@ -172,6 +162,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 	free(arg);
 	XtFree(in);
 	client_view_flush(ui);
+	client_dm_flush(ui);
 }
 
 /* Actions bound to Up and Down in the input line. */

@@ -44,6 +44,7 @@ struct client_ui {
 	uint64_t		 keywarn_id;
 	/* The user dialog (client_user.c): whom it shows. */
 	Widget			 userbox, userinfo, userbuttons, remember;
+	Widget			 privbutton;	/* Private message (issue 13) */
 	uint64_t		 user_id;
 	bool			 user_self;
 
@@ -83,6 +84,13 @@ struct client_ui {
 	/* The icon: messages that came while iconified, urgency set. */
 	unsigned		 unread;
 	bool			 iconic, urgent;
+
+	/* Issue 13 (client_conv.c, client_dm.c). */
+	struct dmwin		*dms;		/* private windows */
+	bool			 outage;	/* down, and said so once */
+	char			*away_shown;	/* our away reason as noted */
+	Widget			 kickbox, splitbox;
+	struct conv_split	*split;		/* the text offered in parts */
 };
 
 /* The connection's placeholders %h %p %i %n %e (client_view_kv). */
@@ -143,5 +151,49 @@ Widget	 client_user_button(struct client_ui *, const char *name,
 	    XtCallbackProc cb);
 /* The dialog for the dump hook: "userdialog ..." lines. */
 void	 client_user_dump(struct client_ui *, FILE *);
+
+/* client_ui.c: show the queued lines soon (the flush timer). */
+void	 client_view_schedule(struct client_ui *);
+
+/*
+ * client_conv.c: the conversation's commands and notes (issue 13).
+ * Handle what the input line (to 0) or the private window of user to
+ * asked, for every command client_act.c does not handle itself (/msg,
+ * /me, /away, /back, /help, usage, a text too long: offered in parts).
+ * Returns whether the input line is to be cleared.
+ */
+bool	 client_conv_command(struct client_ui *, const struct nc_cmd *,
+	    uint64_t to, Widget input);
+/* AWAY from the server (ev->away). */
+void	 client_conv_away(void *ui, uint64_t id, const char *reason,
+	    size_t len, bool self);
+/* The connection stopped for why: the dialog of a kick. */
+void	 client_conv_stopped(struct client_ui *, enum nc_why);
+/* The hooks of the transcript model (%I, the rewritten join line). */
+void	 client_conv_transcript(struct client_ui *, struct transcript *);
+/* A single click in the user list: an away user's reason. */
+void	 client_conv_install(struct client_ui *);
+void	 client_conv_free(struct client_ui *);
+
+/*
+ * client_dm.c: private conversations, one window per user (issue 13).
+ * Open (and raise) the window of user id; false if it is unknown.
+ */
+bool	 client_dm_open(struct client_ui *, uint64_t id);
+/* A private message to us (m->dm), its verdict, our own DM's states. */
+void	 client_dm_message(struct client_ui *, const struct nc_msg *);
+void	 client_dm_verdict(struct client_ui *, const struct nc_msg *);
+void	 client_dm_own(struct client_ui *, struct nc_own *);
+/* A join, leave, rename or away change of user id: its window says so. */
+void	 client_dm_user(struct client_ui *, enum nc_user_ev, uint64_t id,
+	    const char *nick, size_t len, const char *reason, size_t rlen);
+void	 client_dm_away(struct client_ui *, uint64_t id, const char *reason,
+	    size_t len);
+/* Connected again, or down: the windows' notes. */
+void	 client_dm_state(struct client_ui *, bool up);
+/* Flush the windows' lines; dump them ("private ..." lines). */
+void	 client_dm_flush(struct client_ui *);
+void	 client_dm_dump(struct client_ui *, FILE *);
+void	 client_dm_free(struct client_ui *);
 
 #endif

@@ -55,6 +55,7 @@
 #include "../icons/xchat.xbm"
 #include "../icons/xchat-mask.xbm"
 
+static void	 transcript_schedule(void *);
 static void	 users_count_show(struct client_ui *);
 
 /*
@@ -77,6 +78,12 @@ client_view_flush(struct client_ui *ui)
 	users_count_show(ui);
 	if (ui->t.nlines > save + save / 2)
 		transcript_drop_head(&ui->t, ui->t.nlines - save);
+}
+
+void
+client_view_schedule(struct client_ui *ui)
+{
+	transcript_schedule(ui);
 }
 
 static void
@@ -152,6 +159,9 @@ client_view_kv(struct client_ui *ui, struct tkv *kv)
 	free(e);
 	kv[0] = (struct tkv){ 'h', ui->o.host };
 	kv[1] = (struct tkv){ 'p', ui->o.port };
+	/* The server tried now (of a cluster's list, -host a,b). */
+	if (ui->nc != NULL)
+		kv[0].v = netclient_host(ui->nc, &kv[1].v);
 	kv[2] = (struct tkv){ 'i', idbuf };
 	kv[3] = (struct tkv){ 'n', ui->my_nick };
 	kv[4] = (struct tkv){ 'e', tr };
@@ -298,6 +308,8 @@ why_template(struct client_ui *ui, enum nc_why why)
 	case NCW_TLS:		return ui->r.why_tls;
 	case NCW_UNTRUSTED:	return ui->r.why_untrusted;
 	case NCW_KEYCHANGED:	return ui->r.why_keychanged;
+	case NCW_KICKED:	return ui->r.why_kicked;
+	case NCW_NOHOST:	return ui->r.why_nohost;
 	default:		return "";
 	}
 }
@@ -325,14 +337,17 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
 	struct tkv		 t[KV_CONN + 1];
-	char			*whytext;
+	char			*whytext, *err;
 
 	ui->state = st;
 	ui->retry_secs = secs;
+	/* The server's words (BYE) among them: made displayable. */
+	err = utf8_clean_dup(ui->nc != NULL ? netclient_error(ui->nc) : "",
+	    ui->nc != NULL ? strlen(netclient_error(ui->nc)) : 0, 0);
 	client_view_kv(ui, t);
-	t[KV_CONN] = (struct tkv){ 't', ui->nc != NULL ?
-	    netclient_error(ui->nc) : "" };
+	t[KV_CONN] = (struct tkv){ 't', err };
 	whytext = transcript_expand(why_template(ui, why), t, KV_CONN + 1);
+	free(err);
 	switch (st) {
 	case NC_CONNECTING:
 		set_status(ui, ui->r.st_connecting, NULL);
@@ -354,12 +369,18 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	case NC_WAITING:
 		set_status(ui, why == NCW_FULL ? ui->r.st_retry_full :
 		    ui->r.st_retry, whytext);
-		if (old != NC_WAITING)
+		/* One line per outage, not one per retry. */
+		if (!ui->outage) {
 			note_down(ui, ui->r.note_disconnected, whytext, secs);
+			client_dm_state(ui, false);
+		}
+		ui->outage = true;
 		break;
 	case NC_STOPPED:
 		set_status(ui, ui->r.st_stopped, whytext);
 		note_down(ui, ui->r.note_stopped, whytext, 0);
+		ui->outage = true;
+		client_conv_stopped(ui, why);
 		break;
 	case NC_CLOSED:
 		set_status(ui, ui->r.st_closed, whytext);
@@ -382,6 +403,7 @@ ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 	ui->my_id = id;
 	snprintf(ui->my_nick, sizeof ui->my_nick, "%.*s", (int)len, nick);
 	ui->state = NC_HISTORY;
+	ui->outage = false;
 	transcript_welcome(&ui->t);
 	userlist_clear(userview_model(ui->uv));
 	users_self(ui);
@@ -435,6 +457,8 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 		    rlen);
 		break;
 	}
+	if (!self)
+		client_dm_user(ui, what, id, nick, len, reason, rlen);
 	transcript_schedule(ui);
 }
 
@@ -445,6 +469,11 @@ ev_message(void *arg, const struct nc_msg *m)
 	struct tmsg		 tm;
 	uint64_t		 serial;
 
+	if (m->dm) {
+		client_dm_message(ui, m);
+		icon_message(ui, m->good);
+		return;
+	}
 	memset(&tm, 0, sizeof tm);
 	tm.id = m->id;
 	tm.nick = m->nick;
@@ -474,6 +503,10 @@ ev_verdict(void *arg, const struct nc_msg *m)
 	const struct tline	*l;
 	uint64_t		 serial;
 
+	if (m->dm) {
+		client_dm_verdict(ui, m);
+		return;
+	}
 	if (!u64map_get(&ui->tickets, m->ticket, &serial))
 		return;
 	u64map_del(&ui->tickets, m->ticket, serial);
@@ -548,6 +581,10 @@ ev_own(void *arg, struct nc_own *o)
 	struct client_ui	*ui = arg;
 	uint64_t		 serial = (uintptr_t)o->ui - 1;
 
+	if (o->to != 0) {
+		client_dm_own(ui, o);
+		return;
+	}
 	switch (o->state) {
 	case NCO_QUEUED:
 		serial = transcript_own(&ui->t, ui->my_id, ui->my_nick,
@@ -585,10 +622,15 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	struct tkv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
+	/* A BYE is told by the line of the disconnection (its %t). */
+	if (what == NCN_BYE) {
+		free(c);
+		free(x);
+		return;
+	}
 	switch (what) {
 	case NCN_NICKINUSE:	tmpl = ui->r.note_nickinuse; break;
 	case NCN_BADNICK:	tmpl = ui->r.note_badnick; break;
-	case NCN_BYE:		tmpl = ui->r.note_bye; break;
 	case NCN_BADFRAME:	tmpl = ui->r.note_badframe; break;
 	case NCN_TOOLONG:	tmpl = ui->r.note_toolong; break;
 	case NCN_QUEUEFULL:	tmpl = ui->r.note_queuefull; break;
@@ -610,7 +652,7 @@ ev_trust(void *arg, enum nc_trust what, const char *fp, const char *old)
 
 static const struct nc_events ui_events = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	ev_trust, ev_verdict, ev_userkey
+	ev_trust, ev_verdict, ev_userkey, client_conv_away
 };
 
 const struct nc_events *
@@ -656,6 +698,8 @@ transcript_strings_fill(struct client_ui *ui)
 	ts->sfx_badsig = r->sfx_badsig;
 	ts->sfx_nokey = r->sfx_nokey;
 	ts->sfx_unchecked = r->sfx_unchecked;
+	ts->time_unknown = r->time_unknown;
+	ts->fmt_action = r->fmt_action;
 }
 
 void
@@ -1016,6 +1060,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 	}
 	transcript_strings_fill(ui);
 	transcript_init(&ui->t, &ui->ts, transcript_added_cb, ui);
+	client_conv_transcript(ui, &ui->t);
 
 	ui->main = XmCreateMainWindow(top, "main", NULL, 0);
 	menubar = client_menubar_build(ui);
@@ -1030,6 +1075,7 @@ client_ui_create(Widget top, const struct client_opts *o)
 	XtVaSetValues(work, XmNinitialFocus, ui->input, NULL);
 	client_act_install(ui);
 	client_user_install(ui);
+	client_conv_install(ui);
 	client_links_install(ui);
 	return ui;
 }
@@ -1112,6 +1158,9 @@ client_ui_dump(struct client_ui *ui)
 	for (k = 0; k < XtNumber(dialogs); k++)
 		xmu_dump_dialog(fp, ui->top, dialogs[k]);
 	client_user_dump(ui, fp);
+	xmu_dump_dialog(fp, ui->top, "*kickedDialog");
+	xmu_dump_dialog(fp, ui->top, "*splitDialog");
+	client_dm_dump(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
 	client_verify_dump(ui, fp);
 	logview_dump_screen(ui->lv, fp, "row:");
@@ -1132,6 +1181,8 @@ client_ui_free(struct client_ui *ui)
 	transcript_free(&ui->t);
 	logview_free(ui->lv);
 	userview_free(ui->uv);
+	client_dm_free(ui);
+	client_conv_free(ui);
 	client_act_free(ui);
 	client_find_free(ui);
 	free(ui);

@@ -78,6 +78,8 @@ user_remember_cb(Widget w, XtPointer closure, XtPointer call)
 	client_user_show(ui, ui->user_id, false);
 }
 
+static void	 user_private_cb(Widget, XtPointer, XtPointer);
+
 /* The dialog: the text above, a separator, the row of buttons. */
 static void
 user_build(struct client_ui *ui)
@@ -110,6 +112,8 @@ user_build(struct client_ui *ui)
 	ui->userinfo = XmCreateText(ui->userbox, "userInfo", args, n);
 	XtManageChild(ui->userinfo);
 	ui->remember = client_user_button(ui, "remember", user_remember_cb);
+	ui->privbutton = client_user_button(ui, "privateMessage",
+	    user_private_cb);
 	(void)client_user_button(ui, "close", user_close_cb);
 }
 
@@ -194,6 +198,10 @@ client_user_show(struct client_ui *ui, uint64_t id, bool self)
 		XtManageChild(ui->remember);
 	else
 		XtUnmanageChild(ui->remember);
+	if (self)
+		XtUnmanageChild(ui->privbutton);
+	else
+		XtManageChild(ui->privbutton);
 	XtManageChild(ui->userbox);
 }
 
@@ -207,8 +215,23 @@ users_activate_cb(Widget w, XtPointer closure, XtPointer call)
 	bool			 self;
 
 	(void)w;
-	if (userview_at(ui->uv, cbs->item_position, &id, &self))
+	if (!userview_at(ui->uv, cbs->item_position, &id, &self))
+		return;
+	/* Another user: a private conversation (issue 13). */
+	if (self || !client_dm_open(ui, id))
 		client_user_show(ui, id, self);
+}
+
+/* The dialog's Private message: that user's private window. */
+static void
+user_private_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	struct client_ui	*ui = closure;
+
+	(void)w;
+	(void)call;
+	if (!ui->user_self && client_dm_open(ui, ui->user_id))
+		XtUnmanageChild(ui->userbox);
 }
 
 void
@@ -233,5 +256,6 @@ client_user_dump(struct client_ui *ui, FILE *fp)
 	fprintf(fp, "userinfo %s\n", s);
 	XtFree(s);
 	xmu_dump_widget(fp, ui->top, "*userDialog*remember");
+	xmu_dump_widget(fp, ui->top, "*userDialog*privateMessage");
 	xmu_dump_widget(fp, ui->top, "*userDialog*close");
 }

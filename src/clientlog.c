@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -21,34 +22,34 @@
 
 #include "clientlog.h"
 #include "log.h"
+#include "seenset.h"
 #include "xmalloc.h"
 
-/* A message logged: its number and the first half of its digest. */
-struct seen {
-	uint64_t n;
-	uint64_t d;
-};
-
 struct clientlog {
-	FILE	*fp;
-	char	*path;
-	int	 failed;
-	struct seen *seen;	/* a ring, in increasing n */
-	size_t	 seencap;	/* grows up to CLIENTLOG_SEEN */
-	size_t	 seenfirst;	/* index of the oldest */
-	size_t	 nseen;
+	FILE		*fp;
+	char		*path;
+	int		 failed;
+	struct seenset	 seen;		/* messages logged in this run */
 };
 
 const char *
-clientlog_default_path(void)
+clientlog_default_path(const char *host, const char *port)
 {
 	static char	 path[4096];
 	const char	*home = getenv("HOME");
+	char		 name[256];
+	size_t		 i;
 
-	if (home == NULL || *home == '\0')
-		snprintf(path, sizeof path, "xchat-client.log");
-	else
-		snprintf(path, sizeof path, "%s/.xchat-client.log", home);
+	/* The server's name as a file name: odd bytes become '_'. */
+	snprintf(name, sizeof name, "%s-%s", host, port);
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)name[i]) && strchr(".-_:",
+		    name[i]) == NULL)
+			name[i] = '_';
+	if (name[0] == '.')
+		name[0] = '_';
+	snprintf(path, sizeof path, "%s/.xchat/logs/%s.log",
+	    home != NULL && *home != '\0' ? home : ".", name);
 	return path;
 }
 
@@ -70,6 +71,7 @@ clientlog_open(const char *path, char *err, size_t errlen)
 	cl = xcalloc(1, sizeof *cl);
 	cl->fp = fp;
 	cl->path = xstrdup(path);
+	seenset_init(&cl->seen, CLIENTLOG_SEEN);
 	return cl;
 }
 
@@ -80,7 +82,7 @@ clientlog_close(struct clientlog *cl)
 		return;
 	fclose(cl->fp);
 	free(cl->path);
-	free(cl->seen);
+	seenset_free(&cl->seen);
 	free(cl);
 }
 
@@ -132,87 +134,11 @@ clientlog_record(struct clientlog *cl, const char *dir, uint64_t n,
 	}
 }
 
-/* The first 16 hex digits of a digest as a number (either case). */
-static uint64_t
-digest_half(const char *md5)
-{
-	uint64_t	 d = 0;
-	int		 i, c;
-
-	for (i = 0; i < 16; i++) {
-		c = (unsigned char)md5[i];
-		d <<= 4;
-		if (c >= '0' && c <= '9')
-			d |= (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d |= (uint64_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d |= (uint64_t)(c - 'A' + 10);
-	}
-	return d;
-}
-
-/* The i-th oldest entry of the ring. */
-static struct seen *
-seen_at(struct clientlog *cl, size_t i)
-{
-	return &cl->seen[(cl->seenfirst + i) % cl->seencap];
-}
-
-/* Remember n, above every number in the ring; the oldest may go. */
-static void
-seen_push(struct clientlog *cl, uint64_t n, uint64_t d)
-{
-	struct seen	*grown;
-	size_t		 i, cap;
-
-	if (cl->nseen == cl->seencap && cl->seencap < CLIENTLOG_SEEN) {
-		/* Grow (unrolling the ring) up to CLIENTLOG_SEEN. */
-		cap = cl->seencap == 0 ? 256 : cl->seencap * 2;
-		if (cap > CLIENTLOG_SEEN)
-			cap = CLIENTLOG_SEEN;
-		grown = xreallocarray(NULL, cap, sizeof *grown);
-		for (i = 0; i < cl->nseen; i++)
-			grown[i] = *seen_at(cl, i);
-		free(cl->seen);
-		cl->seen = grown;
-		cl->seencap = cap;
-		cl->seenfirst = 0;
-	}
-	if (cl->nseen == cl->seencap) {
-		cl->seenfirst = (cl->seenfirst + 1) % cl->seencap;
-		cl->nseen--;
-	}
-	*seen_at(cl, cl->nseen++) = (struct seen){ n, d };
-}
-
 /* Log message n (digest md5) now?  (See clientlog.h.) */
 bool
 clientlog_first(struct clientlog *cl, uint64_t n, const char *md5)
 {
-	uint64_t	 d = digest_half(md5);
-	size_t		 lo, hi, mid;
-	struct seen	*e;
-
 	if (cl == NULL)
 		return true;
-	if (cl->nseen == 0 || n > seen_at(cl, cl->nseen - 1)->n) {
-		seen_push(cl, n, d);
-		return true;
-	}
-	lo = 0;
-	hi = cl->nseen;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (seen_at(cl, mid)->n < n)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == cl->nseen || (e = seen_at(cl, lo))->n != n)
-		return true;		/* never logged (or forgotten) */
-	if (e->d == d)
-		return false;		/* the same message again */
-	e->d = d;			/* another message, same number */
-	return true;
+	return seenset_add(&cl->seen, n, md5);
 }

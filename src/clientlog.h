@@ -14,10 +14,13 @@
 struct clientlog;
 
 /*
- * The default path: $HOME/.xchat-client.log (or ./xchat-client.log
- * without HOME), in a static buffer.
+ * The default path for the server host, port: one log per server,
+ * $HOME/.xchat/logs/HOST-PORT.log (./.xchat/... without HOME), bytes
+ * of the name other than letters, digits and ".-_:" written '_' (and
+ * a leading '.'), in a static buffer.  The directory is the caller's
+ * to make.
  */
-const char *clientlog_default_path(void);
+const char *clientlog_default_path(const char *host, const char *port);
 
 /*
  * Open path for appending (created 0600).  Return NULL with a sentence

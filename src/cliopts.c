@@ -38,14 +38,16 @@ enum cli_kind {
 
 static const struct opt_row rows[] = {
 	{ "-host", "HOST", "host", "Host", "127.0.0.1", NULL, CK_TEXT, 0, 0,
-	  IN(host), OUT(host), "server's host name or address", NULL, NULL },
+	  IN(host), OUT(host), "server's host name or address; or a "
+	  "cluster's, a,b:PORT,c: the next after a lost connection", NULL,
+	  NULL },
 	{ "-port", "N", "port", "Port", "", "12345, or 12346 with TLS",
 	  CK_PORT, 0, 0,
 	  IN(port), OUT(port), "server's TCP port", NULL, NULL },
 	{ "-nick", "NICK", "nick", "Nick", "", "none: keep the server's "
 	  "user<id>", CK_NICK, 0, 0, IN(nick), OUT(nick),
 	  "nick to ask for on each connect", NULL, NULL },
-	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat-client.log",
+	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat/logs/HOST-PORT.log",
 	  CK_ANY, 0, 0, IN(logfile), OUT(logfile),
 	  "the client's own message log, or none", NULL, NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,

@@ -40,6 +40,7 @@
 #include "hub.h"
 #include "hub_int.h"
 #include "accounts.h"
+#include "cluster.h"
 #include "history.h"
 #include "keys.h"
 #include "log.h"
@@ -78,6 +79,7 @@ hub_info_of(const struct client *c, struct hub_client_info *ci)
 	ci->tls = c->tls;
 	ci->version = c->version;
 	ci->key = c->key[0] != '\0' ? c->key : NULL;
+	ci->server = NULL;		/* ours */
 }
 
 struct client *
@@ -195,6 +197,8 @@ hub_drop_text(struct client *c, const char *reason, const char *text,
 		hub_info_of(c, &ci);
 		if (h->ev->left != NULL)
 			h->ev->left(h->ui, &ci, reason);
+		if (h->cl != NULL)
+			cluster_left(h->cl, c, reason);
 	}
 	unlist(h, c);
 	log_debug("client %llu (%s) left: %s", (unsigned long long)c->id,
@@ -278,6 +282,8 @@ round_end(void *arg)
 	resume_held(h);
 	if (h->nreread > 0)
 		rereads(h);
+	if (h->cl != NULL)
+		cluster_round(h->cl);
 	if (fanout_round_pending(h->fo)) {
 		for (i = 0; i < h->nclients; i++)
 			fanout_round_send(h->fo, &h->clients[i]->fp);
@@ -358,6 +364,7 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	struct conn_info info;
 	char		 peer[NETIO_ADDRSTRLEN];
 	int		 one = 1, fd = conn_fd(cn);
+	uint64_t	 id = 0;
 	bool		 v2 = false;
 
 	if (tls) {
@@ -367,10 +374,20 @@ client_new(struct hub *h, struct conn *cn, bool tls)
 	netio_peer_name(fd, peer, sizeof peer);
 	if (hub_turn_away(h, cn, peer, v2))
 		return;
+	/* In a cluster the store hands out ids; none yet: refused. */
+	if (h->cl != NULL && (id = cluster_new_id(h->cl)) == 0) {
+		char	 buf[PROTO_MAX_FRAME];
+
+		if (conn_write(cn, buf, proto_encode_bye_text(buf, "full",
+		    "the cluster store is unreachable", 32)) < 0)
+			log_debug("BYE full: %s", strerror(errno));
+		conn_close(cn);
+		return;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c = xcalloc(1, sizeof *c);
 	c->hub = h;
-	c->id = h->next_id++;
+	c->id = h->cl != NULL ? id : h->next_id++;
 	/* Earlier broadcasts are not its; the welcome is never "slow". */
 	fanout_peer_init(h->fo, &c->fp, cn, c->id, c);
 	c->tls = tls;

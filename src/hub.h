@@ -55,6 +55,8 @@ struct hub_client_info {
 	bool		 tls;		/* connected over TLS */
 	int		 version;	/* of the protocol: 1 or 2 */
 	const char	*key;		/* its key's fingerprint, or NULL */
+	const char	*server;	/* a client of another server of the
+					   cluster: that server; NULL: ours */
 };
 
 /*

@@ -123,6 +123,7 @@ struct pending {
 
 struct hub {
 	struct hub_config cfg;
+	struct cluster	*cl;		/* a member of one, or NULL */
 	struct msglog	*log;
 	const struct hub_events *ev;
 	void		*ui;
@@ -252,6 +253,12 @@ void	 hub_frame(struct hub *h, struct client *c, const char *line,
 void	 hub_commit(struct hub *h, struct client *c);
 /* The hash of a nick's uniqueness key; 0 if it has none. */
 uint64_t hub_key_hash(const char *nick, size_t len);
+/*
+ * Give c the nick (len bytes, its key's hash): NICK to every client,
+ * the window told (reg: it was registered to c's key).
+ */
+void	 hub_nick_apply(struct hub *h, struct client *c, const char *nick,
+	    size_t len, uint64_t hash, bool reg);
 /* Is nick (or a look-alike) in use by another client than c? */
 bool	 hub_nick_in_use(struct hub *h, struct client *c, const char *nick,
 	    size_t len);

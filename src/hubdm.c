@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "fanout.h"
 #include "history.h"
 #include "hub.h"
@@ -83,6 +84,8 @@ hub_away(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	c->away = m->text.len > 0 ? xstrndup(m->text.p, m->text.len) : NULL;
 	hub_broadcast(h, NULL, buf, proto_encode_away_id(buf, c->id,
 	    m->text.p, m->text.len));
+	if (h->cl != NULL)
+		cluster_away(h->cl, c);
 	if (h->ev->away != NULL) {
 		hub_info_of(c, &ci);
 		h->ev->away(h->ui, &ci);

@@ -19,6 +19,7 @@
 
 #include "accounts.h"
 #include "bans.h"
+#include "cluster.h"
 #include "fanout.h"
 #include "history.h"
 #include "hub.h"
@@ -154,7 +155,8 @@ start_nick(struct hub *h, struct client *c)
 	const char	*nick;
 	size_t		 len;
 
-	if (c->key[0] == '\0' || h->cfg.accounts == NULL ||
+	/* In a cluster a nick is claimed in the store first (NICK). */
+	if (h->cl != NULL || c->key[0] == '\0' || h->cfg.accounts == NULL ||
 	    (nick = accounts_nick_of(h->cfg.accounts, c->key)) == NULL)
 		return;
 	len = strlen(nick);
@@ -222,6 +224,8 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 			    o->away, strlen(o->away)));
 		users++;
 	}
+	if (h->cl != NULL)
+		users += cluster_users(h->cl, c);
 	history_each(h->hist, c->version >= PROTO_V2 ? after : 0,
 	    welcome_hist, c);
 	hub_queue(c, buf, proto_encode_ready(buf, users));
@@ -232,6 +236,8 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		    proto_encode_join_v(buf, c->id, c->nick, c->nicklen,
 		    key_shown(c, v)));
 	fanout_skip_round(h->fo, &c->fp);	/* nor its own JOIN */
+	if (h->cl != NULL)
+		cluster_joined(h->cl, c);
 	/*
 	 * Send the welcome now and give back its buffer (it holds a USER
 	 * line per client): a thousand idle clients must not keep a

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "cluster.h"
 #include "digest.h"
 #include "evloop.h"
 #include "fanout.h"
@@ -230,7 +231,7 @@ rec_to(struct msglog_rec *r, struct hub *h, uint64_t to)
  */
 static bool
 sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m,
-    const struct client *to)
+    const char *tokey)
 {
 	char	 buf[PROTO_MAX_TEXT + 16 + KEYS_FP_LEN];
 	size_t	 len;
@@ -242,9 +243,8 @@ sig_good(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		h->st.badsig++;
 		return false;
 	}
-	if (to != NULL)
-		len = keys_signed_dm(buf, to->key[0] != '\0' ? to->key : "-",
-		    m->text.p, m->text.len);
+	if (tokey != NULL)
+		len = keys_signed_dm(buf, tokey, m->text.p, m->text.len);
 	else
 		len = keys_signed_msg(buf, m->text.p, m->text.len);
 	ok = keys_verify(c->pub, buf, len, m->sig.p, m->sig.len);
@@ -425,6 +425,7 @@ static void
 handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
 	struct client	*to = NULL;
+	const char	*tokey = NULL;
 	char		 md5[DIGEST_MD5_HEX + 1];
 
 	if (!flood_take(h, c)) {
@@ -441,13 +442,24 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		reject(h, c, m, "badhash", md5, true);
 		return;
 	}
+	/* A DM's recipient: here, or (a cluster) on another server. */
 	if (m->verb == PV_DM &&
-	    (to = hub_dm_recipient(h, c, m->num)) == NULL) {
+	    (to = hub_dm_recipient(h, c, m->num)) == NULL &&
+	    (h->cl == NULL || (tokey = cluster_dm_key(h->cl, m->num)) ==
+	    NULL)) {
 		reject(h, c, m, "nouser", md5, true);
 		return;
 	}
-	if (!sig_good(h, c, m, to)) {
+	if (to != NULL)
+		tokey = to->key[0] != '\0' ? to->key : "-";
+	if (!sig_good(h, c, m, tokey)) {
 		reject(h, c, m, "badsig", md5, true);
+		return;
+	}
+	if (h->cl != NULL) {
+		/* Numbered by the store; OK once stored and logged. */
+		cluster_submit(h->cl, c, m, md5, m->verb == PV_DM ? m->num :
+		    0, tokey);
 		return;
 	}
 	accept_msg(h, c, m, md5, to);
@@ -665,9 +677,7 @@ registry_check(struct hub *h, struct client *c, const char *nick, size_t len,
 static void
 handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 {
-	struct hub_client_info ci;
-	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
-	char		 key[NICK_KEY_MAX];
+	char		 buf[PROTO_MAX_FRAME], key[NICK_KEY_MAX];
 	const char	*code;
 	size_t		 klen = 0;
 	bool		 reg;
@@ -683,17 +693,34 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		    m->nick.len));
 		return;
 	}
+	if (h->cl != NULL) {
+		/* Claimed, and registered, in the store: applied when it
+		 * answers (the registry is the cluster's). */
+		cluster_nick(h->cl, c, m->nick.p, m->nick.len, key, klen);
+		return;
+	}
 	if ((code = registry_check(h, c, m->nick.p, m->nick.len, &reg)) !=
 	    NULL) {
 		hub_queue(c, buf, proto_encode_err(buf, code, m->nick.p,
 		    m->nick.len));
 		return;
 	}
+	hub_nick_apply(h, c, m->nick.p, m->nick.len, nick_hash(key, klen),
+	    reg);
+}
+
+void
+hub_nick_apply(struct hub *h, struct client *c, const char *nick,
+    size_t len, uint64_t hash, bool reg)
+{
+	struct hub_client_info ci;
+	char		 old[PROTO_MAX_NICK + 1], buf[PROTO_MAX_FRAME];
+
 	memcpy(old, c->nick, c->nicklen + 1);
-	memcpy(c->nick, m->nick.p, m->nick.len);
-	c->nick[m->nick.len] = '\0';
-	c->nicklen = m->nick.len;
-	c->keyhash = nick_hash(key, klen);
+	memcpy(c->nick, nick, len);
+	c->nick[len] = '\0';
+	c->nicklen = len;
+	c->keyhash = hash;
 	hub_broadcast(h, NULL, buf, proto_encode_nick(buf, c->id, c->nick,
 	    c->nicklen));
 	hub_info_of(c, &ci);
@@ -716,7 +743,7 @@ handle_key(struct hub *h, struct client *c, uint64_t id)
 			key = o->key;
 			spki = o->spki;
 		}
-	} else
+	} else if (h->cl == NULL || !cluster_key_of(h->cl, id, &key, &spki))
 		(void)history_key_of(h->hist, id, &key, &spki);
 	hub_queue(c, buf, proto_encode_key(buf, id, key != NULL ? key : "-",
 	    spki != NULL ? spki : "-", spki != NULL ? strlen(spki) : 1));

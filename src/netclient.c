@@ -37,6 +37,7 @@
 static void	 tick_cb(void *);
 static void	 io_cb(void *, int, int);
 static void	 drop(struct netclient *, enum nc_why);
+static void	 halt(struct netclient *, enum nc_why);
 static void	 users_clear(struct netclient *);
 
 static time_t
@@ -74,6 +75,75 @@ nc_shown(const char *nick, size_t len, bool refused, char *buf)
 }
 
 /*
+ * Entry i of a host list ("a,b:12346,c", the servers of one cluster):
+ * its host (*h, *hlen) and its port (*pp, *plen; *pp NULL if it has
+ * none).  An entry with two colons or more is an IPv6 address without
+ * a port; "[addr]:port" gives one.
+ */
+static void
+host_entry(const char *list, unsigned i, const char **h, size_t *hlen,
+    const char **pp, size_t *plen)
+{
+	const char	*p = list, *end, *colon;
+	size_t		 len;
+
+	while (i-- > 0 && (end = strchr(p, ',')) != NULL)
+		p = end + 1;
+	len = (end = strchr(p, ',')) != NULL ? (size_t)(end - p) : strlen(p);
+	*pp = NULL;
+	*plen = 0;
+	colon = memrchr(p, ':', len);
+	if (colon != NULL && (memchr(p, ':', (size_t)(colon - p)) == NULL ||
+	    (p[0] == '[' && colon > p && colon[-1] == ']'))) {
+		*pp = colon + 1;
+		*plen = len - (size_t)(colon - p) - 1;
+		len = (size_t)(colon - p);
+	}
+	if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+		p++;
+		len -= 2;
+	}
+	*h = p;
+	*hlen = len;
+}
+
+/* Take entry i of the host list: nc->host and nc->port. */
+static void
+host_take(struct netclient *nc, unsigned i)
+{
+	const char	*h, *pp;
+	size_t		 hlen, plen;
+
+	host_entry(nc->hostlist, i, &h, &hlen, &pp, &plen);
+	free(nc->host);
+	free(nc->port);
+	nc->host = xstrndup(h, hlen);
+	nc->port = pp != NULL ? xstrndup(pp, plen) : xstrdup(nc->defport);
+}
+
+bool
+netclient_hosts_loopback(const char *list)
+{
+	const char	*h, *pp, *p;
+	char		 buf[256];
+	size_t		 hlen, plen;
+	unsigned	 i, n = 1;
+
+	for (p = list; (p = strchr(p, ',')) != NULL; p++)
+		n++;
+	for (i = 0; i < n; i++) {
+		host_entry(list, i, &h, &hlen, &pp, &plen);
+		if (hlen >= sizeof buf)
+			return false;
+		memcpy(buf, h, hlen);
+		buf[hlen] = '\0';
+		if (!netio_is_loopback(buf))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Create a client for cfg.  The events struct and arg are kept (not
  * copied) and must outlive the client.  Nothing happens until
  * netclient_start().
@@ -84,8 +154,13 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 {
 	struct netclient	*nc = xcalloc(1, sizeof *nc);
 
-	nc->host = xstrdup(cfg->host);
-	nc->port = xstrdup(cfg->port);
+	const char		*p;
+
+	nc->hostlist = xstrdup(cfg->host);
+	nc->defport = xstrdup(cfg->port);
+	for (nc->nhosts = 1, p = cfg->host; (p = strchr(p, ',')) != NULL; p++)
+		nc->nhosts++;
+	host_take(nc, 0);
 	if (cfg->nick != NULL)
 		nc_copy_str(nc->want, sizeof nc->want, cfg->nick,
 		    strlen(cfg->nick));
@@ -106,8 +181,8 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	return nc;
 }
 
-static void
-own_unlink(struct netclient *nc, struct nc_own *o)
+void
+nc_own_unlink(struct netclient *nc, struct nc_own *o)
 {
 	struct nc_own	**pp, *prev = NULL;
 
@@ -121,8 +196,8 @@ own_unlink(struct netclient *nc, struct nc_own *o)
 	}
 }
 
-static void
-own_free(struct nc_own *o)
+void
+nc_own_free(struct nc_own *o)
 {
 	free(o->text);
 	free(o->why);
@@ -144,19 +219,23 @@ netclient_free(struct netclient *nc)
 	proto_lineq_free(&nc->lq);
 	for (o = nc->own; o != NULL; o = next) {
 		next = o->next;
-		own_free(o);
+		nc_own_free(o);
 	}
 	for (o = nc->lost; o != NULL; o = next) {
 		next = o->next;
-		own_free(o);
+		nc_own_free(o);
 	}
 	nc2_free(nc);
+	seenset_free(&nc->shown);
+	free(nc->away);
 	free(nc->users);
 	u64map_free(&nc->byid);
 	u64map_free(&nc->bykey);
 	free(nc->rbuf);
 	free(nc->host);
 	free(nc->port);
+	free(nc->hostlist);
+	free(nc->defport);
 	free(nc->known);
 	free(nc->pin);
 	free(nc);
@@ -203,6 +282,10 @@ log_own(struct netclient *nc, const struct nc_own *o)
 	/* Its number is logged: its relay in a later history is not. */
 	if (o->n != 0)
 		clientlog_first(nc->log, o->n, o->md5);
+	if (o->to != 0) {
+		ncdm_log_own(nc, o, verdict);
+		return;
+	}
 	/* A recovered one was sent with the id and nick of its time. */
 	if (o->state == NCO_RECOVERED) {
 		melen = nc_shown(o->sent_nick, strlen(o->sent_nick),
@@ -216,8 +299,8 @@ log_own(struct netclient *nc, const struct nc_own *o)
 	    nc->id, me, melen, o->md5, verdict, o->text, o->len);
 }
 
-static void
-emit_own(struct netclient *nc, struct nc_own *o)
+void
+nc_emit_own(struct netclient *nc, struct nc_own *o)
 {
 	if (nc->ev->own != NULL)
 		nc->ev->own(nc->arg, o);
@@ -262,6 +345,12 @@ put(struct netclient *nc, const char *buf, size_t len)
 	io_mask(nc, left);
 }
 
+void
+nc_put(struct netclient *nc, const char *buf, size_t len)
+{
+	put(nc, buf, len);
+}
+
 /*
  * Queue bytes for the server, to be written when the socket is
  * writable: unlike put(), never drops the connection from under the
@@ -285,8 +374,8 @@ nc_seen(struct netclient *nc, uint64_t n)
 		nc->hello_n = n;
 }
 
-static void
-send_msg(struct netclient *nc, struct nc_own *o)
+void
+nc_own_send(struct netclient *nc, struct nc_own *o)
 {
 	char	 frame[NC_FRAME];
 	size_t	 len;
@@ -347,7 +436,7 @@ lost_add(struct netclient *nc, struct nc_own *o)
 	old = nc->lost;
 	nc->lost = old->next;
 	nc->nlost--;
-	own_free(old);
+	nc_own_free(old);
 }
 
 /* The history is over: what it did not show stays undelivered. */
@@ -358,7 +447,7 @@ lost_clear(struct netclient *nc)
 
 	for (o = nc->lost; o != NULL; o = next) {
 		next = o->next;
-		own_free(o);
+		nc_own_free(o);
 	}
 	nc->lost = nc->losttail = NULL;
 	nc->nlost = 0;
@@ -388,22 +477,32 @@ drop(struct netclient *nc, enum nc_why why)
 	nc->lq.partlen = 0;
 	nc->lq.skipping = false;
 	nc->ping_at = 0;
-	users_clear(nc);
+	/* The users stay known (a DM typed meanwhile names one) until
+	   the next WELCOME. */
 	nc2_drop(nc);
 	for (o = nc->own; o != NULL; o = next) {
 		next = o->next;
 		if (o->state != NCO_PENDING)
 			continue;
-		own_unlink(nc, o);
+		nc_own_unlink(nc, o);
 		o->state = NCO_UNDELIVERED;
-		emit_own(nc, o);
-		lost_add(nc, o);
+		nc_emit_own(nc, o);
+		/* A DM is never in a history: nothing can recover it. */
+		if (o->to != 0)
+			nc_own_free(o);
+		else
+			lost_add(nc, o);
 	}
 	nc->why = why;
 	nc->tlsver[0] = '\0';
 	if (nc->state == NC_CLOSED) {
 		emit_state(nc);
 		return;
+	}
+	/* Several servers (a cluster): the next one, same backoff. */
+	if (nc->nhosts > 1) {
+		nc->hostidx = (nc->hostidx + 1) % nc->nhosts;
+		host_take(nc, nc->hostidx);
 	}
 	if (nc->halt) {
 		nc->halt = false;
@@ -423,15 +522,22 @@ drop(struct netclient *nc, enum nc_why why)
 static void
 do_connect(struct netclient *nc)
 {
+	int	 fd;
+
 	nc->err[0] = '\0';
 	nc->why = NCW_NONE;
 	nc->bye = NCW_NONE;
-	nc->fd = netio_connect(nc->host, nc->port, nc->err, sizeof nc->err);
-	if (nc->fd == -1) {
+	fd = netio_connect(nc->host, nc->port, nc->err, sizeof nc->err);
+	if (fd < 0) {
 		nc->state = NC_CONNECTING;
-		drop(nc, NCW_REFUSED);
+		/* A name that does not exist is not tried again by itself. */
+		if (fd == -2)
+			halt(nc, NCW_NOHOST);
+		else
+			drop(nc, fd == -3 ? NCW_NOHOST : NCW_REFUSED);
 		return;
 	}
+	nc->fd = fd;
 	nc->conn = nc->tls != NULL ? tls_client_conn(nc->tls, nc->fd, nc->host,
 	    TLS_ALPN_V2) : conn_plain_new(nc->fd);
 	nc->state = NC_CONNECTING;
@@ -679,20 +785,21 @@ on_fate(struct netclient *nc, const struct proto_smsg *m)
 		    "unknown seq", 11);
 		return;
 	}
-	own_unlink(nc, o);
+	nc_own_unlink(nc, o);
 	if (m->verb == PV_OK) {
 		o->state = NCO_CONFIRMED;
 		o->n = m->n;
 		floors_raise(nc->own, o->sent_id, m->n);
 		nc_seen(nc, m->n);
+		(void)seenset_add(&nc->shown, m->n, o->md5);
 	} else {
 		o->state = NCO_REJECTED;
 		nc_copy_str(o->code, sizeof o->code, m->code.p, m->code.len);
 		if (m->text.len > 0)
 			o->why = xstrndup(m->text.p, m->text.len);
 	}
-	emit_own(nc, o);
-	own_free(o);
+	nc_emit_own(nc, o);
+	nc_own_free(o);
 }
 
 /*
@@ -768,22 +875,46 @@ msg_recover(struct netclient *nc, const struct nc_msg *msg)
 		nc->nlost--;
 		floors_raise(nc->lost, o->sent_id, msg->n);
 		nc_seen(nc, msg->n);
+		(void)seenset_add(&nc->shown, msg->n, o->md5);
 		o->next = NULL;
 		o->state = NCO_RECOVERED;
 		o->n = msg->n;
-		emit_own(nc, o);
-		own_free(o);
+		nc_emit_own(nc, o);
+		nc_own_free(o);
 		return true;
 	}
 	return false;
 }
 
+/*
+ * A history message of version 1 that was shown already (a reconnect's
+ * history replays it): nothing to show or log again.  Version 2's
+ * HELLO <n> asks only for what followed; a server with a new log
+ * reuses numbers with other digests, which are shown.
+ */
+static bool
+msg_shown(struct netclient *nc, const struct proto_smsg *m)
+{
+	char	 md5[PROTO_MD5_HEX + 1];
+
+	if (nc->state != NC_HISTORY || m->verb != PV_MSG)
+		return false;
+	nc_copy_str(md5, sizeof md5, m->md5.p, m->md5.len);
+	if (!seenset_has(&nc->shown, m->n, md5))
+		return false;
+	nc_seen(nc, m->n);
+	return true;
+}
+
+/* A relayed MSG or DM (a private message to us: never history). */
 static void
 on_message(struct netclient *nc, const struct proto_smsg *m)
 {
 	struct nc_msg	 msg;
 	char		 show[NICK_SHOW_MAX], sig[PROTO_SIG_B64 + 1];
 
+	if (msg_shown(nc, m))
+		return;
 	memset(&msg, 0, sizeof msg);
 	msg.n = m->n;
 	msg.id = m->id;
@@ -792,8 +923,9 @@ on_message(struct netclient *nc, const struct proto_smsg *m)
 	msg.text = m->text.p;
 	msg.textlen = m->text.len;
 	msg.md5 = m->md5.p;
+	msg.dm = m->verb == PV_DM;
 	digest_md5_hex(m->text.p, m->text.len, msg.computed);
-	msg.history = nc->state == NC_HISTORY;
+	msg.history = nc->state == NC_HISTORY && !msg.dm;
 	msg.verdict = msg_verdict(nc, &msg);
 	if (nc->version == PROTO_V2) {
 		nc_copy_str(sig, sizeof sig, m->sig.p, m->sig.len);
@@ -806,6 +938,8 @@ on_message(struct netclient *nc, const struct proto_smsg *m)
 	if (msg.history)
 		nc->nhistory++;
 	nc_seen(nc, m->n);
+	if (msg.good || msg.verdict == NCV_VERIFYING)
+		(void)seenset_add(&nc->shown, m->n, msg.computed);
 	if (!msg.good)
 		msg_warn(&msg);
 	if (nc->ev->message != NULL)
@@ -836,7 +970,8 @@ nc_log_msg(struct netclient *nc, const struct nc_msg *msg)
 	else
 		snprintf(verdict, sizeof verdict, "%s", msg->good ? "good" :
 		    "FAILED");
-	clientlog_record(nc->log, msg->history ? "hist" : "in", msg->n,
+	clientlog_record(nc->log, msg->dm ? "dm-in" : msg->history ? "hist" :
+	    "in", msg->n,
 	    msg->id, msg->nick, msg->nicklen, msg->md5, verdict, msg->text,
 	    msg->textlen);
 }
@@ -844,18 +979,23 @@ nc_log_msg(struct netclient *nc, const struct nc_msg *msg)
 static void
 on_ready(struct netclient *nc, const struct proto_smsg *m)
 {
-	struct nc_own	*o;
+	struct nc_own	*o, *next;
 
 	nc->state = NC_READY;
 	lost_clear(nc);
 	if (nc->ev->ready != NULL)
 		nc->ev->ready(nc->arg, m->n, nc->nhistory);
 	emit_state(nc);
-	for (o = nc->own; o != NULL && nc->state == NC_READY; o = o->next) {
+	for (o = nc->own; o != NULL && nc->state == NC_READY; o = next) {
+		next = o->next;
 		if (o->state != NCO_QUEUED)
 			continue;
-		send_msg(nc, o);
-		emit_own(nc, o);
+		if (o->to != 0) {
+			(void)ncdm_send(nc, o);
+			continue;
+		}
+		nc_own_send(nc, o);
+		nc_emit_own(nc, o);
 	}
 }
 
@@ -946,6 +1086,30 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	nc2_welcome(nc, m);
 	if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
 		send_nick(nc);
+	ncdm_welcome(nc);
+}
+
+/*
+ * BYE: the server closes.  Kicked (or banned), the client does not
+ * come back by itself: it closes now and stays down until the user
+ * reconnects; the server's text is the reason (netclient_error()).
+ */
+static void
+on_bye(struct netclient *nc, const struct proto_smsg *m)
+{
+	nc->bye = m->code.len == 4 && memcmp(m->code.p, "full", 4) == 0 ?
+	    NCW_FULL : NCW_BYE;
+	nc_emit_note(nc, NCN_BYE, m->code.p, m->code.len, m->text.p,
+	    m->text.len);
+	/* netclient_error(): the reason and its text ("shutdown"). */
+	snprintf(nc->err, sizeof nc->err, "%.*s%s%.*s", (int)m->code.len,
+	    m->code.p, m->text.len > 0 ? " " : "", (int)m->text.len,
+	    m->text.p);
+	if (m->code.len != 6 || memcmp(m->code.p, "kicked", 6) != 0)
+		return;
+	nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);
+	nc->bye = NCW_NONE;
+	halt(nc, NCW_KICKED);
 }
 
 /* Handle one frame from the server (len bytes, no LF). */
@@ -993,7 +1157,11 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 			on_ready(nc, &m);
 		break;
 	case PV_MSG:
+	case PV_DM:
 		on_message(nc, &m);
+		break;
+	case PV_AWAY:
+		ncdm_away(nc, &m);
 		break;
 	case PV_OK:
 	case PV_NAK:
@@ -1013,10 +1181,7 @@ on_frame(struct netclient *nc, const char *line, size_t len)
 		on_err(nc, &m);
 		break;
 	case PV_BYE:
-		nc->bye = m.code.len == 4 && memcmp(m.code.p, "full", 4) == 0 ?
-		    NCW_FULL : NCW_BYE;
-		nc_emit_note(nc, NCN_BYE, m.code.p, m.code.len, m.text.p,
-		    m.text.len);
+		on_bye(nc, &m);
 		break;
 	default:
 		break;
@@ -1184,6 +1349,13 @@ netclient_transport(const struct netclient *nc)
 }
 
 const char *
+netclient_host(const struct netclient *nc, const char **port)
+{
+	*port = nc->port;
+	return nc->host;
+}
+
+const char *
 netclient_server_key(const struct netclient *nc)
 {
 	return nc->tls != NULL ? nc->srvkey : "";
@@ -1319,11 +1491,11 @@ tick_cb(void *arg)
 }
 
 /*
- * Create one of the user's messages and send it (when ready) or queue
- * it.  The UI hears of it through ev->own before this returns.
+ * Create one of the user's messages (to 0: for everyone, else a DM to
+ * that id) and queue it; the UI hears of it through ev->own.
  */
 struct nc_own *
-netclient_send(struct netclient *nc, const char *text, size_t len)
+nc_own_add(struct netclient *nc, uint64_t to, const char *text, size_t len)
 {
 	struct nc_own	*o;
 	size_t		 queued = 0;
@@ -1337,6 +1509,7 @@ netclient_send(struct netclient *nc, const char *text, size_t len)
 	}
 	o = xcalloc(1, sizeof *o);
 	o->seq = ++nc->lastseq;
+	o->to = to;
 	o->text = xstrndup(text, len);
 	o->len = len;
 	digest_md5_hex(text, len, o->md5);
@@ -1346,12 +1519,23 @@ netclient_send(struct netclient *nc, const char *text, size_t len)
 	else
 		nc->own = o;
 	nc->owntail = o;
-	emit_own(nc, o);
+	return o;
+}
+
+/* One of the user's messages: sent when ready, else queued. */
+struct nc_own *
+netclient_send(struct netclient *nc, const char *text, size_t len)
+{
+	struct nc_own	*o;
+
+	if ((o = nc_own_add(nc, 0, text, len)) == NULL)
+		return NULL;
+	nc_emit_own(nc, o);
 	if (nc->state == NC_READY) {
-		send_msg(nc, o);
+		nc_own_send(nc, o);
 		/* put() may have dropped the connection already. */
 		if (o->state == NCO_PENDING)
-			emit_own(nc, o);
+			nc_emit_own(nc, o);
 	}
 	return o;
 }
@@ -1425,70 +1609,4 @@ netclient_mentions(const char *text, size_t len, const char *nick)
 		return true;
 	}
 	return false;
-}
-
-static bool
-blank(const char *s, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
-}
-
-static void
-check_text(struct nc_cmd *c)
-{
-	if (c->arglen > PROTO_MAX_TEXT)
-		c->kind = NCC_TOOLONG;
-	else if (!proto_text_valid(c->arg, c->arglen))
-		c->kind = NCC_BADTEXT;
-}
-
-/*
- * Parse an input line into a command.  Commands are case-insensitive;
- * "//x" sends "/x".  A message is checked against the protocol's text
- * rules so that the UI can refuse it with a reason.
- */
-void
-netclient_parse_command(const char *in, size_t len, struct nc_cmd *c)
-{
-	size_t	 w, a;
-
-	memset(c, 0, sizeof *c);
-	if (blank(in, len))
-		return;
-	if (in[0] != '/' || (len > 1 && in[1] == '/')) {
-		c->kind = NCC_MSG;
-		c->arg = in[0] == '/' ? in + 1 : in;
-		c->arglen = in[0] == '/' ? len - 1 : len;
-		check_text(c);
-		return;
-	}
-	for (w = 1; w < len && in[w] != ' '; w++)
-		;
-	for (a = w; a < len && in[a] == ' '; a++)
-		;
-	c->arg = in + a;
-	c->arglen = len - a;
-	while (c->arglen > 0 && c->arg[c->arglen - 1] == ' ')
-		c->arglen--;
-	if (w == 5 && strncasecmp(in, "/nick", 5) == 0) {
-		c->kind = nick_valid(c->arg, c->arglen) ?
-		    NCC_NICK : NCC_BADNICK;
-	} else if (w == 5 && strncasecmp(in, "/quit", 5) == 0) {
-		c->kind = NCC_QUIT;
-		if (c->arglen > 0)
-			check_text(c);
-		if (c->kind != NCC_QUIT)
-			c->kind = NCC_QUIT, c->arglen = 0;
-	} else if (w == 5 && strncasecmp(in, "/help", 5) == 0) {
-		c->kind = NCC_HELP;
-	} else {
-		c->kind = NCC_UNKNOWN;
-		c->arg = in;
-		c->arglen = w;
-	}
 }

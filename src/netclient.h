@@ -57,7 +57,12 @@ enum nc_why {
 	NCW_USER,		/* File > Reconnect */
 	NCW_TLS,		/* the TLS handshake failed (errtext) */
 	NCW_UNTRUSTED,		/* the user did not trust the server's key */
-	NCW_KEYCHANGED		/* not the key pinned for the server */
+	NCW_KEYCHANGED,		/* not the key pinned for the server */
+	NCW_KICKED,		/* BYE kicked [text]: not retried (errtext:
+				   the server's text, "banned" for a ban) */
+	NCW_NOHOST		/* the host name does not resolve (errtext):
+				   not retried if the name does not exist,
+				   retried if the resolver failed */
 };
 
 /* What the user is asked about a server's key. */
@@ -93,6 +98,12 @@ struct nc_own {
 	char			 code[32];	/* NAK code */
 	char			*why;		/* NAK human text or NULL */
 	void			*ui;		/* the UI's handle */
+	/* A private message (DM): to whom; to 0 for a message to all. */
+	uint64_t		 to;
+	char			 to_nick[PROTO_MAX_NICK + 1];	/* as the
+						   server sent it */
+	char			 to_key[KEYS_FP_LEN];	/* v2: its key when
+						   sent ("-": none), "" v1 */
 	struct nc_own		*next;
 };
 
@@ -137,6 +148,9 @@ struct nc_msg {
 	time_t		 when;		/* the <time> field (UTC), 0 if none */
 	uint64_t	 ticket;	/* with NCV_VERIFYING: matches the
 					   verdict event that follows */
+	bool		 dm;		/* a private message to us (DM): never
+					   history; its sender must be
+					   connected */
 };
 
 /* A user's key as the client judges it (version 2, known_users). */
@@ -223,6 +237,14 @@ struct nc_events {
 	void	(*userkey)(void *arg, uint64_t id, const char *nick,
 		    size_t nicklen, const char *key, enum nc_keystate,
 		    const char *old);
+	/*
+	 * AWAY: user id is away with reason (len bytes, display it
+	 * cleaned; may be empty), or back (reason NULL).  self: it is
+	 * us.  At connection start, after the user event of its USER.
+	 * An AWAY for an id that is not connected is ignored.
+	 */
+	void	(*away)(void *arg, uint64_t id, const char *reason,
+		    size_t len, bool self);
 };
 
 struct clientlog;
@@ -314,6 +336,51 @@ void	 netclient_quit(struct netclient *, const char *text);
  */
 struct nc_own *netclient_send(struct netclient *, const char *, size_t);
 /*
+ * Send a private message (DM) to user id: like netclient_send() (the
+ * same fates, through ev->own, with o->to set), but never recovered
+ * from a history (DMs are not in it).  Over version 2 it is signed for
+ * the recipient's key (from its USER/JOIN).  Sent when ready: if id is
+ * then not connected with the nick it had (or, in version 2, the key),
+ * it is rejected at once with code "nouser", as the server would.  A
+ * DM to an id that is not connected now is refused the same way.
+ * Returns NULL as netclient_send() does.  The text must be valid.
+ */
+struct nc_own *netclient_send_dm(struct netclient *, uint64_t to,
+	    const char *, size_t);
+/*
+ * Mark us away with reason (copied, a valid text of at most
+ * PROTO_MAX_AWAY bytes), or back (NULL or "").  Sent now if connected,
+ * and again after every reconnection while away (the server forgets);
+ * the server's echo comes as ev->away with self.
+ */
+void	 netclient_away(struct netclient *, const char *reason);
+/* Our away reason, or NULL when we are not away. */
+const char *netclient_away_reason(const struct netclient *);
+/*
+ * The connected user whose nick is nick (len bytes): the same bytes,
+ * else the same uniqueness key (case and look-alikes folded), else
+ * false.  Ourselves excluded.
+ */
+bool	 netclient_find_nick(struct netclient *, const char *nick,
+	    size_t len, uint64_t *id);
+/*
+ * Whether nick (len bytes, as shown) of user id may be taken for
+ * someone else's: another connected user, or we, have a nick of the
+ * same uniqueness key (or of the same hash of it), or the nick is not
+ * one this client accepts.  The window then shows the id beside it.
+ * Cheap for a connected id with that nick (its key is known); else the
+ * key is computed (ICU).
+ */
+bool	 netclient_nick_shared(struct netclient *, uint64_t id,
+	    const char *nick, size_t len);
+/*
+ * The shown form of connected user id's nick into buf (NICK_SHOW_MAX
+ * bytes); false if id is not connected.
+ */
+bool	 netclient_user_nick(const struct netclient *, uint64_t id,
+	    char *buf);
+
+/*
  * Ask for a new nick (copied); it is also asked again on every
  * reconnect.  The server's answer comes as ev->user or an ev->note.
  */
@@ -332,6 +399,13 @@ void	 netclient_trust(struct netclient *, bool accept);
 const char *netclient_transport(const struct netclient *);
 /* The server's key fingerprint over TLS, or "". */
 const char *netclient_server_key(const struct netclient *);
+/* Is every host of a -host list loopback (then "auto" is plain)? */
+bool	netclient_hosts_loopback(const char *list);
+/*
+ * The server tried now (one of -host's list: after a lost connection
+ * the next), its port in *port.
+ */
+const char *netclient_host(const struct netclient *, const char **port);
 /*
  * The protocol version of the current connection, or of the last one
  * when down (PROTO_V1 before the first).
@@ -376,29 +450,62 @@ unsigned netclient_backoff_next(unsigned cur);
 /* True if text (len bytes) mentions nick as a word (ASCII case-folded). */
 bool	 netclient_mentions(const char *text, size_t len, const char *nick);
 
-/* Commands typed in the input line. */
+/* Commands typed in the input line (cmdline.c). */
 enum nc_cmd_kind {
 	NCC_EMPTY = 0,		/* nothing to do */
-	NCC_MSG,		/* arg: the text to send */
+	NCC_MSG,		/* arg: the text to send (with action: the
+				   text after "/me ", sent as "/me text") */
 	NCC_NICK,		/* arg: the new nick */
 	NCC_QUIT,		/* arg: optional text (may be empty) */
 	NCC_HELP,
 	NCC_UNKNOWN,		/* arg: the command name */
-	NCC_BADNICK,		/* /nick with a missing or invalid nick */
-	NCC_TOOLONG,		/* text over PROTO_MAX_TEXT bytes */
-	NCC_BADTEXT		/* control characters or invalid UTF-8 */
+	NCC_BADNICK,		/* /nick with an invalid nick */
+	NCC_TOOLONG,		/* text over PROTO_MAX_TEXT bytes (arg: the
+				   text, as for NCC_MSG or NCC_DM) */
+	NCC_BADTEXT,		/* control characters or invalid UTF-8 */
+	NCC_DM,			/* target: a nick, arg: the text */
+	NCC_QUERY,		/* /msg NICK alone: target, no text */
+	NCC_AWAY,		/* arg: the reason (may be empty) */
+	NCC_BACK,
+	NCC_AWAYLONG,		/* an away reason over PROTO_MAX_AWAY */
+	NCC_USAGE		/* a command without what it needs: arg is
+				   its name ("/nick", "/msg", "/me") */
 };
 
 struct nc_cmd {
 	enum nc_cmd_kind kind;
 	const char	*arg;		/* points into the input */
 	size_t		 arglen;
+	const char	*target;	/* NCC_DM, NCC_QUERY (and NCC_TOOLONG,
+					   NCC_BADTEXT of a /msg): the nick */
+	size_t		 targetlen;
+	bool		 action;	/* /me: arg is the action's text */
 };
 
 /*
  * Parse one input line: "/nick NAME", "/quit [text]", "/help",
+ * "/me text", "/msg NICK [text]", "/away [reason]", "/back",
  * "//text" (a message starting with "/"), anything else a message.
+ * Commands are case-insensitive.  A text is checked against the
+ * protocol's rules (an action counting its "/me "), so that the UI can
+ * refuse it with a reason.  Nothing is allocated; cannot fail.
  */
 void	 netclient_parse_command(const char *, size_t, struct nc_cmd *);
+
+/* Bytes of the action prefix "/me " that begins an action's text. */
+#define NC_ACTION_PREFIX	4
+/*
+ * True if text (len bytes) is an action: it begins with "/me " and
+ * something follows (the protocol's convention for "* ana waves").
+ */
+bool	 netclient_is_action(const char *text, size_t len);
+
+/*
+ * Where to cut len bytes of valid UTF-8 so that the first piece is at
+ * most max bytes: len if it fits, else the end of a character, just
+ * after the last space or TAB in the piece's last quarter if there is
+ * one (so that words stay whole).  Never 0 for max >= 4 and len > 0.
+ */
+size_t	 netclient_split(const char *text, size_t len, size_t max);
 
 #endif

@@ -18,6 +18,7 @@
 #include "netclient.h"
 #include "netio.h"
 #include "protocol.h"
+#include "seenset.h"
 #include "u64map.h"
 
 /* Bytes read from the socket per wakeup, at most. */
@@ -40,8 +41,12 @@ struct verify;
 struct knownusers;
 
 struct netclient {
-	char			*host;
+	char			*host;		/* the one tried now */
 	char			*port;
+	char			*hostlist;	/* -host: "a,b:12346,c" */
+	char			*defport;	/* for entries without one */
+	unsigned		 nhosts;
+	unsigned		 hostidx;
 	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
 	unsigned		 ping_interval;
 	unsigned		 ping_timeout;
@@ -97,6 +102,11 @@ struct netclient {
 	unsigned		 nlost;
 	uint64_t		 max_n;		/* highest number seen on this
 						   connection */
+	struct seenset		 shown;		/* messages shown (and ours
+						   confirmed) in this run: a
+						   history does not show them
+						   again */
+	char			*away;		/* our away reason, or NULL */
 
 	/* Version 2 (netclient_v2.c). */
 	int			 version;	/* of this connection */
@@ -126,6 +136,32 @@ void	 nc_put_later(struct netclient *, const char *buf, size_t len);
 void	 nc_seen(struct netclient *, uint64_t n);
 /* Log a received message with its final verdict (once per number). */
 void	 nc_log_msg(struct netclient *, const struct nc_msg *);
+/* Tell the UI (and the log) of our message o's state. */
+void	 nc_emit_own(struct netclient *, struct nc_own *);
+/*
+ * A new message of ours (queued, in the send list, shown): to 0 for
+ * everyone; NULL (with a note) if too many wait.
+ */
+struct nc_own *nc_own_add(struct netclient *, uint64_t to, const char *,
+	    size_t);
+/* Send o now (connection ready); it becomes pending. */
+void	 nc_own_send(struct netclient *, struct nc_own *);
+/* Take o out of the send list (it reached its last state). */
+void	 nc_own_unlink(struct netclient *, struct nc_own *);
+void	 nc_own_free(struct nc_own *);
+/* Queue a frame for the server and try to write it now (may drop). */
+void	 nc_put(struct netclient *, const char *buf, size_t len);
+
+/* netclient_dm.c: private messages and away (issue 13). */
+/* A DM of ours may go now: else rejected "nouser" (true if sent). */
+bool	 ncdm_send(struct netclient *, struct nc_own *);
+/* AWAY <id> [text] from the server. */
+void	 ncdm_away(struct netclient *, const struct proto_smsg *);
+/* After WELCOME: say again that we are away, if we are. */
+void	 ncdm_welcome(struct netclient *);
+/* The client log's record of our DM o (dir, recipient's id and nick). */
+void	 ncdm_log_own(struct netclient *, const struct nc_own *,
+	    const char *verdict);
 
 /* netclient_v2.c */
 void	 nc2_init(struct netclient *, const struct nc_config *);
@@ -156,7 +192,7 @@ void	 nc2_message(struct netclient *, const struct proto_smsg *,
 void	 nc2_pending(struct netclient *, const struct nc_msg *);
 /* KEY <id> <key> <spki>. */
 void	 nc2_key(struct netclient *, const struct proto_smsg *);
-/* The frame of our message o (signed in v2) into frame (NC_FRAME). */
+/* The frame of our message or DM o (signed in v2) into frame (NC_FRAME). */
 size_t	 nc2_encode_msg(struct netclient *, struct nc_own *o, char *frame);
 /* Once a second. */
 void	 nc2_tick(struct netclient *);

@@ -41,6 +41,7 @@ struct nc_pend {
 	time_t		 when;
 	bool		 history;
 	bool		 mention;
+	bool		 dm;
 	size_t		 textlen;
 	char		 text[];
 };
@@ -218,7 +219,7 @@ void
 nc2_message(struct netclient *nc, const struct proto_smsg *m,
     struct nc_msg *msg)
 {
-	static char	 data[PROTO_MAX_TEXT + 64];
+	static char	 data[PROTO_MAX_TEXT + 128];
 	enum vf_result	 now = VF_NOKEY;
 	size_t		 n;
 
@@ -229,7 +230,12 @@ nc2_message(struct netclient *nc, const struct proto_smsg *m,
 		msg->verdict = NCV_TEXT;
 		return;
 	}
-	n = keys_signed_msg(data, m->text.p, m->text.len);
+	/* A DM is signed for its recipient: us, by our key or "-". */
+	if (msg->dm)
+		n = keys_signed_dm(data, nc->ident != NULL ? nc->ident->fp :
+		    "-", m->text.p, m->text.len);
+	else
+		n = keys_signed_msg(data, m->text.p, m->text.len);
 	msg->ticket = verify_submit(nc->vf, m->id, data, n, msg->sig, &now);
 	if (msg->ticket != 0) {
 		msg->verdict = NCV_VERIFYING;
@@ -258,6 +264,7 @@ nc2_pending(struct netclient *nc, const struct nc_msg *msg)
 	p->when = msg->when;
 	p->history = msg->history;
 	p->mention = msg->mention;
+	p->dm = msg->dm;
 	p->textlen = msg->textlen;
 	memcpy(p->text, msg->text, msg->textlen);
 	u64map_put(&nc->pend, p->ticket, (uint64_t)(uintptr_t)p);
@@ -318,6 +325,7 @@ v2_done(void *arg, uint64_t ticket, enum vf_result r, const char *fp)
 	msg.when = p->when;
 	msg.history = p->history;
 	msg.mention = p->mention;
+	msg.dm = p->dm;
 	msg.ticket = ticket;
 	if (!msg.good)
 		log_warnx("message %llu from #%llu: %s", (unsigned long long)
@@ -339,27 +347,41 @@ nc2_key(struct netclient *nc, const struct proto_smsg *m)
 	    m->spki.len);
 }
 
+/*
+ * The frame of our message or DM o: in version 2 signed (a DM for its
+ * recipient's key), unless we are anonymous or the signing fails.
+ */
 size_t
 nc2_encode_msg(struct netclient *nc, struct nc_own *o, char *frame)
 {
-	static char	 data[PROTO_MAX_TEXT + 64];
+	static char	 data[PROTO_MAX_TEXT + 128];
 	size_t		 n;
 
 	if (nc->version != PROTO_V2) {
 		o->sig[0] = '\0';
+		if (o->to != 0)
+			return proto_encode_dm(frame, PROTO_V1, o->seq, o->to,
+			    o->md5, NULL, o->text, o->len);
 		return proto_encode_msg(frame, o->seq, o->md5, o->text,
 		    o->len);
 	}
 	snprintf(o->sig, sizeof o->sig, "-");
 	if (nc->ident != NULL && nc->ident->signer != NULL &&
 	    o->len <= PROTO_MAX_TEXT) {
-		n = keys_signed_msg(data, o->text, o->len);
+		if (o->to != 0)
+			n = keys_signed_dm(data, o->to_key[0] != '\0' ?
+			    o->to_key : "-", o->text, o->len);
+		else
+			n = keys_signed_msg(data, o->text, o->len);
 		if (!keys_sign(nc->ident->signer, data, n, o->sig)) {
 			log_warnx("cannot sign message %llu: sent unsigned",
 			    (unsigned long long)o->seq);
 			snprintf(o->sig, sizeof o->sig, "-");
 		}
 	}
+	if (o->to != 0)
+		return proto_encode_dm(frame, PROTO_V2, o->seq, o->to, o->md5,
+		    o->sig, o->text, o->len);
 	return proto_encode_msg_v2(frame, o->seq, o->md5, o->sig, o->text,
 	    o->len);
 }

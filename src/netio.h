@@ -26,8 +26,10 @@ int	netio_listen(const char *addr, const char *port, char *err,
 
 /*
  * Start a non-blocking connect to host:port and return the descriptor
- * (wait for it to become writable, then read SO_ERROR), or -1 with a
- * sentence in err.  The caller owns the descriptor.
+ * (wait for it to become writable, then read SO_ERROR), or with a
+ * sentence in err: -1 (no socket or no connect), -2 (the host name does
+ * not exist: EAI_NONAME), -3 (the name could not be resolved now: no
+ * DNS, a resolver failure).  The caller owns the descriptor.
  */
 int	netio_connect(const char *host, const char *port, char *err,
 	    size_t errlen);

@@ -933,6 +933,23 @@ proto_encode_nak(char *dst, const char *seq, size_t seqlen,
 	return (size_t)(p - dst);
 }
 
+/* "NAK <seq> <code> <text>\n": the same with a human text. */
+size_t
+proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
+    const char *code, const char *text, size_t len)
+{
+	size_t	 n = proto_encode_nak(dst, seq, seqlen, code);
+	char	*p = dst + n - 1;
+
+	assert(len <= PROTO_MAX_AWAY);
+	if (len == 0)
+		return n;
+	*p++ = ' ';
+	p = proto_put(p, text, len);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
 /* "JOIN <id> <nick>\n": a client arrived. */
 size_t
 proto_encode_join(char *dst, uint64_t id, const char *nick, size_t nicklen)

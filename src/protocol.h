@@ -241,6 +241,9 @@ size_t	proto_encode_ok(char *dst, const char *seq, size_t seqlen,
 	    uint64_t n);
 size_t	proto_encode_nak(char *dst, const char *seq, size_t seqlen,
 	    const char *code);
+/* "NAK <seq> <code> <text>": text valid, at most PROTO_MAX_AWAY bytes. */
+size_t	proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
+	    const char *code, const char *text, size_t len);
 size_t	proto_encode_join(char *dst, uint64_t id, const char *nick,
 	    size_t nicklen);
 size_t	proto_encode_leave(char *dst, uint64_t id, const char *nick,

@@ -51,6 +51,7 @@ struct row {
 	char		*away;		/* its away text (cleaned), or NULL */
 	bool		 tls;
 	int		 version;	/* of the protocol: 1 or 2 */
+	bool		 remote;	/* on another server of the cluster */
 };
 
 struct server_ui;

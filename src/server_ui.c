@@ -41,6 +41,7 @@
 #include <Xm/SeparatoG.h>
 #include <Xm/Text.h>
 
+#include "cluster.h"
 #include "evloop.h"
 #include "logcheck.h"
 #include "logview.h"
@@ -86,6 +87,8 @@ server_short_key(const char *key, char *out)
 static const char *
 via_of(struct server_ui *ui, const struct row *r)
 {
+	if (r->remote)
+		return ui->r.via_cluster;
 	if (!r->tls)
 		return ui->r.via_plain;
 	return r->version >= 2 ? ui->r.via_tls2 : ui->r.via_tls;
@@ -344,6 +347,30 @@ server_flush_cb(void *arg)
 
 /* ---- status line ------------------------------------------------------- */
 
+/* The cluster's part: this server's name, the store's state, servers. */
+static void
+server_cluster_status(struct server_ui *ui, char *buf, size_t size)
+{
+	struct cluster	*cl = ui->info.cluster;
+	char		 n[32];
+	const char	*args[3];
+
+	args[0] = cluster_self(cl);
+	switch (cluster_state(cl)) {
+	case CLUSTER_UP:
+		args[1] = ui->r.cluster_up;
+		break;
+	case CLUSTER_JOINING:
+		args[1] = ui->r.cluster_joining;
+		break;
+	default:
+		args[1] = ui->r.cluster_down;
+		break;
+	}
+	args[2] = server_num(ui, cluster_servers(cl), n);
+	template_expand(buf, size, ui->r.status_cluster, "nsk", args);
+}
+
 void
 server_update_status(struct server_ui *ui)
 {
@@ -373,7 +400,10 @@ server_update_status(struct server_ui *ui)
 		    ui->r.status_paused, "n", args);
 	}
 	if (ui->log_errno != 0)
-		template_expand(buf + o, sizeof buf - o, ui->r.status_log, "", NULL);
+		o += template_expand(buf + o, sizeof buf - o, ui->r.status_log,
+		    "", NULL);
+	if (ui->info.cluster != NULL)
+		server_cluster_status(ui, buf + o, sizeof buf - o);
 	xmu_set_label(ui->status, buf);
 }
 
@@ -434,6 +464,7 @@ row_insert(struct server_ui *ui, const struct hub_client_info *ci,
 	r->away = NULL;
 	r->tls = ci->tls;
 	r->version = ci->version;
+	r->remote = ci->server != NULL;
 	format_row(ui, r, buf);
 	s = xmu_string(buf);
 	XmListAddItemUnselected(ui->list, s, (int)i + 1);

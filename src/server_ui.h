@@ -29,6 +29,7 @@ struct server_ui_info {
 	struct bans	*bans;		/* the bans file (not owned), or
 					   NULL: Kick and ban, Bans are off */
 	void		(*quit)(void);	/* shut the server down */
+	struct cluster	*cluster;	/* a member of one, or NULL */
 };
 
 /* Install the compiled-in fallback resources (before the display opens). */

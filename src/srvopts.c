@@ -118,6 +118,20 @@ static const struct opt_row rows[] = {
 	  SK_MSECS, 0.1, 86400, IN(pingtimeout), OUT(hub.ping_timeout),
 	  "wait for the PONG before dropping it",
 	  "a number of seconds from 0.1 to 86400", NULL },
+	{ "-cluster", "STORE", "clusterStore", "ClusterStore", "", "none: "
+	  "a single server", SK_FILE, 0, 0, IN(cluster), OUT(cluster),
+	  "be one server of a cluster sharing this Redis store: "
+	  "redis://HOST[:PORT][/DB] or a unix socket path", NULL, NULL },
+	{ "-clustername", "NAME", "clusterName", "ClusterName", "xchat",
+	  NULL, SK_TEXT, 0, 0, IN(clustername), OUT(clustername),
+	  "the cluster's name in the store (its keys' prefix)",
+	  "a name", NULL },
+	{ "-clustertimeout", "SECS", "clusterTimeout", "ClusterTimeout",
+	  "10", NULL, SK_COUNT, 1, 3600, IN(clustertimeout),
+	  OUT(clustertimeout),
+	  "a server silent this long has left the cluster: its clients "
+	  "leave with reason split", "a number of seconds from 1 to 3600",
+	  NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,
 	  SK_WINDOW, 0, 0, NONE, NONE,
 	  "lines kept in the window's event view", NULL, NULL },

@@ -38,6 +38,9 @@ struct srv_strings {
 	char	*outbudget;
 	char	*pinginterval;
 	char	*pingtimeout;
+	char	*cluster;
+	char	*clustername;
+	char	*clustertimeout;
 	char	*headless;
 	char	*verifylog;
 	char	*debug;
@@ -58,6 +61,9 @@ struct srv_options {
 	bool		 headless;
 	bool		 debug;
 	const char	*verifylog;
+	const char	*cluster;	/* the store; NULL: a single server */
+	const char	*clustername;	/* the keys' prefix */
+	unsigned	 clustertimeout;	/* seconds */
 	struct hub_config hub;
 };
 

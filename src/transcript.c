@@ -41,6 +41,8 @@ struct tpend {
 	uint64_t	 id;
 	bool		 history;
 	bool		 mention;
+	bool		 showid;	/* %I is "#id" */
+	bool		 action;	/* text begins with "/me " */
 };
 
 static void
@@ -217,6 +219,17 @@ transcript_ready(struct transcript *t, uint64_t hist)
 	t->in_history = false;
 }
 
+/* %I of user id with nick (len bytes) into buf (24 bytes): "#id" or "". */
+static const char *
+tline_idmark(struct transcript *t, uint64_t id, const char *nick, size_t len,
+    char *buf)
+{
+	buf[0] = '\0';
+	if (t->shared == NULL || t->shared(t->arg, id, nick, len))
+		snprintf(buf, 24, "#%" PRIu64, id);
+	return buf;
+}
+
 /* The suffix of a received message's line, or NULL; allocated. */
 static char *
 message_suffix(struct transcript *t, uint64_t id, enum nc_verdict verdict,
@@ -264,15 +277,20 @@ static char *
 message_text(struct transcript *t, const struct tpend *p,
     enum nc_verdict verdict, bool sigok, size_t *prefix)
 {
-	struct tkv	 kv[4];
-	char		*sfx, *s;
+	struct tkv	 kv[5];
+	char		*sfx, *s, idm[32];
 
+	snprintf(idm, sizeof idm, "%s%s", p->showid ? "#" : "",
+	    p->showid ? p->idbuf : "");
 	kv[0] = (struct tkv){ 'n', p->nick };
 	kv[1] = (struct tkv){ 'i', p->idbuf };
-	kv[2] = (struct tkv){ 'x', p->text };
+	kv[2] = (struct tkv){ 'x', p->action ? p->text + NC_ACTION_PREFIX :
+	    p->text };
 	kv[3] = (struct tkv){ 'm', message_mark(t->str, verdict, sigok) };
+	kv[4] = (struct tkv){ 'I', idm };
 	sfx = message_suffix(t, p->id, verdict, p->history);
-	s = tline_text(t->str->fmt_message, p->tbuf, kv, 4, sfx, prefix);
+	s = tline_text(p->action ? t->str->fmt_action : t->str->fmt_message,
+	    p->tbuf, kv, 5, sfx, prefix);
 	free(sfx);
 	return s;
 }
@@ -302,10 +320,17 @@ transcript_msg(struct transcript *t, const struct tmsg *m)
 		kv = (struct tkv){ 'x', t->str->hist_begin };
 		tline_add_fmt(t, "%x", &kv, 1, NULL, TL_PLAIN, false);
 	}
-	tline_time(t, m->history ? m->when : 0, p->tbuf);
+	if (m->history && m->when == 0 && t->str->time_unknown != NULL)
+		snprintf(p->tbuf, sizeof p->tbuf, "%s", t->str->time_unknown);
+	else
+		tline_time(t, m->history ? m->when : 0, p->tbuf);
 	snprintf(p->idbuf, sizeof p->idbuf, "%" PRIu64, m->id);
+	p->showid = t->shared == NULL ||
+	    t->shared(t->arg, m->id, m->nick, m->nicklen);
 	p->nick = utf8_clean_dup(m->nick, m->nicklen, 0);
 	p->text = utf8_clean_dup(m->text, m->textlen, 0);
+	p->action = t->str->fmt_action != NULL &&
+	    netclient_is_action(m->text, m->textlen);
 	p->id = m->id;
 	p->history = m->history;
 	p->mention = m->mention;
@@ -359,14 +384,50 @@ transcript_message(struct transcript *t, uint64_t id, const char *nick,
 	transcript_msg(t, &m);
 }
 
-void
-transcript_user(struct transcript *t, enum tuser_ev what, uint64_t id,
-    const char *nick, size_t len, const char *old, const char *reason,
-    size_t rlen)
+/* A recent join line of id, or NULL; stale entries are forgotten. */
+static struct tjoin *
+join_find(struct transcript *t, uint64_t id)
 {
-	char		 idbuf[24], *n, *o = NULL, *r;
-	struct tkv	 kv[4];
-	const char	*tmpl;
+	time_t		 now = time(NULL);
+	unsigned	 i;
+
+	for (i = 0; i < t->njoins; i++) {
+		if (now - t->joins[i].at > TRANSCRIPT_JOIN_RENAME ||
+		    now < t->joins[i].at ||
+		    t->joins[i].serial < t->first_serial) {
+			t->joins[i--] = t->joins[--t->njoins];
+			continue;
+		}
+		if (t->joins[i].id == id)
+			return &t->joins[i];
+	}
+	return NULL;
+}
+
+/* Remember the join line serial of id (the oldest forgotten). */
+static void
+join_add(struct transcript *t, uint64_t id, uint64_t serial)
+{
+	struct tjoin	*j = join_find(t, id);
+
+	if (j == NULL) {
+		if (t->njoins == sizeof t->joins / sizeof t->joins[0])
+			memmove(t->joins, t->joins + 1,
+			    --t->njoins * sizeof t->joins[0]);
+		j = &t->joins[t->njoins++];
+	}
+	*j = (struct tjoin){ id, serial, time(NULL) };
+}
+
+/* The text of a join, leave or nick line (tmpl) at time tbuf. */
+static char *
+userline_text(struct transcript *t, const char *tmpl, const char *tbuf,
+    uint64_t id, const char *nick, size_t len, const char *old,
+    const char *reason, size_t rlen)
+{
+	char		 idbuf[24], idm[24], *n, *o = NULL, *r, *s;
+	struct tkv	 kv[5];
+	size_t		 prefix;
 
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, id);
 	n = utf8_clean_dup(nick, len, 0);
@@ -378,29 +439,83 @@ transcript_user(struct transcript *t, enum tuser_ev what, uint64_t id,
 	kv[1] = (struct tkv){ 'i', idbuf };
 	kv[2] = (struct tkv){ 'r', r };
 	kv[3] = (struct tkv){ 'o', o != NULL ? o : "?" };
-	tmpl = what == TU_JOIN ? t->str->fmt_join : what == TU_LEAVE ?
-	    t->str->fmt_leave : t->str->fmt_nick;
-	tline_add_fmt(t, tmpl, kv, 4, NULL, TL_PLAIN, false);
+	kv[4] = (struct tkv){ 'I', tline_idmark(t, id, nick, len, idm) };
+	s = tline_text(tmpl, tbuf, kv, 5, NULL, &prefix);
 	free(n);
 	free(r);
 	free(o);
+	return s;
+}
+
+/* A first rename soon after the join: the join line takes the nick. */
+static bool
+join_renamed(struct transcript *t, uint64_t id, const char *nick,
+    size_t len)
+{
+	struct tjoin	*j = join_find(t, id);
+	struct tline	*l;
+	struct tm	 tm;
+	char		 tbuf[64];
+
+	if (j == NULL)
+		return false;
+	l = &t->lines[j->serial - t->first_serial];
+	localtime_r(&j->at, &tm);
+	if (strftime(tbuf, sizeof tbuf, t->str->fmt_time, &tm) == 0)
+		tbuf[0] = '\0';
+	free(l->s);
+	l->s = userline_text(t, t->str->fmt_join, tbuf, id, nick, len, NULL,
+	    NULL, 0);
+	l->prefix = strlen(l->s);
+	if (t->changed != NULL)
+		t->changed(t->arg, j->serial, l);
+	*j = t->joins[--t->njoins];
+	return true;
+}
+
+void
+transcript_user(struct transcript *t, enum tuser_ev what, uint64_t id,
+    const char *nick, size_t len, const char *old, const char *reason,
+    size_t rlen)
+{
+	const char	*tmpl;
+	char		 tbuf[64], *s;
+	struct tjoin	*j;
+	uint64_t	 serial;
+
+	if (what == TU_NICK && join_renamed(t, id, nick, len))
+		return;
+	if (what == TU_LEAVE && (j = join_find(t, id)) != NULL)
+		*j = t->joins[--t->njoins];
+	tmpl = what == TU_JOIN ? t->str->fmt_join : what == TU_LEAVE ?
+	    t->str->fmt_leave : t->str->fmt_nick;
+	tline_time(t, 0, tbuf);
+	s = userline_text(t, tmpl, tbuf, id, nick, len, old, reason, rlen);
+	serial = tline_add(t, s, strlen(s), TL_PLAIN, false);
+	if (what == TU_JOIN)
+		join_add(t, id, serial);
 }
 
 uint64_t
 transcript_own(struct transcript *t, uint64_t my_id, const char *my_nick,
     const char *text, size_t len)
 {
-	char		 idbuf[24], *x;
-	struct tkv	 kv[4];
+	char		 idbuf[24], idm[24], *x;
+	struct tkv	 kv[5];
 	uint64_t	 serial;
+	bool		 action;
 
 	snprintf(idbuf, sizeof idbuf, "%" PRIu64, my_id);
 	x = utf8_clean_dup(text, len, 0);
 	kv[0] = (struct tkv){ 'n', my_nick };
 	kv[1] = (struct tkv){ 'i', idbuf };
-	kv[2] = (struct tkv){ 'x', x };
+	action = t->str->fmt_action != NULL && netclient_is_action(text, len);
+	kv[2] = (struct tkv){ 'x', action ? x + NC_ACTION_PREFIX : x };
 	kv[3] = (struct tkv){ 'm', t->str->mark_own };
-	serial = tline_add_fmt(t, t->str->fmt_message, kv, 4,
+	kv[4] = (struct tkv){ 'I', tline_idmark(t, my_id, my_nick,
+	    strlen(my_nick), idm) };
+	serial = tline_add_fmt(t, action ? t->str->fmt_action :
+	    t->str->fmt_message, kv, 5,
 	    t->str->sfx_queued, TL_QUEUED, false);
 	free(x);
 	return serial;

@@ -37,6 +37,18 @@ struct transcript_strings {
 	 */
 	const char	*mark_unsigned, *mark_verifying;
 	const char	*sfx_verifying, *sfx_badsig, *sfx_nokey, *sfx_unchecked;
+	/*
+	 * Issue 13: the time shown for a history line whose time is not
+	 * known (version 1), instead of the time of its replay (NULL:
+	 * the replay's time).
+	 */
+	const char	*time_unknown;
+	/*
+	 * The format of an action (a text that begins with "/me ",
+	 * netclient_is_action()): %x is the rest of the text.  NULL: shown
+	 * as any message.
+	 */
+	const char	*fmt_action;
 };
 
 /* The state of a line; own messages move from QUEUED onwards. */
@@ -83,7 +95,30 @@ struct transcript {
 	/* Called after each new line, with its serial number. */
 	void		(*added)(void *, uint64_t, const struct tline *);
 	void		*arg;
+	/*
+	 * Optional (set after transcript_init): called when a line was
+	 * written anew by the model itself (a join line that takes the
+	 * nick the newcomer chose at once).
+	 */
+	void		(*changed)(void *, uint64_t, const struct tline *);
+	/*
+	 * Optional: whether user id's nick may be taken for another's;
+	 * the placeholder %I of the message, own, join, leave and nick
+	 * formats is then "#id", else empty.  NULL: always "#id".
+	 */
+	bool		(*shared)(void *, uint64_t id, const char *nick,
+			    size_t len);
+	/* Join lines that a first rename may still rewrite (see .c). */
+	struct tjoin {
+		uint64_t	 id;
+		uint64_t	 serial;
+		time_t		 at;
+	}		 joins[8];
+	unsigned	 njoins;
 };
+
+/* Seconds after a join during which a rename rewrites its line. */
+#define TRANSCRIPT_JOIN_RENAME	10
 
 /*
  * Set up t with the strings str (kept, not copied: they must outlive
@@ -158,7 +193,10 @@ const struct tline *transcript_msg_verdict(struct transcript *t,
 enum tuser_ev { TU_JOIN, TU_LEAVE, TU_NICK };
 /*
  * A join, leave or nick line for id: nick and reason as received
- * (reason may be NULL), old the previous nick (NULL if unknown).
+ * (reason may be NULL), old the previous nick (NULL if unknown).  The
+ * first rename of a user within TRANSCRIPT_JOIN_RENAME seconds of its
+ * join line rewrites that line with the new nick (through changed)
+ * instead of adding a line: one line for a join with a rename.
  */
 void	 transcript_user(struct transcript *t, enum tuser_ev what,
 	    uint64_t id, const char *nick, size_t len, const char *old,

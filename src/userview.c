@@ -17,6 +17,7 @@
 
 #include "template.h"
 #include "userview.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "xmutil.h"
 
@@ -27,6 +28,7 @@ struct userview {
 	char		*more;		/* template of the last item */
 	char		*self;		/* our entry, or NULL */
 	char		*keyed, *warn;	/* the marks of UL_KEYED, UL_KEYWARN */
+	char		*away;		/* template of an away user's mark */
 	bool		 self_shown;	/* what the widget has */
 	size_t		 shown;		/* users in the widget */
 	bool		 cut;		/* and a "more" item after them */
@@ -54,6 +56,7 @@ userview_free(struct userview *uv)
 	free(uv->self);
 	free(uv->keyed);
 	free(uv->warn);
+	free(uv->away);
 	free(uv->more);
 	free(uv);
 }
@@ -82,6 +85,39 @@ userview_marks(struct userview *uv, const char *keyed, const char *warn)
 	uv->dirty = true;
 }
 
+void
+userview_away_mark(struct userview *uv, const char *tmpl)
+{
+	free(uv->away);
+	uv->away = xstrdup(tmpl);
+	uv->dirty = true;
+}
+
+/* The away mark of u into buf (size bytes; "" if not away). */
+static void
+away_mark(const struct userview *uv, const struct ul_user *u, char *buf,
+    size_t size)
+{
+	char		 r[UV_AWAY_CHARS * 4 + 4], *s;
+	const char	*keys = "r", *vals[1] = { r };
+	size_t		 i = 0, n = 0, seq;
+
+	buf[0] = '\0';
+	if (u->away == NULL || uv->away == NULL)
+		return;
+	/* The reason cut to UV_AWAY_CHARS characters (it is valid UTF-8). */
+	while (u->away[i] != '\0' && n < UV_AWAY_CHARS) {
+		seq = utf8_seq(u->away + i, strlen(u->away + i));
+		i += seq > 0 ? seq : 1;
+		n++;
+	}
+	snprintf(r, sizeof r, "%.*s%s", (int)i, u->away,
+	    u->away[i] != '\0' ? "\342\200\246" : "");
+	s = template_expand_dup(uv->away, keys, vals);
+	snprintf(buf, size, " %s", s);
+	free(s);
+}
+
 bool
 userview_at(struct userview *uv, int pos, uint64_t *id, bool *self)
 {
@@ -106,15 +142,16 @@ userview_at(struct userview *uv, int pos, uint64_t *id, bool *self)
 static XmString
 user_item(const struct userview *uv, const struct ul_user *u)
 {
-	char	 buf[256];
+	char	 buf[384], away[160];
 
 	if (u == NULL)
 		return xmu_string("");
-	snprintf(buf, sizeof buf, "%s #%" PRIu64 "%s%s%s%s", u->nick, u->id,
+	away_mark(uv, u, away, sizeof away);
+	snprintf(buf, sizeof buf, "%s #%" PRIu64 "%s%s%s%s%s", u->nick, u->id,
 	    (u->flags & UL_KEYED) && uv->keyed != NULL ? " " : "",
 	    (u->flags & UL_KEYED) && uv->keyed != NULL ? uv->keyed : "",
 	    (u->flags & UL_KEYWARN) && uv->warn != NULL ? " " : "",
-	    (u->flags & UL_KEYWARN) && uv->warn != NULL ? uv->warn : "");
+	    (u->flags & UL_KEYWARN) && uv->warn != NULL ? uv->warn : "", away);
 	return xmu_string(buf);
 }
 

@@ -36,6 +36,13 @@ struct userlist *userview_model(struct userview *);
 void	 userview_marks(struct userview *, const char *keyed,
 	    const char *warn);
 /*
+ * The mark after an away user's entry: tmpl (copied) with %r its
+ * reason, cut to UV_AWAY_CHARS characters (the whole reason is shown
+ * on a click, client_conv.c).
+ */
+#define UV_AWAY_CHARS	24
+void	 userview_away_mark(struct userview *, const char *tmpl);
+/*
  * What the item at position pos (1-based, as XmList counts) is: our
  * own entry (*self true), a user (its id in *id), or neither (false:
  * the "more" item, or no item).

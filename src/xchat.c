@@ -118,13 +118,24 @@ client_open(XtAppContext app, int *argcp, char **argv,
 
 /* The client's own log, or NULL for "none"; exits 2 if it cannot. */
 static struct clientlog *
-client_log_open(const struct cli_options *o)
+client_log_open(const struct cli_options *o, const char *port)
 {
 	struct clientlog	*cl = NULL;
 	const char		*path;
-	char			 ebuf[512];
+	char			 ebuf[512], dir[4096];
 
-	path = *o->logfile != '\0' ? o->logfile : clientlog_default_path();
+	if (*o->logfile != '\0')
+		path = o->logfile;
+	else {
+		/* One log per server, in ~/.xchat/logs (0700). */
+		path = clientlog_default_path(o->host, port);
+		snprintf(dir, sizeof dir, "%s", path);
+		*strrchr(dir, '/') = '\0';
+		if (!keys_private_dir(dir, ebuf, sizeof ebuf)) {
+			fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
+			exit(2);
+		}
+	}
 	if (strcmp(path, "none") != 0 &&
 	    (cl = clientlog_open(path, ebuf, sizeof ebuf)) == NULL) {
 		fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
@@ -245,15 +256,19 @@ client_wants_fingerprint(int argc, char **argv)
 static void	 client_transport(const struct cli_options *,
 		    struct nc_config *, const struct keys_identity *);
 
-/* The client core's settings: options, log, transport, our key. */
+/*
+ * The client core's settings: options, transport, our key, and the log
+ * (its default name has the port the transport chose).
+ */
 static void
 client_config(const struct cli_options *o, struct nc_config *cfg,
-    struct clientlog *cl, const struct keys_identity *id)
+    const struct keys_identity *id)
 {
 	*cfg = (struct nc_config){ o->host, o->port, o->nick,
-	    o->ping_interval, o->ping_timeout, o->connect_timeout, cl, NULL,
+	    o->ping_interval, o->ping_timeout, o->connect_timeout, NULL, NULL,
 	    NULL, NULL, NULL, NULL };
 	client_transport(o, cfg, id);
+	cfg->log = client_log_open(o, cfg->port);
 }
 
 /*
@@ -272,7 +287,8 @@ client_transport(const struct cli_options *o, struct nc_config *cfg,
 	bool		 tls, ok;
 
 	tls = strcmp(o->transport, "tls") == 0 ||
-	    (strcmp(o->transport, "auto") == 0 && !netio_is_loopback(o->host));
+	    (strcmp(o->transport, "auto") == 0 &&
+	    !netclient_hosts_loopback(o->host));
 	cfg->port = *o->port != '\0' ? o->port : tls ? "12346" : "12345";
 	cfg->id = id;
 	dir = client_dir(&ok);
@@ -325,8 +341,8 @@ main(int argc, char **argv)
 	memset(&id, 0, sizeof id);
 	if (!o.anonymous)
 		client_identity(&o, &id, keypath, sizeof keypath, &made);
-	cl = client_log_open(&o);
-	client_config(&o, &cfg, cl, o.anonymous ? NULL : &id);
+	client_config(&o, &cfg, o.anonymous ? NULL : &id);
+	cl = cfg.log;
 	co = (struct client_opts){ o.host, cfg.port, o.dumpfile,
 	    cfg.known != NULL ? cfg.known : "", o.save_lines,
 	    o.user_list_max, o.flush_ms, o.url_command };

@@ -36,11 +36,13 @@
 #include "protocol.h"
 #include "server_ui.h"
 #include "srvopts.h"
+#include "cluster.h"
 #include "tls.h"
 #include "xmutil.h"
 
 static struct hub	*hub;
 static struct msglog	*mlog;
+static struct cluster	*cluster;	/* NULL: a single server */
 static struct tls_creds	*tls;		/* NULL: no TLS */
 static int		 hubfds[2] = { -1, -1 };	/* plain, TLS */
 static struct accounts	*accounts;	/* the registry */
@@ -68,6 +70,18 @@ stats_cb(void *arg)
 	    st.clients, (unsigned long long)st.connections,
 	    (unsigned long long)st.accepted, (unsigned long long)st.rejected,
 	    (unsigned long long)st.deliveries);
+	if (cluster != NULL) {
+		struct cluster_stats cs;
+
+		cluster_stats(cluster, &cs);
+		log_info("cluster: %llu batches stored %llu messages, round "
+		    "trip %.0f us on average, %llu us at most; %llu stream "
+		    "entries read, %u malformed skipped",
+		    (unsigned long long)cs.batches, (unsigned long long)cs.msgs,
+		    cs.batches > 0 ? (double)cs.rtt_us / (double)cs.batches :
+		    0.0, (unsigned long long)cs.rtt_max_us,
+		    (unsigned long long)cs.read_entries, cs.bad);
+	}
 }
 
 /*
@@ -533,6 +547,22 @@ accounts_open(struct srv_options *o, Widget top)
 		    "come in", o->accounts);
 }
 
+/* Join the cluster -cluster names (doc/CLUSTER.md); exits 1 if bad. */
+static void
+cluster_start(struct srv_options *o, Widget top)
+{
+	struct cluster_config cc;
+	char		 err[512];
+
+	cc.store = o->cluster;
+	cc.name = o->clustername;
+	cc.timeout = o->clustertimeout;
+	if ((cluster = cluster_create(hub, &cc, err, sizeof err)) == NULL)
+		startup_error(top, err);
+	log_info("cluster %s through %s, as %s", o->clustername, o->cluster,
+	    cluster_self(cluster));
+}
+
 /*
  * The bans file: bans.txt in the state directory (made by the first
  * ban).  A file that is there but cannot be read stops the start: the
@@ -578,6 +608,8 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 
 	hub = hub_create(&o->hub, mlog, ui != NULL ? server_ui_events() :
 	    NULL, ui);
+	if (o->cluster != NULL)
+		cluster_start(o, top);
 	hub_listen(hub, hubfds[0]);
 	if (hubfds[1] != -1)
 		hub_listen_tls(hub, hubfds[1], tls);
@@ -592,6 +624,7 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 		uinfo.accounts = accounts;
 		uinfo.bans = bans;
 		uinfo.quit = ui_quit;
+		uinfo.cluster = cluster;
 		server_ui_start(ui, hub, &uinfo);
 	}
 	/* After the window is up: it shows a log that cannot be written. */
@@ -631,6 +664,8 @@ main(int argc, char **argv)
 	evloop_run();
 
 	log_info("shutting down");
+	hub_shutdown(hub);
+	cluster_free(cluster);
 	hub_free(hub);
 	msglog_close(mlog);
 	accounts_free(accounts);

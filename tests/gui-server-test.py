@@ -934,6 +934,58 @@ def test_fallbacks():
     w.kill()
 
 
+def test_cluster():
+    """The cluster in the window (issue 14): this server's name and
+    the store's state in the status line (up, UNREACHABLE while
+    redis-server is stopped, up again when it is back), the servers
+    alive, the other server's clients in the list with their server
+    (@name, via "other"), gone with reason split when it is killed.
+    Skipped without redis-server."""
+    import xcluster
+    if xcluster.REDIS is None:
+        log("test_cluster: no redis-server, skipped")
+        return
+    r = xcluster.Redis()
+    try:
+        w = Window("-cluster", r.url(), "-clustertimeout", "2",
+                   wait=False)
+        deadline = time.time() + 30
+        while "joined through" not in w.stderr():
+            if time.time() > deadline or w.proc.poll() is not None:
+                xc.fail("windowed xchatd did not join: " + w.stderr())
+            time.sleep(0.05)
+        d = w.wait_for(lambda d: ", store up, servers 1" in
+                       d.get("status", ""), "cluster up")
+        xc.check("Cluster: " in d["status"], "status: %r" % d["status"])
+        ours = xc.Client(w.port, timeout=30)
+        b = xcluster.member(r, timeout=2)
+        theirs = b.client()
+        name = re.search(r"as (\S+)\n", b.stderr()).group(1)
+        d = w.wait_for(lambda d: client_row(d, theirs.nick)[0] is not None
+                       and ", servers 2" in d["status"],
+                       "the other server's client listed")
+        row = client_row(d, theirs.nick)[1]
+        xc.check("@" + name in row and row.split()[-1] == "other",
+                 "remote row: %r" % row)
+        row = client_row(d, ours.nick)[1]
+        xc.check(row.split()[-1] == "plain", "local row: %r" % row)
+        r.stop()
+        w.wait_for(lambda d: "store UNREACHABLE" in d["status"],
+                   "store shown unreachable")
+        r.start()
+        w.wait_for(lambda d: "store up" in d["status"], "store back")
+        b.proc.kill()
+        b.proc.wait()
+        d = w.wait_for(lambda d: client_row(d, theirs.nick)[0] is None,
+                       "the killed server's client gone")
+        xc.check(any(theirs.nick in e and "split" in e
+                     for e in d["events"]), "no split event line")
+        ours.close()
+        w.kill()
+    finally:
+        r.stop(signal.SIGKILL)
+
+
 def test_kick_ban():
     """Issue 13: away marks and private-message counts in the list (never
     a DM's text), Kick and ban (reason, "1 hour", the address banned in
@@ -1060,7 +1112,7 @@ def main():
         for t in (test_main, test_kick_ban, test_keys, test_summary, test_wm_delete_idle,
                   test_startup_errors,
                   test_log_failure, test_log_rotation, test_portuguese,
-                  test_fallbacks):
+                  test_fallbacks, test_cluster):
             # XC_ONLY=test_keys,test_portuguese runs only those.
             if os.environ.get("XC_ONLY") and t.__name__ not in \
                     os.environ["XC_ONLY"].split(","):

@@ -199,7 +199,7 @@ def find(ana):
     in_dialog("xchat: find", "Return", text="linha 4")
     st = ana.wait(lambda s: selection(s) is not None and
                   selection(s)[2] == "linha 4" and
-                  shown(s, "bob#1: linha 4"), "found, and in view")
+                  shown(s, "bob: linha 4"), "found, and in view")
     first = selection(st)
     xc.check(not shown(st, "linha 108"), "the end still in view")
     shot("find")

@@ -119,9 +119,18 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	    (int)tlen, text ? text : "");
 }
 
+static void
+ev_away(void *arg, uint64_t id, const char *reason, size_t len, bool self)
+{
+	(void)arg;
+	add("away %llu %s%.*s self=%d", (unsigned long long)id,
+	    reason != NULL ? "reason=" : "back", (int)len,
+	    reason != NULL ? reason : "", self);
+}
+
 static const struct nc_events events = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	NULL, NULL, NULL
+	NULL, NULL, NULL, ev_away
 };
 
 /* Our end of the socketpair the client runs on, and the client's. */
@@ -731,6 +740,223 @@ test_stopped(void)
 	netclient_free(nc);
 }
 
+/*
+ * Issue 13: private messages.  A DM of ours goes as DM <seq> <to-id>
+ * only to a user connected as the one it was written to; one typed
+ * while disconnected waits, and is refused ("nouser") if that user is
+ * gone after the reconnect; a DM to us is verified like a message,
+ * marked dm, never history, logged as dm-in.
+ */
+static void
+test_dm(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 out[8192], md5[33], frame[256];
+	uint64_t		 id = 0;
+
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 ana\nUSER 5 Bob\nREADY 2\n");
+	CHECK(netclient_find_nick(nc, "ana", 3, &id) && id == 1);
+	CHECK(netclient_find_nick(nc, "ANA", 3, &id) && id == 1);
+	CHECK(netclient_find_nick(nc, "bob", 3, &id) && id == 5);
+	CHECK(!netclient_find_nick(nc, "user2", 5, &id));	/* us */
+	CHECK(!netclient_find_nick(nc, "cid", 3, &id));
+	seen[0] = '\0';
+	CHECK(netclient_send_dm(nc, 1, "oi ana", 6) != NULL);
+	output(nc, out, sizeof out);
+	digest_md5_hex("oi ana", 6, md5);
+	snprintf(frame, sizeof frame, "DM 1 1 %s oi ana\n", md5);
+	CHECK(strcmp(out, frame) == 0);
+	feed(nc, "OK 1 7\n");
+	CHECK(has("own 1 state 2 n 7 code= text=oi ana"));
+	/* To nobody connected, or to ourselves: refused at once. */
+	seen[0] = '\0';
+	CHECK(netclient_send_dm(nc, 9, "x", 1) != NULL);
+	CHECK(netclient_send_dm(nc, 2, "x", 1) != NULL);
+	CHECK(has("own 2 state 3 n 0 code=nouser"));
+	CHECK(has("own 3 state 3 n 0 code=nouser"));
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	/* A DM to us: private, verified, not history. */
+	seen[0] = '\0';
+	digest_md5_hex("segredo", 7, md5);
+	snprintf(frame, sizeof frame, "DM 8 1 ana %s segredo\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 8 1 ana good=1 hist=0 mention=0 text=segredo"));
+	/* Typed while down: waits; sent after READY only to the same. */
+	server_close(nc);
+	seen[0] = '\0';
+	CHECK(netclient_send_dm(nc, 1, "espera", 6) != NULL);
+	CHECK(netclient_send_dm(nc, 5, "para bob", 8) != NULL);
+	CHECK(has("own 4 state 0"));
+	attach(nc);
+	/* Bob is gone; ana is back as herself (another case). */
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 Ana\nREADY 1\n");
+	output(nc, out, sizeof out);
+	CHECK(strstr(out, "DM 4 1 ") != NULL);
+	CHECK(strstr(out, "DM 5 ") == NULL);
+	CHECK(has("own 5 state 3 n 0 code=nouser"));
+	netclient_free(nc);
+}
+
+/* Issue 13: AWAY in and out; said again after a reconnection. */
+static void
+test_away(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 out[8192];
+
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 ana\nAWAY 1 almoço\nREADY 1\n");
+	CHECK(has("away 1 reason=almoço self=0"));
+	feed(nc, "AWAY 9 ninguém\nAWAY 1\n");
+	CHECK(strstr(seen, "away 9") == NULL);	/* not connected */
+	CHECK(has("away 1 back self=0"));
+	netclient_away(nc, "reunião");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "AWAY reunião\n") == 0);
+	CHECK(strcmp(netclient_away_reason(nc), "reunião") == 0);
+	feed(nc, "AWAY 2 reunião\n");
+	CHECK(has("away 2 reason=reunião self=1"));
+	server_close(nc);
+	attach(nc);
+	feed(nc, "WELCOME 3 user3 1\nREADY 0\n");
+	output(nc, out, sizeof out);
+	CHECK(strstr(out, "AWAY reunião\n") != NULL);
+	netclient_away(nc, NULL);
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "AWAY\n") == 0);
+	CHECK(netclient_away_reason(nc) == NULL);
+	netclient_free(nc);
+}
+
+/*
+ * Issue 13: after BYE kicked the client did reconnect within a second
+ * (and got the history again).  Now it stops, with the reason; File >
+ * Reconnect (netclient_reconnect) still connects.
+ */
+static void
+test_kicked(void)
+{
+	struct netclient	*nc = connected(NULL);
+	int			 rounds;
+	char			 want[64];
+
+	feed(nc, "WELCOME 2 user2 1\nREADY 0\n");
+	seen[0] = '\0';
+	feed(nc, "BYE kicked flood\n");
+	for (rounds = 0; rounds < 100 &&
+	    netclient_state(nc) != NC_STOPPED; rounds++)
+		evloop_run_once();
+	CHECK(netclient_state(nc) == NC_STOPPED);
+	CHECK(strcmp(netclient_error(nc), "flood") == 0);
+	snprintf(want, sizeof want, "state %d why %d ", (int)NC_STOPPED,
+	    (int)NCW_KICKED);
+	CHECK(has(want));
+	netclient_reconnect(nc);
+	CHECK(netclient_state(nc) != NC_STOPPED);
+	netclient_free(nc);
+}
+
+/*
+ * Issue 13: a version 1 reconnect's history replayed what was on
+ * screen already.  Shown once; our own confirmed message too; a
+ * server on a new log (same numbers, other messages) is shown.
+ */
+static void
+test_history_once(void)
+{
+	struct netclient	*nc = connected(NULL);
+	char			 hist[2048], out[8192];
+
+	feed(nc, "WELCOME 2 user2 1\nUSER 1 ana\n");
+	feed(nc, hist_frame(1, 1, "ana", "um"));
+	feed(nc, "READY 1\n");
+	relay(nc, 2, 1, "ana", "dois");
+	netclient_send(nc, "três", strlen("três"));
+	feed(nc, "OK 1 3\n");
+	output(nc, out, sizeof out);
+	server_close(nc);
+	seen[0] = '\0';
+	snprintf(hist, sizeof hist, "%s%s%s%s", hist_frame(1, 1, "ana", "um"),
+	    hist_frame(2, 1, "ana", "dois"), hist_frame(3, 2, "user2", "três"),
+	    hist_frame(4, 1, "ana", "quatro"));
+	reconnect(nc, 3, hist);
+	CHECK(strstr(seen, "text=um") == NULL);
+	CHECK(strstr(seen, "text=dois") == NULL);
+	CHECK(strstr(seen, "text=três") == NULL);
+	CHECK(has("msg 4 1 ana good=1 hist=1 mention=0 text=quatro"));
+	CHECK(has("ready 0 1"));
+	server_close(nc);
+	seen[0] = '\0';
+	reconnect(nc, 4, hist_frame(1, 1, "bia", "outro log"));
+	CHECK(has("text=outro log"));
+	netclient_free(nc);
+}
+
+/*
+ * Issue 13: an unresolvable host was retried forever, saying only
+ * "cannot connect".  A name that does not exist stops the client.
+ */
+static void
+test_nohost(void)
+{
+	struct nc_config	 cfg = { "no-such-host.invalid", "12345", NULL,
+				    0, 0, 0, NULL, NULL, NULL, NULL, NULL,
+				    NULL };
+	struct netclient	*nc;
+
+	seen[0] = '\0';
+	nc = netclient_new(&cfg, &events, NULL);
+	netclient_start(nc);
+	CHECK(netclient_state(nc) == NC_STOPPED ||
+	    netclient_state(nc) == NC_WAITING);
+	CHECK(strstr(netclient_error(nc), "no-such-host.invalid") != NULL);
+	netclient_free(nc);
+}
+
+/*
+ * -host a list (issue 14, clusters): each lost connection moves on to
+ * the next server, its own port or the configured one, round again;
+ * "[v6]:port" and a bare IPv6 address are taken whole.
+ */
+static void
+test_hostlist(void)
+{
+	struct nc_config	 cfg = { "127.0.0.1,localhost:12399,[::1]:7,::1",
+				    "12345", NULL, 0, 0, 0, NULL, NULL, NULL,
+				    NULL, NULL, NULL };
+	struct netclient	*nc = netclient_new(&cfg, &events, NULL);
+	static const char	*want[][2] = { { "127.0.0.1", "12345" },
+				    { "localhost", "12399" }, { "::1", "7" },
+				    { "::1", "12345" }, { "127.0.0.1", "12345" } };
+	const char		*port, *host;
+	size_t			 i;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		host = netclient_host(nc, &port);
+		CHECK(strcmp(host, want[i][0]) == 0);
+		CHECK(strcmp(port, want[i][1]) == 0);
+		attach(nc);
+		feed(nc, "WELCOME 2 user2 1\nREADY 0\n");
+		server_close(nc);
+	}
+	netclient_free(nc);
+
+	/* "auto" is plain only if every server of the list is loopback. */
+	CHECK(netclient_hosts_loopback("127.0.0.1,localhost:12347,[::1]:7"));
+	CHECK(!netclient_hosts_loopback("127.0.0.1,example.org"));
+	CHECK(!netclient_hosts_loopback("example.org:12346,::1"));
+
+	/* One host: always the same (no list, as before). */
+	cfg.host = "example.org";
+	nc = netclient_new(&cfg, &events, NULL);
+	attach(nc);
+	server_close(nc);
+	host = netclient_host(nc, &port);
+	CHECK(strcmp(host, "example.org") == 0);
+	CHECK(strcmp(port, "12345") == 0);
+	netclient_free(nc);
+}
+
 static void
 test_mentions(void)
 {
@@ -761,8 +987,8 @@ test_commands(void)
 	    memcmp(c.arg, "rui", 3) == 0);
 	PARSE("/NICK  rui  ");
 	CHECK(c.kind == NCC_NICK && c.arglen == 3);
-	PARSE("/nick");
-	CHECK(c.kind == NCC_BADNICK);
+	PARSE("/nick");				/* its usage (issue 13) */
+	CHECK(c.kind == NCC_USAGE && c.arglen == 5);
 	PARSE("/nick a:b");
 	CHECK(c.kind == NCC_BADNICK);
 	PARSE("/nick two words");
@@ -815,8 +1041,14 @@ main(void)
 	test_recover();
 	test_log_once();
 	test_stopped();
+	test_hostlist();
 	test_mentions();
 	test_commands();
+	test_dm();
+	test_away();
+	test_kicked();
+	test_history_once();
+	test_nohost();
 	if (failures != 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

@@ -95,7 +95,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 
 static const struct nc_events events = {
 	ev_state, ev_welcome, ev_ready, NULL, ev_message, NULL, ev_note,
-	NULL, NULL, NULL
+	NULL, NULL, NULL, NULL
 };
 
 static int	 lfd;

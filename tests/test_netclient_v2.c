@@ -138,7 +138,7 @@ ev_userkey(void *arg, uint64_t id, const char *nick, size_t len,
 
 static const struct nc_events events = {
 	ev_state, NULL, NULL, NULL, ev_message, ev_own, ev_note, NULL,
-	ev_verdict, ev_userkey
+	ev_verdict, ev_userkey, NULL
 };
 
 static int	 peer = -1, clientfd = -1;

@@ -27,7 +27,7 @@ static const struct transcript_strings strs = {
 	" [FAILED: bad text]", " [FAILED: #%i unknown]",
 	" [confirmed #%N, from history]",
 	"-", "?", " [verifying]", " [FAILED: bad signature]",
-	" [FAILED: no key for #%i]", " [NOT CHECKED]"
+	" [FAILED: no key for #%i]", " [NOT CHECKED]", NULL, NULL
 };
 
 static int	 nadded;
@@ -82,6 +82,9 @@ test_events(void)
 	CHECK_STR(last(&t), "TT * bad a\357\277\275b");
 	transcript_user(&t, TU_JOIN, 7, "bob", 3, NULL, NULL, 0);
 	CHECK_STR(last(&t), "TT > bob#7 joined");
+	/* A rename at once after the join: the join line takes it. */
+	transcript_user(&t, TU_NICK, 7, "rob", 3, "bob", NULL, 0);
+	CHECK_STR(last(&t), "TT > rob#7 joined");
 	transcript_user(&t, TU_NICK, 7, "rob", 3, "bob", NULL, 0);
 	CHECK_STR(last(&t), "TT = bob#7 is now rob");
 	transcript_user(&t, TU_NICK, 7, "rob", 3, NULL, NULL, 0);

@@ -26,6 +26,18 @@ Commands on stdin, one per line, to every connected client:
   forge ID TEXT   the same, signed with the other key (A<->B)
   release         answer the KEY requests held so far, and from now on
   drop            close every connection
+  dm ID TEXT      a private message (DM) from user ID, signed for the
+                  client's key (issue 13)
+  forgedm ID TEXT the same, signed with the other key
+  away ID [TEXT]  user ID is away (or back, without TEXT)
+  kick [REASON]   BYE kicked REASON to every client, then close
+  history         from now on, the history also replays every message
+                  the clients sent (and got OK for), with its number
+
+The client's DM <seq> <to> <md5> <sig> <text> is checked like a MSG
+(the signature over "xchat/2 dm" 0 <recipient key or -> 0 <text>) and
+answered OK, or NAK <seq> nouser for an id that is not a user; its
+AWAY is echoed as AWAY <its id> [text].  Every frame is logged.
 
 Usage: xchat-fakeserver2.py PORT [options].  Prints "ready FP" (FP: the
 server certificate's key fingerprint, for xchat -trust) once listening;
@@ -82,6 +94,10 @@ class Key:
     def sign(self, text):
         return base64.b64encode(self.priv.sign(b"xchat/2 msg\0" + text))
 
+    def sign_dm(self, rkey, text):
+        return base64.b64encode(self.priv.sign(b"xchat/2 dm\0" + rkey +
+                                               b"\0" + text))
+
 
 A, B = Key(RFC_A), Key(RFC_B)
 
@@ -118,6 +134,8 @@ class Server:
         self.conns = []
         self.nconn = 0
         self.n = 3                      # the history's last number
+        self.sent = []                  # (n, text) the clients sent
+        self.replay = False
         self.next_id = 10
         self.dir = tempfile.mkdtemp(prefix="xchat-fake2.")
         self.cert, self.key, self.fp = server_files(self.dir)
@@ -179,6 +197,12 @@ class Server:
         for n, uid, text, how in hist:
             if n > hello:
                 self.msg(c, n, uid, text, how, HIST_TIME)
+        if self.replay:
+            for n, text in self.sent:
+                if n > hello:
+                    self.send(c, b"MSG %d %s %d %s %s - %s" % (
+                        n, HIST_TIME, cid, b"user%d" % cid, md5(text),
+                        text))
         self.send(c, b"READY %d" % len(c["users"]))
 
     def keyreq(self, c, uid):
@@ -212,7 +236,46 @@ class Server:
         with self.lock:
             self.n += 1
             n = self.n
+            self.sent.append((n, text))
         self.send(c, b"OK %s %d" % (seq, n))
+
+    def client_dm(self, c, line):
+        # DM <seq> <to> <md5> <sig> <text>
+        f = line.split(b" ", 5)
+        if len(f) != 6:
+            self.send(c, b"ERR syntax DM")
+            return
+        seq, to, dig, sig, text = f[1], int(f[2]), f[3], f[4], f[5]
+        if to not in c["users"]:
+            self.send(c, b"NAK %s nouser" % seq)
+            return
+        ok = md5(text) == dig.lower()
+        if ok and sig != b"-":
+            key = c["users"][to][1]
+            data = b"xchat/2 dm\0" + (key.fp if key else b"-") + b"\0" + \
+                text
+            try:
+                c["pub"].verify(base64.b64decode(sig, validate=True), data)
+            except Exception:
+                self.send(c, b"NAK %s badsig" % seq)
+                return
+        if not ok:
+            self.send(c, b"NAK %s badhash" % seq)
+            return
+        with self.lock:
+            self.n += 1
+            n = self.n
+        self.send(c, b"OK %s %d" % (seq, n))
+
+    def dm(self, c, n, uid, text, forge):
+        nick, key = c["users"].get(uid, (b"x%d" % uid, None))
+        if key is None:
+            sig = b"-"
+        else:
+            k = (B if key is not B else A) if forge else key
+            sig = k.sign_dm(c["key"], text)
+        self.send(c, b"DM %d %s %d %s %s %s %s" % (
+            n, now_time(), uid, nick, md5(text), sig, text))
 
     def serve(self, raw):
         try:
@@ -261,6 +324,11 @@ class Server:
                         self.keyreq(c, int(f[1]))
                 elif f[0] == b"MSG" and len(f) == 5:
                     self.client_msg(c, f)
+                elif f[0] == b"DM":
+                    self.client_dm(c, line)
+                elif f[0] == b"AWAY":
+                    self.send(c, b"AWAY %d%s" % (
+                        c["id"], line[4:]))
                 elif f[0] == b"PING" and len(f) == 2:
                     self.send(c, b"PONG " + f[1])
                 elif f[0] == b"NICK" and len(f) == 2:
@@ -288,6 +356,26 @@ class Server:
             for c in conns:
                 self.msg(c, n, int(f[1]), f[2], f[0].decode().replace(
                     "say", "sign"))
+        elif f[0] in (b"dm", b"forgedm") and len(f) == 3:
+            with self.lock:
+                self.n += 1
+                n = self.n
+            for c in conns:
+                self.dm(c, n, int(f[1]), f[2], f[0] == b"forgedm")
+        elif f[0] == b"away" and len(f) >= 2:
+            for c in conns:
+                self.send(c, b"AWAY %s%s" % (f[1], b" " + f[2]
+                                             if len(f) == 3 else b""))
+        elif f[0] == b"kick":
+            for c in conns:
+                self.send(c, b"BYE kicked" + (b" " + f[1]
+                                              if len(f) > 1 else b""))
+                try:
+                    c["s"].shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        elif f[0] == b"history":
+            self.replay = True
         elif f[0] == b"release":
             with self.lock:
                 self.hold = False

@@ -222,8 +222,10 @@ ev_state(void *arg, enum nc_state s, enum nc_why why, unsigned secs)
 {
 	(void)arg;
 	(void)secs;
-	INVARIANT(s >= NC_IDLE && s <= NC_CLOSED);
-	INVARIANT(why >= NCW_NONE && why <= NCW_USER);
+	/* Stopped by the server only with BYE kicked (issue 13). */
+	INVARIANT((s >= NC_IDLE && s <= NC_CLOSED) ||
+	    (s == NC_STOPPED && why == NCW_KICKED));
+	INVARIANT((why >= NCW_NONE && why <= NCW_USER) || why == NCW_KICKED);
 	events++;
 }
 
@@ -362,7 +364,7 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 
 static const struct nc_events evs = {
 	ev_state, ev_welcome, ev_ready, ev_user, ev_message, ev_own, ev_note,
-	NULL, ev_verdict, ev_userkey
+	NULL, ev_verdict, ev_userkey, NULL
 };
 
 /* The server's end of the socketpair the client runs on, and its. */

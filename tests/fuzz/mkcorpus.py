@@ -338,3 +338,39 @@ put("loghistory", "dm-last", log2_first)
 for name in ("log-format1", "log-format1.1"):
     with open(os.path.join(here, "..", "data", name), "rb") as f:
         put("logverify", name, f.read())
+
+# The cluster store's replies (fuzz_cluster): RESP as Redis sends it.
+
+
+def bulk(b):
+    return b"$%d\r\n%s\r\n" % (len(b), b)
+
+
+def arr(items):
+    return b"*%d\r\n" % len(items) + b"".join(items)
+
+
+def entry(sid, kv):
+    return arr([bulk(sid), arr([bulk(x) for x in kv])])
+
+
+CMSG = [b"t", b"m", b"n", b"7", b"id", b"3", b"srv", b"vm:12", b"nick",
+        b"ana", b"md5", b"5d41402abc4b2a76b9719d911017c592", b"sig", b"-",
+        b"key", b"-", b"spki", b"-", b"time", b"2026-12-02T10:00:00.000Z",
+        b"text", b"hello"]
+CJOIN = [b"t", b"j", b"id", b"4", b"srv", b"vm:13", b"nick", b"rui",
+         b"key", b"-", b"spki", b"-"]
+CLEAVE = [b"t", b"l", b"id", b"4", b"srv", b"vm:13", b"nick", b"rui",
+          b"reason", b"split"]
+put("cluster", "xread", arr([arr([bulk(b"xchat:conv"), arr([
+    entry(b"1-0", CMSG), entry(b"1-1", CJOIN), entry(b"1-2", CLEAVE)])])]))
+put("cluster", "xread-nil", b"$-1\r\n*-1\r\n")
+put("cluster", "join-reply", arr([bulk(b"1-2"), arr([bulk(b"4")]),
+    arr([arr([bulk(b"vm:13"), arr([bulk(b"4"), bulk(b"- - rui")])])]),
+    arr([entry(b"1-0", CMSG)])]))
+put("cluster", "hostile", arr([arr([bulk(b"xchat:conv"), arr([
+    entry(b"1-0", [x.replace(b"hello", b"two\nlines") for x in CMSG]),
+    entry(b"1-1", [x.replace(b"7", b"0") for x in CMSG]),
+    entry(b"9" * 60, CJOIN), entry(b"1-3", CJOIN[:3]),
+    arr([bulk(b"1-4")]), b":5\r\n", b"-ERR x\r\n"])])]) +
+    b"*3\r\n$1\r\nt\r\n")

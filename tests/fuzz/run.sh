@@ -27,6 +27,10 @@ builddir=${builddir:-$srcdir/_build/normal}
 secs=${1:-${FUZZ_TIME:-0}}
 [ $# -gt 0 ] && shift
 targets=${*:-frames server validators escape logverify v2 accounts loghistory bans}
+# The store's replies (clusters): only where hiredis is installed.
+if [ $# -eq 0 ] && pkg-config --exists hiredis 2>/dev/null; then
+	targets="$targets cluster"
+fi
 out=${FUZZ_OUT:-$builddir/tests/fuzz}
 mkdir -p "$out" || exit 99
 
@@ -62,6 +66,7 @@ sources() {
 	case $1 in
 	frames)		echo "$base" ;;
 	server)		echo "$base $s/digest.c $s/netclient.c $s/clientlog.c" \
+			    "$s/netclient_dm.c $s/cmdline.c $s/seenset.c" \
 			    "$s/netclient_v2.c $s/verify.c $s/knownusers.c" \
 			    "$s/u64map.c $s/tls.c $s/keys.c" \
 			    "$s/netio.c $s/transport.c $s/evloop.c" \
@@ -70,6 +75,7 @@ sources() {
 	v2)		echo "$base" ;;
 	accounts)	echo "$base $s/accounts.c $s/nickrules.c" ;;
 	bans)		echo "$base $s/bans.c" ;;
+	cluster)	echo "$base $s/clusterparse.c" ;;
 	escape|logverify|loghistory)
 			echo "$base $s/digest.c $s/msglog.c $s/keys.c" ;;
 	*)		return 1 ;;
@@ -80,6 +86,8 @@ libs() {
 	server)		echo "$gcry $xt $icu $gnutls" ;;
 	validators)	echo "$gcry $icu" ;;
 	accounts)	echo "$icu" ;;
+	cluster)	pkg-config --cflags --libs hiredis 2>/dev/null ||
+			    echo "-lhiredis" ;;
 	frames|v2|bans)	echo "" ;;
 	escape|logverify|loghistory) echo "$gcry $gnutls" ;;
 	*)		echo "$gcry" ;;
@@ -87,7 +95,7 @@ libs() {
 }
 maxlen() {
 	case $1 in
-	frames|server|v2) echo 20000 ;;
+	frames|server|v2|cluster) echo 20000 ;;
 	logverify|loghistory) echo 8192 ;;
 	*)		echo 4200 ;;
 	esac
