@@ -248,6 +248,9 @@ def run(lang):
     cli.dialog("fileMenu", "save", "saveDialog.Cancel")
     cli.dialog("editMenu", "find", "findDialog.Cancel")
     dclick_user(cli, "bob #%d" % bob.id)
+    # A double click opens the private window; its Key button the
+    # user dialog.
+    cli.click("privateWho")
     cli.wait(lambda lab, t: (find(lab, "userButtons.close") or {}).get(
         "viewable"), "user dialog")
     shot(tag + "-user")
@@ -259,7 +262,8 @@ def run(lang):
     bob.sendline("QUIT")
     bob.expect("BYE quit", skip=("JOIN", "LEAVE", "NICK", "PING", "MSG"))
     _, stext = srv.wait(lambda lab, t: "\nclients 1\n" in t, "bob gone")
-    _, ctext = cli.wait(lambda lab, t: "bob#%d" % bob.id in
+    # (Ids are shown only where nicks look alike: "bob", not "bob#2".)
+    _, ctext = cli.wait(lambda lab, t: "\u2190 bob" in
                         t.partition("transcript:\n")[2].split("oi")[-1],
                         "bob's leave line")
     # A refused connection: a port nobody listens on.
@@ -426,7 +430,7 @@ def main():
     xc.check("- #%d bob disconnected (quit), 1 message sent" % en["bob"]
              in en["srvtext"], "English singular: " + en["srvtext"])
     tr = transcript(pt["clitext"])
-    xc.check("bob#%d saiu (motivo: quit)" % pt["bob"] in tr,
+    xc.check("\u2190 bob saiu (motivo: quit)" in tr,
              "no Portuguese leave line:\n" + tr)
     tr = transcript(pt["reftext"])
     want = "não foi possível conectar a 127.0.0.1 porta %d: " % pt["port"]
