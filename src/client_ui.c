@@ -336,7 +336,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 {
 	struct client_ui	*ui = arg;
 	enum nc_state		 old = ui->state;
-	struct tkv		 t = { 't', NULL };
+	struct tkv		 t[KV_CONN + 1];
 	char			*whytext, *err;
 
 	ui->state = st;
@@ -344,8 +344,9 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	/* The server's words (BYE) among them: made displayable. */
 	err = utf8_clean_dup(ui->nc != NULL ? netclient_error(ui->nc) : "",
 	    ui->nc != NULL ? strlen(netclient_error(ui->nc)) : 0, 0);
-	t.v = err;
-	whytext = transcript_expand(why_template(ui, why), &t, 1);
+	client_view_kv(ui, t);
+	t[KV_CONN] = (struct tkv){ 't', err };
+	whytext = transcript_expand(why_template(ui, why), t, KV_CONN + 1);
 	free(err);
 	switch (st) {
 	case NC_CONNECTING:
@@ -1138,6 +1139,7 @@ client_ui_dump(struct client_ui *ui)
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
 	client_view_flush(ui);
+	xmu_dump_labels(ui->top, ui->o.dumpfile);
 	if ((fp = xmu_dump_open(ui->o.dumpfile)) == NULL) {
 		log_warn("cannot write %s", ui->o.dumpfile);
 		return;

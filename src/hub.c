@@ -466,7 +466,8 @@ shake_io(void *arg, int fd, int events)
 		return;
 	case -1:
 		conn_info(cn, &ci);
-		log_debug("TLS client %d: %s", conn_fd(cn), ci.error);
+		log_debug("TLS handshake failed with client %d: %s",
+		    conn_fd(cn), ci.error);
 		shake_free(s);
 		return;
 	}

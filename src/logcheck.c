@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 static struct {
 	pid_t		 pid;
 	struct ev_io	*io;
+	int		 vfd;		/* the child's verdict, binary */
 	char		 head[CHECK_HEAD];
 	size_t		 headlen;
 	char		 tail[CHECK_TAIL];
@@ -66,12 +68,19 @@ logcheck_take(char *buf, size_t k)
 	lc.taillen += k;
 }
 
-/* Report to the owner: head, a cut mark, tail. */
+/* Report to the owner: head, a cut mark, tail; the verdict if any. */
 static void
 logcheck_finish(int status, const char *why)
 {
 	size_t	 len = lc.headlen + lc.taillen + 16;
 	char	*report = xmalloc(len + 1);
+	struct msglog_verdict v;
+	bool	 have;
+
+	/* The child has exited: its end of the pipe is closed. */
+	have = read(lc.vfd, &v, sizeof v) == (ssize_t)sizeof v;
+	close(lc.vfd);
+	lc.vfd = -1;
 
 	memcpy(report, lc.head, lc.headlen);
 	len = lc.headlen;
@@ -82,7 +91,7 @@ logcheck_finish(int status, const char *why)
 	memcpy(report + len, lc.tail, lc.taillen);
 	len += lc.taillen;
 	report[len] = '\0';
-	lc.done(lc.arg, status, why, report, len);
+	lc.done(lc.arg, status, why, report, len, have ? &v : NULL);
 	free(report);
 }
 
@@ -114,9 +123,9 @@ logcheck_read(void *arg, int fd, int ev)
 		logcheck_finish(2, strsignal(WTERMSIG(st)));
 }
 
-/* In the child: close every descriptor but keep. */
+/* In the child: close every descriptor but keep and keep2. */
 static void
-close_all_but(int keep)
+close_all_but(int keep, int keep2)
 {
 	DIR		*d;
 	struct dirent	*e;
@@ -126,7 +135,7 @@ close_all_but(int keep)
 		dfd = dirfd(d);
 		while ((e = readdir(d)) != NULL) {
 			fd = atoi(e->d_name);
-			if (fd > 2 && fd != keep && fd != dfd)
+			if (fd > 2 && fd != keep && fd != keep2 && fd != dfd)
 				close(fd);
 		}
 		closedir(d);
@@ -136,15 +145,54 @@ close_all_but(int keep)
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (fd = 3; fd < max; fd++)
-		if (fd != keep)
+		if (fd != keep && fd != keep2)
 			close(fd);
+}
+
+/* Close both ends of both pipes, keeping errno. */
+static void
+close_pipes(int p[2], int q[2])
+{
+	int	 e = errno;
+
+	close(p[0]);
+	close(p[1]);
+	if (q[0] != -1) {
+		close(q[0]);
+		close(q[1]);
+	}
+	errno = e;
+}
+
+/*
+ * In the child: the report to p, then the verdict's counts to q (far
+ * less than PIPE_BUF: one write, never blocked).
+ */
+static void
+logcheck_child(const char *file, int p, int q)
+{
+	struct msglog_verdict v;
+	FILE	*fp;
+	ssize_t	 w;
+	int	 r;
+
+	signal(SIGPIPE, SIG_DFL);
+	close_all_but(p, q);
+	if ((fp = fdopen(p, "w")) == NULL)
+		_exit(2);
+	memset(&v, 0, sizeof v);
+	r = msglog_verify(file, fp, &v);
+	fclose(fp);
+	/* A failed write leaves the parent without counts: it says less. */
+	w = write(q, &v, sizeof v);
+	(void)w;
+	_exit(r);
 }
 
 int
 logcheck_start(const char *file, logcheck_done_fn *done, void *arg)
 {
-	FILE	*fp;
-	int	 p[2], r, e;
+	int	 p[2], q[2] = { -1, -1 };
 
 	if (lc.pid != 0) {
 		errno = EBUSY;
@@ -152,25 +200,24 @@ logcheck_start(const char *file, logcheck_done_fn *done, void *arg)
 	}
 	if (pipe(p) == -1)
 		return -1;
+	if (pipe(q) == -1) {
+		close_pipes(p, q);
+		return -1;
+	}
 	fflush(NULL);
 	switch (lc.pid = fork()) {
 	case -1:
-		e = errno;
 		lc.pid = 0;
-		close(p[0]);
-		close(p[1]);
-		errno = e;
+		close_pipes(p, q);
 		return -1;
 	case 0:
-		signal(SIGPIPE, SIG_DFL);
-		close_all_but(p[1]);
-		if ((fp = fdopen(p[1], "w")) == NULL)
-			_exit(2);
-		r = msglog_verify(file, fp, NULL);
-		fclose(fp);
-		_exit(r);
+		logcheck_child(file, p[1], q[1]);
 	}
 	close(p[1]);
+	close(q[1]);
+	/* Never wait on it: a child that died before writing says nothing. */
+	(void)fcntl(q[0], F_SETFL, O_NONBLOCK);
+	lc.vfd = q[0];
 	lc.headlen = lc.taillen = 0;
 	lc.cut = false;
 	lc.done = done;

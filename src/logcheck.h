@@ -9,15 +9,18 @@
 
 #include <stddef.h>
 
+struct msglog_verdict;
+
 /*
  * Called once when the check ends: status is msglog_verify()'s exit
  * code (0 intact, 1 bad records, 2 unreadable), why is NULL or the
  * reason the child died, report (len bytes, NUL-terminated, owned by
  * logcheck and valid only during the call) is its output, with
- * "\n[...]\n" where the middle was cut.
+ * "\n[...]\n" where the middle was cut; v its counts (NULL if the
+ * child did not give them), so that the window can word the summary.
  */
 typedef void logcheck_done_fn(void *arg, int status, const char *why,
-    const char *report, size_t len);
+    const char *report, size_t len, const struct msglog_verdict *v);
 
 /*
  * Start checking file.  Returns 0, or -1 with errno set if the pipe or

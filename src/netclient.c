@@ -1373,9 +1373,8 @@ io_cb(void *arg, int fd, int events)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
 			soerr = errno;
 		if (soerr != 0) {
-			snprintf(nc->err, sizeof nc->err,
-			    "cannot connect to %s port %s: %s", nc->host,
-			    nc->port, strerror(soerr));
+			snprintf(nc->err, sizeof nc->err, "%s",
+			    strerror(soerr));
 			drop(nc, NCW_REFUSED);
 			return;
 		}
@@ -1459,9 +1458,8 @@ tick_cb(void *arg)
 	case NC_HANDSHAKE:
 		if (t - nc->since >= (time_t)nc->connect_timeout &&
 		    still_silent(nc)) {
-			snprintf(nc->err, sizeof nc->err,
-			    "no answer from %s port %s within %u s",
-			    nc->host, nc->port, nc->connect_timeout);
+			snprintf(nc->err, sizeof nc->err, "%u",
+			    nc->connect_timeout);
 			drop(nc, NCW_DEAD);
 		}
 		break;
@@ -1472,8 +1470,7 @@ tick_cb(void *arg)
 		    t - nc->ping_at >= (time_t)nc->ping_timeout) {
 			if (!still_silent(nc))
 				break;
-			snprintf(nc->err, sizeof nc->err,
-			    "no answer from the server for %ld s",
+			snprintf(nc->err, sizeof nc->err, "%ld",
 			    (long)(t - nc->last_rx));
 			drop(nc, NCW_DEAD);
 		} else if (nc->ping_at == 0 &&

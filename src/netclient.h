@@ -436,7 +436,12 @@ enum nc_state netclient_state(const struct netclient *);
 const char *netclient_current_nick(const struct netclient *);
 /* The delay, in seconds, before the next retry after a failure. */
 unsigned netclient_backoff(const struct netclient *);
-/* The last connection error as a sentence ("" if none); owned. */
+/*
+ * The words of the last connection error ("" if none; owned): the
+ * system's (strerror, gai_strerror, GnuTLS) for NCW_REFUSED, NCW_ERROR
+ * and NCW_TLS, the seconds without an answer for NCW_DEAD.  The
+ * window's reason templates (%t) make the sentence around them.
+ */
 const char *netclient_error(const struct netclient *);
 
 /* Backoff schedule: the delay after cur seconds (1, 2, 4 ... 30). */

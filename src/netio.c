@@ -164,7 +164,10 @@ netio_listen(const char *addr, const char *port, char *err, size_t errlen)
 /*
  * Start a non-blocking connect to host:port.  Return the descriptor
  * (the connection may still be in progress: wait for it to become
- * writable and read SO_ERROR) or -1 with a sentence in err.
+ * writable and read SO_ERROR); -2 if the name does not exist, -3 if
+ * the resolver failed, with "host: the resolver's words" in err; or -1
+ * with the system's words for a failed connect (strerror, in the
+ * user's language) in err: the caller's template says host and port.
  */
 int
 netio_connect(const char *host, const char *port, char *err, size_t errlen)
@@ -177,8 +180,7 @@ netio_connect(const char *host, const char *port, char *err, size_t errlen)
 		return rc == EAI_NONAME ? -2 : -3;
 	}
 	if ((fd = first_socket(res, connect_to)) == -1)
-		snprintf(err, errlen, "cannot connect to %s port %s: %s",
-		    host, port, strerror(errno));
+		snprintf(err, errlen, "%s", strerror(errno));
 	return fd;
 }
 

@@ -36,15 +36,36 @@
 #include "xmalloc.h"
 #include "xmutil.h"
 
-/* The check is over (or could not start): say so and show its report. */
+/* The verdict's counts in the window's words (verifySummary), at o. */
+static void
+verify_summary(struct server_ui *ui, const struct msglog_verdict *v,
+    char *o, size_t len)
+{
+	char		 n[6][32];
+	const char	*args[6];
+
+	args[0] = server_num(ui, v->records, n[0]);
+	args[1] = server_num(ui, v->good, n[1]);
+	args[2] = server_num(ui, v->bad, n[2]);
+	args[3] = server_num(ui, v->signed_good, n[3]);
+	args[4] = server_num(ui, v->sig_bad, n[4]);
+	args[5] = server_num(ui, v->unsigned_msgs, n[5]);
+	template_expand(o, len, ui->r.verify_summary, "rgbsxu", args);
+}
+
+/*
+ * The check is over (or could not start): say so, with the counts in
+ * the window's words, and show the verifier's report.
+ */
 static void
 verify_show(void *arg, int status, const char *why, const char *report,
-    size_t len)
+    size_t len, const struct msglog_verdict *v)
 {
 	struct server_ui *ui = arg;
 	char		 head[2048], *clean;
 	const char	*args[2], *fmt;
 	unsigned char	 type;
+	size_t		 o;
 
 	args[0] = ui->logfile;
 	args[1] = why != NULL ? why : "";
@@ -61,8 +82,12 @@ verify_show(void *arg, int status, const char *why, const char *report,
 		fmt = ui->r.verify_unreadable;
 		type = XmDIALOG_ERROR;
 	}
-	template_expand(head, sizeof head, fmt, "fe", args);
+	o = template_expand(head, sizeof head, fmt, "fe", args);
 	server_event_add(ui, LK_ALWAYS, "%t", "t", (const char *[]){ head });
+	if (v != NULL && o + 2 < sizeof head) {
+		memcpy(head + o, "\n\n", 3);
+		verify_summary(ui, v, head + o + 2, sizeof head - o - 2);
+	}
 	clean = xmalloc(len * 3 + 1);
 	utf8_clean(clean, report, len, UTF8_KEEP_NEWLINE);
 	XtVaSetValues(ui->verify_dialog, XmNdialogType, type, NULL);
@@ -86,7 +111,7 @@ verify_cb(Widget w, XtPointer closure, XtPointer call)
 	args[0] = ui->logfile;
 	server_event_add(ui, LK_ALWAYS, ui->r.ev_verify, "f", args);
 	if (logcheck_start(ui->logfile, verify_show, ui) == -1) {
-		verify_show(ui, 2, strerror(errno), "", 0);
+		verify_show(ui, 2, strerror(errno), "", 0, NULL);
 		return;
 	}
 	XtSetSensitive(ui->verify, False);
@@ -815,6 +840,7 @@ server_dump_cb(void *arg)
 		if (ui->skip_msgs || ui->skip_other)
 			server_schedule_flush(ui);
 	}
+	xmu_dump_labels(ui->top, ui->r.dump_file);
 	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;
 	xmu_dump_title(fp, ui->top);
@@ -903,6 +929,21 @@ error_done_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)w;
 	(void)call;
 	*(bool *)closure = true;
+}
+
+void
+server_ui_listen_text(Widget top, const char *addr, const char *port,
+    int e, char *buf, size_t len)
+{
+	struct server_res_start r = { NULL, NULL };
+	const char	*args[3] = { addr, port, strerror(e) };
+	const char	*fmt;
+
+	XtGetApplicationResources(top, &r, server_res_listen,
+	    XtNumber(server_res_listen), NULL, 0);
+	fmt = e == EADDRINUSE ? r.in_use : r.listen;
+	template_expand(buf, len, fmt != NULL ? fmt : "%a %p: %e", "ape",
+	    args);
 }
 
 /*

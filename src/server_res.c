@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+
 #include <Xm/Xm.h>
 
 #include "server_res.h"
@@ -25,6 +27,16 @@ const Cardinal server_res_count = XtNumber(server_res_table);
 XtResource server_res_error[1] = {
 	{ "errorMessage", "ErrorMessage", XtRString, sizeof(String), 0,
 	  XtRString, (XtPointer)"xchatd cannot start:\n\n%m" },
+};
+
+XtResource server_res_listen[2] = {
+	{ "errorListen", "ErrorListen", XtRString, sizeof(String),
+	  offsetof(struct server_res_start, listen), XtRString,
+	  (XtPointer)"cannot listen on %a port %p: %e" },
+	{ "errorPortInUse", "ErrorListen", XtRString, sizeof(String),
+	  offsetof(struct server_res_start, in_use), XtRString,
+	  (XtPointer)"cannot listen on %a port %p: the port is already in "
+	  "use (is another xchatd running?)" },
 };
 
 /*

@@ -24,6 +24,12 @@ extern XtResource	server_res_table[];
 extern const Cardinal	server_res_count;
 /* errorMessage alone, for the error dialog shown before the window. */
 extern XtResource	server_res_error[1];
+/* The start-up errors worded by the window: a port it cannot listen on. */
+struct server_res_start {
+	String	 listen;
+	String	 in_use;
+};
+extern XtResource	server_res_listen[2];
 /* Fallback resources (NULL-terminated) for XtAppSetFallbackResources. */
 extern String		server_res_fallbacks[];
 

@@ -221,8 +221,8 @@ summary_line(struct server_ui *ui)
 	ui->skip_msgs = ui->skip_other = 0;
 	args[0] = server_num(ui, m, a);
 	args[1] = server_num(ui, o, b);
-	server_event_add(ui, LK_ALWAYS, o == 0 ? ui->r.ev_summary :
-	    ui->r.ev_summary_other, "mo", args);
+	server_event_add(ui, LK_ALWAYS, o != 0 ? ui->r.ev_summary_other :
+	    m == 1 ? ui->r.ev_summary_one : ui->r.ev_summary, "mo", args);
 }
 
 /* ---- the client list --------------------------------------------------- */
@@ -395,8 +395,9 @@ server_update_status(struct server_ui *ui)
 	    args);
 	if (logview_paused(ui->lv)) {
 		args[0] = server_num(ui, logview_held(ui->lv), n[0]);
-		o += template_expand(buf + o, sizeof buf - o, ui->r.status_paused,
-		    "n", args);
+		o += template_expand(buf + o, sizeof buf - o,
+		    logview_held(ui->lv) == 1 ? ui->r.status_paused_one :
+		    ui->r.status_paused, "n", args);
 	}
 	if (ui->log_errno != 0)
 		o += template_expand(buf + o, sizeof buf - o, ui->r.status_log,
@@ -508,7 +509,8 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = server_num(ui, ci->msgs, n);
-	server_event_add(ui, LK_OTHER, ui->r.ev_left, "inrm", args);
+	server_event_add(ui, LK_OTHER, ci->msgs == 1 ? ui->r.ev_left_one :
+	    ui->r.ev_left, "inrm", args);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {

@@ -40,5 +40,12 @@ void	server_ui_start(struct server_ui *, struct hub *,
 	    const struct server_ui_info *);
 /* A modal error dialog; returns when the operator dismisses it. */
 void	server_ui_error(Widget toplevel, const char *msg);
+/*
+ * The sentence for a port xchatd cannot listen on (addr, port, errno
+ * e), in the words of the resources errorPortInUse (EADDRINUSE) or
+ * errorListen, into buf (len bytes).  Cannot fail.
+ */
+void	server_ui_listen_text(Widget toplevel, const char *addr,
+	    const char *port, int e, char *buf, size_t len);
 
 #endif

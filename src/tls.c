@@ -225,8 +225,7 @@ tls_handshake(struct conn *c)
 	    !gnutls_error_is_fatal(r))
 		return 0;
 	t->hs = -1;
-	snprintf(t->error, sizeof t->error, "TLS handshake failed: %s",
-	    gnutls_strerror(r));
+	snprintf(t->error, sizeof t->error, "%s", gnutls_strerror(r));
 	/* Tell the peer why (no_application_protocol, ...); best effort. */
 	(void)gnutls_alert_send_appropriate(t->s, r);
 	return -1;

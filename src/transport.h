@@ -20,7 +20,8 @@ struct conn_info {
 	char	 version[16];	/* "TLS1.3", or "" */
 	char	 alpn[16];	/* the protocol ALPN chose, or "" */
 	char	 peer_key[72];	/* the peer certificate's key, or "" */
-	char	 error[160];	/* why the handshake failed, or "" */
+	char	 error[160];	/* why the handshake failed (GnuTLS's
+				   words, the caller says what failed) or "" */
 };
 
 /*

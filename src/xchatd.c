@@ -210,6 +210,25 @@ startup_error(Widget top, const char *msg)
 	exit(1);
 }
 
+/*
+ * A port that cannot be listened on: stderr gets netio's sentence, the
+ * window its own words for it (errno still netio's; EINVAL: an address
+ * that does not resolve, said as netio says it).
+ */
+static void
+listen_error(Widget top, const char *err, const char *addr,
+    const char *port)
+{
+	char	 buf[1024];
+	int	 e = errno;
+
+	if (top == NULL || e == EINVAL)
+		startup_error(top, err);
+	log_warnx("%s", err);
+	server_ui_listen_text(top, addr, port, e, buf, sizeof buf);
+	server_ui_error(top, buf);
+	exit(1);
+}
 
 /* -help and -version work without a display, so look before Xt does. */
 static void
@@ -472,13 +491,15 @@ server_listen(const struct srv_options *o, Widget top,
 	if (!local && !o->insecure)
 		paddr = strchr(o->listen, ':') != NULL ? "::1" : "127.0.0.1";
 	if ((pfd = netio_listen(paddr, o->port, err, sizeof err)) == -1)
-		startup_error(top, err);
+		listen_error(top, err, paddr, o->port);
 	netio_sock_name(pfd, pname, sizeof pname);
 	snprintf(port, sizeof port, "%u", o->tlsport);
-	if (o->tlsport != 0 && ((tls = server_creds(o, err, sizeof err)) ==
-	    NULL || (tfd = netio_listen(o->listen, port, err,
-	    sizeof err)) == -1))
+	if (o->tlsport != 0 && (tls = server_creds(o, err, sizeof err)) ==
+	    NULL)
 		startup_error(top, err);
+	if (o->tlsport != 0 && (tfd = netio_listen(o->listen, port, err,
+	    sizeof err)) == -1)
+		listen_error(top, err, o->listen, port);
 	if (tfd != -1) {
 		netio_sock_name(tfd, tname, sizeof tname);
 		snprintf(fp, sizeof fp, "%s", tls_creds_fingerprint(tls));

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <X11/IntrinsicP.h>
+#include <X11/Shell.h>
 #include <Xm/Xm.h>
 #include <Xm/CascadeB.h>
 #include <Xm/MessageB.h>
@@ -374,4 +376,97 @@ xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item,
 			fprintf(fp, "%s %d %d %d %u %u\n", pos, i, rx, ry, w,
 			    h);
 		}
+}
+
+/* ---- every label of the tree, for the translation test --------------- */
+
+/* Would w show if its dialog or menu were up (managed up to the shell)? */
+static bool
+labels_shown(Widget w)
+{
+	for (; w != NULL && !XtIsShell(w); w = XtParent(w))
+		if (!XtIsManaged(w) && !XtIsShell(XtParent(w)))
+			return false;
+	return true;
+}
+
+/* Is w on the screen now (its window, or its gadget's, viewable)? */
+static bool
+labels_viewable(Widget w)
+{
+	XWindowAttributes	 wa;
+
+	return XtIsRealized(w) && XGetWindowAttributes(XtDisplayOfObject(w),
+	    XtWindowOfObject(w), &wa) && wa.map_state == IsViewable;
+}
+
+/*
+ * One line: kind, path, shown, viewable, root position and size, text
+ * (new lines and tabs as |).
+ */
+static void
+labels_line(FILE *fp, const char *kind, const char *path, Widget w,
+    const char *text)
+{
+	Position	 x = 0, y = 0;
+	Dimension	 wd = 0, ht = 0;
+
+	if (XtIsRealized(w) && !XtIsShell(w))
+		XtTranslateCoords(w, 0, 0, &x, &y);
+	XtVaGetValues(w, XtNwidth, &wd, XtNheight, &ht, NULL);
+	fprintf(fp, "%s\t%s\t%s\t%s\t%d %d %u %u\t", kind, path,
+	    labels_shown(w) ? "shown" : "hidden",
+	    labels_viewable(w) ? "viewable" : "-", x, y, wd, ht);
+	for (; *text != '\0'; text++)
+		fputc(*text == '\n' || *text == '\t' ? '|' : *text, fp);
+	fputc('\n', fp);
+}
+
+/* The labels, mnemonics and titles of w, then of its children. */
+static void
+labels_walk(FILE *fp, Widget w, const char *parent)
+{
+	char		 path[1024], *t = NULL, m[2] = "";
+	unsigned char	 type = XmSTRING;
+	KeySym		 ks = NoSymbol;
+	WidgetList	 kids = NULL;
+	Cardinal	 n = 0, i;
+
+	snprintf(path, sizeof path, "%s.%s", parent, XtName(w));
+	if (XtIsSubclass(w, xmLabelWidgetClass) ||
+	    XtIsSubclass(w, xmLabelGadgetClass)) {
+		XtVaGetValues(w, XmNlabelType, &type, XmNmnemonic, &ks, NULL);
+		if (type == XmSTRING) {
+			t = xmu_label_text(w);
+			labels_line(fp, "label", path, w, t);
+			XtFree(t);
+		}
+		if (ks != NoSymbol && ks < 0x80) {
+			m[0] = (char)ks;
+			labels_line(fp, "mnemonic", path, w, m);
+		}
+	}
+	if (XtIsWMShell(w)) {
+		XtVaGetValues(w, XtNtitle, &t, NULL);
+		labels_line(fp, "title", path, w, t != NULL ? t : "");
+	}
+	if (XtIsComposite(w))
+		XtVaGetValues(w, XtNchildren, &kids, XtNnumChildren, &n, NULL);
+	for (i = 0; i < n; i++)
+		labels_walk(fp, kids[i], path);
+	for (i = 0; XtIsWidget(w) && i < w->core.num_popups; i++)
+		labels_walk(fp, w->core.popup_list[i], path);
+}
+
+void
+xmu_dump_labels(Widget top, const char *file)
+{
+	char	 name[4096];
+	FILE	*fp;
+
+	snprintf(name, sizeof name, "%s.labels", file);
+	if ((fp = xmu_dump_open(name)) == NULL)
+		return;
+	labels_walk(fp, top, "");
+	xmu_dump_close(fp, name);
 }

@@ -132,5 +132,15 @@ void	xmu_dump_dialog(FILE *fp, Widget top, const char *name);
  */
 void	xmu_dump_list(FILE *fp, Widget list, const char *count,
 	    const char *item, const char *pos);
+/*
+ * Write file.labels (through file.labels.tmp, like xmu_dump_open): a
+ * line "KIND\tPATH\tshown|hidden\tviewable|-\tX Y W H\tTEXT" for every
+ * label (KIND label), mnemonic and shell title of the widget tree
+ * under top, popups (menus, dialogs) included; hidden: not shown even
+ * with its menu or dialog up; viewable: on the screen now.  For the
+ * test that no label is left untranslated.
+ * Failures are silent (the test sees no file).
+ */
+void	xmu_dump_labels(Widget top, const char *file);
 
 #endif

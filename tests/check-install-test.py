@@ -83,9 +83,11 @@ def expected_files(v):
         files[ad + "/" + cls] = "app-defaults"
         files[ad + "/pt_BR.UTF-8/" + cls] = "app-defaults pt_BR"
         files[ad + "/pt_BR/" + cls] = "app-defaults pt_BR"
+        files[ad + "/pt/" + cls] = "app-defaults pt_BR"
         if os.path.basename(ad) == "app-defaults":
-            files[os.path.dirname(ad) + "/pt_BR.UTF-8/app-defaults/" +
-                  cls] = "app-defaults pt_BR"
+            for loc in ("pt_BR.UTF-8", "pt"):
+                files[os.path.dirname(ad) + "/" + loc + "/app-defaults/" +
+                      cls] = "app-defaults pt_BR"
     files[v["docdir"] + "/PROTOCOL.md"] = "doc"
     if v["systemdsystemunitdir"] != "no":
         files[v["systemdsystemunitdir"] + "/xchatd.service"] = "unit"
@@ -177,7 +179,10 @@ def check_libxt(v):
     locales = subprocess.run(["locale", "-a"], capture_output=True,
                              text=True).stdout.lower().split()
     if "pt_br.utf8" in locales or "pt_br.utf-8" in locales:
+        # Both spellings: %L is the name as given, pt_BR.utf8 is found
+        # through %l (pt).
         langs.append(("pt_BR.UTF-8", "Sobre o xchat", "Sobre o xchatd"))
+        langs.append(("pt_BR.utf8", "Sobre o xchat", "Sobre o xchatd"))
     else:
         print("no pt_BR.UTF-8 locale: the Portuguese checks are skipped")
     nowhere = os.path.join(T, "nowhere") + "/%N"
