@@ -329,6 +329,9 @@ struct cluster {
 	unsigned	 bad;		/* malformed entries skipped */
 	struct cluster_stats st;
 	bool		 warned_down;
+	bool		 leaving;	/* shutting down: nothing more sent */
+	bool		 left;		/* the store answered the leave */
+	struct ev_timer	*leave_wait;	/* its bound: the timeout */
 
 	uint64_t	 id_next, id_end;	/* [next, end) */
 	bool		 id_asked;
@@ -704,6 +707,12 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 			if (b->ops[i].type == 'm' || b->ops[i].type == 'd')
 				nak_nolog(cl->h, b->ops[i].id, b->ops[i].seq,
 				    why);
+	}
+	if (b->nops > 0 && b->ops[b->nops - 1].type == 'q') {
+		cl->left = true;
+		if (r == NULL)
+			log_warnx("cluster: the store's connection closed "
+			    "before it answered this server's leave");
 	}
 	batch_free(b);
 	evloop_round_request();
@@ -1137,7 +1146,7 @@ store_down(struct cluster *cl, const char *why)
 	cl->warned_down = true;
 	cl->state = CLUSTER_DOWN;
 	cl->join_sent = false;
-	if (cl->retry == NULL) {
+	if (cl->retry == NULL && !cl->leaving) {
 		cl->retry = evloop_timer_add(cl->backoff, store_connect, cl);
 		cl->backoff = cl->backoff * 2 > RETRY_MAX ? RETRY_MAX :
 		    cl->backoff * 2;
@@ -1330,8 +1339,8 @@ send_join(struct cluster *cl)
 	char		(*num)[24], **keys, ttl[24], hn[24];
 	unsigned	 i, n = 0, a;
 
-	if (cl->ac == NULL)
-		return;
+	if (cl->ac == NULL || cl->leaving)
+		return;		/* leaving: a join would add it back */
 	argv = xreallocarray(NULL, 9 + 5 * (size_t)h->nclients, sizeof *argv);
 	lens = xreallocarray(NULL, 9 + 5 * (size_t)h->nclients, sizeof *lens);
 	num = xreallocarray(NULL, h->nclients + 1, sizeof *num);
@@ -1587,20 +1596,62 @@ cluster_create(struct hub *h, const struct cluster_config *cfg, char *err,
 	return cl;
 }
 
+static void
+leave_expired(void *arg)
+{
+	struct cluster	*cl = arg;
+
+	cl->leave_wait = NULL;		/* freed as it fired */
+}
+
+/*
+ * Leave the cluster at shutdown: the 'q' operation (the clients' LEAVE
+ * shutdown, this server's presence, hash and nick claims taken away)
+ * goes with the round's last operations, and the loop runs until the
+ * store has answered it, for -clustertimeout at most (then the presence
+ * expires by itself, as a split).  Closing the connection before the
+ * answer can lose the operation: a reply still unread when the socket
+ * is closed makes the close a reset, and Redis drops what it had not
+ * yet read.  Nothing is sent after it: no heartbeat, no rejoin (which
+ * would add the presence back), no reconnection; the reader goes first.
+ */
+static void
+cluster_leave(struct cluster *cl)
+{
+	redisAsyncContext *r = cl->rd;
+
+	cl->leaving = true;
+	evloop_timer_del(cl->beat);
+	evloop_timer_del(cl->retry);
+	cl->beat = cl->retry = NULL;
+	if (r != NULL) {
+		cl->rd = NULL;
+		cl->read_sent = 0;
+		redisAsyncFree(r);	/* reader_done gets NULL */
+	}
+	if (cl->ac == NULL || !cl->join_sent) {
+		cluster_round(cl);
+		return;		/* not a member: a split, later */
+	}
+	(void)op_new(cl, 'q', NULL);
+	cluster_round(cl);
+	cl->leave_wait = evloop_timer_add(cl->timeout_ms, leave_expired, cl);
+	while (!cl->left && cl->leave_wait != NULL)
+		evloop_run_once();
+	if (cl->leave_wait == NULL)
+		log_warnx("cluster: the store did not answer this server's "
+		    "leave within %lu s; its presence expires by itself",
+		    cl->timeout_ms / 1000);
+	evloop_timer_del(cl->leave_wait);
+	cl->leave_wait = NULL;
+}
+
 void
 cluster_free(struct cluster *cl)
 {
 	if (cl == NULL)
 		return;
-	/* Leave: the clients' LEAVE shutdown, the presence taken away. */
-	if (cl->ac != NULL && cl->join_sent)
-		(void)op_new(cl, 'q', NULL);
-	cluster_round(cl);
-	/* Written now if the socket takes it (else: a split, later). */
-	if (cl->ac != NULL && cl->state == CLUSTER_UP)
-		redisAsyncHandleWrite(cl->ac);
-	evloop_timer_del(cl->beat);
-	evloop_timer_del(cl->retry);
+	cluster_leave(cl);
 	if (cl->ac != NULL)
 		cl->ac->data = NULL;
 	if (cl->rd != NULL)
