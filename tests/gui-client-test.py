@@ -258,17 +258,42 @@ class XChat:
         subprocess.run(["xdotool"] + list(args), check=True)
 
     def type_line(self, text, enter=True):
-        # A gentle pace for non-ASCII: xdotool remaps a spare keycode for
-        # each character not on the keyboard (ç, ã), and a fast remap can
-        # race the client reading the new mapping.
-        slow = any(ord(ch) > 127 for ch in text)
-        self.xdo("type", "--delay", "40" if slow else "2", text)
+        bind_keys(text)
+        self.xdo("type", "--delay", "2", text)
         if enter:
             self.xdo("key", "Return")
 
     def logtext(self):
         with open(self.logfile, "rb") as f:
             return f.read().decode("utf-8")
+
+
+BOUND = set()
+
+
+def bind_keys(text):
+    """Give each character of text that the keyboard lacks (ç, ã, í) a
+    keycode of its own, for good.  Otherwise xdotool binds a spare
+    keycode for the key press and unbinds it right after; the client
+    reads the keyboard mapping only when it comes to the event, and a
+    client slow to get there (loaded, under ASan) reads the mapping
+    without the character, which is then lost.  A mapping that stays
+    is the one the client reads, whenever it reads it (the change's
+    MappingNotify comes before the key events)."""
+    need = sorted(set(ch for ch in text if ord(ch) > 127) - BOUND)
+    if not need:
+        return
+    keymap = subprocess.run(["xmodmap", "-pke"], capture_output=True,
+                            text=True, check=True).stdout
+    # Keycodes without symbols, past 8 (which xdotool takes for its own
+    # spare one).
+    free = [int(l.split()[1]) for l in keymap.splitlines()
+            if len(l.split()) == 3 and int(l.split()[1]) > 8]
+    xc.check(len(free) >= len(need), "no free keycodes for %r" % need)
+    for ch, kc in zip(need, free):
+        subprocess.run(["xmodmap", "-e", "keycode %d = U%04X U%04X" %
+                        (kc, ord(ch), ord(ch.upper()))], check=True)
+        BOUND.add(ch)
 
 
 def locale_tree():
