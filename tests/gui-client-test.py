@@ -114,34 +114,50 @@ class RealServer:
     """xchatd -headless that can be stopped and restarted on its port."""
 
     def __init__(self, statedir="state"):
-        self.port = xc.free_port()
-        self.tlsport = xc.free_port()
         self.statedir = os.path.join(T, statedir)
         self.log = os.path.join(T, "server-%s.log" % statedir)
-        self.start()
+        # free_port() only finds ports free now: another test may be
+        # given the same ones and bind them first.  Then ours cannot
+        # start, and we try others.
+        for _ in range(10):
+            self.port = xc.free_port()
+            self.tlsport = xc.free_port()
+            if self.tlsport != self.port and self.start(first=True):
+                return
+        xc.fail("xchatd did not start on any free ports")
 
-    def start(self):
+    def start(self, first=False):
+        """Start the server; wait until it says it listens on both
+        ports (the TLS one once its key and certificate are written).
+        Its own lines, not a connection: another test's server could
+        answer on the port.  False if it exited at once on the first
+        start (a port taken meanwhile)."""
+        err = os.path.join(T, "xchatd.err")
+        off = os.path.getsize(err) if os.path.exists(err) else 0
         self.proc = subprocess.Popen(
             [xc.XCHATD, "-headless", "-port", str(self.port),
              "-tlsport", str(self.tlsport), "-statedir", self.statedir,
              "-logfile", self.log],
-            stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(T, "xchatd.err"), "ab"))
+            stdout=subprocess.DEVNULL, stderr=open(err, "ab"))
         PROCS.append(self.proc)
-        # Both ports: the TLS one listens once the server's key and
-        # certificate are written (xchatd -fingerprint reads them).
-        for port in (self.port, self.tlsport):
-            end = time.time() + 60
-            while True:
-                try:
-                    xc.socket.create_connection(("127.0.0.1", port),
-                                                0.5).close()
-                    break
-                except OSError:
-                    xc.check(time.time() < end and
-                             self.proc.poll() is None,
-                             "xchatd did not start on port %d" % port)
-                    time.sleep(0.05)
+        want = ("listening on 127.0.0.1:%d," % self.port,
+                "TLS on 127.0.0.1:%d," % self.tlsport)
+        end = time.time() + 60
+        while True:
+            with open(err, "rb") as f:
+                f.seek(off)
+                text = f.read().decode("utf-8", "replace")
+            if all(w in text for w in want):
+                return True
+            if self.proc.poll() is not None:
+                if first:
+                    log("xchatd could not start on %d/%d: %s" %
+                        (self.port, self.tlsport, text.strip()))
+                    return False
+                xc.fail("xchatd exited at start: " + text)
+            xc.check(time.time() < end, "xchatd did not start on ports "
+                     "%d/%d: %s" % (self.port, self.tlsport, text))
+            time.sleep(0.05)
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
