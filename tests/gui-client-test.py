@@ -39,18 +39,25 @@ def have_xchatd():
 
 class FakeServer:
     def __init__(self, *args, port=None):
-        self.port = port or xc.free_port()
         self.args = args
-        self.start()
+        # A free port may be taken by another test before we bind it
+        # (the fake server then exits): take another.
+        for _ in range(10):
+            self.port = port or xc.free_port()
+            if self.start(first=port is None):
+                return
+        xc.fail("fake server did not start on any free port")
 
-    def start(self):
+    def start(self, first=False):
         self.proc = subprocess.Popen(
             [sys.executable, FAKE, str(self.port)] + list(self.args),
             stdout=subprocess.PIPE,
             stderr=open(os.path.join(T, "fake-%d.err" % self.port), "ab"))
         PROCS.append(self.proc)
-        xc.check(self.proc.stdout.readline().strip() == b"ready",
-                 "fake server did not start")
+        if self.proc.stdout.readline().strip() == b"ready":
+            return True
+        xc.check(first, "fake server did not start on port %d" % self.port)
+        return False
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
@@ -65,16 +72,21 @@ class FakeServer2:
     unsigned and forged messages; commands on its stdin."""
 
     def __init__(self, *args):
-        self.port = xc.free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, FAKE2, str(self.port)] + list(args),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=open(os.path.join(T, "fake2-%d.err" % self.port), "ab"))
-        PROCS.append(self.proc)
-        line = self.proc.stdout.readline().split()
-        xc.check(len(line) == 2 and line[0] == b"ready",
-                 "fake v2 server did not start: %r" % line)
-        self.fp = line[1].decode()
+        # As FakeServer: another port if this one was taken meanwhile.
+        for _ in range(10):
+            self.port = xc.free_port()
+            self.proc = subprocess.Popen(
+                [sys.executable, FAKE2, str(self.port)] + list(args),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=open(os.path.join(T, "fake2-%d.err" % self.port),
+                            "ab"))
+            PROCS.append(self.proc)
+            line = self.proc.stdout.readline().split()
+            if len(line) == 2 and line[0] == b"ready":
+                self.fp = line[1].decode()
+                return
+            xc.check(line == [], "fake v2 server did not start: %r" % line)
+        xc.fail("fake v2 server did not start on any free port")
 
     def cmd(self, line):
         """Send a command; wait until the server has done it."""
