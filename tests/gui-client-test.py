@@ -39,18 +39,25 @@ def have_xchatd():
 
 class FakeServer:
     def __init__(self, *args, port=None):
-        self.port = port or xc.free_port()
         self.args = args
-        self.start()
+        # A free port may be taken by another test before we bind it
+        # (the fake server then exits): take another.
+        for _ in range(10):
+            self.port = port or xc.free_port()
+            if self.start(first=port is None):
+                return
+        xc.fail("fake server did not start on any free port")
 
-    def start(self):
+    def start(self, first=False):
         self.proc = subprocess.Popen(
             [sys.executable, FAKE, str(self.port)] + list(self.args),
             stdout=subprocess.PIPE,
             stderr=open(os.path.join(T, "fake-%d.err" % self.port), "ab"))
         PROCS.append(self.proc)
-        xc.check(self.proc.stdout.readline().strip() == b"ready",
-                 "fake server did not start")
+        if self.proc.stdout.readline().strip() == b"ready":
+            return True
+        xc.check(first, "fake server did not start on port %d" % self.port)
+        return False
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
@@ -65,16 +72,21 @@ class FakeServer2:
     unsigned and forged messages; commands on its stdin."""
 
     def __init__(self, *args):
-        self.port = xc.free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, FAKE2, str(self.port)] + list(args),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=open(os.path.join(T, "fake2-%d.err" % self.port), "ab"))
-        PROCS.append(self.proc)
-        line = self.proc.stdout.readline().split()
-        xc.check(len(line) == 2 and line[0] == b"ready",
-                 "fake v2 server did not start: %r" % line)
-        self.fp = line[1].decode()
+        # As FakeServer: another port if this one was taken meanwhile.
+        for _ in range(10):
+            self.port = xc.free_port()
+            self.proc = subprocess.Popen(
+                [sys.executable, FAKE2, str(self.port)] + list(args),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=open(os.path.join(T, "fake2-%d.err" % self.port),
+                            "ab"))
+            PROCS.append(self.proc)
+            line = self.proc.stdout.readline().split()
+            if len(line) == 2 and line[0] == b"ready":
+                self.fp = line[1].decode()
+                return
+            xc.check(line == [], "fake v2 server did not start: %r" % line)
+        xc.fail("fake v2 server did not start on any free port")
 
     def cmd(self, line):
         """Send a command; wait until the server has done it."""
@@ -114,34 +126,50 @@ class RealServer:
     """xchatd -headless that can be stopped and restarted on its port."""
 
     def __init__(self, statedir="state"):
-        self.port = xc.free_port()
-        self.tlsport = xc.free_port()
         self.statedir = os.path.join(T, statedir)
         self.log = os.path.join(T, "server-%s.log" % statedir)
-        self.start()
+        # free_port() only finds ports free now: another test may be
+        # given the same ones and bind them first.  Then ours cannot
+        # start, and we try others.
+        for _ in range(10):
+            self.port = xc.free_port()
+            self.tlsport = xc.free_port()
+            if self.tlsport != self.port and self.start(first=True):
+                return
+        xc.fail("xchatd did not start on any free ports")
 
-    def start(self):
+    def start(self, first=False):
+        """Start the server; wait until it says it listens on both
+        ports (the TLS one once its key and certificate are written).
+        Its own lines, not a connection: another test's server could
+        answer on the port.  False if it exited at once on the first
+        start (a port taken meanwhile)."""
+        err = os.path.join(T, "xchatd.err")
+        off = os.path.getsize(err) if os.path.exists(err) else 0
         self.proc = subprocess.Popen(
             [xc.XCHATD, "-headless", "-port", str(self.port),
              "-tlsport", str(self.tlsport), "-statedir", self.statedir,
              "-logfile", self.log],
-            stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(T, "xchatd.err"), "ab"))
+            stdout=subprocess.DEVNULL, stderr=open(err, "ab"))
         PROCS.append(self.proc)
-        # Both ports: the TLS one listens once the server's key and
-        # certificate are written (xchatd -fingerprint reads them).
-        for port in (self.port, self.tlsport):
-            end = time.time() + 60
-            while True:
-                try:
-                    xc.socket.create_connection(("127.0.0.1", port),
-                                                0.5).close()
-                    break
-                except OSError:
-                    xc.check(time.time() < end and
-                             self.proc.poll() is None,
-                             "xchatd did not start on port %d" % port)
-                    time.sleep(0.05)
+        want = ("listening on 127.0.0.1:%d," % self.port,
+                "TLS on 127.0.0.1:%d," % self.tlsport)
+        end = time.time() + 60
+        while True:
+            with open(err, "rb") as f:
+                f.seek(off)
+                text = f.read().decode("utf-8", "replace")
+            if all(w in text for w in want):
+                return True
+            if self.proc.poll() is not None:
+                if first:
+                    log("xchatd could not start on %d/%d: %s" %
+                        (self.port, self.tlsport, text.strip()))
+                    return False
+                xc.fail("xchatd exited at start: " + text)
+            xc.check(time.time() < end, "xchatd did not start on ports "
+                     "%d/%d: %s" % (self.port, self.tlsport, text))
+            time.sleep(0.05)
 
     def client(self, **kw):
         return xc.Client(self.port, **kw)
@@ -258,17 +286,42 @@ class XChat:
         subprocess.run(["xdotool"] + list(args), check=True)
 
     def type_line(self, text, enter=True):
-        # A gentle pace for non-ASCII: xdotool remaps a spare keycode for
-        # each character not on the keyboard (ç, ã), and a fast remap can
-        # race the client reading the new mapping.
-        slow = any(ord(ch) > 127 for ch in text)
-        self.xdo("type", "--delay", "40" if slow else "2", text)
+        bind_keys(text)
+        self.xdo("type", "--delay", "2", text)
         if enter:
             self.xdo("key", "Return")
 
     def logtext(self):
         with open(self.logfile, "rb") as f:
             return f.read().decode("utf-8")
+
+
+BOUND = set()
+
+
+def bind_keys(text):
+    """Give each character of text that the keyboard lacks (ç, ã, í) a
+    keycode of its own, for good.  Otherwise xdotool binds a spare
+    keycode for the key press and unbinds it right after; the client
+    reads the keyboard mapping only when it comes to the event, and a
+    client slow to get there (loaded, under ASan) reads the mapping
+    without the character, which is then lost.  A mapping that stays
+    is the one the client reads, whenever it reads it (the change's
+    MappingNotify comes before the key events)."""
+    need = sorted(set(ch for ch in text if ord(ch) > 127) - BOUND)
+    if not need:
+        return
+    keymap = subprocess.run(["xmodmap", "-pke"], capture_output=True,
+                            text=True, check=True).stdout
+    # Keycodes without symbols, past 8 (which xdotool takes for its own
+    # spare one).
+    free = [int(l.split()[1]) for l in keymap.splitlines()
+            if len(l.split()) == 3 and int(l.split()[1]) > 8]
+    xc.check(len(free) >= len(need), "no free keycodes for %r" % need)
+    for ch, kc in zip(need, free):
+        subprocess.run(["xmodmap", "-e", "keycode %d = U%04X U%04X" %
+                        (kc, ord(ch), ord(ch.upper()))], check=True)
+        BOUND.add(ch)
 
 
 def locale_tree():
