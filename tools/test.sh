@@ -81,6 +81,10 @@ if [ "$1" != "--quick" ]; then
 	else
 		grep -E '^(FAIL|ERROR):' _build/normal/distcheck.out
 		tail -30 _build/normal/distcheck.out
+		# What the failed tests said (distcheck leaves its tree behind).
+		for l in _build/normal/xchat-*/_build/sub/test-suite.log; do
+			[ -f "$l" ] && sed -n '/^FAIL\|^ERROR/,$p' "$l" | head -80
+		done
 		echo "FAIL: make distcheck (_build/normal/distcheck.out)"
 		failed=$((failed + 1))
 	fi
