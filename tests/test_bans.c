@@ -29,27 +29,15 @@ static char	 dir[64], path[128];
 static void
 write_file(const char *body, size_t len)
 {
-	FILE	*f = fopen(path, "w");
-
-	if (f == NULL || fwrite(body, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(2);
-	}
+	unit_put_file(path, body, len);
 }
 
 static char *
 read_all(void)
 {
 	static char	 buf[300000];
-	FILE		*f = fopen(path, "r");
-	size_t		 n;
 
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return unit_read_file(path, buf, sizeof buf, NULL);
 }
 
 /* How many entries dir has (the file, and no temporary one). */

@@ -40,21 +40,13 @@ static char	 dir[] = "/tmp/xchat-identity.XXXXXX";
 static char *
 path(const char *name)
 {
-	static char	 buf[4][512];
-	static int	 k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
+	return unit_path(dir, name);
 }
 
 static void
 put_file(const char *name, const void *data, size_t len, mode_t mode)
 {
-	FILE	*f = fopen(path(name), "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-		exit(99);
+	unit_put_file(path(name), data, len);
 	if (chmod(path(name), mode) != 0)
 		exit(99);
 }
@@ -63,12 +55,8 @@ static char *
 slurp(const char *name, size_t *len)
 {
 	static char	 buf[65536];
-	FILE		*f = fopen(path(name), "rb");
 
-	*len = f != NULL ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	if (f != NULL)
-		fclose(f);
-	buf[*len] = '\0';
+	unit_read_file(path(name), buf, sizeof buf, len);
 	return buf;
 }
 

@@ -31,21 +31,13 @@ static char	 dir[] = "/tmp/xchat-known.XXXXXX";
 static char *
 path(const char *name)
 {
-	static char	 buf[4][512];
-	static int	 k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
+	return unit_path(dir, name);
 }
 
 static void
 put_file(const char *name, const char *data, size_t len)
 {
-	FILE	*f = fopen(path(name), "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-		exit(99);
+	unit_put_file(path(name), data, len);
 }
 
 static size_t

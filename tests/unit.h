@@ -8,6 +8,7 @@
 #define XCHAT_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_checks, unit_failures;
@@ -37,6 +38,57 @@ unit_done(const char *name)
 	printf("%s: %d checks, %d failed\n", name, unit_checks,
 	    unit_failures);
 	return unit_failures == 0 ? 0 : 1;
+}
+
+/*
+ * Files for tests that work in a scratch directory.  unit_path joins
+ * dir and name in one of four rotating buffers (so a call can take
+ * two paths); unit_put_file writes a file whole and exits 99 (a hard
+ * error, not a failed check) when it cannot; unit_read_file reads at
+ * most size - 1 bytes into buf, NUL-terminates them, stores the count
+ * in *len if len is not NULL, and returns buf, or NULL if the file
+ * cannot be opened.
+ */
+static inline char *
+unit_path(const char *dir, const char *name)
+{
+	static char	 buf[4][512];
+	static int	 k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+	return buf[k];
+}
+
+static inline void
+unit_put_file(const char *path, const void *data, size_t len)
+{
+	FILE	*f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		perror(path);
+		exit(99);
+	}
+}
+
+static inline char *
+unit_read_file(const char *path, char *buf, size_t size, size_t *len)
+{
+	FILE	*f = fopen(path, "rb");
+	size_t	 n;
+
+	if (len != NULL)
+		*len = 0;
+	if (f == NULL) {
+		buf[0] = '\0';
+		return NULL;
+	}
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	if (len != NULL)
+		*len = n;
+	return buf;
 }
 
 #endif
