@@ -168,7 +168,7 @@ static void
 client_identity(const struct cli_options *o, struct keys_identity *id,
     char *path, size_t pathlen, bool *made)
 {
-	char		 err[1024];
+	char		 err[1024], err2[1024];
 	const char	*dir;
 	bool		 ok, dflt = *o->keyfile == '\0';
 	int		 r;
@@ -187,12 +187,19 @@ client_identity(const struct cli_options *o, struct keys_identity *id,
 		snprintf(path, pathlen, "%s", o->keyfile);
 	r = keys_identity_load(path, id, err, sizeof err);
 	if (r == 0 && dflt) {
-		if (!keys_identity_create(path, "xchat", err, sizeof err)) {
+		/*
+		 * Two xchat started at once on a new account both find no
+		 * key; the file appears whole or not at all (write_new), so
+		 * the one that loses the race uses the winner's key.
+		 */
+		*made = keys_identity_create(path, "xchat", err, sizeof err);
+		if (*made)
+			r = keys_identity_load(path, id, err, sizeof err);
+		else if ((r = keys_identity_load(path, id, err2,
+		    sizeof err2)) != 1) {
 			fprintf(stderr, "%s: %s\n", log_progname(), err);
 			exit(1);
 		}
-		*made = true;
-		r = keys_identity_load(path, id, err, sizeof err);
 	}
 	if (r == 0)
 		snprintf(err, sizeof err, "the key file %s does not exist "

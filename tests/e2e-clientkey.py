@@ -104,6 +104,25 @@ try:
     check(rc == 1 and keyfile in err, "open default key: %d %r" % (rc, err))
     check(open(keyfile).read() == pem, "the key was replaced")
     os.chmod(keyfile, 0o600)
+    # Several xchat started at once on a new account: each either makes
+    # the key or uses the one another made, never fails, and all end
+    # with the same key (before: "cannot create ...key.pem: File
+    # exists" and exit 1 for the losers of the race).
+    for rnd in range(5):
+        home = os.path.join(T, "race%d" % rnd)
+        os.mkdir(home)
+        e = dict(os.environ, HOME=home)
+        e.pop("DISPLAY", None)
+        ps = [subprocess.Popen([xc.XCHAT, "-fingerprint"], env=e,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE) for _ in range(8)]
+        res = [p.communicate(timeout=60) + (p.returncode,) for p in ps]
+        for o, er, rc in res:
+            check(rc == 0, "racing -fingerprint: %d %r" % (rc, er))
+        fps = set(o for o, er, rc in res)
+        check(len(fps) == 1, "racing xchats ended with keys %r" % fps)
+        made = sum(b"made a new key" in er for o, er, rc in res)
+        check(made == 1, "%d xchats said they made the key" % made)
     print("e2e-clientkey: ok")
 finally:
     shutil.rmtree(T, ignore_errors=True)
