@@ -341,6 +341,8 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 
 	ui->state = st;
 	ui->retry_secs = secs;
+	if (st != NC_HISTORY && st != NC_READY)
+		transcript_connected_forget(&ui->t);
 	/* The server's words (BYE) among them: made displayable. */
 	err = utf8_clean_dup(ui->nc != NULL ? netclient_error(ui->nc) : "",
 	    ui->nc != NULL ? strlen(netclient_error(ui->nc)) : 0, 0);
@@ -410,7 +412,8 @@ ev_welcome(void *arg, uint64_t id, const char *nick, size_t len)
 	set_title(ui);
 	set_status(ui, ui->r.st_connected, NULL);
 	client_view_kv(ui, kv);
-	transcript_note(&ui->t, ui->r.note_connected, kv, KV_CONN);
+	transcript_connected(&ui->t, ui->r.note_connected, kv, KV_CONN,
+	    ui->nc != NULL && netclient_renaming(ui->nc));
 }
 
 static void
@@ -422,12 +425,32 @@ ev_ready(void *arg, uint64_t users, uint64_t hist)
 	transcript_ready(&ui->t, hist);
 }
 
+/*
+ * The server confirmed a nick of ours.  Returns true if the connection
+ * note was waiting for it and now says it (no rename line then).
+ */
+static bool
+self_renamed(struct client_ui *ui, const char *nick, size_t len)
+{
+	struct tkv	 kv[KV_CONN];
+	char		*n = utf8_clean_dup(nick, len, 0);
+
+	snprintf(ui->my_nick, sizeof ui->my_nick, "%s", n);
+	free(n);
+	set_title(ui);
+	users_self(ui);
+	if (ui->state == NC_READY)
+		set_status(ui, ui->r.st_connected, NULL);
+	client_view_kv(ui, kv);
+	return transcript_connected_nick(&ui->t, ui->r.note_connected, kv,
+	    KV_CONN);
+}
+
 static void
 ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
     size_t len, const char *old, const char *reason, size_t rlen, bool self)
 {
 	struct client_ui	*ui = arg;
-	char			*n;
 
 	switch (what) {
 	case NCU_PRESENT:
@@ -443,15 +466,9 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 		    rlen);
 		break;
 	case NCU_NICK:
-		if (self) {
-			n = utf8_clean_dup(nick, len, 0);
-			snprintf(ui->my_nick, sizeof ui->my_nick, "%s", n);
-			free(n);
-			set_title(ui);
-			users_self(ui);
-			if (ui->state == NC_READY)
-				set_status(ui, ui->r.st_connected, NULL);
-		} else if (userlist_find(userview_model(ui->uv), id) != NULL)
+		if (self && self_renamed(ui, nick, len))
+			break;		/* told in the connection's note */
+		if (!self && userlist_find(userview_model(ui->uv), id) != NULL)
 			userlist_set(userview_model(ui->uv), id, nick, len);
 		transcript_user(&ui->t, TU_NICK, id, nick, len, old, reason,
 		    rlen);
@@ -622,6 +639,8 @@ ev_note(void *arg, enum nc_note what, const char *code, size_t clen,
 	struct tkv		 kv[2] = { { 'c', c }, { 'x', x } };
 	const char		*tmpl;
 
+	/* A refused nick, or anything else: the connection note is done. */
+	transcript_connected_forget(&ui->t);
 	/* A BYE is told by the line of the disconnection (its %t). */
 	if (what == NCN_BYE) {
 		free(c);

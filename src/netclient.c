@@ -1561,6 +1561,12 @@ netclient_current_nick(const struct netclient *nc)
 	return nc->nick;
 }
 
+bool
+netclient_renaming(const struct netclient *nc)
+{
+	return nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0;
+}
+
 unsigned
 netclient_backoff(const struct netclient *nc)
 {

@@ -434,6 +434,8 @@ void	 netclient_verify_stats(const struct netclient *, struct vf_stats *);
 enum nc_state netclient_state(const struct netclient *);
 /* Our nick as the server last confirmed it ("" before WELCOME). */
 const char *netclient_current_nick(const struct netclient *);
+/* Whether we asked for a nick the server has not given us yet. */
+bool	 netclient_renaming(const struct netclient *);
 /* The delay, in seconds, before the next retry after a failure. */
 unsigned netclient_backoff(const struct netclient *);
 /*

@@ -167,17 +167,25 @@ tline_text(const char *tmpl, const char *tbuf, const struct tkv *kv, int n,
 	return s;
 }
 
-/* Add a formatted line; %T (the time) is supplied here. */
+/* Add a formatted line; %T is the time of when (0: now). */
 static uint64_t
-tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
-    int n, const char *suffix, enum tline_state state, bool mention)
+tline_add_fmt_at(struct transcript *t, time_t when, const char *tmpl,
+    const struct tkv *kv, int n, const char *suffix, enum tline_state state,
+    bool mention)
 {
 	char		 tbuf[64], *s;
 	size_t		 prefix;
 
-	tline_time(t, 0, tbuf);
+	tline_time(t, when, tbuf);
 	s = tline_text(tmpl, tbuf, kv, n, suffix, &prefix);
 	return tline_add(t, s, prefix, state, mention);
+}
+
+static uint64_t
+tline_add_fmt(struct transcript *t, const char *tmpl, const struct tkv *kv,
+    int n, const char *suffix, enum tline_state state, bool mention)
+{
+	return tline_add_fmt_at(t, 0, tmpl, kv, n, suffix, state, mention);
 }
 
 void
@@ -201,6 +209,51 @@ transcript_note_text(struct transcript *t, const char *tmpl, const char *x,
 
 	transcript_note(t, tmpl, &kv, 1);
 	free(s);
+}
+
+void
+transcript_connected(struct transcript *t, const char *tmpl,
+    const struct tkv *kv, int n, bool renaming)
+{
+	char		*s = transcript_expand(tmpl, kv, n);
+	struct tkv	 x = { 'x', s };
+
+	t->conn_at = time(NULL);
+	t->conn_serial = tline_add_fmt_at(t, t->conn_at, t->str->fmt_note,
+	    &x, 1, NULL, TL_PLAIN, false);
+	t->conn_wait = renaming;
+	free(s);
+}
+
+bool
+transcript_connected_nick(struct transcript *t, const char *tmpl,
+    const struct tkv *kv, int n)
+{
+	struct tline	*l;
+	struct tkv	 x;
+	char		 tbuf[64];
+	uint64_t	 serial = t->conn_serial;
+	bool		 wait = t->conn_wait;
+
+	t->conn_wait = false;
+	if (!wait || serial < t->first_serial ||
+	    serial - t->first_serial >= t->nlines)
+		return false;
+	l = &t->lines[serial - t->first_serial];
+	tline_time(t, t->conn_at, tbuf);
+	x = (struct tkv){ 'x', transcript_expand(tmpl, kv, n) };
+	free(l->s);
+	l->s = tline_text(t->str->fmt_note, tbuf, &x, 1, NULL, &l->prefix);
+	free((char *)x.v);
+	if (t->changed != NULL)
+		t->changed(t->arg, serial, l);
+	return true;
+}
+
+void
+transcript_connected_forget(struct transcript *t)
+{
+	t->conn_wait = false;
 }
 
 void

@@ -92,6 +92,9 @@ struct transcript {
 	uint64_t	 first_serial;	/* serial of lines[0] */
 	int		 last_yday, last_year;
 	bool		 in_history;
+	bool		 conn_wait;	/* the connection note waits for */
+	uint64_t	 conn_serial;	/* our first rename: its serial, */
+	time_t		 conn_at;	/* its time */
 	/* Called after each new line, with its serial number. */
 	void		(*added)(void *, uint64_t, const struct tline *);
 	void		*arg;
@@ -145,6 +148,20 @@ void	 transcript_note(struct transcript *t, const char *tmpl,
 	    const struct tkv *kv, int n);
 void	 transcript_note_text(struct transcript *t, const char *tmpl,
 	    const char *x, size_t xlen);
+/*
+ * The note that we are connected (tmpl expanded from kv).  When
+ * renaming, the nick we asked for is coming: the note waits for it,
+ * and transcript_connected_nick() rewrites it with the new values
+ * (same time) instead of adding a rename line, returning true; it
+ * returns false when no note waits (a later rename is a line of its
+ * own).  transcript_connected_forget() stops the wait (the nick was
+ * refused, or the connection ended).
+ */
+void	 transcript_connected(struct transcript *t, const char *tmpl,
+	    const struct tkv *kv, int n, bool renaming);
+bool	 transcript_connected_nick(struct transcript *t, const char *tmpl,
+	    const struct tkv *kv, int n);
+void	 transcript_connected_forget(struct transcript *t);
 /* A new session began (welcome): history lines start again. */
 void	 transcript_welcome(struct transcript *t);
 /* The history was replayed: the end-of-history line if there was one. */

@@ -266,6 +266,12 @@ def v1_quiet():
     ana = g.XChat("xchatQuiet", srv.port, "ana")
     st = ana.wait(lambda s: s["status"].startswith("Connected to") and
                   s["nick"] == "ana", "connected")
+    # Connected, then the nick asked for: one line that says both.
+    st = ana.wait(lambda s: re.search(r"Connected to \S+ as #\d+ ana \(",
+                                      s["transcript"]), "connected as ana")
+    xc.check("is now known as ana" not in st["transcript"] and
+             not re.search(r"as #\d+ user\d", st["transcript"]),
+             "two lines for connecting: %r" % st["transcript"])
     r = g.row_with(st, "antes de você")
     xc.check(r is not None and r.startswith("--:--:-- - bob: "),
              "history row (no replay time, no id): %r" % r)

@@ -258,6 +258,56 @@ test_signed(void)
 	transcript_free(&t);
 }
 
+static int	 nchanged;
+
+static void
+count_changed(void *arg, uint64_t serial, const struct tline *l)
+{
+	(void)arg;
+	(void)l;
+	CHECK(serial == 1);
+	nchanged++;
+}
+
+/*
+ * Connected, then the nick we asked for: one line, the connection's
+ * note with the new nick (a rename line before: two).  A later rename,
+ * or one after the wait was forgotten, is a line of its own.
+ */
+static void
+test_connected(void)
+{
+	struct transcript	 t;
+	struct tkv		 kv[1] = { { 'n', "user1" } };
+
+	transcript_init(&t, &strs, NULL, NULL);
+	t.changed = count_changed;
+	transcript_connected(&t, "on as %n", kv, 1, true);
+	CHECK(t.nlines == 2);			/* the date line, the note */
+	CHECK_STR(last(&t), "TT * on as user1");
+	transcript_note_text(&t, "%x", "history", 7);
+	kv[0].v = "ana";
+	CHECK(transcript_connected_nick(&t, "on as %n", kv, 1));
+	CHECK(nchanged == 1 && t.nlines == 3);
+	CHECK_STR(t.lines[1].s, "TT * on as ana");
+	CHECK(t.lines[1].prefix == strlen("TT * on as ana"));
+	kv[0].v = "bob";
+	CHECK(!transcript_connected_nick(&t, "on as %n", kv, 1));
+	CHECK_STR(t.lines[1].s, "TT * on as ana");
+	/* Not renaming, or forgotten: nothing waits. */
+	transcript_connected(&t, "on as %n", kv, 1, false);
+	CHECK(!transcript_connected_nick(&t, "on as %n", kv, 1));
+	transcript_connected(&t, "on as %n", kv, 1, true);
+	transcript_connected_forget(&t);
+	CHECK(!transcript_connected_nick(&t, "on as %n", kv, 1));
+	/* The note dropped from the head meanwhile: nothing to rewrite. */
+	transcript_connected(&t, "on as %n", kv, 1, true);
+	transcript_drop_head(&t, t.nlines);
+	CHECK(!transcript_connected_nick(&t, "on as %n", kv, 1));
+	CHECK(nchanged == 1);
+	transcript_free(&t);
+}
+
 int
 main(void)
 {
@@ -266,5 +316,6 @@ main(void)
 	test_history();
 	test_own();
 	test_signed();
+	test_connected();
 	return unit_done("test_transcript");
 }
