@@ -125,7 +125,7 @@ dm_titles(struct dmwin *dw)
 	kv[2] = (struct tkv){ 'h', ui->o.host };
 	kv[3] = (struct tkv){ 'p', ui->o.port };
 	s = transcript_expand(ui->r.private_title, kv, 4);
-	XtVaSetValues(dw->shell, XmNtitle, s, XmNiconName, s, NULL);
+	xmu_set_names(dw->shell, s, s);
 	free(s);
 	s = transcript_expand(ui->r.private_header, kv, 4);
 	xmu_set_label(dw->header, s);
@@ -287,6 +287,7 @@ dm_show(struct dmwin *dw)
 
 	if (!was) {
 		XtPopup(dw->shell, XtGrabNone);
+		xmu_set_names(dw->shell, NULL, NULL);
 		dw->shown = true;
 	} else if (XtIsRealized(dw->shell))
 		XRaiseWindow(XtDisplay(dw->shell), XtWindow(dw->shell));

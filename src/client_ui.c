@@ -181,7 +181,7 @@ icon_label_show(struct client_ui *ui)
 	kv[KV_CONN] = (struct tkv){ 'u', n };
 	s = transcript_expand(ui->unread > 0 ? ui->r.icon_unread :
 	    ui->r.icon_label, kv, KV_CONN + 1);
-	XtVaSetValues(ui->top, XmNiconName, s, NULL);
+	xmu_set_names(ui->top, NULL, s);
 	free(s);
 }
 
@@ -253,7 +253,7 @@ set_title(struct client_ui *ui)
 	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
 	    ui->r.title_on : ui->r.title_off, kv, KV_CONN);
 	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
-	XtVaSetValues(ui->top, XmNtitle, s, NULL);
+	xmu_set_names(ui->top, s, NULL);
 	free(s);
 	icon_label_show(ui);
 }
@@ -1111,6 +1111,7 @@ client_ui_realize(struct client_ui *ui)
 	icon_install(ui);
 	set_title(ui);
 	XtRealizeWidget(ui->top);
+	xmu_set_names(ui->top, NULL, NULL);
 	panes_realized(ui);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
 }

@@ -966,6 +966,7 @@ server_ui_create(Widget top)
 	xmu_set_icon(top, xchatd_bits, xchatd_mask_bits, xchatd_width,
 	    xchatd_height);
 	XtRealizeWidget(top);
+	xmu_set_names(top, NULL, NULL);
 	return ui;
 }
 

@@ -63,6 +63,34 @@ xmu_display_name(int argc, char **argv)
 	return XDisplayName(NULL);
 }
 
+static void
+net_wm_name(Widget shell, const char *prop, const char *value)
+{
+	Display	*d = XtDisplay(shell);
+
+	if (value == NULL)
+		return;
+	XChangeProperty(d, XtWindow(shell), XInternAtom(d, prop, False),
+	    XInternAtom(d, "UTF8_STRING", False), 8, PropModeReplace,
+	    (const unsigned char *)value, (int)strlen(value));
+}
+
+void
+xmu_set_names(Widget shell, const char *title, const char *icon)
+{
+	char	*t = NULL, *i = NULL;
+
+	if (title != NULL)
+		XtVaSetValues(shell, XmNtitle, title, NULL);
+	if (icon != NULL)
+		XtVaSetValues(shell, XmNiconName, icon, NULL);
+	if (!XtIsRealized(shell))
+		return;
+	XtVaGetValues(shell, XmNtitle, &t, XmNiconName, &i, NULL);
+	net_wm_name(shell, "_NET_WM_NAME", t);
+	net_wm_name(shell, "_NET_WM_ICON_NAME", i);
+}
+
 void
 xmu_set_icon(Widget shell, const unsigned char *bits,
     const unsigned char *mask, unsigned width, unsigned height)

@@ -36,6 +36,17 @@
 const char *xmu_display_name(int argc, char **argv);
 
 /*
+ * Set the shell's title and icon name (UTF-8; NULL leaves one as it
+ * is), and, once the shell is realized, copy both into _NET_WM_NAME
+ * and _NET_WM_ICON_NAME as UTF8_STRING: today's window managers read
+ * those first, and they hold any character whatever the locale (the
+ * ICCCM properties Xt writes are converted through the locale).  Call
+ * it with NULL, NULL after realizing the shell to copy what was set
+ * before.
+ */
+void	xmu_set_names(Widget shell, const char *title, const char *icon);
+
+/*
  * Give the shell the icon bits (a bitmap of width by height, as in an
  * XBM file: 1 bits are the picture) with its mask (1 bits opaque) in
  * its WM_HINTS, XmNiconPixmap and XmNiconMask, so that the window

@@ -22,10 +22,11 @@ RES = os.path.join(xc.SRCDIR, "resources") + "/"
 PROCS = []
 
 
-def start(cmd, name):
+def start(cmd, name, **more):
     home = os.path.join(T, "home")
     os.makedirs(home, exist_ok=True)
-    env = dict(os.environ, LANG="C.UTF-8", XAPPLRESDIR=RES, HOME=home)
+    env = dict(os.environ, LANG="C.UTF-8", XAPPLRESDIR=RES, HOME=home,
+               **more)
     p = subprocess.Popen(cmd, env=env,
                          stderr=open(os.path.join(T, name + ".err"), "ab"))
     PROCS.append(p)
@@ -45,7 +46,9 @@ def window(cls, proc):
             if "WM_HINTS" in prop(w, "WM_HINTS"):
                 return w
         time.sleep(0.1)
-    xc.fail("no window of class " + cls)
+    errs = [open(os.path.join(T, f), errors="replace").read()[-2000:]
+            for f in sorted(os.listdir(T)) if f.endswith(".err")]
+    xc.fail("no window of class %s; stderr: %s" % (cls, errs))
 
 
 def prop(win, *names):
@@ -136,6 +139,35 @@ def run(srv, st):
     wait(cw, lambda o: not urgent(o), "the focus ends the urgency")
     print("4. opened: icon name xchat; focused: no urgency")
     rui.close()
+
+    # Names beyond Latin-1 in the title, whatever the locale: the
+    # UTF8_STRING properties today's window managers read first.
+    nick = "Zé日本"
+    c.kill()
+    c.wait()
+    # Its window gone first (a new client may get the same window id).
+    end = time.time() + 30
+    while subprocess.run(["xprop", "-id", cw, "WM_NAME"],
+                         capture_output=True).returncode == 0:
+        xc.check(time.time() < end, "xchat's window outlived it")
+        time.sleep(0.1)
+    c2 = start([xc.XCHAT, "-port", str(srv.port), "-nick", nick], "xchat",
+               LC_ALL="C")
+    w2 = window("XChat", c2)
+    u = dict(os.environ, LC_ALL="C.UTF-8")
+    end = time.time() + 30
+    while True:
+        out = subprocess.run(["xprop", "-id", w2, "_NET_WM_NAME",
+                              "_NET_WM_ICON_NAME"], capture_output=True,
+                             text=True, env=u).stdout
+        if ('_NET_WM_NAME(UTF8_STRING) = "xchat: #' in out and
+                " %s on " % nick in out and
+                '_NET_WM_ICON_NAME(UTF8_STRING) = "xchat"' in out):
+            break
+        if time.time() > end:
+            xc.fail("no UTF-8 title with %s: %s" % (nick, out))
+        time.sleep(0.1)
+    print("5. _NET_WM_NAME and _NET_WM_ICON_NAME in UTF-8 in the C locale")
 
 
 main()
