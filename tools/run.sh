@@ -10,12 +10,16 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 sh tools/deps.sh || exit 1
-if [ ! -x _build/normal/src/xchatd ] || [ ! -x _build/normal/src/xchat ]; then
-	[ -x configure ] || sh autogen.sh >/dev/null || exit 1
-	mkdir -p _build/normal
-	(cd _build/normal && "$top/configure" -q && make -j"$(nproc)" >/dev/null) ||
-	    exit 1
-fi
+# Build, or bring an older build up to date (make redoes only what
+# changed), so that a tree updated since never runs stale programs.
+[ -x configure ] || sh autogen.sh >/dev/null 2>&1 ||
+    { echo "run.sh: autogen.sh failed" >&2; exit 1; }
+mkdir -p _build/normal
+[ -f _build/normal/Makefile ] ||
+    (cd _build/normal && "$top/configure" -q) || exit 1
+(cd _build/normal && make -j"$(nproc)" >make.out 2>&1) ||
+    { tail -30 _build/normal/make.out; echo "run.sh: the build failed" \
+      "(_build/normal/make.out)" >&2; exit 1; }
 B=$top/_build/normal/src
 export XAPPLRESDIR="$top/resources/"
 PORT=12345
