@@ -142,8 +142,9 @@ static const char usage_tail[] =
 "  -version             print the version and exit\n"
 "The standard X Toolkit options work too: -display, -geometry, -name,\n"
 "-title, -iconic, -bg, -fg, -xrm 'XChat*resource: value', ...\n"
-"In the window: Enter sends; Up/Down walk the input history; /nick NAME,\n"
-"/quit [text], /help.  See xchat(1).\n"
+"In the window: Enter sends; Up/Down walk the input history; Ctrl+F\n"
+"finds; /nick NAME, /msg NICK [TEXT] (a private window), /me TEXT,\n"
+"/away [REASON], /back, /quit [TEXT]; /help lists them.  See xchat(1).\n"
 "Exit status: 0 normal end, 1 no display or another run-time error,\n"
 "2 a bad option or resource value.\n";
 
