@@ -25,6 +25,7 @@ g = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(g)
 xc = g.xc
 T = g.T
+import xgui  # noqa: E402
 
 
 def log(*a):
@@ -83,9 +84,7 @@ def window_named(part):
 
 def type_in(win, text):
     subprocess.run(["xdotool", "windowfocus", "--sync", win], check=True)
-    slow = any(ord(ch) > 127 for ch in text)
-    subprocess.run(["xdotool", "type", "--delay", "40" if slow else "2",
-                    text], check=True)
+    xgui.type_text(text)
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
 
