@@ -19,7 +19,7 @@
 struct ul_user {
 	uint64_t	 id;
 	char		*nick;		/* display-clean UTF-8 */
-	char		*sortkey;	/* nick_sort_key(nick), made once */
+	char		*sortkey;	/* nick_sort_key(nick), once */
 	char		*away;		/* reason, "" away without one, or NULL */
 	unsigned	 flags;		/* UL_KEYED, UL_KEYWARN */
 	size_t		 idx;		/* the list's own bookkeeping */

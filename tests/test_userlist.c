@@ -1,8 +1,9 @@
 /*
  * test_userlist.c -- the client's user list model: order (Unicode
- * collation without case, then id), lookups, and the edits: a display that applies
- * them one by one (or rebuilds when told) always ends up showing the
- * list, through random joins, renames, away marks and departures.
+ * collation without case, then id), lookups, and the edits: a display
+ * that applies them one by one (or rebuilds when told) always ends up
+ * showing the list, through random joins, renames, away marks and
+ * departures.
  * Also the cost of 100,000 USER lines and of 1,000 renames among
  * them (printed, not asserted).
  * Part of xchat; see COPYING for the licence.
