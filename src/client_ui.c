@@ -893,6 +893,12 @@ transcript_drawable(void *arg, uint32_t c)
 	return XftCharExists(XtDisplay(ui->text), ui->xft, c);
 }
 
+bool
+client_drawable(struct client_ui *ui, uint32_t c)
+{
+	return transcript_drawable(ui, c);
+}
+
 /* The log view: n lines arrived below a view scrolled back (0: none). */
 static void
 transcript_below(void *arg, size_t n)
