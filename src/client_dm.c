@@ -247,6 +247,15 @@ dm_build(struct dmwin *dw)
 	XmAddWMProtocolCallback(dw->shell, wm_delete, dm_close_cb, dw);
 }
 
+/* As in the main transcript, a character the font lacks is [U+XXXX]. */
+static bool
+dm_drawable(void *arg, uint32_t c)
+{
+	struct dmwin	*dw = arg;
+
+	return client_drawable(dw->ui, c);
+}
+
 /* The window of user id (nick: len bytes as received), made if new. */
 static struct dmwin *
 dm_get(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
@@ -267,6 +276,7 @@ dm_get(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
 	dm_build(dw);
 	dw->lv = logview_new(dw->text, (int)ui->o.save_lines,
 	    ui->r.cont_mark, &hooks, dw);
+	logview_set_drawable(dw->lv, dm_drawable);
 	transcript_init(&dw->t, &dw->ts, dm_added, dw);
 	dw->t.shared = dm_shared;
 	dm_titles(dw);
@@ -482,7 +492,7 @@ client_dm_dump(struct client_ui *ui, FILE *fp)
 {
 	struct dmwin	*dw;
 	size_t		 i;
-	char		*in;
+	char		*in, *p;
 
 	/* What a test clicks: the main input line, File > Reconnect. */
 	xmu_dump_widget(fp, ui->top, "*work.input");
@@ -499,6 +509,13 @@ client_dm_dump(struct client_ui *ui, FILE *fp)
 		for (i = 0; i < dw->t.nlines; i++)
 			fprintf(fp, "privline %" PRIu64 " %s\n", dw->id,
 			    dw->t.lines[i].s);
+		/* What the text widget holds, rows joined by '|'. */
+		in = XmTextGetString(dw->text);
+		for (p = in; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = '|';
+		fprintf(fp, "privtext %" PRIu64 " %s\n", dw->id, in);
+		XtFree(in);
 	}
 }
 

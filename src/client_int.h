@@ -105,6 +105,11 @@ void	 client_view_kv(struct client_ui *, struct tkv *kv);
 void	 client_keywarn_show(struct client_ui *, bool on);
 /* Scroll the transcript to its end and follow new lines again. */
 void	 client_follow(struct client_ui *);
+/*
+ * Can the transcript's font draw code point c?  (The private windows'
+ * texts have the same render table.)  True if it cannot tell.
+ */
+bool	 client_drawable(struct client_ui *, uint32_t c);
 
 /* client_act.c */
 /* The menu bar (File, Help) under ui->main; returns it. */

@@ -52,10 +52,13 @@ client_res_load(Widget top, struct client_res *r)
  * usable, Unicode-capable window, visibly marked.
  */
 String client_res_fallbacks[] = {
-	"XChat*renderTable: xft",
+	"XChat*renderTable: xft, symbol",
 	"XChat*renderTable.xft.fontType: FONT_IS_XFT",
 	"XChat*renderTable.xft.fontName: DejaVu Sans Mono",
 	"XChat*renderTable.xft.fontSize: 10",
+	"XChat*renderTable.symbol.fontType: FONT_IS_XFT",
+	"XChat*renderTable.symbol.fontName: Symbola",
+	"XChat*renderTable.symbol.fontSize: 10",
 	"XChat.geometry: 860x520",
 	"XChat*transcript.rows: 24",
 	"XChat*transcript.columns: 80",

@@ -793,6 +793,8 @@ client_users_build(struct client_ui *ui, Widget pane)
 	XtSetArg(args[1], XmNlistSizePolicy, XmCONSTANT);
 	XtSetArg(args[2], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
 	ui->users = XmCreateScrolledList(pane, "users", args, 3);
+	/* Labels and items draw what the font lacks with the fallback. */
+	xmu_fallback_init(ui->users);
 	sw = XtParent(ui->users);
 	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_WIDGET,
 	    XmNtopWidget, ui->usercount,
@@ -804,6 +806,27 @@ client_users_build(struct client_ui *ui, Widget pane)
 	    ui->r.user_more);
 	userview_marks(ui->uv, ui->r.mark_keyed, ui->r.mark_keychanged);
 	ui->ucount = (size_t)-1;
+}
+
+/*
+ * For the test dumps: the runs of the user list's items and of the
+ * status line drawn with the fallback font.
+ */
+static void
+fallback_dump(struct client_ui *ui, FILE *fp)
+{
+	XmStringTable	 items = NULL;
+	XmString	 x = NULL;
+	int		 n = 0, i;
+
+	fputs("fallback:", fp);
+	XtVaGetValues(ui->users, XmNitems, &items, XmNitemCount, &n, NULL);
+	for (i = 0; i < n; i++)
+		xmu_fallback_dump(fp, items[i]);
+	XtVaGetValues(ui->status, XmNlabelString, &x, NULL);
+	xmu_fallback_dump(fp, x);
+	XmStringFree(x);
+	fputc('\n', fp);
 }
 
 /* The count above the user list (ourselves included), when it changed. */
@@ -887,6 +910,12 @@ transcript_drawable(void *arg, uint32_t c)
 			return true;
 	}
 	return XftCharExists(XtDisplay(ui->text), ui->xft, c);
+}
+
+bool
+client_drawable(struct client_ui *ui, uint32_t c)
+{
+	return transcript_drawable(ui, c);
 }
 
 /* The log view: n lines arrived below a view scrolled back (0: none). */
@@ -1170,6 +1199,7 @@ client_ui_dump(struct client_ui *ui)
 	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
 	userview_dump(ui->uv, fp);
 	xmu_dump_list(fp, ui->users, "usercount", "useritem", "item");
+	fallback_dump(ui, fp);
 	xmu_dump_widget(fp, ui->top, "*keyWarning");
 	for (k = 0; k < XtNumber(layout); k++)
 		xmu_dump_widget(fp, ui->top, layout[k]);

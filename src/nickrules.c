@@ -1,7 +1,8 @@
 /*
  * nickrules.c -- nick validity and uniqueness keys (see nickrules.h),
  * with ICU: character properties (u_charType, u_hasBinaryProperty),
- * NFKC (unorm2) and confusable skeletons (uspoof).  The only file that
+ * NFKC (unorm2) and confusable skeletons (uspoof); and the order of
+ * nicks in a list, by collation (ucol).  The only file that
  * includes ICU headers.  The normaliser and the spoof checker are set
  * up on first use and kept for the life of the program; if ICU cannot
  * give them, every key fails, so that nicks are refused, never let
@@ -11,10 +12,13 @@
 #include "config.h"
 
 #include <assert.h>
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/ucol.h>
 #include <unicode/unorm2.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
@@ -22,6 +26,7 @@
 #include "log.h"
 #include "nickrules.h"
 #include "utf8.h"
+#include "xmalloc.h"
 
 /* UTF-16 units: 32 bytes of nick are at most 32 units, and NFKC turns
    a code point into at most 18 (U+FDFA), the skeleton maps less. */
@@ -280,4 +285,91 @@ nick_escape(const char *nick, size_t len, char *out, size_t outsz)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+/* The collator for nick_sort_key, or NULL (then bytes order). */
+static UCollator	*collator;
+static int		 coll_state;	/* as icu_state */
+
+/*
+ * ICU's name for the LC_COLLATE locale ("pt_BR.UTF-8@euro" gives
+ * "pt_BR"); "" (root) for C and POSIX, whose ICU form (en_US_POSIX)
+ * orders by code point and so by case.
+ */
+static void
+collate_locale(char *out, size_t outsz)
+{
+	const char	*l = setlocale(LC_COLLATE, NULL);
+	size_t		 n;
+
+	if (l == NULL)
+		l = "";
+	n = strcspn(l, ".@");
+	if (n >= outsz || (n == 1 && l[0] == 'C') ||
+	    (n == 5 && strncmp(l, "POSIX", 5) == 0))
+		n = 0;
+	memcpy(out, l, n);
+	out[n] = '\0';
+}
+
+/* Open the collator once; false (reported once) if it cannot be. */
+static bool
+collator_ready(void)
+{
+	UErrorCode	 e = U_ZERO_ERROR;
+	char		 loc[64];
+
+	if (coll_state != 0)
+		return coll_state > 0;
+	collate_locale(loc, sizeof loc);
+	collator = ucol_open(loc, &e);
+	if (U_FAILURE(e) && loc[0] != '\0') {
+		e = U_ZERO_ERROR;
+		collator = ucol_open("", &e);
+	}
+	if (U_SUCCESS(e))
+		ucol_setStrength(collator, UCOL_SECONDARY);
+	if (U_FAILURE(e)) {
+		log_warnx("user list order: ICU collator: %s: nicks sort "
+		    "by bytes", u_errorName(e));
+		if (collator != NULL)
+			ucol_close(collator);
+		collator = NULL;
+		coll_state = -1;
+		return false;
+	}
+	coll_state = 1;
+	return true;
+}
+
+/*
+ * UTF-8 to UTF-16 (invalid bytes as U+FFFD), then ucol_getSortKey,
+ * asked twice when the first buffer is too short.
+ */
+char *
+nick_sort_key(const char *nick, size_t len)
+{
+	UErrorCode	 e = U_ZERO_ERROR;
+	UChar		*u;
+	uint8_t		*key;
+	int32_t		 ulen, need, cap;
+
+	if (len > INT32_MAX / 2 || !collator_ready())
+		return xstrndup(nick, len);
+	/* UTF-16 needs no more units than UTF-8 has bytes. */
+	u = xreallocarray(NULL, len + 1, sizeof *u);
+	u_strFromUTF8WithSub(u, (int32_t)len + 1, &ulen, nick, (int32_t)len,
+	    0xfffd, NULL, &e);
+	if (U_FAILURE(e))
+		ulen = 0;
+	cap = 4 * ulen + 16;
+	key = xmalloc((size_t)cap);
+	need = ucol_getSortKey(collator, u, ulen, key, cap);
+	if (need > cap) {
+		key = xrealloc(key, (size_t)need);
+		ucol_getSortKey(collator, u, ulen, key, need);
+	} else if (need == 0)
+		key[0] = '\0';
+	free(u);
+	return (char *)key;
 }

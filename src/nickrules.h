@@ -103,4 +103,20 @@ bool	 nick_key_userid(const char *key, size_t keylen, char *digits,
  */
 size_t	 nick_escape(const char *nick, size_t len, char *out, size_t outsz);
 
+/*
+ * The order in which a list shows nicks: return a new NUL-terminated
+ * sort key (the caller frees it) of the len bytes of UTF-8 at nick, so
+ * that comparing two keys with strcmp orders their nicks as the
+ * Unicode Collation Algorithm does for the user's LC_COLLATE locale
+ * (the root order for C and POSIX), at secondary strength: case is
+ * ignored ("Álvaro" and "álvaro" compare equal), accents order after
+ * the base letters ("eva" < "Éva" < "evo"), and any letter in any case
+ * sorts between its neighbours of the alphabet.  The collator is
+ * ICU's (ucol), opened on first use and kept for the life of the
+ * program; if ICU cannot open one (reported once with log_warnx) the
+ * key is a copy of the bytes.  Invalid UTF-8 sorts as U+FFFD.  Never
+ * fails (allocation failure aborts).
+ */
+char	*nick_sort_key(const char *nick, size_t len);
+
 #endif

@@ -1,11 +1,13 @@
 /*
  * userlist.c -- the client's user list model: an array of users kept
- * sorted by (ASCII-folded nick, id) with binary search, an
+ * sorted by (collation key of the nick, id) with binary search, an
  * open-addressing table from id to user, and the last edits (at most
  * OPS_MAX; more turn into "rebuild").  While a rebuild is due no
  * position is needed: users are appended unsorted and the array is
  * sorted once, when the window asks for it (so 100,000 USER lines cost
- * one qsort, not 100,000 insertions).
+ * one qsort, not 100,000 insertions).  The collation key (ICU's, from
+ * nick_sort_key) is made once per nick, when it is set: comparisons
+ * are then strcmp.
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nickrules.h"
 #include "userlist.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -99,6 +102,7 @@ static void
 user_free(struct ul_user *u)
 {
 	free(u->nick);
+	free(u->sortkey);
 	free(u->away);
 	free(u);
 }
@@ -146,22 +150,14 @@ record(struct userlist *ul, enum ul_op_kind kind, size_t pos, uint64_t id)
 	ul->ops[ul->nops++] = (struct ul_op){ kind, pos, id };
 }
 
-/* The order: nick with ASCII letters folded, then id. */
+/* The order: the nick's collation key, then id. */
 static int
 user_cmp(const struct ul_user *a, const struct ul_user *b)
 {
-	const unsigned char	*p = (const unsigned char *)a->nick;
-	const unsigned char	*q = (const unsigned char *)b->nick;
-	int			 x, y;
+	int	 c = strcmp(a->sortkey, b->sortkey);
 
-	for (;; p++, q++) {
-		x = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
-		y = *q >= 'A' && *q <= 'Z' ? *q + 32 : *q;
-		if (x != y)
-			return x - y;
-		if (x == 0)
-			break;
-	}
+	if (c != 0)
+		return c;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
@@ -252,6 +248,7 @@ userlist_set(struct userlist *ul, uint64_t id, const char *nick,
 		u = xcalloc(1, sizeof *u);
 		u->id = id;
 		u->nick = clean;
+		u->sortkey = nick_sort_key(clean, strlen(clean));
 		table_put(ul->table, ul->tcap, u);
 		ul->tused++;
 		record(ul, UL_ADD, sorted_insert(ul, u), id);
@@ -264,7 +261,9 @@ userlist_set(struct userlist *ul, uint64_t id, const char *nick,
 	}
 	from = sorted_remove(ul, u);
 	free(u->nick);
+	free(u->sortkey);
 	u->nick = clean;
+	u->sortkey = nick_sort_key(clean, strlen(clean));
 	to = sorted_insert(ul, u);
 	if (from == to)
 		record(ul, UL_SET, to, id);

@@ -1,6 +1,7 @@
 /*
  * userlist.h -- the client's list of the other users, without a
- * display: sorted by nick (ASCII case folded, then id), found by id in
+ * display: sorted by nick (Unicode collation without case, the user's
+ * locale's, see nick_sort_key; then id), found by id in
  * constant time, and keeping the edits (add, delete, replace at a
  * position) made since the window last showed it, so that the window
  * applies a few changes one by one and many at once with one rebuild.
@@ -18,6 +19,7 @@
 struct ul_user {
 	uint64_t	 id;
 	char		*nick;		/* display-clean UTF-8 */
+	char		*sortkey;	/* nick_sort_key(nick), once */
 	char		*away;		/* reason, "" away without one, or NULL */
 	unsigned	 flags;		/* UL_KEYED, UL_KEYWARN */
 	size_t		 idx;		/* the list's own bookkeeping */

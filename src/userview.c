@@ -264,10 +264,8 @@ userview_dump(struct userview *uv, FILE *fp)
 	XtVaGetValues(uv->list, XmNitems, &items, XmNitemCount, &n, NULL);
 	fprintf(fp, "users:");
 	for (i = 0; i < n; i++) {
-		s = NULL;
-		if (XmStringGetLtoR(items[i], XmFONTLIST_DEFAULT_TAG, &s) &&
-		    s != NULL)
-			fprintf(fp, "%s%s", i > 0 ? " | " : " ", s);
+		s = xmu_string_text(items[i]);
+		fprintf(fp, "%s%s", i > 0 ? " | " : " ", s);
 		XtFree(s);
 	}
 	fprintf(fp, "\n");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <X11/IntrinsicP.h>
 #include <X11/Shell.h>
@@ -22,6 +23,7 @@
 #include <Xm/List.h>
 #include <Xm/LabelG.h>
 #include <Xm/Text.h>
+#include <X11/Xft/Xft.h>
 
 #include "log.h"
 #include "utf8.h"
@@ -145,10 +147,182 @@ xmu_add_item(Widget menu, const char *name, XtCallbackProc cb,
 	return w;
 }
 
+/*
+ * The fallback rendition (xmu_fallback_init): the main font, whose
+ * characters need no fallback, on its display; NULL: no fallback, a
+ * string is one segment.
+ */
+static Display	*fb_dpy;
+static XftFont	*fb_main;
+
+bool
+xmu_fallback_init(Widget w)
+{
+	XmRenderTable	 rt = NULL;
+	XmStringTag	*tags = NULL;
+	XmRendition	 rend;
+	char		*name = NULL;
+	unsigned char	 type = 0;
+	Arg		 a[2];
+	int		 n, i;
+	bool		 has = false;
+
+	XtVaGetValues(w, XmNrenderTable, &rt, NULL);
+	if (fb_main != NULL || rt == NULL ||
+	    (n = XmRenderTableGetTags(rt, &tags)) <= 0)
+		return false;
+	for (i = 1; i < n; i++)
+		has = has || strcmp(tags[i], XMU_FALLBACK_TAG) == 0;
+	if (has && strcmp(tags[0], XMU_FALLBACK_TAG) != 0 &&
+	    (rend = XmRenderTableGetRendition(rt, tags[0])) != NULL) {
+		XtSetArg(a[0], XmNfontName, &name);
+		XtSetArg(a[1], XmNfontType, &type);
+		XmRenditionRetrieve(rend, a, 2);
+		if (type == XmFONT_IS_XFT && name != NULL &&
+		    name != (char *)XmAS_IS)
+			fb_main = XftFontOpenName(XtDisplay(w),
+			    XScreenNumberOfScreen(XtScreen(w)), name);
+		XmRenditionFree(rend);
+	}
+	for (i = 0; i < n; i++)
+		XtFree(tags[i]);
+	XtFree((char *)tags);
+	fb_dpy = XtDisplay(w);
+	return fb_main != NULL;
+}
+
+/* Append the n bytes at s as a segment (fallback: the fallback's). */
+static XmString
+fb_append(XmString x, const char *s, size_t n, bool fallback)
+{
+	char		*t = xstrndup(s, n);
+	XmString	 seg;
+
+	if (fallback)
+		seg = XmStringGenerate(t, XmFONTLIST_DEFAULT_TAG,
+		    XmCHARSET_TEXT, (XmStringTag)XMU_FALLBACK_TAG);
+	else
+		seg = XmStringCreateLocalized(t);
+	free(t);
+	return x == NULL ? seg : XmStringConcatAndFree(x, seg);
+}
+
+/*
+ * Cut utf8 into runs of characters the main font has and runs of those
+ * it lacks (drawn with the fallback rendition); a character of no
+ * width the main font lacks (a variation selector) is left out, as in
+ * the transcript.
+ */
+static XmString
+fb_string(const char *utf8)
+{
+	size_t		 len = strlen(utf8), i = 0, start = 0, n;
+	XmString	 x = NULL;
+	wchar_t		 wc;
+	mbstate_t	 st;
+	bool		 fb = false, cfb;
+
+	memset(&st, 0, sizeof st);
+	while (i < len) {
+		n = mbrtowc(&wc, utf8 + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			wc = (unsigned char)utf8[i];
+		}
+		cfb = (unsigned long)wc >= 0x80 &&
+		    !XftCharExists(fb_dpy, fb_main, (FcChar32)wc);
+		if (cfb && wcwidth(wc) <= 0) {
+			if (i > start)
+				x = fb_append(x, utf8 + start, i - start, fb);
+			start = i + n;
+		} else if (cfb != fb) {
+			if (i > start)
+				x = fb_append(x, utf8 + start, i - start, fb);
+			start = i;
+			fb = cfb;
+		}
+		i += n;
+	}
+	if (i > start || x == NULL)
+		x = fb_append(x, utf8 + start, i - start, fb);
+	return x;
+}
+
+/*
+ * The text of x, components walked one by one (XmStringUnparse frees a
+ * rendition tag twice in Motif 2.3.8, and XmStringGetLtoR gives the
+ * first segment only): all of it, separators as newlines and tab
+ * components as tabs; or (runs) only the fallback runs, each after a
+ * space.  Allocated with XtMalloc.
+ */
+static char *
+string_walk(XmString x, bool runs)
+{
+	XmStringContext		 ctx;
+	XmStringComponentType	 type;
+	unsigned int		 len;
+	XtPointer		 val;
+	bool			 in = false;
+	char			*out = XtMalloc(1);
+	size_t			 n = 0;
+
+	out[0] = '\0';
+	if (x == NULL || !XmStringInitContext(&ctx, x))
+		return out;
+	while ((type = XmStringGetNextTriple(ctx, &len, &val)) !=
+	    XmSTRING_COMPONENT_END) {
+		if (type == XmSTRING_COMPONENT_RENDITION_BEGIN)
+			in = val != NULL &&
+			    strcmp(val, XMU_FALLBACK_TAG) == 0;
+		else if (type == XmSTRING_COMPONENT_RENDITION_END)
+			in = false;
+		else if ((type == XmSTRING_COMPONENT_TEXT ||
+		    type == XmSTRING_COMPONENT_LOCALE_TEXT) && val != NULL &&
+		    (in || !runs)) {
+			out = XtRealloc(out, (Cardinal)(n + len + 2));
+			if (runs)
+				out[n++] = ' ';
+			memcpy(out + n, val, len);
+			n += len;
+		} else if (!runs && (type == XmSTRING_COMPONENT_SEPARATOR ||
+		    type == XmSTRING_COMPONENT_TAB)) {
+			out = XtRealloc(out, (Cardinal)(n + 2));
+			out[n++] = type == XmSTRING_COMPONENT_TAB ? '\t' :
+			    '\n';
+		}
+		out[n] = '\0';
+		XtFree(val);
+	}
+	XmStringFreeContext(ctx);
+	return out;
+}
+
+char *
+xmu_string_text(XmString x)
+{
+	return string_walk(x, false);
+}
+
+void
+xmu_fallback_dump(FILE *fp, XmString x)
+{
+	char	*t = string_walk(x, true);
+
+	fputs(t, fp);
+	XtFree(t);
+}
+
 /* A compound string for UTF-8 text; the caller frees it. */
 XmString
 xmu_string(const char *utf8)
 {
+	const unsigned char	*p;
+
+	if (fb_main != NULL)
+		for (p = (const unsigned char *)utf8; *p != '\0'; p++)
+			if (*p >= 0x80)
+				return fb_string(utf8);
 	return XmStringCreateLocalized((char *)utf8);
 }
 
@@ -165,15 +339,16 @@ char *
 xmu_label_text(Widget w)
 {
 	XmString	 s = NULL;
-	char		*t;
+	char		*t, *p;
 
 	XtVaGetValues(w, XmNlabelString, &s, NULL);
 	if (s == NULL)
 		return xstrdup("");
-	t = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT, NULL, 0,
-	    XmOUTPUT_ALL);
+	p = xmu_string_text(s);
 	XmStringFree(s);
-	return t != NULL ? t : xstrdup("");
+	t = xstrdup(p);
+	XtFree(p);
+	return t;
 }
 
 Widget
@@ -363,8 +538,7 @@ xmu_dump_dialog(FILE *fp, Widget top, const char *name)
 		return;
 	XtVaGetValues(w, XmNmessageString, &s, NULL);
 	if (s != NULL) {
-		m = XmStringUnparse(s, NULL, XmCHARSET_TEXT, XmCHARSET_TEXT,
-		    NULL, 0, XmOUTPUT_ALL);
+		m = xmu_string_text(s);
 		XmStringFree(s);
 	}
 	for (char *c = m; c != NULL && *c != '\0'; c++)
@@ -391,8 +565,7 @@ xmu_dump_list(FILE *fp, Widget list, const char *count, const char *item,
 	XtVaGetValues(list, XmNitems, &items, XmNitemCount, &n, NULL);
 	fprintf(fp, "%s %d\n", count, n);
 	for (i = 0; i < n; i++) {
-		p = XmStringUnparse(items[i], NULL, XmCHARSET_TEXT,
-		    XmCHARSET_TEXT, NULL, 0, XmOUTPUT_ALL);
+		p = xmu_string_text(items[i]);
 		fprintf(fp, "%s %s%s\n", item, p != NULL ? p : "",
 		    XmListPosSelected(list, i + 1) ? " [selected]" : "");
 		XtFree(p);

@@ -63,7 +63,32 @@ Widget	xmu_add_menu(Widget menubar, const char *name, Widget *cascade);
 /* A push button named name in menu calling cb(w, data, call). */
 Widget	xmu_add_item(Widget menu, const char *name, XtCallbackProc cb,
 	    XtPointer data);
-/* An XmString from UTF-8 text in the current (UTF-8) locale. */
+/* The tag of the render table's fallback rendition. */
+#define XMU_FALLBACK_TAG	"symbol"
+/*
+ * If w's render table has a rendition tagged XMU_FALLBACK_TAG after a
+ * first one of an Xft font, make xmu_string draw each run of
+ * characters the first one lacks with the fallback (for every widget
+ * of the program from now on: their render tables must have the same
+ * two renditions, or a widget without the tag draws such runs with its
+ * first font, as before).  Opens the first font (kept for the life of
+ * the program) to know what it has.  Returns true if strings are now
+ * split; false (nothing changes) if the table has no such pair or the
+ * font cannot be opened.
+ */
+bool	xmu_fallback_init(Widget w);
+/*
+ * The text of x (separators as newlines), for a string of any number
+ * of segments; never NULL; the caller frees it with XtFree.
+ */
+char	*xmu_string_text(XmString x);
+/* For the test dumps: write " run" for each fallback run of x. */
+void	xmu_fallback_dump(FILE *fp, XmString x);
+/*
+ * An XmString from UTF-8 text in the current (UTF-8) locale: after
+ * xmu_fallback_init, in runs of the main font's characters and of the
+ * others (tagged XMU_FALLBACK_TAG).
+ */
 XmString xmu_string(const char *utf8);
 /* Set XmNlabelString of w from UTF-8 text. */
 void	xmu_set_label(Widget w, const char *utf8);

@@ -2,7 +2,8 @@
 bad values are one-line errors naming the option with exit 2, a port
 in use and an unwritable log exit 1 with a clear message, no display
 without -headless exits 1, IPv6 listen addresses work, resources set
-through -xrm and app-defaults are honoured."""
+through -xrm and app-defaults are honoured; and xc.Server starts on
+other ports when one it chose is taken before xchatd binds it."""
 import os
 import socket
 import subprocess
@@ -133,4 +134,22 @@ if have6:
         check("[::1]:" in srv.stderr(), "IPv6 listen address reported")
 else:
     print("no IPv6 loopback here: IPv6 part not run")
+
+# The harness itself: a free port taken by someone else before xchatd
+# binds it (two tests given the same free port) makes xc.Server start
+# on other ports, not fail.  The first port it is given is held here.
+held = socket.socket()
+held.bind(("127.0.0.1", 0))
+held.listen(1)
+given = [held.getsockname()[1]]
+real_free_port = xc.free_port
+xc.free_port = lambda: given.pop() if given else real_free_port()
+try:
+    with xc.Server(tls=False) as srv:
+        check(srv.port != held.getsockname()[1], "held port reused")
+        check(not given, "the held port was not tried")
+        check(srv.client().id == 1, "client of the restarted server")
+finally:
+    xc.free_port = real_free_port
+    held.close()
 print("e2e-options: ok")

@@ -25,6 +25,7 @@ g = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(g)
 xc = g.xc
 T = g.T
+import xgui  # noqa: E402
 
 
 def log(*a):
@@ -83,9 +84,7 @@ def window_named(part):
 
 def type_in(win, text):
     subprocess.run(["xdotool", "windowfocus", "--sync", win], check=True)
-    slow = any(ord(ch) > 127 for ch in text)
-    subprocess.run(["xdotool", "type", "--delay", "40" if slow else "2",
-                    text], check=True)
+    xgui.type_text(text)
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
 
@@ -341,6 +340,18 @@ def real_dm_v1(srv, ana, ana_id):
     wait_private(ana, bob.id, lambda sh, ls: any(
         "- [private] bob: resposta privada" in l for l in ls),
         "bob's DM in the window")
+    # A character the font lacks: [U+XXXX], as in the main transcript
+    # (issue 13; the private window showed a box).
+    bob.dm(8, ana_id, "festa \U0001F389")
+    bob.expect("OK 8 ", skip=("LEAVE", "JOIN", "NICK", "PING", "AWAY"))
+    has = subprocess.run(["fc-list", ":family=DejaVu Sans Mono:"
+                          "charset=1f389", "family"], capture_output=True,
+                         text=True).stdout.strip() != ""
+    want = "festa \U0001F389" if has else "festa [U+1F389]"
+    ana.wait(lambda s: any(l.startswith("privtext %d " % bob.id) and
+                           want in l for l in open(ana.dump,
+                                                   encoding="utf-8")),
+             "the DM's emoji in the private window as %r" % want)
     st = ana.state()
     xc.check("resposta privada" not in st["transcript"], "DM in main")
     bob.sendline("AWAY no almoço")

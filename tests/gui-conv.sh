@@ -3,10 +3,11 @@
 # client (private windows, away, actions, kick, long input, quieter
 # lines) under a private Xvfb, driven with xdotool (see
 # tests/gui-conv-test.py for the steps).
-# Skips (77) only when Xvfb or xdotool is missing.
+# Skips (77) only when Xvfb, xdotool or xmodmap is missing.
 . "${srcdir:-.}/tests/lib.sh"
 
 command -v xdotool >/dev/null 2>&1 || skip "xdotool is not installed"
+command -v xmodmap >/dev/null 2>&1 || skip "xmodmap is not installed"
 [ -x "$XCHAT" ] || fail "$XCHAT is not built"
 xc_start_xvfb
 export T XCHAT XCHATD

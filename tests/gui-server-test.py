@@ -23,6 +23,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import xc  # noqa: E402
+import xgui  # noqa: E402
 
 T = os.environ["T"]
 SRCDIR = os.environ.get("srcdir", HERE + "/..")
@@ -331,6 +332,7 @@ def test_main():
     d = w.wait_for(lambda d: d["dialogs"].get("*kickDialog") == "managed",
                    "the kick question again")
     click(*w.center(d, "*kickDialog*reason"))
+    xgui.bind_keys("  spam de links, não ")
     xdo("type", "--delay", "20", "  spam de links, não ")
     shot("kick")
     click(*w.center(d, "*kickDialog.OK"))

@@ -4,11 +4,12 @@
 # log, quit question, WM_DELETE_WINDOW, start-up error dialogs, log
 # failure, keyed clients (key column, Accounts dialog, Ban key), pt_BR
 # labels, fallback resources.  The steps are in
-# tests/gui-server-test.py.  Skips (77) only when Xvfb or xdotool is
-# missing.
+# tests/gui-server-test.py.  Skips (77) only when Xvfb, xdotool or
+# xmodmap is missing.
 . "${srcdir:-.}/tests/lib.sh"
 
 command -v xdotool >/dev/null 2>&1 || skip "xdotool is not installed"
+command -v xmodmap >/dev/null 2>&1 || skip "xmodmap is not installed"
 [ -x "$XCHATD" ] || fail "$XCHATD is not built"
 xc_start_xvfb
 export T XCHATD

@@ -19,6 +19,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import xc  # noqa: E402
+import xgui  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location(
     "guiclient", os.path.join(HERE, "gui-client-test.py"))
@@ -178,6 +179,7 @@ def in_dialog(title, *keys, text=None):
     w = dialog_window(title)
     xdo("windowfocus", "--sync", w)
     if text is not None:
+        xgui.bind_keys(text)
         xdo("type", "--delay", "5", text)
     if keys:
         xdo("key", *keys)

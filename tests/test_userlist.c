@@ -1,8 +1,9 @@
 /*
- * test_userlist.c -- the client's user list model: order (ASCII case
- * folded, then id), lookups, and the edits: a display that applies
- * them one by one (or rebuilds when told) always ends up showing the
- * list, through random joins, renames, away marks and departures.
+ * test_userlist.c -- the client's user list model: order (Unicode
+ * collation without case, then id), lookups, and the edits: a display
+ * that applies them one by one (or rebuilds when told) always ends up
+ * showing the list, through random joins, renames, away marks and
+ * departures.
  * Also the cost of 100,000 USER lines and of 1,000 renames among
  * them (printed, not asserted).
  * Part of xchat; see COPYING for the licence.
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "userlist.h"
@@ -72,11 +72,11 @@ display_ok(const struct userlist *ul)
 			return false;
 		if (i == 0)
 			continue;
-		/* In order: nick with ASCII case folded, then id. */
+		/* In order: collation key, then id. */
 		a = userlist_at(ul, i - 1);
 		b = userlist_at(ul, i);
-		if (strcasecmp(a->nick, b->nick) > 0 ||
-		    (strcasecmp(a->nick, b->nick) == 0 && a->id >= b->id))
+		if (strcmp(a->sortkey, b->sortkey) > 0 ||
+		    (strcmp(a->sortkey, b->sortkey) == 0 && a->id >= b->id))
 			return false;
 	}
 	return true;
@@ -112,6 +112,55 @@ test_order(void)
 	CHECK(userlist_find(ul, 2) == NULL);
 	CHECK(userlist_set(ul, 5, "a\001b", 3));	/* made displayable */
 	CHECK(strcmp(userlist_find(ul, 5)->nick, "a\357\277\275b") == 0);
+	userlist_free(ul);
+}
+
+/*
+ * Portuguese (and any) letters sort by Unicode collation, without
+ * case, not by bytes: an ASCII-only fold put every accented capital
+ * after "zebra", and "álvaro" far from "Álvaro".  The test runs in the
+ * C locale, that is in ICU's root order (which is also Portuguese's).
+ */
+static void
+test_unicode_order(void)
+{
+	static const struct { uint64_t id; const char *nick; } in[] = {
+		{ 1, "Z\303\251" },		/* Zé */
+		{ 2, "eva" },
+		{ 3, "\303\211va" },		/* Éva */
+		{ 4, "\303\241lvaro" },	/* álvaro */
+		{ 5, "\303\201lvaro" },	/* Álvaro */
+		{ 6, "ana" },
+		{ 7, "\303\211mile" },	/* Émile */
+		{ 8, "zebra" },
+		{ 9, "Ana" },
+		{ 10, "\303\251va" },		/* éva */
+		{ 11, "\303\207ai" },		/* Çai */
+		{ 12, "caio" },
+		{ 13, "\304\260rem" },	/* İrem */
+		{ 14, "igor" },
+	};
+	/* á=Á, a=A, Çai<caio, émile<eva, e<É=é, igor<İrem, ze<zebra */
+	static const uint64_t want[] = { 4, 5, 6, 9, 11, 12, 7, 2, 3, 10,
+	    14, 13, 1, 8 };
+	struct userlist	*ul = userlist_new();
+	size_t		 i;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++)
+		CHECK(userlist_set(ul, in[i].id, in[i].nick,
+		    strlen(in[i].nick)));
+	CHECK(userlist_count(ul) == sizeof want / sizeof want[0]);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (userlist_at(ul, i)->id != want[i])
+			printf("position %zu: #%llu %s, want #%llu\n", i,
+			    (unsigned long long)userlist_at(ul, i)->id,
+			    userlist_at(ul, i)->nick,
+			    (unsigned long long)want[i]);
+		CHECK(userlist_at(ul, i)->id == want[i]);
+	}
+	/* A rename moves by the same order (one position, once sorted). */
+	CHECK(!userlist_set(ul, 8, "\303\202nab", 5));	/* Ânab */
+	CHECK(userlist_at(ul, 4)->id == 8);
 	userlist_free(ul);
 }
 
@@ -187,6 +236,7 @@ int
 main(void)
 {
 	test_order();
+	test_unicode_order();
 	test_edits();
 	test_cost();
 	return unit_done("test_userlist");

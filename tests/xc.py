@@ -81,14 +81,30 @@ class Server:
     def __init__(self, *args, logfile=None, wrap=None, env=None, tls=True,
                  transport="plain"):
         self.dir = tempfile.mkdtemp(prefix="xchat-e2e.")
-        self.port = free_port()
         self.log = logfile or os.path.join(self.dir, "mensagens_log.txt")
         self.statedir = os.path.join(self.dir, "state")
         self.cert = os.path.join(self.statedir, "cert.pem")
         self.transport = transport
-        self.tlsport = 0
         self.fingerprint = None
+        self.wrap = wrap
+        self.env = dict(os.environ)
+        if env:
+            self.env.update(env)
         args = list(args)
+        # free_port() finds ports free now: another test may bind them
+        # before xchatd does, which then exits saying so.  Ports of our
+        # choosing are then chosen again (not those the arguments give).
+        ours = "-port" not in args and "-tlsport" not in args
+        for _ in range(10 if ours else 1):
+            if self.start(args, tls):
+                return
+        fail("xchatd did not start on any free port: " + self.stderr())
+
+    def start(self, args, tls):
+        """Start xchatd on new free ports; wait for its start-up lines.
+        False if it exited because a port was taken meanwhile."""
+        self.port = free_port()
+        self.tlsport = 0
         extra = []
         if "-tlsport" in args:
             self.tlsport = int(args[args.index("-tlsport") + 1])
@@ -104,26 +120,24 @@ class Server:
             extra += ["-statedir", self.statedir]
         if "-tlscert" in args:
             self.cert = args[args.index("-tlscert") + 1]
-        check(self.tlsport != 0 or transport == "plain",
+        check(self.tlsport != 0 or self.transport == "plain",
               "a TLS transport needs a TLS port")
         cmd = [XCHATD, "-headless", "-port", str(self.port),
                "-logfile", self.log] + extra + args
-        if wrap:
-            cmd = wrap + cmd
+        if self.wrap:
+            cmd = self.wrap + cmd
         self.err = open(os.path.join(self.dir, "xchatd.err"), "w+b")
-        e = dict(os.environ)
-        if env:
-            e.update(env)
         self.proc = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
-                                     env=e)
+                                     env=self.env)
         # Wait for the start-up lines rather than connecting, which
         # would use up client id 1; the TLS line comes after the other.
-        want = "TLS on " if self.tlsport != 0 else "listening on"
         deadline = time.time() + 10
-        if wrap:
+        if self.wrap:
             deadline += 50          # valgrind starts slowly
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                if "the port is already in use" in self.stderr():
+                    return False
                 fail("xchatd exited at start: " + self.stderr())
             m = re.search(r"TLS on \S+, server key (sha256:[0-9a-f]{64})\n",
                           self.stderr())
@@ -131,7 +145,7 @@ class Server:
                 self.fingerprint = m.group(1)
             if "listening on" in self.stderr() and \
                     (self.tlsport == 0 or self.fingerprint):
-                return
+                return True
             time.sleep(0.02)
         fail("xchatd did not start listening: " + self.stderr())
 

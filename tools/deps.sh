@@ -7,7 +7,7 @@ set -e
 cd "$(dirname "$0")/.."
 PKGS="build-essential autoconf automake pkg-config libmotif-dev
 libgcrypt20-dev libgnutls28-dev libicu-dev libxft-dev xvfb xdotool x11-utils x11-apps x11-xserver-utils
-imagemagick fonts-dejavu-core xfonts-base locales python3 clang
+imagemagick fonts-dejavu-core fonts-symbola xfonts-base locales python3 clang
 libclang-rt-14-dev valgrind python3-cryptography openssl
 twm desktop-file-utils debhelper lintian
 libhiredis-dev redis-server"
