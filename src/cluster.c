@@ -270,6 +270,7 @@ struct op {
 	size_t		 textlen;
 	char		 peer[NETIO_ADDRSTRLEN];
 	uint64_t	 n;		/* given by the store */
+	bool		 gone;		/* m, d: NAK'd already (abandoned) */
 };
 
 struct batch {
@@ -278,6 +279,7 @@ struct batch {
 	struct op	*ops;
 	size_t		 nops;
 	size_t		 cap;
+	struct batch	*next;		/* cl->sent: waiting for their reply */
 };
 
 /* A client of another server. */
@@ -337,6 +339,7 @@ struct cluster {
 	bool		 id_asked;
 
 	struct batch	*cur;		/* this round's operations */
+	struct batch	*sent;		/* sent, not answered yet */
 
 	struct rcl	**rc;
 	unsigned	 nrc, caprc;
@@ -517,6 +520,7 @@ cluster_submit(struct cluster *cl, struct client *c,
 		return;
 	}
 	o = op_new(cl, to != 0 ? 'd' : 'm', c);
+	c->inflight++;
 	if (to != 0) {
 		o->to = to;
 		/* The recipient's key, in the reason slot (a DM has none). */
@@ -583,24 +587,92 @@ cluster_left(struct cluster *cl, struct client *c, const char *reason)
 	o->nickkey = claim_key(c);
 }
 
+/* Op o (a message) was answered: its client may be waiting for it. */
+static void
+op_answered(struct hub *h, const struct op *o)
+{
+	struct client	*c = hub_client_by_id(h, o->id);
+
+	if (c != NULL)
+		hub_inflight_done(c);
+}
+
+/* NAK nolog c's messages of batch b, which will be answered no more. */
+static void
+batch_abandon(struct hub *h, struct batch *b, const struct client *c)
+{
+	struct op	*o;
+	size_t		 i;
+
+	for (i = 0; b != NULL && i < b->nops; i++) {
+		o = &b->ops[i];
+		if ((o->type != 'm' && o->type != 'd') || o->id != c->id ||
+		    o->gone)
+			continue;
+		o->gone = true;
+		nak_nolog(h, o->id, o->seq, "the cluster store did not "
+		    "answer in time");
+	}
+}
+
+void
+cluster_abandon(struct cluster *cl, struct client *c)
+{
+	struct batch	*b;
+
+	batch_abandon(cl->h, cl->cur, c);
+	for (b = cl->sent; b != NULL; b = b->next)
+		batch_abandon(cl->h, b, c);
+	c->inflight = 0;
+}
+
+unsigned long
+cluster_timeout_ms(const struct cluster *cl)
+{
+	return cl->timeout_ms;
+}
+
+/* Message o is stored and logged: OK to its sender, if still here. */
+static void
+op_ok(struct hub *h, const struct op *o)
+{
+	struct hub_client_info ci;
+	struct client	*c;
+	char		 buf[PROTO_MAX_FRAME];
+
+	h->st.accepted++;
+	if (o->type == 'd')
+		h->st.dms++;
+	if ((c = hub_client_by_id(h, o->id)) == NULL)
+		return;
+	if (o->type == 'd')
+		c->dms++;
+	else
+		c->msgs++;
+	hub_queue(c, buf, proto_encode_ok(buf, o->seq, strlen(o->seq), o->n));
+	if (h->ev->accepted != NULL) {
+		hub_info_of(c, &ci);
+		h->ev->accepted(h->ui, &ci, o->n, o->md5, o->text,
+		    o->textlen);
+	}
+	hub_inflight_done(c);
+}
+
 /* Write the log records of a stored batch; then OK each message. */
 static void
 batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 {
 	struct hub	*h = cl->h;
-	struct hub_client_info ci;
 	struct msglog_rec rec;
-	struct client	*c;
 	struct op	*o;
 	size_t		 i, nm = 0, written = 0, k;
 	int		 err = 0;
-	char		 buf[PROTO_MAX_FRAME];
 
 	if (msglog_pending(h->log) > 0 && h->pend_from != NULL)
 		hub_commit(h, h->pend_from);	/* cannot happen */
 	for (i = 0; i < b->nops && i < r->elements; i++) {
 		o = &b->ops[i];
-		if ((o->type != 'm' && o->type != 'd') ||
+		if ((o->type != 'm' && o->type != 'd') || o->gone ||
 		    r->element[i]->type !=
 		    REDIS_REPLY_INTEGER || r->element[i]->integer <= 0)
 			continue;
@@ -634,31 +706,17 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 		written = msglog_commit(h->log, &err);
 	for (i = 0, k = 0; i < b->nops; i++) {
 		o = &b->ops[i];
-		if (o->type != 'm' && o->type != 'd')
+		if ((o->type != 'm' && o->type != 'd') || o->gone)
 			continue;
 		if (o->n == 0 || k++ >= written) {
 			nak_nolog(h, o->id, o->seq, o->n == 0 ?
 			    "the cluster store refused it" :
 			    "stored in the cluster, but this server could "
 			    "not write its log");
+			op_answered(h, o);
 			continue;
 		}
-		h->st.accepted++;
-		if (o->type == 'd')
-			h->st.dms++;
-		if ((c = hub_client_by_id(h, o->id)) == NULL)
-			continue;
-		if (o->type == 'd')
-			c->dms++;
-		else
-			c->msgs++;
-		hub_queue(c, buf, proto_encode_ok(buf, o->seq,
-		    strlen(o->seq), o->n));
-		if (h->ev->accepted != NULL) {
-			hub_info_of(c, &ci);
-			h->ev->accepted(h->ui, &ci, o->n, o->md5, o->text,
-			    o->textlen);
-		}
+		op_ok(h, o);
 	}
 	if (err != 0)
 		log_warnx("cannot write log %s: messages stored in the "
@@ -673,10 +731,16 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 	struct cluster	*cl = b->cl;
 	redisReply	*r = reply;
 	const char	*why = "the cluster store is unreachable";
+	struct batch	**bp;
 	size_t		 i;
 
 	(void)ac;
 	cl->h->now = hub_now_ms();
+	for (bp = &cl->sent; *bp != NULL; bp = &(*bp)->next)
+		if (*bp == b) {
+			*bp = b->next;
+			break;
+		}
 	if (r != NULL && r->type == REDIS_REPLY_ARRAY) {
 		uint64_t	 rtt = now_us() - b->sent_us;
 
@@ -704,9 +768,12 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 			}
 		}
 		for (i = 0; i < b->nops; i++)
-			if (b->ops[i].type == 'm' || b->ops[i].type == 'd')
+			if ((b->ops[i].type == 'm' || b->ops[i].type == 'd') &&
+			    !b->ops[i].gone) {
 				nak_nolog(cl->h, b->ops[i].id, b->ops[i].seq,
 				    why);
+				op_answered(cl->h, &b->ops[i]);
+			}
 	}
 	if (b->nops > 0 && b->ops[b->nops - 1].type == 'q') {
 		cl->left = true;
@@ -770,6 +837,8 @@ cluster_round(struct cluster *cl)
 		if (i < 6 || (i - 6) % OP_FIELDS != 8)
 			lens[i] = strlen(argv[i]);
 	b->sent_us = now_us();
+	b->next = cl->sent;
+	cl->sent = b;
 	if (redisAsyncCommandArgv(cl->ac, batch_done, b, (int)n, argv,
 	    lens) != REDIS_OK) {
 		cl->cur = NULL;

@@ -76,6 +76,14 @@ void	cluster_nick(struct cluster *, struct client *c, const char *nick,
 void	cluster_submit(struct cluster *, struct client *c,
 	    const struct proto_cmsg *m, const char *md5, uint64_t to,
 	    const char *tokey);
+/*
+ * The store did not answer c's messages in flight in time: NAK nolog
+ * each now (an answer that comes later is dropped: neither logged nor
+ * OK'd).
+ */
+void	cluster_abandon(struct cluster *, struct client *c);
+/* The cluster's timeout, in milliseconds. */
+unsigned long cluster_timeout_ms(const struct cluster *);
 /* The key ("-": none) of client id of another server, NULL if none. */
 const char *cluster_dm_key(const struct cluster *, uint64_t id);
 /* End of an event round: send the round's batch. */

@@ -85,6 +85,19 @@ cluster_submit(struct cluster *cl, struct client *c,
 	(void)cl; (void)c; (void)m; (void)md5; (void)to; (void)tokey;
 }
 
+void
+cluster_abandon(struct cluster *cl, struct client *c)
+{
+	(void)cl; (void)c;
+}
+
+unsigned long
+cluster_timeout_ms(const struct cluster *cl)
+{
+	(void)cl;
+	return 0;
+}
+
 const char *
 cluster_dm_key(const struct cluster *cl, uint64_t id)
 {

@@ -101,6 +101,11 @@ struct client {
 	bool		 reread;	/* TLS holds input: read again */
 	uint64_t	 rej_next;	/* ms: no rejection record before */
 	struct rejsum	 rej;		/* rejections not recorded yet */
+	unsigned	 inflight;	/* MSG/DM with the cluster store,
+					   not answered yet */
+	const char	*drain;		/* left (QUIT, a half-close) with
+					   some in flight: the reason */
+	bool		 drain_bye;	/* and whether BYE follows */
 	struct client	*next_dead;
 };
 
@@ -198,6 +203,16 @@ void	 hub_drop(void *arg, const char *reason, bool bye);
 /* The same with a human text after the reason (NULL: none). */
 void	 hub_drop_text(struct client *c, const char *reason,
 	    const char *text, bool bye);
+
+/*
+ * Client c leaves (QUIT, a half-close): at once with hub_drop, or, if
+ * messages of c are in flight to the cluster store, once they are all
+ * answered (OK, or NAK nolog within the cluster's timeout); its socket
+ * is not read meanwhile.
+ */
+void	 hub_drain(struct client *c, const char *reason, bool bye);
+/* One of c's messages in flight was answered (cluster.c). */
+void	 hub_inflight_done(struct client *c);
 
 /* Write what c has queued; drop it if that fails (fan-out hook). */
 void	 hub_client_flush(void *c);
