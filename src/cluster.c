@@ -138,6 +138,7 @@ static const char nick_lua[] =
 "  if cur and cur ~= v then return 0 end\n"
 "  if not owner and ARGV[7] ~= '-' and ARGV[10] == 'open' then\n"
 "    redis.call('SET', P..':reg:'..nk, ARGV[7])\n"
+"    redis.call('HSET', P..':owns:'..ARGV[7], 'k', nk, 'n', nick)\n"
 "    reg = 1\n"
 "  end\n"
 "  redis.call('SET', P..':nick:'..nk, v)\n"
@@ -153,6 +154,39 @@ static const char nick_lua[] =
 "redis.call('XADD', P..':conv', 'MAXLEN', '~', ARGV[9], '*', 't', 'k',\n"
 "  'id', id, 'srv', me, 'nick', nick)\n"
 "return 1 + reg\n";
+
+/*
+ * Lua: the nick a keyed client starts with: the one its key registered
+ * last in the cluster (P:owns:<fp>), else the one this server's
+ * accounts file gives (ARGV[5], its uniqueness key ARGV[6]), if it is
+ * not registered to another key and no connection holds it: claimed
+ * (SET NX).  Returns {nick, key}, or {} if none.
+ */
+static const char wnick_lua[] =
+"local P, me, id, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+"if not redis.call('ZSCORE', P..':servers', me) then\n"
+"  return redis.error_reply('SPLIT this server is not in the cluster')\n"
+"end\n"
+"local o = redis.call('HMGET', P..':owns:'..fp, 'k', 'n')\n"
+"local nk, nick = o[1], o[2]\n"
+"if not nk or not nick then nk, nick = ARGV[6], ARGV[5] end\n"
+"if nk == '' then return {} end\n"
+"local owner = redis.call('GET', P..':reg:'..nk)\n"
+"if owner and owner ~= fp then return {} end\n"
+"if not redis.call('SET', P..':nick:'..nk, me..' '..id, 'NX') then\n"
+"  return {}\n"
+"end\n"
+"redis.call('SADD', P..':srv:'..me..':nicks', nk)\n"
+"return {nick, nk}\n";
+
+/* Lua: release a nick claim (ARGV[3]) of client ARGV[4] if it holds it. */
+static const char unclaim_lua[] =
+"local P, me, k = ARGV[1], ARGV[2], ARGV[1]..':nick:'..ARGV[3]\n"
+"if redis.call('GET', k) == me..' '..ARGV[4] then\n"
+"  redis.call('DEL', k)\n"
+"  redis.call('SREM', P..':srv:'..me..':nicks', ARGV[3])\n"
+"end\n"
+"return 1\n";
 
 /* Lua: presence; the expired members are declared dead (split). */
 static const char beat_lua[] =
@@ -1622,6 +1656,134 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 	    REDIS_OK)
 		nick_done(NULL, NULL, q);
 	free(old);
+}
+
+/* A keyed client's start nick, waiting for the store. */
+struct wnickreq {
+	struct cluster	*cl;
+	uint64_t	 id;
+	uint64_t	 after;
+};
+
+/* Release the claim (key k, klen bytes) the store gave client id. */
+static void
+unclaim(struct cluster *cl, uint64_t id, const char *k, size_t klen)
+{
+	const char	*argv[7];
+	size_t		 lens[7], i;
+	char		 ids[24];
+
+	if (cl->ac == NULL)
+		return;		/* a rejoin makes the claims match again */
+	snprintf(ids, sizeof ids, "%llu", (unsigned long long)id);
+	argv[0] = "EVAL";
+	argv[1] = unclaim_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = k;
+	argv[6] = ids;
+	for (i = 0; i < 7; i++)
+		lens[i] = strlen(argv[i]);
+	lens[5] = klen;
+	(void)redisAsyncCommandArgv(cl->ac, NULL, NULL, 7, argv, lens);
+}
+
+/*
+ * The nick c may start with, from the store's answer r (NULL: none):
+ * it also passes this server's own checks (its accounts file, its
+ * clients).  Sets *nick and *len.
+ */
+static bool
+wnick_of(struct hub *h, struct client *c, const redisReply *r,
+    const char **nick, size_t *len)
+{
+	const char	*owner;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_STRING)
+		return false;
+	*nick = r->element[0]->str;
+	*len = r->element[0]->len;
+	if (*len == 0 || *len > PROTO_MAX_NICK ||
+	    memchr(*nick, '\0', *len) != NULL)
+		return false;
+	if (h->cfg.accounts != NULL && (owner = accounts_owner(
+	    h->cfg.accounts, *nick, *len)) != NULL && strcmp(owner, c->key) != 0)
+		return false;
+	return !hub_nick_in_use(h, c, *nick, *len);
+}
+
+static void
+wnick_done(redisAsyncContext *ac, void *reply, void *arg)
+{
+	struct wnickreq	*q = arg;
+	struct cluster	*cl = q->cl;
+	struct hub	*h = cl->h;
+	struct client	*c = hub_client_by_id(h, q->id);
+	redisReply	*r = reply;
+	const char	*nick;
+	size_t		 len;
+	bool		 took = false;
+
+	(void)ac;
+	h->now = hub_now_ms();
+	if (c != NULL && c->fp.state == FO_OPEN && !c->joined) {
+		if (wnick_of(h, c, r, &nick, &len)) {
+			memcpy(c->nick, nick, len);
+			c->nick[len] = '\0';
+			c->nicklen = len;
+			c->keyhash = hub_key_hash(c->nick, c->nicklen);
+			took = true;
+		}
+		hub_welcome(h, c, q->after);
+	}
+	/* A claim not used (or by a client that is gone): released. */
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->type == REDIS_REPLY_STRING &&
+	    (!took || !c->joined))
+		unclaim(cl, q->id, r->element[1]->str, r->element[1]->len);
+	evloop_round_request();
+	free(q);
+}
+
+bool
+cluster_start_nick(struct cluster *cl, struct client *c, uint64_t after)
+{
+	struct wnickreq	*q;
+	const char	*argv[9], *lnick = NULL;
+	size_t		 lens[9], i, klen = 0;
+	char		 id[24], key[NICK_KEY_MAX];
+
+	if (cl->ac == NULL || cl->state != CLUSTER_UP || c->key[0] == '\0')
+		return false;
+	if (cl->h->cfg.accounts != NULL &&
+	    (lnick = accounts_nick_of(cl->h->cfg.accounts, c->key)) != NULL)
+		klen = nick_key(lnick, strlen(lnick), key, sizeof key);
+	q = xcalloc(1, sizeof *q);
+	q->cl = cl;
+	q->id = c->id;
+	q->after = after;
+	snprintf(id, sizeof id, "%llu", (unsigned long long)c->id);
+	argv[0] = "EVAL";
+	argv[1] = wnick_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = id;
+	argv[6] = c->key;
+	argv[7] = klen > 0 ? lnick : "";
+	argv[8] = klen > 0 ? key : "";
+	for (i = 0; i < 9; i++)
+		lens[i] = strlen(argv[i]);
+	lens[8] = klen;
+	if (redisAsyncCommandArgv(cl->ac, wnick_done, q, 9, argv, lens) !=
+	    REDIS_OK) {
+		free(q);
+		return false;
+	}
+	return true;
 }
 
 /* ---- life ---- */

@@ -84,6 +84,14 @@ void	cluster_submit(struct cluster *, struct client *c,
 void	cluster_abandon(struct cluster *, struct client *c);
 /* The cluster's timeout, in milliseconds. */
 unsigned long cluster_timeout_ms(const struct cluster *);
+/*
+ * Keyed client c said HELLO <after>: ask the store for the nick it
+ * starts with (the one its key registered last, if no connection
+ * holds it: claimed) and call hub_welcome again with it set, when the
+ * answer comes.  false if the store cannot be asked (welcome at once).
+ */
+bool	cluster_start_nick(struct cluster *, struct client *c,
+	    uint64_t after);
 /* The key ("-": none) of client id of another server, NULL if none. */
 const char *cluster_dm_key(const struct cluster *, uint64_t id);
 /* End of an event round: send the round's batch. */

@@ -98,6 +98,13 @@ cluster_timeout_ms(const struct cluster *cl)
 	return 0;
 }
 
+bool
+cluster_start_nick(struct cluster *cl, struct client *c, uint64_t after)
+{
+	(void)cl; (void)c; (void)after;
+	return false;
+}
+
 const char *
 cluster_dm_key(const struct cluster *cl, uint64_t id)
 {

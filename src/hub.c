@@ -635,6 +635,37 @@ hold(struct hub *h, struct client *c, const char *line, const char *end)
 }
 
 /*
+ * Keep c's input from p to end (what came after its HELLO) while it
+ * waits for its welcome, and stop reading its socket until hub_unpark.
+ */
+static void
+park(struct client *c, const char *p, const char *end)
+{
+	size_t	 len = (size_t)(end - p);
+
+	c->held = xrealloc(c->held, len + 1);
+	memmove(c->held, p, len);
+	c->heldlen = len;
+	c->paused = true;	/* not on the held list yet */
+	evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) & ~EV_READ);
+}
+
+void
+hub_unpark(struct client *c)
+{
+	struct hub	*h = c->hub;
+
+	if (c->fp.state != FO_OPEN || !c->paused)
+		return;
+	if (h->nheld == h->capheld) {
+		h->capheld = h->capheld ? h->capheld * 2 : 16;
+		h->held = xreallocarray(h->held, h->capheld, sizeof *h->held);
+	}
+	h->held[h->nheld++] = c;	/* resume_one reads it again */
+	evloop_round_request();
+}
+
+/*
  * The signatures one turn of a client (a read, or its held input
  * resumed) may have checked: the round's budget shared among those
  * waiting for it, the held and this one.  Turns of the same size
@@ -676,6 +707,10 @@ client_scan(struct hub *h, struct client *c, size_t len)
 			hub_frame(h, c, line, flen);
 			if (c->drain != NULL)
 				return false;
+			if (c->welcoming && c->fp.state == FO_OPEN) {
+				park(c, s.p, s.end);
+				return false;
+			}
 			break;
 		case PS_TOOLONG:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)

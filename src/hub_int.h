@@ -106,6 +106,9 @@ struct client {
 	const char	*drain;		/* left (QUIT, a half-close) with
 					   some in flight: the reason */
 	bool		 drain_bye;	/* and whether BYE follows */
+	bool		 nick_asked;	/* cluster: its start nick asked for */
+	bool		 welcoming;	/* and the answer not there yet: its
+					   input after HELLO is parked */
 	struct client	*next_dead;
 };
 
@@ -213,6 +216,13 @@ void	 hub_drop_text(struct client *c, const char *reason,
 void	 hub_drain(struct client *c, const char *reason, bool bye);
 /* One of c's messages in flight was answered (cluster.c). */
 void	 hub_inflight_done(struct client *c);
+
+/*
+ * Client c was parked (welcoming) and is welcomed now: its input kept
+ * since HELLO is handled in a coming round, then its socket is read
+ * again.
+ */
+void	 hub_unpark(struct client *c);
 
 /* Write what c has queued; drop it if that fails (fan-out hook). */
 void	 hub_client_flush(void *c);

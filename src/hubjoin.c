@@ -204,6 +204,13 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		hub_drop_text(c, why, text, true);
 		return;
 	}
+	/* In a cluster the store says which nick it starts with. */
+	if (h->cl != NULL && !c->nick_asked && (c->nick_asked = true) &&
+	    cluster_start_nick(h->cl, c, after)) {
+		c->welcoming = true;
+		c->deadline = h->now + HELLO_MS + cluster_timeout_ms(h->cl);
+		return;		/* again when the store answers */
+	}
 	start_nick(h, c);
 	c->joined = true;
 	h->njoined++;
@@ -249,6 +256,10 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 	hub_info_of(c, &ci);
 	if (h->ev->joined != NULL)
 		h->ev->joined(h->ui, &ci);
+	if (c->welcoming) {
+		c->welcoming = false;
+		hub_unpark(c);
+	}
 }
 
 /* A v2 client's key, from the certificate it presented. */
