@@ -22,6 +22,7 @@
 #include <hiredis/hiredis.h>
 
 #include "accounts.h"
+#include "bans.h"
 #include "cluster.h"
 #include "clusterparse.h"
 #include "evloop.h"
@@ -221,7 +222,7 @@ static const char beat_lua[] =
  * key spki): presence, the clients' hash and nick claims made to match
  * them (j/l/k entries for what changed), and with a snapshot the other
  * servers' clients and the stream's tail.  Returns {last id, renamed
- * ids, {srv, hgetall}..., tail}.
+ * ids, {srv, hgetall}..., tail, the bans (hgetall)}.
  */
 static const char join_lua[] =
 "local P, me, ttl, mx, hn, snap = ARGV[1], ARGV[2], tonumber(ARGV[3]),\n"
@@ -283,7 +284,7 @@ static const char join_lua[] =
 "  end\n"
 "  tail = redis.call('XREVRANGE', C, '+', '-', 'COUNT', hn)\n"
 "end\n"
-"return {lid, renamed, others, tail}\n";
+"return {lid, renamed, others, tail, redis.call('HGETALL', P..':bans')}\n";
 
 /* An operation of the round's batch. */
 struct op {
@@ -326,6 +327,18 @@ struct rcl {
 	char		 key[KEYS_FP_LEN];	/* "" none */
 	char		*spki;
 	char		*away;			/* its text, or NULL */
+};
+
+/* A ban as the cluster keeps it. */
+struct cban {
+	char		 target[BANS_TARGET_MAX + 1];	/* canonical */
+	time_t		 until;		/* BANS_FOREVER: for ever */
+	char		*reason;	/* "" for none */
+};
+
+struct cbans {
+	struct cban	*v;
+	size_t		 n, cap;
 };
 
 /* A NICK waiting for the store. */
@@ -375,6 +388,12 @@ struct cluster {
 	struct batch	*cur;		/* this round's operations */
 	struct batch	*sent;		/* sent, not answered yet */
 
+	struct cbans	 bans;		/* the cluster's (every server's) */
+	struct cbans	 pub;		/* this server's, as the store
+					   last confirmed them */
+	unsigned long	 bans_gen;	/* of the bans file, last sent */
+	bool		 bans_full;	/* send them all again */
+
 	struct rcl	**rc;
 	unsigned	 nrc, caprc;
 	struct u64map	 rbyid;
@@ -382,6 +401,9 @@ struct cluster {
 
 static void	store_connect(void *);
 static void	store_down(struct cluster *, const char *why);
+static void	bans_take(struct cluster *, const redisReply *);
+static void	bans_publish(struct cluster *);
+static void	cbans_clear(struct cbans *);
 static void	reader_next(struct cluster *);
 static void	send_join(struct cluster *);
 
@@ -829,6 +851,7 @@ cluster_round(struct cluster *cl)
 	struct op	*o;
 	char		(*idbuf)[24];
 
+	bans_publish(cl);
 	if (b == NULL)
 		return;
 	cl->cur = NULL;
@@ -883,6 +906,287 @@ cluster_round(struct cluster *cl)
 	free(argv);
 	free(lens);
 	free(idbuf);
+}
+
+/* ---- bans: every server's, kept in the store and read by all ---- */
+
+/*
+ * Lua: this server's bans changed: ARGV from 4 on, 4 each: "b" target
+ * until reason (set), or "u" target - - (lifted); P:bans is the
+ * cluster's list (target -> "until reason"), and each change goes
+ * into the stream for the others.
+ */
+static const char bans_lua[] =
+"local P, me, mx = ARGV[1], ARGV[2], ARGV[3]\n"
+"local B, C = P..':bans', P..':conv'\n"
+"for i = 4, #ARGV, 4 do\n"
+"  local t, target = ARGV[i], ARGV[i+1]\n"
+"  if t == 'b' then\n"
+"    local v = ARGV[i+2]\n"
+"    if ARGV[i+3] ~= '' then v = v..' '..ARGV[i+3] end\n"
+"    redis.call('HSET', B, target, v)\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'b', 'srv', me,\n"
+"      'target', target, 'until', ARGV[i+2], 'text', ARGV[i+3])\n"
+"  else\n"
+"    redis.call('HDEL', B, target)\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'u', 'srv', me,\n"
+"      'target', target)\n"
+"  end\n"
+"end\n"
+"return 1\n";
+
+/* A copy of this server's bans sent to the store, waiting for it. */
+struct bansreq {
+	struct cluster	*cl;
+	struct cbans	 sent;
+};
+
+static size_t
+cbans_find(const struct cbans *s, const char *target)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].target, target) == 0)
+			break;
+	return i;
+}
+
+static void
+cbans_del(struct cbans *s, size_t i)
+{
+	free(s->v[i].reason);
+	memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof *s->v);
+	s->n--;
+}
+
+static void
+cbans_clear(struct cbans *s)
+{
+	while (s->n > 0)
+		cbans_del(s, s->n - 1);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/*
+ * Set the ban of target (canonical) in s: true if it is new or
+ * changed.  At most BANS_MAX are kept: a new one beyond is not.
+ */
+static bool
+cbans_set(struct cbans *s, const char *target, time_t until,
+    const char *reason, size_t rlen)
+{
+	struct cban	*b;
+	size_t		 i = cbans_find(s, target);
+
+	if (i < s->n) {
+		b = &s->v[i];
+		if (b->until == until && strlen(b->reason) == rlen &&
+		    memcmp(b->reason, reason, rlen) == 0)
+			return false;
+		free(b->reason);
+	} else {
+		if (s->n >= BANS_MAX)
+			return false;
+		if (s->n == s->cap) {
+			s->cap = s->cap == 0 ? 16 : s->cap * 2;
+			s->v = xreallocarray(s->v, s->cap, sizeof *s->v);
+		}
+		b = &s->v[s->n++];
+		snprintf(b->target, sizeof b->target, "%s", target);
+	}
+	b->until = until;
+	b->reason = xstrndup(reason, rlen);
+	return true;
+}
+
+static bool
+cban_over(const struct cban *b, time_t now)
+{
+	return b->until != BANS_FOREVER && b->until <= now;
+}
+
+bool
+cluster_banned(const struct cluster *cl, const char *target, time_t now)
+{
+	size_t	 i = cbans_find(&cl->bans, target);
+
+	return i < cl->bans.n && !cban_over(&cl->bans.v[i], now);
+}
+
+/* A ban entry of the stream: the list changes; clients it bans go. */
+static void
+ban_apply(struct cluster *cl, const struct cl_entry *e)
+{
+	char	 t[BANS_TARGET_MAX + 1];
+	size_t	 i;
+
+	if (!bans_target(e->target.p, e->target.len, t) ||
+	    (uint64_t)(time_t)e->until != e->until) {
+		cl->bad++;
+		return;
+	}
+	if (e->type == 'u') {
+		if ((i = cbans_find(&cl->bans, t)) < cl->bans.n) {
+			cbans_del(&cl->bans, i);
+			log_info("cluster: ban lifted: %s (by %.*s)", t,
+			    (int)e->srv.len, e->srv.p);
+		}
+		return;
+	}
+	if (!cbans_set(&cl->bans, t, (time_t)e->until, e->text.p,
+	    e->text.len) || cban_over(&cl->bans.v[cbans_find(&cl->bans, t)],
+	    time(NULL)))
+		return;
+	log_info("cluster: banned: %s (by %.*s)", t, (int)e->srv.len,
+	    e->srv.p);
+	hub_ban_kick(cl->h, t);
+}
+
+/* The list as the join found it (replacing ours: see CLUSTER.md). */
+static void
+bans_take(struct cluster *cl, const redisReply *r)
+{
+	struct cl_str	 reason;
+	uint64_t	 until;
+	char		 t[BANS_TARGET_MAX + 1];
+	size_t		 i;
+	time_t		 now = time(NULL);
+
+	cbans_clear(&cl->bans);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    !bans_target(r->element[i]->str, r->element[i]->len, t) ||
+		    !cl_ban_parse(r->element[i + 1]->str,
+		    r->element[i + 1]->len, &until, &reason) ||
+		    (uint64_t)(time_t)until != until) {
+			cl->bad++;
+			continue;
+		}
+		if (until != 0 && (time_t)until <= now)
+			continue;
+		if (cbans_set(&cl->bans, t, (time_t)until, reason.p,
+		    reason.len))
+			hub_ban_kick(cl->h, t);
+	}
+}
+
+/* The store took request q's bans (ok), or may not have. */
+static void
+bans_settle(struct bansreq *q, bool ok)
+{
+	if (ok) {
+		cbans_clear(&q->cl->pub);
+		q->cl->pub = q->sent;
+	} else {
+		q->cl->bans_full = true;	/* the next try sends all */
+		cbans_clear(&q->sent);
+	}
+	free(q);
+}
+
+static void
+bans_done(redisAsyncContext *ac, void *reply, void *arg)
+{
+	redisReply	*r = reply;
+
+	(void)ac;
+	bans_settle(arg, r != NULL && r->type == REDIS_REPLY_INTEGER);
+}
+
+/* Send the changes (argv[6] to argv[n - 1]) of request q. */
+static void
+bans_send(struct cluster *cl, struct bansreq *q, const char **argv, size_t n)
+{
+	size_t	*lens, i;
+
+	if (n == 6) {		/* nothing differs */
+		bans_settle(q, true);
+		return;
+	}
+	argv[0] = "EVAL";
+	argv[1] = bans_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = STREAM_MAX;
+	lens = xreallocarray(NULL, n, sizeof *lens);
+	for (i = 0; i < n; i++)
+		lens[i] = strlen(argv[i]);
+	if (redisAsyncCommandArgv(cl->ac, bans_done, q, (int)n, argv, lens) !=
+	    REDIS_OK)
+		bans_settle(q, false);
+	free(lens);
+}
+
+/* Add ban b to argv at a, as op "b" (its end as text in buf) or "u". */
+static size_t
+bans_arg(const char **argv, size_t a, char op, const struct cban *b,
+    char *buf, size_t buflen)
+{
+	argv[a++] = op == 'b' ? "b" : "u";
+	argv[a++] = b->target;
+	if (op == 'b' && b->until != BANS_FOREVER)
+		snprintf(buf, buflen, "%lld", (long long)b->until);
+	else
+		snprintf(buf, buflen, "%s", op == 'b' ? "forever" : "-");
+	argv[a++] = buf;
+	argv[a++] = op == 'b' ? b->reason : "";
+	return a;
+}
+
+/*
+ * This server's bans file changed (or, with bans_full, the store may
+ * have lost them): send what differs from what the store confirmed,
+ * as one script.
+ */
+static void
+bans_publish(struct cluster *cl)
+{
+	const struct bans *lb = cl->h->cfg.bans;
+	struct bansreq	*q;
+	const char	**argv, *tg, *rs;
+	size_t		 i, j, a, n;
+	char		(*tb)[24];
+	time_t		 now = time(NULL), until;
+
+	if (lb == NULL || cl->ac == NULL || cl->state != CLUSTER_UP ||
+	    cl->leaving || (bans_generation(lb) == cl->bans_gen &&
+	    !cl->bans_full))
+		return;
+	cl->bans_gen = bans_generation(lb);
+	q = xcalloc(1, sizeof *q);
+	q->cl = cl;
+	for (i = 0; i < bans_count(lb); i++) {
+		bans_at(lb, i, &tg, &until, &rs);
+		if (until == BANS_FOREVER || until > now)
+			(void)cbans_set(&q->sent, tg, until, rs, strlen(rs));
+	}
+	n = 6 + 4 * (q->sent.n + cl->pub.n);
+	argv = xreallocarray(NULL, n, sizeof *argv);
+	tb = xreallocarray(NULL, q->sent.n + cl->pub.n + 1, sizeof *tb);
+	a = 6;
+	/* Changed or new: set; confirmed before and gone since: lifted. */
+	for (i = 0; i < q->sent.n; i++) {
+		j = cbans_find(&cl->pub, q->sent.v[i].target);
+		if (cl->bans_full || j == cl->pub.n ||
+		    cl->pub.v[j].until != q->sent.v[i].until ||
+		    strcmp(cl->pub.v[j].reason, q->sent.v[i].reason) != 0)
+			a = bans_arg(argv, a, 'b', &q->sent.v[i], tb[(a - 6) /
+			    4], sizeof tb[0]);
+	}
+	for (i = 0; i < cl->pub.n; i++)
+		if (cbans_find(&q->sent, cl->pub.v[i].target) == q->sent.n)
+			a = bans_arg(argv, a, 'u', &cl->pub.v[i], tb[(a - 6) /
+			    4], sizeof tb[0]);
+	cl->bans_full = false;
+	bans_send(cl, q, argv, a);
+	free(argv);
+	free(tb);
 }
 
 /* ---- the other servers' clients ---- */
@@ -1107,6 +1411,10 @@ entry_apply(void *arg, const struct cl_entry *e)
 	}
 	if (e->type == 'm') {
 		msg_deliver(cl, e);
+		return;
+	}
+	if (e->type == 'b' || e->type == 'u') {
+		ban_apply(cl, e);
 		return;
 	}
 	if (mine)
@@ -1402,7 +1710,7 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 	if (r == NULL)
 		return;
 	cl->h->now = hub_now_ms();
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 5 ||
 	    r->element[0]->type != REDIS_REPLY_STRING ||
 	    r->element[0]->len > CLUSTER_MAX_SID ||
 	    r->element[1]->type != REDIS_REPLY_ARRAY ||
@@ -1412,6 +1720,7 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 		return;
 	}
 	renamed_apply(cl, r->element[1]);
+	bans_take(cl, r->element[4]);
 	if (!cl->joined_once) {
 		snapshot_take(cl, r->element[2]);
 		(void)cl_entries_each(r->element[3], true, tail_apply, cl,
@@ -1427,6 +1736,8 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 	cl->state = CLUSTER_UP;
 	cl->warned_down = false;
 	cl->backoff = RETRY_MIN;
+	cl->bans_full = true;	/* the store may have lost some */
+	bans_publish(cl);
 	reader_next(cl);
 	evloop_round_request();
 }
@@ -1552,6 +1863,7 @@ beat(void *arg)
 		store_down(cl, "no answer within the timeout");
 		return;
 	}
+	bans_publish(cl);	/* a change the loop did not see */
 	if (cl->ac == NULL || cl->state != CLUSTER_UP || cl->beat_sent != 0)
 		return;
 	snprintf(ttl, sizeof ttl, "%lu", cl->ttl_ms);
@@ -1892,6 +2204,8 @@ cluster_free(struct cluster *cl)
 	free(cl->rc);
 	u64map_free(&cl->rbyid);
 	batch_free(cl->cur);
+	cbans_clear(&cl->bans);
+	cbans_clear(&cl->pub);
 	if (cl->h != NULL)
 		cl->h->cl = NULL;
 	free(cl->prefix);

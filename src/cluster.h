@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct client;
 struct hub;
@@ -92,6 +93,12 @@ unsigned long cluster_timeout_ms(const struct cluster *);
  */
 bool	cluster_start_nick(struct cluster *, struct client *c,
 	    uint64_t after);
+/*
+ * Is target (an address or key, canonical) banned at now by the
+ * cluster's list (any server's bans file)?
+ */
+bool	cluster_banned(const struct cluster *, const char *target,
+	    time_t now);
 /* The key ("-": none) of client id of another server, NULL if none. */
 const char *cluster_dm_key(const struct cluster *, uint64_t id);
 /* End of an event round: send the round's batch. */

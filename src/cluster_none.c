@@ -105,6 +105,13 @@ cluster_start_nick(struct cluster *cl, struct client *c, uint64_t after)
 	return false;
 }
 
+bool
+cluster_banned(const struct cluster *cl, const char *target, time_t now)
+{
+	(void)cl; (void)target; (void)now;
+	return false;
+}
+
 const char *
 cluster_dm_key(const struct cluster *cl, uint64_t id)
 {

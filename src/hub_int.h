@@ -243,6 +243,12 @@ void	 hub_load_history(struct hub *h);
 bool	 hub_turn_away(struct hub *h, struct conn *cn, const char *peer,
 	    bool v2);
 
+/*
+ * A ban of target (an address or key, canonical) came from another
+ * server: the clients it bans get BYE kicked banned.
+ */
+void	 hub_ban_kick(struct hub *h, const char *target);
+
 /* hubdm.c */
 /*
  * The recipient of a DM from c to id: the ready client id, if it is
