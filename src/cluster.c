@@ -402,7 +402,7 @@ struct cluster {
 static void	store_connect(void *);
 static void	store_down(struct cluster *, const char *why);
 static void	bans_take(struct cluster *, const redisReply *);
-static void	bans_publish(struct cluster *);
+static void	bans_publish(struct cluster *, bool retry);
 static void	cbans_clear(struct cbans *);
 static void	reader_next(struct cluster *);
 static void	send_join(struct cluster *);
@@ -851,7 +851,7 @@ cluster_round(struct cluster *cl)
 	struct op	*o;
 	char		(*idbuf)[24];
 
-	bans_publish(cl);
+	bans_publish(cl, false);
 	if (b == NULL)
 		return;
 	cl->cur = NULL;
@@ -1083,7 +1083,7 @@ bans_settle(struct bansreq *q, bool ok)
 		cbans_clear(&q->cl->pub);
 		q->cl->pub = q->sent;
 	} else {
-		q->cl->bans_full = true;	/* the next try sends all */
+		q->cl->bans_full = true;	/* the next beat sends all */
 		cbans_clear(&q->sent);
 	}
 	free(q);
@@ -1140,12 +1140,12 @@ bans_arg(const char **argv, size_t a, char op, const struct cban *b,
 }
 
 /*
- * This server's bans file changed (or, with bans_full, the store may
- * have lost them): send what differs from what the store confirmed,
- * as one script.
+ * This server's bans file changed (or, with bans_full and retry, the
+ * store may have lost them: at a join, a heartbeat): send what differs
+ * from what the store confirmed, as one script.
  */
 static void
-bans_publish(struct cluster *cl)
+bans_publish(struct cluster *cl, bool retry)
 {
 	const struct bans *lb = cl->h->cfg.bans;
 	struct bansreq	*q;
@@ -1156,7 +1156,7 @@ bans_publish(struct cluster *cl)
 
 	if (lb == NULL || cl->ac == NULL || cl->state != CLUSTER_UP ||
 	    cl->leaving || (bans_generation(lb) == cl->bans_gen &&
-	    !cl->bans_full))
+	    (!cl->bans_full || !retry)))
 		return;
 	cl->bans_gen = bans_generation(lb);
 	q = xcalloc(1, sizeof *q);
@@ -1737,7 +1737,7 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 	cl->warned_down = false;
 	cl->backoff = RETRY_MIN;
 	cl->bans_full = true;	/* the store may have lost some */
-	bans_publish(cl);
+	bans_publish(cl, true);
 	reader_next(cl);
 	evloop_round_request();
 }
@@ -1863,7 +1863,7 @@ beat(void *arg)
 		store_down(cl, "no answer within the timeout");
 		return;
 	}
-	bans_publish(cl);	/* a change the loop did not see */
+	bans_publish(cl, true);	/* a change the loop did not see */
 	if (cl->ac == NULL || cl->state != CLUSTER_UP || cl->beat_sent != 0)
 		return;
 	snprintf(ttl, sizeof ttl, "%lu", cl->ttl_ms);
@@ -1985,8 +1985,8 @@ unclaim(struct cluster *cl, uint64_t id, const char *k, size_t klen)
 	size_t		 lens[7], i;
 	char		 ids[24];
 
-	if (cl->ac == NULL)
-		return;		/* a rejoin makes the claims match again */
+	if (cl->ac == NULL || cl->leaving)
+		return;		/* a rejoin (or the leave) clears it */
 	snprintf(ids, sizeof ids, "%llu", (unsigned long long)id);
 	argv[0] = "EVAL";
 	argv[1] = unclaim_lua;

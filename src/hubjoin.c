@@ -233,11 +233,14 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		return;
 	}
 	/* In a cluster the store says which nick it starts with. */
-	if (h->cl != NULL && !c->nick_asked && (c->nick_asked = true) &&
-	    cluster_start_nick(h->cl, c, after)) {
-		c->welcoming = true;
-		c->deadline = h->now + HELLO_MS + cluster_timeout_ms(h->cl);
-		return;		/* again when the store answers */
+	if (h->cl != NULL && !c->nick_asked) {
+		c->nick_asked = true;
+		if (cluster_start_nick(h->cl, c, after)) {
+			c->welcoming = true;
+			c->deadline = h->now + HELLO_MS +
+			    cluster_timeout_ms(h->cl);
+			return;		/* again when the store answers */
+		}
 	}
 	start_nick(h, c);
 	c->joined = true;
