@@ -31,8 +31,8 @@ def msg_quit(c, seq, text):
 
 
 with Redis() as r:
-    a = member(r, "-floodrate", "0", timeout=2)
-    b = member(r, "-floodrate", "0", timeout=2)
+    a = member(r, "-floodrate", "0")
+    b = member(r, "-floodrate", "0")
     seer = b.client()
 
     # QUIT at once after MSG, many times: OK, then BYE quit; the
