@@ -35,6 +35,7 @@ struct bans {
 	struct ban	*v;
 	size_t		 n, cap;
 	unsigned	 warned;	/* warnings of the last read */
+	unsigned long	 gen;		/* changes so far */
 };
 
 /* A read tells this many lines it skips, then only how many more. */
@@ -205,6 +206,7 @@ ban_remove_at(struct bans *b, size_t i)
 	free(b->v[i].reason);
 	memmove(b->v + i, b->v + i + 1, (b->n - i - 1) * sizeof *b->v);
 	b->n--;
+	b->gen++;
 }
 
 /* Append a copy of ban nb with reason (rlen bytes). */
@@ -219,6 +221,7 @@ ban_append(struct bans *b, const struct ban *nb, const char *reason,
 	b->v[b->n] = *nb;
 	b->v[b->n].reason = xstrndup(reason, rlen);
 	b->n++;
+	b->gen++;
 }
 
 static void
@@ -405,6 +408,7 @@ bans_reload(struct bans *b, time_t now, char *err, size_t errlen)
 		return false;
 	t = *b;
 	*b = *nb;
+	b->gen = t.gen + 1;	/* never back to an earlier value */
 	*nb = t;
 	bans_free(nb);
 	return true;
@@ -599,4 +603,10 @@ bans_at(const struct bans *b, size_t i, const char **target, time_t *until,
 	*target = b->v[i].target;
 	*until = b->v[i].until;
 	*reason = b->v[i].reason;
+}
+
+unsigned long
+bans_generation(const struct bans *b)
+{
+	return b->gen;
 }

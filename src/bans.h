@@ -92,6 +92,12 @@ bool	 bans_lift(struct bans *, const char *target, char *err,
  */
 size_t	 bans_expire(struct bans *, time_t now);
 
+/*
+ * A number that changes whenever the bans do (added, lifted, read
+ * again, expired): a cluster publishes them when it moves.
+ */
+unsigned long bans_generation(const struct bans *);
+
 /* The bans, in file order, for a window to list. */
 size_t	 bans_count(const struct bans *);
 /* Ban i: its target, until (BANS_FOREVER) and reason ("" for none). */

@@ -22,6 +22,7 @@
 #include <hiredis/hiredis.h>
 
 #include "accounts.h"
+#include "bans.h"
 #include "cluster.h"
 #include "clusterparse.h"
 #include "evloop.h"
@@ -138,6 +139,7 @@ static const char nick_lua[] =
 "  if cur and cur ~= v then return 0 end\n"
 "  if not owner and ARGV[7] ~= '-' and ARGV[10] == 'open' then\n"
 "    redis.call('SET', P..':reg:'..nk, ARGV[7])\n"
+"    redis.call('HSET', P..':owns:'..ARGV[7], 'k', nk, 'n', nick)\n"
 "    reg = 1\n"
 "  end\n"
 "  redis.call('SET', P..':nick:'..nk, v)\n"
@@ -153,6 +155,39 @@ static const char nick_lua[] =
 "redis.call('XADD', P..':conv', 'MAXLEN', '~', ARGV[9], '*', 't', 'k',\n"
 "  'id', id, 'srv', me, 'nick', nick)\n"
 "return 1 + reg\n";
+
+/*
+ * Lua: the nick a keyed client starts with: the one its key registered
+ * last in the cluster (P:owns:<fp>), else the one this server's
+ * accounts file gives (ARGV[5], its uniqueness key ARGV[6]), if it is
+ * not registered to another key and no connection holds it: claimed
+ * (SET NX).  Returns {nick, key}, or {} if none.
+ */
+static const char wnick_lua[] =
+"local P, me, id, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+"if not redis.call('ZSCORE', P..':servers', me) then\n"
+"  return redis.error_reply('SPLIT this server is not in the cluster')\n"
+"end\n"
+"local o = redis.call('HMGET', P..':owns:'..fp, 'k', 'n')\n"
+"local nk, nick = o[1], o[2]\n"
+"if not nk or not nick then nk, nick = ARGV[6], ARGV[5] end\n"
+"if nk == '' then return {} end\n"
+"local owner = redis.call('GET', P..':reg:'..nk)\n"
+"if owner and owner ~= fp then return {} end\n"
+"if not redis.call('SET', P..':nick:'..nk, me..' '..id, 'NX') then\n"
+"  return {}\n"
+"end\n"
+"redis.call('SADD', P..':srv:'..me..':nicks', nk)\n"
+"return {nick, nk}\n";
+
+/* Lua: release a nick claim (ARGV[3]) of client ARGV[4] if it holds it. */
+static const char unclaim_lua[] =
+"local P, me, k = ARGV[1], ARGV[2], ARGV[1]..':nick:'..ARGV[3]\n"
+"if redis.call('GET', k) == me..' '..ARGV[4] then\n"
+"  redis.call('DEL', k)\n"
+"  redis.call('SREM', P..':srv:'..me..':nicks', ARGV[3])\n"
+"end\n"
+"return 1\n";
 
 /* Lua: presence; the expired members are declared dead (split). */
 static const char beat_lua[] =
@@ -187,7 +222,7 @@ static const char beat_lua[] =
  * key spki): presence, the clients' hash and nick claims made to match
  * them (j/l/k entries for what changed), and with a snapshot the other
  * servers' clients and the stream's tail.  Returns {last id, renamed
- * ids, {srv, hgetall}..., tail}.
+ * ids, {srv, hgetall}..., tail, the bans (hgetall)}.
  */
 static const char join_lua[] =
 "local P, me, ttl, mx, hn, snap = ARGV[1], ARGV[2], tonumber(ARGV[3]),\n"
@@ -249,7 +284,7 @@ static const char join_lua[] =
 "  end\n"
 "  tail = redis.call('XREVRANGE', C, '+', '-', 'COUNT', hn)\n"
 "end\n"
-"return {lid, renamed, others, tail}\n";
+"return {lid, renamed, others, tail, redis.call('HGETALL', P..':bans')}\n";
 
 /* An operation of the round's batch. */
 struct op {
@@ -270,6 +305,7 @@ struct op {
 	size_t		 textlen;
 	char		 peer[NETIO_ADDRSTRLEN];
 	uint64_t	 n;		/* given by the store */
+	bool		 gone;		/* m, d: NAK'd already (abandoned) */
 };
 
 struct batch {
@@ -278,6 +314,7 @@ struct batch {
 	struct op	*ops;
 	size_t		 nops;
 	size_t		 cap;
+	struct batch	*next;		/* cl->sent: waiting for their reply */
 };
 
 /* A client of another server. */
@@ -290,6 +327,18 @@ struct rcl {
 	char		 key[KEYS_FP_LEN];	/* "" none */
 	char		*spki;
 	char		*away;			/* its text, or NULL */
+};
+
+/* A ban as the cluster keeps it. */
+struct cban {
+	char		 target[BANS_TARGET_MAX + 1];	/* canonical */
+	time_t		 until;		/* BANS_FOREVER: for ever */
+	char		*reason;	/* "" for none */
+};
+
+struct cbans {
+	struct cban	*v;
+	size_t		 n, cap;
 };
 
 /* A NICK waiting for the store. */
@@ -337,6 +386,13 @@ struct cluster {
 	bool		 id_asked;
 
 	struct batch	*cur;		/* this round's operations */
+	struct batch	*sent;		/* sent, not answered yet */
+
+	struct cbans	 bans;		/* the cluster's (every server's) */
+	struct cbans	 pub;		/* this server's, as the store
+					   last confirmed them */
+	unsigned long	 bans_gen;	/* of the bans file, last sent */
+	bool		 bans_full;	/* send them all again */
 
 	struct rcl	**rc;
 	unsigned	 nrc, caprc;
@@ -345,6 +401,9 @@ struct cluster {
 
 static void	store_connect(void *);
 static void	store_down(struct cluster *, const char *why);
+static void	bans_take(struct cluster *, const redisReply *);
+static void	bans_publish(struct cluster *, bool retry);
+static void	cbans_clear(struct cbans *);
 static void	reader_next(struct cluster *);
 static void	send_join(struct cluster *);
 
@@ -517,6 +576,7 @@ cluster_submit(struct cluster *cl, struct client *c,
 		return;
 	}
 	o = op_new(cl, to != 0 ? 'd' : 'm', c);
+	c->inflight++;
 	if (to != 0) {
 		o->to = to;
 		/* The recipient's key, in the reason slot (a DM has none). */
@@ -583,24 +643,92 @@ cluster_left(struct cluster *cl, struct client *c, const char *reason)
 	o->nickkey = claim_key(c);
 }
 
+/* Op o (a message) was answered: its client may be waiting for it. */
+static void
+op_answered(struct hub *h, const struct op *o)
+{
+	struct client	*c = hub_client_by_id(h, o->id);
+
+	if (c != NULL)
+		hub_inflight_done(c);
+}
+
+/* NAK nolog c's messages of batch b, which will be answered no more. */
+static void
+batch_abandon(struct hub *h, struct batch *b, const struct client *c)
+{
+	struct op	*o;
+	size_t		 i;
+
+	for (i = 0; b != NULL && i < b->nops; i++) {
+		o = &b->ops[i];
+		if ((o->type != 'm' && o->type != 'd') || o->id != c->id ||
+		    o->gone)
+			continue;
+		o->gone = true;
+		nak_nolog(h, o->id, o->seq, "the cluster store did not "
+		    "answer in time");
+	}
+}
+
+void
+cluster_abandon(struct cluster *cl, struct client *c)
+{
+	struct batch	*b;
+
+	batch_abandon(cl->h, cl->cur, c);
+	for (b = cl->sent; b != NULL; b = b->next)
+		batch_abandon(cl->h, b, c);
+	c->inflight = 0;
+}
+
+unsigned long
+cluster_timeout_ms(const struct cluster *cl)
+{
+	return cl->timeout_ms;
+}
+
+/* Message o is stored and logged: OK to its sender, if still here. */
+static void
+op_ok(struct hub *h, const struct op *o)
+{
+	struct hub_client_info ci;
+	struct client	*c;
+	char		 buf[PROTO_MAX_FRAME];
+
+	h->st.accepted++;
+	if (o->type == 'd')
+		h->st.dms++;
+	if ((c = hub_client_by_id(h, o->id)) == NULL)
+		return;
+	if (o->type == 'd')
+		c->dms++;
+	else
+		c->msgs++;
+	hub_queue(c, buf, proto_encode_ok(buf, o->seq, strlen(o->seq), o->n));
+	if (h->ev->accepted != NULL) {
+		hub_info_of(c, &ci);
+		h->ev->accepted(h->ui, &ci, o->n, o->md5, o->text,
+		    o->textlen);
+	}
+	hub_inflight_done(c);
+}
+
 /* Write the log records of a stored batch; then OK each message. */
 static void
 batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 {
 	struct hub	*h = cl->h;
-	struct hub_client_info ci;
 	struct msglog_rec rec;
-	struct client	*c;
 	struct op	*o;
 	size_t		 i, nm = 0, written = 0, k;
 	int		 err = 0;
-	char		 buf[PROTO_MAX_FRAME];
 
 	if (msglog_pending(h->log) > 0 && h->pend_from != NULL)
 		hub_commit(h, h->pend_from);	/* cannot happen */
 	for (i = 0; i < b->nops && i < r->elements; i++) {
 		o = &b->ops[i];
-		if ((o->type != 'm' && o->type != 'd') ||
+		if ((o->type != 'm' && o->type != 'd') || o->gone ||
 		    r->element[i]->type !=
 		    REDIS_REPLY_INTEGER || r->element[i]->integer <= 0)
 			continue;
@@ -634,31 +762,17 @@ batch_stored(struct cluster *cl, struct batch *b, const redisReply *r)
 		written = msglog_commit(h->log, &err);
 	for (i = 0, k = 0; i < b->nops; i++) {
 		o = &b->ops[i];
-		if (o->type != 'm' && o->type != 'd')
+		if ((o->type != 'm' && o->type != 'd') || o->gone)
 			continue;
 		if (o->n == 0 || k++ >= written) {
 			nak_nolog(h, o->id, o->seq, o->n == 0 ?
 			    "the cluster store refused it" :
 			    "stored in the cluster, but this server could "
 			    "not write its log");
+			op_answered(h, o);
 			continue;
 		}
-		h->st.accepted++;
-		if (o->type == 'd')
-			h->st.dms++;
-		if ((c = hub_client_by_id(h, o->id)) == NULL)
-			continue;
-		if (o->type == 'd')
-			c->dms++;
-		else
-			c->msgs++;
-		hub_queue(c, buf, proto_encode_ok(buf, o->seq,
-		    strlen(o->seq), o->n));
-		if (h->ev->accepted != NULL) {
-			hub_info_of(c, &ci);
-			h->ev->accepted(h->ui, &ci, o->n, o->md5, o->text,
-			    o->textlen);
-		}
+		op_ok(h, o);
 	}
 	if (err != 0)
 		log_warnx("cannot write log %s: messages stored in the "
@@ -673,10 +787,16 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 	struct cluster	*cl = b->cl;
 	redisReply	*r = reply;
 	const char	*why = "the cluster store is unreachable";
+	struct batch	**bp;
 	size_t		 i;
 
 	(void)ac;
 	cl->h->now = hub_now_ms();
+	for (bp = &cl->sent; *bp != NULL; bp = &(*bp)->next)
+		if (*bp == b) {
+			*bp = b->next;
+			break;
+		}
 	if (r != NULL && r->type == REDIS_REPLY_ARRAY) {
 		uint64_t	 rtt = now_us() - b->sent_us;
 
@@ -704,9 +824,12 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 			}
 		}
 		for (i = 0; i < b->nops; i++)
-			if (b->ops[i].type == 'm' || b->ops[i].type == 'd')
+			if ((b->ops[i].type == 'm' || b->ops[i].type == 'd') &&
+			    !b->ops[i].gone) {
 				nak_nolog(cl->h, b->ops[i].id, b->ops[i].seq,
 				    why);
+				op_answered(cl->h, &b->ops[i]);
+			}
 	}
 	if (b->nops > 0 && b->ops[b->nops - 1].type == 'q') {
 		cl->left = true;
@@ -728,6 +851,7 @@ cluster_round(struct cluster *cl)
 	struct op	*o;
 	char		(*idbuf)[24];
 
+	bans_publish(cl, false);
 	if (b == NULL)
 		return;
 	cl->cur = NULL;
@@ -770,6 +894,8 @@ cluster_round(struct cluster *cl)
 		if (i < 6 || (i - 6) % OP_FIELDS != 8)
 			lens[i] = strlen(argv[i]);
 	b->sent_us = now_us();
+	b->next = cl->sent;
+	cl->sent = b;
 	if (redisAsyncCommandArgv(cl->ac, batch_done, b, (int)n, argv,
 	    lens) != REDIS_OK) {
 		cl->cur = NULL;
@@ -780,6 +906,287 @@ cluster_round(struct cluster *cl)
 	free(argv);
 	free(lens);
 	free(idbuf);
+}
+
+/* ---- bans: every server's, kept in the store and read by all ---- */
+
+/*
+ * Lua: this server's bans changed: ARGV from 4 on, 4 each: "b" target
+ * until reason (set), or "u" target - - (lifted); P:bans is the
+ * cluster's list (target -> "until reason"), and each change goes
+ * into the stream for the others.
+ */
+static const char bans_lua[] =
+"local P, me, mx = ARGV[1], ARGV[2], ARGV[3]\n"
+"local B, C = P..':bans', P..':conv'\n"
+"for i = 4, #ARGV, 4 do\n"
+"  local t, target = ARGV[i], ARGV[i+1]\n"
+"  if t == 'b' then\n"
+"    local v = ARGV[i+2]\n"
+"    if ARGV[i+3] ~= '' then v = v..' '..ARGV[i+3] end\n"
+"    redis.call('HSET', B, target, v)\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'b', 'srv', me,\n"
+"      'target', target, 'until', ARGV[i+2], 'text', ARGV[i+3])\n"
+"  else\n"
+"    redis.call('HDEL', B, target)\n"
+"    redis.call('XADD', C, 'MAXLEN', '~', mx, '*', 't', 'u', 'srv', me,\n"
+"      'target', target)\n"
+"  end\n"
+"end\n"
+"return 1\n";
+
+/* A copy of this server's bans sent to the store, waiting for it. */
+struct bansreq {
+	struct cluster	*cl;
+	struct cbans	 sent;
+};
+
+static size_t
+cbans_find(const struct cbans *s, const char *target)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].target, target) == 0)
+			break;
+	return i;
+}
+
+static void
+cbans_del(struct cbans *s, size_t i)
+{
+	free(s->v[i].reason);
+	memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof *s->v);
+	s->n--;
+}
+
+static void
+cbans_clear(struct cbans *s)
+{
+	while (s->n > 0)
+		cbans_del(s, s->n - 1);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/*
+ * Set the ban of target (canonical) in s: true if it is new or
+ * changed.  At most BANS_MAX are kept: a new one beyond is not.
+ */
+static bool
+cbans_set(struct cbans *s, const char *target, time_t until,
+    const char *reason, size_t rlen)
+{
+	struct cban	*b;
+	size_t		 i = cbans_find(s, target);
+
+	if (i < s->n) {
+		b = &s->v[i];
+		if (b->until == until && strlen(b->reason) == rlen &&
+		    memcmp(b->reason, reason, rlen) == 0)
+			return false;
+		free(b->reason);
+	} else {
+		if (s->n >= BANS_MAX)
+			return false;
+		if (s->n == s->cap) {
+			s->cap = s->cap == 0 ? 16 : s->cap * 2;
+			s->v = xreallocarray(s->v, s->cap, sizeof *s->v);
+		}
+		b = &s->v[s->n++];
+		snprintf(b->target, sizeof b->target, "%s", target);
+	}
+	b->until = until;
+	b->reason = xstrndup(reason, rlen);
+	return true;
+}
+
+static bool
+cban_over(const struct cban *b, time_t now)
+{
+	return b->until != BANS_FOREVER && b->until <= now;
+}
+
+bool
+cluster_banned(const struct cluster *cl, const char *target, time_t now)
+{
+	size_t	 i = cbans_find(&cl->bans, target);
+
+	return i < cl->bans.n && !cban_over(&cl->bans.v[i], now);
+}
+
+/* A ban entry of the stream: the list changes; clients it bans go. */
+static void
+ban_apply(struct cluster *cl, const struct cl_entry *e)
+{
+	char	 t[BANS_TARGET_MAX + 1];
+	size_t	 i;
+
+	if (!bans_target(e->target.p, e->target.len, t) ||
+	    (uint64_t)(time_t)e->until != e->until) {
+		cl->bad++;
+		return;
+	}
+	if (e->type == 'u') {
+		if ((i = cbans_find(&cl->bans, t)) < cl->bans.n) {
+			cbans_del(&cl->bans, i);
+			log_info("cluster: ban lifted: %s (by %.*s)", t,
+			    (int)e->srv.len, e->srv.p);
+		}
+		return;
+	}
+	if (!cbans_set(&cl->bans, t, (time_t)e->until, e->text.p,
+	    e->text.len) || cban_over(&cl->bans.v[cbans_find(&cl->bans, t)],
+	    time(NULL)))
+		return;
+	log_info("cluster: banned: %s (by %.*s)", t, (int)e->srv.len,
+	    e->srv.p);
+	hub_ban_kick(cl->h, t);
+}
+
+/* The list as the join found it (replacing ours: see CLUSTER.md). */
+static void
+bans_take(struct cluster *cl, const redisReply *r)
+{
+	struct cl_str	 reason;
+	uint64_t	 until;
+	char		 t[BANS_TARGET_MAX + 1];
+	size_t		 i;
+	time_t		 now = time(NULL);
+
+	cbans_clear(&cl->bans);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    !bans_target(r->element[i]->str, r->element[i]->len, t) ||
+		    !cl_ban_parse(r->element[i + 1]->str,
+		    r->element[i + 1]->len, &until, &reason) ||
+		    (uint64_t)(time_t)until != until) {
+			cl->bad++;
+			continue;
+		}
+		if (until != 0 && (time_t)until <= now)
+			continue;
+		if (cbans_set(&cl->bans, t, (time_t)until, reason.p,
+		    reason.len))
+			hub_ban_kick(cl->h, t);
+	}
+}
+
+/* The store took request q's bans (ok), or may not have. */
+static void
+bans_settle(struct bansreq *q, bool ok)
+{
+	if (ok) {
+		cbans_clear(&q->cl->pub);
+		q->cl->pub = q->sent;
+	} else {
+		q->cl->bans_full = true;	/* the next beat sends all */
+		cbans_clear(&q->sent);
+	}
+	free(q);
+}
+
+static void
+bans_done(redisAsyncContext *ac, void *reply, void *arg)
+{
+	redisReply	*r = reply;
+
+	(void)ac;
+	bans_settle(arg, r != NULL && r->type == REDIS_REPLY_INTEGER);
+}
+
+/* Send the changes (argv[6] to argv[n - 1]) of request q. */
+static void
+bans_send(struct cluster *cl, struct bansreq *q, const char **argv, size_t n)
+{
+	size_t	*lens, i;
+
+	if (n == 6) {		/* nothing differs */
+		bans_settle(q, true);
+		return;
+	}
+	argv[0] = "EVAL";
+	argv[1] = bans_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = STREAM_MAX;
+	lens = xreallocarray(NULL, n, sizeof *lens);
+	for (i = 0; i < n; i++)
+		lens[i] = strlen(argv[i]);
+	if (redisAsyncCommandArgv(cl->ac, bans_done, q, (int)n, argv, lens) !=
+	    REDIS_OK)
+		bans_settle(q, false);
+	free(lens);
+}
+
+/* Add ban b to argv at a, as op "b" (its end as text in buf) or "u". */
+static size_t
+bans_arg(const char **argv, size_t a, char op, const struct cban *b,
+    char *buf, size_t buflen)
+{
+	argv[a++] = op == 'b' ? "b" : "u";
+	argv[a++] = b->target;
+	if (op == 'b' && b->until != BANS_FOREVER)
+		snprintf(buf, buflen, "%lld", (long long)b->until);
+	else
+		snprintf(buf, buflen, "%s", op == 'b' ? "forever" : "-");
+	argv[a++] = buf;
+	argv[a++] = op == 'b' ? b->reason : "";
+	return a;
+}
+
+/*
+ * This server's bans file changed (or, with bans_full and retry, the
+ * store may have lost them: at a join, a heartbeat): send what differs
+ * from what the store confirmed, as one script.
+ */
+static void
+bans_publish(struct cluster *cl, bool retry)
+{
+	const struct bans *lb = cl->h->cfg.bans;
+	struct bansreq	*q;
+	const char	**argv, *tg, *rs;
+	size_t		 i, j, a, n;
+	char		(*tb)[24];
+	time_t		 now = time(NULL), until;
+
+	if (lb == NULL || cl->ac == NULL || cl->state != CLUSTER_UP ||
+	    cl->leaving || (bans_generation(lb) == cl->bans_gen &&
+	    (!cl->bans_full || !retry)))
+		return;
+	cl->bans_gen = bans_generation(lb);
+	q = xcalloc(1, sizeof *q);
+	q->cl = cl;
+	for (i = 0; i < bans_count(lb); i++) {
+		bans_at(lb, i, &tg, &until, &rs);
+		if (until == BANS_FOREVER || until > now)
+			(void)cbans_set(&q->sent, tg, until, rs, strlen(rs));
+	}
+	n = 6 + 4 * (q->sent.n + cl->pub.n);
+	argv = xreallocarray(NULL, n, sizeof *argv);
+	tb = xreallocarray(NULL, q->sent.n + cl->pub.n + 1, sizeof *tb);
+	a = 6;
+	/* Changed or new: set; confirmed before and gone since: lifted. */
+	for (i = 0; i < q->sent.n; i++) {
+		j = cbans_find(&cl->pub, q->sent.v[i].target);
+		if (cl->bans_full || j == cl->pub.n ||
+		    cl->pub.v[j].until != q->sent.v[i].until ||
+		    strcmp(cl->pub.v[j].reason, q->sent.v[i].reason) != 0)
+			a = bans_arg(argv, a, 'b', &q->sent.v[i], tb[(a - 6) /
+			    4], sizeof tb[0]);
+	}
+	for (i = 0; i < cl->pub.n; i++)
+		if (cbans_find(&q->sent, cl->pub.v[i].target) == q->sent.n)
+			a = bans_arg(argv, a, 'u', &cl->pub.v[i], tb[(a - 6) /
+			    4], sizeof tb[0]);
+	cl->bans_full = false;
+	bans_send(cl, q, argv, a);
+	free(argv);
+	free(tb);
 }
 
 /* ---- the other servers' clients ---- */
@@ -1004,6 +1411,10 @@ entry_apply(void *arg, const struct cl_entry *e)
 	}
 	if (e->type == 'm') {
 		msg_deliver(cl, e);
+		return;
+	}
+	if (e->type == 'b' || e->type == 'u') {
+		ban_apply(cl, e);
 		return;
 	}
 	if (mine)
@@ -1299,7 +1710,7 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 	if (r == NULL)
 		return;
 	cl->h->now = hub_now_ms();
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 5 ||
 	    r->element[0]->type != REDIS_REPLY_STRING ||
 	    r->element[0]->len > CLUSTER_MAX_SID ||
 	    r->element[1]->type != REDIS_REPLY_ARRAY ||
@@ -1309,6 +1720,7 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 		return;
 	}
 	renamed_apply(cl, r->element[1]);
+	bans_take(cl, r->element[4]);
 	if (!cl->joined_once) {
 		snapshot_take(cl, r->element[2]);
 		(void)cl_entries_each(r->element[3], true, tail_apply, cl,
@@ -1324,6 +1736,8 @@ join_done(redisAsyncContext *ac, void *reply, void *arg)
 	cl->state = CLUSTER_UP;
 	cl->warned_down = false;
 	cl->backoff = RETRY_MIN;
+	cl->bans_full = true;	/* the store may have lost some */
+	bans_publish(cl, true);
 	reader_next(cl);
 	evloop_round_request();
 }
@@ -1449,6 +1863,7 @@ beat(void *arg)
 		store_down(cl, "no answer within the timeout");
 		return;
 	}
+	bans_publish(cl, true);	/* a change the loop did not see */
 	if (cl->ac == NULL || cl->state != CLUSTER_UP || cl->beat_sent != 0)
 		return;
 	snprintf(ttl, sizeof ttl, "%lu", cl->ttl_ms);
@@ -1553,6 +1968,134 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 	    REDIS_OK)
 		nick_done(NULL, NULL, q);
 	free(old);
+}
+
+/* A keyed client's start nick, waiting for the store. */
+struct wnickreq {
+	struct cluster	*cl;
+	uint64_t	 id;
+	uint64_t	 after;
+};
+
+/* Release the claim (key k, klen bytes) the store gave client id. */
+static void
+unclaim(struct cluster *cl, uint64_t id, const char *k, size_t klen)
+{
+	const char	*argv[7];
+	size_t		 lens[7], i;
+	char		 ids[24];
+
+	if (cl->ac == NULL || cl->leaving)
+		return;		/* a rejoin (or the leave) clears it */
+	snprintf(ids, sizeof ids, "%llu", (unsigned long long)id);
+	argv[0] = "EVAL";
+	argv[1] = unclaim_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = k;
+	argv[6] = ids;
+	for (i = 0; i < 7; i++)
+		lens[i] = strlen(argv[i]);
+	lens[5] = klen;
+	(void)redisAsyncCommandArgv(cl->ac, NULL, NULL, 7, argv, lens);
+}
+
+/*
+ * The nick c may start with, from the store's answer r (NULL: none):
+ * it also passes this server's own checks (its accounts file, its
+ * clients).  Sets *nick and *len.
+ */
+static bool
+wnick_of(struct hub *h, struct client *c, const redisReply *r,
+    const char **nick, size_t *len)
+{
+	const char	*owner;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_STRING)
+		return false;
+	*nick = r->element[0]->str;
+	*len = r->element[0]->len;
+	if (*len == 0 || *len > PROTO_MAX_NICK ||
+	    memchr(*nick, '\0', *len) != NULL)
+		return false;
+	if (h->cfg.accounts != NULL && (owner = accounts_owner(
+	    h->cfg.accounts, *nick, *len)) != NULL && strcmp(owner, c->key) != 0)
+		return false;
+	return !hub_nick_in_use(h, c, *nick, *len);
+}
+
+static void
+wnick_done(redisAsyncContext *ac, void *reply, void *arg)
+{
+	struct wnickreq	*q = arg;
+	struct cluster	*cl = q->cl;
+	struct hub	*h = cl->h;
+	struct client	*c = hub_client_by_id(h, q->id);
+	redisReply	*r = reply;
+	const char	*nick;
+	size_t		 len;
+	bool		 took = false;
+
+	(void)ac;
+	h->now = hub_now_ms();
+	if (c != NULL && c->fp.state == FO_OPEN && !c->joined) {
+		if (wnick_of(h, c, r, &nick, &len)) {
+			memcpy(c->nick, nick, len);
+			c->nick[len] = '\0';
+			c->nicklen = len;
+			c->keyhash = hub_key_hash(c->nick, c->nicklen);
+			took = true;
+		}
+		hub_welcome(h, c, q->after);
+	}
+	/* A claim not used (or by a client that is gone): released. */
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->type == REDIS_REPLY_STRING &&
+	    (!took || !c->joined))
+		unclaim(cl, q->id, r->element[1]->str, r->element[1]->len);
+	evloop_round_request();
+	free(q);
+}
+
+bool
+cluster_start_nick(struct cluster *cl, struct client *c, uint64_t after)
+{
+	struct wnickreq	*q;
+	const char	*argv[9], *lnick = NULL;
+	size_t		 lens[9], i, klen = 0;
+	char		 id[24], key[NICK_KEY_MAX];
+
+	if (cl->ac == NULL || cl->state != CLUSTER_UP || c->key[0] == '\0')
+		return false;
+	if (cl->h->cfg.accounts != NULL &&
+	    (lnick = accounts_nick_of(cl->h->cfg.accounts, c->key)) != NULL)
+		klen = nick_key(lnick, strlen(lnick), key, sizeof key);
+	q = xcalloc(1, sizeof *q);
+	q->cl = cl;
+	q->id = c->id;
+	q->after = after;
+	snprintf(id, sizeof id, "%llu", (unsigned long long)c->id);
+	argv[0] = "EVAL";
+	argv[1] = wnick_lua;
+	argv[2] = "0";
+	argv[3] = cl->prefix;
+	argv[4] = cl->self;
+	argv[5] = id;
+	argv[6] = c->key;
+	argv[7] = klen > 0 ? lnick : "";
+	argv[8] = klen > 0 ? key : "";
+	for (i = 0; i < 9; i++)
+		lens[i] = strlen(argv[i]);
+	lens[8] = klen;
+	if (redisAsyncCommandArgv(cl->ac, wnick_done, q, 9, argv, lens) !=
+	    REDIS_OK) {
+		free(q);
+		return false;
+	}
+	return true;
 }
 
 /* ---- life ---- */
@@ -1661,6 +2204,8 @@ cluster_free(struct cluster *cl)
 	free(cl->rc);
 	u64map_free(&cl->rbyid);
 	batch_free(cl->cur);
+	cbans_clear(&cl->bans);
+	cbans_clear(&cl->pub);
 	if (cl->h != NULL)
 		cl->h->cl = NULL;
 	free(cl->prefix);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct client;
 struct hub;
@@ -76,6 +77,28 @@ void	cluster_nick(struct cluster *, struct client *c, const char *nick,
 void	cluster_submit(struct cluster *, struct client *c,
 	    const struct proto_cmsg *m, const char *md5, uint64_t to,
 	    const char *tokey);
+/*
+ * The store did not answer c's messages in flight in time: NAK nolog
+ * each now (an answer that comes later is dropped: neither logged nor
+ * OK'd).
+ */
+void	cluster_abandon(struct cluster *, struct client *c);
+/* The cluster's timeout, in milliseconds. */
+unsigned long cluster_timeout_ms(const struct cluster *);
+/*
+ * Keyed client c said HELLO <after>: ask the store for the nick it
+ * starts with (the one its key registered last, if no connection
+ * holds it: claimed) and call hub_welcome again with it set, when the
+ * answer comes.  false if the store cannot be asked (welcome at once).
+ */
+bool	cluster_start_nick(struct cluster *, struct client *c,
+	    uint64_t after);
+/*
+ * Is target (an address or key, canonical) banned at now by the
+ * cluster's list (any server's bans file)?
+ */
+bool	cluster_banned(const struct cluster *, const char *target,
+	    time_t now);
 /* The key ("-": none) of client id of another server, NULL if none. */
 const char *cluster_dm_key(const struct cluster *, uint64_t id);
 /* End of an event round: send the round's batch. */

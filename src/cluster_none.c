@@ -85,6 +85,33 @@ cluster_submit(struct cluster *cl, struct client *c,
 	(void)cl; (void)c; (void)m; (void)md5; (void)to; (void)tokey;
 }
 
+void
+cluster_abandon(struct cluster *cl, struct client *c)
+{
+	(void)cl; (void)c;
+}
+
+unsigned long
+cluster_timeout_ms(const struct cluster *cl)
+{
+	(void)cl;
+	return 0;
+}
+
+bool
+cluster_start_nick(struct cluster *cl, struct client *c, uint64_t after)
+{
+	(void)cl; (void)c; (void)after;
+	return false;
+}
+
+bool
+cluster_banned(const struct cluster *cl, const char *target, time_t now)
+{
+	(void)cl; (void)target; (void)now;
+	return false;
+}
+
 const char *
 cluster_dm_key(const struct cluster *cl, uint64_t id)
 {

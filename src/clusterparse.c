@@ -41,6 +41,45 @@ is_str(const redisReply *r)
 	    r->type == REDIS_REPLY_STATUS) && r->str != NULL;
 }
 
+/* A ban's end: "forever" (0) or Unix seconds. */
+static bool
+ban_until(const char *p, size_t len, uint64_t *out)
+{
+	if (len == 7 && memcmp(p, "forever", 7) == 0) {
+		*out = 0;
+		return true;
+	}
+	return cl_u64(p, len, out);
+}
+
+/* A ban's target: 1 to PROTO_KEY_LEN printable bytes, no blank. */
+static bool
+ban_target(const struct cl_str *s)
+{
+	size_t	 i;
+
+	if (s->p == NULL || s->len == 0 || s->len > PROTO_KEY_LEN)
+		return false;
+	for (i = 0; i < s->len; i++)
+		if (s->p[i] <= ' ' || s->p[i] > '~')
+			return false;
+	return true;
+}
+
+bool
+cl_ban_parse(const char *v, size_t len, uint64_t *until,
+    struct cl_str *reason)
+{
+	const char	*sp = memchr(v, ' ', len);
+	size_t		 ulen = sp != NULL ? (size_t)(sp - v) : len;
+
+	if (!ban_until(v, ulen, until))
+		return false;
+	reason->p = sp != NULL ? sp + 1 : v + len;
+	reason->len = sp != NULL ? len - ulen - 1 : 0;
+	return reason->len == 0 || proto_away_valid(reason->p, reason->len);
+}
+
 /* Put field name=value of an entry into e (unknown names ignored). */
 static bool
 entry_field(struct cl_entry *e, const redisReply *k, const redisReply *v,
@@ -57,7 +96,8 @@ entry_field(struct cl_entry *e, const redisReply *k, const redisReply *v,
 		{ "spki", offsetof(struct cl_entry, spki) },
 		{ "time", offsetof(struct cl_entry, time) },
 		{ "text", offsetof(struct cl_entry, text) },
-		{ "reason", offsetof(struct cl_entry, reason) }
+		{ "reason", offsetof(struct cl_entry, reason) },
+		{ "target", offsetof(struct cl_entry, target) }
 	};
 	struct cl_str	*s;
 	size_t		 i;
@@ -74,6 +114,8 @@ entry_field(struct cl_entry *e, const redisReply *k, const redisReply *v,
 		return cl_u64(v->str, v->len, n);
 	if (k->len == 2 && memcmp(k->str, "id", 2) == 0)
 		return cl_u64(v->str, v->len, id);
+	if (k->len == 5 && memcmp(k->str, "until", 5) == 0)
+		return ban_until(v->str, v->len, &e->until);
 	if (k->len == 2 && memcmp(k->str, "to", 2) == 0) {
 		if (!cl_u64(v->str, v->len, &to))
 			return false;
@@ -117,6 +159,12 @@ dash_or(const struct cl_str *s, bool (*valid)(const char *, size_t))
 static bool
 entry_valid(const struct cl_entry *e)
 {
+	if (e->type == 'b' || e->type == 'u')
+		return e->srv.p != NULL && e->srv.len > 0 &&
+		    e->srv.len <= CLUSTER_MAX_SRV && ban_target(&e->target) &&
+		    (e->type == 'u' || (e->text.p != NULL &&
+		    (e->text.len == 0 ||
+		    proto_away_valid(e->text.p, e->text.len))));
 	if (e->id == 0 || e->srv.p == NULL || e->srv.len == 0 ||
 	    e->srv.len > CLUSTER_MAX_SRV || e->nick.p == NULL ||
 	    !proto_nick_valid(e->nick.p, e->nick.len))

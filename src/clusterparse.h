@@ -28,11 +28,15 @@ struct cl_entry {
 	char		 sid[CLUSTER_MAX_SID + 1];	/* "ms-seq" */
 	char		 type;		/* 'm' message, 'd' private message,
 					   'j' join, 'l' leave, 'k' nick,
-					   'a' away (text "": back) */
+					   'a' away (text "": back),
+					   'b' a ban (its reason: text),
+					   'u' a ban lifted */
 	uint64_t	 n;		/* 'm', 'd' */
 	uint64_t	 id;
 	uint64_t	 to;		/* 'd': the recipient */
 	struct cl_str	 srv, nick, md5, sig, key, spki, time, text, reason;
+	struct cl_str	 target;	/* 'b', 'u': an address or a key */
+	uint64_t	 until;		/* 'b': Unix seconds; 0: for ever */
 };
 
 /*
@@ -69,6 +73,13 @@ bool	cl_xread_each(const struct redisReply *r,
 bool	cl_client_parse(const char *v, size_t len, struct cl_str *key,
 	    struct cl_str *spki, struct cl_str *nick);
 
+/*
+ * A ban's value in the store, "<until> [<reason>]" (until: Unix
+ * seconds, or "forever": 0), into until and reason (pointing into v;
+ * empty: none); false if malformed.
+ */
+bool	cl_ban_parse(const char *v, size_t len, uint64_t *until,
+	    struct cl_str *reason);
 /* A decimal 1..UINT64_MAX of 1 to 20 digits, no sign, no leading 0. */
 bool	cl_u64(const char *p, size_t len, uint64_t *out);
 

@@ -225,6 +225,57 @@ hub_drop(void *arg, const char *reason, bool bye)
 	hub_drop_text(arg, reason, NULL, bye);
 }
 
+void
+hub_drain(struct client *c, const char *reason, bool bye)
+{
+	struct hub	*h = c->hub;
+
+	if (c->fp.state != FO_OPEN || c->drain != NULL)
+		return;
+	if (c->inflight == 0 || h->cl == NULL) {
+		if (!bye)
+			hub_client_flush(c);
+		hub_drop(c, reason, bye);
+		return;
+	}
+	c->drain = reason;
+	c->drain_bye = bye;
+	c->deadline = h->now + cluster_timeout_ms(h->cl);
+	c->paused = true;	/* not on the held list: not read again */
+	evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) & ~EV_READ);
+}
+
+/* A draining client has its answers: it leaves now. */
+static void
+drain_end(struct client *c)
+{
+	if (!c->drain_bye)
+		hub_client_flush(c);	/* its answers, before the close */
+	if (c->fp.state == FO_OPEN)
+		hub_drop(c, c->drain, c->drain_bye);
+}
+
+void
+hub_inflight_done(struct client *c)
+{
+	if (c->inflight > 0 && --c->inflight == 0 && c->drain != NULL &&
+	    c->fp.state == FO_OPEN)
+		drain_end(c);
+}
+
+/*
+ * A draining client's answers did not come within the cluster's
+ * timeout: NAK nolog for those still in flight, then it leaves the
+ * table.
+ */
+static void
+drain_expired(struct hub *h, struct client *c)
+{
+	cluster_abandon(h->cl, c);
+	c->inflight = 0;
+	drain_end(c);
+}
+
 /*
  * Write what a client has queued (fanout_flush sets its event mask); a
  * failed write drops it, and a closing client whose queue drained is
@@ -584,6 +635,37 @@ hold(struct hub *h, struct client *c, const char *line, const char *end)
 }
 
 /*
+ * Keep c's input from p to end (what came after its HELLO) while it
+ * waits for its welcome, and stop reading its socket until hub_unpark.
+ */
+static void
+park(struct client *c, const char *p, const char *end)
+{
+	size_t	 len = (size_t)(end - p);
+
+	c->held = xrealloc(c->held, len + 1);
+	memmove(c->held, p, len);
+	c->heldlen = len;
+	c->paused = true;	/* not on the held list yet */
+	evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) & ~EV_READ);
+}
+
+void
+hub_unpark(struct client *c)
+{
+	struct hub	*h = c->hub;
+
+	if (c->fp.state != FO_OPEN || !c->paused)
+		return;
+	if (h->nheld == h->capheld) {
+		h->capheld = h->capheld ? h->capheld * 2 : 16;
+		h->held = xreallocarray(h->held, h->capheld, sizeof *h->held);
+	}
+	h->held[h->nheld++] = c;	/* resume_one reads it again */
+	evloop_round_request();
+}
+
+/*
  * The signatures one turn of a client (a read, or its held input
  * resumed) may have checked: the round's budget shared among those
  * waiting for it, the held and this one.  Turns of the same size
@@ -623,6 +705,12 @@ client_scan(struct hub *h, struct client *c, size_t len)
 				return false;
 			}
 			hub_frame(h, c, line, flen);
+			if (c->drain != NULL)
+				return false;
+			if (c->welcoming && c->fp.state == FO_OPEN) {
+				park(c, s.p, s.end);
+				return false;
+			}
 			break;
 		case PS_TOOLONG:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)
@@ -663,6 +751,10 @@ client_read(struct hub *h, struct client *c)
 			return;
 		}
 		/* A half-closed peer still gets its answers (OK, ...). */
+		if (n == 0 && c->inflight > 0) {
+			hub_drain(c, "closed", false);
+			return;
+		}
 		if (n == 0)
 			hub_client_flush(c);
 		/* A peer that closes with unread input sends RST: closed. */
@@ -771,6 +863,13 @@ tick(void *arg)
 	for (i = 0; i < h->nclients; i++) {
 		c = h->clients[i];
 		fanout_peer_trim(&c->fp);	/* once a second, not more */
+		if (c->drain != NULL) {
+			if (h->now >= c->deadline) {
+				drain_expired(h, c);
+				i--;
+			}
+			continue;
+		}
 		if (!c->joined) {
 			if (h->now >= c->deadline) {
 				hub_drop(c, "timeout", true);

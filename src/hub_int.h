@@ -101,6 +101,14 @@ struct client {
 	bool		 reread;	/* TLS holds input: read again */
 	uint64_t	 rej_next;	/* ms: no rejection record before */
 	struct rejsum	 rej;		/* rejections not recorded yet */
+	unsigned	 inflight;	/* MSG/DM with the cluster store,
+					   not answered yet */
+	const char	*drain;		/* left (QUIT, a half-close) with
+					   some in flight: the reason */
+	bool		 drain_bye;	/* and whether BYE follows */
+	bool		 nick_asked;	/* cluster: its start nick asked for */
+	bool		 welcoming;	/* and the answer not there yet: its
+					   input after HELLO is parked */
 	struct client	*next_dead;
 };
 
@@ -199,6 +207,23 @@ void	 hub_drop(void *arg, const char *reason, bool bye);
 void	 hub_drop_text(struct client *c, const char *reason,
 	    const char *text, bool bye);
 
+/*
+ * Client c leaves (QUIT, a half-close): at once with hub_drop, or, if
+ * messages of c are in flight to the cluster store, once they are all
+ * answered (OK, or NAK nolog within the cluster's timeout); its socket
+ * is not read meanwhile.
+ */
+void	 hub_drain(struct client *c, const char *reason, bool bye);
+/* One of c's messages in flight was answered (cluster.c). */
+void	 hub_inflight_done(struct client *c);
+
+/*
+ * Client c was parked (welcoming) and is welcomed now: its input kept
+ * since HELLO is handled in a coming round, then its socket is read
+ * again.
+ */
+void	 hub_unpark(struct client *c);
+
 /* Write what c has queued; drop it if that fails (fan-out hook). */
 void	 hub_client_flush(void *c);
 
@@ -217,6 +242,12 @@ void	 hub_load_history(struct hub *h);
  */
 bool	 hub_turn_away(struct hub *h, struct conn *cn, const char *peer,
 	    bool v2);
+
+/*
+ * A ban of target (an address or key, canonical) came from another
+ * server: the clients it bans get BYE kicked banned.
+ */
+void	 hub_ban_kick(struct hub *h, const char *target);
 
 /* hubdm.c */
 /*

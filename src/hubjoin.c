@@ -32,26 +32,54 @@
 #include "transport.h"
 #include "xmalloc.h"
 
+/* Is target (canonical) banned now, here or (a cluster) by any server? */
+static bool
+ban_holds(struct hub *h, const char *target)
+{
+	time_t	 now = time(NULL);
+
+	return (h->cfg.bans != NULL && bans_match(h->cfg.bans, target, now)) ||
+	    (h->cl != NULL && cluster_banned(h->cl, target, now));
+}
+
 /*
  * Is the address of peer, or the key of a v2 connection cn (the
- * certificate it presented), banned in the bans file now?
+ * certificate it presented), banned in the bans file now, or in the
+ * cluster's list?
  */
 static bool
 banned(struct hub *h, struct conn *cn, const char *peer, bool v2)
 {
 	struct keys_pub	*pub;
 	char		 t[BANS_TARGET_MAX + 1], fp[KEYS_FP_LEN];
-	time_t		 now = time(NULL);
 
-	if (h->cfg.bans == NULL)
+	if (h->cfg.bans == NULL && h->cl == NULL)
 		return false;
-	if (bans_peer_address(peer, t) && bans_match(h->cfg.bans, t, now))
+	if (bans_peer_address(peer, t) && ban_holds(h, t))
 		return true;
 	if (!v2 || (pub = tls_peer_pub(cn)) == NULL)
 		return false;
 	keys_pub_fingerprint(pub, fp);
 	keys_pub_free(pub);
-	return bans_match(h->cfg.bans, fp, now);
+	return ban_holds(h, fp);
+}
+
+void
+hub_ban_kick(struct hub *h, const char *target)
+{
+	struct client	**v;
+	char		 t[BANS_TARGET_MAX + 1];
+	unsigned	 i, n;
+
+	v = xreallocarray(NULL, h->nclients + 1, sizeof *v);
+	for (i = n = 0; i < h->nclients; i++)
+		if (strcmp(h->clients[i]->key, target) == 0 ||
+		    (bans_peer_address(h->clients[i]->peer, t) &&
+		    strcmp(t, target) == 0))
+			v[n++] = h->clients[i];
+	for (i = 0; i < n; i++)
+		hub_drop_text(v[i], "kicked", "banned", true);
+	free(v);
 }
 
 bool
@@ -204,6 +232,16 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 		hub_drop_text(c, why, text, true);
 		return;
 	}
+	/* In a cluster the store says which nick it starts with. */
+	if (h->cl != NULL && !c->nick_asked) {
+		c->nick_asked = true;
+		if (cluster_start_nick(h->cl, c, after)) {
+			c->welcoming = true;
+			c->deadline = h->now + HELLO_MS +
+			    cluster_timeout_ms(h->cl);
+			return;		/* again when the store answers */
+		}
+	}
 	start_nick(h, c);
 	c->joined = true;
 	h->njoined++;
@@ -249,6 +287,10 @@ hub_welcome(struct hub *h, struct client *c, uint64_t after)
 	hub_info_of(c, &ci);
 	if (h->ev->joined != NULL)
 		h->ev->joined(h->ui, &ci);
+	if (c->welcoming) {
+		c->welcoming = false;
+		hub_unpark(c);
+	}
 }
 
 /* A v2 client's key, from the certificate it presented. */

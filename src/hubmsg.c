@@ -834,7 +834,7 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    (unsigned long long)c->id, (int)m.text.len, m.text.p);
 		break;
 	case PV_QUIT:
-		hub_drop(c, "quit", true);
+		hub_drain(c, "quit", true);
 		break;
 	case PV_HELLO:
 		hub_queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,

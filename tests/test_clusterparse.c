@@ -3,7 +3,8 @@
  * entries as Redis sends them (RESP bytes through hiredis's own
  * reader), good ones taken field by field, hostile ones (bad numbers,
  * nicks, digests, times, texts, shapes) refused, XREAD's shapes, the
- * client hash values, the store addresses of -cluster.  Needs no
+ * client hash values, ban entries and values, the store addresses of
+ * -cluster.  Needs no
  * Redis and no display.
  * Part of xchat; see COPYING for the licence.
  */
@@ -200,6 +201,67 @@ test_clients(void)
 	CHECK(!cl_client_parse(v, strlen(v), &k, &s, &n));
 }
 
+/* A ban entry ('b', 'u') of n fields kv: does it parse? */
+static bool
+ban_ok(const char **kv, size_t n)
+{
+	char		 buf[4096];
+	redisReply	*r;
+	struct cl_entry	 e;
+	bool		 ok;
+
+	r = parse(buf, entry_resp(buf, sizeof buf, "2-0", kv, n));
+	CHECK(r != NULL);
+	ok = r != NULL && cl_entry_parse(r, &e);
+	last = e;
+	freeReplyObject(r);
+	return ok;
+}
+
+static void
+test_bans(void)
+{
+	const char	*b1[] = { "t", "b", "srv", "h:1", "target",
+	    "127.0.0.1", "until", "forever", "text", "spam" };
+	const char	*b2[] = { "t", "b", "srv", "h:1", "target",
+	    "10.0.0.1", "until", "1790000000", "text", "" };
+	const char	*u1[] = { "t", "u", "srv", "h:1", "target", "::1" };
+	const char	*bad1[] = { "t", "b", "srv", "h:1", "target",
+	    "1.2.3.4 x", "until", "forever", "text", "" };
+	const char	*bad2[] = { "t", "b", "srv", "h:1", "target",
+	    "1.2.3.4", "until", "soon", "text", "" };
+	const char	*bad3[] = { "t", "b", "srv", "h:1", "target",
+	    "1.2.3.4", "until", "forever", "text", "bell\a" };
+	const char	*bad4[] = { "t", "u", "target", "1.2.3.4" };
+	const char	*bad5[] = { "t", "b", "srv", "h:1", "target",
+	    "1.2.3.4", "until", "forever" };
+	struct cl_str	 reason;
+	uint64_t	 until;
+	const char	*v;
+
+	CHECK(ban_ok(b1, 10) && last.type == 'b' && last.until == 0 &&
+	    last.target.len == 9 && last.text.len == 4);
+	CHECK(ban_ok(b2, 10) && last.until == 1790000000);
+	CHECK(ban_ok(u1, 6) && last.type == 'u');
+	CHECK(!ban_ok(bad1, 10));
+	CHECK(!ban_ok(bad2, 10));
+	CHECK(!ban_ok(bad3, 10));
+	CHECK(!ban_ok(bad4, 4));
+	CHECK(!ban_ok(bad5, 8));
+	v = "forever spam and eggs";
+	CHECK(cl_ban_parse(v, strlen(v), &until, &reason) && until == 0 &&
+	    reason.len == 13);
+	v = "1790000000";
+	CHECK(cl_ban_parse(v, strlen(v), &until, &reason) &&
+	    until == 1790000000 && reason.len == 0);
+	v = "later spam";
+	CHECK(!cl_ban_parse(v, strlen(v), &until, &reason));
+	v = "0 spam";
+	CHECK(!cl_ban_parse(v, strlen(v), &until, &reason));
+	v = "forever ctl\001here";
+	CHECK(!cl_ban_parse(v, strlen(v), &until, &reason));
+}
+
 static void
 test_store(void)
 {
@@ -235,6 +297,7 @@ main(void)
 	test_entries();
 	test_shapes();
 	test_clients();
+	test_bans();
 	test_store();
 	return unit_done("test_clusterparse");
 }

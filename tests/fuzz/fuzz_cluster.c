@@ -38,6 +38,19 @@ check_entry(void *arg, const struct cl_entry *e)
 	if (e->type == 0)
 		return;
 	typed++;
+	if (e->type == 'b' || e->type == 'u') {
+		INVARIANT(e->srv.p != NULL && e->srv.len > 0 &&
+		    e->srv.len <= CLUSTER_MAX_SRV);
+		INVARIANT(e->target.p != NULL && e->target.len > 0 &&
+		    e->target.len <= PROTO_KEY_LEN);
+		for (i = 0; i < e->target.len; i++)
+			INVARIANT(e->target.p[i] > ' ' &&
+			    e->target.p[i] <= '~');
+		INVARIANT(e->type == 'u' || (e->text.p != NULL &&
+		    (e->text.len == 0 ||
+		    proto_away_valid(e->text.p, e->text.len))));
+		return;
+	}
 	INVARIANT(e->id > 0);
 	INVARIANT(e->nick.p != NULL &&
 	    proto_nick_valid(e->nick.p, e->nick.len));
@@ -80,6 +93,7 @@ walk(const redisReply *r)
 {
 	struct cl_entry	 e;
 	struct cl_str	 k, s, n;
+	uint64_t	 until;
 	unsigned	 bad = 0, before;
 	size_t		 i;
 
@@ -100,6 +114,9 @@ walk(const redisReply *r)
 		INVARIANT(proto_nick_valid(n.p, n.len));
 		INVARIANT(k.len == 1 || proto_key_valid(k.p, k.len));
 	}
+	if (r->type == REDIS_REPLY_STRING && cl_ban_parse(r->str, r->len,
+	    &until, &n))
+		INVARIANT(n.len == 0 || proto_away_valid(n.p, n.len));
 	if (r->type == REDIS_REPLY_ARRAY)
 		for (i = 0; i < r->elements; i++)
 			walk(r->element[i]);
