@@ -56,10 +56,13 @@ with Redis() as r:
     # refused by every server (before HELLO); other keys come in.
     on_b = b.client(v2=True, key=eve)
     seer = b.client(v2=True, key=bob)
+    mark = [len(s.stderr()) for s in (a, b, c3)]
     set_bans(a, "%s forever spam\n" % eve.fingerprint)
     banned(on_b)
     seer.expect(("LEAVE %d " % on_b.id).encode(), skip=SKIP)
-    for s in (a, b, c3):
+    for s, m in zip((a, b, c3), mark):
+        # Each server has the ban once its stream entry came by.
+        wait_log(s, "cluster: banned: " + eve.fingerprint, m)
         banned(s.client(v2=True, key=eve, handshake=False))
     ok = c3.client(v2=True, key=bob)
     ok.close()
@@ -81,8 +84,10 @@ with Redis() as r:
     # it is kicked, and new connections to a are refused.
     plain = c3.client()
     until = int(time.time()) + 3600
+    mark = len(a.stderr())
     set_bans(b, "127.0.0.1 %d flood\n" % until)
     banned(plain)
+    wait_log(a, "cluster: banned: 127.0.0.1", mark)
     banned(a.plain_client(handshake=False))
     banned(a.client(v2=True, key=bob, handshake=False))
     mark = len(a.stderr())
