@@ -5,7 +5,8 @@ answer to a later frame (NAK badhash, NAK nouser, PONG, ERR syntax,
 ERR unknown, ERR badnick, ERR toolong, ERR flood, KEY) waits behind it.
 Many rounds of mixed frames, each round in one write; then across a
 store that is stopped for a moment, one stopped past the cluster's
-timeout (NAK nolog), and a QUIT.  Skipped (77) without redis-server."""
+timeout (NAK nolog), and a QUIT; held answers past the output cap
+are a slow client's (BYE slow).  Skipped (77) without redis-server."""
 import os
 import random
 import signal
@@ -167,12 +168,26 @@ with Redis() as r:
     c.close()
 
     # ERR flood after the OKs of the MSGs that emptied the bucket.
-    f = member(r, "-floodrate", "1")
+    f = member(r, "-floodrate", "1", "-slowlimit", "8192")
     c = f.client()
     plan = [good(c, 1, "one"), good(c, 2, "two"),
             (b"NICK x:y\n", (b"ERR flood NICK",)),
             (b"PING z\n", (b"PONG z",))]
     round_check(c, plan, "flood")
+    c.close()
+
+    # Held answers count against the output cap: a client that piles
+    # them up behind a message the store sits on is dropped as slow.
+    c = f.client()
+    r.proc.send_signal(signal.SIGSTOP)
+    try:
+        t = b"held"
+        c.send(b"MSG 9 %s %s\n" % (xc.md5(t).encode(), t) +
+               b"".join(b"PING p%d\n" % i for i in range(4000)))
+        got = answer(c)
+        check(got == b"BYE slow", "answers held past the cap: %r" % got)
+    finally:
+        r.proc.send_signal(signal.SIGCONT)
     c.close()
     check(f.stop() == 0, "xchatd exit status: " + f.stderr()[-2000:])
 
