@@ -772,6 +772,15 @@ before_hello(struct hub *h, struct client *c, const struct proto_cmsg *m,
 	    proto_verb_name(PV_HELLO), strlen(proto_verb_name(PV_HELLO))));
 }
 
+/* ERR syntax <VERB>: the answer to a frame of the wrong shape. */
+static void
+answer_syntax(struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	hub_answer(c, buf, proto_encode_err(buf, "syntax", verb->p, verb->len));
+}
+
 void
 hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 {
@@ -806,8 +815,7 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		    elen));
 		return;
 	case PCE_SYNTAX:
-		hub_answer(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
-		    m.verbstr.len));
+		answer_syntax(c, &m.verbstr);
 		return;
 	case PCE_BADHASH:
 	case PCE_BADTEXT:
@@ -845,8 +853,7 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		hub_drain(c, "quit", true);
 		break;
 	case PV_HELLO:
-		hub_answer(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
-		    m.verbstr.len));
+		answer_syntax(c, &m.verbstr);
 		break;
 	case PV_KEY:
 		handle_key(h, c, m.num);
