@@ -556,6 +556,18 @@ nak_nolog(struct hub *h, uint64_t id, const char *seq, const char *why)
 	    "nolog", why, strlen(why)));
 }
 
+/* The same at once, to a frame of c's: after c's earlier answers. */
+static void
+nak_nolog_now(struct hub *h, struct client *c, const char *seq,
+    const char *why)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	h->st.rejected++;
+	hub_answer(c, buf, proto_encode_nak_text(buf, seq, strlen(seq),
+	    "nolog", why, strlen(why)));
+}
+
 void
 cluster_submit(struct cluster *cl, struct client *c,
     const struct proto_cmsg *m, const char *md5, uint64_t to,
@@ -568,15 +580,16 @@ cluster_submit(struct cluster *cl, struct client *c,
 	memcpy(seq, m->seq.p, m->seq.len);
 	seq[m->seq.len] = '\0';
 	if (cl->ac == NULL || !cl->join_sent) {
-		nak_nolog(h, c->id, seq, "the cluster store is unreachable");
+		nak_nolog_now(h, c, seq, "the cluster store is unreachable");
 		return;
 	}
 	if (h->log_failing || h->start_peer != NULL) {
-		nak_nolog(h, c->id, seq, "this server cannot write its log");
+		nak_nolog_now(h, c, seq, "this server cannot write its log");
 		return;
 	}
 	o = op_new(cl, to != 0 ? 'd' : 'm', c);
 	c->inflight++;
+	c->submitted++;
 	if (to != 0) {
 		o->to = to;
 		/* The recipient's key, in the reason slot (a DM has none). */
@@ -653,9 +666,12 @@ op_answered(struct hub *h, const struct op *o)
 		hub_inflight_done(c);
 }
 
-/* NAK nolog c's messages of batch b, which will be answered no more. */
+/*
+ * NAK nolog c's messages of batch b, which will be answered no more;
+ * each NAK is followed by the answers held behind it.
+ */
 static void
-batch_abandon(struct hub *h, struct batch *b, const struct client *c)
+batch_abandon(struct hub *h, struct batch *b, struct client *c)
 {
 	struct op	*o;
 	size_t		 i;
@@ -668,17 +684,26 @@ batch_abandon(struct hub *h, struct batch *b, const struct client *c)
 		o->gone = true;
 		nak_nolog(h, o->id, o->seq, "the cluster store did not "
 		    "answer in time");
+		hub_answered(c);
 	}
 }
 
 void
 cluster_abandon(struct cluster *cl, struct client *c)
 {
-	struct batch	*b;
+	struct batch	*b, **v;
+	size_t		 n = 0, i;
 
-	batch_abandon(cl->h, cl->cur, c);
+	/* Oldest first, as they were sent: cl->sent is newest first. */
 	for (b = cl->sent; b != NULL; b = b->next)
-		batch_abandon(cl->h, b, c);
+		n++;
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (i = n, b = cl->sent; b != NULL; b = b->next)
+		v[--i] = b;
+	for (i = 0; i < n; i++)
+		batch_abandon(cl->h, v[i], c);
+	free(v);
+	batch_abandon(cl->h, cl->cur, c);
 	c->inflight = 0;
 }
 
@@ -1930,12 +1955,12 @@ cluster_nick(struct cluster *cl, struct client *c, const char *nick,
 	if (cl->h->cfg.accounts != NULL && (owner = accounts_owner(
 	    cl->h->cfg.accounts, nick, len)) != NULL &&
 	    (c->key[0] == '\0' || strcmp(owner, c->key) != 0)) {
-		hub_queue(c, buf, proto_encode_err(buf, "nickinuse", nick,
+		hub_answer(c, buf, proto_encode_err(buf, "nickinuse", nick,
 		    len));
 		return;
 	}
 	if (cl->ac == NULL || cl->state != CLUSTER_UP) {
-		hub_queue(c, buf, proto_encode_err(buf, "nolog", nick, len));
+		hub_answer(c, buf, proto_encode_err(buf, "nolog", nick, len));
 		return;
 	}
 	cluster_round(cl);		/* what came before goes first */

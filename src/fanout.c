@@ -387,6 +387,17 @@ fanout_queue(struct fanout *f, struct fanout_peer *p, const void *data,
 	}
 }
 
+/* Mark p doomed: dropped as slow at the end of the round. */
+void
+fanout_doom(struct fanout *f, struct fanout_peer *p)
+{
+	p->doomed = true;
+	if (!p->slow) {
+		mark_slow(f, p);
+		evloop_round_request();
+	}
+}
+
 /* Queue bytes for a closing peer, past any cap. */
 void
 fanout_append(struct fanout *f, struct fanout_peer *p, const void *data,

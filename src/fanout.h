@@ -158,6 +158,13 @@ ssize_t	fanout_flush(struct fanout_peer *);
  */
 bool	fanout_close(struct fanout *, struct fanout_peer *, bool slow);
 
+/*
+ * Doom an open peer that would go over its cap by other means (the
+ * hub's held answers): nothing more is queued for it, and it is
+ * dropped as slow (BYE slow) at the end of the round.
+ */
+void	fanout_doom(struct fanout *, struct fanout_peer *);
+
 /* Queue bytes for a closing peer, with no cap. */
 void	fanout_append(struct fanout *, struct fanout_peer *, const void *,
 	    size_t);

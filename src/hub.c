@@ -109,6 +109,76 @@ hub_queue(struct client *c, const char *data, size_t len)
 	fanout_queue(c->hub->fo, &c->fp, data, len);
 }
 
+/* An answer held behind the messages in flight before its frame. */
+struct answer {
+	struct answer	*next;
+	uint64_t	 after;		/* queued once that many answered */
+	size_t		 len;
+	char		 data[];
+};
+
+void
+hub_answer(struct client *c, const char *data, size_t len)
+{
+	struct hub	*h = c->hub;
+	struct answer	*a;
+	size_t		 cost = sizeof *a + len;
+
+	if (c->inflight == 0 || h->cl == NULL) {
+		hub_queue(c, data, len);
+		return;
+	}
+	if (c->fp.state != FO_OPEN || c->fp.doomed)
+		return;
+	if (c->ansbytes + cost > h->cfg.slowlimit) {
+		fanout_doom(h->fo, &c->fp);
+		return;
+	}
+	a = xmalloc(cost);
+	a->next = NULL;
+	a->after = c->submitted;
+	a->len = len;
+	memcpy(a->data, data, len);
+	if (c->ans_last != NULL)
+		c->ans_last->next = a;
+	else
+		c->ans = a;
+	c->ans_last = a;
+	c->ansbytes += cost;
+}
+
+/* Queue c's held answers whose messages before them are all answered. */
+static void
+answers_release(struct client *c)
+{
+	struct answer	*a;
+	uint64_t	 done = c->submitted - c->inflight;
+
+	while ((a = c->ans) != NULL && a->after <= done) {
+		c->ans = a->next;
+		if (c->ans == NULL)
+			c->ans_last = NULL;
+		c->ansbytes -= sizeof *a + a->len;
+		if (c->fp.state == FO_OPEN)
+			hub_queue(c, a->data, a->len);
+		free(a);
+	}
+}
+
+/* Throw c's held answers away (it leaves: their turn will not come). */
+static void
+answers_drop(struct client *c)
+{
+	struct answer	*a;
+
+	while ((a = c->ans) != NULL) {
+		c->ans = a->next;
+		free(a);
+	}
+	c->ans_last = NULL;
+	c->ansbytes = 0;
+}
+
 /* Send a frame to every open client but one (which may be NULL). */
 void
 hub_broadcast(struct hub *h, struct client *except, const char *data,
@@ -190,6 +260,8 @@ hub_drop_text(struct client *c, const char *reason, const char *text,
 	if (h->pend_from == c && (h->npend > 0 ||
 	    msglog_pending(h->log) > 0))
 		hub_commit(h, c);
+	/* Held behind messages it will not be answered for. */
+	answers_drop(c);
 	hub_rejects_write(h, c);
 	if (c->joined) {
 		hub_broadcast(h, NULL, buf, proto_encode_leave(buf, c->id,
@@ -256,10 +328,21 @@ drain_end(struct client *c)
 }
 
 void
+hub_answered(struct client *c)
+{
+	if (c->inflight == 0)
+		return;
+	c->inflight--;
+	answers_release(c);
+}
+
+void
 hub_inflight_done(struct client *c)
 {
-	if (c->inflight > 0 && --c->inflight == 0 && c->drain != NULL &&
-	    c->fp.state == FO_OPEN)
+	if (c->inflight == 0)
+		return;
+	hub_answered(c);
+	if (c->inflight == 0 && c->drain != NULL && c->fp.state == FO_OPEN)
 		drain_end(c);
 }
 
@@ -273,6 +356,7 @@ drain_expired(struct hub *h, struct client *c)
 {
 	cluster_abandon(h->cl, c);
 	c->inflight = 0;
+	answers_release(c);
 	drain_end(c);
 }
 
@@ -318,6 +402,7 @@ client_free(struct client *c)
 	free(c->spki);
 	free(c->away);
 	free(c->held);
+	answers_drop(c);
 	fanout_peer_free(&c->fp);
 	free(c);
 }
@@ -715,8 +800,8 @@ client_scan(struct hub *h, struct client *c, size_t len)
 		case PS_TOOLONG:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)
 				hub_commit(h, c);
-			hub_queue(c, buf, proto_encode_err(buf, "toolong", NULL,
-			    0));
+			hub_answer(c, buf, proto_encode_err(buf, "toolong",
+			    NULL, 0));
 			break;
 		case PS_END:
 			if (h->npend > 0 || msglog_pending(h->log) > 0)

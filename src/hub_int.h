@@ -69,6 +69,8 @@ struct shake {
 	unsigned	 idx;		/* in hub->shakes */
 };
 
+struct answer;
+
 struct client {
 	struct fanout_peer fp;		/* conn, io, state, output queue */
 	struct hub	*hub;
@@ -103,6 +105,11 @@ struct client {
 	struct rejsum	 rej;		/* rejections not recorded yet */
 	unsigned	 inflight;	/* MSG/DM with the cluster store,
 					   not answered yet */
+	uint64_t	 submitted;	/* and all it ever sent the store */
+	struct answer	*ans;		/* answers held behind those in
+					   flight, oldest first */
+	struct answer	*ans_last;
+	size_t		 ansbytes;	/* their memory */
 	const char	*drain;		/* left (QUIT, a half-close) with
 					   some in flight: the reason */
 	bool		 drain_bye;	/* and whether BYE follows */
@@ -195,6 +202,16 @@ uint64_t hub_now_ms(void);
 void	 hub_info_of(const struct client *c, struct hub_client_info *ci);
 /* Queue a frame for one client (capped, in order). */
 void	 hub_queue(struct client *c, const char *data, size_t len);
+/*
+ * Queue the answer to a frame of c's (ERR, PONG, KEY, a NAK it gets
+ * at once): in a cluster, while messages c sent before that frame are
+ * in flight to the store, it is held (a copy) and queued right after
+ * the last of their answers, so that c gets its answers in the order
+ * of its frames.  Held answers count against c's output cap: past it
+ * c is doomed (BYE slow).  Without a cluster, or nothing in flight,
+ * the same as hub_queue.
+ */
+void	 hub_answer(struct client *c, const char *data, size_t len);
 /* Send a frame to every open client but except (which may be NULL). */
 void	 hub_broadcast(struct hub *h, struct client *except,
 	    const char *data, size_t len);
@@ -214,8 +231,14 @@ void	 hub_drop_text(struct client *c, const char *reason,
  * is not read meanwhile.
  */
 void	 hub_drain(struct client *c, const char *reason, bool bye);
-/* One of c's messages in flight was answered (cluster.c). */
+/*
+ * One of c's messages in flight was answered (cluster.c), its answer
+ * queued: the answers held behind it are queued, and a draining c
+ * whose last one it was leaves.
+ */
 void	 hub_inflight_done(struct client *c);
+/* The same, but c does not leave (cluster_abandon). */
+void	 hub_answered(struct client *c);
 
 /*
  * Client c was parked (welcoming) and is welcomed now: its input kept

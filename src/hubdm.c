@@ -72,18 +72,24 @@ hub_away(struct hub *h, struct client *c, const struct proto_cmsg *m,
 {
 	struct hub_client_info ci;
 	char		 buf[PROTO_MAX_FRAME];
+	size_t		 len;
 
 	if (!hub_flood_frame(h, c, &m->verbstr))
 		return;
 	if (!valid) {
-		hub_queue(c, buf, proto_encode_err(buf, "syntax", m->verbstr.p,
+		hub_answer(c, buf, proto_encode_err(buf, "syntax", m->verbstr.p,
 		    m->verbstr.len));
 		return;
 	}
 	free(c->away);
 	c->away = m->text.len > 0 ? xstrndup(m->text.p, m->text.len) : NULL;
-	hub_broadcast(h, NULL, buf, proto_encode_away_id(buf, c->id,
-	    m->text.p, m->text.len));
+	len = proto_encode_away_id(buf, c->id, m->text.p, m->text.len);
+	if (c->inflight > 0) {
+		/* Its own copy is its answer: after those of its MSGs. */
+		hub_broadcast(h, c, buf, len);
+		hub_answer(c, buf, len);
+	} else
+		hub_broadcast(h, NULL, buf, len);
 	if (h->cl != NULL)
 		cluster_away(h->cl, c);
 	if (h->ev->away != NULL) {

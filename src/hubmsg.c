@@ -99,7 +99,7 @@ hub_flood_frame(struct hub *h, struct client *c, const struct proto_str *verb)
 
 	if (flood_take(h, c))
 		return true;
-	hub_queue(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
+	hub_answer(c, buf, proto_encode_err(buf, "flood", verb->p, verb->len));
 	flood_strike(h, c);
 	return false;
 }
@@ -457,7 +457,13 @@ handle_msg(struct hub *h, struct client *c, const struct proto_cmsg *m)
 		return;
 	}
 	if (h->cl != NULL) {
-		/* Numbered by the store; OK once stored and logged. */
+		/*
+		 * Numbered by the store; OK once stored and logged.  The
+		 * NAKs of the frames before it first: held behind the
+		 * messages in flight before them, not behind this one.
+		 */
+		if (h->npend > 0 || msglog_pending(h->log) > 0)
+			hub_commit(h, c);
 		cluster_submit(h->cl, c, m, md5, m->verb == PV_DM ? m->num :
 		    0, tokey);
 		return;
@@ -590,12 +596,12 @@ hub_commit(struct hub *h, struct client *c)
 	for (i = 0; i < h->npend; i++) {
 		p = &h->pend[i];
 		if (p->code != NULL || p->rec >= written) {
-			hub_queue(c, ok, proto_encode_nak(ok, p->seq,
+			hub_answer(c, ok, proto_encode_nak(ok, p->seq,
 			    strlen(p->seq), p->code != NULL ? p->code :
 			    "nolog"));
 			continue;
 		}
-		hub_queue(c, ok, proto_encode_ok(ok, p->seq, strlen(p->seq),
+		hub_answer(c, ok, proto_encode_ok(ok, p->seq, strlen(p->seq),
 		    p->n));
 	}
 	h->npend = 0;
@@ -685,11 +691,11 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	/* The byte rules are the parser's; these are the Unicode ones. */
 	if (!nick_valid(m->nick.p, m->nick.len) ||
 	    (klen = nick_key(m->nick.p, m->nick.len, key, sizeof key)) == 0) {
-		hub_queue(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
+		hub_answer(c, buf, proto_encode_err(buf, "badnick", NULL, 0));
 		return;
 	}
 	if (nick_taken(h, c, key, klen)) {
-		hub_queue(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
+		hub_answer(c, buf, proto_encode_err(buf, "nickinuse", m->nick.p,
 		    m->nick.len));
 		return;
 	}
@@ -701,7 +707,7 @@ handle_nick(struct hub *h, struct client *c, const struct proto_cmsg *m)
 	}
 	if ((code = registry_check(h, c, m->nick.p, m->nick.len, &reg)) !=
 	    NULL) {
-		hub_queue(c, buf, proto_encode_err(buf, code, m->nick.p,
+		hub_answer(c, buf, proto_encode_err(buf, code, m->nick.p,
 		    m->nick.len));
 		return;
 	}
@@ -745,7 +751,7 @@ handle_key(struct hub *h, struct client *c, uint64_t id)
 		}
 	} else if (h->cl == NULL || !cluster_key_of(h->cl, id, &key, &spki))
 		(void)history_key_of(h->hist, id, &key, &spki);
-	hub_queue(c, buf, proto_encode_key(buf, id, key != NULL ? key : "-",
+	hub_answer(c, buf, proto_encode_key(buf, id, key != NULL ? key : "-",
 	    spki != NULL ? spki : "-", spki != NULL ? strlen(spki) : 1));
 }
 
@@ -762,8 +768,17 @@ before_hello(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		hub_welcome(h, c, m->num);
 		return;
 	}
-	hub_queue(c, buf, proto_encode_err(buf, "syntax",
+	hub_answer(c, buf, proto_encode_err(buf, "syntax",
 	    proto_verb_name(PV_HELLO), strlen(proto_verb_name(PV_HELLO))));
+}
+
+/* ERR syntax <VERB>: the answer to a frame of the wrong shape. */
+static void
+answer_syntax(struct client *c, const struct proto_str *verb)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	hub_answer(c, buf, proto_encode_err(buf, "syntax", verb->p, verb->len));
 }
 
 void
@@ -796,11 +811,11 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		return;
 	case PCE_UNKNOWN:
 		elen = proto_verb_echo(m.verbstr.p, m.verbstr.len, echo);
-		hub_queue(c, buf, proto_encode_err(buf, "unknown", echo, elen));
+		hub_answer(c, buf, proto_encode_err(buf, "unknown", echo,
+		    elen));
 		return;
 	case PCE_SYNTAX:
-		hub_queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
-		    m.verbstr.len));
+		answer_syntax(c, &m.verbstr);
 		return;
 	case PCE_BADHASH:
 	case PCE_BADTEXT:
@@ -811,8 +826,8 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 	case PCE_BADNICK:
 		/* A NICK counts against the bucket, valid or not. */
 		if (hub_flood_frame(h, c, &m.verbstr))
-			hub_queue(c, buf, proto_encode_err(buf, "badnick", NULL,
-			    0));
+			hub_answer(c, buf, proto_encode_err(buf, "badnick",
+			    NULL, 0));
 		return;
 	}
 	switch (m.verb) {
@@ -825,7 +840,8 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 			handle_nick(h, c, &m);
 		break;
 	case PV_PING:
-		hub_queue(c, buf, proto_encode_pong(buf, m.token.p, m.token.len));
+		hub_answer(c, buf, proto_encode_pong(buf, m.token.p,
+		    m.token.len));
 		break;
 	case PV_PONG:
 		break;
@@ -837,8 +853,7 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 		hub_drain(c, "quit", true);
 		break;
 	case PV_HELLO:
-		hub_queue(c, buf, proto_encode_err(buf, "syntax", m.verbstr.p,
-		    m.verbstr.len));
+		answer_syntax(c, &m.verbstr);
 		break;
 	case PV_KEY:
 		handle_key(h, c, m.num);
