@@ -62,6 +62,18 @@ for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
     check(rc == 2, "%r exits 2 (got %d: %s)" % (args, rc, out))
     check(opt in out and len(out.strip().splitlines()) == 1,
           "%r: one line naming %s: %r" % (args, opt, out))
+# A bad value from a resource names the resource (and its option), not
+# the option alone, which was not given.
+for args, want in [(["-xrm", "xchatd.port: abc"], "resource port (-port)"),
+                   (["-xrm", "xchatd*saveLines: zz"],
+                    "resource saveLines (-savelines)"),
+                   (["-savelines", "0"], "-savelines: '0'"),
+                   (["-xrm", "XChatd*history: x"],
+                    "resource history (-history)")]:
+    rc, out = run("-headless", *args)
+    check(rc == 2 and want in out and len(out.strip().splitlines()) == 1,
+          "%r: exit 2 and one line with %r (got %d: %r)" %
+          (args, want, rc, out))
 rc, out = run("-headless", "-bogus")
 check(rc == 2 and "-bogus" in out, "unknown option: %r" % out)
 

@@ -728,6 +728,44 @@ def test_startup_errors():
     busy.close()
 
 
+def bad_value_run(prog, args):
+    """Run prog with a display; its exit status and output (None if it
+    is still running after 60 s: the bad value was taken)."""
+    e = dict(os.environ, HOME=T,
+             XFILESEARCHPATH=os.path.join(xc.SRCDIR, "resources", "%N"))
+    try:
+        r = subprocess.run([prog] + args, capture_output=True, env=e,
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return r.returncode, (r.stdout + r.stderr).decode()
+
+
+def test_bad_resources():
+    """A bad resource value with a window: one line naming the
+    resource (and its option), exit 2; no Xt converter warning."""
+    port = str(xc.free_port())
+    for prog, args, want in (
+            (xc.XCHATD, ["-port", port, "-xrm", "xchatd*saveLines: zz"],
+             "saveLines (-savelines)"),
+            (xc.XCHATD, ["-port", port, "-xrm", "XChatd*saveLines: -1"],
+             "saveLines (-savelines)"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*userListMax: zz"],
+             "userListMax"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*flushInterval: -9"],
+             "flushInterval"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*connectTimeout: abc"],
+             "connectTimeout"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*saveLines: x"],
+             "saveLines (-savelines)")):
+        rc, out = bad_value_run(prog, args)
+        what = "%s %s" % (os.path.basename(prog), " ".join(args))
+        xc.check(rc == 2, "%s: exit status %r, expected 2 (%r)" %
+                 (what, rc, out))
+        xc.check(want in out and len(out.strip().splitlines()) == 1 and
+                 "Warning" not in out, "%s: %r" % (what, out))
+
+
 def test_log_failure():
     """A log that cannot be written (/dev/full): shown in the window."""
     if not os.access("/dev/full", os.W_OK):
@@ -1112,7 +1150,7 @@ def main():
     xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
     try:
         for t in (test_main, test_kick_ban, test_keys, test_summary, test_wm_delete_idle,
-                  test_startup_errors,
+                  test_startup_errors, test_bad_resources,
                   test_log_failure, test_log_rotation, test_portuguese,
                   test_fallbacks, test_cluster):
             # XC_ONLY=test_keys,test_portuguese runs only those.
