@@ -1080,6 +1080,10 @@ def test_kick_ban():
         d["messages"]["*kickBanDialog"] and
         d["widgets"]["*kickBanDialog*OptionButton"]["label"] == "1 day",
         "question %r" % d["messages"]["*kickBanDialog"])
+    # It names the bystander the ban drops too (ana, same address).
+    xc.check(d["messages"]["*kickBanDialog"].endswith(
+        "This ban also disconnects:|#%d ana (same address)" % ana.id),
+        "bystander not named: %r" % d["messages"]["*kickBanDialog"])
     click(*w.center(d, "*kickBanDialog*OptionButton"))
     d = w.wait_for(lambda d: d["widgets"]["*banDurationMenu.banHour"]
                    ["x"] > 0, "the durations posted")
@@ -1106,6 +1110,9 @@ def test_kick_ban():
         d, "a connection from 127.0.0.1:"), "all gone, refusal shown")
     xc.check(have_event(d, "kicking #%d bia and banning its address "
                         "127.0.0.1 until " % bia.id), "no kick-ban line")
+    xc.check(have_event(d, "- #%d ana disconnected too (banned: same "
+                        "address as #%d bia)" % (ana.id, bia.id)),
+             "no line saying why ana went")
     # The ban made here holds for a server restarted on this state
     # directory (headless, on ports of its own).
     with xc.Server("-statedir", w.statedir) as srv2:
