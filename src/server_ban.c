@@ -412,7 +412,8 @@ bd_fill(struct server_ui *ui)
 	for (i = 0; i < n; i++)
 		XmStringFree(items[i]);
 	free(items);
-	template_expand(buf, sizeof buf, ui->r.bans_path, "fc",
+	template_expand(buf, sizeof buf, n == 1 ? ui->r.bans_path_one :
+	    ui->r.bans_path, "fc",
 	    (const char *[]){ bans_path(b), server_num(ui, n, c) });
 	xmu_set_label(d->path, buf);
 	XtSetSensitive(d->lift, False);
@@ -468,7 +469,8 @@ bd_reload_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)w;
 	(void)call;
 	if (bans_reload(ui->info.bans, time(NULL), err, sizeof err))
-		server_event_add(ui, LK_ALWAYS, ui->r.ev_bans_read, "fc",
+		server_event_add(ui, LK_ALWAYS, bans_count(ui->info.bans) ==
+		    1 ? ui->r.ev_bans_read_one : ui->r.ev_bans_read, "fc",
 		    (const char *[]){ bans_path(ui->info.bans), server_num(ui,
 		    bans_count(ui->info.bans), c) });
 	else {

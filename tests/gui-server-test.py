@@ -1128,9 +1128,10 @@ def test_kick_ban():
                    and d.get("bansfile") == 1, "the Bans dialog")
     xc.check(d["bansitems"][0].split()[0] == "127.0.0.1" and
              d["bansitems"][0].rstrip().endswith("flood") and
-             d["widgets"]["*bansDialog.bansPathLabel"]["label"].startswith(
-                 "Bans file: " + os.path.join(w.statedir, "bans.txt")),
-             "Bans dialog %r" % d["bansitems"])
+             d["widgets"]["*bansDialog.bansPathLabel"]["label"] ==
+             "Bans file: %s (1 ban)" % os.path.join(w.statedir, "bans.txt"),
+             "Bans dialog %r %r" % (d["bansitems"], d["widgets"]
+             ["*bansDialog.bansPathLabel"]["label"]))
     xc.check(not d["widgets"]["*bansDialog.liftBan"]["sensitive"],
              "Lift active with nothing selected")
     x, y, iw, ih = d["bansitempos"][1]
