@@ -8,6 +8,8 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
@@ -108,6 +110,16 @@ check(rc == 1 and "/nonexistent/dir/log" in out, "bad log: %r" % out)
 rc, out = run("-headless", "-listen", "no.such.host.invalid", "-logfile",
               "/nonexistent/dir/log")
 check(rc == 1 and "no.such.host.invalid" in out, "bad address: %r" % out)
+# A bad TLS listen address is found before the key is made.
+sd = os.path.join(tempfile.mkdtemp(), "state")
+rc, out = run("-headless", "-port", str(xc.free_port()), "-listen",
+              "999.1.1.1", "-statedir", sd, "-logfile",
+              os.path.join(os.path.dirname(sd), "log"))
+check(rc == 1 and "999.1.1.1" in out, "bad TLS address: %r" % out)
+left = os.listdir(sd) if os.path.exists(sd) else []
+check(left == [], "a bad address left files in the state directory: %r"
+      % left)
+
 rc, out = run("-verifylog", "/nonexistent/log")
 check(rc == 2, "verifylog of a missing file exits 2")
 
@@ -120,7 +132,6 @@ with xc.Server("-xrm", "xchatd.history: 1") as srv:
     b = srv.client()
     check(len(b.history) == 1, "-xrm history: 1")
 d = xc.Server.__new__(xc.Server)
-import tempfile
 rd = tempfile.mkdtemp()
 open(os.path.join(rd, "XChatd"), "w").write("xchatd.history: 2\n")
 with xc.Server(env={"XAPPLRESDIR": rd + "/"}) as srv:
@@ -130,6 +141,17 @@ with xc.Server(env={"XAPPLRESDIR": rd + "/"}) as srv:
         a.expect("OK %d" % i)
     b = srv.client()
     check(len(b.history) == 2, "app-defaults history: 2 (%d)" % len(b.history))
+
+# -access members with nobody in the accounts file: the start lines say
+# how to admit someone, not "connect with".
+with xc.Server("-access", "members") as srv:
+    deadline = time.time() + 10
+    while "SIGHUP" not in srv.stderr() and time.time() < deadline:
+        time.sleep(0.02)
+    err = srv.stderr()
+    check("nobody can come in" in err and "<nick> <key>" in err and
+          "xchat -fingerprint" in err and "SIGHUP" in err and
+          "connect with" not in err, "members, no accounts: %r" % err)
 
 # IPv6
 try:
