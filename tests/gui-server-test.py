@@ -179,7 +179,8 @@ class Window:
                         d["events"].append(rest)
                 elif key in ("title", "status"):
                     d[key] = rest
-                elif key in ("paused", "held", "lines"):
+                elif key in ("paused", "held", "lines", "statuswant",
+                             "statuswidth"):
                     d[key] = int(rest)
                 elif key == "clients":
                     d["nclients"] = int(rest)
@@ -286,6 +287,10 @@ def test_main():
     xc.check("Clients: 3" in d["status"] and "Accepted: 2" in d["status"]
              and "127.0.0.1:%d" % w.port in d["status"],
              "status line: %r" % d["status"])
+    # Both addresses: the TLS one is where remote users connect.
+    xc.check(d["status"].startswith(
+        "Listening on 127.0.0.1:%d, TLS on 127.0.0.1:%d|" %
+        (w.port, w.tlsport)), "status line's addresses: %r" % d["status"])
     for nick, msgs in (("ana", "1"), ("joão", "1"), ("rui", "0")):
         pos, row = client_row(d, nick)
         xc.check(pos is not None, "%s not in the list: %r" %
@@ -988,7 +993,7 @@ def test_cluster():
     r = xcluster.Redis()
     try:
         w = Window("-cluster", r.url(), "-clustertimeout", "2",
-                   wait=False)
+                   "-geometry", "1270x700+0+0", wait=False)
         deadline = time.time() + 30
         while "joined through" not in w.stderr():
             if time.time() > deadline or w.proc.poll() is not None:
@@ -997,6 +1002,10 @@ def test_cluster():
         d = w.wait_for(lambda d: ", store up, servers 1" in
                        d.get("status", ""), "cluster up")
         xc.check("Cluster: " in d["status"], "status: %r" % d["status"])
+        # It fits a window 1270 pixels wide (it was cut there).
+        xc.check(0 < d["statuswant"] <= d["statuswidth"] <= 1270,
+                 "status line cut: wants %d, has %d: %r" %
+                 (d["statuswant"], d["statuswidth"], d["status"]))
         ours = xc.Client(w.port, timeout=30)
         b = xcluster.member(r, timeout=2)
         theirs = b.client()
@@ -1113,6 +1122,11 @@ def test_kick_ban():
     xc.check(have_event(d, "- #%d ana disconnected too (banned: same "
                         "address as #%d bia)" % (ana.id, bia.id)),
              "no line saying why ana went")
+    # ana's two private messages are counted when she leaves.
+    xc.check(have_event(d, "- #%d ana disconnected (kicked), 0 "
+                        "messages sent to all, private messages: 2" %
+                        ana.id), "ana's private messages not counted:\n%s"
+             % "\n".join(d["events"]))
     # The ban made here holds for a server restarted on this state
     # directory (headless, on ports of its own).
     with xc.Server("-statedir", w.statedir) as srv2:
