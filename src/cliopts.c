@@ -266,8 +266,10 @@ cliopts_check(const struct cli_strings *s, struct cli_options *o,
 			v = "";
 		if (!cli_check_row(&rows[i], v, (char *)o + rows[i].out, why,
 		    sizeof why)) {
-			snprintf(err, errlen, "invalid %s \"%s\": %s",
-			    rows[i].name, v, why);
+			snprintf(err, errlen, "invalid %s%s%s%s \"%s\": %s",
+			    rows[i].name, rows[i].flag != NULL ? " (" : "",
+			    rows[i].flag != NULL ? rows[i].flag : "",
+			    rows[i].flag != NULL ? ")" : "", v, why);
 			return false;
 		}
 	}

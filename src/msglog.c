@@ -1765,8 +1765,8 @@ verify_one(const char *path, FILE *out, struct vstate *st,
 	}
 	fclose(fp);
 	v->segments = st->segments;
-	fprintf(out, "%s: %lu records, %lu good, %lu bad%s", path,
-	    v->records, v->good, v->bad,
+	fprintf(out, "%s: %lu record%s, %lu good, %lu bad%s", path,
+	    v->records, v->records == 1 ? "" : "s", v->good, v->bad,
 	    v->torn ? ", torn last line ignored" : "");
 	if (v->segments > 0)
 		fprintf(out, ", %lu segment record%s", v->segments,
@@ -1806,10 +1806,11 @@ print_keys(FILE *out, const char *label, struct msglog_verdict *v,
 {
 	struct vkey	**list;
 	size_t		  i, n = 0;
+	unsigned long	  all = v->signed_good + v->sig_bad + v->unsigned_msgs;
 
-	fprintf(out, "%s: %lu messages: %lu signed and good, %lu with a bad "
-	    "signature, %lu unsigned\n", label, v->signed_good + v->sig_bad +
-	    v->unsigned_msgs, v->signed_good, v->sig_bad, v->unsigned_msgs);
+	fprintf(out, "%s: %lu message%s: %lu signed and good, %lu with a "
+	    "bad signature, %lu unsigned\n", label, all, all == 1 ? "" : "s",
+	    v->signed_good, v->sig_bad, v->unsigned_msgs);
 	list = xreallocarray(NULL, t->n + 1, sizeof *list);
 	for (i = 0; i < t->cap; i++)
 		if (t->slot[i] != NULL &&

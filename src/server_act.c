@@ -827,6 +827,8 @@ server_dump_cb(void *arg)
 		"*kickDialog", "*kickBanDialog", "*kickErrorDialog",
 	};
 	struct server_ui *ui = arg;
+	XtWidgetGeometry want;
+	Dimension	 width;
 	char		*p;
 	FILE		*fp;
 	size_t		 k;
@@ -848,8 +850,16 @@ server_dump_cb(void *arg)
 	    logview_held(ui->lv));
 	xmu_dump_list(fp, ui->list, "clients", "client", "item");
 	p = xmu_label_text(ui->status);
+	for (k = 0; p[k] != '\0'; k++)
+		if (p[k] == '\n')
+			p[k] = '|';
 	fprintf(fp, "status %s\n", p);
 	XtFree(p);
+	/* The width its text wants, and the width it has. */
+	XtQueryGeometry(ui->status, NULL, &want);
+	XtVaGetValues(ui->status, XmNwidth, &width, NULL);
+	fprintf(fp, "statuswant %d\nstatuswidth %d\n", (int)want.width,
+	    (int)width);
 	for (k = 0; k < XtNumber(widgets); k++)
 		xmu_dump_widget(fp, ui->top, widgets[k]);
 	for (k = 0; k < XtNumber(dialogs); k++)

@@ -83,12 +83,116 @@ kick_reason(struct kick_dialog *d)
 	return out;
 }
 
+/*
+ * Does row o go with a ban of the address addr and the key (""
+ * for none), as hub_kick_ban decides (same_origin in hubjoin.c)?
+ * *by_key says whether by the key rather than the address.
+ */
+static bool
+ban_takes(const struct row *o, const char *addr, const char *key,
+    bool *by_key)
+{
+	char	 t[BANS_TARGET_MAX + 1];
+
+	*by_key = false;
+	if (o->remote)
+		return false;
+	if (bans_peer_address(o->peer, t) && strcmp(t, addr) == 0)
+		return true;
+	*by_key = true;
+	return *key != '\0' && o->key != NULL && strcmp(o->key, key) == 0;
+}
+
+/* One the ban takes with it: its id, nick (cleaned) and why. */
+struct ban_other {
+	uint64_t	 id;
+	bool		 by_key;
+	char		 nick[PROTO_MAX_NICK * 3 + 1];
+};
+
+/*
+ * The other rows a ban of addr and key takes with the client id;
+ * returns how many, *v (freed by the caller) holds them.
+ */
+static size_t
+ban_others(struct server_ui *ui, uint64_t id, const char *addr,
+    const char *key, struct ban_other **v)
+{
+	const struct row *r;
+	size_t		 i, n = 0;
+	bool		 by_key;
+
+	*v = xreallocarray(NULL, ui->nrows + 1, sizeof **v);
+	for (i = 0; i < ui->nrows; i++) {
+		r = &ui->rows[i];
+		if (r->id == id || !ban_takes(r, addr, key, &by_key))
+			continue;
+		(*v)[n].id = r->id;
+		(*v)[n].by_key = by_key;
+		utf8_clean((*v)[n].nick, r->nick, strlen(r->nick), 0);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The question's addition naming the others the ban takes (ten at
+ * most, then "and N more"), appended to buf; nothing if there are none.
+ */
+static void
+ban_others_text(struct server_ui *ui, uint64_t id, const char *addr,
+    const char *key, char *buf, size_t len)
+{
+	struct ban_other *v;
+	char		 list[2048], num[32];
+	size_t		 i, n, o = 0, at = strlen(buf);
+
+	n = ban_others(ui, id, addr, key, &v);
+	list[0] = '\0';
+	for (i = 0; i < n && i < 10 && o < sizeof list - 1; i++) {
+		if (i > 0)
+			list[o++] = '\n';
+		o += template_expand(list + o, sizeof list - o, v[i].by_key ?
+		    ui->r.kick_ban_same_key : ui->r.kick_ban_same_addr, "in",
+		    (const char *[]){ server_num(NULL, v[i].id, num),
+		    v[i].nick });
+	}
+	if (n > 10 && o < sizeof list - 1) {
+		snprintf(num, sizeof num, "%zu", n - 10);
+		list[o++] = '\n';
+		template_expand(list + o, sizeof list - o, ui->r.kick_ban_more,
+		    "c", (const char *[]){ num });
+	}
+	if (n > 0 && at < len)
+		template_expand(buf + at, len - at, ui->r.kick_ban_others,
+		    "o", (const char *[]){ list });
+	free(v);
+}
+
+/* The event view's line for each other the ban of d took with it. */
+static void
+ban_others_events(struct server_ui *ui, struct kick_dialog *d,
+    const struct ban_other *v, size_t n)
+{
+	char	 id[32], by[32];
+	size_t	 i;
+
+	server_num(NULL, d->id, by);
+	for (i = 0; i < n; i++)
+		server_event_add(ui, LK_ALWAYS, v[i].by_key ?
+		    ui->r.ev_ban_same_key : ui->r.ev_ban_same_addr, "into",
+		    (const char *[]){ server_num(NULL, v[i].id, id),
+		    v[i].nick, by, d->nick });
+}
+
 /* Kick and ban: the ban, and the kick if the client is still here. */
 static void
 kick_ban_act(struct server_ui *ui, struct kick_dialog *d, const char *reason)
 {
 	char		 err[4500], id[32], k[COL_KEY + 1], u[128];
 	char		 addr[BANS_TARGET_MAX + 1];
+	struct ban_other *v = NULL;
+	size_t		 n = 0;
 	time_t		 until = BANS_FOREVER;
 	bool		 ok;
 
@@ -101,10 +205,13 @@ kick_ban_act(struct server_ui *ui, struct kick_dialog *d, const char *reason)
 	    ui->r.ev_kick_ban_keyed : ui->r.ev_kick_ban, "inasu",
 	    (const char *[]){ id, d->nick, addr, server_short_key(*d->key !=
 	    '\0' ? d->key : NULL, k), until_text(ui, until, u, sizeof u) });
-	if (server_row(ui, d->id) != NULL)
-		ok = hub_kick_ban(ui->hub, d->id, until, reason, err,
-		    sizeof err);
-	else if (strcmp(addr, "-") == 0) {
+	if (server_row(ui, d->id) != NULL) {
+		n = ban_others(ui, d->id, addr, d->key, &v);
+		if ((ok = hub_kick_ban(ui->hub, d->id, until, reason, err,
+		    sizeof err)))
+			ban_others_events(ui, d, v, n);
+		free(v);
+	} else if (strcmp(addr, "-") == 0) {
 		snprintf(err, sizeof err, "%s has no address to ban", d->peer);
 		ok = false;
 	} else
@@ -236,6 +343,8 @@ kick_ask(struct server_ui *ui, struct kick_dialog *d, const char *name,
 	    server_num(NULL, r->id, id), nick, addr, r->key != NULL ?
 	    r->key : "-", ui->info.bans != NULL ? bans_path(ui->info.bans) :
 	    "-" });
+	if (d->ban)
+		ban_others_text(ui, r->id, addr, d->key, buf, sizeof buf);
 	XmTextFieldSetString(d->reason, "");
 	xmu_show_message(d->w, buf);
 	XmProcessTraversal(d->reason, XmTRAVERSE_CURRENT);
@@ -303,7 +412,8 @@ bd_fill(struct server_ui *ui)
 	for (i = 0; i < n; i++)
 		XmStringFree(items[i]);
 	free(items);
-	template_expand(buf, sizeof buf, ui->r.bans_path, "fc",
+	template_expand(buf, sizeof buf, n == 1 ? ui->r.bans_path_one :
+	    ui->r.bans_path, "fc",
 	    (const char *[]){ bans_path(b), server_num(ui, n, c) });
 	xmu_set_label(d->path, buf);
 	XtSetSensitive(d->lift, False);
@@ -359,7 +469,8 @@ bd_reload_cb(Widget w, XtPointer closure, XtPointer call)
 	(void)w;
 	(void)call;
 	if (bans_reload(ui->info.bans, time(NULL), err, sizeof err))
-		server_event_add(ui, LK_ALWAYS, ui->r.ev_bans_read, "fc",
+		server_event_add(ui, LK_ALWAYS, bans_count(ui->info.bans) ==
+		    1 ? ui->r.ev_bans_read_one : ui->r.ev_bans_read, "fc",
 		    (const char *[]){ bans_path(ui->info.bans), server_num(ui,
 		    bans_count(ui->info.bans), c) });
 	else {

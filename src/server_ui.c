@@ -371,12 +371,23 @@ server_cluster_status(struct server_ui *ui, char *buf, size_t size)
 	template_expand(buf, size, ui->r.status_cluster, "nsk", args);
 }
 
+/* The status line's %l: the plain address, and the TLS one if any. */
+static void
+server_listen_status(struct server_ui *ui, char *buf, size_t size)
+{
+	const char	*args[2] = { ui->listen_name, ui->tls_name };
+
+	template_expand(buf, size, ui->tls_name != NULL &&
+	    *ui->tls_name != '\0' ? ui->r.status_listen :
+	    ui->r.status_listen_plain, "at", args);
+}
+
 void
 server_update_status(struct server_ui *ui)
 {
 	struct hub_stats st;
-	char		 buf[1024], n[8][32];
-	const char	*args[8];
+	char		 buf[1024], n[8][32], l[256], k[256];
+	const char	*args[10];
 	size_t		 o;
 
 	ui->status_dirty = false;
@@ -391,8 +402,14 @@ server_update_status(struct server_ui *ui)
 	args[5] = server_num(ui, st.verified, n[5]);
 	args[6] = server_num(ui, st.badsig, n[6]);
 	args[7] = server_num(ui, st.denied, n[7]);
-	o = template_expand(buf, sizeof buf, ui->r.status_format, "acmrsgbd",
-	    args);
+	server_listen_status(ui, l, sizeof l);
+	args[8] = l;
+	k[0] = '\0';
+	if (ui->info.cluster != NULL)
+		server_cluster_status(ui, k, sizeof k);
+	args[9] = k;
+	o = template_expand(buf, sizeof buf, ui->r.status_format,
+	    "acmrsgbdlk", args);
 	if (logview_paused(ui->lv)) {
 		args[0] = server_num(ui, logview_held(ui->lv), n[0]);
 		o += template_expand(buf + o, sizeof buf - o,
@@ -400,10 +417,8 @@ server_update_status(struct server_ui *ui)
 		    ui->r.status_paused, "n", args);
 	}
 	if (ui->log_errno != 0)
-		o += template_expand(buf + o, sizeof buf - o, ui->r.status_log,
+		template_expand(buf + o, sizeof buf - o, ui->r.status_log,
 		    "", NULL);
-	if (ui->info.cluster != NULL)
-		server_cluster_status(ui, buf + o, sizeof buf - o);
 	xmu_set_label(ui->status, buf);
 }
 
@@ -500,8 +515,8 @@ static void
 ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 {
 	struct server_ui *ui = arg;
-	char		 id[32], n[32], nick[PROTO_MAX_NICK * 3 + 1];
-	const char	*args[4];
+	char		 id[32], n[32], p[32], nick[PROTO_MAX_NICK * 3 + 1];
+	const char	*args[5];
 	size_t		 i;
 
 	utf8_clean(nick, ci->nick, strlen(ci->nick), 0);
@@ -509,8 +524,14 @@ ev_left(void *arg, const struct hub_client_info *ci, const char *reason)
 	args[1] = nick;
 	args[2] = reason;
 	args[3] = server_num(ui, ci->msgs, n);
-	server_event_add(ui, LK_OTHER, ci->msgs == 1 ? ui->r.ev_left_one :
-	    ui->r.ev_left, "inrm", args);
+	args[4] = server_num(ui, ci->dms, p);
+	/* Private messages are named only when there were some. */
+	if (ci->dms > 0)
+		server_event_add(ui, LK_OTHER, ci->msgs == 1 ?
+		    ui->r.ev_left_dm_one : ui->r.ev_left_dm, "inrmp", args);
+	else
+		server_event_add(ui, LK_OTHER, ci->msgs == 1 ?
+		    ui->r.ev_left_one : ui->r.ev_left, "inrmp", args);
 
 	i = row_find(ui, ci->id);
 	if (i < ui->nrows && ui->rows[i].id == ci->id) {

@@ -34,8 +34,7 @@ enum srv_kind {
 	SK_RATE,	/* a decimal number, as double */
 	SK_MSECS,	/* a decimal number of seconds, as unsigned long ms */
 	SK_BOOL,	/* true or false */
-	SK_ACCESS,	/* open or members */
-	SK_WINDOW	/* read by the window (server_ui.c), not checked here */
+	SK_ACCESS	/* open or members */
 };
 
 #define IN(f)	offsetof(struct srv_strings, f)
@@ -133,8 +132,9 @@ static const struct opt_row rows[] = {
 	  "leave with reason split", "a number of seconds from 1 to 3600",
 	  NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,
-	  SK_WINDOW, 0, 0, NONE, NONE,
-	  "lines kept in the window's event view", NULL, NULL },
+	  SK_COUNT, 1, 10000000, IN(savelines), OUT(savelines),
+	  "lines kept in the window's event view",
+	  "a number from 1 to 10000000", NULL },
 	{ "-headless", NULL, "headless", "Headless", "false", NULL, SK_BOOL,
 	  0, 0, IN(headless), OUT(headless),
 	  "run without a window or X display", "true or false", NULL },
@@ -151,6 +151,7 @@ static const struct opt_row rows[] = {
 
 static XtResource	 xt_resources[NROWS];
 static Cardinal		 n_resources;
+static const char	*given[NROWS];	/* a row's value from its flag */
 static XrmOptionDescRec	 xrm_options[NROWS + 1];
 static char		 specifiers[NROWS][64];
 
@@ -317,8 +318,6 @@ srv_check_row(const struct opt_row *r, const char *s, char *out)
 		else
 			return false;
 		return true;
-	case SK_WINDOW:
-		break;
 	}
 	return true;
 }
@@ -337,11 +336,17 @@ srvopts_check(const struct srv_strings *s, struct srv_options *o,
 		v = *(char *const *)((const char *)s + rows[i].in);
 		if (v == NULL)
 			v = "";
-		if (!srv_check_row(&rows[i], v, (char *)o + rows[i].out)) {
+		if (srv_check_row(&rows[i], v, (char *)o + rows[i].out))
+			continue;
+		if (given[i] != NULL && strcmp(given[i], v) == 0)
 			snprintf(err, errlen, "%s: '%s' is not %s",
 			    rows[i].flag, v, rows[i].what);
-			return false;
-		}
+		else
+			snprintf(err, errlen, "resource %s%s%s%s: '%s' is not "
+			    "%s", rows[i].name, rows[i].flag != NULL ? " (" :
+			    "", rows[i].flag != NULL ? rows[i].flag : "",
+			    rows[i].flag != NULL ? ")" : "", v, rows[i].what);
+		return false;
 	}
 	return true;
 }
@@ -510,6 +515,41 @@ db_string(XrmDatabase db, const char *name, const char *class, char *def)
 	return def;
 }
 
+/*
+ * Note the value each flag of argv gives its row (given[]), so that an
+ * error names the flag only when the bad value came from it.
+ */
+static void
+flags_note(int argc, char **argv)
+{
+	static XrmDatabase fdb;	/* given[] points into it for good */
+	XrmOptionDescRec *opts, *fopts;
+	char		**av;
+	Cardinal	 nopts, i;
+	int		 ac = argc;
+
+	opts = srvopts_options(&nopts);
+	fopts = calloc(nopts, sizeof *fopts);
+	av = calloc((size_t)argc + 1, sizeof *av);
+	if (fopts == NULL || av == NULL) {
+		free(fopts);
+		free(av);
+		return;
+	}
+	memcpy(fopts, opts, nopts * sizeof *fopts);
+	for (i = 0; i < nopts; i++)
+		if (strcmp(fopts[i].option, "-xrm") == 0)
+			fopts[i].argKind = XrmoptionSkipArg;
+	memcpy(av, argv, (size_t)argc * sizeof *av);
+	XrmParseCommand(&fdb, fopts, (int)nopts, "xchatd", &ac, av);
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].flag != NULL && rows[i].in != NONE)
+			given[i] = db_string(fdb, rows[i].name,
+			    rows[i].class, NULL);
+	free(fopts);
+	free(av);
+}
+
 void
 srvopts_load(int *argcp, char **argv, struct srv_strings *s)
 {
@@ -522,6 +562,7 @@ srvopts_load(int *argcp, char **argv, struct srv_strings *s)
 	size_t		 i;
 
 	XrmInitialize();
+	flags_note(*argcp, argv);
 	opts = srvopts_options(&nopts);
 	XrmParseCommand(&db, opts, (int)nopts, "xchatd", argcp, argv);
 	if ((home = getenv("HOME")) == NULL)

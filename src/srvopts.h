@@ -41,6 +41,7 @@ struct srv_strings {
 	char	*cluster;
 	char	*clustername;
 	char	*clustertimeout;
+	char	*savelines;
 	char	*headless;
 	char	*verifylog;
 	char	*debug;
@@ -59,6 +60,7 @@ struct srv_options {
 	bool		 fingerprint;	/* print it and exit */
 	const char	*logfile;
 	bool		 headless;
+	unsigned	 savelines;	/* the window's event view */
 	bool		 debug;
 	const char	*verifylog;
 	const char	*cluster;	/* the store; NULL: a single server */
@@ -97,7 +99,8 @@ void	srvopts_load(int *argcp, char **argv, struct srv_strings *);
 
 /*
  * Check every string in table order; on the first bad one return false
- * with a sentence naming the option in err.
+ * with a sentence in err naming the option if srvopts_load saw the bad
+ * value given by it, else the resource (and its option, if any).
  */
 bool	srvopts_check(const struct srv_strings *, struct srv_options *,
 	    char *err, size_t errlen);

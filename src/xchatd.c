@@ -494,12 +494,13 @@ server_listen(const struct srv_options *o, Widget top,
 		listen_error(top, err, paddr, o->port);
 	netio_sock_name(pfd, pname, sizeof pname);
 	snprintf(port, sizeof port, "%u", o->tlsport);
-	if (o->tlsport != 0 && (tls = server_creds(o, err, sizeof err)) ==
-	    NULL)
-		startup_error(top, err);
+	/* The address first: a bad one must not leave a key made. */
 	if (o->tlsport != 0 && (tfd = netio_listen(o->listen, port, err,
 	    sizeof err)) == -1)
 		listen_error(top, err, o->listen, port);
+	if (o->tlsport != 0 && (tls = server_creds(o, err, sizeof err)) ==
+	    NULL)
+		startup_error(top, err);
 	if (tfd != -1) {
 		netio_sock_name(tfd, tname, sizeof tname);
 		snprintf(fp, sizeof fp, "%s", tls_creds_fingerprint(tls));
@@ -542,9 +543,6 @@ accounts_open(struct srv_options *o, Widget top)
 	if ((accounts = accounts_load(o->accounts, err, sizeof err)) == NULL)
 		startup_error(top, err);
 	o->hub.accounts = accounts;
-	if (o->hub.access == HUB_MEMBERS && accounts_count(accounts) == 0)
-		log_warnx("-access members with no key in %s: nobody can "
-		    "come in", o->accounts);
 }
 
 /* Join the cluster -cluster names (doc/CLUSTER.md); exits 1 if bad. */
@@ -634,7 +632,13 @@ server_start(struct srv_options *o, struct server_ui *ui, Widget top)
 	if (*uinfo.tls_name != '\0')
 		log_info("TLS on %s, server key %s", uinfo.tls_name,
 		    uinfo.fingerprint);
-	if (o->headless)
+	if (o->hub.access == HUB_MEMBERS && accounts_count(accounts) == 0)
+		log_warnx("-access members with no key in %s: nobody can "
+		    "come in yet.  To admit someone, add a line <nick> <key> "
+		    "there (the key their xchat -fingerprint prints) and "
+		    "send xchatd SIGHUP%s", o->accounts, ui != NULL ?
+		    ", or use Clients > Accounts > Reload" : "");
+	else if (o->headless)
 		log_info("connect with: " XCHAT_NAME " -host %s -port %s "
 		    "(or: nc %s %s)", o->listen, o->port, o->listen, o->port);
 }

@@ -73,9 +73,13 @@ for prog, cls, path in PROGRAMS:
     res = section(man, "RESOURCES")
     with open(os.path.join(SRC, "resources", cls), encoding="utf-8") as f:
         ad = f.read()
+    syn = section(man, "SYNOPSIS")
     for flag in options(path):
         if not re.search(r'(^|[\s"])%s\b' % re.escape(flag), opts, re.M):
             bad.append("%s(1) OPTIONS lacks %s" % (prog, flag))
+        if not re.search(r'(^|[\s"\[|])%s\b' % re.escape(flag), syn,
+                         re.M):
+            bad.append("%s(1) SYNOPSIS lacks %s" % (prog, flag))
     for name in sorted(resources(prog, cls)):
         if not re.search(r'\b%s\b' % name, res):
             bad.append("%s(1) RESOURCES lacks %s" % (prog, name))

@@ -85,6 +85,13 @@ check("forged.txt: 7 records, 7 good, 0 bad\n" in out and
       "5 unsigned\n" in out, "summary lines: " + out)
 rc, out = verify(path, rechain(lines))
 check(rc == 0, "chain computed again, nothing changed: " + out)
+# One record, one message: singular forms.
+rc, out = verify(path, lines[:1])
+check(rc == 0 and "forged.txt: 1 record, 1 good, 0 bad\n" in out and
+      "forged.txt: 0 messages: " in out, "one record: " + out)
+rc, out = verify(path, lines[:2])
+check(rc == 0 and "forged.txt: 2 records, 2 good, 0 bad\n" in out and
+      "forged.txt: 1 message: 0 signed and good" in out, "one message: " + out)
 
 # Two accepted records swapped (numbers 3, 2), chain recomputed.
 sw = lines[:2] + [lines[3], lines[2]] + lines[4:]

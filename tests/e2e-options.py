@@ -8,6 +8,8 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
@@ -62,6 +64,18 @@ for args, opt in [(["-port", "99999"], "-port"), (["-port", "x"], "-port"),
     check(rc == 2, "%r exits 2 (got %d: %s)" % (args, rc, out))
     check(opt in out and len(out.strip().splitlines()) == 1,
           "%r: one line naming %s: %r" % (args, opt, out))
+# A bad value from a resource names the resource (and its option), not
+# the option alone, which was not given.
+for args, want in [(["-xrm", "xchatd.port: abc"], "resource port (-port)"),
+                   (["-xrm", "xchatd*saveLines: zz"],
+                    "resource saveLines (-savelines)"),
+                   (["-savelines", "0"], "-savelines: '0'"),
+                   (["-xrm", "XChatd*history: x"],
+                    "resource history (-history)")]:
+    rc, out = run("-headless", *args)
+    check(rc == 2 and want in out and len(out.strip().splitlines()) == 1,
+          "%r: exit 2 and one line with %r (got %d: %r)" %
+          (args, want, rc, out))
 rc, out = run("-headless", "-bogus")
 check(rc == 2 and "-bogus" in out, "unknown option: %r" % out)
 
@@ -96,6 +110,16 @@ check(rc == 1 and "/nonexistent/dir/log" in out, "bad log: %r" % out)
 rc, out = run("-headless", "-listen", "no.such.host.invalid", "-logfile",
               "/nonexistent/dir/log")
 check(rc == 1 and "no.such.host.invalid" in out, "bad address: %r" % out)
+# A bad TLS listen address is found before the key is made.
+sd = os.path.join(tempfile.mkdtemp(), "state")
+rc, out = run("-headless", "-port", str(xc.free_port()), "-listen",
+              "999.1.1.1", "-statedir", sd, "-logfile",
+              os.path.join(os.path.dirname(sd), "log"))
+check(rc == 1 and "999.1.1.1" in out, "bad TLS address: %r" % out)
+left = os.listdir(sd) if os.path.exists(sd) else []
+check(left == [], "a bad address left files in the state directory: %r"
+      % left)
+
 rc, out = run("-verifylog", "/nonexistent/log")
 check(rc == 2, "verifylog of a missing file exits 2")
 
@@ -108,7 +132,6 @@ with xc.Server("-xrm", "xchatd.history: 1") as srv:
     b = srv.client()
     check(len(b.history) == 1, "-xrm history: 1")
 d = xc.Server.__new__(xc.Server)
-import tempfile
 rd = tempfile.mkdtemp()
 open(os.path.join(rd, "XChatd"), "w").write("xchatd.history: 2\n")
 with xc.Server(env={"XAPPLRESDIR": rd + "/"}) as srv:
@@ -118,6 +141,17 @@ with xc.Server(env={"XAPPLRESDIR": rd + "/"}) as srv:
         a.expect("OK %d" % i)
     b = srv.client()
     check(len(b.history) == 2, "app-defaults history: 2 (%d)" % len(b.history))
+
+# -access members with nobody in the accounts file: the start lines say
+# how to admit someone, not "connect with".
+with xc.Server("-access", "members") as srv:
+    deadline = time.time() + 10
+    while "SIGHUP" not in srv.stderr() and time.time() < deadline:
+        time.sleep(0.02)
+    err = srv.stderr()
+    check("nobody can come in" in err and "<nick> <key>" in err and
+          "xchat -fingerprint" in err and "SIGHUP" in err and
+          "connect with" not in err, "members, no accounts: %r" % err)
 
 # IPv6
 try:

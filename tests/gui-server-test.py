@@ -179,7 +179,8 @@ class Window:
                         d["events"].append(rest)
                 elif key in ("title", "status"):
                     d[key] = rest
-                elif key in ("paused", "held", "lines"):
+                elif key in ("paused", "held", "lines", "statuswant",
+                             "statuswidth"):
                     d[key] = int(rest)
                 elif key == "clients":
                     d["nclients"] = int(rest)
@@ -286,6 +287,10 @@ def test_main():
     xc.check("Clients: 3" in d["status"] and "Accepted: 2" in d["status"]
              and "127.0.0.1:%d" % w.port in d["status"],
              "status line: %r" % d["status"])
+    # Both addresses: the TLS one is where remote users connect.
+    xc.check(d["status"].startswith(
+        "Listening on 127.0.0.1:%d, TLS on 127.0.0.1:%d|" %
+        (w.port, w.tlsport)), "status line's addresses: %r" % d["status"])
     for nick, msgs in (("ana", "1"), ("joão", "1"), ("rui", "0")):
         pos, row = client_row(d, nick)
         xc.check(pos is not None, "%s not in the list: %r" %
@@ -728,6 +733,44 @@ def test_startup_errors():
     busy.close()
 
 
+def bad_value_run(prog, args):
+    """Run prog with a display; its exit status and output (None if it
+    is still running after 60 s: the bad value was taken)."""
+    e = dict(os.environ, HOME=T,
+             XFILESEARCHPATH=os.path.join(xc.SRCDIR, "resources", "%N"))
+    try:
+        r = subprocess.run([prog] + args, capture_output=True, env=e,
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return r.returncode, (r.stdout + r.stderr).decode()
+
+
+def test_bad_resources():
+    """A bad resource value with a window: one line naming the
+    resource (and its option), exit 2; no Xt converter warning."""
+    port = str(xc.free_port())
+    for prog, args, want in (
+            (xc.XCHATD, ["-port", port, "-xrm", "xchatd*saveLines: zz"],
+             "saveLines (-savelines)"),
+            (xc.XCHATD, ["-port", port, "-xrm", "XChatd*saveLines: -1"],
+             "saveLines (-savelines)"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*userListMax: zz"],
+             "userListMax"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*flushInterval: -9"],
+             "flushInterval"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*connectTimeout: abc"],
+             "connectTimeout"),
+            (xc.XCHAT, ["-port", port, "-xrm", "XChat*saveLines: x"],
+             "saveLines (-savelines)")):
+        rc, out = bad_value_run(prog, args)
+        what = "%s %s" % (os.path.basename(prog), " ".join(args))
+        xc.check(rc == 2, "%s: exit status %r, expected 2 (%r)" %
+                 (what, rc, out))
+        xc.check(want in out and len(out.strip().splitlines()) == 1 and
+                 "Warning" not in out, "%s: %r" % (what, out))
+
+
 def test_log_failure():
     """A log that cannot be written (/dev/full): shown in the window."""
     if not os.access("/dev/full", os.W_OK):
@@ -950,7 +993,7 @@ def test_cluster():
     r = xcluster.Redis()
     try:
         w = Window("-cluster", r.url(), "-clustertimeout", "2",
-                   wait=False)
+                   "-geometry", "1270x700+0+0", wait=False)
         deadline = time.time() + 30
         while "joined through" not in w.stderr():
             if time.time() > deadline or w.proc.poll() is not None:
@@ -959,6 +1002,10 @@ def test_cluster():
         d = w.wait_for(lambda d: ", store up, servers 1" in
                        d.get("status", ""), "cluster up")
         xc.check("Cluster: " in d["status"], "status: %r" % d["status"])
+        # It fits a window 1270 pixels wide (it was cut there).
+        xc.check(0 < d["statuswant"] <= d["statuswidth"] <= 1270,
+                 "status line cut: wants %d, has %d: %r" %
+                 (d["statuswant"], d["statuswidth"], d["status"]))
         ours = xc.Client(w.port, timeout=30)
         b = xcluster.member(r, timeout=2)
         theirs = b.client()
@@ -1042,6 +1089,10 @@ def test_kick_ban():
         d["messages"]["*kickBanDialog"] and
         d["widgets"]["*kickBanDialog*OptionButton"]["label"] == "1 day",
         "question %r" % d["messages"]["*kickBanDialog"])
+    # It names the bystander the ban drops too (ana, same address).
+    xc.check(d["messages"]["*kickBanDialog"].endswith(
+        "This ban also disconnects:|#%d ana (same address)" % ana.id),
+        "bystander not named: %r" % d["messages"]["*kickBanDialog"])
     click(*w.center(d, "*kickBanDialog*OptionButton"))
     d = w.wait_for(lambda d: d["widgets"]["*banDurationMenu.banHour"]
                    ["x"] > 0, "the durations posted")
@@ -1068,6 +1119,14 @@ def test_kick_ban():
         d, "a connection from 127.0.0.1:"), "all gone, refusal shown")
     xc.check(have_event(d, "kicking #%d bia and banning its address "
                         "127.0.0.1 until " % bia.id), "no kick-ban line")
+    xc.check(have_event(d, "- #%d ana disconnected too (banned: same "
+                        "address as #%d bia)" % (ana.id, bia.id)),
+             "no line saying why ana went")
+    # ana's two private messages are counted when she leaves.
+    xc.check(have_event(d, "- #%d ana disconnected (kicked), 0 "
+                        "messages sent to all, private messages: 2" %
+                        ana.id), "ana's private messages not counted:\n%s"
+             % "\n".join(d["events"]))
     # The ban made here holds for a server restarted on this state
     # directory (headless, on ports of its own).
     with xc.Server("-statedir", w.statedir) as srv2:
@@ -1083,9 +1142,10 @@ def test_kick_ban():
                    and d.get("bansfile") == 1, "the Bans dialog")
     xc.check(d["bansitems"][0].split()[0] == "127.0.0.1" and
              d["bansitems"][0].rstrip().endswith("flood") and
-             d["widgets"]["*bansDialog.bansPathLabel"]["label"].startswith(
-                 "Bans file: " + os.path.join(w.statedir, "bans.txt")),
-             "Bans dialog %r" % d["bansitems"])
+             d["widgets"]["*bansDialog.bansPathLabel"]["label"] ==
+             "Bans file: %s (1 ban)" % os.path.join(w.statedir, "bans.txt"),
+             "Bans dialog %r %r" % (d["bansitems"], d["widgets"]
+             ["*bansDialog.bansPathLabel"]["label"]))
     xc.check(not d["widgets"]["*bansDialog.liftBan"]["sensitive"],
              "Lift active with nothing selected")
     x, y, iw, ih = d["bansitempos"][1]
@@ -1112,7 +1172,7 @@ def main():
     xc.check(os.access(WMDELETE, os.X_OK), WMDELETE + " is not built")
     try:
         for t in (test_main, test_kick_ban, test_keys, test_summary, test_wm_delete_idle,
-                  test_startup_errors,
+                  test_startup_errors, test_bad_resources,
                   test_log_failure, test_log_rotation, test_portuguese,
                   test_fallbacks, test_cluster):
             # XC_ONLY=test_keys,test_portuguese runs only those.

@@ -99,25 +99,31 @@ test_server_table(void)
 			CHECK_STR(opt[i].specifier, "*history");
 
 	CHECK_STR(srv_error("port", "x"),
-	    "-port: 'x' is not a port number (1-65535)");
+	    "resource port (-port): 'x' is not a port number (1-65535)");
 	CHECK_STR(srv_error("listenAddress", ""),
-	    "-listen: '' is not an address");
+	    "resource listenAddress (-listen): '' is not an address");
 	CHECK_STR(srv_error("history", "-1"),
-	    "-history: '-1' is not a number from 0 to 100000");
+	    "resource history (-history): '-1' is not a number from 0 to "
+	    "100000");
 	CHECK_STR(srv_error("slowLimit", "8k"), "ok");
 	CHECK_STR(srv_error("slowLimit", "4g"), "ok");
-	CHECK_STR(srv_error("slowLimit", "5g"), "-slowlimit: '5g' is not a "
+	CHECK_STR(srv_error("slowLimit", "5g"), "resource slowLimit "
+	    "(-slowlimit): '5g' is not a "
 	    "size from 8192 bytes to 4G (suffix k, m or g)");
 	CHECK_STR(srv_error("outBudget", "0"), "ok");
 	CHECK_STR(srv_error("outBudget", "1024g"), "ok");
-	CHECK_STR(srv_error("outBudget", "1025g"), "-outbudget: '1025g' is "
+	CHECK_STR(srv_error("outBudget", "1025g"), "resource outBudget "
+	    "(-outbudget): '1025g' is "
 	    "not a size from 0 (no limit) to 1024G (suffix k, m or g)");
-	CHECK_STR(srv_error("pingTimeout", "0.05"), "-pingtimeout: '0.05' "
+	CHECK_STR(srv_error("pingTimeout", "0.05"), "resource pingTimeout "
+	    "(-pingtimeout): '0.05' "
 	    "is not a number of seconds from 0.1 to 86400");
 	CHECK_STR(srv_error("floodRate", "2.5"), "ok");
 	CHECK_STR(srv_error("headless", "yes"), "ok");
+	CHECK_STR(srv_error("saveLines", "zz"), "resource saveLines "
+	    "(-savelines): 'zz' is not a number from 1 to 10000000");
 	CHECK_STR(srv_error("debug", "maybe"),
-	    "-debug: 'maybe' is not true or false");
+	    "resource debug (-debug): 'maybe' is not true or false");
 }
 
 static void
@@ -147,24 +153,28 @@ test_client_table(void)
 	CHECK(n == 14);
 	CHECK_STR(cli_error("anonymous", "yes"), "ok");
 	CHECK_STR(cli_error("anonymous", "maybe"), "invalid anonymous "
+	    "(-anonymous) "
 	    "\"maybe\": want true or false");
 
 	CHECK_STR(cli_error("transport", "tls"), "ok");
 	CHECK_STR(cli_error("transport", "ssl"), "invalid transport \"ssl\": "
 	    "want auto, tls or plain");
-	CHECK_STR(cli_error("trust", "sha256:00"), "invalid trust "
+	CHECK_STR(cli_error("trust", "sha256:00"), "invalid trust (-trust) "
 	    "\"sha256:00\": want sha256: and 64 hex digits");
 
-	CHECK_STR(cli_error("host", ""), "invalid host \"\": empty");
+	CHECK_STR(cli_error("host", ""), "invalid host (-host) \"\": empty");
 	CHECK_STR(cli_error("port", "0"),
-	    "invalid port \"0\": want a number from 1 to 65535");
-	CHECK_STR(cli_error("nick", "a b"), "invalid nick \"a b\": 1 to 32 "
+	    "invalid port (-port) \"0\": want a number from 1 to 65535");
+	CHECK_STR(cli_error("nick", "a b"), "invalid nick (-nick) \"a b\": "
+	    "1 to 32 "
 	    "bytes of UTF-8, no spaces, no ':', no invisible characters");
 	CHECK_STR(cli_error("nick", "ana"), "ok");
 	CHECK_STR(cli_error("nick", "an\xe2\x80\x8b" "a"), "invalid nick "
+	    "(-nick) "
 	    "\"an\xe2\x80\x8b" "a\": 1 to 32 bytes of UTF-8, no spaces, "
 	    "no ':', no invisible characters");
-	CHECK_STR(cli_error("saveLines", "9"), "invalid saveLines \"9\": "
+	CHECK_STR(cli_error("saveLines", "9"), "invalid saveLines "
+	    "(-savelines) \"9\": "
 	    "want a whole number from 10 to 10000000");
 	CHECK_STR(cli_error("connectTimeout", "x"), "invalid connectTimeout "
 	    "\"x\": want a whole number from 1 to 86400");
@@ -219,6 +229,71 @@ test_load(void)
 	CHECK_STR(argv[1], "-bogus");
 }
 
+/*
+ * The error names the flag only when the bad value came from it.  The
+ * database of srvopts_load lives on: -port and -history of test_load
+ * are still set, below the tight xchatd.port of its -xrm.
+ */
+static void
+test_load_source(void)
+{
+	struct srv_strings	 s;
+	struct srv_options	 o;
+	char			 err[256];
+	char			*av1[] = { "xchatd", "-history", "zz", NULL };
+	char			*av2[] = { "xchatd", "-xrm", "xchatd.port: 0",
+				    NULL };
+	int			 argc = 3;
+
+	srvopts_load(&argc, av1, &s);
+	CHECK(!srvopts_check(&s, &o, err, sizeof err));
+	CHECK_STR(err, "-history: 'zz' is not a number from 0 to 100000");
+	argc = 3;
+	srvopts_load(&argc, av2, &s);
+	CHECK(!srvopts_check(&s, &o, err, sizeof err));
+	CHECK_STR(err, "resource port (-port): '0' is not a port number "
+	    "(1-65535)");
+}
+
+/*
+ * -xrm 'XChat*name: value', the form xchat -help shows, overrides
+ * every option resource of the app-defaults file (a tight
+ * "XChat.name" there would win over it and hide a bad value).
+ */
+static void
+test_client_appdefaults(void)
+{
+	XrmDatabase	 db;
+	XtResource	*res;
+	Cardinal	 n, i;
+	XrmValue	 v;
+	char		 file[4096], line[256], name[128], class[128];
+	char		*type;
+	const char	*src = getenv("srcdir");
+
+	snprintf(file, sizeof file, "%s/resources/XChat",
+	    src != NULL ? src : ".");
+	db = XrmGetFileDatabase(file);
+	CHECK(db != NULL);
+	if (db == NULL)
+		return;
+	res = cliopts_resources(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "XChat*%s: zz",
+		    res[i].resource_name);
+		XrmPutLineResource(&db, line);
+		snprintf(name, sizeof name, "xchat.%s", res[i].resource_name);
+		snprintf(class, sizeof class, "XChat.%s",
+		    res[i].resource_class);
+		CHECK(XrmGetResource(db, name, class, &type, &v));
+		if (strcmp(v.addr, "zz") != 0)
+			printf("  XChat*%s: zz is overridden by \"%s\"\n",
+			    res[i].resource_name, (char *)v.addr);
+		CHECK_STR(v.addr, "zz");
+	}
+	XrmDestroyDatabase(db);
+}
+
 int
 main(void)
 {
@@ -226,5 +301,7 @@ main(void)
 	test_client_table();
 	test_usage();
 	test_load();
+	test_load_source();
+	test_client_appdefaults();
 	return unit_done("test_opts");
 }
