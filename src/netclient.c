@@ -999,17 +999,46 @@ on_ready(struct netclient *nc, const struct proto_smsg *m)
 	}
 }
 
+/*
+ * After ERR nickinuse for the nick we want: did this LEAVE (nick) or
+ * NICK of someone else (from old to nick) free it (same key)?  Then ask
+ * for it again, once for this event.
+ */
+static void
+want_freed(struct netclient *nc, enum nc_user_ev what, const char *old,
+    const struct proto_str *nick)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if (!nc->want_taken || (what != NCU_LEAVE && what != NCU_NICK) ||
+	    old == NULL || (nc->state != NC_HISTORY && nc->state != NC_READY))
+		return;
+	if ((klen = nick_key(nc->want, strlen(nc->want), key,
+	    sizeof key)) == 0 || !nick_has_key(old, strlen(old), key, klen))
+		return;
+	if (what == NCU_NICK && nick_has_key(nick->p, nick->len, key, klen))
+		return;
+	send_nick(nc);
+}
+
 static void
 on_user(struct netclient *nc, enum nc_user_ev what,
     const struct proto_smsg *m)
 {
 	struct nc_user	*u;
 	char		 old[NICK_SHOW_MAX], show[NICK_SHOW_MAX];
+	char		 freed[PROTO_MAX_NICK + 1] = "";
 	const char	*oldp = NULL;
 	bool		 self = m->id == nc->id, refused = false;
 	uint64_t	 hash = 0;
 	size_t		 len;
 
+	if (what == NCU_LEAVE)
+		nc_copy_str(freed, sizeof freed, m->nick.p, m->nick.len);
+	else if (what == NCU_NICK && !self &&
+	    (u = nc_users_find(nc, m->id)) != NULL)
+		nc_copy_str(freed, sizeof freed, u->nick, strlen(u->nick));
 	if (what == NCU_LEAVE)
 		len = nc_shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	else {
@@ -1025,6 +1054,8 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 			    m->nick.len);
 			nc->keyhash = hash;
 			nc->refused = refused;
+			if (strcmp(nc->nick, nc->want) == 0)
+				nc->want_taken = false;
 		} else if ((u = nc_users_find(nc, m->id)) != NULL) {
 			nc_shown(u->nick, strlen(u->nick), u->refused, old);
 			oldp = old;
@@ -1041,6 +1072,8 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 	if (nc->version == PROTO_V2 && !self)
 		nc2_user(nc, what, m, what == NCU_LEAVE ? NULL :
 		    nc_users_find(nc, m->id));
+	if (!self)
+		want_freed(nc, what, freed[0] != '\0' ? freed : NULL, &m->nick);
 }
 
 static void
@@ -1053,6 +1086,8 @@ on_err(struct netclient *nc, const struct proto_smsg *m)
 
 	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0) {
 		what = NCN_NICKINUSE;
+		if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
+			nc->want_taken = true;
 		/* The nick in it is shown as any other. */
 		if (len > 0 && !nick_valid(text, len)) {
 			len = nick_escape(text, len, show, sizeof show);
@@ -1074,6 +1109,7 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	users_clear(nc);
 	nc->nhistory = 0;
 	nc->max_n = 0;
+	nc->want_taken = false;
 	nc->state = NC_HISTORY;
 	nc->backoff = NC_BACKOFF_FIRST;
 	/* Even our own nick: a server may give us one we would refuse. */
@@ -1545,6 +1581,7 @@ void
 netclient_nick(struct netclient *nc, const char *nick)
 {
 	nc_copy_str(nc->want, sizeof nc->want, nick, strlen(nick));
+	nc->want_taken = false;
 	if (nc->state == NC_HISTORY || nc->state == NC_READY)
 		send_nick(nc);
 }

@@ -48,6 +48,8 @@ struct netclient {
 	unsigned		 nhosts;
 	unsigned		 hostidx;
 	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
+	bool			 want_taken;	/* refused nickinuse: ask
+						   again when it is freed */
 	unsigned		 ping_interval;
 	unsigned		 ping_timeout;
 	unsigned		 connect_timeout;

@@ -1023,6 +1023,43 @@ test_commands(void)
 #undef PARSE
 }
 
+/*
+ * A new user's report: after a cluster failover, the client came back
+ * to another server, asked NICK dora and got nickinuse from dora's
+ * ghost, which left (LEAVE ... split) later: the client stayed user66
+ * for ever.  Now a LEAVE or a NICK change that frees the nick (same
+ * key) makes it ask again, once per such event.
+ */
+static void
+test_nick_freed(void)
+{
+	struct netclient	*nc = connected("dora");
+	char			 out[8192];
+
+	feed(nc, "WELCOME 66 user66 1\nUSER 5 dora\nUSER 6 bea\nREADY 2\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	feed(nc, "ERR nickinuse dora\n");
+	/* Someone else leaves, or renames without freeing: no ask. */
+	feed(nc, "LEAVE 6 bea quit\nJOIN 7 eva\nNICK 7 evinha\n");
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	/* The ghost leaves: ask once. */
+	feed(nc, "LEAVE 5 DORA split\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	/* Taken again meanwhile; its holder renames: ask once more. */
+	feed(nc, "JOIN 8 dora\nERR nickinuse dora\nNICK 8 dorinha\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	/* Got it: a later LEAVE of a dora look-alike asks nothing. */
+	feed(nc, "NICK 66 dora\nJOIN 9 zed\nLEAVE 9 zed quit\n");
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	CHECK(strcmp(netclient_current_nick(nc), "dora") == 0);
+	netclient_free(nc);
+}
+
 int
 main(void)
 {
@@ -1049,6 +1086,7 @@ main(void)
 	test_kicked();
 	test_history_once();
 	test_nohost();
+	test_nick_freed();
 	if (failures != 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
