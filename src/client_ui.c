@@ -249,11 +249,30 @@ set_title(struct client_ui *ui)
 	struct tkv	 kv[KV_CONN];
 	char		*s;
 
+	const char	*tmpl;
+
+	switch (ui->state) {
+	case NC_HISTORY:
+	case NC_READY:
+		tmpl = ui->r.title_on;
+		break;
+	case NC_CONNECTING:
+	case NC_SECURING:
+	case NC_TRUST:
+	case NC_HANDSHAKE:
+		tmpl = ui->r.title_connecting;
+		break;
+	default:
+		tmpl = ui->r.title_off;
+		break;
+	}
 	client_view_kv(ui, kv);
-	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
-	    ui->r.title_on : ui->r.title_off, kv, KV_CONN);
-	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
-	xmu_set_names(ui->top, s, NULL);
+	s = transcript_expand(tmpl, kv, KV_CONN);
+	/* Not again each second of a countdown. */
+	if (strcmp(s, ui->title_text) != 0) {
+		snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
+		xmu_set_names(ui->top, s, NULL);
+	}
 	free(s);
 	icon_label_show(ui);
 }
@@ -390,8 +409,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	default:
 		break;
 	}
-	if ((old == NC_READY || old == NC_HISTORY) !=
-	    (st == NC_READY || st == NC_HISTORY) || st == NC_HISTORY)
+	if (old != st || st == NC_HISTORY)
 		set_title(ui);
 	free(whytext);
 }

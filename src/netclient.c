@@ -499,6 +499,14 @@ drop(struct netclient *nc, enum nc_why why)
 		emit_state(nc);
 		return;
 	}
+	/* See netclient_trust(): the same server again, untold. */
+	if (nc->late_trust && nc->state == NC_HANDSHAKE && !nc->halt) {
+		nc->late_trust = false;
+		nc->state = NC_WAITING;
+		nc->secs_left = 0;
+		return;
+	}
+	nc->late_trust = false;
 	/* Several servers (a cluster): the next one, same backoff. */
 	if (nc->nhosts > 1) {
 		nc->hostidx = (nc->hostidx + 1) % nc->nhosts;
@@ -1110,6 +1118,7 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	nc->nhistory = 0;
 	nc->max_n = 0;
 	nc->want_taken = false;
+	nc->late_trust = false;
 	nc->state = NC_HISTORY;
 	nc->backoff = NC_BACKOFF_FIRST;
 	/* Even our own nick: a server may give us one we would refuse. */
@@ -1373,9 +1382,24 @@ netclient_trust(struct netclient *nc, bool accept)
 		halt(nc, NCW_UNTRUSTED);
 		return;
 	}
-	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port))
+	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port)) {
 		log_warn("cannot pin the server's key in %s", nc->known);
+		/* Trusted all the same, for this run. */
+		if (nc->pin == NULL)
+			nc->pin = xstrdup(nc->srvkey);
+	}
+	/*
+	 * The server may have given up while the user read the key (it
+	 * waits only so long for HELLO): then connect again at once and
+	 * quietly; the key is pinned now.
+	 */
+	nc->late_trust = true;
 	connected(nc);
+	if (nc->state == NC_WAITING && nc->secs_left == 0) {
+		evloop_timer_del(nc->tick);
+		nc->tick = NULL;
+		do_connect(nc);
+	}
 }
 
 const char *

@@ -63,6 +63,10 @@ struct netclient {
 	char			 tlsver[16];	/* "" unless TLS is up */
 	char			 srvkey[KEYS_FP_LEN];
 	bool			 halt;		/* the next drop stops */
+	bool			 late_trust;	/* trusted by the user: a drop
+						   before WELCOME (the server
+						   gave up waiting) is not
+						   told, retried at once */
 
 	enum nc_state		 state;
 	enum nc_why		 why;

@@ -732,12 +732,46 @@ def v2_real():
     log("ok: the real server: signed by one client, checked by another")
 
 
+def trust_late():
+    """A new user read the first-use question longer than the server
+    waits for HELLO: the server said BYE timeout and closed, and on
+    Trust the client printed "Disconnected: the server said goodbye
+    (timeout); retrying in 1 s".  Now it connects again at once,
+    quietly.  While asking, the title said "(disconnected)" and the
+    status "Connected to ...": both say connecting now."""
+    home = os.path.join(T, "home-late")
+    srv = FakeServer2()
+    kit = XChat("xchatLate", srv.port, "kit", "-tls", home=home)
+    st = kit.wait(lambda s: s["dialogs"].get("*trustDialog") == "managed",
+                  "the first-use question")
+    xc.check(st["title"].endswith("(connecting)"), "title " + st["title"])
+    xc.check(st["status"].startswith("Connecting to") and
+             "trust its key" in st["status"], "status " + st["status"])
+    shot("trust-asking")
+    srv.cmd("timeout")
+    # The client looks at nothing while it asks: the BYE waits for it.
+    kit.click(st, "*trustDialog.OK")
+    st = kit.wait(lambda s: s["status"].startswith("Connected to") and
+                  s["nick"] == "kit", "connected after the late trust")
+    shot("trust-late")
+    t = st["transcript"]
+    xc.check("Disconnected" not in t and "goodbye" not in t and
+             "retrying" not in t, "transcript: %r" % t)
+    xc.check(t.count("Connected to") == 1, "transcript: %r" % t)
+    xc.check(st["dialogs"].get("*trustDialog") != "managed", "asked again")
+    kit.proc.kill()
+    kit.proc.wait()
+    srv.stop()
+    log("ok: trusted after the server gave up: connected again quietly")
+
+
 def v2_checks():
     """Issue 12: keys, signatures and the user dialog, against a fake
     version 2 server (tests/xchat-fakeserver2.py)."""
     if not have_cryptography():
         log("python3 cryptography missing: version 2 GUI steps skipped")
         return
+    trust_late()
     home = os.path.join(T, "home-keys")
     srv, eva, fp = v2_first_start(home)
     v2_marks(srv, eva, fp)
