@@ -175,6 +175,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	nc->known = xstrdup(cfg->known != NULL ? cfg->known : "");
 	nc->pin = cfg->pin != NULL && *cfg->pin != '\0' ?
 	    xstrdup(cfg->pin) : NULL;
+	nc->pin_given = nc->pin != NULL;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
 	nc2_init(nc, cfg);
@@ -1359,10 +1360,12 @@ secure(struct netclient *nc)
 		break;
 	case TLS_TRUST_CHANGED:
 		snprintf(nc->err, sizeof nc->err, "the server's key %s is not "
-		    "the one pinned for it, %s", nc->srvkey, old);
+		    "the one %s, %s", nc->srvkey, nc->pin_given ?
+		    "given with -trust" : "pinned for it", old);
 		if (nc->ev->trust != NULL)
-			nc->ev->trust(nc->arg, NCT_CHANGED, nc->srvkey, old);
-		halt(nc, NCW_KEYCHANGED);
+			nc->ev->trust(nc->arg, nc->pin_given ? NCT_GIVEN :
+			    NCT_CHANGED, nc->srvkey, old);
+		halt(nc, nc->pin_given ? NCW_KEYGIVEN : NCW_KEYCHANGED);
 		break;
 	default:
 		snprintf(nc->err, sizeof nc->err, "%s", why);
@@ -1384,8 +1387,8 @@ netclient_trust(struct netclient *nc, bool accept)
 	}
 	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port)) {
 		log_warn("cannot pin the server's key in %s", nc->known);
-		/* Trusted all the same, for this run. */
-		if (nc->pin == NULL)
+		/* Trusted all the same, for this run (this server). */
+		if (nc->pin == NULL && nc->nhosts == 1)
 			nc->pin = xstrdup(nc->srvkey);
 	}
 	/*

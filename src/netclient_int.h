@@ -60,6 +60,7 @@ struct netclient {
 	struct tls_creds	*tls;		/* not owned; NULL: plain */
 	char			*known;
 	char			*pin;
+	bool			 pin_given;	/* pin is -trust's */
 	char			 tlsver[16];	/* "" unless TLS is up */
 	char			 srvkey[KEYS_FP_LEN];
 	bool			 halt;		/* the next drop stops */

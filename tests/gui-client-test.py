@@ -765,6 +765,28 @@ def trust_late():
     log("ok: trusted after the server gave up: connected again quietly")
 
 
+def trust_given_wrong():
+    """With -trust KEY and a server with another key, the warning told
+    to delete a line of ~/.xchat/known_servers, which -trust never
+    writes.  Now it shows the key given and the server's, and says to
+    check with the operator and change -trust."""
+    home = os.path.join(T, "home-given")
+    srv = FakeServer2()
+    kit = XChat("xchatGiven", srv.port, "kit", "-tls", "-trust", FP_A,
+                home=home)
+    st = kit.wait(lambda s: s["dialogs"].get("*keyChangedDialog") ==
+                  "managed", "the wrong-key warning")
+    shot("trust-given")
+    m = st["messages"]["*keyChangedDialog"].replace("|", "")
+    xc.check(FP_A in m and srv.fp in m and "-trust" in m and
+             "known_servers" not in m and "operator" in m, "warning: %r" % m)
+    xc.check("given with -trust" in st["status"], "status " + st["status"])
+    kit.proc.kill()
+    kit.proc.wait()
+    srv.stop()
+    log("ok: a key other than -trust's: both shown, no known_servers")
+
+
 def v2_checks():
     """Issue 12: keys, signatures and the user dialog, against a fake
     version 2 server (tests/xchat-fakeserver2.py)."""
@@ -772,6 +794,7 @@ def v2_checks():
         log("python3 cryptography missing: version 2 GUI steps skipped")
         return
     trust_late()
+    trust_given_wrong()
     home = os.path.join(T, "home-keys")
     srv, eva, fp = v2_first_start(home)
     v2_marks(srv, eva, fp)
