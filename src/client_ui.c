@@ -328,6 +328,7 @@ why_template(struct client_ui *ui, enum nc_why why)
 	case NCW_UNTRUSTED:	return ui->r.why_untrusted;
 	case NCW_KEYCHANGED:	return ui->r.why_keychanged;
 	case NCW_KEYGIVEN:	return ui->r.why_keygiven;
+	case NCW_DENIED:	return ui->r.why_denied;
 	case NCW_KICKED:	return ui->r.why_kicked;
 	case NCW_NOHOST:	return ui->r.why_nohost;
 	default:		return "";

@@ -1136,9 +1136,10 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 }
 
 /*
- * BYE: the server closes.  Kicked (or banned), the client does not
- * come back by itself: it closes now and stays down until the user
- * reconnects; the server's text is the reason (netclient_error()).
+ * BYE: the server closes.  Kicked (or banned), or denied (a server that
+ * admits only the keys it registered), the client does not come back
+ * by itself: it closes now and stays down until the user reconnects;
+ * the server's text is the reason (netclient_error()).
  */
 static void
 on_bye(struct netclient *nc, const struct proto_smsg *m)
@@ -1151,6 +1152,12 @@ on_bye(struct netclient *nc, const struct proto_smsg *m)
 	snprintf(nc->err, sizeof nc->err, "%.*s%s%.*s", (int)m->code.len,
 	    m->code.p, m->text.len > 0 ? " " : "", (int)m->text.len,
 	    m->text.p);
+	if (m->code.len == 6 && memcmp(m->code.p, "denied", 6) == 0) {
+		nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);
+		nc->bye = NCW_NONE;
+		halt(nc, NCW_DENIED);
+		return;
+	}
 	if (m->code.len != 6 || memcmp(m->code.p, "kicked", 6) != 0)
 		return;
 	nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);

@@ -63,7 +63,9 @@ enum nc_why {
 	NCW_NOHOST,		/* the host name does not resolve (errtext):
 				   not retried if the name does not exist,
 				   retried if the resolver failed */
-	NCW_KEYGIVEN		/* not the key given with -trust */
+	NCW_KEYGIVEN,		/* not the key given with -trust */
+	NCW_DENIED		/* BYE denied: the server admits only the
+				   keys it registered; not retried */
 };
 
 /* What the user is asked about a server's key. */

@@ -787,6 +787,33 @@ def trust_given_wrong():
     log("ok: a key other than -trust's: both shown, no known_servers")
 
 
+def denied(srv, eva, fp):
+    """Under xchatd -access members an outsider got BYE denied and the
+    client retried for ever, with no advice.  Now: no retry, a line
+    with the user's key for the operator; File > Reconnect works."""
+    srv.cmd("deny")
+    st = eva.wait(lambda s: "File > Reconnect" in s["status"], "stopped")
+    xc.check("registered" in st["status"], "status " + st["status"])
+    t = st["transcript"]
+    xc.check("admits only the keys its operator registered" in t and
+             fp in t.replace("\n" + CONT, ""), "transcript: %r" % t[-600:])
+    shot("denied")
+    before = t.count("Connected to")
+    time.sleep(3)   # several backoffs: no retry may come
+    st = eva.state()
+    xc.check(st["transcript"].count("Connected to") == before and
+             "File > Reconnect" in st["status"], "the client retried")
+    eva.click(st, "*menuBar.fileMenu")
+    # Posted: the item lies under the menu bar.
+    st = eva.wait(lambda s: int(s.get("widgets", {}).get(
+        "*fileMenuPulldown.reconnect", "x x 0 0 0 0".split())[3]) > 20,
+        "the File menu")
+    eva.click(st, "*fileMenuPulldown.reconnect")
+    eva.wait(lambda s: s["transcript"].count("Connected to") == before + 1,
+             "File > Reconnect after denied")
+    log("ok: BYE denied: no retry, the user's key shown, Reconnect works")
+
+
 def v2_checks():
     """Issue 12: keys, signatures and the user dialog, against a fake
     version 2 server (tests/xchat-fakeserver2.py)."""
@@ -799,6 +826,7 @@ def v2_checks():
     srv, eva, fp = v2_first_start(home)
     v2_marks(srv, eva, fp)
     v2_user_dialog(eva, fp)
+    denied(srv, eva, fp)
     eva.proc.kill()
     eva.proc.wait()
     srv.stop()

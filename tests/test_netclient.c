@@ -1060,6 +1060,32 @@ test_nick_freed(void)
 	netclient_free(nc);
 }
 
+/*
+ * A new user's report: under xchatd -access members an outsider got
+ * BYE denied, and the client retried for ever with growing backoff.
+ * Now it stops as after a kick (NCW_DENIED); File > Reconnect works.
+ */
+static void
+test_denied(void)
+{
+	struct netclient	*nc = connected(NULL);
+	int			 rounds;
+	char			 want[64];
+
+	seen[0] = '\0';
+	feed(nc, "BYE denied\n");
+	for (rounds = 0; rounds < 100 &&
+	    netclient_state(nc) != NC_STOPPED; rounds++)
+		evloop_run_once();
+	CHECK(netclient_state(nc) == NC_STOPPED);
+	snprintf(want, sizeof want, "state %d why %d ", (int)NC_STOPPED,
+	    (int)NCW_DENIED);
+	CHECK(has(want));
+	netclient_reconnect(nc);
+	CHECK(netclient_state(nc) != NC_STOPPED);
+	netclient_free(nc);
+}
+
 int
 main(void)
 {
@@ -1087,6 +1113,7 @@ main(void)
 	test_history_once();
 	test_nohost();
 	test_nick_freed();
+	test_denied();
 	if (failures != 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;
