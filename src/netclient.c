@@ -731,6 +731,32 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 	return false;
 }
 
+bool
+nc_departed_same(struct netclient *nc, uint64_t id, const char *nick,
+    size_t len)
+{
+	struct nc_user	*u;
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen, it;
+	uint64_t	 hash, other;
+
+	if (id == nc->id || nc_users_find(nc, id) != NULL ||
+	    !nick_valid(nick, len) ||
+	    (klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return false;
+	if (!nc->refused && strlen(nc->nick) == len &&
+	    memcmp(nc->nick, nick, len) == 0)
+		return true;
+	hash = nick_hash(key, klen);
+	for (it = 0; u64map_next(&nc->bykey, hash, &it, &other);) {
+		u = nc_users_find(nc, other);
+		if (u != NULL && !u->refused && strlen(u->nick) == len &&
+		    memcmp(u->nick, nick, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The shown form (see nc_shown()) of nick for client id in a MSG or LEAVE:
  * as decided when that client took the nick if it still has it, else
@@ -748,6 +774,8 @@ nc_shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
 
 	if (have != NULL && strlen(have) == len && memcmp(have, nick, len) == 0)
 		refused = u != NULL ? u->refused : nc->refused;
+	else if (nc_departed_same(nc, id, nick, len))
+		refused = false;
 	else
 		refused = nick_refused(nc, id, nick, len, &hash);
 	return nc_shown(nick, len, refused, buf);

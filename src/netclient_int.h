@@ -135,6 +135,14 @@ size_t	 nc_shown(const char *nick, size_t len, bool refused, char *buf);
 size_t	 nc_shown_for(struct netclient *, uint64_t id, const char *nick,
 	    size_t len, char *buf);
 struct nc_user *nc_users_find(const struct netclient *, uint64_t id);
+/*
+ * True if id is gone (not connected, not us) and nick is, to the byte,
+ * the nick of one here that is not shown escaped: the same user come
+ * back (version 1 cannot tell more; in version 2 the server gives a
+ * registered nick only to its key), not a look-alike.
+ */
+bool	 nc_departed_same(struct netclient *, uint64_t id, const char *nick,
+	    size_t len);
 void	 nc_emit_note(struct netclient *, enum nc_note, const char *code,
 	    size_t codelen, const char *text, size_t textlen);
 /* Queue bytes for the server; written when the socket is writable. */

@@ -373,6 +373,20 @@ test_shown_nicks(void)
 	    md5);
 	feed(nc, frame);
 	CHECK(has("msg 4 2 (?) \\u{202E}nimda good=1"));
+	/*
+	 * A new user's report: ana (#2 then) came back as #1; her old
+	 * lines, the same nick to the byte, were shown "(?) ana#2" as
+	 * look-alikes.  The same text is not a look-alike; a Cyrillic a
+	 * still is.
+	 */
+	snprintf(frame, sizeof frame, "MSG 5 2 ana %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 5 2 ana good=1"));
+	CHECK(!netclient_nick_shared(nc, 2, "ana", 3));
+	snprintf(frame, sizeof frame, "MSG 6 2 \xd0\xb0na %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 6 2 (?) \\u{0430}na good=1"));
+	CHECK(netclient_nick_shared(nc, 2, "ANA", 3));
 	feed(nc, "READY 8\n");
 
 	/* The server renames us to a bidi override: shown escaped. */
