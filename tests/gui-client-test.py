@@ -855,6 +855,20 @@ def main():
     bob.expect("NICK %d ana" % ana_id, skip=("LEAVE", "JOIN"))
     log("ok: connected as #%d ana" % ana_id)
 
+    # 1a. ERR nickinuse also means "registered to another key": the
+    #     note says both (a new user's report).  /nick ana afterwards:
+    #     the client would ask for bob again when bob's nick is freed.
+    if real:
+        ana.type_line("/nick bob")
+        st = ana.wait(lambda s: "The nick bob is" in s["transcript"],
+                      "the nickinuse note")
+        flat = "".join(st["transcript"].replace(CONT, "").split())
+        xc.check("".join("The nick bob is in use or registered to another "
+                         "key; choose another with /nick.".split()) in flat,
+                 "note: %r" % st["transcript"][-300:])
+        ana.type_line("/nick ana")
+        log("ok: the nickinuse note")
+
     # 1b. Emoji in the user list and the status line (issue 13): the
     #     characters the main font lacks are drawn, run by run, with the
     #     render table's fallback rendition ("symbol"); Portuguese
