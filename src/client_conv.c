@@ -275,6 +275,8 @@ client_conv_away(void *arg, uint64_t id, const char *reason, size_t len,
 	struct tkv		 kv;
 
 	if (!self) {
+		if (reason == NULL)
+			client_status_unaway(ui, id);
 		userlist_away(userview_model(ui->uv), id, reason, len);
 		client_dm_away(ui, id, reason, len);
 		client_view_schedule(ui);
@@ -387,6 +389,7 @@ users_select_cb(Widget w, XtPointer closure, XtPointer call)
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
+	ui->away_status = id;
 }
 
 void

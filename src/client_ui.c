@@ -291,6 +291,17 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
+	ui->away_status = 0;
+}
+
+void
+client_status_unaway(struct client_ui *ui, uint64_t id)
+{
+	if (id == 0 || ui->away_status != id)
+		return;
+	ui->away_status = 0;
+	if (ui->state == NC_READY || ui->state == NC_HISTORY)
+		set_status(ui, ui->r.st_connected, NULL);
 }
 
 /* Our own entry changed (connected, disconnected, renamed). */
@@ -481,6 +492,7 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 			    reason, rlen);
 		break;
 	case NCU_LEAVE:
+		client_status_unaway(ui, id);
 		userlist_del(userview_model(ui->uv), id);
 		transcript_user(&ui->t, TU_LEAVE, id, nick, len, old, reason,
 		    rlen);
