@@ -1216,6 +1216,7 @@ client_ui_dump(struct client_ui *ui)
 	FILE		*fp;
 	char		*text, *in;
 	size_t		 k;
+	XtWidgetGeometry want;
 
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
@@ -1244,6 +1245,9 @@ client_ui_dump(struct client_ui *ui)
 	xmu_dump_dialog(fp, ui->top, "*splitDialog");
 	client_dm_dump(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	/* The width the bar's text needs: more than it has is cut. */
+	XtQueryGeometry(ui->below, NULL, &want);
+	fprintf(fp, "barwant: %u\n", (unsigned)want.width);
 	client_verify_dump(ui, fp);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);
