@@ -803,6 +803,20 @@ def denied(srv, eva, fp):
     st = eva.state()
     xc.check(st["transcript"].count("Connected to") == before and
              "File > Reconnect" in st["status"], "the client retried")
+    # The private windows opened before lie over the menu bar (no
+    # window manager): closed (hidden) first.
+    end = time.time() + 30
+    while True:
+        ws = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
+                             "private with"], capture_output=True,
+                            text=True).stdout.split()
+        if not ws:
+            break
+        xc.check(time.time() < end, "private windows stay: %r" % ws)
+        for w in ws:
+            wm_delete(w)
+        time.sleep(0.2)
+    st = eva.state()
     eva.click(st, "*menuBar.fileMenu")
     # Posted: the item lies under the menu bar.
     st = eva.wait(lambda s: int(s.get("widgets", {}).get(

@@ -145,7 +145,6 @@ def v2_conversation():
                   home=home)
     eva.wait(lambda s: s["status"].startswith("Connected to") and
              "ana #1" in s.get("users", ""), "connected, ana listed")
-    away_status(srv, eva)
 
     # /away, our echo once; another's away marked in the list.
     eva.type_line("/away almoço")
@@ -277,6 +276,9 @@ def v2_conversation():
     eva.wait(lambda s: s["status"].startswith("Connected to") and
              fake_connections(srv) == n + 1, "File > Reconnect")
     log("ok: kicked: dialog with the reason, no retry, Reconnect works")
+    # Last: the click leaves the keyboard in the user list.
+    eva.wait(lambda s: "ana #1" in s.get("users", ""), "ana listed again")
+    away_status(srv, eva)
     # A clean exit with private windows (under ASan: nothing leaked).
     g.wm_delete(eva.win)
     try:

@@ -477,16 +477,22 @@ def narrow_bar(srv, bob):
     if b"pt_BR.utf8" in subprocess.run(["locale", "-a"],
                                        capture_output=True).stdout:
         langs.append("pt_BR.UTF-8")
+    # The answer to mention()'s last message, still unread.
+    bob.expect("OK 902 ", skip=("JOIN", "NICK", "LEAVE", "PING", "MSG"))
     for lang in langs:
         tag = lang.split(".")[0].replace("_", "")
         w = Win("xchatN" + tag, srv.port, "n" + tag, "-geometry",
                 "560x520", lang=lang)
         w.wait(lambda s: s["nick"] == "n" + tag, "connection")
-        send_lines(bob, 1, 60, fmt="estreita %d")
-        st = w.wait(lambda s: shown(s, "estreita 60"), "at the end")
+        # bob's message numbers (seq) go on from the steps before.
+        first = 5000 if tag == "C" else 6000
+        send_lines(bob, first, 60, fmt="estreita %d")
+        st = w.wait(lambda s: shown(s, "estreita %d" % (first + 59)),
+                    "at the end")
         wheel(st, 4, 6)
-        w.wait(lambda s: not shown(s, "estreita 60"), "scrolled back")
-        send_lines(bob, 61, 100, fmt="estreita %d")
+        w.wait(lambda s: not shown(s, "estreita %d" % (first + 59)),
+               "scrolled back")
+        send_lines(bob, first + 60, 100, fmt="estreita %d")
         st = w.wait(lambda s: widget(s, "*newMessages")[0] and
                     "100" in widget(s, "*newMessages")[5], "the bar")
         shot("narrow-bar-" + tag)
