@@ -54,7 +54,8 @@ nc_copy_str(char *dst, size_t size, const char *p, size_t len)
 {
 	if (len >= size)
 		len = size - 1;
-	memcpy(dst, p, len);
+	if (len > 0)		/* p may be NULL then (a field left out) */
+		memcpy(dst, p, len);
 	dst[len] = '\0';
 }
 
