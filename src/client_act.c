@@ -55,7 +55,10 @@ trust_answer_cb(Widget w, XtPointer closure, XtPointer call)
 	netclient_trust(ui->nc, cbs->reason == XmCR_OK);
 }
 
-/* First use: ask; a changed key: say so, loudly (no retry follows). */
+/*
+ * First use: ask; a changed key, or not the one given with -trust: say
+ * so, loudly (no retry follows).
+ */
 void
 client_trust_ask(struct client_ui *ui, enum nc_trust what, const char *fp,
     const char *old)
@@ -77,7 +80,8 @@ client_trust_ask(struct client_ui *ui, enum nc_trust what, const char *fp,
 		if (ui->changedbox == NULL)
 			ui->changedbox = xmu_message_dialog(ui->top,
 			    "keyChangedDialog", XmDIALOG_ERROR, false);
-		s = key_text(ui, ui->r.key_changed, fp, old);
+		s = key_text(ui, what == NCT_GIVEN ? ui->r.key_given :
+		    ui->r.key_changed, fp, old);
 		xmu_show_message(ui->changedbox, s);
 	}
 	free(s);

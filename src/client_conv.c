@@ -275,6 +275,8 @@ client_conv_away(void *arg, uint64_t id, const char *reason, size_t len,
 	struct tkv		 kv;
 
 	if (!self) {
+		if (reason == NULL)
+			client_status_unaway(ui, id);
 		userlist_away(userview_model(ui->uv), id, reason, len);
 		client_dm_away(ui, id, reason, len);
 		client_view_schedule(ui);
@@ -295,6 +297,24 @@ client_conv_away(void *arg, uint64_t id, const char *reason, size_t len,
 	client_view_schedule(ui);
 }
 
+/*
+ * Denied (BYE denied): the server admits only the keys its operator
+ * registered; say which key to give the operator, ours.
+ */
+static void
+conv_denied(struct client_ui *ui)
+{
+	struct tkv	 kv[KV_CONN + 1];
+	const char	*fp = netclient_own_key(ui->nc);
+
+	client_view_kv(ui, kv);
+	kv[KV_CONN] = (struct tkv){ 'f', fp };
+	transcript_note(&ui->t, *fp != '\0' &&
+	    netclient_version(ui->nc) == PROTO_V2 ? ui->r.note_denied :
+	    ui->r.note_denied_anon, kv, KV_CONN + 1);
+	client_view_schedule(ui);
+}
+
 /* The dialog of a kick: the server's reason, and no retry. */
 void
 client_conv_stopped(struct client_ui *ui, enum nc_why why)
@@ -302,6 +322,8 @@ client_conv_stopped(struct client_ui *ui, enum nc_why why)
 	struct tkv	 kv[KV_CONN + 1];
 	char		*s, *t;
 
+	if (why == NCW_DENIED)
+		conv_denied(ui);
 	if (why != NCW_KICKED)
 		return;
 	t = utf8_clean_dup(netclient_error(ui->nc),
@@ -367,6 +389,7 @@ users_select_cb(Widget w, XtPointer closure, XtPointer call)
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
+	ui->away_status = id;
 }
 
 void

@@ -137,6 +137,37 @@ find_action(Widget w, XEvent *ev, String *params, Cardinal *np)
  * The find dialog: a prompt with Find Next (OK), Find Previous (Apply)
  * and Close; it stays open while the user searches.
  */
+/*
+ * Give the dialog the keyboard: the X input focus to its shell if it is
+ * viewable (a window manager that gives the focus to the window under
+ * the pointer, twm, left it on the main window, whose input line then
+ * got the words, and Enter sent them to everyone), and Motif's to its
+ * text field.
+ */
+static void
+find_focus(struct client_ui *ui)
+{
+	Widget			 shell = XtParent(ui->findbox);
+	XWindowAttributes	 wa;
+
+	if (XtIsRealized(shell) && XGetWindowAttributes(XtDisplay(shell),
+	    XtWindow(shell), &wa) && wa.map_state == IsViewable)
+		XSetInputFocus(XtDisplay(shell), XtWindow(shell),
+		    RevertToParent, CurrentTime);
+	XmProcessTraversal(XmSelectionBoxGetChild(ui->findbox,
+	    XmDIALOG_TEXT), XmTRAVERSE_CURRENT);
+}
+
+/* The dialog is mapped: now it can have the focus. */
+static void
+find_mapped(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
+{
+	(void)w;
+	(void)cont;
+	if (ev->type == MapNotify)
+		find_focus(closure);
+}
+
 static void
 find_build(struct client_ui *ui)
 {
@@ -157,6 +188,8 @@ find_build(struct client_ui *ui)
 	XtVaGetValues(ui->findbox, XmNselectionLabelString, &find_label,
 	    NULL);
 	find_ui = ui;
+	XtAddEventHandler(XtParent(ui->findbox), StructureNotifyMask, False,
+	    find_mapped, ui);
 	XtAppAddActions(XtWidgetToApplicationContext(ui->top), actions,
 	    XtNumber(actions));
 	XtOverrideTranslations(XmSelectionBoxGetChild(ui->findbox,
@@ -180,7 +213,7 @@ find_cb(Widget w, XtPointer closure, XtPointer call)
 	tf = XmSelectionBoxGetChild(ui->findbox, XmDIALOG_TEXT);
 	XmTextSetSelection(tf, 0, XmTextGetLastPosition(tf),
 	    XtLastTimestampProcessed(XtDisplay(tf)));
-	XmProcessTraversal(tf, XmTRAVERSE_CURRENT);
+	find_focus(ui);
 }
 
 /* Find Next and Find Previous from the menu: the dialog if no text. */

@@ -89,6 +89,8 @@ struct client_ui {
 	struct dmwin		*dms;		/* private windows */
 	bool			 outage;	/* down, and said so once */
 	char			*away_shown;	/* our away reason as noted */
+	uint64_t		 away_status;	/* the status line shows this
+						   user's away reason (0: no) */
 	Widget			 kickbox, splitbox;
 	struct conv_split	*split;		/* the text offered in parts */
 };
@@ -103,6 +105,11 @@ void	 client_view_flush(struct client_ui *);
 void	 client_view_kv(struct client_ui *, struct tkv *kv);
 /* Show or hide the key warning bar above the input line. */
 void	 client_keywarn_show(struct client_ui *, bool on);
+/*
+ * The status line shows user id's away reason, and id is back or gone:
+ * show the connection's status again.
+ */
+void	 client_status_unaway(struct client_ui *, uint64_t id);
 /* Scroll the transcript to its end and follow new lines again. */
 void	 client_follow(struct client_ui *);
 /*

@@ -249,11 +249,30 @@ set_title(struct client_ui *ui)
 	struct tkv	 kv[KV_CONN];
 	char		*s;
 
+	const char	*tmpl;
+
+	switch (ui->state) {
+	case NC_HISTORY:
+	case NC_READY:
+		tmpl = ui->r.title_on;
+		break;
+	case NC_CONNECTING:
+	case NC_SECURING:
+	case NC_TRUST:
+	case NC_HANDSHAKE:
+		tmpl = ui->r.title_connecting;
+		break;
+	default:
+		tmpl = ui->r.title_off;
+		break;
+	}
 	client_view_kv(ui, kv);
-	s = transcript_expand(ui->state == NC_HISTORY || ui->state == NC_READY ?
-	    ui->r.title_on : ui->r.title_off, kv, KV_CONN);
-	snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
-	xmu_set_names(ui->top, s, NULL);
+	s = transcript_expand(tmpl, kv, KV_CONN);
+	/* Not again each second of a countdown. */
+	if (strcmp(s, ui->title_text) != 0) {
+		snprintf(ui->title_text, sizeof ui->title_text, "%s", s);
+		xmu_set_names(ui->top, s, NULL);
+	}
 	free(s);
 	icon_label_show(ui);
 }
@@ -272,6 +291,17 @@ set_status(struct client_ui *ui, const char *tmpl, const char *why)
 	snprintf(ui->status_text, sizeof ui->status_text, "%s", s);
 	xmu_set_label(ui->status, s);
 	free(s);
+	ui->away_status = 0;
+}
+
+void
+client_status_unaway(struct client_ui *ui, uint64_t id)
+{
+	if (id == 0 || ui->away_status != id)
+		return;
+	ui->away_status = 0;
+	if (ui->state == NC_READY || ui->state == NC_HISTORY)
+		set_status(ui, ui->r.st_connected, NULL);
 }
 
 /* Our own entry changed (connected, disconnected, renamed). */
@@ -308,6 +338,8 @@ why_template(struct client_ui *ui, enum nc_why why)
 	case NCW_TLS:		return ui->r.why_tls;
 	case NCW_UNTRUSTED:	return ui->r.why_untrusted;
 	case NCW_KEYCHANGED:	return ui->r.why_keychanged;
+	case NCW_KEYGIVEN:	return ui->r.why_keygiven;
+	case NCW_DENIED:	return ui->r.why_denied;
 	case NCW_KICKED:	return ui->r.why_kicked;
 	case NCW_NOHOST:	return ui->r.why_nohost;
 	default:		return "";
@@ -390,8 +422,7 @@ ev_state(void *arg, enum nc_state st, enum nc_why why, unsigned secs)
 	default:
 		break;
 	}
-	if ((old == NC_READY || old == NC_HISTORY) !=
-	    (st == NC_READY || st == NC_HISTORY) || st == NC_HISTORY)
+	if (old != st || st == NC_HISTORY)
 		set_title(ui);
 	free(whytext);
 }
@@ -461,6 +492,7 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 			    reason, rlen);
 		break;
 	case NCU_LEAVE:
+		client_status_unaway(ui, id);
 		userlist_del(userview_model(ui->uv), id);
 		transcript_user(&ui->t, TU_LEAVE, id, nick, len, old, reason,
 		    rlen);
@@ -1184,6 +1216,7 @@ client_ui_dump(struct client_ui *ui)
 	FILE		*fp;
 	char		*text, *in;
 	size_t		 k;
+	XtWidgetGeometry want;
 
 	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
 		return;
@@ -1212,6 +1245,9 @@ client_ui_dump(struct client_ui *ui)
 	xmu_dump_dialog(fp, ui->top, "*splitDialog");
 	client_dm_dump(ui, fp);
 	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
+	/* The width the bar's text needs: more than it has is cut. */
+	XtQueryGeometry(ui->below, NULL, &want);
+	fprintf(fp, "barwant: %u\n", (unsigned)want.width);
 	client_verify_dump(ui, fp);
 	logview_dump_screen(ui->lv, fp, "row:");
 	fprintf(fp, "transcript:\n%s", text);

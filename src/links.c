@@ -194,8 +194,7 @@ links_exec(char *const *argv)
 	for (fd = 3; fd < max; fd++)
 		close((int)fd);
 	execvp(argv[0], argv);
-	fprintf(stderr, "%s: cannot run %s for a link: %s\n", log_progname(),
-	    argv[0], strerror(errno));
+	log_warn("cannot run %s for a link", argv[0]);
 	_exit(127);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char	*prog = "xchat";
 static int		 debugging;
@@ -30,12 +31,17 @@ log_progname(void)
 	return prog;
 }
 
+/*
+ * Every line goes out with its control characters escaped: many echo
+ * what the user gave (a nick, a host, a file name, an option).
+ */
 static void
 vlog(const char *fmt, va_list ap, int err)
 {
-	char	 buf[1024];
+	char	 raw[1024], buf[1024];
 
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	utf8_escape_controls(buf, sizeof buf, raw);
 	if (err != 0)
 		fprintf(stderr, "%s: %s: %s\n", prog, buf, strerror(err));
 	else

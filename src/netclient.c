@@ -54,7 +54,8 @@ nc_copy_str(char *dst, size_t size, const char *p, size_t len)
 {
 	if (len >= size)
 		len = size - 1;
-	memcpy(dst, p, len);
+	if (len > 0)		/* p may be NULL then (a field left out) */
+		memcpy(dst, p, len);
 	dst[len] = '\0';
 }
 
@@ -175,6 +176,7 @@ netclient_new(const struct nc_config *cfg, const struct nc_events *ev,
 	nc->known = xstrdup(cfg->known != NULL ? cfg->known : "");
 	nc->pin = cfg->pin != NULL && *cfg->pin != '\0' ?
 	    xstrdup(cfg->pin) : NULL;
+	nc->pin_given = nc->pin != NULL;
 	nc->fd = -1;
 	nc->backoff = NC_BACKOFF_FIRST;
 	nc2_init(nc, cfg);
@@ -499,6 +501,14 @@ drop(struct netclient *nc, enum nc_why why)
 		emit_state(nc);
 		return;
 	}
+	/* See netclient_trust(): the same server again, untold. */
+	if (nc->late_trust && nc->state == NC_HANDSHAKE && !nc->halt) {
+		nc->late_trust = false;
+		nc->state = NC_WAITING;
+		nc->secs_left = 0;
+		return;
+	}
+	nc->late_trust = false;
 	/* Several servers (a cluster): the next one, same backoff. */
 	if (nc->nhosts > 1) {
 		nc->hostidx = (nc->hostidx + 1) % nc->nhosts;
@@ -722,6 +732,32 @@ nick_refused(struct netclient *nc, uint64_t id, const char *nick,
 	return false;
 }
 
+bool
+nc_departed_same(struct netclient *nc, uint64_t id, const char *nick,
+    size_t len)
+{
+	struct nc_user	*u;
+	char		 key[NICK_KEY_MAX];
+	size_t		 klen, it;
+	uint64_t	 hash, other;
+
+	if (id == nc->id || nc_users_find(nc, id) != NULL ||
+	    !nick_valid(nick, len) ||
+	    (klen = nick_key(nick, len, key, sizeof key)) == 0)
+		return false;
+	if (!nc->refused && strlen(nc->nick) == len &&
+	    memcmp(nc->nick, nick, len) == 0)
+		return true;
+	hash = nick_hash(key, klen);
+	for (it = 0; u64map_next(&nc->bykey, hash, &it, &other);) {
+		u = nc_users_find(nc, other);
+		if (u != NULL && !u->refused && strlen(u->nick) == len &&
+		    memcmp(u->nick, nick, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The shown form (see nc_shown()) of nick for client id in a MSG or LEAVE:
  * as decided when that client took the nick if it still has it, else
@@ -739,6 +775,8 @@ nc_shown_for(struct netclient *nc, uint64_t id, const char *nick, size_t len,
 
 	if (have != NULL && strlen(have) == len && memcmp(have, nick, len) == 0)
 		refused = u != NULL ? u->refused : nc->refused;
+	else if (nc_departed_same(nc, id, nick, len))
+		refused = false;
 	else
 		refused = nick_refused(nc, id, nick, len, &hash);
 	return nc_shown(nick, len, refused, buf);
@@ -999,17 +1037,46 @@ on_ready(struct netclient *nc, const struct proto_smsg *m)
 	}
 }
 
+/*
+ * After ERR nickinuse for the nick we want: did this LEAVE (nick) or
+ * NICK of someone else (from old to nick) free it (same key)?  Then ask
+ * for it again, once for this event.
+ */
+static void
+want_freed(struct netclient *nc, enum nc_user_ev what, const char *old,
+    const struct proto_str *nick)
+{
+	char	 key[NICK_KEY_MAX];
+	size_t	 klen;
+
+	if (!nc->want_taken || (what != NCU_LEAVE && what != NCU_NICK) ||
+	    old == NULL || (nc->state != NC_HISTORY && nc->state != NC_READY))
+		return;
+	if ((klen = nick_key(nc->want, strlen(nc->want), key,
+	    sizeof key)) == 0 || !nick_has_key(old, strlen(old), key, klen))
+		return;
+	if (what == NCU_NICK && nick_has_key(nick->p, nick->len, key, klen))
+		return;
+	send_nick(nc);
+}
+
 static void
 on_user(struct netclient *nc, enum nc_user_ev what,
     const struct proto_smsg *m)
 {
 	struct nc_user	*u;
 	char		 old[NICK_SHOW_MAX], show[NICK_SHOW_MAX];
+	char		 freed[PROTO_MAX_NICK + 1] = "";
 	const char	*oldp = NULL;
 	bool		 self = m->id == nc->id, refused = false;
 	uint64_t	 hash = 0;
 	size_t		 len;
 
+	if (what == NCU_LEAVE)
+		nc_copy_str(freed, sizeof freed, m->nick.p, m->nick.len);
+	else if (what == NCU_NICK && !self &&
+	    (u = nc_users_find(nc, m->id)) != NULL)
+		nc_copy_str(freed, sizeof freed, u->nick, strlen(u->nick));
 	if (what == NCU_LEAVE)
 		len = nc_shown_for(nc, m->id, m->nick.p, m->nick.len, show);
 	else {
@@ -1025,6 +1092,8 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 			    m->nick.len);
 			nc->keyhash = hash;
 			nc->refused = refused;
+			if (strcmp(nc->nick, nc->want) == 0)
+				nc->want_taken = false;
 		} else if ((u = nc_users_find(nc, m->id)) != NULL) {
 			nc_shown(u->nick, strlen(u->nick), u->refused, old);
 			oldp = old;
@@ -1041,6 +1110,8 @@ on_user(struct netclient *nc, enum nc_user_ev what,
 	if (nc->version == PROTO_V2 && !self)
 		nc2_user(nc, what, m, what == NCU_LEAVE ? NULL :
 		    nc_users_find(nc, m->id));
+	if (!self)
+		want_freed(nc, what, freed[0] != '\0' ? freed : NULL, &m->nick);
 }
 
 static void
@@ -1053,6 +1124,8 @@ on_err(struct netclient *nc, const struct proto_smsg *m)
 
 	if (m->code.len == 9 && memcmp(m->code.p, "nickinuse", 9) == 0) {
 		what = NCN_NICKINUSE;
+		if (nc->want[0] != '\0' && strcmp(nc->want, nc->nick) != 0)
+			nc->want_taken = true;
 		/* The nick in it is shown as any other. */
 		if (len > 0 && !nick_valid(text, len)) {
 			len = nick_escape(text, len, show, sizeof show);
@@ -1074,6 +1147,8 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 	users_clear(nc);
 	nc->nhistory = 0;
 	nc->max_n = 0;
+	nc->want_taken = false;
+	nc->late_trust = false;
 	nc->state = NC_HISTORY;
 	nc->backoff = NC_BACKOFF_FIRST;
 	/* Even our own nick: a server may give us one we would refuse. */
@@ -1090,9 +1165,10 @@ on_welcome(struct netclient *nc, const struct proto_smsg *m)
 }
 
 /*
- * BYE: the server closes.  Kicked (or banned), the client does not
- * come back by itself: it closes now and stays down until the user
- * reconnects; the server's text is the reason (netclient_error()).
+ * BYE: the server closes.  Kicked (or banned), or denied (a server that
+ * admits only the keys it registered), the client does not come back
+ * by itself: it closes now and stays down until the user reconnects;
+ * the server's text is the reason (netclient_error()).
  */
 static void
 on_bye(struct netclient *nc, const struct proto_smsg *m)
@@ -1105,6 +1181,12 @@ on_bye(struct netclient *nc, const struct proto_smsg *m)
 	snprintf(nc->err, sizeof nc->err, "%.*s%s%.*s", (int)m->code.len,
 	    m->code.p, m->text.len > 0 ? " " : "", (int)m->text.len,
 	    m->text.p);
+	if (m->code.len == 6 && memcmp(m->code.p, "denied", 6) == 0) {
+		nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);
+		nc->bye = NCW_NONE;
+		halt(nc, NCW_DENIED);
+		return;
+	}
 	if (m->code.len != 6 || memcmp(m->code.p, "kicked", 6) != 0)
 		return;
 	nc_copy_str(nc->err, sizeof nc->err, m->text.p, m->text.len);
@@ -1314,10 +1396,12 @@ secure(struct netclient *nc)
 		break;
 	case TLS_TRUST_CHANGED:
 		snprintf(nc->err, sizeof nc->err, "the server's key %s is not "
-		    "the one pinned for it, %s", nc->srvkey, old);
+		    "the one %s, %s", nc->srvkey, nc->pin_given ?
+		    "given with -trust" : "pinned for it", old);
 		if (nc->ev->trust != NULL)
-			nc->ev->trust(nc->arg, NCT_CHANGED, nc->srvkey, old);
-		halt(nc, NCW_KEYCHANGED);
+			nc->ev->trust(nc->arg, nc->pin_given ? NCT_GIVEN :
+			    NCT_CHANGED, nc->srvkey, old);
+		halt(nc, nc->pin_given ? NCW_KEYGIVEN : NCW_KEYCHANGED);
 		break;
 	default:
 		snprintf(nc->err, sizeof nc->err, "%s", why);
@@ -1337,9 +1421,24 @@ netclient_trust(struct netclient *nc, bool accept)
 		halt(nc, NCW_UNTRUSTED);
 		return;
 	}
-	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port))
+	if (!tls_pin_store(nc->conn, nc->known, nc->host, nc->port)) {
 		log_warn("cannot pin the server's key in %s", nc->known);
+		/* Trusted all the same, for this run (this server). */
+		if (nc->pin == NULL && nc->nhosts == 1)
+			nc->pin = xstrdup(nc->srvkey);
+	}
+	/*
+	 * The server may have given up while the user read the key (it
+	 * waits only so long for HELLO): then connect again at once and
+	 * quietly; the key is pinned now.
+	 */
+	nc->late_trust = true;
 	connected(nc);
+	if (nc->state == NC_WAITING && nc->secs_left == 0) {
+		evloop_timer_del(nc->tick);
+		nc->tick = NULL;
+		do_connect(nc);
+	}
 }
 
 const char *
@@ -1545,6 +1644,7 @@ void
 netclient_nick(struct netclient *nc, const char *nick)
 {
 	nc_copy_str(nc->want, sizeof nc->want, nick, strlen(nick));
+	nc->want_taken = false;
 	if (nc->state == NC_HISTORY || nc->state == NC_READY)
 		send_nick(nc);
 }

@@ -60,15 +60,19 @@ enum nc_why {
 	NCW_KEYCHANGED,		/* not the key pinned for the server */
 	NCW_KICKED,		/* BYE kicked [text]: not retried (errtext:
 				   the server's text, "banned" for a ban) */
-	NCW_NOHOST		/* the host name does not resolve (errtext):
+	NCW_NOHOST,		/* the host name does not resolve (errtext):
 				   not retried if the name does not exist,
 				   retried if the resolver failed */
+	NCW_KEYGIVEN,		/* not the key given with -trust */
+	NCW_DENIED		/* BYE denied: the server admits only the
+				   keys it registered; not retried */
 };
 
 /* What the user is asked about a server's key. */
 enum nc_trust {
 	NCT_NEW,		/* first use: trust this key? */
-	NCT_CHANGED		/* another key is pinned: refused */
+	NCT_CHANGED,		/* another key is pinned: refused */
+	NCT_GIVEN		/* not the key given with -trust: refused */
 };
 
 /* The fate of one of the user's own messages. */
@@ -218,8 +222,9 @@ struct nc_events {
 		    size_t codelen, const char *text, size_t textlen);
 	/*
 	 * The server's key needs the user (TLS): NCT_NEW, answer with
-	 * netclient_trust(); NCT_CHANGED, the connection is refused and
-	 * stays down (old: the pinned key).  fp: the server's key.
+	 * netclient_trust(); NCT_CHANGED and NCT_GIVEN, the connection is
+	 * refused and stays down (old: the pinned key, or the one given
+	 * with -trust).  fp: the server's key.
 	 */
 	void	(*trust)(void *arg, enum nc_trust, const char *fp,
 		    const char *old);

@@ -225,6 +225,8 @@ netclient_nick_shared(struct netclient *nc, uint64_t id, const char *nick,
 	size_t			 klen, it;
 	uint64_t		 hash, other;
 
+	if (nc_departed_same(nc, id, nick, len))
+		return false;
 	if (u != NULL && strlen(u->nick) == len &&
 	    memcmp(u->nick, nick, len) == 0 && !u->refused)
 		hash = u->keyhash;

@@ -48,6 +48,8 @@ struct netclient {
 	unsigned		 nhosts;
 	unsigned		 hostidx;
 	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
+	bool			 want_taken;	/* refused nickinuse: ask
+						   again when it is freed */
 	unsigned		 ping_interval;
 	unsigned		 ping_timeout;
 	unsigned		 connect_timeout;
@@ -58,9 +60,14 @@ struct netclient {
 	struct tls_creds	*tls;		/* not owned; NULL: plain */
 	char			*known;
 	char			*pin;
+	bool			 pin_given;	/* pin is -trust's */
 	char			 tlsver[16];	/* "" unless TLS is up */
 	char			 srvkey[KEYS_FP_LEN];
 	bool			 halt;		/* the next drop stops */
+	bool			 late_trust;	/* trusted by the user: a drop
+						   before WELCOME (the server
+						   gave up waiting) is not
+						   told, retried at once */
 
 	enum nc_state		 state;
 	enum nc_why		 why;
@@ -128,6 +135,14 @@ size_t	 nc_shown(const char *nick, size_t len, bool refused, char *buf);
 size_t	 nc_shown_for(struct netclient *, uint64_t id, const char *nick,
 	    size_t len, char *buf);
 struct nc_user *nc_users_find(const struct netclient *, uint64_t id);
+/*
+ * True if id is gone (not connected, not us) and nick is, to the byte,
+ * the nick of one here that is not shown escaped: the same user come
+ * back (version 1 cannot tell more; in version 2 the server gives a
+ * registered nick only to its key), not a look-alike.
+ */
+bool	 nc_departed_same(struct netclient *, uint64_t id, const char *nick,
+	    size_t len);
 void	 nc_emit_note(struct netclient *, enum nc_note, const char *code,
 	    size_t codelen, const char *text, size_t textlen);
 /* Queue bytes for the server; written when the socket is writable. */

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -109,4 +110,41 @@ utf8_clean_dup(const char *src, size_t len, int flags)
 
 	utf8_clean(out, src, len, flags);
 	return out;
+}
+
+size_t
+utf8_escape_controls(char *dst, size_t size, const char *src)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 o = 0, i = 0, n, left = strlen(src);
+	unsigned		 cp;
+	char			 esc[16];
+
+	while (i < left) {
+		n = utf8_seq(src + i, left - i);
+		cp = n == 1 ? s[i] : n == 2 ? (unsigned)(s[i] & 0x1f) << 6 |
+		    (s[i + 1] & 0x3f) : 0x100;
+		if (n == 0)
+			snprintf(esc, sizeof esc, "\\x%02X", s[i]);
+		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			snprintf(esc, sizeof esc, "\\u{%04X}", cp);
+		else
+			esc[0] = '\0';
+		if (n == 0)
+			n = 1;
+		if (esc[0] != '\0') {
+			if (o + strlen(esc) >= size)
+				break;
+			memcpy(dst + o, esc, strlen(esc));
+			o += strlen(esc);
+		} else {
+			if (o + n >= size)
+				break;
+			memcpy(dst + o, src + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
 }

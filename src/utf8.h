@@ -53,4 +53,14 @@ size_t	utf8_clean(char *dst, const char *src, size_t len, int flags);
  */
 char	*utf8_clean_dup(const char *src, size_t len, int flags);
 
+/*
+ * Copy the NUL-terminated src into dst (size bytes, size > 0) for a
+ * terminal: control characters (C0, DEL and C1) become \u{XXXX}, bytes
+ * that are not UTF-8 \xNN, so that text from the command line or a
+ * file cannot move the cursor, recolour or retitle the terminal.  Cut
+ * (on a whole character or escape) if dst is too small; always
+ * NUL-terminated.  Returns the bytes written, without the NUL.
+ */
+size_t	utf8_escape_controls(char *dst, size_t size, const char *src);
+
 #endif

@@ -90,16 +90,14 @@ client_open(XtAppContext app, int *argcp, char **argv,
 	dpy = XtOpenDisplay(app, NULL, "xchat", "XChat", opts, n, argcp,
 	    argv);
 	if (dpy == NULL) {
-		fprintf(stderr, "%s: cannot open display '%s' (is DISPLAY "
-		    "set? xchat needs an X session)\n", log_progname(),
-		    dname);
+		log_warnx("cannot open display '%s' (is DISPLAY set? xchat "
+		    "needs an X session)", dname);
 		exit(1);
 	}
 	top = XtVaAppCreateShell(NULL, "XChat", applicationShellWidgetClass,
 	    dpy, NULL);
 	if (*argcp > 1) {
-		fprintf(stderr, "%s: unknown option \"%s\" (try -help)\n",
-		    log_progname(), argv[1]);
+		log_warnx("unknown option \"%s\" (try -help)", argv[1]);
 		exit(2);
 	}
 	cs = nl_langinfo(CODESET);
@@ -110,7 +108,7 @@ client_open(XtAppContext app, int *argcp, char **argv,
 	res = cliopts_resources(&n);
 	XtGetApplicationResources(top, &s, res, n, NULL, 0);
 	if (!cliopts_check(&s, o, err, sizeof err)) {
-		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		log_warnx("%s", err);
 		exit(2);
 	}
 	return top;
@@ -132,13 +130,13 @@ client_log_open(const struct cli_options *o, const char *port)
 		snprintf(dir, sizeof dir, "%s", path);
 		*strrchr(dir, '/') = '\0';
 		if (!keys_private_dir(dir, ebuf, sizeof ebuf)) {
-			fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
+			log_warnx("%s", ebuf);
 			exit(2);
 		}
 	}
 	if (strcmp(path, "none") != 0 &&
 	    (cl = clientlog_open(path, ebuf, sizeof ebuf)) == NULL) {
-		fprintf(stderr, "%s: %s\n", log_progname(), ebuf);
+		log_warnx("%s", ebuf);
 		exit(2);
 	}
 	return cl;
@@ -177,9 +175,8 @@ client_identity(const struct cli_options *o, struct keys_identity *id,
 	if (dflt) {
 		dir = client_dir(&ok);
 		if (!ok) {
-			fprintf(stderr, "%s: no private directory for your "
-			    "key (or use -key FILE, or -anonymous)\n",
-			    log_progname());
+			log_warnx("no private directory for your key (or use "
+			    "-key FILE, or -anonymous)");
 			exit(1);
 		}
 		snprintf(path, pathlen, "%s/key.pem", dir);
@@ -197,7 +194,7 @@ client_identity(const struct cli_options *o, struct keys_identity *id,
 			r = keys_identity_load(path, id, err, sizeof err);
 		else if ((r = keys_identity_load(path, id, err2,
 		    sizeof err2)) != 1) {
-			fprintf(stderr, "%s: %s\n", log_progname(), err);
+			log_warnx("%s", err);
 			exit(1);
 		}
 	}
@@ -205,7 +202,7 @@ client_identity(const struct cli_options *o, struct keys_identity *id,
 		snprintf(err, sizeof err, "the key file %s does not exist "
 		    "(leave -key out to use, or make, ~/.xchat/key.pem)", path);
 	if (r != 1) {
-		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		log_warnx("%s", err);
 		exit(1);
 	}
 }
@@ -226,18 +223,16 @@ client_fingerprint(int argc, char **argv)
 
 	cliopts_cmdline(&argc, argv, &s);
 	if (argc > 1) {
-		fprintf(stderr, "%s: unknown option \"%s\" (try -help)\n",
-		    log_progname(), argv[1]);
+		log_warnx("unknown option \"%s\" (try -help)", argv[1]);
 		return 2;
 	}
 	if (!cliopts_check(&s, &o, err, sizeof err)) {
-		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		log_warnx("%s", err);
 		return 2;
 	}
 	client_identity(&o, &id, path, sizeof path, &made);
 	if (made)
-		fprintf(stderr, "%s: made a new key in %s\n", log_progname(),
-		    path);
+		log_warnx("made a new key in %s", path);
 	printf("%s\n", id.fp);
 	keys_identity_free(&id);
 	return 0;
@@ -304,7 +299,7 @@ client_transport(const struct cli_options *o, struct nc_config *cfg,
 	if (!tls)
 		return;
 	if ((cfg->tls = tls_client_creds_id(id, err, sizeof err)) == NULL) {
-		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		log_warnx("%s", err);
 		exit(1);
 	}
 	if (!ok)
@@ -342,7 +337,7 @@ main(int argc, char **argv)
 	XtAppSetFallbackResources(app, client_res_fallbacks);
 	top = client_open(app, &argc, argv, &o);
 	if ((err = digest_init()) != NULL) {
-		fprintf(stderr, "%s: %s\n", log_progname(), err);
+		log_warnx("%s", err);
 		return 1;
 	}
 	memset(&id, 0, sizeof id);

@@ -92,6 +92,33 @@ r = subprocess.run([xc.XCHAT, "-display", ":98.0"], capture_output=True,
 check(r.returncode == 1 and b"':98.0'" in r.stderr,
       "xchat -display named: %r" % r.stderr)
 
+# A new user's report: control characters from the command line went
+# raw to the terminal ("invalid nick \"ev^A^[[31mRED\"").  Escaped in
+# every message that echoes them, xchat's and xchatd's.
+home = "/tmp/xchat-opt-home.%d" % os.getpid()
+os.makedirs(home, exist_ok=True)
+for args in (["-fingerprint", "-nick", "ev\x01\x1b[31mRED"],
+             ["-fingerprint", "-port", "1\x1b[2J"],
+             ["-fingerprint", "-bogus\x07\x9b"],
+             ["-fingerprint", "-key", "/nonexistent/k\x1b]0;x\x07"]):
+    r = subprocess.run([xc.XCHAT] + [a.encode("utf-8", "surrogateescape")
+                                     if "\x9b" not in a else
+                                     a.encode("latin-1") for a in args],
+                       capture_output=True, timeout=10,
+                       env={k: v for k, v in os.environ.items()
+                            if k != "DISPLAY"} | {"HOME": home})
+    err = r.stderr
+    check(r.returncode != 0 and err.startswith(b"xchat: ") and
+          err.count(b"\n") == 1 and
+          not any(b < 0x20 and b != 0x0a or b == 0x7f for b in err) and
+          b"\x9b" not in err and b"\xc2\x9b" not in err and
+          (b"\\u{001B}" in err or b"\\u{0007}" in err),
+          "%r: stderr %r" % (args, err))
+rc, out = run("-headless", "-listen", "no.such\x1b[2J.invalid",
+              "-logfile", "/nonexistent/dir/log")
+check(rc == 1 and "\x1b" not in out and "\\u{001B}" in out,
+      "xchatd: %r" % out)
+
 # A port in use: exit 1 and say so.
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -99,6 +99,41 @@ def fake_frames(srv, prefix):
             if l.startswith(b"fake2<- " + repr(prefix)[:-1].encode())]
 
 
+def click_user(x, name):
+    """Click the user list's item that starts with name, as a person."""
+    x.state()
+    items, names = {}, []
+    for l in open(x.dump, encoding="utf-8").read().split("\n"):
+        f = l.split()
+        if f[:1] == ["item"]:
+            items[int(f[1])] = [int(v) for v in f[2:6]]
+        elif l.startswith("useritem "):
+            names.append(l.split(" ", 1)[1].strip())
+    hit = [i for i, n in enumerate(names) if n.startswith(name)]
+    xc.check(hit != [], "no %r in the list: %r" % (name, names))
+    px, py, w, h = items[hit[0] + 1]
+    subprocess.run(["xdotool", "mousemove", "--sync", str(px + w // 2),
+                    str(py + h // 2)], check=True)
+    subprocess.run(["xdotool", "click", "1"], check=True)
+
+
+def away_status(srv, eva):
+    """A new user's report: the status line kept "ana is away: almoço"
+    after ana came back.  Cleared now."""
+    srv.cmd("away 1 almoço")
+    eva.wait(lambda s: "(away: almoço)" in s.get("users", ""),
+             "ana away")
+    click_user(eva, "ana")
+    eva.wait(lambda s: s["status"] == "ana is away: almoço",
+             "the away reason in the status line")
+    srv.cmd("away 1")
+    st = eva.wait(lambda s: "(away:" not in s.get("users", ""), "ana back")
+    st = eva.wait(lambda s: "is away" not in s["status"],
+                  "the status line without the away reason", timeout=10)
+    xc.check(st["status"].startswith("Connected to"), st["status"])
+    log("ok: the away reason leaves the status line when ana is back")
+
+
 def v2_conversation():
     if not g.have_cryptography():
         log("python3 cryptography missing: version 2 steps skipped")
@@ -241,6 +276,9 @@ def v2_conversation():
     eva.wait(lambda s: s["status"].startswith("Connected to") and
              fake_connections(srv) == n + 1, "File > Reconnect")
     log("ok: kicked: dialog with the reason, no retry, Reconnect works")
+    # Last: the click leaves the keyboard in the user list.
+    eva.wait(lambda s: "ana #1" in s.get("users", ""), "ana listed again")
+    away_status(srv, eva)
     # A clean exit with private windows (under ASan: nothing leaked).
     g.wm_delete(eva.win)
     try:

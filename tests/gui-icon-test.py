@@ -8,6 +8,9 @@ and WM_STATE with xprop while a scripted client talks to xchat.
    else make its icon name "xchat (3)"; no urgency yet.
 3. A message that mentions its nick: "xchat (4)" and the urgency hint.
 4. Opened again: the icon name is "xchat"; given the focus: no urgency.
+5. The title in UTF-8 (_NET_WM_NAME) in the C locale.
+6. Ctrl+F with the pointer on the main window: the Find dialog takes
+   the focus.
 """
 import os
 import subprocess
@@ -168,6 +171,38 @@ def run(srv, st):
             xc.fail("no UTF-8 title with %s: %s" % (nick, out))
         time.sleep(0.1)
     print("5. _NET_WM_NAME and _NET_WM_ICON_NAME in UTF-8 in the C locale")
+    find_focus(w2)
+
+
+def find_focus(w):
+    """A new user's report: under twm, with the pointer over the main
+    window, Ctrl+F opened the Find dialog without the focus, so the
+    words typed next went to the input line (and Enter to everyone).
+    The dialog takes the focus when it is shown."""
+    geo = subprocess.run(["xdotool", "getwindowgeometry", w],
+                         capture_output=True, text=True).stdout
+    h = int(geo.split("Geometry: ")[1].split("x")[1].split()[0])
+    # The pointer on the main window's bottom left corner, where the
+    # dialog (centred on the window) does not come.
+    subprocess.run(["xdotool", "mousemove", "--window", w, "4",
+                    str(h - 4)], check=True)
+    subprocess.run(["xdotool", "windowfocus", "--sync", w], check=True)
+    subprocess.run(["xdotool", "key", "ctrl+f"], check=True)
+    end = time.time() + 30
+    while True:
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
+                            "^xchat: find$"], capture_output=True,
+                           text=True).stdout.split()
+        f = subprocess.run(["xdotool", "getwindowfocus", "-f"],
+                           capture_output=True, text=True).stdout.strip()
+        if r and f in r:
+            break
+        if time.time() > end:
+            xc.fail("the Find dialog %r has not the focus (%r)" % (r, f))
+        time.sleep(0.1)
+    subprocess.run(["import", "-window", "root",
+                    os.path.join(T, "find-twm.png")], capture_output=True)
+    print("6. under twm, the Find dialog takes the focus")
 
 
 main()

@@ -3,7 +3,7 @@
 # in a private Xvfb: both windows give their icon bitmap and mask in
 # WM_HINTS; xchat's icon name counts the messages that come while it
 # is iconified ("xchat (3)") and a mention sets the urgency hint until
-# the window has the focus.  The steps are in tests/gui-icon-test.py.
+# the window has the focus; the Find dialog takes the focus when shown.  The steps are in tests/gui-icon-test.py.
 # Skips (77) when Xvfb, xdotool, xprop or twm is missing.
 . "${srcdir:-.}/tests/lib.sh"
 

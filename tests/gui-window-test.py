@@ -470,6 +470,41 @@ def mention(ana, bob):
         "the font lacks shown as [U+1F600]")
 
 
+def narrow_bar(srv, bob):
+    """A new user's report: at 560 pixels, the Portuguese bar of new
+    lines below was cut.  Its whole text fits in both languages."""
+    langs = ["C.UTF-8"]
+    if b"pt_BR.utf8" in subprocess.run(["locale", "-a"],
+                                       capture_output=True).stdout:
+        langs.append("pt_BR.UTF-8")
+    # The answer to mention()'s last message, still unread.
+    bob.expect("OK 902 ", skip=("JOIN", "NICK", "LEAVE", "PING", "MSG"))
+    for lang in langs:
+        tag = lang.split(".")[0].replace("_", "")
+        w = Win("xchatN" + tag, srv.port, "n" + tag, "-geometry",
+                "560x520", lang=lang)
+        w.wait(lambda s: s["nick"] == "n" + tag, "connection")
+        # bob's message numbers (seq) go on from the steps before.
+        first = 5000 if tag == "C" else 6000
+        send_lines(bob, first, 60, fmt="estreita %d")
+        st = w.wait(lambda s: shown(s, "estreita %d" % (first + 59)),
+                    "at the end")
+        wheel(st, 4, 6)
+        w.wait(lambda s: not shown(s, "estreita %d" % (first + 59)),
+               "scrolled back")
+        send_lines(bob, first + 60, 100, fmt="estreita %d")
+        st = w.wait(lambda s: widget(s, "*newMessages")[0] and
+                    "100" in widget(s, "*newMessages")[5], "the bar")
+        shot("narrow-bar-" + tag)
+        bar = widget(st, "*newMessages")
+        xc.check(int(st["barwant"]) <= bar[3], "%s: the bar needs %s "
+                 "pixels, has %d: %r" % (lang, st["barwant"], bar[3],
+                                         bar[5]))
+        w.proc.kill()
+        w.proc.wait()
+    log("ok: the bar's text fits at 560 pixels")
+
+
 def main():
     work = os.path.join(T, "work")
     os.makedirs(work)
@@ -489,6 +524,7 @@ def main():
     panes(ana, srv)
     save(ana, work)
     mention(ana, bob)
+    narrow_bar(srv, bob)
     srv.stop()
     return 0
 

@@ -373,6 +373,20 @@ test_shown_nicks(void)
 	    md5);
 	feed(nc, frame);
 	CHECK(has("msg 4 2 (?) \\u{202E}nimda good=1"));
+	/*
+	 * A new user's report: ana (#2 then) came back as #1; her old
+	 * lines, the same nick to the byte, were shown "(?) ana#2" as
+	 * look-alikes.  The same text is not a look-alike; a Cyrillic a
+	 * still is.
+	 */
+	snprintf(frame, sizeof frame, "MSG 5 2 ana %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 5 2 ana good=1"));
+	CHECK(!netclient_nick_shared(nc, 2, "ana", 3));
+	snprintf(frame, sizeof frame, "MSG 6 2 \xd0\xb0na %s oi\n", md5);
+	feed(nc, frame);
+	CHECK(has("msg 6 2 (?) \\u{0430}na good=1"));
+	CHECK(netclient_nick_shared(nc, 2, "ANA", 3));
 	feed(nc, "READY 8\n");
 
 	/* The server renames us to a bidi override: shown escaped. */
@@ -1023,6 +1037,69 @@ test_commands(void)
 #undef PARSE
 }
 
+/*
+ * A new user's report: after a cluster failover, the client came back
+ * to another server, asked NICK dora and got nickinuse from dora's
+ * ghost, which left (LEAVE ... split) later: the client stayed user66
+ * for ever.  Now a LEAVE or a NICK change that frees the nick (same
+ * key) makes it ask again, once per such event.
+ */
+static void
+test_nick_freed(void)
+{
+	struct netclient	*nc = connected("dora");
+	char			 out[8192];
+
+	feed(nc, "WELCOME 66 user66 1\nUSER 5 dora\nUSER 6 bea\nREADY 2\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	feed(nc, "ERR nickinuse dora\n");
+	/* Someone else leaves, or renames without freeing: no ask. */
+	feed(nc, "LEAVE 6 bea quit\nJOIN 7 eva\nNICK 7 evinha\n");
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	/* The ghost leaves: ask once. */
+	feed(nc, "LEAVE 5 DORA split\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	/* Taken again meanwhile; its holder renames: ask once more. */
+	feed(nc, "JOIN 8 dora\nERR nickinuse dora\nNICK 8 dorinha\n");
+	output(nc, out, sizeof out);
+	CHECK(strcmp(out, "NICK dora\n") == 0);
+	/* Got it: a later LEAVE of a dora look-alike asks nothing. */
+	feed(nc, "NICK 66 dora\nJOIN 9 zed\nLEAVE 9 zed quit\n");
+	output(nc, out, sizeof out);
+	CHECK(out[0] == '\0');
+	CHECK(strcmp(netclient_current_nick(nc), "dora") == 0);
+	netclient_free(nc);
+}
+
+/*
+ * A new user's report: under xchatd -access members an outsider got
+ * BYE denied, and the client retried for ever with growing backoff.
+ * Now it stops as after a kick (NCW_DENIED); File > Reconnect works.
+ */
+static void
+test_denied(void)
+{
+	struct netclient	*nc = connected(NULL);
+	int			 rounds;
+	char			 want[64];
+
+	seen[0] = '\0';
+	feed(nc, "BYE denied\n");
+	for (rounds = 0; rounds < 100 &&
+	    netclient_state(nc) != NC_STOPPED; rounds++)
+		evloop_run_once();
+	CHECK(netclient_state(nc) == NC_STOPPED);
+	snprintf(want, sizeof want, "state %d why %d ", (int)NC_STOPPED,
+	    (int)NCW_DENIED);
+	CHECK(has(want));
+	netclient_reconnect(nc);
+	CHECK(netclient_state(nc) != NC_STOPPED);
+	netclient_free(nc);
+}
+
 int
 main(void)
 {
@@ -1049,6 +1126,8 @@ main(void)
 	test_kicked();
 	test_history_once();
 	test_nohost();
+	test_nick_freed();
+	test_denied();
 	if (failures != 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

@@ -68,11 +68,28 @@ test_clean(void)
 	free(d);
 }
 
+/* For stderr: control characters escaped, other text kept. */
+static void
+test_escape(void)
+{
+	char	 buf[64];
+
+	utf8_escape_controls(buf, sizeof buf, "ev\001\033[31mRED");
+	CHECK_STR(buf, "ev\\u{0001}\\u{001B}[31mRED");
+	utf8_escape_controls(buf, sizeof buf, "Jo\303\243o \302\233\177\377");
+	CHECK_STR(buf, "Jo\303\243o \\u{009B}\\u{007F}\\xFF");
+	/* Cut on a whole escape. */
+	CHECK(utf8_escape_controls(buf, 10, "ab\033") == 2);
+	CHECK_STR(buf, "ab");
+	CHECK(utf8_escape_controls(buf, 11, "ab\033") == 10);
+}
+
 int
 main(void)
 {
 	test_seq();
 	test_valid();
 	test_clean();
+	test_escape();
 	return unit_done("test_utf8");
 }

@@ -26,6 +26,10 @@ Commands on stdin, one per line, to every connected client:
   forge ID TEXT   the same, signed with the other key (A<->B)
   release         answer the KEY requests held so far, and from now on
   drop            close every connection
+  deny            BYE denied to every connection, then close it (as
+                  xchatd -access members to an unknown key)
+  timeout         BYE timeout to every connection, then close it (as a
+                  server that waited too long for HELLO)
   dm ID TEXT      a private message (DM) from user ID, signed for the
                   client's key (issue 13)
   forgedm ID TEXT the same, signed with the other key
@@ -382,6 +386,14 @@ class Server:
                 held, self.held = self.held, []
             for c, uid in held:
                 self.keyreq(c, uid)
+        elif f[0] in (b"timeout", b"deny"):
+            for c in conns:
+                self.send(c, b"BYE timeout" if f[0] == b"timeout"
+                          else b"BYE denied")
+                try:
+                    c["s"].shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
         elif f[0] == b"drop":
             for c in conns:
                 try:
