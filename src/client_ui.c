@@ -919,29 +919,8 @@ static bool
 transcript_drawable(void *arg, uint32_t c)
 {
 	struct client_ui	*ui = arg;
-	XmRenderTable		 rt = NULL;
-	XmStringTag		*tags = NULL;
-	XmRendition		 rend;
-	XftFont			*font = NULL;
-	Arg			 a[1];
-	int			 n, i;
 
-	if (ui->xft == NULL) {
-		XtVaGetValues(ui->text, XmNrenderTable, &rt, NULL);
-		if (rt == NULL || (n = XmRenderTableGetTags(rt, &tags)) <= 0)
-			return true;
-		if ((rend = XmRenderTableGetRendition(rt, tags[0])) != NULL) {
-			XtSetArg(a[0], XmNxftFont, &font);
-			XmRenditionRetrieve(rend, a, 1);
-			XmRenditionFree(rend);
-		}
-		for (i = 0; i < n; i++)
-			XtFree(tags[i]);
-		XtFree((char *)tags);
-		if ((ui->xft = font) == NULL)
-			return true;
-	}
-	return XftCharExists(XtDisplay(ui->text), ui->xft, c);
+	return xmu_can_draw(ui->text, &ui->xft, c);
 }
 
 bool

@@ -162,6 +162,7 @@ struct server_ui {
 
 	/* The event view and its flush timer (also for list, status). */
 	struct logview	*lv;
+	void		*xft;		/* the event view's XftFont */
 	struct ev_timer	*flush_timer;
 
 	/* Summarising: lines shown in the current second, lines skipped. */

@@ -882,6 +882,14 @@ server_ui_fallbacks(XtAppContext app)
 {
 	XtAppSetFallbackResources(app, server_res_fallbacks);
 }
+/* A character the event view's font lacks is shown as [U+XXXX]. */
+static bool
+events_drawable(void *arg, uint32_t c)
+{
+	struct server_ui	*ui = arg;
+
+	return xmu_can_draw(ui->text, &ui->xft, c);
+}
 
 /* The read-only event view and its log view. */
 static void
@@ -896,6 +904,7 @@ server_event_view(struct server_ui *ui, Widget pane)
 	ui->text = xmu_log_text(pane, "events", a, 1);
 	ui->lv = logview_new(ui->text, ui->r.save_lines, ui->r.cont_mark,
 	    &hooks, ui);
+	logview_set_drawable(ui->lv, events_drawable);
 }
 
 /* A label across the top of form under above (NULL: the form's top). */

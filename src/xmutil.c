@@ -65,6 +65,34 @@ xmu_display_name(int argc, char **argv)
 	return XDisplayName(NULL);
 }
 
+bool
+xmu_can_draw(Widget text, void **cache, uint32_t c)
+{
+	XmRenderTable	 rt = NULL;
+	XmStringTag	*tags = NULL;
+	XmRendition	 rend;
+	XftFont		*font = NULL;
+	Arg		 a[1];
+	int		 n, i;
+
+	if (*cache == NULL) {
+		XtVaGetValues(text, XmNrenderTable, &rt, NULL);
+		if (rt == NULL || (n = XmRenderTableGetTags(rt, &tags)) <= 0)
+			return true;
+		if ((rend = XmRenderTableGetRendition(rt, tags[0])) != NULL) {
+			XtSetArg(a[0], XmNxftFont, &font);
+			XmRenditionRetrieve(rend, a, 1);
+			XmRenditionFree(rend);
+		}
+		for (i = 0; i < n; i++)
+			XtFree(tags[i]);
+		XtFree((char *)tags);
+		if ((*cache = font) == NULL)
+			return true;
+	}
+	return XftCharExists(XtDisplay(text), *cache, (FcChar32)c);
+}
+
 static void
 net_wm_name(Widget shell, const char *prop, const char *value)
 {

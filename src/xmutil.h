@@ -36,6 +36,14 @@
 const char *xmu_display_name(int argc, char **argv);
 
 /*
+ * Whether text's font (the Xft font of its render table's first
+ * rendition) has a glyph for c: XmText draws a line with that one
+ * font and no fallback.  *cache keeps the font (NULL the first time);
+ * no Xft font: every character passes.
+ */
+bool	xmu_can_draw(Widget text, void **cache, uint32_t c);
+
+/*
  * Set the shell's title and icon name (UTF-8; NULL leaves one as it
  * is), and, once the shell is realized, copy both into _NET_WM_NAME
  * and _NET_WM_ICON_NAME as UTF8_STRING: today's window managers read

@@ -310,6 +310,20 @@ def test_main():
     xc.check(all(e[2] == ":" and e[5] == ":" for e in d["events"][1:]),
              "lines without HH:MM:SS: %r" % d["events"])
 
+    # A character the event view's font lacks is [U+XXXX], as in the
+    # client's transcript (it was an empty box).
+    joao.msg(2, "Bom dia 日本 \U0001F389")
+    joao.expect("OK 2", skip=("JOIN", "NICK", "MSG"))
+    shown = "<joão> Bom dia"
+    for c in ("65e5", "672c", "1f389"):
+        has = subprocess.run(["fc-list", ":family=DejaVu Sans Mono:"
+                              "charset=" + c, "family"], capture_output=True,
+                             text=True).stdout.strip() != ""
+        shown += (" " if c != "672c" else "") + (
+            chr(int(c, 16)) if has else "[U+%04X]" % int(c, 16))
+    d = w.wait_for(lambda d: any(shown in e for e in d["events"]),
+                   "the line shown as %r" % shown)
+
     # Kick rui by clicking his row, then the Kick button.
     pos, _ = client_row(d, "rui")
     xc.check(not d["widgets"]["*clientsPanel.kick"]["sensitive"],
