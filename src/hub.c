@@ -109,76 +109,6 @@ hub_queue(struct client *c, const char *data, size_t len)
 	fanout_queue(c->hub->fo, &c->fp, data, len);
 }
 
-/* An answer held behind the messages in flight before its frame. */
-struct answer {
-	struct answer	*next;
-	uint64_t	 after;		/* queued once that many answered */
-	size_t		 len;
-	char		 data[];
-};
-
-void
-hub_answer(struct client *c, const char *data, size_t len)
-{
-	struct hub	*h = c->hub;
-	struct answer	*a;
-	size_t		 cost = sizeof *a + len;
-
-	if (c->inflight == 0 || h->cl == NULL) {
-		hub_queue(c, data, len);
-		return;
-	}
-	if (c->fp.state != FO_OPEN || c->fp.doomed)
-		return;
-	if (c->ansbytes + cost > h->cfg.slowlimit) {
-		fanout_doom(h->fo, &c->fp);
-		return;
-	}
-	a = xmalloc(cost);
-	a->next = NULL;
-	a->after = c->submitted;
-	a->len = len;
-	memcpy(a->data, data, len);
-	if (c->ans_last != NULL)
-		c->ans_last->next = a;
-	else
-		c->ans = a;
-	c->ans_last = a;
-	c->ansbytes += cost;
-}
-
-/* Queue c's held answers whose messages before them are all answered. */
-static void
-answers_release(struct client *c)
-{
-	struct answer	*a;
-	uint64_t	 done = c->submitted - c->inflight;
-
-	while ((a = c->ans) != NULL && a->after <= done) {
-		c->ans = a->next;
-		if (c->ans == NULL)
-			c->ans_last = NULL;
-		c->ansbytes -= sizeof *a + a->len;
-		if (c->fp.state == FO_OPEN)
-			hub_queue(c, a->data, a->len);
-		free(a);
-	}
-}
-
-/* Throw c's held answers away (it leaves: their turn will not come). */
-static void
-answers_drop(struct client *c)
-{
-	struct answer	*a;
-
-	while ((a = c->ans) != NULL) {
-		c->ans = a->next;
-		free(a);
-	}
-	c->ans_last = NULL;
-	c->ansbytes = 0;
-}
-
 /* Send a frame to every open client but one (which may be NULL). */
 void
 hub_broadcast(struct hub *h, struct client *except, const char *data,
@@ -261,7 +191,7 @@ hub_drop_text(struct client *c, const char *reason, const char *text,
 	    msglog_pending(h->log) > 0))
 		hub_commit(h, c);
 	/* Held behind messages it will not be answered for. */
-	answers_drop(c);
+	hub_answers_drop(c);
 	hub_rejects_write(h, c);
 	if (c->joined) {
 		hub_broadcast(h, NULL, buf, proto_encode_leave(buf, c->id,
@@ -295,69 +225,6 @@ void
 hub_drop(void *arg, const char *reason, bool bye)
 {
 	hub_drop_text(arg, reason, NULL, bye);
-}
-
-void
-hub_drain(struct client *c, const char *reason, bool bye)
-{
-	struct hub	*h = c->hub;
-
-	if (c->fp.state != FO_OPEN || c->drain != NULL)
-		return;
-	if (c->inflight == 0 || h->cl == NULL) {
-		if (!bye)
-			hub_client_flush(c);
-		hub_drop(c, reason, bye);
-		return;
-	}
-	c->drain = reason;
-	c->drain_bye = bye;
-	c->deadline = h->now + cluster_timeout_ms(h->cl);
-	c->paused = true;	/* not on the held list: not read again */
-	evloop_io_set(c->fp.io, evloop_io_events(c->fp.io) & ~EV_READ);
-}
-
-/* A draining client has its answers: it leaves now. */
-static void
-drain_end(struct client *c)
-{
-	if (!c->drain_bye)
-		hub_client_flush(c);	/* its answers, before the close */
-	if (c->fp.state == FO_OPEN)
-		hub_drop(c, c->drain, c->drain_bye);
-}
-
-void
-hub_answered(struct client *c)
-{
-	if (c->inflight == 0)
-		return;
-	c->inflight--;
-	answers_release(c);
-}
-
-void
-hub_inflight_done(struct client *c)
-{
-	if (c->inflight == 0)
-		return;
-	hub_answered(c);
-	if (c->inflight == 0 && c->drain != NULL && c->fp.state == FO_OPEN)
-		drain_end(c);
-}
-
-/*
- * A draining client's answers did not come within the cluster's
- * timeout: NAK nolog for those still in flight, then it leaves the
- * table.
- */
-static void
-drain_expired(struct hub *h, struct client *c)
-{
-	cluster_abandon(h->cl, c);
-	c->inflight = 0;
-	answers_release(c);
-	drain_end(c);
 }
 
 /*
@@ -402,7 +269,7 @@ client_free(struct client *c)
 	free(c->spki);
 	free(c->away);
 	free(c->held);
-	answers_drop(c);
+	hub_answers_drop(c);
 	fanout_peer_free(&c->fp);
 	free(c);
 }
@@ -493,8 +360,8 @@ rereads(struct hub *h)
  * xchat/2) it is told nothing until it says HELLO, and takes no
  * broadcasts before.
  */
-static void
-client_new(struct hub *h, struct conn *cn, bool tls)
+void
+hub_client_new(struct hub *h, struct conn *cn, bool tls)
 {
 	struct client	*c;
 	struct conn_info info;
@@ -573,88 +440,6 @@ accept_resume(void *arg)
 }
 
 static void
-shake_free(struct shake *s)
-{
-	struct hub	*h = s->hub;
-
-	h->shakes[s->idx] = h->shakes[--h->nshakes];
-	h->shakes[s->idx]->idx = s->idx;
-	evloop_io_del(s->io);
-	conn_close(s->conn);
-	free(s);
-}
-
-/* Carry a TLS handshake on; once done, the connection is a client. */
-static void
-shake_io(void *arg, int fd, int events)
-{
-	struct shake	*s = arg;
-	struct hub	*h = s->hub;
-	struct conn	*cn = s->conn;
-	struct conn_info ci;
-
-	(void)fd;
-	(void)events;
-	h->now = hub_now_ms();
-	switch (conn_handshake(cn)) {
-	case 0:
-		evloop_io_set(s->io, conn_wants(cn));
-		return;
-	case -1:
-		conn_info(cn, &ci);
-		log_debug("TLS handshake failed with client %d: %s",
-		    conn_fd(cn), ci.error);
-		shake_free(s);
-		return;
-	}
-	s->conn = NULL;
-	shake_free(s);
-	client_new(h, cn, true);
-}
-
-/* An accepted TLS connection: its handshake begins. */
-static void
-shake_new(struct hub *h, struct tls_creds *tls, int fd)
-{
-	struct shake	*s;
-
-	/* Handshakes count against maxclients (no BYE before TLS). */
-	if (h->nclients + h->nshakes >= h->cfg.maxclients) {
-		close(fd);
-		return;
-	}
-	s = xcalloc(1, sizeof *s);
-	s->hub = h;
-	s->conn = tls_server_conn(tls, fd);
-	s->since = h->now;
-	if (h->nshakes == h->capshakes) {
-		h->capshakes = h->capshakes ? h->capshakes * 2 : 16;
-		h->shakes = xreallocarray(h->shakes, h->capshakes,
-		    sizeof *h->shakes);
-	}
-	s->idx = h->nshakes;
-	h->shakes[h->nshakes++] = s;
-	s->io = evloop_io_add(fd, EV_READ, shake_io, s);
-	shake_io(s, fd, EV_READ);
-}
-
-/* Drop the handshakes that took longer than HUB_HANDSHAKE_MS. */
-static void
-shakes_expire(struct hub *h)
-{
-	unsigned	 i;
-
-	for (i = 0; i < h->nshakes; i++) {
-		if (h->now - h->shakes[i]->since < HUB_HANDSHAKE_MS)
-			continue;
-		log_debug("TLS client %d: no handshake in %d s",
-		    conn_fd(h->shakes[i]->conn), HUB_HANDSHAKE_MS / 1000);
-		shake_free(h->shakes[i]);
-		i--;
-	}
-}
-
-static void
 listener_io(void *arg, int lfd, int events)
 {
 	struct listener	*l = arg;
@@ -685,9 +470,9 @@ listener_io(void *arg, int lfd, int events)
 			continue;	/* ECONNABORTED, EINTR, EPROTO... */
 		}
 		if (l->tls != NULL)
-			shake_new(h, l->tls, fd);
+			hub_shake_new(h, l->tls, fd);
 		else
-			client_new(h, conn_plain_new(fd), false);
+			hub_client_new(h, conn_plain_new(fd), false);
 	}
 }
 
@@ -936,7 +721,7 @@ tick(void *arg)
 
 	h->tick = evloop_timer_add(TICK_MS, tick, h);
 	h->now = hub_now_ms();
-	shakes_expire(h);
+	hub_shakes_expire(h);
 	for (i = 0; i < h->nclosing; i++) {
 		c = h->closing[i];
 		if (h->now >= c->deadline) {
@@ -950,7 +735,7 @@ tick(void *arg)
 		fanout_peer_trim(&c->fp);	/* once a second, not more */
 		if (c->drain != NULL) {
 			if (h->now >= c->deadline) {
-				drain_expired(h, c);
+				hub_drain_expired(h, c);
 				i--;
 			}
 			continue;
@@ -1122,7 +907,7 @@ hub_shutdown(struct hub *h)
 		close(h->listeners[h->nlisteners].fd);
 	}
 	while (h->nshakes > 0)
-		shake_free(h->shakes[0]);
+		hub_shake_free(h->shakes[0]);
 	h->now = hub_now_ms();
 	hub_rejects_due(h, true);
 	for (i = 0; i < h->nclients; i++)

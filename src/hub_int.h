@@ -239,6 +239,25 @@ void	 hub_drain(struct client *c, const char *reason, bool bye);
 void	 hub_inflight_done(struct client *c);
 /* The same, but c does not leave (cluster_abandon). */
 void	 hub_answered(struct client *c);
+/* Throw c's held answers away (it leaves: their turn will not come). */
+void	 hub_answers_drop(struct client *c);
+/*
+ * A draining client's answers did not come within the cluster's
+ * timeout: NAK nolog for those still in flight, then it leaves.
+ */
+void	 hub_drain_expired(struct hub *h, struct client *c);
+
+/* hubshake.c: an accepted TLS connection fd; its handshake begins. */
+void	 hub_shake_new(struct hub *h, struct tls_creds *tls, int fd);
+/* Drop the handshakes that took longer than HUB_HANDSHAKE_MS. */
+void	 hub_shakes_expire(struct hub *h);
+/* End handshake s (done, failed or expired) and free it. */
+void	 hub_shake_free(struct shake *s);
+/*
+ * hub.c: a new connection cn (plain, or TLS with its handshake done):
+ * a client (see there).
+ */
+void	 hub_client_new(struct hub *h, struct conn *cn, bool tls);
 
 /*
  * Client c was parked (welcoming) and is welcomed now: its input kept
