@@ -117,6 +117,20 @@ void	 client_follow(struct client_ui *);
  * texts have the same render table.)  True if it cannot tell.
  */
 bool	 client_drawable(struct client_ui *, uint32_t c);
+/* The transcript and the bar of new lines below it in pane. */
+void	 client_transcript_build(struct client_ui *, Widget pane);
+
+/* client_win.c: the window's frame (its icon, the panes). */
+/* The icon's name: iconLabel, or iconLabelUnread while unread > 0. */
+void	 client_icon_label(struct client_ui *);
+/* A message from someone else: the unread count, the urgency hint. */
+void	 client_icon_message(struct client_ui *, bool mention);
+/* The picture and name of the window's icon, and their events. */
+void	 client_icon_install(struct client_ui *);
+/* The panes (transcript, user list) in work, above ui->input. */
+void	 client_panes_build(struct client_ui *, Widget work);
+/* Once realized: the list's first width, and the sashes watched. */
+void	 client_panes_realized(struct client_ui *);
 
 /* client_act.c */
 /* The menu bar (File, Help) under ui->main; returns it. */

@@ -28,7 +28,6 @@
 #include <Xm/List.h>
 #include <Xm/MainW.h>
 #include <Xm/MessageB.h>
-#include <Xm/PanedW.h>
 #include <Xm/Protocols.h>
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
@@ -50,10 +49,6 @@
 #include "verify.h"
 #include "xmalloc.h"
 #include "xmutil.h"
-
-/* The window's icon (made by tools/icons.sh from icons/xchat.svg). */
-#include "../icons/xchat.xbm"
-#include "../icons/xchat-mask.xbm"
 
 static void	 transcript_schedule(void *);
 static void	 users_count_show(struct client_ui *);
@@ -167,82 +162,6 @@ client_view_kv(struct client_ui *ui, struct tkv *kv)
 	kv[4] = (struct tkv){ 'e', tr };
 }
 
-/* --- the icon: its picture, its name, the urgency hint --- */
-
-/* The icon's name: iconLabel, or iconLabelUnread while unread > 0. */
-static void
-icon_label_show(struct client_ui *ui)
-{
-	struct tkv	 kv[KV_CONN + 1];
-	char		 n[16], *s;
-
-	client_view_kv(ui, kv);
-	snprintf(n, sizeof n, "%u", ui->unread);
-	kv[KV_CONN] = (struct tkv){ 'u', n };
-	s = transcript_expand(ui->unread > 0 ? ui->r.icon_unread :
-	    ui->r.icon_label, kv, KV_CONN + 1);
-	xmu_set_names(ui->top, NULL, s);
-	free(s);
-}
-
-/*
- * The window manager unmaps an iconified window and maps it again when
- * it is opened: then its messages count as read.  Focus ends urgency.
- */
-static void
-icon_event_handler(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)cont;
-	if (ev->type == UnmapNotify)
-		ui->iconic = true;
-	else if (ev->type == MapNotify) {
-		ui->iconic = false;
-		if (ui->unread > 0) {
-			ui->unread = 0;
-			icon_label_show(ui);
-		}
-	} else if (ev->type == FocusIn && ui->urgent) {
-		ui->urgent = false;
-		XtVaSetValues(ui->top, XtNurgency, False, NULL);
-	}
-}
-
-/*
- * A message from someone else: counted in the icon's name while the
- * window is iconified; a mention while the window does not have the
- * focus sets the urgency hint (WM_HINTS) until it gets the focus.
- */
-static void
-icon_message(struct client_ui *ui, bool mention)
-{
-	if (ui->iconic) {
-		ui->unread++;
-		icon_label_show(ui);
-	}
-	if (mention && !ui->focused && !ui->urgent &&
-	    XtIsRealized(ui->top)) {
-		ui->urgent = true;
-		XtVaSetValues(ui->top, XtNurgency, True, NULL);
-	}
-}
-
-/* The picture and name of the window's icon, and their events. */
-static void
-icon_install(struct client_ui *ui)
-{
-	Boolean	 iconic = False;
-
-	xmu_set_icon(ui->top, xchat_bits, xchat_mask_bits, xchat_width,
-	    xchat_height);
-	XtVaGetValues(ui->top, XtNiconic, &iconic, NULL);
-	ui->iconic = iconic;
-	XtAddEventHandler(ui->top, StructureNotifyMask | FocusChangeMask,
-	    False, icon_event_handler, ui);
-}
-
 static void
 set_title(struct client_ui *ui)
 {
@@ -274,7 +193,7 @@ set_title(struct client_ui *ui)
 		xmu_set_names(ui->top, s, NULL);
 	}
 	free(s);
-	icon_label_show(ui);
+	client_icon_label(ui);
 }
 
 static void
@@ -520,7 +439,7 @@ ev_message(void *arg, const struct nc_msg *m)
 
 	if (m->dm) {
 		client_dm_message(ui, m);
-		icon_message(ui, m->good);
+		client_icon_message(ui, m->good);
 		return;
 	}
 	memset(&tm, 0, sizeof tm);
@@ -541,7 +460,7 @@ ev_message(void *arg, const struct nc_msg *m)
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
 	if (!m->history)
-		icon_message(ui, m->good && m->mention);
+		client_icon_message(ui, m->good && m->mention);
 }
 
 /* The verdict on a signed message shown as being checked. */
@@ -805,62 +724,6 @@ client_status_build(struct client_ui *ui, Widget work)
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
 }
 
-/*
- * The user list in its pane, under the count of users.  The list keeps
- * the width it was given (listSizePolicy CONSTANT): a long nick gets a
- * horizontal scroll bar, not half the window.
- */
-static void
-client_users_build(struct client_ui *ui, Widget pane)
-{
-	Arg	 args[3];
-	Widget	 sw;
-
-	ui->usercount = XtVaCreateManagedWidget("userCount",
-	    xmLabelWidgetClass, pane, XmNalignment, XmALIGNMENT_BEGINNING,
-	    XmNtopAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM, NULL);
-	XtSetArg(args[0], XmNselectionPolicy, XmSINGLE_SELECT);
-	XtSetArg(args[1], XmNlistSizePolicy, XmCONSTANT);
-	XtSetArg(args[2], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
-	ui->users = XmCreateScrolledList(pane, "users", args, 3);
-	/* Labels and items draw what the font lacks with the fallback. */
-	xmu_fallback_init(ui->users);
-	sw = XtParent(ui->users);
-	XtVaSetValues(sw, XmNtopAttachment, XmATTACH_WIDGET,
-	    XmNtopWidget, ui->usercount,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNbottomAttachment, XmATTACH_FORM, NULL);
-	XtManageChild(ui->users);
-	ui->uv = userview_new(ui->users, ui->o.user_list_max,
-	    ui->r.user_more);
-	userview_marks(ui->uv, ui->r.mark_keyed, ui->r.mark_keychanged);
-	ui->ucount = (size_t)-1;
-}
-
-/*
- * For the test dumps: the runs of the user list's items and of the
- * status line drawn with the fallback font.
- */
-static void
-fallback_dump(struct client_ui *ui, FILE *fp)
-{
-	XmStringTable	 items = NULL;
-	XmString	 x = NULL;
-	int		 n = 0, i;
-
-	fputs("fallback:", fp);
-	XtVaGetValues(ui->users, XmNitems, &items, XmNitemCount, &n, NULL);
-	for (i = 0; i < n; i++)
-		xmu_fallback_dump(fp, items[i]);
-	XtVaGetValues(ui->status, XmNlabelString, &x, NULL);
-	xmu_fallback_dump(fp, x);
-	XmStringFree(x);
-	fputc('\n', fp);
-}
-
 /* The count above the user list (ourselves included), when it changed. */
 static void
 users_count_show(struct client_ui *ui)
@@ -958,7 +821,7 @@ below_cb(Widget w, XtPointer closure, XtPointer call)
  * The read-only transcript in its pane, and under it the bar that says
  * new lines came below while it was scrolled back (managed only then).
  */
-static void
+void
 client_transcript_build(struct client_ui *ui, Widget pane)
 {
 	static const struct logview_hooks hooks = {
@@ -987,122 +850,6 @@ client_transcript_build(struct client_ui *ui, Widget pane)
 	    XmNrightAttachment, XmATTACH_FORM,
 	    XmNbottomAttachment, XmATTACH_FORM, NULL);
 	XtManageChild(ui->text);
-}
-
-/* Give the user pane width w (the paned window's way: min = max = w). */
-static void
-panes_force(struct client_ui *ui, Dimension w)
-{
-	Dimension	 min = 0, max = 0;
-
-	XtVaGetValues(ui->upane, XmNpaneMinimum, &min, XmNpaneMaximum, &max,
-	    NULL);
-	ui->fitting = true;
-	XtVaSetValues(ui->upane, XmNpaneMinimum, w, XmNpaneMaximum, w, NULL);
-	XtVaSetValues(ui->upane, XmNpaneMinimum, min, XmNpaneMaximum, max,
-	    NULL);
-	ui->fitting = false;
-}
-
-/*
- * Fit the panes in the window: the user list keeps the width it was
- * given (or the user dragged the sash to), less when the transcript
- * would go below its minimum, never below its own; so a narrow window
- * keeps both, and widened again the list comes back to its width.
- */
-static void
-panes_fit(struct client_ui *ui)
-{
-	Dimension	 w = 0, mw = 0, sp = 0, tmin = 0, umin = 0, uw = 0;
-	int		 avail, want;
-
-	if (ui->fitting || ui->upref == 0)
-		return;
-	XtVaGetValues(ui->panes, XmNwidth, &w, XmNmarginWidth, &mw,
-	    XmNspacing, &sp, NULL);
-	XtVaGetValues(ui->tpane, XmNpaneMinimum, &tmin, NULL);
-	XtVaGetValues(ui->upane, XmNpaneMinimum, &umin, XmNwidth, &uw, NULL);
-	avail = (int)w - 2 * (int)mw - (int)sp - 4;
-	want = ui->upref;
-	if (want > avail - (int)tmin)
-		want = avail - (int)tmin;
-	if (want < (int)umin)
-		want = umin;
-	if (want != (int)uw)
-		panes_force(ui, (Dimension)want);
-}
-
-static void
-panes_resized(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
-{
-	(void)w;
-	(void)cont;
-	if (ev->type == ConfigureNotify)
-		panes_fit(closure);
-}
-
-/* The sash was dragged: the list's width is the user's choice now. */
-static void
-panes_sash_moved(Widget w, XtPointer closure, XEvent *ev, Boolean *cont)
-{
-	struct client_ui	*ui = closure;
-	Dimension		 uw = 0;
-
-	(void)w;
-	(void)ev;
-	(void)cont;
-	XtVaGetValues(ui->upane, XmNwidth, &uw, NULL);
-	if (uw > 0)
-		ui->upref = uw;
-}
-
-/* Once realized: the list's first width, and the sashes watched. */
-static void
-panes_realized(struct client_ui *ui)
-{
-	WidgetList	 kids = NULL;
-	Cardinal	 n = 0, i;
-
-	XtVaGetValues(ui->upane, XmNwidth, &ui->upref, NULL);
-	XtVaGetValues(ui->panes, XmNchildren, &kids, XmNnumChildren, &n,
-	    NULL);
-	for (i = 0; i < n; i++)
-		if (kids[i] != ui->tpane && kids[i] != ui->upane &&
-		    XtIsWidget(kids[i]))
-			XtAddEventHandler(kids[i], ButtonReleaseMask, False,
-			    panes_sash_moved, ui);
-	XtAddEventHandler(ui->panes, StructureNotifyMask, False,
-	    panes_resized, ui);
-	panes_fit(ui);
-}
-
-/*
- * The panes above the input line: the transcript and the user list,
- * side by side with a sash between them.  Their least and greatest
- * widths are resources (paneMinimum, paneMaximum of transcriptPane
- * and userPane); when the window changes width the transcript takes
- * the difference (the user list is skipAdjust), and panes_fit() keeps
- * both in a narrow window.
- */
-static void
-client_panes_build(struct client_ui *ui, Widget work)
-{
-	ui->panes = XtVaCreateWidget("panes", xmPanedWindowWidgetClass,
-	    work, XmNorientation, XmHORIZONTAL,
-	    XmNtopAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNbottomAttachment, XmATTACH_WIDGET, XmNbottomWidget, ui->input,
-	    NULL);
-	ui->tpane = XtVaCreateWidget("transcriptPane", xmFormWidgetClass,
-	    ui->panes, NULL);
-	ui->upane = XtVaCreateWidget("userPane", xmFormWidgetClass, ui->panes,
-	    XmNskipAdjust, True, NULL);
-	client_transcript_build(ui, ui->tpane);
-	client_users_build(ui, ui->upane);
-	XtManageChild(ui->tpane);
-	XtManageChild(ui->upane);
-	XtManageChild(ui->panes);
 }
 
 struct client_ui *
@@ -1148,92 +895,12 @@ client_ui_set_client(struct client_ui *ui, struct netclient *nc)
 void
 client_ui_realize(struct client_ui *ui)
 {
-	icon_install(ui);
+	client_icon_install(ui);
 	set_title(ui);
 	XtRealizeWidget(ui->top);
 	xmu_set_names(ui->top, NULL, NULL);
-	panes_realized(ui);
+	client_panes_realized(ui);
 	XmProcessTraversal(ui->input, XmTRAVERSE_CURRENT);
-}
-
-/* The verify queue's figures, for the dump (tests, bench). */
-static void
-client_verify_dump(struct client_ui *ui, FILE *fp)
-{
-	struct vf_stats	 st;
-
-	memset(&st, 0, sizeof st);
-	if (ui->nc != NULL)
-		netclient_verify_stats(ui->nc, &st);
-	fprintf(fp, "verify: checked=%llu good=%llu bad=%llu nokey=%llu "
-	    "skipped=%llu ready=%zu waiting=%zu maxready=%zu check_ns=%llu "
-	    "turns=%llu asked=%llu\n", (unsigned long long)st.checked,
-	    (unsigned long long)st.good, (unsigned long long)st.bad,
-	    (unsigned long long)st.nokey, (unsigned long long)st.skipped,
-	    st.ready, st.waiting, st.maxready,
-	    (unsigned long long)st.check_ns, (unsigned long long)st.turns,
-	    (unsigned long long)st.asked);
-}
-
-/*
- * The test hook: after a flush, write what the window shows.  The file
- * is written next to the target and renamed, so a reader never sees a
- * partial dump.
- */
-void
-client_ui_dump(struct client_ui *ui)
-{
-	static const char *dialogs[] = {
-		"*trustDialog", "*keyChangedDialog", "*connectionDialog",
-		"*overwriteDialog",
-	};
-	static const char *layout[] = {
-		"*panes", "*transcriptPane", "*userPane", "*transcript",
-		"*users", "*userCount", "*newMessages", "*saveDialog",
-		"*fileMenu", "*editMenu", "*find", "*save",
-	};
-	FILE		*fp;
-	char		*text, *in;
-	size_t		 k;
-	XtWidgetGeometry want;
-
-	if (ui->o.dumpfile == NULL || *ui->o.dumpfile == '\0')
-		return;
-	client_view_flush(ui);
-	xmu_dump_labels(ui->top, ui->o.dumpfile);
-	if ((fp = xmu_dump_open(ui->o.dumpfile)) == NULL) {
-		log_warn("cannot write %s", ui->o.dumpfile);
-		return;
-	}
-	text = XmTextGetString(ui->text);
-	in = XmTextFieldGetString(ui->input);
-	fprintf(fp, "title: %s\nstatus: %s\nid: %" PRIu64 "\nnick: %s\n",
-	    ui->title_text, ui->status_text, ui->my_id, ui->my_nick);
-	userview_dump(ui->uv, fp);
-	xmu_dump_list(fp, ui->users, "usercount", "useritem", "item");
-	fallback_dump(ui, fp);
-	xmu_dump_widget(fp, ui->top, "*keyWarning");
-	for (k = 0; k < XtNumber(layout); k++)
-		xmu_dump_widget(fp, ui->top, layout[k]);
-	client_find_dump(ui, fp);
-	client_save_dump(ui, fp);
-	for (k = 0; k < XtNumber(dialogs); k++)
-		xmu_dump_dialog(fp, ui->top, dialogs[k]);
-	client_user_dump(ui, fp);
-	xmu_dump_dialog(fp, ui->top, "*kickedDialog");
-	xmu_dump_dialog(fp, ui->top, "*splitDialog");
-	client_dm_dump(ui, fp);
-	fprintf(fp, "input: %s\nlines: %zu\n", in, ui->t.nlines);
-	/* The width the bar's text needs: more than it has is cut. */
-	XtQueryGeometry(ui->below, NULL, &want);
-	fprintf(fp, "barwant: %u\n", (unsigned)want.width);
-	client_verify_dump(ui, fp);
-	logview_dump_screen(ui->lv, fp, "row:");
-	fprintf(fp, "transcript:\n%s", text);
-	XtFree(text);
-	XtFree(in);
-	if (!xmu_dump_close(fp, ui->o.dumpfile))
-		log_warn("cannot write %s", ui->o.dumpfile);
 }
 
 void
