@@ -193,14 +193,17 @@ make_cert(gnutls_x509_crt_t c, gnutls_x509_privkey_t k, const char *cn)
 	return gnutls_x509_crt_sign2(c, c, k, GNUTLS_DIG_SHA512, 0);
 }
 
-bool
-keys_generate(const char *keyfile, const char *certfile, const char *cn,
+/*
+ * A new Ed25519 key and a self-signed certificate for cn, exported as
+ * PEM into kpem (wipe it) and cpem (gnutls_free it); false with a
+ * message in err.
+ */
+static bool
+make_pair_pem(const char *cn, gnutls_datum_t *kpem, gnutls_datum_t *cpem,
     char *err, size_t errlen)
 {
 	gnutls_x509_privkey_t	 k = NULL;
 	gnutls_x509_crt_t	 c = NULL;
-	gnutls_datum_t		 kpem = { NULL, 0 }, cpem = { NULL, 0 };
-	bool			 ok = false;
 	int			 r;
 
 	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
@@ -209,18 +212,26 @@ keys_generate(const char *keyfile, const char *certfile, const char *cn,
 	    (r = gnutls_x509_crt_init(&c)) < 0 ||
 	    (r = make_cert(c, k, cn)) < 0 ||
 	    (r = gnutls_x509_privkey_export2_pkcs8(k, GNUTLS_X509_FMT_PEM,
-	    NULL, GNUTLS_PKCS_PLAIN, &kpem)) < 0 ||
-	    (r = gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, &cpem)) < 0) {
+	    NULL, GNUTLS_PKCS_PLAIN, kpem)) < 0 ||
+	    (r = gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, cpem)) < 0)
 		snprintf(err, errlen, "cannot make a key and certificate: %s",
 		    gnutls_strerror(r));
-		goto out;
-	}
-	ok = write_private(keyfile, &kpem, err, errlen) &&
+	pair_free(k, c);
+	return r >= 0;
+}
+
+bool
+keys_generate(const char *keyfile, const char *certfile, const char *cn,
+    char *err, size_t errlen)
+{
+	gnutls_datum_t		 kpem = { NULL, 0 }, cpem = { NULL, 0 };
+	bool			 ok;
+
+	ok = make_pair_pem(cn, &kpem, &cpem, err, errlen) &&
+	    write_private(keyfile, &kpem, err, errlen) &&
 	    write_private(certfile, &cpem, err, errlen);
-out:
 	datum_wipe(&kpem);
 	gnutls_free(cpem.data);
-	pair_free(k, c);
 	return ok;
 }
 
@@ -884,25 +895,16 @@ bool
 keys_identity_create(const char *file, const char *cn, char *err,
     size_t errlen)
 {
-	gnutls_x509_privkey_t	 k = NULL;
-	gnutls_x509_crt_t	 c = NULL;
 	gnutls_datum_t		 kpem = { NULL, 0 }, cpem = { NULL, 0 }, all;
 	bool			 ok = false;
-	int			 r;
 
 	all.data = NULL;
 	all.size = 0;
-	if ((r = gnutls_x509_privkey_init(&k)) < 0 ||
-	    (r = gnutls_x509_privkey_generate(k, GNUTLS_PK_EDDSA_ED25519, 256,
-	    0)) < 0 ||
-	    (r = gnutls_x509_crt_init(&c)) < 0 ||
-	    (r = make_cert(c, k, cn)) < 0 ||
-	    (r = gnutls_x509_privkey_export2_pkcs8(k, GNUTLS_X509_FMT_PEM,
-	    NULL, GNUTLS_PKCS_PLAIN, &kpem)) < 0 ||
-	    (r = gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_PEM, &cpem)) < 0 ||
-	    (all.data = gnutls_malloc(kpem.size + cpem.size)) == NULL) {
-		snprintf(err, errlen, "cannot make a key and certificate: %s",
-		    r < 0 ? gnutls_strerror(r) : "out of memory");
+	if (!make_pair_pem(cn, &kpem, &cpem, err, errlen))
+		goto out;
+	if ((all.data = gnutls_malloc(kpem.size + cpem.size)) == NULL) {
+		snprintf(err, errlen, "cannot make a key and certificate: "
+		    "out of memory");
 		goto out;
 	}
 	memcpy(all.data, kpem.data, kpem.size);
@@ -913,6 +915,5 @@ out:
 	datum_wipe(&all);
 	datum_wipe(&kpem);
 	gnutls_free(cpem.data);
-	pair_free(k, c);
 	return ok;
 }
