@@ -165,8 +165,7 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		XmTextFieldSetString(ui->input, "");
 	free(arg);
 	XtFree(in);
-	client_view_flush(ui);
-	client_dm_flush(ui);
+	client_flush_now(ui);
 }
 
 /* Actions bound to Up and Down in the input line. */

@@ -110,8 +110,7 @@ split_ok_cb(Widget w, XtPointer closure, XtPointer call)
 	if (off == sp->len && sp->input != NULL)
 		XmTextFieldSetString(sp->input, "");
 	split_free(ui);
-	client_view_flush(ui);
-	client_dm_flush(ui);
+	client_flush_now(ui);
 }
 
 static void

@@ -44,7 +44,7 @@ struct dmwin {
 	struct transcript_strings ts;
 	struct transcript	 t;
 	struct logview		*lv;
-	struct ev_timer		*flush;
+	struct ev_defer		 flush;		/* dm_flush_one */
 	struct u64map		 tickets;	/* verdict ticket -> serial */
 };
 
@@ -59,27 +59,17 @@ dm_find(struct client_ui *ui, uint64_t id)
 	return NULL;
 }
 
+/* The window's queued lines into its view (its flush timer's call). */
 static void
-dm_flush_one(struct dmwin *dw)
+dm_flush_one(void *arg)
 {
-	size_t	 save = dw->ui->o.save_lines;
+	struct dmwin	*dw = arg;
+	size_t		 save = dw->ui->o.save_lines;
 
-	if (dw->flush != NULL) {
-		evloop_timer_del(dw->flush);
-		dw->flush = NULL;
-	}
+	evloop_defer_cancel(&dw->flush);
 	logview_flush(dw->lv);
 	if (dw->t.nlines > save + save / 2)
 		transcript_drop_head(&dw->t, dw->t.nlines - save);
-}
-
-static void
-dm_flush_cb(void *arg)
-{
-	struct dmwin	*dw = arg;
-
-	dw->flush = NULL;
-	dm_flush_one(dw);
 }
 
 static void
@@ -87,9 +77,7 @@ dm_schedule(void *arg)
 {
 	struct dmwin	*dw = arg;
 
-	if (dw->flush == NULL)
-		dw->flush = evloop_timer_add(dw->ui->o.flush_ms, dm_flush_cb,
-		    dw);
+	evloop_defer(&dw->flush, dw->ui->o.flush_ms);
 }
 
 static void
@@ -165,8 +153,7 @@ dm_send_cb(Widget w, XtPointer closure, XtPointer call)
 	if (clear)
 		XmTextFieldSetString(dw->input, "");
 	XtFree(in);
-	client_view_flush(ui);
-	client_dm_flush(ui);
+	client_flush_now(ui);
 }
 
 /* The window manager's close: hide the window, keep its lines. */
@@ -267,6 +254,8 @@ dm_get(struct client_ui *ui, uint64_t id, const char *nick, size_t len)
 	if ((dw = dm_find(ui, id)) != NULL)
 		return dw;
 	dw = xcalloc(1, sizeof *dw);
+	dw->flush.fn = dm_flush_one;
+	dw->flush.arg = dw;
 	dw->ui = ui;
 	dw->id = id;
 	dw->nick = utf8_clean_dup(nick, len, 0);
@@ -325,23 +314,10 @@ void
 client_dm_message(struct client_ui *ui, const struct nc_msg *m)
 {
 	struct dmwin	*dw = dm_get(ui, m->id, m->nick, m->nicklen);
-	struct tmsg	 tm;
 	struct tkv	 kv[2];
-	uint64_t	 serial;
 	char		 idm[32];
 
-	memset(&tm, 0, sizeof tm);
-	tm.id = m->id;
-	tm.nick = m->nick;
-	tm.nicklen = m->nicklen;
-	tm.text = m->text;
-	tm.textlen = m->textlen;
-	tm.verdict = m->verdict;
-	tm.sigok = m->sigok;
-	tm.when = m->when;
-	serial = transcript_msg(&dw->t, &tm);
-	if (m->verdict == NCV_VERIFYING)
-		u64map_put(&dw->tickets, m->ticket, serial);
+	client_msg_line(&dw->t, &dw->tickets, m, false);
 	if (dm_show(dw)) {
 		idm[0] = '\0';
 		if (ui->nc == NULL || netclient_nick_shared(ui->nc, m->id,
@@ -526,7 +502,7 @@ client_dm_free(struct client_ui *ui)
 
 	for (dw = ui->dms; dw != NULL; dw = next) {
 		next = dw->next;
-		evloop_timer_del(dw->flush);
+		evloop_defer_cancel(&dw->flush);
 		u64map_free(&dw->tickets);
 		transcript_free(&dw->t);
 		logview_free(dw->lv);

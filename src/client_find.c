@@ -97,30 +97,16 @@ find_go(struct client_ui *ui, bool forward)
 	XtFree(pat);
 }
 
+/* The dialog's buttons: Find Next (OK), Find Previous (Apply), Close. */
 static void
-find_next_cb(Widget w, XtPointer closure, XtPointer call)
+find_button_cb(Widget w, XtPointer closure, XtPointer call)
 {
-	(void)w;
-	(void)call;
-	find_go(closure, true);
-}
+	XmSelectionBoxCallbackStruct *cb = call;
 
-static void
-find_prev_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	(void)w;
-	(void)call;
-	find_go(closure, false);
-}
-
-static void
-find_close_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct client_ui	*ui = closure;
-
-	(void)w;
-	(void)call;
-	XtUnmanageChild(ui->findbox);
+	if (cb->reason == XmCR_CANCEL)
+		XtUnmanageChild(w);
+	else
+		find_go(closure, cb->reason == XmCR_OK);
 }
 
 /* F3 and Shift+F3 in the dialog (the menu's accelerators are not). */
@@ -178,9 +164,9 @@ find_build(struct client_ui *ui)
 
 	XtSetArg(args[0], XmNautoUnmanage, False);
 	ui->findbox = XmCreatePromptDialog(ui->top, "findDialog", args, 1);
-	XtAddCallback(ui->findbox, XmNokCallback, find_next_cb, ui);
-	XtAddCallback(ui->findbox, XmNapplyCallback, find_prev_cb, ui);
-	XtAddCallback(ui->findbox, XmNcancelCallback, find_close_cb, ui);
+	XtAddCallback(ui->findbox, XmNokCallback, find_button_cb, ui);
+	XtAddCallback(ui->findbox, XmNapplyCallback, find_button_cb, ui);
+	XtAddCallback(ui->findbox, XmNcancelCallback, find_button_cb, ui);
 	XtManageChild(XmSelectionBoxGetChild(ui->findbox,
 	    XmDIALOG_APPLY_BUTTON));
 	XtUnmanageChild(XmSelectionBoxGetChild(ui->findbox,

@@ -17,6 +17,7 @@
 #include <Xm/Xm.h>
 
 #include "client_res.h"
+#include "evloop.h"
 #include "client_ui.h"
 #include "logview.h"
 #include "netclient.h"
@@ -53,7 +54,7 @@ struct client_ui {
 	struct transcript	 t;
 	struct logview		*lv;
 	bool			 busy;		/* last batch was large */
-	struct ev_timer		*flush_timer;
+	struct ev_defer		 flush;		/* client_view_flush */
 
 	/* Input history, and the draft kept while walking it. */
 	char			*hist[INPUT_HISTORY];
@@ -101,6 +102,15 @@ struct client_ui {
 /* client_ui.c */
 /* Move queued transcript lines and list changes into the widgets. */
 void	 client_view_flush(struct client_ui *);
+/*
+ * Add the line of received message m to t; while its signature is
+ * checked, its ticket maps to the line in tickets.  Its mention is
+ * marked only if mentions (the main window's transcript).
+ */
+void	 client_msg_line(struct transcript *t, struct u64map *tickets,
+	    const struct nc_msg *m, bool mentions);
+/* Show what is queued now, in this window and the private ones. */
+void	 client_flush_now(struct client_ui *);
 /* Fill kv[0..KV_CONN) with the connection's placeholders. */
 void	 client_view_kv(struct client_ui *, struct tkv *kv);
 /* Show or hide the key warning bar above the input line. */

@@ -62,10 +62,7 @@ client_view_flush(struct client_ui *ui)
 {
 	size_t	 save = ui->o.save_lines;
 
-	if (ui->flush_timer != NULL) {
-		evloop_timer_del(ui->flush_timer);
-		ui->flush_timer = NULL;
-	}
+	evloop_defer_cancel(&ui->flush);
 	/* A busy conversation is shown in fewer, larger batches. */
 	ui->busy = logview_held(ui->lv) >= 100;
 	logview_flush(ui->lv);
@@ -76,18 +73,22 @@ client_view_flush(struct client_ui *ui)
 }
 
 void
+client_flush_now(struct client_ui *ui)
+{
+	client_view_flush(ui);
+	client_dm_flush(ui);
+}
+
+void
 client_view_schedule(struct client_ui *ui)
 {
 	transcript_schedule(ui);
 }
 
 static void
-transcript_flush_cb(void *arg)
+view_flush_cb(void *arg)
 {
-	struct client_ui	*ui = arg;
-
-	ui->flush_timer = NULL;
-	client_view_flush(ui);
+	client_view_flush(arg);
 }
 
 /* The view has lines queued: show them from the flush timer. */
@@ -96,11 +97,8 @@ transcript_schedule(void *arg)
 {
 	struct client_ui	*ui = arg;
 
-	if (ui->flush_timer == NULL)
-		ui->flush_timer = evloop_timer_add(ui->busy &&
-		    !logview_behind(ui->lv) ?
-		    5 * ui->o.flush_ms : ui->o.flush_ms,
-		    transcript_flush_cb, ui);
+	evloop_defer(&ui->flush, ui->busy && !logview_behind(ui->lv) ?
+	    5 * ui->o.flush_ms : ui->o.flush_ms);
 }
 
 /* The model has a new line: into the view (same serial numbers). */
@@ -430,32 +428,34 @@ ev_user(void *arg, enum nc_user_ev what, uint64_t id, const char *nick,
 	transcript_schedule(ui);
 }
 
+void
+client_msg_line(struct transcript *t, struct u64map *tickets,
+    const struct nc_msg *m, bool mentions)
+{
+	const struct tmsg tm = {
+		.id = m->id, .nick = m->nick, .nicklen = m->nicklen,
+		.text = m->text, .textlen = m->textlen,
+		.verdict = m->verdict, .sigok = m->sigok,
+		.history = m->history, .mention = mentions && m->mention,
+		.when = m->when,
+	};
+	uint64_t	 serial = transcript_msg(t, &tm);
+
+	if (m->verdict == NCV_VERIFYING)
+		u64map_put(tickets, m->ticket, serial);
+}
+
 static void
 ev_message(void *arg, const struct nc_msg *m)
 {
 	struct client_ui	*ui = arg;
-	struct tmsg		 tm;
-	uint64_t		 serial;
 
 	if (m->dm) {
 		client_dm_message(ui, m);
 		client_icon_message(ui, m->good);
 		return;
 	}
-	memset(&tm, 0, sizeof tm);
-	tm.id = m->id;
-	tm.nick = m->nick;
-	tm.nicklen = m->nicklen;
-	tm.text = m->text;
-	tm.textlen = m->textlen;
-	tm.verdict = m->verdict;
-	tm.sigok = m->sigok;
-	tm.history = m->history;
-	tm.mention = m->mention;
-	tm.when = m->when;
-	serial = transcript_msg(&ui->t, &tm);
-	if (m->verdict == NCV_VERIFYING)
-		u64map_put(&ui->tickets, m->ticket, serial);
+	client_msg_line(&ui->t, &ui->tickets, m, true);
 	if (m->good && m->mention && !m->history && !ui->focused &&
 	    XtIsRealized(ui->top))
 		XBell(XtDisplay(ui->top), 0);
@@ -860,6 +860,8 @@ client_ui_create(Widget top, const struct client_opts *o)
 
 	ui->o = *o;
 	ui->top = top;
+	ui->flush.fn = view_flush_cb;
+	ui->flush.arg = ui;
 	if (!client_res_load(top, &ui->r)) {
 		free(ui);
 		return NULL;
@@ -908,7 +910,7 @@ client_ui_free(struct client_ui *ui)
 {
 	if (ui == NULL)
 		return;
-	evloop_timer_del(ui->flush_timer);
+	evloop_defer_cancel(&ui->flush);
 	u64map_free(&ui->tickets);
 	transcript_free(&ui->t);
 	logview_free(ui->lv);

@@ -161,6 +161,32 @@ evloop_timer_del(struct ev_timer *t)
 }
 
 static void
+defer_fire(void *arg)
+{
+	struct ev_defer	*d = arg;
+
+	d->t = NULL;
+	d->fn(d->arg);
+}
+
+void
+evloop_defer(struct ev_defer *d, unsigned long ms)
+{
+	if (d->t == NULL)
+		d->t = evloop_timer_add(ms, defer_fire, d);
+}
+
+bool
+evloop_defer_cancel(struct ev_defer *d)
+{
+	if (d->t == NULL)
+		return false;
+	evloop_timer_del(d->t);
+	d->t = NULL;
+	return true;
+}
+
+static void
 signal_proc(XtPointer closure, XtSignalId *id)
 {
 	struct ev_sig	*s = closure;

@@ -47,6 +47,21 @@ void	 evloop_io_del(struct ev_io *);
 struct ev_timer *evloop_timer_add(unsigned long ms, ev_cb, void *arg);
 void	 evloop_timer_del(struct ev_timer *);
 
+/*
+ * A deferred call: evloop_defer() calls fn(arg) ms milliseconds later,
+ * unless a call is already pending (a burst of requests makes one
+ * call).  evloop_defer_cancel() drops the pending call, if any, and
+ * says whether there was one.  Set fn and arg before the first use;
+ * a zeroed struct with them set is idle.
+ */
+struct ev_defer {
+	struct ev_timer	*t;
+	ev_cb		 fn;
+	void		*arg;
+};
+void	 evloop_defer(struct ev_defer *, unsigned long ms);
+bool	 evloop_defer_cancel(struct ev_defer *);
+
 /* Call cb from the loop (not from the handler) when signo arrives. */
 void	 evloop_signal(int signo, ev_cb, void *arg);
 

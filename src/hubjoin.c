@@ -315,20 +315,13 @@ static void
 history_from_log(void *arg, const struct msglog_msg *lm)
 {
 	struct hub	*h = arg;
-	struct hist_msg	 m;
+	const struct hist_msg m = {
+		.n = lm->n, .id = lm->id, .time = lm->stamp,
+		.nick = lm->nick, .nicklen = lm->nicklen,
+		.md5 = lm->md5, .sig = lm->sig, .key = lm->key,
+		.spki = lm->spki, .text = lm->text, .textlen = lm->textlen,
+	};
 
-	memset(&m, 0, sizeof m);
-	m.n = lm->n;
-	m.id = lm->id;
-	m.time = lm->stamp;
-	m.nick = lm->nick;
-	m.nicklen = lm->nicklen;
-	m.md5 = lm->md5;
-	m.sig = lm->sig;
-	m.key = lm->key;
-	m.spki = lm->spki;
-	m.text = lm->text;
-	m.textlen = lm->textlen;
 	if (m.nicklen <= PROTO_MAX_NICK && m.textlen <= PROTO_MAX_TEXT)
 		history_add(h->hist, &m);
 }

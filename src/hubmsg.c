@@ -146,17 +146,21 @@ rejects_count(struct client *c, const char *code, size_t textlen)
 	s->bytes += textlen;
 }
 
+/* A log record of client c, its other fields empty. */
+static void
+rec_client(struct msglog_rec *r, const struct client *c)
+{
+	*r = (struct msglog_rec){ .id = c->id, .nick = c->nick,
+	    .nicklen = c->nicklen, .peer = c->peer };
+}
+
 /* Queue a "rejects" record of what the client's summary counted. */
 static void
 rejects_add(struct hub *h, struct client *c)
 {
 	struct msglog_rec r;
 
-	memset(&r, 0, sizeof r);
-	r.id = c->id;
-	r.nick = c->nick;
-	r.nicklen = c->nicklen;
-	r.peer = c->peer;
+	rec_client(&r, c);
 	batch_open(h);
 	msglog_add_rejects(h->log, &r, c->rej.bytes, c->rej.codes,
 	    REJ_CODES);
@@ -206,6 +210,24 @@ rec_keys(struct msglog_rec *r, const struct client *c,
 		sig[PROTO_SIG_B64] = '\0';
 		r->sig = sig;
 	}
+}
+
+/*
+ * The log record of c's message m with the received and computed
+ * digests (md5_recv NULL: not a digest) and the verdict.
+ */
+static void
+rec_msg(struct msglog_rec *r, const struct client *c,
+    const struct proto_cmsg *m, const char *md5_recv, const char *md5_comp,
+    const char *verdict)
+{
+	rec_client(r, c);
+	r->md5_recv = md5_recv;
+	r->md5_comp = md5_comp;
+	r->verdict = verdict;
+	r->text = m->text.p;
+	r->textlen = m->text.len;
+	rec_keys(r, c, m);
 }
 
 /*
@@ -297,19 +319,10 @@ reject_log(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		rejects_add(h, c);
 		return;
 	}
-	memset(&r, 0, sizeof r);
-	r.id = c->id;
-	r.nick = c->nick;
-	r.nicklen = c->nicklen;
-	r.peer = c->peer;
-	r.md5_recv = m->md5.len == DIGEST_MD5_HEX &&
-	    proto_md5_valid(m->md5.p, m->md5.len) ? m->md5.p : NULL;
-	r.md5_comp = md5_comp;
-	r.verdict = code;
-	r.text = m->text.p;
-	r.textlen = m->text.len;
+	rec_msg(&r, c, m, m->md5.len == DIGEST_MD5_HEX &&
+	    proto_md5_valid(m->md5.p, m->md5.len) ? m->md5.p : NULL,
+	    md5_comp, code);
 	r.cut = MSGLOG_CUT;
-	rec_keys(&r, c, m);
 	if (m->verb == PV_DM)
 		rec_to(&r, h, m->num);
 	batch_open(h);
@@ -397,18 +410,8 @@ accept_msg(struct hub *h, struct client *c, const struct proto_cmsg *m,
 		return;
 	}
 
-	memset(&r, 0, sizeof r);
+	rec_msg(&r, c, m, m->md5.p, md5, "accepted");
 	r.n = p->n;
-	r.id = c->id;
-	r.nick = c->nick;
-	r.nicklen = c->nicklen;
-	r.peer = c->peer;
-	r.md5_recv = m->md5.p;
-	r.md5_comp = md5;
-	r.verdict = "accepted";
-	r.text = m->text.p;
-	r.textlen = m->text.len;
-	rec_keys(&r, c, m);
 	if (to != NULL)
 		rec_to(&r, h, to->id);
 	if (msglog_pending(h->log) == 0)

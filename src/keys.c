@@ -110,15 +110,21 @@ keys_private_dir(const char *dir, char *err, size_t errlen)
 	return true;
 }
 
-/* Write data to path, mode 0600, through a temporary file. */
+/*
+ * Write data to path, mode 0600, through a temporary file, so that
+ * nobody ever sees half a file: renamed over path if replace, else
+ * linked to it, so that an existing path is never replaced (EEXIST).
+ */
 static bool
-write_private(const char *path, const gnutls_datum_t *data, char *err,
-    size_t errlen)
+write_private(const char *path, const gnutls_datum_t *data, bool replace,
+    char *err, size_t errlen)
 {
 	char	 tmp[4200];
 	int	 fd, e;
+	bool	 ok;
 
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	(void)unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1) {
@@ -126,21 +132,25 @@ write_private(const char *path, const gnutls_datum_t *data, char *err,
 		    strerror(errno));
 		return false;
 	}
-	if (write(fd, data->data, data->size) != (ssize_t)data->size ||
-	    fsync(fd) == -1) {
+	ok = write(fd, data->data, data->size) == (ssize_t)data->size &&
+	    fsync(fd) == 0;
+	e = errno;
+	if (close(fd) == -1 && ok) {
+		ok = false;
 		e = errno;
-		close(fd);
+	}
+	if (!ok) {
 		unlink(tmp);
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
 		return false;
 	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		e = errno;
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
-		return false;
-	}
-	return true;
+	ok = replace ? rename(tmp, path) == 0 : link(tmp, path) == 0;
+	e = errno;
+	(void)unlink(tmp);
+	if (!ok)
+		snprintf(err, errlen, "cannot %s %s: %s", replace ? "write" :
+		    "create", path, strerror(e));
+	return ok;
 }
 
 /* Wipe (it may hold a private key) and free d; NULL data is fine. */
@@ -228,8 +238,8 @@ keys_generate(const char *keyfile, const char *certfile, const char *cn,
 	bool			 ok;
 
 	ok = make_pair_pem(cn, &kpem, &cpem, err, errlen) &&
-	    write_private(keyfile, &kpem, err, errlen) &&
-	    write_private(certfile, &cpem, err, errlen);
+	    write_private(keyfile, &kpem, true, err, errlen) &&
+	    write_private(certfile, &cpem, true, err, errlen);
 	datum_wipe(&kpem);
 	gnutls_free(cpem.data);
 	return ok;
@@ -585,51 +595,6 @@ keys_signer_pub(const struct keys_signer *s)
 
 /* ---- a client's identity ------------------------------------------------ */
 
-/*
- * Write data to path, mode 0600, through a temporary file that is then
- * linked to path: an existing path is never replaced (EEXIST), and
- * nobody ever sees half a key.
- */
-static bool
-write_new(const char *path, const gnutls_datum_t *data, char *err,
-    size_t errlen)
-{
-	char	 tmp[4200];
-	int	 fd, e;
-	bool	 ok;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp,
-		    strerror(errno));
-		return false;
-	}
-	ok = write(fd, data->data, data->size) == (ssize_t)data->size &&
-	    fsync(fd) == 0;
-	e = errno;
-	if (close(fd) == -1 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
-		return false;
-	}
-	if (link(tmp, path) == -1) {
-		e = errno;
-		unlink(tmp);
-		snprintf(err, errlen, "cannot create %s: %s", path,
-		    strerror(e));
-		return false;
-	}
-	unlink(tmp);
-	return true;
-}
-
 struct keys_signer *
 keys_signer_pem(const char *pem, size_t len, char *err, size_t errlen)
 {
@@ -910,7 +875,7 @@ keys_identity_create(const char *file, const char *cn, char *err,
 	memcpy(all.data, kpem.data, kpem.size);
 	memcpy(all.data + kpem.size, cpem.data, cpem.size);
 	all.size = kpem.size + cpem.size;
-	ok = write_new(file, &all, err, errlen);
+	ok = write_private(file, &all, false, err, errlen);
 out:
 	datum_wipe(&all);
 	datum_wipe(&kpem);

@@ -1095,7 +1095,7 @@ split_record(const char *line, size_t len, struct lrec *r)
 	static const struct proto_str dash = { "-", 1 };
 	struct proto_str f[MSGLOG_FIELDS_2];
 	const char	*p = line, *end = line + len, *tab;
-	int		 n = 0;
+	int		 n = 0, i;
 
 	for (;;) {
 		tab = memchr(p, '\t', (size_t)(end - p));
@@ -1110,6 +1110,13 @@ split_record(const char *line, size_t len, struct lrec *r)
 	if (n != MSGLOG_FIELDS && n != MSGLOG_FIELDS_2)
 		return "wrong number of fields";
 	r->format = n == MSGLOG_FIELDS ? 1 : 2;
+	if (r->format == 1) {
+		/* Text and chain follow the verdict; to .. sig are "-". */
+		f[14] = f[9];
+		f[13] = f[8];
+		for (i = 8; i < 13; i++)
+			f[i] = dash;
+	}
 	r->time = f[0];
 	r->n = f[1];
 	r->id = f[2];
@@ -1118,18 +1125,13 @@ split_record(const char *line, size_t len, struct lrec *r)
 	r->md5r = f[5];
 	r->md5c = f[6];
 	r->verdict = f[7];
-	if (r->format == 1) {
-		r->to = r->tokey = r->key = r->spki = r->sig = dash;
-		r->text = f[8];
-	} else {
-		r->to = f[8];
-		r->tokey = f[9];
-		r->key = f[10];
-		r->spki = f[11];
-		r->sig = f[12];
-		r->text = f[13];
-	}
-	r->chain = f[n - 1];
+	r->to = f[8];
+	r->tokey = f[9];
+	r->key = f[10];
+	r->spki = f[11];
+	r->sig = f[12];
+	r->text = f[13];
+	r->chain = f[14];
 	if (r->chain.len != DIGEST_CHAIN_HEX ||
 	    !is_lower_hex(r->chain.p, r->chain.len))
 		return "malformed chain value";

@@ -798,6 +798,46 @@ proto_put_u64(char *dst, uint64_t v)
 }
 
 /*
+ * "<md5> [<sig>] <text>\n" at p (sig NULL: none), the end of a MSG or DM
+ * frame; returns the end.
+ */
+static char *
+put_signed_text(char *p, const char *md5hex, const char *sig,
+    const char *text, size_t textlen)
+{
+	p = proto_put(p, md5hex, PROTO_MD5_HEX);
+	if (sig != NULL) {
+		assert(strlen(sig) <= PROTO_SIG_B64);
+		*p++ = ' ';
+		p = proto_put_str(p, sig);
+	}
+	*p++ = ' ';
+	p = proto_put(p, text, textlen);
+	*p++ = '\n';
+	return p;
+}
+
+/* "<verb> <seq> [<to>] <md5> [<sig>] <text>\n" of a client. */
+static size_t
+encode_own(char *dst, const char *verb, size_t verblen, uint64_t seq,
+    const uint64_t *to, const char *md5hex, const char *sig,
+    const char *text, size_t textlen)
+{
+	char	*p = proto_put(dst, verb, verblen);
+
+	assert(textlen <= PROTO_MAX_TEXT);
+	*p++ = ' ';
+	p = proto_put_u64(p, seq);
+	if (to != NULL) {
+		*p++ = ' ';
+		p = proto_put_u64(p, *to);
+	}
+	*p++ = ' ';
+	p = put_signed_text(p, md5hex, sig, text, textlen);
+	return (size_t)(p - dst);
+}
+
+/*
  * Encode the relay of an accepted message,
  * "MSG <n> <id> <nick> <md5> <text>\n", into dst (PROTO_MAX_FRAME + 64
  * bytes are enough for any valid input).  md5hex must be lower case.
@@ -807,20 +847,8 @@ size_t
 proto_encode_relay(char *dst, uint64_t n, uint64_t id, const char *nick,
     size_t nicklen, const char *md5hex, const char *text, size_t textlen)
 {
-	char	*p = dst;
-
-	p = proto_put(p, "MSG ", 4);
-	p = proto_put_u64(p, n);
-	*p++ = ' ';
-	p = proto_put_u64(p, id);
-	*p++ = ' ';
-	p = proto_put(p, nick, nicklen);
-	*p++ = ' ';
-	p = proto_put(p, md5hex, PROTO_MD5_HEX);
-	*p++ = ' ';
-	p = proto_put(p, text, textlen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return proto_encode_relay_v(dst, PROTO_V1, PV_MSG, n, NULL, id, nick,
+	    nicklen, md5hex, NULL, text, textlen);
 }
 
 /* "<verb> <id> <nick>\n": WELCOME's start, USER, JOIN and NICK. */
@@ -893,15 +921,23 @@ proto_encode_user(char *dst, uint64_t id, const char *nick, size_t nicklen)
 	return encode_id_nick_frame(dst, "USER", 4, id, nick, nicklen, NULL);
 }
 
+/* "<verb> <v>\n". */
+static size_t
+encode_verb_u64(char *dst, const char *verb, size_t verblen, uint64_t v)
+{
+	char	*p = proto_put(dst, verb, verblen);
+
+	*p++ = ' ';
+	p = proto_put_u64(p, v);
+	*p++ = '\n';
+	return (size_t)(p - dst);
+}
+
 /* "READY <users>\n": the end of the welcome. */
 size_t
 proto_encode_ready(char *dst, uint64_t users)
 {
-	char	*p = proto_put(dst, "READY ", 6);
-
-	p = proto_put_u64(p, users);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_verb_u64(dst, "READY", 5, users);
 }
 
 /* "OK <seq> <n>\n": the client's message seq was accepted as n. */
@@ -933,12 +969,13 @@ proto_encode_nak(char *dst, const char *seq, size_t seqlen,
 	return (size_t)(p - dst);
 }
 
-/* "NAK <seq> <code> <text>\n": the same with a human text. */
-size_t
-proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
-    const char *code, const char *text, size_t len)
+/*
+ * The frame of n bytes at dst with " <text>" put before its newline
+ * (text: human, valid, at most PROTO_MAX_AWAY bytes; none if len is 0).
+ */
+static size_t
+append_text(char *dst, size_t n, const char *text, size_t len)
 {
-	size_t	 n = proto_encode_nak(dst, seq, seqlen, code);
 	char	*p = dst + n - 1;
 
 	assert(len <= PROTO_MAX_AWAY);
@@ -948,6 +985,15 @@ proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
 	p = proto_put(p, text, len);
 	*p++ = '\n';
 	return (size_t)(p - dst);
+}
+
+/* "NAK <seq> <code> <text>\n": the same with a human text. */
+size_t
+proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
+    const char *code, const char *text, size_t len)
+{
+	return append_text(dst, proto_encode_nak(dst, seq, seqlen, code),
+	    text, len);
 }
 
 /* "JOIN <id> <nick>\n": a client arrived. */
@@ -973,20 +1019,26 @@ proto_encode_nick(char *dst, uint64_t id, const char *nick, size_t nicklen)
 	return encode_id_nick_frame(dst, "NICK", 4, id, nick, nicklen, NULL);
 }
 
+/* "PING <token>\n" or "PONG <token>\n" (4-letter verb). */
+static size_t
+encode_token(char *dst, const char *verb, const char *token, size_t len)
+{
+	assert(len > 0 && len <= PROTO_MAX_TOKEN);
+	return encode_verb_arg(dst, verb, 4, token, len);
+}
+
 /* "PING <token>\n". */
 size_t
 proto_encode_ping(char *dst, const char *token, size_t len)
 {
-	assert(len > 0 && len <= PROTO_MAX_TOKEN);
-	return encode_verb_arg(dst, "PING", 4, token, len);
+	return encode_token(dst, "PING", token, len);
 }
 
 /* "PONG <token>\n": the answer to a PING. */
 size_t
 proto_encode_pong(char *dst, const char *token, size_t len)
 {
-	assert(len > 0 && len <= PROTO_MAX_TOKEN);
-	return encode_verb_arg(dst, "PONG", 4, token, len);
+	return encode_token(dst, "PONG", token, len);
 }
 
 /* "ERR <code>\n", or "ERR <code> <arg>\n" if arglen > 0. */
@@ -1014,16 +1066,7 @@ size_t
 proto_encode_bye_text(char *dst, const char *reason, const char *text,
     size_t len)
 {
-	size_t	 n = proto_encode_bye(dst, reason);
-	char	*p = dst + n - 1;
-
-	assert(len <= PROTO_MAX_AWAY);
-	if (len == 0)
-		return n;
-	*p++ = ' ';
-	p = proto_put(p, text, len);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return append_text(dst, proto_encode_bye(dst, reason), text, len);
 }
 
 /* "MSG <seq> <md5> <text>\n": a client's message (md5 lower case). */
@@ -1031,16 +1074,8 @@ size_t
 proto_encode_msg(char *dst, uint64_t seq, const char *md5hex,
     const char *text, size_t textlen)
 {
-	char	*p = proto_put(dst, "MSG ", 4);
-
-	assert(textlen <= PROTO_MAX_TEXT);
-	p = proto_put_u64(p, seq);
-	*p++ = ' ';
-	p = proto_put(p, md5hex, PROTO_MD5_HEX);
-	*p++ = ' ';
-	p = proto_put(p, text, textlen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_own(dst, "MSG", 3, seq, NULL, md5hex, NULL, text,
+	    textlen);
 }
 
 /* "NICK <nick>\n": a client asks for a nick. */
@@ -1144,15 +1179,8 @@ proto_encode_relay_v(char *dst, int version, enum proto_verb verb,
 	*p++ = ' ';
 	p = proto_put(p, nick, nicklen);
 	*p++ = ' ';
-	p = proto_put(p, md5hex, PROTO_MD5_HEX);
-	if (version >= PROTO_V2) {
-		assert(strlen(sig) <= PROTO_SIG_B64);
-		*p++ = ' ';
-		p = proto_put_str(p, sig);
-	}
-	*p++ = ' ';
-	p = proto_put(p, text, textlen);
-	*p++ = '\n';
+	p = put_signed_text(p, md5hex, version >= PROTO_V2 ? sig : NULL,
+	    text, textlen);
 	return (size_t)(p - dst);
 }
 
@@ -1193,39 +1221,7 @@ proto_encode_key(char *dst, uint64_t id, const char *key, const char *spki,
 size_t
 proto_encode_hello(char *dst, uint64_t n)
 {
-	char	*p = proto_put(dst, "HELLO ", 6);
-
-	p = proto_put_u64(p, n);
-	*p++ = '\n';
-	return (size_t)(p - dst);
-}
-
-/* "<verb> <seq> [<to>] <md5> [<sig>] <text>\n" of a client. */
-static size_t
-encode_own(char *dst, const char *verb, size_t verblen, uint64_t seq,
-    const uint64_t *to, const char *md5hex, const char *sig,
-    const char *text, size_t textlen)
-{
-	char	*p = proto_put(dst, verb, verblen);
-
-	assert(textlen <= PROTO_MAX_TEXT);
-	*p++ = ' ';
-	p = proto_put_u64(p, seq);
-	if (to != NULL) {
-		*p++ = ' ';
-		p = proto_put_u64(p, *to);
-	}
-	*p++ = ' ';
-	p = proto_put(p, md5hex, PROTO_MD5_HEX);
-	if (sig != NULL) {
-		assert(strlen(sig) <= PROTO_SIG_B64);
-		*p++ = ' ';
-		p = proto_put_str(p, sig);
-	}
-	*p++ = ' ';
-	p = proto_put(p, text, textlen);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_verb_u64(dst, "HELLO", 5, n);
 }
 
 size_t
@@ -1256,9 +1252,5 @@ proto_encode_away(char *dst, const char *text, size_t textlen)
 size_t
 proto_encode_keyreq(char *dst, uint64_t id)
 {
-	char	*p = proto_put(dst, "KEY ", 4);
-
-	p = proto_put_u64(p, id);
-	*p++ = '\n';
-	return (size_t)(p - dst);
+	return encode_verb_u64(dst, "KEY", 3, id);
 }

@@ -616,61 +616,6 @@ acct_reload_cb(Widget w, XtPointer closure, XtPointer call)
 	acct_fill(ui);
 }
 
-static void
-acct_close_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
-	XtUnmanageChild(ui->acct.w);
-}
-
-/* A label named name in form d, attached above w (NULL: at the top). */
-static Widget
-acct_label(Widget d, const char *name, Widget above)
-{
-	return XtVaCreateManagedWidget(name, xmLabelWidgetClass, d,
-	    XmNtopAttachment, above != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
-	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-}
-
-/* A scrolled list named name in form d under above, one line selected. */
-static Widget
-acct_list(struct server_ui *ui, Widget d, const char *name, Widget above)
-{
-	Widget	 list;
-	Arg	 a[3];
-
-	XtSetArg(a[0], XmNselectionPolicy, XmBROWSE_SELECT);
-	XtSetArg(a[1], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
-	XtSetArg(a[2], XmNlistSizePolicy, XmCONSTANT);
-	list = XmCreateScrolledList(d, (char *)name, a, 3);
-	XtVaSetValues(XtParent(list), XmNtopAttachment, XmATTACH_WIDGET,
-	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM, NULL);
-	XtAddCallback(list, XmNbrowseSelectionCallback, acct_select_cb, ui);
-	XtManageChild(list);
-	return list;
-}
-
-/* A button named name at the bottom of form d, right of left (or NULL). */
-static Widget
-acct_button(Widget d, const char *name, Widget left, XtCallbackProc cb,
-    struct server_ui *ui)
-{
-	Widget	 b;
-
-	b = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, d,
-	    XmNbottomAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, left != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
-	    XmNleftWidget, left, XmNleftOffset, left != NULL ? 6 : 0, NULL);
-	XtAddCallback(b, XmNactivateCallback, cb, ui);
-	return b;
-}
-
 /*
  * The dialog, top to bottom: the file's path, the registrations (nick
  * and whole key), the selected line's key in a text field (to copy),
@@ -681,38 +626,27 @@ static void
 acct_build(struct server_ui *ui)
 {
 	struct acct_dialog *d = &ui->acct;
-	Widget		 f, sel, sep, reload, close;
-	Arg		 a[2];
+	Widget		 f, sel, sep, reload;
 
-	/* Grow for a long path, never shrink when a label gets shorter. */
-	XtSetArg(a[0], XmNautoUnmanage, False);
-	XtSetArg(a[1], XmNresizePolicy, XmRESIZE_GROW);
-	f = d->w = XmCreateFormDialog(ui->top, "accountsDialog", a, 2);
-	d->path = acct_label(f, "accountsPathLabel", NULL);
-	d->regs_title = acct_label(f, "registrationsLabel", d->path);
-	d->regs = acct_list(ui, f, "registrationList", d->regs_title);
-	sel = acct_label(f, "selectedLabel", XtParent(d->regs));
+	f = d->w = xmu_form_dialog(ui->top, "accountsDialog");
+	d->path = xmu_form_label(f, "accountsPathLabel", NULL);
+	d->regs_title = xmu_form_label(f, "registrationsLabel", d->path);
+	d->regs = xmu_form_list(f, "registrationList", d->regs_title,
+	    acct_select_cb, ui);
+	sel = xmu_form_label(f, "selectedLabel", XtParent(d->regs));
 	d->key = XtVaCreateManagedWidget("selectedKey",
 	    xmTextFieldWidgetClass, f, XmNeditable, False,
 	    XmNcursorPositionVisible, False, XmNtopAttachment,
 	    XmATTACH_WIDGET, XmNtopWidget, sel, XmNleftAttachment,
 	    XmATTACH_FORM, XmNrightAttachment, XmATTACH_FORM, NULL);
-	d->bans_title = acct_label(f, "bansLabel", d->key);
-	d->bans = acct_list(ui, f, "banList", d->bans_title);
-	d->remove = acct_button(f, "removeRegistration", NULL,
-	    acct_remove_cb, ui);
-	reload = acct_button(f, "reloadAccounts", d->remove, acct_reload_cb,
+	d->bans_title = xmu_form_label(f, "bansLabel", d->key);
+	d->bans = xmu_form_list(f, "banList", d->bans_title, acct_select_cb,
 	    ui);
-	close = XtVaCreateManagedWidget("closeAccounts",
-	    xmPushButtonWidgetClass, f, XmNbottomAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM, NULL);
-	XtAddCallback(close, XmNactivateCallback, acct_close_cb, ui);
-	XtVaSetValues(f, XmNcancelButton, close, XmNdefaultButton, close,
-	    NULL);
-	sep = XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, f,
-	    XmNleftAttachment, XmATTACH_FORM, XmNrightAttachment,
-	    XmATTACH_FORM, XmNbottomAttachment, XmATTACH_WIDGET,
-	    XmNbottomWidget, reload, XmNbottomOffset, 6, NULL);
+	d->remove = xmu_form_button(f, "removeRegistration", NULL,
+	    acct_remove_cb, ui);
+	reload = xmu_form_button(f, "reloadAccounts", d->remove,
+	    acct_reload_cb, ui);
+	sep = xmu_form_close(f, "closeAccounts", reload);
 	/* Bottom up: the banned keys and the key above them, then the
 	   registrations stretch. */
 	XtVaSetValues(XtParent(d->bans), XmNtopAttachment, XmATTACH_NONE,
@@ -836,12 +770,9 @@ server_dump_cb(void *arg)
 	if (ui->r.dump_file == NULL || ui->r.dump_file[0] == '\0')
 		return;
 	server_flush_cb(ui);
-	if (ui->flush_timer != NULL) {
-		evloop_timer_del(ui->flush_timer);
-		ui->flush_timer = NULL;
-		if (ui->skip_msgs || ui->skip_other)
-			server_schedule_flush(ui);
-	}
+	if (evloop_defer_cancel(&ui->flush) &&
+	    (ui->skip_msgs || ui->skip_other))
+		server_schedule_flush(ui);
 	xmu_dump_labels(ui->top, ui->r.dump_file);
 	if ((fp = xmu_dump_open(ui->r.dump_file)) == NULL)
 		return;

@@ -482,68 +482,21 @@ bd_reload_cb(Widget w, XtPointer closure, XtPointer call)
 	bd_fill(ui);
 }
 
-static void
-bd_close_cb(Widget w, XtPointer closure, XtPointer call)
-{
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
-	XtUnmanageChild(ui->bans_d.w);
-}
-
-/* A button named name at the bottom of form f, right of left (or NULL). */
-static Widget
-bd_button(struct server_ui *ui, Widget f, const char *name, Widget left,
-    XtCallbackProc cb)
-{
-	Widget	 b;
-
-	b = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, f,
-	    XmNbottomAttachment, XmATTACH_FORM,
-	    XmNleftAttachment, left != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
-	    XmNleftWidget, left, XmNleftOffset, left != NULL ? 6 : 0, NULL);
-	XtAddCallback(b, XmNactivateCallback, cb, ui);
-	return b;
-}
-
 /* The dialog: the file and its count, the bans, Lift, Reload, Close. */
 static void
 bd_build(struct server_ui *ui)
 {
 	struct bans_dialog *d = &ui->bans_d;
-	Widget		 f, reload, close, sep;
-	Arg		 a[3];
+	Widget		 f, reload, sep;
 
-	XtSetArg(a[0], XmNautoUnmanage, False);
-	XtSetArg(a[1], XmNresizePolicy, XmRESIZE_GROW);
-	f = d->w = XmCreateFormDialog(ui->top, "bansDialog", a, 2);
-	d->path = XtVaCreateManagedWidget("bansPathLabel", xmLabelWidgetClass,
-	    f, XmNtopAttachment, XmATTACH_FORM, XmNleftAttachment,
-	    XmATTACH_FORM, XmNrightAttachment, XmATTACH_FORM, XmNalignment,
-	    XmALIGNMENT_BEGINNING, NULL);
-	d->lift = bd_button(ui, f, "liftBan", NULL, bd_lift_cb);
-	reload = bd_button(ui, f, "reloadBans", d->lift, bd_reload_cb);
-	close = XtVaCreateManagedWidget("closeBans", xmPushButtonWidgetClass,
-	    f, XmNbottomAttachment, XmATTACH_FORM, XmNrightAttachment,
-	    XmATTACH_FORM, NULL);
-	XtAddCallback(close, XmNactivateCallback, bd_close_cb, ui);
-	XtVaSetValues(f, XmNcancelButton, close, XmNdefaultButton, close,
-	    NULL);
-	sep = XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass, f,
-	    XmNleftAttachment, XmATTACH_FORM, XmNrightAttachment,
-	    XmATTACH_FORM, XmNbottomAttachment, XmATTACH_WIDGET,
-	    XmNbottomWidget, reload, XmNbottomOffset, 6, NULL);
-	XtSetArg(a[0], XmNselectionPolicy, XmBROWSE_SELECT);
-	XtSetArg(a[1], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
-	XtSetArg(a[2], XmNlistSizePolicy, XmCONSTANT);
-	d->list = XmCreateScrolledList(f, "bansFileList", a, 3);
-	XtVaSetValues(XtParent(d->list), XmNtopAttachment, XmATTACH_WIDGET,
-	    XmNtopWidget, d->path, XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM, XmNbottomAttachment,
+	f = d->w = xmu_form_dialog(ui->top, "bansDialog");
+	d->path = xmu_form_label(f, "bansPathLabel", NULL);
+	d->lift = xmu_form_button(f, "liftBan", NULL, bd_lift_cb, ui);
+	reload = xmu_form_button(f, "reloadBans", d->lift, bd_reload_cb, ui);
+	sep = xmu_form_close(f, "closeBans", reload);
+	d->list = xmu_form_list(f, "bansFileList", d->path, bd_select_cb, ui);
+	XtVaSetValues(XtParent(d->list), XmNbottomAttachment,
 	    XmATTACH_WIDGET, XmNbottomWidget, sep, XmNbottomOffset, 6, NULL);
-	XtAddCallback(d->list, XmNbrowseSelectionCallback, bd_select_cb, ui);
-	XtManageChild(d->list);
 }
 
 void

@@ -163,7 +163,7 @@ struct server_ui {
 	/* The event view and its flush timer (also for list, status). */
 	struct logview	*lv;
 	void		*xft;		/* the event view's XftFont */
-	struct ev_timer	*flush_timer;
+	struct ev_defer	 flush;		/* server_flush_cb */
 
 	/* Summarising: lines shown in the current second, lines skipped. */
 	time_t		 win_sec;

@@ -156,10 +156,8 @@ server_schedule_flush(void *arg)
 {
 	struct server_ui	*ui = arg;
 
-	if (ui->flush_timer == NULL)
-		ui->flush_timer = evloop_timer_add((unsigned long)
-		    (ui->r.flush_interval > 0 ? ui->r.flush_interval : 1),
-		    server_flush_cb, ui);
+	evloop_defer(&ui->flush, (unsigned long)(ui->r.flush_interval > 0 ?
+	    ui->r.flush_interval : 1));
 }
 
 /*
@@ -327,7 +325,7 @@ server_flush_cb(void *arg)
 	struct server_ui *ui = arg;
 	struct timespec	 ts;
 
-	ui->flush_timer = NULL;
+	evloop_defer_cancel(&ui->flush);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ts.tv_sec != ui->win_sec && (ui->skip_msgs || ui->skip_other)) {
 		summary_line(ui);
@@ -907,17 +905,6 @@ server_event_view(struct server_ui *ui, Widget pane)
 	logview_set_drawable(ui->lv, events_drawable);
 }
 
-/* A label across the top of form under above (NULL: the form's top). */
-static Widget
-server_panel_label(Widget form, const char *name, Widget above)
-{
-	return XtVaCreateManagedWidget(name, xmLabelWidgetClass, form,
-	    XmNtopAttachment, above != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
-	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
-	    XmNrightAttachment, XmATTACH_FORM,
-	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
-}
-
 /* The clients panel: title, column header, list, Ban key, Kick. */
 static void
 server_client_list(struct server_ui *ui, Widget pane)
@@ -928,8 +915,8 @@ server_client_list(struct server_ui *ui, Widget pane)
 
 	panel = XtVaCreateManagedWidget("clientsPanel", xmFormWidgetClass,
 	    pane, NULL);
-	title = server_panel_label(panel, "clientsTitle", NULL);
-	ui->header = server_panel_label(panel, "clientsHeader", title);
+	title = xmu_form_label(panel, "clientsTitle", NULL);
+	ui->header = xmu_form_label(panel, "clientsHeader", title);
 	ui->kick = XtVaCreateManagedWidget("kick", xmPushButtonWidgetClass,
 	    panel, XmNbottomAttachment, XmATTACH_FORM,
 	    XmNrightAttachment, XmATTACH_FORM, NULL);
@@ -974,6 +961,8 @@ server_ui_create(Widget top)
 
 	ui->top = top;
 	ui->dirty_lo = SIZE_MAX;
+	ui->flush.fn = server_flush_cb;
+	ui->flush.arg = ui;
 	XtGetApplicationResources(top, &ui->r, server_res_table,
 	    server_res_count, NULL, 0);
 	if (ui->r.save_lines < 1)

@@ -319,6 +319,27 @@ tls_read(struct conn *c, void *buf, size_t len)
 }
 
 /*
+ * The entry of iov that byte *off falls in (cnt if none), *off made
+ * the offset within it.
+ */
+static int
+iov_seek(const struct iovec *iov, int cnt, size_t *off)
+{
+	int	 i;
+
+	for (i = 0; i < cnt && *off >= iov[i].iov_len; i++)
+		*off -= iov[i].iov_len;
+	return i;
+}
+
+/* How many bytes of v from off on fit in room. */
+static size_t
+iov_take(const struct iovec *v, size_t off, size_t room)
+{
+	return v->iov_len - off < room ? v->iov_len - off : room;
+}
+
+/*
  * The bytes of iov from byte off on that are one piece of memory, at
  * most max: their number, their start in *p.  Entries that follow each
  * other in memory count as one piece (the fan-out's segments of a
@@ -333,22 +354,16 @@ contiguous(const struct iovec *iov, int cnt, size_t off, size_t max,
 	int		 i;
 
 	*p = NULL;
-	for (i = 0; i < cnt && n < max; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
+	for (i = iov_seek(iov, cnt, &off); i < cnt && n < max; i++, off = 0) {
+		if ((take = iov_take(&iov[i], off, max - n)) == 0)
 			continue;
-		}
 		b = (const char *)iov[i].iov_base + off;
 		if (*p == NULL)
 			*p = b;
 		else if (b != end)
 			break;
-		take = iov[i].iov_len - off;
-		if (take > max - n)
-			take = max - n;
 		n += take;
 		end = b + take;
-		off = 0;
 	}
 	return n;
 }
@@ -360,17 +375,11 @@ gather(const struct iovec *iov, int cnt, size_t off, char *dst, size_t max)
 	size_t	 n = 0, take;
 	int	 i;
 
-	for (i = 0; i < cnt && n < max; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - off;
-		if (take > max - n)
-			take = max - n;
+	for (i = iov_seek(iov, cnt, &off); i < cnt && n < max; i++, off = 0) {
+		if ((take = iov_take(&iov[i], off, max - n)) == 0)
+			continue;	/* an empty entry's base may be NULL */
 		memcpy(dst + n, (const char *)iov[i].iov_base + off, take);
 		n += take;
-		off = 0;
 	}
 	return n;
 }

@@ -55,15 +55,22 @@ tpend_free(struct tpend *p)
 	free(p);
 }
 
-void
-transcript_free(struct transcript *t)
+/* Free the text of the first k lines (the array is left as it is). */
+static void
+lines_free(struct transcript *t, size_t k)
 {
 	size_t	 i;
 
-	for (i = 0; i < t->nlines; i++) {
+	for (i = 0; i < k; i++) {
 		free(t->lines[i].s);
 		tpend_free(t->lines[i].pend);
 	}
+}
+
+void
+transcript_free(struct transcript *t)
+{
+	lines_free(t, t->nlines);
 	free(t->lines);
 	t->lines = NULL;
 	t->nlines = t->caplines = 0;
@@ -628,12 +635,7 @@ transcript_own_state(struct transcript *t, uint64_t serial,
 void
 transcript_drop_head(struct transcript *t, size_t k)
 {
-	size_t	 i;
-
-	for (i = 0; i < k; i++) {
-		free(t->lines[i].s);
-		tpend_free(t->lines[i].pend);
-	}
+	lines_free(t, k);
 	memmove(t->lines, t->lines + k, (t->nlines - k) * sizeof *t->lines);
 	t->nlines -= k;
 	t->first_serial += k;

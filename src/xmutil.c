@@ -16,9 +16,11 @@
 #include <X11/Shell.h>
 #include <Xm/Xm.h>
 #include <Xm/CascadeB.h>
+#include <Xm/Form.h>
 #include <Xm/MessageB.h>
 #include <Xm/PushB.h>
 #include <Xm/RowColumn.h>
+#include <Xm/SeparatoG.h>
 #include <Xm/Label.h>
 #include <Xm/List.h>
 #include <Xm/LabelG.h>
@@ -401,6 +403,84 @@ xmu_popup(Widget dialog)
 	XtManageChild(dialog);
 	if (XtIsRealized(XtParent(dialog)))
 		XRaiseWindow(XtDisplay(dialog), XtWindow(XtParent(dialog)));
+}
+
+Widget
+xmu_form_dialog(Widget parent, const char *name)
+{
+	Arg	 a[2];
+
+	XtSetArg(a[0], XmNautoUnmanage, False);
+	XtSetArg(a[1], XmNresizePolicy, XmRESIZE_GROW);
+	return XmCreateFormDialog(parent, (char *)name, a, 2);
+}
+
+Widget
+xmu_form_label(Widget form, const char *name, Widget above)
+{
+	return XtVaCreateManagedWidget(name, xmLabelWidgetClass, form,
+	    XmNtopAttachment, above != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
+	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM,
+	    XmNalignment, XmALIGNMENT_BEGINNING, NULL);
+}
+
+Widget
+xmu_form_list(Widget form, const char *name, Widget above,
+    XtCallbackProc select_cb, XtPointer closure)
+{
+	Widget	 list;
+	Arg	 a[3];
+
+	XtSetArg(a[0], XmNselectionPolicy, XmBROWSE_SELECT);
+	XtSetArg(a[1], XmNscrollBarDisplayPolicy, XmAS_NEEDED);
+	XtSetArg(a[2], XmNlistSizePolicy, XmCONSTANT);
+	list = XmCreateScrolledList(form, (char *)name, a, 3);
+	XtVaSetValues(XtParent(list), XmNtopAttachment, XmATTACH_WIDGET,
+	    XmNtopWidget, above, XmNleftAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM, NULL);
+	XtAddCallback(list, XmNbrowseSelectionCallback, select_cb, closure);
+	XtManageChild(list);
+	return list;
+}
+
+Widget
+xmu_form_button(Widget form, const char *name, Widget left,
+    XtCallbackProc cb, XtPointer closure)
+{
+	Widget	 b;
+
+	b = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, form,
+	    XmNbottomAttachment, XmATTACH_FORM,
+	    XmNleftAttachment, left != NULL ? XmATTACH_WIDGET : XmATTACH_FORM,
+	    XmNleftWidget, left, XmNleftOffset, left != NULL ? 6 : 0, NULL);
+	XtAddCallback(b, XmNactivateCallback, cb, closure);
+	return b;
+}
+
+Widget
+xmu_form_close(Widget form, const char *name, Widget row)
+{
+	Widget	 close;
+
+	close = XtVaCreateManagedWidget(name, xmPushButtonWidgetClass, form,
+	    XmNbottomAttachment, XmATTACH_FORM,
+	    XmNrightAttachment, XmATTACH_FORM, NULL);
+	XtAddCallback(close, XmNactivateCallback, xmu_unmanage_cb, form);
+	XtVaSetValues(form, XmNcancelButton, close, XmNdefaultButton, close,
+	    NULL);
+	return XtVaCreateManagedWidget("separator", xmSeparatorGadgetClass,
+	    form, XmNleftAttachment, XmATTACH_FORM, XmNrightAttachment,
+	    XmATTACH_FORM, XmNbottomAttachment, XmATTACH_WIDGET,
+	    XmNbottomWidget, row, XmNbottomOffset, 6, NULL);
+}
+
+void
+xmu_unmanage_cb(Widget w, XtPointer closure, XtPointer call)
+{
+	(void)w;
+	(void)call;
+	XtUnmanageChild((Widget)closure);
 }
 
 bool

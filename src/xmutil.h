@@ -115,6 +115,29 @@ Widget	xmu_message_dialog(Widget parent, const char *name, int type,
 void	xmu_show_message(Widget dialog, const char *utf8);
 /* Pop up a managed dialog; create with create(parent, name, NULL, 0). */
 void	xmu_popup(Widget dialog);
+/*
+ * Form dialogs built top to bottom (the Accounts and Bans dialogs):
+ * xmu_form_dialog makes an unmanaged XmFormDialog named name that grows
+ * for a long label and never shrinks, and is not unmanaged by its
+ * buttons.  xmu_form_label puts a label across the form under above
+ * (NULL: at the top); xmu_form_list a browse-select scrolled list under
+ * above calling select_cb(closure) when a line is chosen (managed,
+ * stretched across; attach its bottom yourself); xmu_form_button a push
+ * button at the bottom, right of left (NULL: at the left edge), calling
+ * cb(closure).  xmu_form_close puts the Close button named name at the
+ * bottom right (it unmanages the dialog and is its default and cancel
+ * button) and a separator above row (a widget of the bottom row);
+ * returns the separator, which the widgets above attach to.
+ */
+Widget	xmu_form_dialog(Widget parent, const char *name);
+Widget	xmu_form_label(Widget form, const char *name, Widget above);
+Widget	xmu_form_list(Widget form, const char *name, Widget above,
+	    XtCallbackProc select_cb, XtPointer closure);
+Widget	xmu_form_button(Widget form, const char *name, Widget left,
+	    XtCallbackProc cb, XtPointer closure);
+Widget	xmu_form_close(Widget form, const char *name, Widget row);
+/* An XtCallbackProc that unmanages the widget given as its closure. */
+void	xmu_unmanage_cb(Widget w, XtPointer closure, XtPointer call);
 /* Look up a colour by name; false if unknown or not allocatable. */
 bool	xmu_color(Widget w, const char *name, Pixel *out);
 

@@ -124,6 +124,34 @@ test_timers(void)
 	CHECK(c == 1);
 }
 
+/* A burst of deferrals makes one call; a cancelled one makes none. */
+static void
+test_defer(void)
+{
+	int		 a = 0, b = 0, sentinel = 0, n;
+	struct ev_defer	 da = { NULL, flag_cb, &a }, db = { NULL, flag_cb, &b };
+
+	evloop_defer(&da, 5);
+	evloop_defer(&da, 5);
+	evloop_defer(&da, 1);
+	evloop_defer(&db, 5);
+	CHECK(evloop_defer_cancel(&db));
+	CHECK(!evloop_defer_cancel(&db));
+	evloop_timer_add(30, flag_cb, &sentinel);
+	for (n = 0; n < BOUND && sentinel == 0; n++)
+		evloop_run_once();
+	CHECK(a == 1);
+	CHECK(b == 0);
+	CHECK(!evloop_defer_cancel(&da));	/* it ran: none pending */
+	/* Once it has run, the next deferral makes another call. */
+	evloop_defer(&da, 1);
+	sentinel = 0;
+	evloop_timer_add(20, flag_cb, &sentinel);
+	for (n = 0; n < BOUND && sentinel == 0; n++)
+		evloop_run_once();
+	CHECK(a == 2);
+}
+
 static void
 test_io_set(void)
 {
@@ -177,6 +205,7 @@ main(void)
 	test_round_after_ready_set();
 	test_round_bounded();
 	test_timers();
+	test_defer();
 	test_io_set();
 	return unit_done("test_evloop");
 }

@@ -156,7 +156,8 @@ test_data(struct tls_creds *sc, struct tls_creds *cc)
 {
 	static char	 out[1 << 20], in[1 << 20];
 	struct conn	*s, *c;
-	struct iovec	 iov[3];
+	struct iovec	 iov[4];
+	char		 one;
 	size_t		 sent = 0, got = 0, i;
 	int		 rc, sz = 4096, loops = 0;
 	ssize_t		 n;
@@ -169,14 +170,22 @@ test_data(struct tls_creds *sc, struct tls_creds *cc)
 	CHECK(handshake(s, c, &rc) == 1 && rc == 1);
 	while (got < sizeof in && loops++ < 100000) {
 		if (sent < sizeof out) {
-			/* The unsent rest, in three pieces. */
+			/*
+			 * The unsent rest, in pieces: one byte of it from
+			 * elsewhere in memory (the record is gathered, not
+			 * sent in place) and an empty entry with no base.
+			 */
 			size_t	 left = sizeof out - sent, a = left / 3;
 
+			one = out[sent + a];
 			iov[0] = (struct iovec){ out + sent, a };
-			iov[1] = (struct iovec){ out + sent + a, 1 };
-			iov[2] = (struct iovec){ out + sent + a + 1,
+			iov[1] = (struct iovec){ NULL, 0 };
+			iov[2] = (struct iovec){ &one, 1 };
+			iov[3] = (struct iovec){ out + sent + a + 1,
 			    left - a - 1 };
-			n = conn_writev(c, iov, left > 1 ? 3 : 1);
+			if (left == 1)
+				iov[0].iov_len = 1;
+			n = conn_writev(c, iov, left > 1 ? 4 : 1);
 			if (n > 0)
 				sent += (size_t)n;
 			else
