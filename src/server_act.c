@@ -159,7 +159,7 @@ static void
 server_about_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
-	char		 buf[2048], pv[16];
+	char		 pv[16];
 	const char	*args[6];
 
 	(void)w;
@@ -170,8 +170,8 @@ server_about_cb(Widget w, XtPointer closure, XtPointer call)
 	args[2] = ui->listen_name != NULL ? ui->listen_name : "-";
 	args[3] = ui->logfile != NULL ? ui->logfile : "-";
 	key_args(ui, args + 4);
-	template_expand(buf, sizeof buf, ui->r.about_message, "vpaltk", args);
-	xmu_show_message(ui->about_dialog, buf);
+	xmu_show_template(ui->about_dialog, ui->r.about_message, "vpaltk",
+	    args);
 }
 
 /* File > Server key: the fingerprint to read out to users. */
@@ -179,14 +179,12 @@ static void
 server_key_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
-	char		 buf[2048];
 	const char	*args[2];
 
 	(void)w;
 	(void)call;
 	key_args(ui, args);
-	template_expand(buf, sizeof buf, ui->r.key_message, "tk", args);
-	xmu_show_message(ui->key_dialog, buf);
+	xmu_show_template(ui->key_dialog, ui->r.key_message, "tk", args);
 }
 
 static void
@@ -206,7 +204,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 {
 	struct server_ui *ui = closure;
 	struct hub_stats st;
-	char		 buf[1024], n[32];
+	char		 n[32];
 	const char	*args[1];
 
 	(void)w;
@@ -219,8 +217,7 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	}
 	args[0] = server_num(ui, st.clients, n);
-	template_expand(buf, sizeof buf, ui->r.quit_question, "c", args);
-	xmu_show_message(ui->quit_dialog, buf);
+	xmu_show_template(ui->quit_dialog, ui->r.quit_question, "c", args);
 }
 
 /* ---- confirmations and registry errors ---------------------------------- */

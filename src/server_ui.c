@@ -689,7 +689,6 @@ ev_rejected(void *arg, const struct hub_client_info *ci, const char *code,
 static void
 show_log_dialog(struct server_ui *ui, int errnum)
 {
-	char		 buf[2048];
 	const char	*args[2];
 
 	if (ui->log_dialog == NULL) {
@@ -702,8 +701,7 @@ show_log_dialog(struct server_ui *ui, int errnum)
 	}
 	args[0] = ui->logfile;
 	args[1] = strerror(errnum);
-	template_expand(buf, sizeof buf, ui->r.log_error, "fe", args);
-	xmu_show_message(ui->log_dialog, buf);
+	xmu_show_template(ui->log_dialog, ui->r.log_error, "fe", args);
 }
 
 static void

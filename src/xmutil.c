@@ -28,6 +28,7 @@
 #include <X11/Xft/Xft.h>
 
 #include "log.h"
+#include "template.h"
 #include "utf8.h"
 
 #include "xmalloc.h"
@@ -553,6 +554,16 @@ xmu_show_message(Widget dialog, const char *utf8)
 	XtVaSetValues(dialog, XmNmessageString, s, NULL);
 	XmStringFree(s);
 	XtManageChild(dialog);
+}
+
+void
+xmu_show_template(Widget dialog, const char *tmpl, const char *keys,
+    const char *const *vals)
+{
+	char	*s = template_expand_dup(tmpl, keys, vals);
+
+	xmu_show_message(dialog, s);
+	free(s);
 }
 
 Widget

@@ -113,6 +113,9 @@ Widget	xmu_message_dialog(Widget parent, const char *name, int type,
 	    bool cancel);
 /* Set a message box's XmNmessageString from UTF-8 text and manage it. */
 void	xmu_show_message(Widget dialog, const char *utf8);
+/* The same with the text tmpl, its %x placeholders filled (template.h). */
+void	xmu_show_template(Widget dialog, const char *tmpl, const char *keys,
+	    const char *const *vals);
 /* Pop up a managed dialog; create with create(parent, name, NULL, 0). */
 void	xmu_popup(Widget dialog);
 /*
