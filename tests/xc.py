@@ -4,6 +4,7 @@ xchatd on free ports (plain and TLS) with its own state directory.
 
 Every test imports it:  sys.path.insert(0, srcdir/tests); import xc
 """
+import atexit
 import hashlib
 import os
 import re
@@ -33,6 +34,24 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+_children = []
+
+
+def reap_at_exit(proc):
+    """Kill proc, if it still runs, when the test exits (a failed check
+    exits at once: no server or redis-server it started is left)."""
+    _children.append(proc)
+    return proc
+
+
+@atexit.register
+def _reap():
+    for p in _children:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def fail(msg):
@@ -127,8 +146,8 @@ class Server:
         if self.wrap:
             cmd = self.wrap + cmd
         self.err = open(os.path.join(self.dir, "xchatd.err"), "w+b")
-        self.proc = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
-                                     env=self.env)
+        self.proc = reap_at_exit(subprocess.Popen(
+            cmd, stdout=self.err, stderr=self.err, env=self.env))
         # Wait for the start-up lines rather than connecting, which
         # would use up client id 1; the TLS line comes after the other.
         deadline = time.time() + 10

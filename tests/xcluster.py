@@ -12,7 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xc import Server, fail, free_port  # noqa: E402
+from xc import Server, fail, free_port, reap_at_exit  # noqa: E402
 
 REDIS = shutil.which("redis-server")
 
@@ -27,23 +27,35 @@ def need_redis():
 class Redis:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="xchat-redis.")
-        self.port = free_port()
         self.proc = None
-        self.start()
+        # free_port() finds a port free now: another test may bind it
+        # before redis-server does; then it exits and we try another.
+        for _ in range(5):
+            self.port = free_port()
+            if self.start(first=True):
+                return
+        fail("redis-server found no free port: " + self.log())
 
-    def start(self):
+    def start(self, first=False):
+        """Start redis-server on self.port and wait until it accepts
+        connections.  On the first start, False if the port was taken
+        meanwhile (a restart must keep its port: the members know it)."""
         self.err = open(os.path.join(self.dir, "redis.log"), "ab")
-        self.proc = subprocess.Popen(
+        mark = len(self.log())
+        self.proc = reap_at_exit(subprocess.Popen(
             [REDIS, "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "yes", "--appendfsync",
              "always", "--dir", self.dir, "--daemonize", "no"],
-            stdout=self.err, stderr=self.err)
+            stdout=self.err, stderr=self.err))
         deadline = time.time() + 10
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                if first and "in use" in self.log()[mark:]:
+                    self.proc = None
+                    return False
                 fail("redis-server exited at start: " + self.log())
-            if "Ready to accept connections" in self.log():
-                return
+            if "Ready to accept connections" in self.log()[mark:]:
+                return True
             time.sleep(0.02)
         fail("redis-server did not start: " + self.log())
 
