@@ -310,6 +310,29 @@ client_transport(const struct cli_options *o, struct nc_config *cfg,
 		cfg->pin = pin;
 }
 
+/*
+ * Xt with the locale's language, our fallback resources and the
+ * command line (client_open), and the digests; exits if these fail.
+ */
+static Widget
+client_toolkit(XtAppContext *app, int *argc, char **argv,
+    struct cli_options *o)
+{
+	Widget		 top;
+	const char	*err;
+
+	XtSetLanguageProc(NULL, NULL, NULL);
+	XtToolkitInitialize();
+	*app = XtCreateApplicationContext();
+	XtAppSetFallbackResources(*app, client_res_fallbacks);
+	top = client_open(*app, argc, argv, o);
+	if ((err = digest_init()) != NULL) {
+		log_warnx("%s", err);
+		exit(1);
+	}
+	return top;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -321,7 +344,6 @@ main(int argc, char **argv)
 	struct clientlog	*cl;
 	struct client_ui	*ui;
 	struct keys_identity	 id;
-	const char		*err;
 	char			 keypath[4200];
 	bool			 made = false;
 
@@ -331,15 +353,7 @@ main(int argc, char **argv)
 	client_early_flags(argc, argv);
 	if (client_wants_fingerprint(argc, argv))
 		return client_fingerprint(argc, argv);
-	XtSetLanguageProc(NULL, NULL, NULL);
-	XtToolkitInitialize();
-	app = XtCreateApplicationContext();
-	XtAppSetFallbackResources(app, client_res_fallbacks);
-	top = client_open(app, &argc, argv, &o);
-	if ((err = digest_init()) != NULL) {
-		log_warnx("%s", err);
-		return 1;
-	}
+	top = client_toolkit(&app, &argc, argv, &o);
 	memset(&id, 0, sizeof id);
 	if (!o.anonymous)
 		client_identity(&o, &id, keypath, sizeof keypath, &made);
