@@ -186,8 +186,9 @@ client_identity(const struct cli_options *o, struct keys_identity *id,
 	if (r == 0 && dflt) {
 		/*
 		 * Two xchat started at once on a new account both find no
-		 * key; the file appears whole or not at all (keys.c write_private), so
-		 * the one that loses the race uses the winner's key.
+		 * key; the file appears whole or not at all (keys.c,
+		 * write_private), so the one that loses the race uses the
+		 * winner's key.
 		 */
 		*made = keys_identity_create(path, "xchat", err, sizeof err);
 		if (*made)
