@@ -873,21 +873,6 @@ hub_stats(const struct hub *h, struct hub_stats *st)
 	st->clients = h->njoined;
 }
 
-void
-hub_foreach(const struct hub *h,
-    void (*fn)(void *, const struct hub_client_info *), void *arg)
-{
-	struct hub_client_info ci;
-	unsigned	 i;
-
-	for (i = 0; i < h->nclients; i++) {
-		if (!h->clients[i]->joined)
-			continue;
-		hub_info_of(h->clients[i], &ci);
-		fn(arg, &ci);
-	}
-}
-
 /*
  * Say BYE shutdown to everyone and give their sockets up to about a
  * second to take what is queued, then close them all.

@@ -183,10 +183,6 @@ bool	hub_kick_ban(struct hub *, uint64_t id, time_t until,
 /* Copy the counters, with the number of open clients, into st. */
 void	hub_stats(const struct hub *, struct hub_stats *);
 
-/* Call fn(arg, info) for every open client (info valid during the call). */
-void	hub_foreach(const struct hub *,
-	    void (*)(void *, const struct hub_client_info *), void *);
-
 /*
  * Stop listening, say BYE shutdown to every client and give their
  * sockets up to about a second (blocking) to take what is queued, then

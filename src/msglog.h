@@ -200,7 +200,11 @@ bool	msglog_torn_kept(const struct msglog *);
 
 /* Escape a text as the log stores it; dst needs 4 * len bytes. */
 size_t	msglog_escape(const char *src, size_t len, char *dst);
-/* Undo msglog_escape(); return -1 on a malformed escape. */
+/*
+ * Undo msglog_escape(); return -1 on a malformed escape.  (The log
+ * reader does this inside msglog.c; this door is for the tests and
+ * fuzz_escape, which check msglog_escape with it.)
+ */
 long	msglog_unescape(const char *src, size_t len, char *dst);
 
 /*

@@ -378,12 +378,6 @@ bool	 netclient_find_nick(struct netclient *, const char *nick,
  */
 bool	 netclient_nick_shared(struct netclient *, uint64_t id,
 	    const char *nick, size_t len);
-/*
- * The shown form of connected user id's nick into buf (NICK_SHOW_MAX
- * bytes); false if id is not connected.
- */
-bool	 netclient_user_nick(const struct netclient *, uint64_t id,
-	    char *buf);
 
 /*
  * Ask for a new nick (copied); it is also asked again on every

@@ -206,17 +206,6 @@ netclient_find_nick(struct netclient *nc, const char *nick, size_t len,
 }
 
 bool
-netclient_user_nick(const struct netclient *nc, uint64_t id, char *buf)
-{
-	const struct nc_user	*u = nc_users_find(nc, id);
-
-	if (u == NULL)
-		return false;
-	nc_shown(u->nick, strlen(u->nick), u->refused, buf);
-	return true;
-}
-
-bool
 netclient_nick_shared(struct netclient *nc, uint64_t id, const char *nick,
     size_t len)
 {

@@ -235,28 +235,6 @@ proto_num_parse(const char *s, size_t len, uint64_t *out)
 	return true;
 }
 
-/* Compare two nicks with ASCII letters folded to lower case. */
-bool
-proto_nick_equal(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t	 i;
-	char	 x, y;
-
-	if (alen != blen)
-		return false;
-	for (i = 0; i < alen; i++) {
-		x = a[i];
-		y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 /*
  * Copy the saved partial frame of q to dst (which must have room for
  * PROTO_MAX_FRAME_V2 bytes) and forget it; return its length.  The caller
@@ -837,20 +815,6 @@ encode_own(char *dst, const char *verb, size_t verblen, uint64_t seq,
 	return (size_t)(p - dst);
 }
 
-/*
- * Encode the relay of an accepted message,
- * "MSG <n> <id> <nick> <md5> <text>\n", into dst (PROTO_MAX_FRAME + 64
- * bytes are enough for any valid input).  md5hex must be lower case.
- * Return the frame's length.
- */
-size_t
-proto_encode_relay(char *dst, uint64_t n, uint64_t id, const char *nick,
-    size_t nicklen, const char *md5hex, const char *text, size_t textlen)
-{
-	return proto_encode_relay_v(dst, PROTO_V1, PV_MSG, n, NULL, id, nick,
-	    nicklen, md5hex, NULL, text, textlen);
-}
-
 /* "<verb> <id> <nick>\n": WELCOME's start, USER, JOIN and NICK. */
 static char *
 encode_id_nick(char *p, const char *verb, size_t verblen, uint64_t id,
@@ -912,13 +876,6 @@ proto_encode_welcome(char *dst, uint64_t id, const char *nick,
 	p = proto_put_u64(p, PROTO_VERSION);
 	*p++ = '\n';
 	return (size_t)(p - dst);
-}
-
-/* "USER <id> <nick>\n": one client already here, for a newcomer. */
-size_t
-proto_encode_user(char *dst, uint64_t id, const char *nick, size_t nicklen)
-{
-	return encode_id_nick_frame(dst, "USER", 4, id, nick, nicklen, NULL);
 }
 
 /* "<verb> <v>\n". */
@@ -994,13 +951,6 @@ proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
 {
 	return append_text(dst, proto_encode_nak(dst, seq, seqlen, code),
 	    text, len);
-}
-
-/* "JOIN <id> <nick>\n": a client arrived. */
-size_t
-proto_encode_join(char *dst, uint64_t id, const char *nick, size_t nicklen)
-{
-	return encode_id_nick_frame(dst, "JOIN", 4, id, nick, nicklen, NULL);
 }
 
 /* "LEAVE <id> <nick> <reason>\n": a client left. */

@@ -55,10 +55,10 @@ enum proto_verb {
  * bytes and a length, needs no NUL and returns whether they are valid:
  * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
  * a message text (1 to PROTO_MAX_TEXT bytes of UTF-8, no control
- * byte but TAB, no DEL), a nick, a seq, an md5 (32 hex digits, either case), a
- * PING token, a LEAVE/BYE reason.  proto_num_parse reads a decimal
+ * byte but TAB, no DEL), a nick, a seq, an md5 (32 hex digits, either
+ * case), a PING token, a LEAVE/BYE reason.  proto_num_parse reads a decimal
  * number of at most PROTO_MAX_NUM digits into *out (false on overflow,
- * a non-digit or a leading zero); proto_nick_equal compares nicks ASCII-case-folded.
+ * a non-digit or a leading zero).
  */
 bool	proto_utf8_valid(const char *, size_t);
 bool	proto_text_valid(const char *, size_t);
@@ -80,7 +80,6 @@ bool	proto_sig_valid(const char *, size_t);
 bool	proto_time_valid(const char *, size_t);
 bool	proto_away_valid(const char *, size_t);
 bool	proto_spki_valid(const char *, size_t);
-bool	proto_nick_equal(const char *, size_t, const char *, size_t);
 
 /*
  * Frame splitting.  A connection keeps a struct proto_lineq: the bytes
@@ -174,7 +173,9 @@ struct proto_cmsg {
  */
 enum proto_cerr proto_parse_client(const char *, size_t, struct proto_cmsg *);
 /*
- * The same for a connection of protocol version (PROTO_V1 or
+ * (proto_parse_client is the version-1 form the tests and fuzz targets
+ * use; the server calls this.)  The same for a connection of protocol
+ * version (PROTO_V1 or
  * PROTO_V2): v2 adds HELLO and KEY and the <sig> of MSG and DM.  In
  * both, DM's <to-id> is not checked here (a bad one names no client:
  * the hub answers nouser), AWAY's text is (else PCE_SYNTAX).
@@ -207,7 +208,11 @@ struct proto_smsg {
  * checks it and its digest.
  */
 bool	proto_parse_server(const char *, size_t, struct proto_smsg *);
-/* The same for a connection of protocol version (PROTO_V1, PROTO_V2). */
+/*
+ * The same for a connection of protocol version (PROTO_V1, PROTO_V2);
+ * the client calls this, proto_parse_server is the version-1 form the
+ * tests and fuzz targets use.
+ */
 bool	proto_parse_server_v(const char *, size_t, int version,
 	    struct proto_smsg *);
 
@@ -225,7 +230,7 @@ char	*proto_put_u64(char *, uint64_t);
  * One encoder per frame either program sends: each writes one whole
  * frame, LF included, into dst and returns its length.  The caller
  * gives at least PROTO_MAX_FRAME bytes (PROTO_MAX_FRAME + 64 for
- * proto_encode_relay) and fields that pass their proto_*_valid check
+ * proto_encode_relay_v) and fields that pass their proto_*_valid check
  * (nick, seq, token at most their PROTO_MAX_*, codes and reasons
  * short lower-case words); then no encoder can fail.  Nothing is
  * allocated.
@@ -233,8 +238,6 @@ char	*proto_put_u64(char *, uint64_t);
 
 /* Server to client. */
 size_t	proto_encode_welcome(char *dst, uint64_t id, const char *nick,
-	    size_t nicklen);
-size_t	proto_encode_user(char *dst, uint64_t id, const char *nick,
 	    size_t nicklen);
 size_t	proto_encode_ready(char *dst, uint64_t users);
 size_t	proto_encode_ok(char *dst, const char *seq, size_t seqlen,
@@ -244,8 +247,6 @@ size_t	proto_encode_nak(char *dst, const char *seq, size_t seqlen,
 /* "NAK <seq> <code> <text>": text valid, at most PROTO_MAX_AWAY bytes. */
 size_t	proto_encode_nak_text(char *dst, const char *seq, size_t seqlen,
 	    const char *code, const char *text, size_t len);
-size_t	proto_encode_join(char *dst, uint64_t id, const char *nick,
-	    size_t nicklen);
 size_t	proto_encode_leave(char *dst, uint64_t id, const char *nick,
 	    size_t nicklen, const char *reason);
 size_t	proto_encode_nick(char *dst, uint64_t id, const char *nick,
@@ -254,15 +255,6 @@ size_t	proto_encode_bye(char *dst, const char *reason);
 /* "BYE <reason> <text>": text valid, at most PROTO_MAX_AWAY bytes. */
 size_t	proto_encode_bye_text(char *dst, const char *reason,
 	    const char *text, size_t len);
-
-/*
- * The relay of an accepted message, "MSG <n> <id> <nick> <md5>
- * <text>\n" (md5hex lower case, text at most PROTO_MAX_TEXT bytes):
- * PROTO_MAX_FRAME + 64 bytes are enough.
- */
-size_t	proto_encode_relay(char *dst, uint64_t n, uint64_t id,
-	    const char *nick, size_t nicklen, const char *md5hex,
-	    const char *text, size_t textlen);
 
 /*
  * Client to server: MSG <seq> <md5> <text>, NICK <nick> and

@@ -603,15 +603,6 @@ tls_client_conn(struct tls_creds *cr, int fd, const char *host,
 	return c;
 }
 
-bool
-tls_ktls(const struct conn *c)
-{
-	struct tls_conn	*t = conn_state(c);
-
-	return t->hs == 1 &&
-	    gnutls_transport_is_ktls_enabled(t->s) == GNUTLS_KTLS_DUPLEX;
-}
-
 /* ---- the client's trust ------------------------------------------------ */
 
 /*

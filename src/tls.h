@@ -99,7 +99,4 @@ bool	 tls_pin_store(struct conn *c, const char *known, const char *host,
  */
 struct keys_pub *tls_peer_pub(const struct conn *c);
 
-/* Whether kernel TLS is in use for both directions of c. */
-bool	 tls_ktls(const struct conn *c);
-
 #endif

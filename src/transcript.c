@@ -425,25 +425,6 @@ transcript_msg_verdict(struct transcript *t, uint64_t serial,
 	return l;
 }
 
-void
-transcript_message(struct transcript *t, uint64_t id, const char *nick,
-    size_t nicklen, const char *text, size_t textlen,
-    enum nc_verdict verdict, bool history, bool mention)
-{
-	struct tmsg	 m;
-
-	memset(&m, 0, sizeof m);
-	m.id = id;
-	m.nick = nick;
-	m.nicklen = nicklen;
-	m.text = text;
-	m.textlen = textlen;
-	m.verdict = verdict;
-	m.history = history;
-	m.mention = mention;
-	transcript_msg(t, &m);
-}
-
 /* A recent join line of id, or NULL; stale entries are forgotten. */
 static struct tjoin *
 join_find(struct transcript *t, uint64_t id)

@@ -166,16 +166,6 @@ void	 transcript_connected_forget(struct transcript *t);
 void	 transcript_welcome(struct transcript *t);
 /* The history was replayed: the end-of-history line if there was one. */
 void	 transcript_ready(struct transcript *t, uint64_t hist);
-/*
- * A message from id: nick and text as received (made displayable
- * here).  verdict says whether it is genuine (NCV_GOOD) or why not,
- * which the suffix of a failed line tells; history that it is
- * replayed; mention that it names the user (ignored unless good).
- */
-void	 transcript_message(struct transcript *t, uint64_t id,
-	    const char *nick, size_t nicklen, const char *text,
-	    size_t textlen, enum nc_verdict verdict, bool history,
-	    bool mention);
 
 /*
  * A received message as transcript_msg() shows it: the mark is

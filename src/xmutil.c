@@ -484,20 +484,6 @@ xmu_unmanage_cb(Widget w, XtPointer closure, XtPointer call)
 	XtUnmanageChild((Widget)closure);
 }
 
-bool
-xmu_color(Widget w, const char *name, Pixel *out)
-{
-	Display		*dpy = XtDisplay(w);
-	Colormap	 cmap;
-	XColor		 c;
-
-	XtVaGetValues(w, XmNcolormap, &cmap, NULL);
-	if (!XParseColor(dpy, cmap, name, &c) || !XAllocColor(dpy, cmap, &c))
-		return false;
-	*out = c.pixel;
-	return true;
-}
-
 /* ---- text columns ------------------------------------------------------ */
 
 char *

@@ -141,8 +141,6 @@ Widget	xmu_form_button(Widget form, const char *name, Widget left,
 Widget	xmu_form_close(Widget form, const char *name, Widget row);
 /* An XtCallbackProc that unmanages the widget given as its closure. */
 void	xmu_unmanage_cb(Widget w, XtPointer closure, XtPointer call);
-/* Look up a colour by name; false if unknown or not allocatable. */
-bool	xmu_color(Widget w, const char *name, Pixel *out);
 
 /*
  * A pulldown menu named pulldown under menubar with a cascade button

@@ -24,6 +24,19 @@
 #include "unit.h"
 #include "utf8.h"
 
+/* A received message's line, as the client adds it (transcript_msg). */
+static void
+transcript_message(struct transcript *t, uint64_t id, const char *nick,
+    size_t nicklen, const char *text, size_t textlen,
+    enum nc_verdict verdict, bool history, bool mention)
+{
+	const struct tmsg m = { .id = id, .nick = nick, .nicklen = nicklen,
+	    .text = text, .textlen = textlen, .verdict = verdict,
+	    .history = history, .mention = mention };
+
+	transcript_msg(t, &m);
+}
+
 static void
 test_commands(void)
 {

@@ -11,7 +11,7 @@
  * or exceeds 4095 bytes; parsing is deterministic; an accepted frame
  * re-encodes (verb and fields joined by single spaces) to its bytes;
  * the MSG answer codes follow doc/PROTOCOL.md's left-to-right rule; an
- * accepted MSG with a valid text relays (proto_encode_relay) to a
+ * accepted MSG with a valid text relays (proto_encode_relay_v, version 1) to a
  * frame the client parser reads back field for field; ERR unknown
  * echoes at most 32 printable bytes.
  * Part of xchat; see COPYING for the licence.
@@ -76,8 +76,8 @@ check_relay(const struct proto_cmsg *m)
 
 		md5[i] = (c >= 'A' && c <= 'F') ? (char)(c + 32) : c;
 	}
-	n = proto_encode_relay(buf, 12345678901234ULL, 7, nick, 3, md5,
-	    m->text.p, m->text.len);
+	n = proto_encode_relay_v(buf, PROTO_V1, PV_MSG, 12345678901234ULL,
+	    NULL, 7, nick, 3, md5, NULL, m->text.p, m->text.len);
 	INVARIANT(n <= sizeof buf);
 	INVARIANT(buf[n - 1] == '\n');
 	INVARIANT(memchr(buf, '\n', n - 1) == NULL);

@@ -8,7 +8,6 @@
  * bytes other than TAB (so it implies proto_utf8_valid); nick, seq,
  * md5, token and reason validity match their definitions; a number
  * proto_num_parse accepts prints back to the same digits;
- * proto_nick_equal is reflexive, symmetric and ASCII-case-blind;
  * digests: MD5 hex is 32 lower-case digits, equal to itself in upper
  * case, and digest_md5_lower is idempotent.
  * Nick rules (src/nickrules.c): nick_valid holds exactly for nicks
@@ -90,12 +89,6 @@ static bool hexd(uint8_t c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >=
 static bool lhex(uint8_t c) { return digit(c) || (c >= 'a' && c <= 'f'); }
 static bool tok_byte(uint8_t c) { return c >= 0x21 && c <= 0x7e; }
 static bool lower(uint8_t c) { return c >= 'a' && c <= 'z'; }
-
-static uint8_t
-fold(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
 
 /* Independent of nickrules.c: ICU's decoder and properties. */
 static bool
@@ -249,7 +242,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*s = (const char *)data;
 	char		 md5[33], md5b[33], up[33], low[32], low2[32], num[24];
 	uint64_t	 v;
-	size_t		 i, half;
+	size_t		 i;
 	bool		 u8;
 
 	u8 = proto_utf8_valid(s, size);
@@ -277,20 +270,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(num, s, size) == 0);
 	} else if (size >= 1 && size <= 19 && all(data, size, digit))
 		INVARIANT(size > 1 && data[0] == '0');	/* leading zero */
-
-	/* Nick comparison: the two halves of the input. */
-	half = size / 2;
-	INVARIANT(proto_nick_equal(s, half, s, half));
-	INVARIANT(proto_nick_equal(s, half, s + half, size - half) ==
-	    proto_nick_equal(s + half, size - half, s, half));
-	{
-		bool want = half == size - half;
-
-		for (i = 0; want && i < half; i++)
-			want = fold(data[i]) == fold(data[half + i]);
-		INVARIANT(proto_nick_equal(s, half, s + half, size - half) ==
-		    want);
-	}
 
 	check_nick_rules(data, size);
 
