@@ -165,6 +165,7 @@ cliopts_usage(FILE *fp)
 		    rows[i].help, rows[i].def);
 		opthelp_row(fp, rows[i].name, NULL, text);
 	}
+	fputs("Report bugs to <" PACKAGE_BUGREPORT ">.\n", fp);
 }
 
 /* Check s against row r, store its value at out; else say why. */

@@ -192,7 +192,8 @@ static const char usage_tail[] =
 "-fn, -bg, -fg, -name, -title, -iconic, ...) work as usual.\n"
 "Exit status: 0 normal end, 1 run-time error (port in use, log not\n"
 "writable, no display), 2 bad option; -verifylog: 0 good, 1 bad, 2\n"
-"unreadable.\n";
+"unreadable.\n"
+"Report bugs to <" PACKAGE_BUGREPORT ">.\n";
 
 void
 srvopts_usage(FILE *fp)
