@@ -14,6 +14,7 @@
 #include "netclient.h"
 #include "nickrules.h"
 #include "protocol.h"
+#include "utf8.h"
 
 static bool
 blank(const char *s, size_t len)
@@ -164,10 +165,7 @@ netclient_split(const char *text, size_t len, size_t max)
 
 	if (len <= max)
 		return len;
-	/* Back to the start of a character (at most 3 bytes back). */
-	for (cut = max; cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80;
-	    cut--)
-		;
+	cut = utf8_char_start(text, max);
 	for (i = cut; i > 0 && i > cut - cut / 4; i--)
 		if (text[i - 1] == ' ' || text[i - 1] == '\t')
 			return i;

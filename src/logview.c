@@ -627,13 +627,6 @@ logview_follow(struct logview *lv)
 	lv_place(lv, true, 0, 0);
 }
 
-/* The bytes of the UTF-8 character that begins with c. */
-static size_t
-lv_clen(unsigned char c)
-{
-	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
 /*
  * Walk the rows of l (as laid out) and its text as shown together up
  * to the k-th character of the rows: the rows are the text with the spaces
@@ -654,7 +647,7 @@ lv_row_to_text(const struct logview *lv, const struct lv_line *l, long k,
 		if (r[ri] == '\n') {
 			for (ri++, n++, m = 0; m < mchars && r[ri] != '\0';
 			    m++, n++)
-				ri += lv_clen((unsigned char)r[ri]);
+				ri += utf8_lead_len((unsigned char)r[ri]);
 			while (s[oi] == ' ' || s[oi] == '\t')
 				oi++;
 			continue;
@@ -664,8 +657,8 @@ lv_row_to_text(const struct logview *lv, const struct lv_line *l, long k,
 			ok = true;
 			break;
 		}
-		ri += lv_clen((unsigned char)r[ri]);
-		oi += lv_clen((unsigned char)s[oi]);
+		ri += utf8_lead_len((unsigned char)r[ri]);
+		oi += utf8_lead_len((unsigned char)s[oi]);
 		n++;
 	}
 	free(r);

@@ -62,21 +62,6 @@ icu_ready(void)
 	return true;
 }
 
-/* The code point of the valid n-byte UTF-8 sequence at s. */
-static uint32_t
-decode(const unsigned char *s, size_t n)
-{
-	uint32_t	 c;
-	size_t		 i;
-
-	if (n == 1)
-		return s[0];
-	c = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++)
-		c = c << 6 | (s[i] & 0x3f);
-	return c;
-}
-
 /* May code point c appear in a nick (first: it starts the nick)? */
 static bool
 cp_allowed(UChar32 c, bool first)
@@ -112,17 +97,17 @@ cp_allowed(UChar32 c, bool first)
 bool
 nick_valid(const char *nick, size_t len)
 {
-	const unsigned char	*s = (const unsigned char *)nick;
 	size_t			 i, n;
+	uint32_t		 cp;
 
 	if (!proto_nick_valid(nick, len))
 		return false;
 	for (i = 0; i < len; i += n) {
-		n = utf8_seq(nick + i, len - i);
+		n = utf8_next(nick + i, len - i, &cp);
 		if (n == 0)
 			return false;
 		/* The byte rules left only printable ASCII below 0x80. */
-		if (n > 1 && !cp_allowed((UChar32)decode(s + i, n), i == 0))
+		if (n > 1 && !cp_allowed((UChar32)cp, i == 0))
 			return false;
 	}
 	return true;
@@ -259,12 +244,13 @@ nick_escape(const char *nick, size_t len, char *out, size_t outsz)
 	const unsigned char	*s = (const unsigned char *)nick;
 	char			 piece[16];
 	size_t			 i, n, o, plen;
+	uint32_t		 cp;
 
 	assert(outsz >= sizeof NICK_REFUSED_MARK);
 	o = sizeof NICK_REFUSED_MARK - 1;
 	memcpy(out, NICK_REFUSED_MARK, o);
 	for (i = 0; i < len; i += n) {
-		n = utf8_seq(nick + i, len - i);
+		n = utf8_next(nick + i, len - i, &cp);
 		if (n == 0) {
 			n = 1;
 			plen = (size_t)snprintf(piece, sizeof piece,
@@ -277,7 +263,7 @@ nick_escape(const char *nick, size_t len, char *out, size_t outsz)
 			piece[0] = (char)s[i];
 		} else
 			plen = (size_t)snprintf(piece, sizeof piece,
-			    "\\u{%04X}", (unsigned)decode(s + i, n));
+			    "\\u{%04X}", (unsigned)cp);
 		if (o + plen >= outsz)
 			break;
 		memcpy(out + o, piece, plen);

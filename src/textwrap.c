@@ -40,28 +40,13 @@ wbuf_put(struct wbuf *b, const char *s, size_t n)
 static unsigned
 char_cols(const char *s, size_t left, size_t *n)
 {
-	const unsigned char	*u = (const unsigned char *)s;
 	uint32_t		 cp;
 	int			 w;
 
-	*n = utf8_seq(s, left);
-	switch (*n) {
-	case 0:
+	*n = utf8_next(s, left, &cp);
+	if (*n <= 1) {
 		*n = 1;
 		return 1;
-	case 1:
-		return 1;
-	case 2:
-		cp = (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
-		break;
-	case 3:
-		cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 |
-		    (u[2] & 0x3fu);
-		break;
-	default:
-		cp = (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 |
-		    (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
-		break;
 	}
 	w = wcwidth((wchar_t)cp);
 	return w < 0 ? 1 : (unsigned)w;

@@ -39,6 +39,55 @@ utf8_seq(const char *str, size_t left)
 	return n;
 }
 
+size_t
+utf8_next(const char *str, size_t left, uint32_t *cp)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n = utf8_seq(str, left), i;
+
+	if (n <= 1) {
+		*cp = s[0];
+		return n;
+	}
+	*cp = s[0] & (0x7fu >> n);
+	for (i = 1; i < n; i++)
+		*cp = *cp << 6 | (s[i] & 0x3fu);
+	return n;
+}
+
+size_t
+utf8_lead_len(unsigned char c)
+{
+	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static bool
+is_cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+size_t
+utf8_char_start(const char *s, size_t i)
+{
+	size_t	 k;
+
+	for (k = 0; k < 3 && i > 0 && is_cont((unsigned char)s[i]); k++)
+		i--;
+	return i;
+}
+
+size_t
+utf8_prefix(const char *s, size_t len, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (!is_cont((unsigned char)s[i]) && n-- == 0)
+			return i;
+	return len;
+}
+
 bool
 utf8_valid(const char *buf, size_t len)
 {
@@ -62,7 +111,7 @@ utf8_chars(const char *s, size_t len)
 	size_t	 i, n = 0;
 
 	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
+		if (!is_cont((unsigned char)s[i]))
 			n++;
 	return n;
 }
@@ -117,17 +166,15 @@ utf8_escape_controls(char *dst, size_t size, const char *src)
 {
 	const unsigned char	*s = (const unsigned char *)src;
 	size_t			 o = 0, i = 0, n, left = strlen(src);
-	unsigned		 cp;
+	uint32_t		 cp;
 	char			 esc[16];
 
 	while (i < left) {
-		n = utf8_seq(src + i, left - i);
-		cp = n == 1 ? s[i] : n == 2 ? (unsigned)(s[i] & 0x1f) << 6 |
-		    (s[i + 1] & 0x3f) : 0x100;
+		n = utf8_next(src + i, left - i, &cp);
 		if (n == 0)
 			snprintf(esc, sizeof esc, "\\x%02X", s[i]);
 		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-			snprintf(esc, sizeof esc, "\\u{%04X}", cp);
+			snprintf(esc, sizeof esc, "\\u{%04X}", (unsigned)cp);
 		else
 			esc[0] = '\0';
 		if (n == 0)

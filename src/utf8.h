@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* utf8_clean() flag: copy '\n' through instead of replacing it. */
 #define UTF8_KEEP_NEWLINE	0x1
@@ -23,6 +24,27 @@
  * bytes and sequences cut short by left are all invalid.  Reads only.
  */
 size_t	utf8_seq(const char *s, size_t left);
+/*
+ * The same, and the code point of the sequence in *cp (when 0 is
+ * returned, the byte at s itself).  The one UTF-8 decoder: the
+ * nick rules, the wrapping and the escapes use it.
+ */
+size_t	utf8_next(const char *s, size_t left, uint32_t *cp);
+/*
+ * The length (1 to 4) a lead byte announces, for text known to be
+ * valid: 1 for ASCII (and for a byte that starts nothing).
+ */
+size_t	utf8_lead_len(unsigned char c);
+/*
+ * The start of the character byte i of s belongs to: i, or before i
+ * past continuation bytes (at most 3, never before s).
+ */
+size_t	utf8_char_start(const char *s, size_t i);
+/*
+ * How many of len bytes of UTF-8 the first n characters take (len if
+ * there are fewer).
+ */
+size_t	utf8_prefix(const char *s, size_t len, size_t n);
 
 /*
  * True if the len bytes at buf are valid UTF-8 from end to end (an

@@ -509,17 +509,9 @@ xmu_number(char *buf, uint64_t v, const char *sep)
 char *
 xmu_pad(char *o, const char *s, unsigned width, bool right)
 {
-	unsigned	 n = 0, chars = 0;
-	size_t		 i, len = strlen(s), cut = len;
+	size_t		 len = strlen(s), cut = utf8_prefix(s, len, width);
+	size_t		 n, chars = utf8_chars(s, cut);
 
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (chars == width) {
-				cut = i;
-				break;
-			}
-			chars++;
-		}
 	if (right)
 		for (n = chars; n < width; n++)
 			*o++ = ' ';

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,42 @@ test_seq(void)
 	CHECK(utf8_seq("\364\220\200\200", 4) == 0);	/* > U+10FFFF */
 	CHECK(utf8_seq("\365\200\200\200", 4) == 0);
 	CHECK(utf8_seq("\303a", 2) == 0);		/* bad continuation */
+}
+
+/* Code points, lead lengths, character starts and prefixes. */
+static void
+test_decode(void)
+{
+	uint32_t	 cp;
+
+	CHECK(utf8_next("a", 1, &cp) == 1 && cp == 'a');
+	CHECK(utf8_next("\303\247", 2, &cp) == 2 && cp == 0xe7);
+	CHECK(utf8_next("\342\202\254", 3, &cp) == 3 && cp == 0x20ac);
+	CHECK(utf8_next("\360\237\230\200", 4, &cp) == 4 && cp == 0x1f600);
+	CHECK(utf8_next("\364\217\277\277", 4, &cp) == 4 && cp == 0x10ffff);
+	CHECK(utf8_next("\302\200", 2, &cp) == 2 && cp == 0x80);
+	CHECK(utf8_next("\355\240\200", 3, &cp) == 0 && cp == 0xed);
+	CHECK(utf8_next("\200", 1, &cp) == 0 && cp == 0x80);
+
+	CHECK(utf8_lead_len('a') == 1);
+	CHECK(utf8_lead_len(0x80) == 1);
+	CHECK(utf8_lead_len(0xc3) == 2);
+	CHECK(utf8_lead_len(0xe2) == 3);
+	CHECK(utf8_lead_len(0xf0) == 4);
+
+	/* "aç€" : a at 0, ç at 1-2, € at 3-5. */
+	CHECK(utf8_char_start("a\303\247\342\202\254", 0) == 0);
+	CHECK(utf8_char_start("a\303\247\342\202\254", 2) == 1);
+	CHECK(utf8_char_start("a\303\247\342\202\254", 5) == 3);
+	CHECK(utf8_char_start("a\303\247\342\202\254", 3) == 3);
+	CHECK(utf8_char_start("\200\200\200\200\200", 4) == 1);
+	CHECK(utf8_char_start("\200\200", 1) == 0);
+
+	CHECK(utf8_prefix("a\303\247\342\202\254", 6, 0) == 0);
+	CHECK(utf8_prefix("a\303\247\342\202\254", 6, 1) == 1);
+	CHECK(utf8_prefix("a\303\247\342\202\254", 6, 2) == 3);
+	CHECK(utf8_prefix("a\303\247\342\202\254", 6, 3) == 6);
+	CHECK(utf8_prefix("a\303\247\342\202\254", 6, 9) == 6);
 }
 
 static void
@@ -88,6 +125,7 @@ int
 main(void)
 {
 	test_seq();
+	test_decode();
 	test_valid();
 	test_clean();
 	test_escape();
