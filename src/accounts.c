@@ -136,7 +136,8 @@ parse_line(struct accounts *a, char *line, unsigned no)
 	nlen = strcspn(p, " \t");
 	key = p + nlen + strspn(p + nlen, " \t");
 	klen = strcspn(key, " \t");
-	extra = key[klen] != '\0' && key[klen + strspn(key + klen, " \t")] != '\0';
+	extra = key[klen] != '\0' &&
+	    key[klen + strspn(key + klen, " \t")] != '\0';
 	key[klen] = '\0';
 	nick[nlen] = '\0';
 	if (extra || !nick_valid(nick, nlen) || !key_ok(key, klen))

@@ -39,8 +39,8 @@ struct bans;
  * naming the file and line (the first 20 of a read; then how many
  * more); of two lines for one target the later one counts.  At most
  * BANS_MAX bans are kept and BANS_LINES_MAX lines read: the file is
- * the operator's, but bounded all the same.  NULL with a message in err if the file exists but cannot be
- * read.
+ * the operator's, but bounded all the same.  NULL with a message in
+ * err if the file exists but cannot be read.
  */
 struct bans *bans_load(const char *path, time_t now, char *err,
 	    size_t errlen);

@@ -143,7 +143,8 @@ send_cb(Widget w, XtPointer closure, XtPointer call)
 		free(arg);
 		return;
 	case NCC_UNKNOWN:
-		transcript_note_text(&ui->t, ui->r.err_unknown, c.arg, c.arglen);
+		transcript_note_text(&ui->t, ui->r.err_unknown, c.arg,
+		    c.arglen);
 		clear = false;
 		break;
 	case NCC_BADNICK:

@@ -116,7 +116,8 @@ find_action(Widget w, XEvent *ev, String *params, Cardinal *np)
 	(void)w;
 	(void)ev;
 	if (find_ui != NULL)
-		find_go(find_ui, *np == 0 || strcmp(params[0], "previous") != 0);
+		find_go(find_ui, *np == 0 ||
+		    strcmp(params[0], "previous") != 0);
 }
 
 /*

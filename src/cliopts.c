@@ -47,7 +47,8 @@ static const struct opt_row rows[] = {
 	{ "-nick", "NICK", "nick", "Nick", "", "none: keep the server's "
 	  "user<id>", CK_NICK, 0, 0, IN(nick), OUT(nick),
 	  "nick to ask for on each connect", NULL, NULL },
-	{ "-logfile", "FILE", "logFile", "LogFile", "", "~/.xchat/logs/HOST-PORT.log",
+	{ "-logfile", "FILE", "logFile", "LogFile", "",
+	  "~/.xchat/logs/HOST-PORT.log",
 	  CK_ANY, 0, 0, IN(logfile), OUT(logfile),
 	  "the client's own message log, or none", NULL, NULL },
 	{ "-savelines", "N", "saveLines", "SaveLines", "5000", NULL,

@@ -835,7 +835,8 @@ batch_done(redisAsyncContext *ac, void *reply, void *arg)
 		batch_stored(cl, b, r);
 	} else {
 		if (r != NULL && r->type == REDIS_REPLY_ERROR) {
-			if (r->str != NULL && strncmp(r->str, "SPLIT", 5) == 0) {
+			if (r->str != NULL &&
+			    strncmp(r->str, "SPLIT", 5) == 0) {
 				why = "this server was cut off from the "
 				    "cluster; rejoining";
 				if (cl->ac != NULL && cl->join_sent) {
@@ -2047,7 +2048,8 @@ wnick_of(struct hub *h, struct client *c, const redisReply *r,
 	    memchr(*nick, '\0', *len) != NULL)
 		return false;
 	if (h->cfg.accounts != NULL && (owner = accounts_owner(
-	    h->cfg.accounts, *nick, *len)) != NULL && strcmp(owner, c->key) != 0)
+	    h->cfg.accounts, *nick, *len)) != NULL &&
+	    strcmp(owner, c->key) != 0)
 		return false;
 	return !hub_nick_in_use(h, c, *nick, *len);
 }

@@ -47,7 +47,7 @@ struct rseg {
 
 struct fanout {
 	size_t			 slowlimit;
-	size_t			 budget;	/* all queues together; 0: none */
+	size_t			 budget;	/* all queues; 0: none */
 	size_t			 total;		/* unsent bytes of open peers */
 	struct fanout_peer	**peers;	/* every peer not yet freed */
 	unsigned		 npeers;

@@ -8,8 +8,9 @@
  * (transport.h), so the hub does not know which transport it uses.
  *
  * A read callback reads once (up to RBUF bytes), splits frames and
- * hands them to hubmsg.c.  Accepted messages of one read are recorded in the log
- * with a single write() before any of them is acknowledged or relayed
+ * hands them to hubmsg.c.  Accepted messages of one read are recorded
+ * in the log with a single write() before any of them is acknowledged
+ * or relayed
  * (msglog_commit); then their relays are encoded once and broadcast
  * through fanout.c, which keeps one copy of the round's broadcasts
  * for everybody and, at the end of the event round (evloop's round

@@ -94,7 +94,7 @@ struct client {
 	bool		 tls;		/* over TLS */
 	int		 version;	/* PROTO_V1, PROTO_V2 */
 	bool		 joined;	/* welcomed (v2: once it said HELLO) */
-	struct keys_pub	*pub;		/* its certificate's key (v2), or NULL */
+	struct keys_pub	*pub;		/* its certificate's key (v2) or NULL */
 	char		 key[KEYS_FP_LEN];	/* its fingerprint, or "" */
 	char		*spki;		/* its public key, base64, or NULL */
 	char		*held;		/* input read, not handled yet */

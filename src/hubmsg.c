@@ -784,6 +784,45 @@ answer_syntax(struct client *c, const struct proto_str *verb)
 	hub_answer(c, buf, proto_encode_err(buf, "syntax", verb->p, verb->len));
 }
 
+/* A well-formed frame of a welcomed client: what its verb asks. */
+static void
+frame_ok(struct hub *h, struct client *c, const struct proto_cmsg *m)
+{
+	char	 buf[PROTO_MAX_FRAME];
+
+	switch (m->verb) {
+	case PV_MSG:
+	case PV_DM:
+		handle_msg(h, c, m);
+		break;
+	case PV_NICK:
+		if (hub_flood_frame(h, c, &m->verbstr))
+			handle_nick(h, c, m);
+		break;
+	case PV_PING:
+		hub_answer(c, buf, proto_encode_pong(buf, m->token.p,
+		    m->token.len));
+		break;
+	case PV_PONG:
+		break;
+	case PV_ERR:
+		log_debug("client %llu reports: %.*s",
+		    (unsigned long long)c->id, (int)m->text.len, m->text.p);
+		break;
+	case PV_QUIT:
+		hub_drain(c, "quit", true);
+		break;
+	case PV_HELLO:
+		answer_syntax(c, &m->verbstr);
+		break;
+	case PV_KEY:
+		handle_key(h, c, m->num);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 {
@@ -833,37 +872,7 @@ hub_frame(struct hub *h, struct client *c, const char *line, size_t len)
 			    NULL, 0));
 		return;
 	}
-	switch (m.verb) {
-	case PV_MSG:
-	case PV_DM:
-		handle_msg(h, c, &m);
-		break;
-	case PV_NICK:
-		if (hub_flood_frame(h, c, &m.verbstr))
-			handle_nick(h, c, &m);
-		break;
-	case PV_PING:
-		hub_answer(c, buf, proto_encode_pong(buf, m.token.p,
-		    m.token.len));
-		break;
-	case PV_PONG:
-		break;
-	case PV_ERR:
-		log_debug("client %llu reports: %.*s",
-		    (unsigned long long)c->id, (int)m.text.len, m.text.p);
-		break;
-	case PV_QUIT:
-		hub_drain(c, "quit", true);
-		break;
-	case PV_HELLO:
-		answer_syntax(c, &m.verbstr);
-		break;
-	case PV_KEY:
-		handle_key(h, c, m.num);
-		break;
-	default:
-		break;
-	}
+	frame_ok(h, c, &m);
 }
 
 /*

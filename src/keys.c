@@ -433,7 +433,8 @@ keys_sign(struct keys_signer *s, const void *data, size_t len,
     char sig[KEYS_SIG_B64 + 1])
 {
 	gnutls_datum_t	 d = { (unsigned char *)(uintptr_t)data,
-			    (unsigned)len }, raw = { NULL, 0 }, b64 = { NULL, 0 };
+			    (unsigned)len };
+	gnutls_datum_t	 raw = { NULL, 0 }, b64 = { NULL, 0 };
 	bool		 ok;
 
 	ok = gnutls_privkey_sign_data2(s->key, GNUTLS_SIGN_EDDSA_ED25519, 0,
@@ -547,8 +548,10 @@ keys_verify(const struct keys_pub *p, const void *data, size_t len,
     const char *sig, size_t siglen)
 {
 	gnutls_datum_t	 d = { (unsigned char *)(uintptr_t)data,
-			    (unsigned)len }, in = { (unsigned char *)(uintptr_t)sig,
-			    (unsigned)siglen }, raw = { NULL, 0 };
+			    (unsigned)len };
+	gnutls_datum_t	 in = { (unsigned char *)(uintptr_t)sig,
+			    (unsigned)siglen };
+	gnutls_datum_t	 raw = { NULL, 0 };
 	bool		 ok;
 
 	if (siglen != KEYS_SIG_B64 || gnutls_base64_decode2(&in, &raw) < 0)

@@ -36,7 +36,7 @@ struct lv_line {
 	char		*s;		/* display-clean UTF-8, no newline */
 	uint64_t	 serial;
 	long		 pos;		/* shown: absolute position */
-	long		 chars;		/* its rows and newline (queued: about) */
+	long		 chars;		/* rows and newline (queued: about) */
 	unsigned	 flags;
 };
 

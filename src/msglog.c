@@ -72,7 +72,8 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define GENESIS	"0000000000000000000000000000000000000000000000000000000000000000"
+#define GENESIS	"00000000000000000000000000000000" \
+		"00000000000000000000000000000000"
 #define TAILREAD	(64 * 1024)
 /* Bytes of a record besides nick, peer and text (and the chain). */
 #define RECROOM		(256 + 2 * KEYS_FP_LEN + MSGLOG_SPKI_MAX + \

@@ -88,12 +88,12 @@ enum nc_own_state {
 
 struct nc_own {
 	uint64_t		 seq;
-	uint64_t		 n;		/* when confirmed or recovered */
+	uint64_t		 n;		/* once confirmed/recovered */
 	enum nc_own_state	 state;
 	/* Where it was sent, to know it again in a later history: */
 	uint64_t		 sent_id;	/* our id on that connection */
 	char			 sent_nick[PROTO_MAX_NICK + 1];
-	uint64_t		 floor;		/* its number, if any, is above */
+	uint64_t		 floor;		/* its number is above this */
 	char			*text;
 	size_t			 len;
 	char			 md5[PROTO_MD5_HEX + 1];
@@ -258,7 +258,7 @@ struct tls_creds;
 struct nc_config {
 	const char	*host;
 	const char	*port;
-	const char	*nick;		/* wanted nick; NULL or "" keeps userN */
+	const char	*nick;		/* wanted; NULL or "": keep userN */
 	unsigned	 ping_interval;	/* s of silence before our PING */
 	unsigned	 ping_timeout;	/* s more before the server is dead */
 	unsigned	 connect_timeout; /* s for connect + WELCOME */

@@ -47,7 +47,7 @@ struct netclient {
 	char			*defport;	/* for entries without one */
 	unsigned		 nhosts;
 	unsigned		 hostidx;
-	char			 want[PROTO_MAX_NICK + 1];	/* wanted nick */
+	char			 want[PROTO_MAX_NICK + 1]; /* wanted nick */
 	bool			 want_taken;	/* refused nickinuse: ask
 						   again when it is freed */
 	unsigned		 ping_interval;
@@ -101,10 +101,10 @@ struct netclient {
 	struct u64map		 bykey;	/* keyhash -> id */
 
 	uint64_t		 lastseq;
-	struct nc_own		*own;		/* queued and pending, oldest first */
+	struct nc_own		*own;		/* queued and pending */
 	struct nc_own		*owntail;
-	struct nc_own		*lost;		/* undelivered, oldest first, until
-						   the next history is seen */
+	struct nc_own		*lost;		/* undelivered, until the next
+						   history; both oldest first */
 	struct nc_own		*losttail;
 	unsigned		 nlost;
 	uint64_t		 max_n;		/* highest number seen on this

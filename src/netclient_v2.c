@@ -121,7 +121,7 @@ nc2_swallow(struct netclient *nc, const struct proto_smsg *m)
 		return false;
 	nc->hello_err = false;
 	return m->code.len == 7 && memcmp(m->code.p, "unknown", 7) == 0 &&
-	    m->text.len == 5 && memcmp(m->text.p, "HELLO", 5) == 0;
+	    proto_verb_lookup(m->text.p, m->text.len) == PV_HELLO;
 }
 
 void

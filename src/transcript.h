@@ -1,8 +1,9 @@
 /*
  * transcript.h -- the client's transcript model, without a display:
- * one struct tline per line with its text and its state.  It turns the client core's events into the text of each
- * kind of line (from templates the window passes in) and changes the
- * suffix of an own message when its fate is known.  The window shows
+ * one struct tline per line with its text and its state.  It turns
+ * the client core's events into the text of each kind of line (from
+ * templates the window passes in) and changes the suffix of an own
+ * message when its fate is known.  The window shows
  * the lines; nothing here knows about X.
  * Part of xchat; see COPYING for the licence.
  */

@@ -20,7 +20,7 @@ struct ul_user {
 	uint64_t	 id;
 	char		*nick;		/* display-clean UTF-8 */
 	char		*sortkey;	/* nick_sort_key(nick), once */
-	char		*away;		/* reason, "" away without one, or NULL */
+	char		*away;		/* reason, "": away without, or NULL */
 	unsigned	 flags;		/* UL_KEYED, UL_KEYWARN */
 	size_t		 idx;		/* the list's own bookkeeping */
 };

@@ -1,9 +1,11 @@
 """check-source.py -- rules of doc/HACKING that a machine can check in
-src/: no C function is longer than 80 lines, no main() than 60; no file but protocol.c
-spells a frame (a string literal that starts with a verb of the wire
-protocol and a space or newline); no static function has the name of
-a function in another file; no file but nickrules.c includes an ICU
-header (<unicode/...>).  Prints each offence; exit 1 if any.
+src/: no C function is longer than 80 lines, no main() than 60 (from
+the return type's line to the closing brace); no line is wider than
+80 columns (TABs every 8); no file but protocol.c spells a frame (a
+string literal that starts with a verb of the wire protocol and a
+space or newline, or a verb compared by hand); no static function has the
+name of a function in another file; no file but nickrules.c includes
+an ICU header (<unicode/...>).  Prints each offence; exit 1 if any.
 """
 import os
 import re
@@ -11,9 +13,13 @@ import sys
 
 MAX_LINES = 80
 MAX_MAIN = 60           # main() only wires the modules together
+MAX_COLS = 80
 VERBS = ("WELCOME USER READY MSG OK NAK JOIN LEAVE NICK PING PONG QUIT "
-         "ERR BYE HELLO DM AWAY BACK").split()
+         "ERR BYE HELLO DM AWAY BACK KEY").split()
 FRAME = re.compile(r'"(%s)[ \\]' % "|".join(VERBS))
+# A verb compared by hand is a frame read outside protocol.c.
+VERB_CMP = re.compile(r'\b(memcmp|strn?cmp|strn?casecmp)\(.*"(%s)"'
+                      % "|".join(VERBS))
 COMMENT = re.compile(r'^\s*\*')
 # Diagnostics on stderr may name a frame; they are not frames.
 DIAG = re.compile(r'\b(log_(warnx?|info|debug)|fatalx?)\(')
@@ -39,7 +45,8 @@ def functions(lines):
                 while k < len(lines) and lines[k].rstrip() != "}":
                     k += 1
                 static = i > 0 and lines[i - 1].startswith("static")
-                yield m.group(1), i + 1, k - i + 1, static
+                first = i - 1 if i > 0 and lines[i - 1].strip() else i
+                yield m.group(1), first + 1, k - first + 1, static
                 i = k
         i += 1
 
@@ -50,10 +57,15 @@ def main():
     owner = {}
     statics = []
     for name in sorted(os.listdir(src)):
-        if name.endswith((".c", ".h")) and name != "nickrules.c":
+        if name.endswith((".c", ".h")):
             with open(os.path.join(src, name), encoding="utf-8") as f:
                 for n, text in enumerate(f, 1):
-                    if ICU.match(text):
+                    cols = len(text.rstrip("\n").expandtabs(8))
+                    if cols > MAX_COLS:
+                        print("%s:%d: %d columns (at most %d)"
+                              % (name, n, cols, MAX_COLS))
+                        bad += 1
+                    if ICU.match(text) and name != "nickrules.c":
                         print("%s:%d: ICU included outside nickrules.c"
                               % (name, n))
                         bad += 1
@@ -77,7 +89,7 @@ def main():
             code = text.split("/*")[0]
             if COMMENT.match(text) or DIAG.search(code):
                 continue
-            if FRAME.search(code):
+            if FRAME.search(code) or VERB_CMP.search(code):
                 print("%s:%d: a frame spelled outside protocol.c: %s"
                       % (name, n, text.strip()))
                 bad += 1
