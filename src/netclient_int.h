@@ -179,6 +179,10 @@ void	 ncdm_log_own(struct netclient *, const struct nc_own *,
 	    const char *verdict);
 
 /* netclient_v2.c */
+/*
+ * Version 2's part of a new client: its identity, its signature
+ * queue and its known users (opened from cfg); nc2_free frees them.
+ */
 void	 nc2_init(struct netclient *, const struct nc_config *);
 void	 nc2_free(struct netclient *);
 /* The transport is up: version 2 if ALPN chose it (then HELLO). */

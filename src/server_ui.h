@@ -34,8 +34,17 @@ struct server_ui_info {
 
 /* Install the compiled-in fallback resources (before the display opens). */
 void	server_ui_fallbacks(XtAppContext);
+/*
+ * Build the window under the application shell toplevel and realize
+ * it, reading the XChatd resources.  The state lives until exit.
+ */
 struct server_ui *server_ui_create(Widget toplevel);
+/* The callbacks to give the hub, with the server_ui as their arg. */
 const struct hub_events *server_ui_events(void);
+/*
+ * The server listens: the window keeps the hub and what it shows of
+ * the server (info is copied), says so and starts its status updates.
+ */
 void	server_ui_start(struct server_ui *, struct hub *,
 	    const struct server_ui_info *);
 /* A modal error dialog; returns when the operator dismisses it. */

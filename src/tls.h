@@ -44,6 +44,7 @@ struct tls_creds *tls_client_creds_id(const struct keys_identity *id,
 	    char *err, size_t errlen);
 /* The fingerprint of the credentials' own key ("" if none). */
 const char *tls_creds_fingerprint(const struct tls_creds *);
+/* Free credentials (NULL is fine); connections made with them first. */
 void	 tls_creds_free(struct tls_creds *);
 
 /*

@@ -114,6 +114,7 @@ void	 verify_tick(struct verify *);
  * call it directly.
  */
 bool	 verify_run(struct verify *);
-void	 verify_stats(const struct verify *, struct vf_stats *);
+/* Copy the queue's counters into st. */
+void	 verify_stats(const struct verify *, struct vf_stats *st);
 
 #endif

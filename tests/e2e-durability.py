@@ -53,7 +53,15 @@ def sender(k):
 ts = [threading.Thread(target=sender, args=(k,)) for k in range(3)]
 for t in ts:
     t.start()
-time.sleep(1.0)
+# Kill the server in the middle of the flow: once it has OK'd a few
+# hundred messages.
+deadline = time.time() + 30
+while True:
+    with lock:
+        if len(oks) > 300:
+            break
+    check(time.time() < deadline, "no messages OK'd")
+    time.sleep(0.01)
 srv.proc.send_signal(signal.SIGKILL)
 srv.proc.wait()
 for t in ts:

@@ -37,7 +37,12 @@ try:
         s = socket.create_connection(("127.0.0.1", srv.port), 5)
         s.settimeout(0.5)
         socks.append(s)
-    time.sleep(0.5)
+    # Wait until the server has run out of descriptors (it says so),
+    # so that every connection it could take has been taken.
+    deadline = time.time() + 10
+    while "accept (pausing new" not in srv.stderr():
+        check(time.time() < deadline, "no EMFILE pause: " + srv.stderr())
+        time.sleep(0.02)
     welcomed = []
     waiting = []
     for s in socks:

@@ -183,7 +183,10 @@ def suite(transport):
         import signal as _signal
         import time as _time
         srv.proc.send_signal(_signal.SIGUSR1)
-        _time.sleep(0.3)
+        deadline = _time.time() + 10
+        while "messages accepted" not in srv.stderr() and \
+                _time.time() < deadline and srv.proc.poll() is None:
+            _time.sleep(0.02)
         check(srv.proc.poll() is None, "alive after SIGUSR1")
         check("messages accepted" in srv.stderr(), "figures on SIGUSR1")
         a.sendline("PING usr1")

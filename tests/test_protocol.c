@@ -1,7 +1,8 @@
 /*
  * test_protocol.c -- unit tests for protocol.c: field validation,
  * frame splitting (limits, CR LF, too-long frames across reads),
- * client and server frame parsing, encoding; and digest.c.
+ * client and server frame parsing, encoding (digest.c has
+ * test_digest.c).
  * Part of xchat; see COPYING for the licence.
  */
 #include "config.h"
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest.h"
 #include "protocol.h"
 #include "unit.h"
 
@@ -393,22 +393,6 @@ test_encode_client(void)
 	CHECK(n == PROTO_MAX_FRAME - 2);
 }
 
-static void
-test_digest(void)
-{
-	char	 hex[33];
-
-	CHECK(digest_init() == NULL);
-	digest_md5_hex(S("Olá, tudo bem?"), hex);
-	CHECK_STR(hex, "75af58fb73abd30a442a9cc9f1286c06");
-	digest_md5_hex("", 0, hex);
-	CHECK_STR(hex, "d41d8cd98f00b204e9800998ecf8427e");
-	CHECK(digest_md5_equal("75AF58FB73ABD30A442A9CC9F1286C06",
-	    "75af58fb73abd30a442a9cc9f1286c06"));
-	CHECK(!digest_md5_equal("75af58fb73abd30a442a9cc9f1286c07",
-	    "75af58fb73abd30a442a9cc9f1286c06"));
-}
-
 /* Version 2: its fields, the v2 frames both ways, longer frames. */
 static void
 test_version2(void)
@@ -557,7 +541,6 @@ main(void)
 	test_encode_server();
 	test_encode_relay_max();
 	test_encode_client();
-	test_digest();
 	test_version2();
 	return unit_done("test_protocol");
 }
