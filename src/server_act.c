@@ -187,13 +187,11 @@ server_key_cb(Widget w, XtPointer closure, XtPointer call)
 	xmu_show_template(ui->key_dialog, ui->r.key_message, "tk", args);
 }
 
+/* Quit: said yes to, or nobody was connected. */
 static void
-quit_ok_cb(Widget w, XtPointer closure, XtPointer call)
+quit_act(struct server_ui *ui, const struct confirm *cf)
 {
-	struct server_ui *ui = closure;
-
-	(void)w;
-	(void)call;
+	(void)cf;
 	if (ui->info.quit != NULL)
 		ui->info.quit();
 }
@@ -213,11 +211,12 @@ server_quit_cb(Widget w, XtPointer closure, XtPointer call)
 		return;
 	hub_stats(ui->hub, &st);
 	if (st.clients == 0) {
-		quit_ok_cb(NULL, ui, NULL);
+		quit_act(ui, NULL);
 		return;
 	}
 	args[0] = server_num(ui, st.clients, n);
-	xmu_show_template(ui->quit_dialog, ui->r.quit_question, "c", args);
+	xmu_show_template(ui->quit_confirm.w, ui->r.quit_question, "c",
+	    args);
 }
 
 /* ---- confirmations and registry errors ---------------------------------- */
@@ -843,9 +842,11 @@ server_dialogs(struct server_ui *ui, Widget top)
 	Atom	 del;
 	Arg	 a[2];
 
-	ui->quit_dialog = xmu_message_dialog(top, "quitDialog",
-	    XmDIALOG_QUESTION, true);
-	XtAddCallback(ui->quit_dialog, XmNokCallback, quit_ok_cb, ui);
+	ui->quit_confirm = (struct confirm){ .ui = ui, .act = quit_act,
+	    .w = xmu_message_dialog(top, "quitDialog", XmDIALOG_QUESTION,
+	    true) };
+	XtAddCallback(ui->quit_confirm.w, XmNokCallback, confirm_ok_cb,
+	    &ui->quit_confirm);
 	ui->about_dialog = xmu_message_dialog(top, "aboutDialog",
 	    XmDIALOG_INFORMATION, false);
 	ui->key_dialog = xmu_message_dialog(top, "serverKeyDialog",

@@ -139,7 +139,7 @@ struct server_ui {
 	Widget		 header;
 	Widget		 pause;
 	Widget		 verify;
-	Widget		 quit_dialog;
+	struct confirm	 quit_confirm;	/* File > Quit with clients */
 	Widget		 about_dialog;
 	Widget		 verify_dialog;
 	Widget		 verify_text;
