@@ -20,22 +20,10 @@
 #include "netclient.h"
 #include "protocol.h"
 #include "seenset.h"
+#include "tmessage.h"
 #include "transcript.h"
 #include "unit.h"
 #include "utf8.h"
-
-/* A received message's line, as the client adds it (transcript_msg). */
-static void
-transcript_message(struct transcript *t, uint64_t id, const char *nick,
-    size_t nicklen, const char *text, size_t textlen,
-    enum nc_verdict verdict, bool history, bool mention)
-{
-	const struct tmsg m = { .id = id, .nick = nick, .nicklen = nicklen,
-	    .text = text, .textlen = textlen, .verdict = verdict,
-	    .history = history, .mention = mention };
-
-	transcript_msg(t, &m);
-}
 
 static void
 test_commands(void)

@@ -13,21 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "tmessage.h"
 #include "transcript.h"
 #include "unit.h"
-
-/* A received message's line, as the client adds it (transcript_msg). */
-static void
-transcript_message(struct transcript *t, uint64_t id, const char *nick,
-    size_t nicklen, const char *text, size_t textlen,
-    enum nc_verdict verdict, bool history, bool mention)
-{
-	const struct tmsg m = { .id = id, .nick = nick, .nicklen = nicklen,
-	    .text = text, .textlen = textlen, .verdict = verdict,
-	    .history = history, .mention = mention };
-
-	transcript_msg(t, &m);
-}
 
 /* Fixed time and date formats keep the lines deterministic. */
 static const struct transcript_strings strs = {
